@@ -1,0 +1,46 @@
+/*
+ * podc/common.h - shared definitions of the podc public API.
+ *
+ * Conventions used by every podc header:
+ *  - Functions return int: 0 on success, a negative PODC_E* category on failure.
+ *  - An optional `podc_error **err` out-parameter receives a new error object on failure
+ *    (caller frees it with podc_error_free()); a non-NULL *err is freed and replaced.
+ *    Pass NULL when the return code is enough.
+ *  - Output parameters (`out`) are written only on success.
+ *  - Strings returned by `const char *` accessors are borrowed from their object and live as
+ *    long as it does. `char *` results are new and freed with podc_free().
+ *  - Times are int64_t milliseconds.
+ *  - The library never prints; progress and data go to callbacks.
+ */
+#ifndef PODC_COMMON_H
+#define PODC_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define PODC_EXTERN __attribute__((visibility("default")))
+#else
+#define PODC_EXTERN
+#endif
+
+/*
+ * Called with each piece of a streamed response (logs, build output, events).
+ * Return 0 to continue, non-zero to stop: the call then returns PODC_ECANCELLED.
+ */
+typedef int (*podc_data_cb)(const char *data, size_t len, void *userdata);
+
+/* Frees memory the library returned as `char *` (JSON text, strings). NULL is fine. */
+PODC_EXTERN void podc_free(void *ptr);
+
+/* Library version string, e.g. "0.1.0". Static; thread-safe. */
+PODC_EXTERN const char *podc_library_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,163 @@
+/* system.c - ping, version, info. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error-private.h"
+#include "core/json.h"
+#include "podc/system.h"
+#include "transport/http.h"
+
+int podc_ping(podc_client *c, podc_error **err)
+{
+    if (!c)
+        return podc_error_invalid(err, "client", "client is NULL");
+    podc_http_request req = { .method = "GET", .path = "/libpod/_ping" };
+    podc_http_response resp;
+    int rc = podc_http_call(c, &req, &resp, err);
+    if (rc == 0 && (!resp.body.data || strncmp(resp.body.data, "OK", 2) != 0))
+        rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/_ping: expected \"OK\", got \"%.40s\"",
+                            resp.body.data ? resp.body.data : "");
+    podc_http_response_free(&resp);
+    return rc;
+}
+
+struct podc_version {
+    char *server, *api, *min_api, *os_arch;
+};
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+/* "4.3.1" -> 4; a missing version counts as new enough (the header check already ran). */
+static int major_of(const char *v)
+{
+    return v ? atoi(v) : 4;
+}
+
+int podc_version_get(podc_client *c, podc_version **out, podc_error **err)
+{
+    if (!c || !out)
+        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    podc_http_request req = { .method = "GET", .path = "/libpod/version" };
+    podc_http_response resp;
+    yajl_val root = NULL;
+    int rc = podc_http_call(c, &req, &resp, err);
+    if (rc == 0)
+        rc = podc_http_json(&req, &resp, &root, err);
+    if (rc == 0) {
+        /* libpod's own API version lives in Components[0].Details; top-level ApiVersion is Docker's */
+        yajl_val comps = podc_json_get(root, "Components", NULL);
+        const char *api = NULL, *min_api = NULL;
+        for (size_t i = 0; i < podc_json_array_len(comps); i++) {
+            yajl_val comp = podc_json_array_at(comps, i);
+            const char *name = podc_json_str(comp, "Name", NULL);
+            if (name && strcmp(name, "Podman Engine") == 0) {
+                api = podc_json_str(comp, "Details", "APIVersion", NULL);
+                min_api = podc_json_str(comp, "Details", "MinAPIVersion", NULL);
+            }
+        }
+        const char *os = podc_json_str(root, "Os", NULL), *arch = podc_json_str(root, "Arch", NULL);
+        const char *server = podc_json_str(root, "Version", NULL);
+        if (!server || !api) {
+            rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/version: reply lacks Version or libpod APIVersion");
+        } else if (major_of(api) < 4) {
+            rc = podc_error_set(err, PODC_EUNSUPPORTED,
+                                "the service speaks libpod API %s; podc needs 4.0 or newer", api);
+        } else {
+            podc_version *v = calloc(1, sizeof *v);
+            if (v) {
+                v->server = dup_or_null(server);
+                v->api = dup_or_null(api);
+                v->min_api = dup_or_null(min_api);
+                if (os && arch) {
+                    v->os_arch = malloc(strlen(os) + strlen(arch) + 2);
+                    if (v->os_arch)
+                        sprintf(v->os_arch, "%s/%s", os, arch);
+                }
+            }
+            if (!v || !v->server || !v->api) {
+                podc_version_free(v);
+                rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+            } else {
+                *out = v;
+            }
+        }
+    }
+    podc_json_free(root);
+    podc_http_response_free(&resp);
+    return rc;
+}
+
+const char *podc_version_server(const podc_version *v) { return v ? v->server : NULL; }
+const char *podc_version_api(const podc_version *v) { return v ? v->api : NULL; }
+const char *podc_version_min_api(const podc_version *v) { return v ? v->min_api : NULL; }
+const char *podc_version_os_arch(const podc_version *v) { return v ? v->os_arch : NULL; }
+
+void podc_version_free(podc_version *v)
+{
+    if (!v)
+        return;
+    free(v->server);
+    free(v->api);
+    free(v->min_api);
+    free(v->os_arch);
+    free(v);
+}
+
+struct podc_info {
+    char *json;
+    yajl_val root;
+};
+
+int podc_info_get(podc_client *c, podc_info **out, podc_error **err)
+{
+    if (!c || !out)
+        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    podc_http_request req = { .method = "GET", .path = "/libpod/info" };
+    podc_http_response resp;
+    yajl_val root = NULL;
+    int rc = podc_http_call(c, &req, &resp, err);
+    if (rc == 0)
+        rc = podc_http_json(&req, &resp, &root, err);
+    if (rc == 0) {
+        podc_info *i = calloc(1, sizeof *i);
+        if (!i) {
+            podc_json_free(root);
+            rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        } else {
+            i->root = root;
+            i->json = podc_buf_detach(&resp.body);
+            *out = i;
+        }
+    }
+    podc_http_response_free(&resp);
+    return rc;
+}
+
+const char *podc_info_version(const podc_info *i) { return i ? podc_json_str(i->root, "version", "Version", NULL) : NULL; }
+const char *podc_info_api_version(const podc_info *i) { return i ? podc_json_str(i->root, "version", "APIVersion", NULL) : NULL; }
+const char *podc_info_oci_runtime(const podc_info *i) { return i ? podc_json_str(i->root, "host", "ociRuntime", "name", NULL) : NULL; }
+const char *podc_info_network_backend(const podc_info *i) { return i ? podc_json_str(i->root, "host", "networkBackend", NULL) : NULL; }
+const char *podc_info_cgroup_version(const podc_info *i) { return i ? podc_json_str(i->root, "host", "cgroupVersion", NULL) : NULL; }
+const char *podc_info_log_driver(const podc_info *i) { return i ? podc_json_str(i->root, "host", "logDriver", NULL) : NULL; }
+const char *podc_info_graph_root(const podc_info *i) { return i ? podc_json_str(i->root, "store", "graphRoot", NULL) : NULL; }
+const char *podc_info_json(const podc_info *i) { return i ? i->json : NULL; }
+
+int podc_info_rootless(const podc_info *i)
+{
+    return i ? podc_json_bool(i->root, "host", "security", "rootless", NULL) : -1;
+}
+
+void podc_info_free(podc_info *i)
+{
+    if (!i)
+        return;
+    podc_json_free(i->root);
+    free(i->json);
+    free(i);
+}

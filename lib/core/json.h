@@ -1,0 +1,62 @@
+/*
+ * json.h - the library's only door to yajl: tree parsing with path getters, and a
+ * generator with a sticky error flag so builders check once at the end.
+ * yajl types never appear in public headers.
+ */
+#ifndef PODC_CORE_JSON_H
+#define PODC_CORE_JSON_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+/* Parses NUL-terminated text. NULL on a syntax error (message in errbuf when given). */
+yajl_val podc_json_parse(const char *text, char *errbuf, size_t errlen);
+void podc_json_free(yajl_val v);
+
+/* Path getters: the path is a NULL-terminated list of object keys. NULL/-1 when absent or of
+ * another type. */
+yajl_val podc_json_get(yajl_val v, ...) __attribute__((sentinel));
+const char *podc_json_str(yajl_val v, ...) __attribute__((sentinel));
+/* 1 and *out set when the value is an integer; 0 otherwise. */
+int podc_json_int(yajl_val v, int64_t *out, ...) __attribute__((sentinel));
+/* 1/0 for true/false, -1 when absent or not a boolean. */
+int podc_json_bool(yajl_val v, ...) __attribute__((sentinel));
+
+/* Array and object access that tolerate NULL and wrong types (size 0). */
+size_t podc_json_array_len(yajl_val v);
+yajl_val podc_json_array_at(yajl_val v, size_t i);
+size_t podc_json_object_len(yajl_val v);
+const char *podc_json_object_key(yajl_val v, size_t i);
+yajl_val podc_json_object_value(yajl_val v, size_t i);
+/* The string value of v itself, or NULL. */
+const char *podc_json_as_str(yajl_val v);
+
+/* Generator with a sticky error: every call is a no-op after the first failure. */
+typedef struct podc_jgen {
+    yajl_gen g;
+    int failed;
+} podc_jgen;
+
+int podc_jgen_init(podc_jgen *j);
+void podc_jgen_obj_open(podc_jgen *j);
+void podc_jgen_obj_close(podc_jgen *j);
+void podc_jgen_arr_open(podc_jgen *j);
+void podc_jgen_arr_close(podc_jgen *j);
+void podc_jgen_str(podc_jgen *j, const char *s);   /* NULL -> null */
+void podc_jgen_strn(podc_jgen *j, const char *s, size_t len);
+void podc_jgen_int(podc_jgen *j, int64_t v);
+void podc_jgen_bool(podc_jgen *j, int v);
+void podc_jgen_null(podc_jgen *j);
+/* key + value shorthands */
+void podc_jgen_kstr(podc_jgen *j, const char *key, const char *val);
+void podc_jgen_kint(podc_jgen *j, const char *key, int64_t val);
+void podc_jgen_kbool(podc_jgen *j, const char *key, int val);
+/* Emits an already-parsed tree as a value (used to pass raw JSON through). */
+void podc_jgen_tree(podc_jgen *j, yajl_val v);
+/* Finishes: returns the text (new, NUL-terminated) or NULL if anything failed; frees the generator. */
+char *podc_jgen_finish(podc_jgen *j, size_t *len_out);
+void podc_jgen_abort(podc_jgen *j);
+
+#endif

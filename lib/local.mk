@@ -1,0 +1,21 @@
+# libpodc-core.la holds every object (hidden visibility); the unit tests link it directly to
+# reach internal helpers. libpodc.la is the installed library: same objects, only podc_* exported.
+noinst_LTLIBRARIES += lib/libpodc-core.la
+lib_libpodc_core_la_SOURCES = \
+	lib/core/buf.c lib/core/buf.h \
+	lib/core/json.c lib/core/json.h \
+	lib/core/encode.c lib/core/encode.h \
+	lib/core/error.c lib/core/error_map.c lib/core/error-private.h \
+	lib/transport/client.c lib/transport/client-private.h \
+	lib/transport/discover.c \
+	lib/transport/http.c lib/transport/http.h \
+	lib/api/system.c
+lib_libpodc_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(CURL_CFLAGS) $(YAJL_CFLAGS) $(ARCHIVE_CFLAGS)
+lib_libpodc_core_la_LIBADD = $(CURL_LIBS) $(YAJL_LIBS) $(ARCHIVE_LIBS)
+
+lib_LTLIBRARIES += lib/libpodc.la
+lib_libpodc_la_SOURCES =
+lib_libpodc_la_LIBADD = lib/libpodc-core.la
+lib_libpodc_la_LDFLAGS = -version-info $(PODC_LT_VERSION) -Wl,--version-script=$(srcdir)/lib/libpodc.sym
+EXTRA_lib_libpodc_la_DEPENDENCIES = lib/libpodc.sym
+EXTRA_DIST += lib/libpodc.sym

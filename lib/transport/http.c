@@ -1,0 +1,259 @@
+/* http.c - the request loop: libcurl's multi interface over the client's unix socket, so a
+ * call can be cancelled from another thread at once (curl_multi_wakeup) and the keep-alive
+ * connection stays in the multi handle's pool between calls. */
+#include "config.h"
+
+#include "transport/http.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error-private.h"
+#include "transport/client-private.h"
+
+typedef struct xfer {
+    const podc_http_request *req;
+    podc_http_response *resp;
+    int header_status;      /* status of the final response (after 100-continue) */
+    int stopped_by_callback;
+    int too_old;            /* Libpod-Api-Version below 4 */
+    podc_client *c;
+} xfer;
+
+static size_t on_header(char *data, size_t size, size_t nitems, void *ud)
+{
+    xfer *x = ud;
+    size_t len = size * nitems;
+    if (len > 5 && strncmp(data, "HTTP/", 5) == 0) {
+        const char *sp = memchr(data, ' ', len);
+        x->header_status = sp ? atoi(sp + 1) : 0;
+        x->resp->content_type[0] = '\0';
+        return len;
+    }
+    static const char ver[] = "libpod-api-version:";
+    static const char ctype[] = "content-type:";
+    if (len > sizeof ver && strncasecmp(data, ver, sizeof ver - 1) == 0) {
+        const char *v = data + sizeof ver - 1;
+        size_t n = len - (sizeof ver - 1);
+        while (n && isspace((unsigned char)*v))
+            v++, n--;
+        while (n && isspace((unsigned char)v[n - 1]))
+            n--;
+        if (n >= sizeof x->c->api_version)
+            n = sizeof x->c->api_version - 1;
+        memcpy(x->c->api_version, v, n);
+        x->c->api_version[n] = '\0';
+        if (atoi(x->c->api_version) < 4) {
+            x->too_old = 1;
+            return 0; /* abort: nothing below libpod API 4.0 is spoken */
+        }
+    } else if (len > sizeof ctype && strncasecmp(data, ctype, sizeof ctype - 1) == 0) {
+        const char *v = data + sizeof ctype - 1;
+        size_t n = len - (sizeof ctype - 1);
+        while (n && isspace((unsigned char)*v))
+            v++, n--;
+        while (n && isspace((unsigned char)v[n - 1]))
+            n--;
+        if (n >= sizeof x->resp->content_type)
+            n = sizeof x->resp->content_type - 1;
+        memcpy(x->resp->content_type, v, n);
+        x->resp->content_type[n] = '\0';
+    }
+    return len;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+    xfer *x = ud;
+    size_t len = size * nmemb;
+    if (x->req->on_data && x->header_status >= 200 && x->header_status < 300) {
+        if (x->req->on_data(data, len, x->req->data_ud) != 0) {
+            x->stopped_by_callback = 1;
+            return 0;
+        }
+        return len;
+    }
+    return podc_buf_append(&x->resp->body, data, len) == 0 ? len : 0;
+}
+
+static int perform(podc_client *c, CURL *h, CURLcode *result)
+{
+    CURLM *m = c->multi;
+    if (curl_multi_add_handle(m, h) != CURLM_OK)
+        return PODC_ENOMEM;
+    int cancelled = 0;
+    int running = 1;
+    while (running) {
+        if (curl_multi_perform(m, &running) != CURLM_OK)
+            break;
+        if (!running)
+            break;
+        if (atomic_load(&c->cancel_requested)) {
+            cancelled = 1;
+            break;
+        }
+        curl_multi_poll(m, NULL, 0, 1000, NULL);
+        if (atomic_load(&c->cancel_requested)) {
+            cancelled = 1;
+            break;
+        }
+    }
+    *result = CURLE_OK;
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(m, &left)) != NULL)
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == h)
+            *result = msg->data.result;
+    curl_multi_remove_handle(m, h);
+    return cancelled ? PODC_ECANCELLED : 0;
+}
+
+static int setup(podc_client *c, CURL *h, const podc_http_request *req, xfer *x, struct curl_slist **hdrs,
+                 char *errbuf)
+{
+    podc_buf url = PODC_BUF_INIT;
+    if (podc_buf_printf(&url, "http://d%s%s", PODC_API_PREFIX, req->path) < 0)
+        return PODC_ENOMEM;
+
+    curl_easy_setopt(h, CURLOPT_URL, url.data);
+    podc_buf_free(&url); /* curl copies the URL */
+    curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->socket_path);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "podc/" PACKAGE_VERSION);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_timeout_ms);
+    int64_t t = req->timeout_ms ? req->timeout_ms : c->timeout_ms;
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, t < 0 ? 0L : (long)t);
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, (long)req->own_connection);
+    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, (long)req->own_connection);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 0L);
+
+    *hdrs = curl_slist_append(*hdrs, "Expect:"); /* no 100-continue round trip for big bodies */
+    const char *method = req->method;
+    if (strcmp(method, "GET") == 0) {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    } else if (strcmp(method, "HEAD") == 0) {
+        curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    } else {
+        if (req->read_cb) {
+            curl_easy_setopt(h, CURLOPT_UPLOAD, 1L); /* chunked PUT... */
+            curl_easy_setopt(h, CURLOPT_READFUNCTION, req->read_cb);
+            curl_easy_setopt(h, CURLOPT_READDATA, req->read_ud);
+        } else {
+            curl_easy_setopt(h, CURLOPT_POST, 1L);
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->body ? req->body_len : 0));
+        }
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method); /* ...sent with the method asked for */
+        if (req->body || req->read_cb) {
+            char ct[128];
+            snprintf(ct, sizeof ct, "Content-Type: %s", req->content_type ? req->content_type : "application/json");
+            *hdrs = curl_slist_append(*hdrs, ct);
+        } else {
+            /* no body: curl would announce a form; podman's ParseForm then eats nothing, but be explicit */
+            *hdrs = curl_slist_append(*hdrs, "Content-Type:");
+        }
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, *hdrs);
+    return 0;
+}
+
+static int map_curl_error(podc_client *c, const podc_http_request *req, CURLcode rc, const char *errbuf,
+                          podc_error **err)
+{
+    int code = PODC_ETRANSPORT;
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+        code = PODC_ETIMEOUT;
+    else if (rc == CURLE_OUT_OF_MEMORY)
+        code = PODC_ENOMEM;
+    podc_error *e = podc_error_new(code, "%s %.*s: %s", req->method, (int)strcspn(req->path, "?"), req->path,
+                                   errbuf && *errbuf ? errbuf : curl_easy_strerror(rc));
+    podc_error_set_request(e, req->method, req->path);
+    podc_error_add_detail(e, "socket", c->socket_path);
+    return podc_error_put(err, e);
+}
+
+int podc_http_do(podc_client *c, const podc_http_request *req, podc_http_response *resp, podc_error **err)
+{
+    memset(resp, 0, sizeof *resp);
+    atomic_store(&c->cancel_requested, 0); /* a cancel only ever targets the call in progress */
+    if (atomic_exchange(&c->in_call, 1)) {
+        return podc_error_set(err, PODC_EINVAL, "client used from two threads at once (%s %s)", req->method,
+                              req->path);
+    }
+
+    /* A keep-alive connection podman closed while idle needs no code here: libcurl notices
+     * a reused connection that died before any reply and resends once on a fresh one
+     * (tests/unit/test_transport.c proves it for both ways the connection can die). */
+    xfer x = { .req = req, .resp = resp, .c = c };
+    struct curl_slist *hdrs = NULL;
+    char errbuf[CURL_ERROR_SIZE] = "";
+    CURL *h = c->easy;
+    curl_easy_reset(h);
+    int rc = setup(c, h, req, &x, &hdrs, errbuf);
+    CURLcode cres = CURLE_OK;
+    if (rc == 0)
+        rc = perform(c, h, &cres);
+    long new_conns = 0;
+    curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &new_conns);
+    c->connections_opened += new_conns;
+    curl_slist_free_all(hdrs);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+
+    int plen = (int)strcspn(req->path, "?");
+    if (rc == PODC_ECANCELLED) {
+        rc = podc_error_set(err, PODC_ECANCELLED, "%s %.*s: cancelled", req->method, plen, req->path);
+    } else if (rc < 0) {
+        rc = podc_error_set(err, rc, "%s %.*s: %s", req->method, plen, req->path, podc_strerror(rc));
+    } else if (x.too_old) {
+        rc = podc_error_set(err, PODC_EUNSUPPORTED, "the service speaks libpod API %s; podc needs 4.0 or newer",
+                            c->api_version);
+    } else if (x.stopped_by_callback) {
+        rc = podc_error_set(err, PODC_ECANCELLED, "%s %.*s: stopped by callback", req->method, plen, req->path);
+    } else if (cres != CURLE_OK) {
+        rc = map_curl_error(c, req, cres, errbuf, err);
+    } else {
+        long status = 0;
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        resp->status = (int)status;
+    }
+    atomic_store(&c->in_call, 0);
+    return rc;
+}
+
+int podc_http_call(podc_client *c, const podc_http_request *req, podc_http_response *resp, podc_error **err)
+{
+    int rc = podc_http_do(c, req, resp, err);
+    if (rc < 0)
+        return rc;
+    if (resp->status >= 400 || resp->status < 100)
+        return podc_error_put(err, podc_error_from_reply(resp->status, resp->body.data, req->method, req->path));
+    return 0;
+}
+
+int podc_http_json(const podc_http_request *req, const podc_http_response *resp, yajl_val *out, podc_error **err)
+{
+    char msg[256];
+    yajl_val v = resp->body.data ? podc_json_parse(resp->body.data, msg, sizeof msg) : NULL;
+    if (!v) {
+        podc_error *e = podc_error_new(PODC_EPROTOCOL, "%s %.*s: reply is not valid JSON (%.*s)", req->method,
+                                       (int)strcspn(req->path, "?"), req->path, (int)strcspn(msg, "\n"),
+                                       resp->body.data ? msg : "empty body");
+        podc_error_set_request(e, req->method, req->path);
+        e->http_status = resp->status;
+        return podc_error_put(err, e);
+    }
+    *out = v;
+    return 0;
+}
+
+void podc_http_response_free(podc_http_response *resp)
+{
+    podc_buf_free(&resp->body);
+}

@@ -1,0 +1,54 @@
+/*
+ * http.h - one HTTP exchange with the podman service over the client's connection.
+ * Every API file builds a podc_http_request and calls podc_http_call().
+ */
+#ifndef PODC_TRANSPORT_HTTP_H
+#define PODC_TRANSPORT_HTTP_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/json.h"
+#include "podc/client.h"
+
+/* Prefix put in front of every "/libpod/..." path. The server does not check it (libpod-api.md §1). */
+#define PODC_API_PREFIX "/v4.0.0"
+
+typedef struct podc_http_request {
+    const char *method;        /* "GET", "POST", "DELETE", "PUT", "HEAD" */
+    const char *path;          /* "/libpod/..." with an already-encoded query */
+    const char *content_type;  /* of the body; NULL with a body = application/json */
+    const char *body;          /* in-memory body, or NULL */
+    size_t body_len;
+    /* Streamed body (build contexts, archives): read until it returns 0; CURL_READFUNC_ABORT aborts. */
+    size_t (*read_cb)(char *buf, size_t size, size_t nitems, void *ud);
+    void *read_ud;
+    /* Successful (2xx) reply bodies go here piece by piece instead of into resp->body. */
+    podc_data_cb on_data;
+    void *data_ud;
+    int64_t timeout_ms;        /* 0 = the client's timeout; -1 = none (follow, wait, events) */
+    int own_connection;        /* endpoints that hijack the socket: use a fresh, unpooled connection */
+} podc_http_request;
+
+typedef struct podc_http_response {
+    int status;
+    podc_buf body;             /* full body unless streamed to on_data (error bodies are always kept) */
+    char content_type[96];
+} podc_http_response;
+
+/*
+ * Sends the request and reads the reply. Returns 0 when a reply arrived (any status), or a
+ * transport/timeout/cancelled/unsupported error. resp is always initialised; free it with
+ * podc_http_response_free().
+ */
+int podc_http_do(podc_client *c, const podc_http_request *req, podc_http_response *resp, podc_error **err);
+
+/* podc_http_do, then any status >= 400 becomes the mapped podc error. */
+int podc_http_call(podc_client *c, const podc_http_request *req, podc_http_response *resp, podc_error **err);
+
+/* Parses resp->body as JSON; PODC_EPROTOCOL error (naming the request) when it is not. */
+int podc_http_json(const podc_http_request *req, const podc_http_response *resp, yajl_val *out, podc_error **err);
+
+void podc_http_response_free(podc_http_response *resp);
+
+#endif

@@ -1,0 +1,26 @@
+/* Integration test runner. Needs the podman service (tests/env/podman-service.sh) and the
+ * offline images (tests/images/build.sh); `make check` from the README does both. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+    podc_client *c = NULL;
+    podc_error *err = NULL;
+    if (podc_client_new(&c, NULL, &err) != 0) {
+        fprintf(stderr, "integration tests need the podman service: %s\n"
+                        "run: eval \"$(tests/env/podman-service.sh)\"\n",
+                podc_error_message(err));
+        podc_error_free(err);
+        return EXIT_FAILURE;
+    }
+    podc_client_free(c);
+
+    SRunner *sr = srunner_create(system_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,24 @@
+/* suites.h - integration suites: they run against the real podman service. */
+#ifndef PODC_TESTS_INTEGRATION_SUITES_H
+#define PODC_TESTS_INTEGRATION_SUITES_H
+
+#include <check.h>
+
+#include "podc.h"
+
+/* A client on the service found by normal discovery; fails the test when there is none. */
+podc_client *itest_client(void);
+/* A name unique to this test run: "podc-it-<pid>-<suffix>". Static buffer per call site is not
+ * needed: returns a new string the caller frees. */
+char *itest_name(const char *suffix);
+/* ck_assert with the error's JSON in the failure message. */
+#define ck_assert_ok(expr, errp)                                                              \
+    do {                                                                                      \
+        int rc_ = (expr);                                                                     \
+        ck_assert_msg(rc_ == 0, "%s failed (%d): %s", #expr, rc_,                            \
+                      *(errp) ? podc_error_message(*(errp)) : "no error object");              \
+    } while (0)
+
+Suite *system_suite(void);
+
+#endif

@@ -1,0 +1,22 @@
+TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(YAJL_CFLAGS) $(CURL_CFLAGS)
+TEST_LIBS = lib/libpodc-core.la $(CHECK_LIBS)
+
+check_PROGRAMS += tests/unit/test_unit
+tests_unit_test_unit_SOURCES = \
+	tests/unit/suites.h tests/unit/main.c \
+	tests/unit/test_json.c tests/unit/test_encode.c tests/unit/test_error.c \
+	tests/unit/test_transport.c \
+	tests/fake/fake_server.c tests/fake/fake_server.h
+tests_unit_test_unit_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_unit_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/integration/test_integration
+tests_integration_test_integration_SOURCES = \
+	tests/integration/suites.h tests/integration/main.c tests/integration/env.c \
+	tests/integration/test_system.c
+tests_integration_test_integration_CFLAGS = $(TEST_CFLAGS)
+tests_integration_test_integration_LDADD = $(TEST_LIBS)
+
+TESTS += tests/unit/test_unit tests/integration/test_integration tests/check-symbols.sh
+EXTRA_DIST += tests/check-symbols.sh
+AM_TESTS_ENVIRONMENT = NM='$(NM)' top_builddir='$(top_builddir)'; export NM top_builddir;

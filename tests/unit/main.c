@@ -1,0 +1,16 @@
+/* Unit test runner: pure functions plus transport behaviour against the fake server. */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+    SRunner *sr = srunner_create(json_suite());
+    srunner_add_suite(sr, encode_suite());
+    srunner_add_suite(sr, error_suite());
+    srunner_add_suite(sr, transport_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

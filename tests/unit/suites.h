@@ -1,0 +1,12 @@
+/* suites.h - the unit test suites (no podman needed). */
+#ifndef PODC_TESTS_UNIT_SUITES_H
+#define PODC_TESTS_UNIT_SUITES_H
+
+#include <check.h>
+
+Suite *json_suite(void);
+Suite *encode_suite(void);
+Suite *error_suite(void);
+Suite *transport_suite(void);
+
+#endif

@@ -1,0 +1,111 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error-private.h"
+#include "core/json.h"
+#include "suites.h"
+
+START_TEST(categories_from_500_causes)
+{
+    /* podman 4.3 answers these with 500; the cause decides (libpod-api.md §11) */
+    ck_assert_int_eq(podc_error_category_for(500, "that name is already in use", NULL), PODC_ECONFLICT);
+    ck_assert_int_eq(podc_error_category_for(500, "image not known", NULL), PODC_ENOTFOUND);
+    ck_assert_int_eq(podc_error_category_for(500, "network not found", NULL), PODC_ENOTFOUND);
+    ck_assert_int_eq(podc_error_category_for(500, "container state improper", NULL), PODC_ECONFLICT);
+    ck_assert_int_eq(podc_error_category_for(500, "network is being used", NULL), PODC_ECONFLICT);
+    ck_assert_int_eq(podc_error_category_for(500, NULL, "listen tcp 0.0.0.0:80: bind: address already in use"),
+                     PODC_ECONFLICT);
+    ck_assert_int_eq(podc_error_category_for(500, "invalid argument", "names must match"), PODC_EINVAL);
+    ck_assert_int_eq(podc_error_category_for(500, "something odd", NULL), PODC_ESERVER);
+    ck_assert_int_eq(podc_error_category_for(404, "container already exists", NULL), PODC_ENOTFOUND);
+    ck_assert_int_eq(podc_error_category_for(409, "image is in use by a container", NULL), PODC_ECONFLICT);
+    ck_assert_int_eq(podc_error_category_for(400, NULL, NULL), PODC_EINVAL);
+}
+END_TEST
+
+START_TEST(reply_body_parsed)
+{
+    podc_error *e = podc_error_from_reply(
+        500,
+        "{\"cause\":\"that name is already in use\",\"message\":\"creating container storage: the container name "
+        "\\\"x\\\" is already in use\",\"response\":500}\n",
+        "POST", "/libpod/containers/create?secret=hunter2");
+    ck_assert_int_eq(podc_error_code(e), PODC_ECONFLICT);
+    ck_assert_int_eq(podc_error_http_status(e), 500);
+    ck_assert_str_eq(podc_error_cause(e), "that name is already in use");
+    ck_assert_str_eq(podc_error_method(e), "POST");
+    ck_assert_str_eq(podc_error_path(e), "/libpod/containers/create"); /* no query kept */
+    ck_assert_ptr_null(strstr(podc_error_message(e), "hunter2"));
+    ck_assert_ptr_nonnull(strstr(podc_error_message(e), "already in use"));
+    podc_error_free(e);
+}
+END_TEST
+
+START_TEST(plain_text_router_miss_is_protocol)
+{
+    podc_error *e = podc_error_from_reply(404, "Not Found\n", "GET", "/libpod/nope");
+    ck_assert_int_eq(podc_error_code(e), PODC_EPROTOCOL);
+    ck_assert_str_eq(podc_error_server_message(e), "Not Found");
+    podc_error_free(e);
+}
+END_TEST
+
+START_TEST(to_json_has_every_field)
+{
+    podc_error *e = podc_error_new(PODC_EHEALTH, "container \"db\" exited with code %d", 3);
+    podc_error_set_request(e, "GET", "/libpod/containers/db/json");
+    podc_error_set_container(e, "db", "abc123");
+    podc_error_set_exit_code(e, 3);
+    podc_error_set_log_tail(e, "line1\nline \"2\"\n");
+    podc_error_add_detail(e, "component", "postgres");
+    char *j = podc_error_to_json(e);
+    yajl_val v = podc_json_parse(j, NULL, 0);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_str_eq(podc_json_str(v, "category", NULL), "health_check");
+    int64_t n;
+    ck_assert(podc_json_int(v, &n, "code", NULL) && n == PODC_EHEALTH);
+    ck_assert(podc_json_int(v, &n, "exit_code", NULL) && n == 3);
+    ck_assert_str_eq(podc_json_str(v, "container", NULL), "db");
+    ck_assert_str_eq(podc_json_str(v, "log_tail", NULL), "line1\nline \"2\"\n");
+    ck_assert_str_eq(podc_json_str(v, "request", "path", NULL), "/libpod/containers/db/json");
+    ck_assert_str_eq(podc_json_str(v, "details", "component", NULL), "postgres");
+    podc_json_free(v);
+    free(j);
+    int code = 0;
+    ck_assert_int_eq(podc_error_exit_code(e, &code), 1);
+    ck_assert_int_eq(code, 3);
+    podc_error_free(e);
+}
+END_TEST
+
+START_TEST(set_replaces_and_null_is_safe)
+{
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_error_set(&err, PODC_ETIMEOUT, "first"), PODC_ETIMEOUT);
+    ck_assert_int_eq(podc_error_invalid(&err, "name", "bad name %s", "x y"), PODC_EINVAL);
+    ck_assert_str_eq(podc_error_detail(err, "field"), "name");
+    ck_assert_str_eq(podc_error_message(err), "bad name x y");
+    podc_error_free(err);
+    ck_assert_int_eq(podc_error_set(NULL, PODC_ENOTFOUND, "ignored"), PODC_ENOTFOUND);
+    ck_assert_int_eq(podc_error_code(NULL), PODC_OK);
+    ck_assert_int_eq(podc_error_exit_code(NULL, NULL), 0);
+    char *j = podc_error_to_json(NULL);
+    ck_assert_ptr_nonnull(strstr(j, "\"ok\""));
+    free(j);
+    ck_assert_str_eq(podc_strerror(PODC_ENOTFOUND), "not found");
+    ck_assert_str_eq(podc_strerror(-999), "unknown error");
+}
+END_TEST
+
+Suite *error_suite(void)
+{
+    Suite *s = suite_create("error");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, categories_from_500_causes);
+    tcase_add_test(tc, reply_body_parsed);
+    tcase_add_test(tc, plain_text_router_miss_is_protocol);
+    tcase_add_test(tc, to_json_has_every_field);
+    tcase_add_test(tc, set_replaces_and_null_is_safe);
+    suite_add_tcase(s, tc);
+    return s;
+}

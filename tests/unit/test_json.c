@@ -1,0 +1,87 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "suites.h"
+
+START_TEST(parse_and_get_paths)
+{
+    yajl_val v = podc_json_parse("{\"a\":{\"b\":\"x\",\"n\":42,\"t\":true},\"arr\":[1,\"two\"]}", NULL, 0);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_str_eq(podc_json_str(v, "a", "b", NULL), "x");
+    int64_t n = 0;
+    ck_assert_int_eq(podc_json_int(v, &n, "a", "n", NULL), 1);
+    ck_assert_int_eq(n, 42);
+    ck_assert_int_eq(podc_json_bool(v, "a", "t", NULL), 1);
+    ck_assert_int_eq(podc_json_bool(v, "a", "missing", NULL), -1);
+    ck_assert_ptr_null(podc_json_str(v, "a", "n", NULL)); /* wrong type */
+    yajl_val arr = podc_json_get(v, "arr", NULL);
+    ck_assert_uint_eq(podc_json_array_len(arr), 2);
+    ck_assert_str_eq(podc_json_as_str(podc_json_array_at(arr, 1)), "two");
+    ck_assert_ptr_null(podc_json_array_at(arr, 2));
+    podc_json_free(v);
+}
+END_TEST
+
+START_TEST(parse_error_reports)
+{
+    char msg[128];
+    ck_assert_ptr_null(podc_json_parse("{\"a\":", msg, sizeof msg));
+    ck_assert(strlen(msg) > 0);
+    ck_assert_ptr_null(podc_json_parse("not json", NULL, 0));
+}
+END_TEST
+
+START_TEST(generate_escapes)
+{
+    podc_jgen j;
+    ck_assert_int_eq(podc_jgen_init(&j), 0);
+    podc_jgen_obj_open(&j);
+    podc_jgen_kstr(&j, "q", "he said \"hi\"\n\\");
+    podc_jgen_kint(&j, "n", -7);
+    podc_jgen_kbool(&j, "b", 0);
+    podc_jgen_str(&j, "nil");
+    podc_jgen_str(&j, NULL);
+    podc_jgen_obj_close(&j);
+    char *s = podc_jgen_finish(&j, NULL);
+    ck_assert_str_eq(s, "{\"q\":\"he said \\\"hi\\\"\\n\\\\\",\"n\":-7,\"b\":false,\"nil\":null}");
+    free(s);
+}
+END_TEST
+
+START_TEST(generate_roundtrips_tree)
+{
+    const char *src = "{\"a\":[1,2.5,\"x\",null,true,{\"k\":\"v\"}]}";
+    yajl_val v = podc_json_parse(src, NULL, 0);
+    podc_jgen j;
+    podc_jgen_init(&j);
+    podc_jgen_tree(&j, v);
+    char *s = podc_jgen_finish(&j, NULL);
+    ck_assert_str_eq(s, src);
+    free(s);
+    podc_json_free(v);
+}
+END_TEST
+
+START_TEST(generate_failure_is_sticky)
+{
+    podc_jgen j;
+    podc_jgen_init(&j);
+    podc_jgen_obj_close(&j); /* invalid: nothing open */
+    podc_jgen_obj_open(&j);
+    ck_assert_ptr_null(podc_jgen_finish(&j, NULL));
+}
+END_TEST
+
+Suite *json_suite(void)
+{
+    Suite *s = suite_create("json");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, parse_and_get_paths);
+    tcase_add_test(tc, parse_error_reports);
+    tcase_add_test(tc, generate_escapes);
+    tcase_add_test(tc, generate_roundtrips_tree);
+    tcase_add_test(tc, generate_failure_is_sticky);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,343 @@
+/* Transport behaviour the real service can't be made to show, against tests/fake/fake_server. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../fake/fake_server.h"
+#include "core/error-private.h"
+#include "podc.h"
+#include "suites.h"
+#include "transport/http.h"
+
+#define HDR "Libpod-Api-Version: 4.3.1\r\n"
+static const char PING_OK[] = "HTTP/1.1 200 OK\r\n" HDR "Content-Type: text/plain\r\nContent-Length: 2\r\n\r\nOK";
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static podc_client *client_for(fake_server *s, int64_t timeout_ms)
+{
+    char uri[256];
+    snprintf(uri, sizeof uri, "unix://%s", fake_server_path(s));
+    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
+    o.uri = uri;
+    o.timeout_ms = timeout_ms;
+    podc_client *c = NULL;
+    podc_error *err = NULL;
+    ck_assert_msg(podc_client_new(&c, &o, &err) == 0, "client: %s", podc_error_message(err));
+    return c;
+}
+
+START_TEST(keepalive_reuses_one_connection)
+{
+    fake_response r = { .raw = PING_OK, .drop_after = -1 };
+    fake_server *s = fake_server_start(&r, 1);
+    podc_client *c = client_for(s, 2000);
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(podc_ping(c, NULL), 0);
+    /* the server also saw discovery's connect probe, so count on the client side */
+    ck_assert_int_eq(podc_client_connections_opened(c), 1);
+    ck_assert_str_eq(podc_client_server_api_version(c), "4.3.1");
+    char *req = fake_server_request(s, 0);
+    ck_assert_ptr_nonnull(strstr(req, "GET /v4.0.0/libpod/_ping HTTP/1.1"));
+    free(req);
+    podc_client_free(c);
+    fake_server_stop(s);
+}
+END_TEST
+
+START_TEST(idle_close_is_retried_once)
+{
+    fake_response r = { .raw = PING_OK, .drop_after = -1 };
+    fake_server *s = fake_server_start(&r, 1);
+    podc_client *c = client_for(s, 2000);
+    ck_assert_int_eq(podc_ping(c, NULL), 0);
+    fake_server_close_idle(s); /* podman dropped our idle keep-alive connection */
+    podc_error *err = NULL;
+    ck_assert_msg(podc_ping(c, &err) == 0, "%s", podc_error_message(err));
+    ck_assert_int_eq(podc_client_connections_opened(c), 2);
+    podc_client_free(c);
+    fake_server_stop(s);
+}
+END_TEST
+
+START_TEST(reused_connection_dying_on_request_is_retried)
+{
+    /* the server reads the 2nd request on the old connection and closes without a byte */
+    fake_response r[3] = {
+        { .raw = PING_OK, .drop_after = -1 },
+        { .raw = PING_OK, .drop_after = 0 },
+        { .raw = PING_OK, .drop_after = -1 },
+    };
+    fake_server *s = fake_server_start(r, 3);
+    podc_client *c = client_for(s, 2000);
+    ck_assert_int_eq(podc_ping(c, NULL), 0);
+    podc_error *err = NULL;
+    ck_assert_msg(podc_ping(c, &err) == 0, "%s", podc_error_message(err));
+    ck_assert_int_eq(fake_server_requests(s), 3);
+    ck_assert_int_eq(podc_client_connections_opened(c), 2);
+    podc_client_free(c);
+    fake_server_stop(s);
+}
+END_TEST
+
+START_TEST(malformed_json_is_protocol_error)
+{
+    fake_response r = { .raw = "HTTP/1.1 200 OK\r\n" HDR "Content-Type: application/json\r\nContent-Length: 14\r\n\r\n{\"Version\":\"4.",
+                        .drop_after = -1 };
+    fake_server *s = fake_server_start(&r, 1);
+    podc_client *c = client_for(s, 2000);
+    podc_version *v = NULL;
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_version_get(c, &v, &err), PODC_EPROTOCOL);
+    ck_assert_ptr_null(v);
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "not valid JSON"));
+    ck_assert_str_eq(podc_error_path(err), "/libpod/version");
+    podc_error_free(err);
+    podc_client_free(c);
+    fake_server_stop(s);
+}
+END_TEST
+
+START_TEST(dropped_mid_body_is_transport_error)
+{
+    char *raw = fake_http_response(200, "application/json", "{\"host\":{\"ociRuntime\":{\"name\":\"runc\"}},\"pad\":\"xxxxxxxxxxxxxxxx\"}");
+    fake_response r = { .raw = raw, .drop_after = (long)strlen(raw) - 20 };
+    fake_server *s = fake_server_start(&r, 1);
+    free(raw);
+    podc_client *c = client_for(s, 2000);
+    podc_info *info = NULL;
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_info_get(c, &info, &err), PODC_ETRANSPORT);
+    ck_assert_ptr_null(info);
+    ck_assert_str_eq(podc_error_detail(err, "socket"), fake_server_path(s));
+    podc_error_free(err);
+    podc_client_free(c);
+    fake_server_stop(s);
+}
+END_TEST
+
+START_TEST(silent_server_times_out)
+{
+    fake_response r = { .never_answer = 1, .drop_after = -1 };
+    fake_server *s = fake_server_start(&r, 1);
+    podc_client *c = client_for(s, 300);
+    podc_error *err = NULL;
+    int64_t t0 = now_ms();
+    ck_assert_int_eq(podc_ping(c, &err), PODC_ETIMEOUT);
+    int64_t took = now_ms() - t0;
+    ck_assert_msg(took >= 250 && took < 2000, "timeout took %lld ms", (long long)took);
+    podc_error_free(err);
+    podc_client_free(c);
+    fake_server_stop(s);
+}
+END_TEST
+
+static void *cancel_later(void *arg)
+{
+    usleep(200 * 1000);
+    podc_client_cancel(arg);
+    return NULL;
+}
+
+START_TEST(cancel_from_another_thread)
+{
+    fake_response r = { .never_answer = 1, .drop_after = -1 };
+    fake_server *s = fake_server_start(&r, 1);
+    podc_client *c = client_for(s, 30000);
+    pthread_t th;
+    pthread_create(&th, NULL, cancel_later, c);
+    podc_error *err = NULL;
+    int64_t t0 = now_ms();
+    ck_assert_int_eq(podc_ping(c, &err), PODC_ECANCELLED);
+    int64_t took = now_ms() - t0;
+    pthread_join(th, NULL);
+    ck_assert_msg(took < 1000, "cancel took %lld ms", (long long)took);
+    podc_error_free(err);
+    podc_client_free(c);
+    fake_server_stop(s);
+}
+END_TEST
+
+START_TEST(old_api_version_refused)
+{
+    fake_response r = { .raw = "HTTP/1.1 200 OK\r\nLibpod-Api-Version: 3.4.4\r\nContent-Length: 2\r\n\r\nOK",
+                        .drop_after = -1 };
+    fake_server *s = fake_server_start(&r, 1);
+    podc_client *c = client_for(s, 2000);
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_ping(c, &err), PODC_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "3.4.4"));
+    podc_error_free(err);
+    podc_client_free(c);
+    fake_server_stop(s);
+}
+END_TEST
+
+START_TEST(json_error_reply_mapped)
+{
+    char *raw = fake_http_response(500, "application/json",
+                                   "{\"cause\":\"no such container\",\"message\":\"no container with name or ID "
+                                   "\\\"x\\\" found: no such container\",\"response\":500}\n");
+    fake_response r = { .raw = raw, .drop_after = -1 };
+    fake_server *s = fake_server_start(&r, 1);
+    free(raw);
+    podc_client *c = client_for(s, 2000);
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_ping(c, &err), PODC_ENOTFOUND);
+    ck_assert_str_eq(podc_error_cause(err), "no such container");
+    ck_assert_int_eq(podc_error_http_status(err), 500);
+    podc_error_free(err);
+    podc_client_free(c);
+    fake_server_stop(s);
+}
+END_TEST
+
+typedef struct {
+    podc_buf got;
+    int calls;
+    int stop_at;
+} sink;
+
+static int collect(const char *data, size_t len, void *ud)
+{
+    sink *k = ud;
+    k->calls++;
+    podc_buf_append(&k->got, data, len);
+    return (k->stop_at && k->calls >= k->stop_at) ? 1 : 0;
+}
+
+START_TEST(chunked_stream_delivered_in_pieces)
+{
+    const char *body = "{\"stream\":\"STEP 1/2\\n\"}\n{\"stream\":\"STEP 2/2\\n\"}\n{\"stream\":\"abcdef\\n\"}\n";
+    char *raw = fake_http_chunked(200, "application/json", body, 7);
+    fake_response r = { .raw = raw, .drop_after = -1, .chunk_pause_ms = 2, .chunk_size = 5 };
+    fake_server *s = fake_server_start(&r, 1);
+    free(raw);
+    podc_client *c = client_for(s, 5000);
+    sink k = { PODC_BUF_INIT, 0, 0 };
+    podc_http_request req = { .method = "GET", .path = "/libpod/x", .on_data = collect, .data_ud = &k };
+    podc_http_response resp;
+    ck_assert_int_eq(podc_http_call(c, &req, &resp, NULL), 0);
+    ck_assert_str_eq(k.got.data, body);
+    ck_assert_int_gt(k.calls, 3);
+    ck_assert_uint_eq(resp.body.len, 0);
+    podc_http_response_free(&resp);
+    podc_buf_free(&k.got);
+    podc_client_free(c);
+    fake_server_stop(s);
+}
+END_TEST
+
+START_TEST(stream_callback_can_stop)
+{
+    char *raw = fake_http_chunked(200, "application/octet-stream", "aaaaaaaaaabbbbbbbbbbcccccccccc", 10);
+    fake_response r = { .raw = raw, .drop_after = -1, .chunk_pause_ms = 20, .chunk_size = 15 };
+    fake_server *s = fake_server_start(&r, 1);
+    free(raw);
+    podc_client *c = client_for(s, 5000);
+    sink k = { PODC_BUF_INIT, 0, 1 };
+    podc_http_request req = { .method = "GET", .path = "/libpod/x", .on_data = collect, .data_ud = &k };
+    podc_http_response resp;
+    ck_assert_int_eq(podc_http_call(c, &req, &resp, NULL), PODC_ECANCELLED);
+    ck_assert_int_eq(k.calls, 1);
+    podc_http_response_free(&resp);
+    podc_buf_free(&k.got);
+    podc_client_free(c);
+    fake_server_stop(s);
+}
+END_TEST
+
+START_TEST(missing_socket_names_path)
+{
+    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
+    o.uri = "unix:///nonexistent/podc/podman.sock";
+    podc_client *c = NULL;
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_client_new(&c, &o, &err), PODC_ETRANSPORT);
+    ck_assert_ptr_null(c);
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "/nonexistent/podc/podman.sock"));
+    ck_assert_str_eq(podc_error_detail(err, "socket"), "/nonexistent/podc/podman.sock");
+    podc_error_free(err);
+
+    o.uri = "tcp://127.0.0.1:8080";
+    err = NULL;
+    ck_assert_int_eq(podc_client_new(&c, &o, &err), PODC_EINVAL);
+    ck_assert_str_eq(podc_error_detail(err, "field"), "uri");
+    podc_error_free(err);
+}
+END_TEST
+
+START_TEST(discovery_order)
+{
+    fake_response r = { .raw = PING_OK, .drop_after = -1 };
+    fake_server *s = fake_server_start(&r, 1);
+    char uri[256];
+    snprintf(uri, sizeof uri, "unix://%s", fake_server_path(s));
+
+    /* CONTAINER_HOST missing -> DOCKER_HOST answers */
+    setenv("CONTAINER_HOST", "unix:///nonexistent/a.sock", 1);
+    setenv("DOCKER_HOST", uri, 1);
+    setenv("XDG_RUNTIME_DIR", "/nonexistent/xdg", 1);
+    podc_client *c = NULL;
+    ck_assert_int_eq(podc_client_new(&c, NULL, NULL), 0);
+    ck_assert_str_eq(podc_client_socket_source(c), "DOCKER_HOST");
+    ck_assert_str_eq(podc_client_socket_path(c), fake_server_path(s));
+    podc_client_free(c);
+
+    /* CONTAINER_HOST first when it answers */
+    setenv("CONTAINER_HOST", uri, 1);
+    setenv("DOCKER_HOST", "unix:///nonexistent/b.sock", 1);
+    ck_assert_int_eq(podc_client_new(&c, NULL, NULL), 0);
+    ck_assert_str_eq(podc_client_socket_source(c), "CONTAINER_HOST");
+    podc_client_free(c);
+    fake_server_stop(s);
+
+    /* nothing of ours answers: every place is named (the default may be a real service) */
+    setenv("CONTAINER_HOST", "unix:///nonexistent/a.sock", 1);
+    setenv("DOCKER_HOST", "ssh://host/run/podman.sock", 1);
+    podc_error *err = NULL;
+    c = NULL;
+    if (podc_client_new(&c, NULL, &err) == 0) {
+        ck_assert_str_eq(podc_client_socket_source(c), "default");
+        podc_client_free(c);
+    } else {
+        const char *tried = podc_error_detail(err, "tried");
+        ck_assert_ptr_nonnull(tried);
+        ck_assert_ptr_nonnull(strstr(tried, "/nonexistent/a.sock"));
+        ck_assert_ptr_nonnull(strstr(tried, "DOCKER_HOST=ssh://"));
+        ck_assert_ptr_nonnull(strstr(tried, "/nonexistent/xdg/podman/podman.sock"));
+        ck_assert_ptr_nonnull(strstr(tried, "/run/podman/podman.sock"));
+        podc_error_free(err);
+    }
+}
+END_TEST
+
+Suite *transport_suite(void)
+{
+    Suite *s = suite_create("transport");
+    TCase *tc = tcase_create("fake-server");
+    tcase_set_timeout(tc, 20);
+    tcase_add_test(tc, keepalive_reuses_one_connection);
+    tcase_add_test(tc, idle_close_is_retried_once);
+    tcase_add_test(tc, reused_connection_dying_on_request_is_retried);
+    tcase_add_test(tc, malformed_json_is_protocol_error);
+    tcase_add_test(tc, dropped_mid_body_is_transport_error);
+    tcase_add_test(tc, silent_server_times_out);
+    tcase_add_test(tc, cancel_from_another_thread);
+    tcase_add_test(tc, old_api_version_refused);
+    tcase_add_test(tc, json_error_reply_mapped);
+    tcase_add_test(tc, chunked_stream_delivered_in_pieces);
+    tcase_add_test(tc, stream_callback_can_stop);
+    tcase_add_test(tc, missing_socket_names_path);
+    tcase_add_test(tc, discovery_order);
+    suite_add_tcase(s, tc);
+    return s;
+}
