@@ -9,5 +9,13 @@
 #include "podc/error.h"
 #include "podc/client.h"
 #include "podc/system.h"
+#include "podc/filters.h"
+#include "podc/images.h"
+#include "podc/networks.h"
+#include "podc/containers.h"
+#include "podc/logs.h"
+#include "podc/exec.h"
+#include "podc/copy.h"
+#include "podc/events.h"
 
 #endif

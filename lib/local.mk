@@ -19,3 +19,9 @@ lib_libpodc_la_LIBADD = lib/libpodc-core.la
 lib_libpodc_la_LDFLAGS = -version-info $(PODC_LT_VERSION) -Wl,--version-script=$(srcdir)/lib/libpodc.sym
 EXTRA_lib_libpodc_la_DEPENDENCIES = lib/libpodc.sym
 EXTRA_DIST += lib/libpodc.sym
+
+lib_libpodc_core_la_SOURCES += \
+	lib/core/lines.c lib/core/lines.h \
+	lib/api/filters.c lib/api/filters-private.h \
+	lib/api/validate.c lib/api/validate.h
+podcinclude_HEADERS += include/podc/filters.h

@@ -19,6 +19,13 @@ int main(void)
     podc_client_free(c);
 
     SRunner *sr = srunner_create(system_suite());
+    srunner_add_suite(sr, images_suite());
+    srunner_add_suite(sr, networks_suite());
+    srunner_add_suite(sr, containers_suite());
+    srunner_add_suite(sr, logs_suite());
+    srunner_add_suite(sr, exec_suite());
+    srunner_add_suite(sr, copy_suite());
+    srunner_add_suite(sr, events_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

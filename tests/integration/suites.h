@@ -20,5 +20,12 @@ char *itest_name(const char *suffix);
     } while (0)
 
 Suite *system_suite(void);
+Suite *images_suite(void);
+Suite *networks_suite(void);
+Suite *containers_suite(void);
+Suite *logs_suite(void);
+Suite *exec_suite(void);
+Suite *copy_suite(void);
+Suite *events_suite(void);
 
 #endif

@@ -9,6 +9,9 @@ int main(void)
     srunner_add_suite(sr, encode_suite());
     srunner_add_suite(sr, error_suite());
     srunner_add_suite(sr, transport_suite());
+    srunner_add_suite(sr, ignore_suite());
+    srunner_add_suite(sr, container_spec_suite());
+    srunner_add_suite(sr, frames_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,3 @@
+#ifndef PODC_API_BUILD_CONTEXT_H
+#define PODC_API_BUILD_CONTEXT_H
+#endif

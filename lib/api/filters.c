@@ -1,0 +1,90 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/filters-private.h"
+#include "core/encode.h"
+#include "core/json.h"
+
+struct podc_filters {
+    size_t n, cap;
+    char **keys, **values;
+};
+
+podc_filters *podc_filters_new(void)
+{
+    return calloc(1, sizeof(podc_filters));
+}
+
+int podc_filters_add(podc_filters *f, const char *key, const char *value)
+{
+    if (!f || !key || !*key || !value)
+        return PODC_EINVAL;
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 4;
+        char **k = realloc(f->keys, cap * sizeof *k);
+        if (!k)
+            return PODC_ENOMEM;
+        f->keys = k;
+        char **v = realloc(f->values, cap * sizeof *v);
+        if (!v)
+            return PODC_ENOMEM;
+        f->values = v;
+        f->cap = cap;
+    }
+    char *k = strdup(key), *v = strdup(value);
+    if (!k || !v) {
+        free(k);
+        free(v);
+        return PODC_ENOMEM;
+    }
+    f->keys[f->n] = k;
+    f->values[f->n] = v;
+    f->n++;
+    return 0;
+}
+
+void podc_filters_free(podc_filters *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n; i++) {
+        free(f->keys[i]);
+        free(f->values[i]);
+    }
+    free(f->keys);
+    free(f->values);
+    free(f);
+}
+
+int podc_filters_put_query(const podc_filters *f, podc_buf *path)
+{
+    if (!f || f->n == 0)
+        return 0;
+    podc_jgen j;
+    if (podc_jgen_init(&j) < 0)
+        return PODC_ENOMEM;
+    podc_jgen_obj_open(&j);
+    /* group values by key, in first-seen order: podman wants arrays of strings */
+    for (size_t i = 0; i < f->n; i++) {
+        int seen = 0;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strcmp(f->keys[k], f->keys[i]) == 0;
+        if (seen)
+            continue;
+        podc_jgen_str(&j, f->keys[i]);
+        podc_jgen_arr_open(&j);
+        for (size_t k = i; k < f->n; k++)
+            if (strcmp(f->keys[k], f->keys[i]) == 0)
+                podc_jgen_str(&j, f->values[k]);
+        podc_jgen_arr_close(&j);
+    }
+    podc_jgen_obj_close(&j);
+    char *json = podc_jgen_finish(&j, NULL);
+    if (!json)
+        return PODC_ENOMEM;
+    int rc = podc_buf_put_query(path, "filters", json);
+    free(json);
+    return rc;
+}

@@ -1,0 +1,3 @@
+#ifndef PODC_API_FRAMES_H
+#define PODC_API_FRAMES_H
+#endif

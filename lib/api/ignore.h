@@ -1,0 +1,3 @@
+#ifndef PODC_API_IGNORE_H
+#define PODC_API_IGNORE_H
+#endif

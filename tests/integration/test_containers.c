@@ -1,0 +1,6 @@
+#include "suites.h"
+
+Suite *containers_suite(void)
+{
+    return suite_create("containers");
+}

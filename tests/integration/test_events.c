@@ -1,0 +1,6 @@
+#include "suites.h"
+
+Suite *events_suite(void)
+{
+    return suite_create("events");
+}

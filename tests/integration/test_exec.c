@@ -1,0 +1,6 @@
+#include "suites.h"
+
+Suite *exec_suite(void)
+{
+    return suite_create("exec");
+}

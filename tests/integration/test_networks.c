@@ -1,0 +1,6 @@
+#include "suites.h"
+
+Suite *networks_suite(void)
+{
+    return suite_create("networks");
+}

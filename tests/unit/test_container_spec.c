@@ -1,0 +1,6 @@
+#include "suites.h"
+
+Suite *container_spec_suite(void)
+{
+    return suite_create("container_spec");
+}

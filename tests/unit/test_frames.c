@@ -1,0 +1,6 @@
+#include "suites.h"
+
+Suite *frames_suite(void)
+{
+    return suite_create("frames");
+}
