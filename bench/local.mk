@@ -1,0 +1,9 @@
+# Benchmarks print numbers; they are built with `make bench` and run by bench/run.sh.
+EXTRA_PROGRAMS = bench/bench_client
+bench_bench_client_SOURCES = bench/bench_client.c
+bench_bench_client_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
+bench_bench_client_LDADD = lib/libpodc.la $(CURL_LIBS)
+bench: $(EXTRA_PROGRAMS)
+.PHONY: bench
+CLEANFILES += $(EXTRA_PROGRAMS)
+EXTRA_DIST += bench/run.sh

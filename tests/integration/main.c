@@ -7,6 +7,9 @@
 
 int main(void)
 {
+    const char *skip = getenv("PODC_SKIP_INTEGRATION");
+    if (skip && *skip == '1')
+        return 77; /* automake's "skipped" (distcheck's second build) */
     podc_client *c = NULL;
     podc_error *err = NULL;
     if (podc_client_new(&c, NULL, &err) != 0) {

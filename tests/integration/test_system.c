@@ -1,6 +1,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
+#include "proxy.h"
 #include "suites.h"
 
 START_TEST(ping_version_info)
@@ -46,6 +49,34 @@ START_TEST(missing_socket_is_transport_error)
 }
 END_TEST
 
+START_TEST(idle_close_retried_on_fresh_connection)
+{
+    /* the real service behind a relay that drops the idle keep-alive connection */
+    podc_client *direct = itest_client();
+    itest_proxy *p = itest_proxy_start(podc_client_socket_path(direct));
+    podc_client_free(direct);
+    ck_assert_ptr_nonnull(p);
+    char uri[256];
+    snprintf(uri, sizeof uri, "unix://%s", itest_proxy_path(p));
+    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
+    o.uri = uri;
+    podc_client *c = NULL;
+    podc_error *err = NULL;
+    ck_assert_ok(podc_client_new(&c, &o, &err), &err);
+    ck_assert_ok(podc_ping(c, &err), &err);
+    ck_assert_int_eq(podc_client_connections_opened(c), 1);
+    itest_proxy_drop_all(p);
+    podc_info *i = NULL;
+    ck_assert_ok(podc_info_get(c, &i, &err), &err); /* not "broken pipe" */
+    podc_info_free(i);
+    ck_assert_int_eq(podc_client_connections_opened(c), 2);
+    ck_assert_ok(podc_ping(c, &err), &err);
+    ck_assert_int_eq(podc_client_connections_opened(c), 2);
+    podc_client_free(c);
+    itest_proxy_stop(p);
+}
+END_TEST
+
 Suite *system_suite(void)
 {
     Suite *s = suite_create("system");
@@ -53,6 +84,7 @@ Suite *system_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, ping_version_info);
     tcase_add_test(tc, missing_socket_is_transport_error);
+    tcase_add_test(tc, idle_close_retried_on_fresh_connection);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,18 @@
+#!/bin/bash
+# Runs the benchmarks against the local podman service and prints their numbers.
+# Usage: bench/run.sh [BUILD_DIR]   (default: ./build)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+make -C "$build" -s bench >/dev/null
+echo "== transport: per-call time over one keep-alive connection"
+"$build/bench/bench_client" 2000
+echo "== the same ping with the curl CLI, 200 URLs over one connection (-K)"
+host=${CONTAINER_HOST:-}; sock=${host#unix://}; sock=${sock:-/run/podman/podman.sock}
+cfg=$(mktemp)
+for _ in $(seq 200); do echo 'url = "http://d/v4.0.0/libpod/_ping"'; echo 'output = "/dev/null"'; done >"$cfg"
+start=$(date +%s%N)
+curl -s --unix-socket "$sock" -K "$cfg"; echo
+end=$(date +%s%N)
+rm -f "$cfg"
+awk -v ns=$((end - start)) 'BEGIN { printf "curl -K: 200 pings in %.1f ms, %.1f us per call (process start included)\n", ns/1e6, ns/1e3/200 }'

@@ -1,0 +1,77 @@
+#!/bin/bash
+# Every test, from a fresh Debian 12 machine (as root) to a verdict:
+#   install packages, start the podman service, build the offline test images,
+#   build the library, run the whole suite normally, under ASan+UBSan and under valgrind,
+#   check the tarball with distcheck, print the benchmark numbers.
+# Usage: tests/run-all.sh        (PODC_QUICK=1 skips the sanitizer, valgrind and distcheck passes)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+step() { printf '\n== %s (%ds)\n' "$*" "$SECONDS"; }
+
+step "podman service"
+eval "$(tests/env/podman-service.sh)"
+export CONTAINER_HOST CONTAINERS_CONF PODC_SERVICE_LOG
+
+step "offline test images"
+tests/images/build.sh
+
+step "build"
+[ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi >/dev/null
+totals=$(mktemp)
+trap 'rm -f "$totals"' EXIT
+
+# Runs `make check` in a build dir; prints the logs of what ran and records Check's counts.
+check_in() {
+    local dir=$1; shift
+    mkdir -p "$dir"
+    (cd "$dir" && { [ -f Makefile ] || "$root/configure" -q "$@"; } && make -j2 -s >/dev/null)
+    local rc=0
+    make -C "$dir" -s -j1 check >/dev/null 2>&1 || rc=$?
+    for log in "$dir"/tests/*/test_*.log "$dir"/tests/check-symbols.log; do
+        [ -f "$log" ] || continue
+        sed -n '/^Running suite/,$p;/exported:/p' "$log" | grep -v '^PASS\|^# ' || true
+        grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" >>"$totals" || true
+    done
+    if [ $rc -ne 0 ]; then
+        echo "FAILED in $dir; service log: $PODC_SERVICE_LOG"
+        cat "$dir"/tests/*/test_*.log | grep -E ':[EF]:' || true
+        tail -20 "$PODC_SERVICE_LOG" || true
+    fi
+    return $rc
+}
+
+status=0
+step "tests"
+check_in build || status=1
+
+if [ "${PODC_QUICK:-0}" != 1 ]; then
+    step "tests under ASan+UBSan"
+    ASAN_OPTIONS=detect_leaks=1 check_in build-asan --enable-sanitizers || status=1
+
+    step "unit and system tests under valgrind"
+    vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1"
+    if CK_FORK=no $vg build/tests/unit/test_unit >build/valgrind-unit.log 2>&1 &&
+       CK_FORK=no CK_RUN_SUITE=system $vg build/tests/integration/test_integration >build/valgrind-system.log 2>&1; then
+        grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' build/valgrind-*.log | tee -a "$totals"
+        echo "valgrind: no errors, no definite leaks"
+    else
+        cat build/valgrind-*.log; status=1
+    fi
+
+    step "distcheck"
+    if make -C build -s distcheck DISTCHECK_CONFIGURE_FLAGS=-q PODC_SKIP_INTEGRATION=1 >build/distcheck.log 2>&1; then
+        grep -E 'archives ready|\.tar\.gz' build/distcheck.log | head -2
+    else
+        tail -30 build/distcheck.log; status=1
+    fi
+fi
+
+step "benchmarks"
+bench/run.sh build || status=1
+
+step "summary"
+# one line per Check run: "Checks: N, Failures: F, Errors: E"
+awk '{ gsub(/,/, ""); c += $2; f += $4 + $6 } END { printf "%d passed, %d failed\n", c - f, f }' "$totals"
+exit $status
