@@ -2,8 +2,8 @@
 # The shared library must export the podc_* API and nothing else.
 so="${top_builddir:-.}/lib/.libs/libpodc.so"
 [ -f "$so" ] || { echo "missing $so"; exit 1; }
-nm_tool="${NM:-nm}"
-exported=$("$nm_tool" -D --defined-only "$so" | awk '$2 ~ /^[TDBRVW]$/ {print $3}')
+nm_tool="${NM:-nm}"  # libtool sets NM="nm -B": keep it unquoted below
+exported=$($nm_tool -D --defined-only "$so" | awk '$2 ~ /^[TDBRVW]$/ {print $3}')
 count=$(printf '%s\n' "$exported" | grep -c '^podc_' || true)
 bad=$(printf '%s\n' "$exported" | grep -v '^podc_' | grep -v '^PODC_0$' | grep -v '^$' || true)
 if [ -n "$bad" ]; then

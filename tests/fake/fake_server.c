@@ -1,5 +1,7 @@
 /* Scripted fake HTTP/1.1 server on a unix socket. See fake_server.h. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "fake_server.h"
 
 #include <errno.h>
