@@ -5,7 +5,7 @@ check_PROGRAMS += tests/unit/test_unit
 tests_unit_test_unit_SOURCES = \
 	tests/unit/suites.h tests/unit/main.c \
 	tests/unit/test_json.c tests/unit/test_encode.c tests/unit/test_error.c \
-	tests/unit/test_transport.c \
+	tests/unit/test_transport.c tests/unit/test_goose.c \
 	tests/fake/fake_server.c tests/fake/fake_server.h
 tests_unit_test_unit_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_unit_LDADD = $(TEST_LIBS)
@@ -19,5 +19,5 @@ tests_integration_test_integration_CFLAGS = $(TEST_CFLAGS)
 tests_integration_test_integration_LDADD = $(TEST_LIBS)
 
 TESTS += tests/unit/test_unit tests/integration/test_integration tests/check-symbols.sh
-EXTRA_DIST += tests/check-symbols.sh
-AM_TESTS_ENVIRONMENT = NM='$(NM)' top_builddir='$(top_builddir)'; export NM top_builddir;
+EXTRA_DIST += tests/check-symbols.sh tests/images tests/env tests/run-all.sh
+AM_TESTS_ENVIRONMENT = NM='$(NM)' top_builddir='$(top_builddir)'; export NM top_builddir srcdir;

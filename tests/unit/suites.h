@@ -11,5 +11,6 @@ Suite *transport_suite(void);
 Suite *ignore_suite(void);
 Suite *container_spec_suite(void);
 Suite *frames_suite(void);
+Suite *goose_suite(void);
 
 #endif
