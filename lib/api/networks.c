@@ -1,1 +1,531 @@
+/* networks.c - network create/ensure/exists/inspect/list/remove/connect/disconnect. */
 #include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/filters-private.h"
+#include "api/resource.h"
+#include "api/strlist.h"
+#include "api/validate.h"
+#include "core/encode.h"
+#include "core/error-private.h"
+#include "core/json.h"
+#include "podc/networks.h"
+#include "transport/http.h"
+
+/* ---- options ------------------------------------------------------------------------- */
+
+struct podc_network_options {
+    int internal;
+    int dns_enabled;
+    char *driver;
+    podc_kvlist labels;
+    podc_strv subnets;
+    podc_strv gateways; /* "" = let podman pick */
+};
+
+podc_network_options *podc_network_options_new(void)
+{
+    podc_network_options *o = calloc(1, sizeof *o);
+    if (o)
+        o->dns_enabled = 1; /* the API's default is false; names would not resolve */
+    return o;
+}
+
+void podc_network_options_free(podc_network_options *o)
+{
+    if (!o)
+        return;
+    free(o->driver);
+    podc_kvlist_clear(&o->labels);
+    podc_strv_clear(&o->subnets);
+    podc_strv_clear(&o->gateways);
+    free(o);
+}
+
+int podc_network_options_set_internal(podc_network_options *o, int internal)
+{
+    if (!o)
+        return PODC_EINVAL;
+    o->internal = internal != 0;
+    return 0;
+}
+
+int podc_network_options_set_dns_enabled(podc_network_options *o, int enabled)
+{
+    if (!o)
+        return PODC_EINVAL;
+    o->dns_enabled = enabled != 0;
+    return 0;
+}
+
+int podc_network_options_set_driver(podc_network_options *o, const char *driver)
+{
+    if (!o || !driver)
+        return PODC_EINVAL;
+    char *d = strdup(driver);
+    if (!d)
+        return PODC_ENOMEM;
+    free(o->driver);
+    o->driver = d;
+    return 0;
+}
+
+int podc_network_options_add_label(podc_network_options *o, const char *key, const char *value)
+{
+    if (!o || !key || !value)
+        return PODC_EINVAL;
+    return podc_kvlist_set(&o->labels, key, value);
+}
+
+int podc_network_options_add_subnet(podc_network_options *o, const char *subnet, const char *gateway)
+{
+    if (!o || !subnet)
+        return PODC_EINVAL;
+    int rc = podc_strv_push(&o->subnets, subnet);
+    if (rc == 0 && (rc = podc_strv_push(&o->gateways, gateway ? gateway : "")) < 0) {
+        free(o->subnets.v[--o->subnets.n]);
+    }
+    return rc;
+}
+
+static int validate_options(const podc_network_options *o, podc_error **err)
+{
+    if (!o)
+        return 0;
+    if (o->driver && podc_validate_name("driver", o->driver, err) < 0)
+        return PODC_EINVAL;
+    for (size_t i = 0; i < o->labels.n; i++)
+        if (!*o->labels.keys[i])
+            return podc_error_invalid(err, "labels", "labels: empty label key");
+    for (size_t i = 0; i < o->subnets.n; i++) {
+        const char *s = o->subnets.v[i];
+        if (!*s || !strchr(s, '/') || strpbrk(s, " \t\r\n"))
+            return podc_error_invalid(err, "subnets", "subnets \"%s\": expected CIDR such as 10.89.77.0/24", s);
+    }
+    return 0;
+}
+
+static char *options_json(const char *name, const podc_network_options *o, size_t *len)
+{
+    podc_jgen j;
+    if (podc_jgen_init(&j) < 0)
+        return NULL;
+    podc_jgen_obj_open(&j);
+    podc_jgen_kstr(&j, "name", name);
+    podc_jgen_kstr(&j, "driver", o && o->driver ? o->driver : "bridge");
+    podc_jgen_kbool(&j, "internal", o ? o->internal : 0);
+    podc_jgen_kbool(&j, "dns_enabled", o ? o->dns_enabled : 1);
+    if (o && o->labels.n) {
+        podc_jgen_str(&j, "labels");
+        podc_jgen_obj_open(&j);
+        for (size_t i = 0; i < o->labels.n; i++)
+            podc_jgen_kstr(&j, o->labels.keys[i], o->labels.vals[i]);
+        podc_jgen_obj_close(&j);
+    }
+    if (o && o->subnets.n) {
+        podc_jgen_str(&j, "subnets");
+        podc_jgen_arr_open(&j);
+        for (size_t i = 0; i < o->subnets.n; i++) {
+            podc_jgen_obj_open(&j);
+            podc_jgen_kstr(&j, "subnet", o->subnets.v[i]);
+            if (*o->gateways.v[i])
+                podc_jgen_kstr(&j, "gateway", o->gateways.v[i]);
+            podc_jgen_obj_close(&j);
+        }
+        podc_jgen_arr_close(&j);
+    }
+    podc_jgen_obj_close(&j);
+    return podc_jgen_finish(&j, len);
+}
+
+/* ---- network objects ----------------------------------------------------------------- */
+
+struct podc_network {
+    yajl_val v;    /* the network object */
+    yajl_val root; /* owned parse tree (NULL for networks borrowed from a list) */
+    char *json;
+};
+
+struct podc_network_list {
+    yajl_val root;
+    size_t n;
+    podc_network *items;
+};
+
+static char *tree_json(yajl_val v)
+{
+    podc_jgen j;
+    if (podc_jgen_init(&j) < 0)
+        return NULL;
+    podc_jgen_tree(&j, v);
+    return podc_jgen_finish(&j, NULL);
+}
+
+/* Takes root (and json, when given) on success. */
+static podc_network *network_new(yajl_val root, char *json)
+{
+    podc_network *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->v = n->root = root;
+    n->json = json ? json : tree_json(root);
+    if (!n->json) {
+        free(n);
+        return NULL;
+    }
+    return n;
+}
+
+const char *podc_network_name(const podc_network *n) { return n ? podc_json_str(n->v, "name", NULL) : NULL; }
+const char *podc_network_id(const podc_network *n) { return n ? podc_json_str(n->v, "id", NULL) : NULL; }
+const char *podc_network_driver(const podc_network *n) { return n ? podc_json_str(n->v, "driver", NULL) : NULL; }
+const char *podc_network_interface(const podc_network *n)
+{
+    return n ? podc_json_str(n->v, "network_interface", NULL) : NULL;
+}
+int podc_network_internal(const podc_network *n) { return n ? podc_json_bool(n->v, "internal", NULL) : -1; }
+int podc_network_dns_enabled(const podc_network *n) { return n ? podc_json_bool(n->v, "dns_enabled", NULL) : -1; }
+const char *podc_network_json(const podc_network *n) { return n ? n->json : NULL; }
+
+size_t podc_network_subnet_count(const podc_network *n)
+{
+    return n ? podc_json_array_len(podc_json_get(n->v, "subnets", NULL)) : 0;
+}
+
+const char *podc_network_subnet_at(const podc_network *n, size_t i)
+{
+    return n ? podc_json_str(podc_json_array_at(podc_json_get(n->v, "subnets", NULL), i), "subnet", NULL) : NULL;
+}
+
+const char *podc_network_gateway_at(const podc_network *n, size_t i)
+{
+    return n ? podc_json_str(podc_json_array_at(podc_json_get(n->v, "subnets", NULL), i), "gateway", NULL) : NULL;
+}
+
+const char *podc_network_gateway(const podc_network *n)
+{
+    for (size_t i = 0; i < podc_network_subnet_count(n); i++) {
+        const char *g = podc_network_gateway_at(n, i);
+        if (g && *g)
+            return g;
+    }
+    return NULL;
+}
+
+const char *podc_network_label(const podc_network *n, const char *key)
+{
+    if (!n || !key)
+        return NULL;
+    yajl_val labels = podc_json_get(n->v, "labels", NULL);
+    for (size_t i = 0; i < podc_json_object_len(labels); i++)
+        if (strcmp(podc_json_object_key(labels, i), key) == 0)
+            return podc_json_as_str(podc_json_object_value(labels, i));
+    return NULL;
+}
+
+size_t podc_network_label_count(const podc_network *n)
+{
+    return n ? podc_json_object_len(podc_json_get(n->v, "labels", NULL)) : 0;
+}
+
+const char *podc_network_label_key_at(const podc_network *n, size_t i)
+{
+    return n ? podc_json_object_key(podc_json_get(n->v, "labels", NULL), i) : NULL;
+}
+
+const char *podc_network_label_value_at(const podc_network *n, size_t i)
+{
+    return n ? podc_json_as_str(podc_json_object_value(podc_json_get(n->v, "labels", NULL), i)) : NULL;
+}
+
+void podc_network_free(podc_network *n)
+{
+    if (!n)
+        return;
+    podc_json_free(n->root);
+    free(n->json);
+    free(n);
+}
+
+size_t podc_network_list_count(const podc_network_list *l) { return l ? l->n : 0; }
+
+const podc_network *podc_network_list_at(const podc_network_list *l, size_t i)
+{
+    return (l && i < l->n) ? &l->items[i] : NULL;
+}
+
+void podc_network_list_free(podc_network_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i].json);
+    free(l->items);
+    podc_json_free(l->root);
+    free(l);
+}
+
+/* ---- calls --------------------------------------------------------------------------- */
+
+static int oom(podc_error **err)
+{
+    return podc_error_set(err, PODC_ENOMEM, "out of memory");
+}
+
+/* A reply that must be a JSON object describing a network; takes over the response body. */
+static int network_from_reply(const podc_http_request *req, podc_http_response *resp, podc_network **out,
+                              podc_error **err)
+{
+    yajl_val root = NULL;
+    int rc = podc_http_json(req, resp, &root, err);
+    if (rc < 0)
+        return rc;
+    if (!YAJL_IS_OBJECT(root) || !podc_json_str(root, "name", NULL)) {
+        podc_json_free(root);
+        return podc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not a network object", req->method,
+                              (int)strcspn(req->path, "?"), req->path);
+    }
+    podc_network *n = network_new(root, podc_buf_detach(&resp->body));
+    if (!n) {
+        podc_json_free(root);
+        return oom(err);
+    }
+    *out = n;
+    return 0;
+}
+
+int podc_network_create(podc_client *c, const char *name, const podc_network_options *opts, podc_network **out,
+                        podc_error **err)
+{
+    if (!c)
+        return podc_error_invalid(err, "client", "client is NULL");
+    if (podc_validate_name("name", name, err) < 0 || validate_options(opts, err) < 0)
+        return PODC_EINVAL;
+    size_t len = 0;
+    char *body = options_json(name, opts, &len);
+    if (!body)
+        return oom(err);
+    podc_http_request req = { .method = "POST", .path = "/libpod/networks/create", .body = body, .body_len = len };
+    podc_http_response resp;
+    int rc = podc_http_call(c, &req, &resp, err);
+    free(body);
+    if (rc == 0 && out)
+        rc = network_from_reply(&req, &resp, out, err);
+    podc_http_response_free(&resp);
+    return rc;
+}
+
+int podc_network_ensure(podc_client *c, const char *name, const podc_network_options *opts, int *created,
+                        podc_error **err)
+{
+    /* Create straight away instead of exists-then-create: one request, and no window in which
+     * another creator can slip in. Its 409 ("network already exists") means someone else won. */
+    podc_error *e = NULL;
+    int rc = podc_network_create(c, name, opts, NULL, &e);
+    if (rc == PODC_ECONFLICT && podc_error_http_status(e) == 409) {
+        podc_error_free(e);
+        if (created)
+            *created = 0;
+        return 0;
+    }
+    if (rc < 0)
+        return podc_error_put(err, e);
+    if (created)
+        *created = 1;
+    return 0;
+}
+
+static int network_path(podc_buf *p, const char *name, const char *suffix, podc_error **err)
+{
+    if (podc_resource_path(p, "/libpod/networks/", name, suffix) < 0) {
+        podc_buf_free(p);
+        return oom(err);
+    }
+    return 0;
+}
+
+int podc_network_exists(podc_client *c, const char *name, int *out, podc_error **err)
+{
+    if (!c || !out)
+        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    if (podc_validate_name("name", name, err) < 0)
+        return PODC_EINVAL;
+    podc_buf p = PODC_BUF_INIT;
+    if (network_path(&p, name, "/exists", err) < 0)
+        return PODC_ENOMEM;
+    podc_http_request req = { .method = "GET", .path = p.data };
+    podc_http_response resp;
+    int rc = podc_http_do(c, &req, &resp, err);
+    if (rc == 0) {
+        if (resp.status == 204)
+            *out = 1;
+        else if (resp.status == 404)
+            *out = 0;
+        else
+            rc = podc_error_put(err, podc_error_from_reply(resp.status, resp.body.data, req.method, req.path));
+    }
+    podc_http_response_free(&resp);
+    podc_buf_free(&p);
+    return rc;
+}
+
+int podc_network_inspect(podc_client *c, const char *name, podc_network **out, podc_error **err)
+{
+    if (!c || !out)
+        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    if (podc_validate_name("name", name, err) < 0)
+        return PODC_EINVAL;
+    podc_buf p = PODC_BUF_INIT;
+    if (network_path(&p, name, "/json", err) < 0)
+        return PODC_ENOMEM;
+    podc_http_request req = { .method = "GET", .path = p.data };
+    podc_http_response resp;
+    int rc = podc_http_call(c, &req, &resp, err);
+    if (rc == 0)
+        rc = network_from_reply(&req, &resp, out, err);
+    podc_http_response_free(&resp);
+    podc_buf_free(&p);
+    return rc;
+}
+
+int podc_network_list_get(podc_client *c, const podc_filters *filters, podc_network_list **out, podc_error **err)
+{
+    if (!c || !out)
+        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    podc_buf p = PODC_BUF_INIT;
+    if (podc_buf_puts(&p, "/libpod/networks/json") < 0 || podc_filters_put_query(filters, &p) < 0) {
+        podc_buf_free(&p);
+        return oom(err);
+    }
+    podc_http_request req = { .method = "GET", .path = p.data };
+    podc_http_response resp;
+    yajl_val root = NULL;
+    int rc = podc_http_call(c, &req, &resp, err);
+    if (rc == 0)
+        rc = podc_http_json(&req, &resp, &root, err);
+    if (rc == 0 && !YAJL_IS_ARRAY(root) && !YAJL_IS_NULL(root))
+        rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/networks/json: reply is not an array");
+    podc_network_list *l = NULL;
+    if (rc == 0) {
+        l = calloc(1, sizeof *l);
+        size_t n = podc_json_array_len(root);
+        if (l && n)
+            l->items = calloc(n, sizeof *l->items);
+        if (!l || (n && !l->items)) {
+            rc = oom(err);
+        } else {
+            l->root = root;
+            root = NULL;
+            for (size_t i = 0; i < n; i++) {
+                l->items[i].v = podc_json_array_at(l->root, i);
+                l->items[i].json = tree_json(l->items[i].v);
+                if (!l->items[i].json) {
+                    rc = oom(err);
+                    break;
+                }
+                l->n = i + 1;
+            }
+        }
+        if (rc == 0) {
+            *out = l;
+            l = NULL;
+        }
+    }
+    podc_network_list_free(l);
+    podc_json_free(root);
+    podc_http_response_free(&resp);
+    podc_buf_free(&p);
+    return rc;
+}
+
+int podc_network_remove(podc_client *c, const char *name, int force, podc_error **err)
+{
+    if (!c)
+        return podc_error_invalid(err, "client", "client is NULL");
+    if (podc_validate_name("name", name, err) < 0)
+        return PODC_EINVAL;
+    podc_buf p = PODC_BUF_INIT;
+    if (network_path(&p, name, NULL, err) < 0)
+        return PODC_ENOMEM;
+    if (force && podc_buf_put_query_bool(&p, "force", 1) < 0) {
+        podc_buf_free(&p);
+        return oom(err);
+    }
+    podc_http_request req = { .method = "DELETE", .path = p.data };
+    podc_http_response resp;
+    int rc = podc_http_call(c, &req, &resp, err);
+    if (rc == 0) {
+        /* 200 [{"Name":..,"Err":null}]: a per-network error would be in Err */
+        yajl_val root = NULL;
+        if (podc_http_json(&req, &resp, &root, NULL) == 0) {
+            const char *e = podc_json_str(podc_json_array_at(root, 0), "Err", NULL);
+            if (e && *e)
+                rc = podc_error_set(err, PODC_ESERVER, "DELETE /libpod/networks/%s: %s", name, e);
+        }
+        podc_json_free(root);
+    }
+    podc_http_response_free(&resp);
+    podc_buf_free(&p);
+    return rc;
+}
+
+static const char *const connect_conflicts[] = { "already connected", "is not connected", NULL };
+
+static int connect_common(podc_client *c, const char *network, const char *container, const char *verb,
+                          const char *const *aliases, size_t n_aliases, int force, podc_error **err)
+{
+    if (!c)
+        return podc_error_invalid(err, "client", "client is NULL");
+    if (podc_validate_name("network", network, err) < 0 || podc_validate_name("container", container, err) < 0)
+        return PODC_EINVAL;
+    if (n_aliases && !aliases)
+        return podc_error_invalid(err, "aliases", "aliases is NULL but n_aliases is %zu", n_aliases);
+    for (size_t i = 0; i < n_aliases; i++)
+        if (podc_validate_name("aliases", aliases[i], err) < 0)
+            return PODC_EINVAL;
+
+    podc_jgen j;
+    if (podc_jgen_init(&j) < 0)
+        return oom(err);
+    podc_jgen_obj_open(&j);
+    podc_jgen_kstr(&j, "container", container);
+    if (n_aliases) {
+        podc_jgen_str(&j, "aliases");
+        podc_jgen_arr_open(&j);
+        for (size_t i = 0; i < n_aliases; i++)
+            podc_jgen_str(&j, aliases[i]);
+        podc_jgen_arr_close(&j);
+    }
+    if (force)
+        podc_jgen_kbool(&j, "force", 1);
+    podc_jgen_obj_close(&j);
+    size_t len = 0;
+    char *body = podc_jgen_finish(&j, &len);
+    podc_buf p = PODC_BUF_INIT;
+    if (!body || network_path(&p, network, verb, err) < 0) {
+        free(body);
+        podc_buf_free(&p);
+        return oom(err);
+    }
+    podc_http_request req = { .method = "POST", .path = p.data, .body = body, .body_len = len };
+    podc_http_response resp;
+    int rc = podc_resource_call(c, &req, &resp, container, connect_conflicts, err);
+    podc_http_response_free(&resp);
+    podc_buf_free(&p);
+    free(body);
+    return rc;
+}
+
+int podc_network_connect(podc_client *c, const char *network, const char *container, const char *const *aliases,
+                         size_t n_aliases, podc_error **err)
+{
+    return connect_common(c, network, container, "/connect", aliases, n_aliases, 0, err);
+}
+
+int podc_network_disconnect(podc_client *c, const char *network, const char *container, int force,
+                            podc_error **err)
+{
+    return connect_common(c, network, container, "/disconnect", NULL, 0, force, err);
+}

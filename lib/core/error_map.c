@@ -35,6 +35,8 @@ static const struct {
     { "is not running", PODC_ECONFLICT },
     { "no defined healthcheck", PODC_ECONFLICT },
     { "address already in use", PODC_ECONFLICT },
+    { "already connected", PODC_ECONFLICT },
+    { "is not connected to network", PODC_ECONFLICT },
     /* the request itself was wrong */
     { "invalid argument", PODC_EINVAL },
     { "invalid reference format", PODC_EINVAL },

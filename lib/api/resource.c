@@ -1,0 +1,39 @@
+/* resource.c - see resource.h. */
+#include "config.h"
+
+#include "api/resource.h"
+
+#include <string.h>
+
+#include "core/encode.h"
+#include "core/error-private.h"
+
+int podc_resource_path(podc_buf *b, const char *base, const char *name, const char *suffix)
+{
+    if (podc_buf_puts(b, base) < 0 || podc_buf_put_escaped(b, name) < 0 || (suffix && podc_buf_puts(b, suffix) < 0))
+        return PODC_ENOMEM;
+    return 0;
+}
+
+int podc_resource_call(podc_client *c, const podc_http_request *req, podc_http_response *resp,
+                       const char *container, const char *const *conflict_causes, podc_error **err)
+{
+    podc_error *e = NULL;
+    int rc = podc_http_call(c, req, resp, &e);
+    if (rc == 0)
+        return 0;
+    if (!e)
+        return podc_error_set(err, rc, "%s %.*s: %s", req->method, (int)strcspn(req->path, "?"), req->path,
+                              podc_strerror(rc));
+    if (rc == PODC_ESERVER && e->cause && conflict_causes) {
+        for (size_t i = 0; conflict_causes[i]; i++) {
+            if (strstr(e->cause, conflict_causes[i])) {
+                e->code = rc = PODC_ECONFLICT;
+                break;
+            }
+        }
+    }
+    if (container)
+        podc_error_set_container(e, container, NULL);
+    return podc_error_put(err, e);
+}

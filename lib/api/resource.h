@@ -1,0 +1,26 @@
+/* resource.h - helpers shared by the network and container calls: paths for a named object,
+ * and one request with the error tagged with the container it is about. */
+#ifndef PODC_API_RESOURCE_H
+#define PODC_API_RESOURCE_H
+
+#include "core/buf.h"
+#include "podc/error.h"
+#include "transport/http.h"
+
+/* Appends base + escaped(name) + suffix, e.g. ("/libpod/containers/", "web", "/json").
+ * suffix may be NULL. 0 or PODC_ENOMEM. */
+int podc_resource_path(podc_buf *b, const char *base, const char *name, const char *suffix);
+
+/*
+ * podc_http_call(), then on failure:
+ *  - container (may be NULL) is recorded on the error;
+ *  - a PODC_ESERVER whose cause contains one of conflict_causes (NULL-terminated list, may be
+ *    NULL) becomes PODC_ECONFLICT. Podman answers some conflicts with a 500 whose cause the
+ *    shared map does not know ("network is already connected", "... is not connected to
+ *    network ..."). The error is built locally so the category does not depend on whether the
+ *    caller asked for an error object.
+ */
+int podc_resource_call(podc_client *c, const podc_http_request *req, podc_http_response *resp,
+                       const char *container, const char *const *conflict_causes, podc_error **err);
+
+#endif
