@@ -1,4 +1,4 @@
-TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(YAJL_CFLAGS) $(CURL_CFLAGS)
+TEST_CFLAGS = $(AM_CFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"' $(CHECK_CFLAGS) $(YAJL_CFLAGS) $(CURL_CFLAGS)
 TEST_LIBS = lib/libpodc-core.la $(CHECK_LIBS)
 
 check_PROGRAMS += tests/unit/test_unit

@@ -1,1 +1,325 @@
+/* copy.c - files in and out of containers as tar (PUT/GET .../archive, libpod-api.md §5). */
 #include "config.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "api/tar-end.h"
+#include "api/validate.h"
+#include "core/buf.h"
+#include "core/encode.h"
+#include "core/error-private.h"
+#include "podc/copy.h"
+#include "transport/http.h"
+
+static int check_args(podc_client *c, const char *container, const char *path, podc_error **err)
+{
+    if (!c)
+        return podc_error_invalid(err, "client", "client is NULL");
+    int rc = podc_validate_name("container", container, err);
+    if (rc)
+        return rc;
+    if (!path || path[0] != '/')
+        return podc_error_invalid(err, "path", "path \"%s\": an absolute path in the container is required",
+                                  path ? path : "(null)");
+    return 0;
+}
+
+static int archive_path(const char *container, const char *path, podc_buf *out)
+{
+    int rc = podc_buf_puts(out, "/libpod/containers/");
+    if (!rc)
+        rc = podc_buf_put_escaped(out, container);
+    if (!rc)
+        rc = podc_buf_puts(out, "/archive");
+    if (!rc)
+        rc = podc_buf_put_query(out, "path", path);
+    return rc;
+}
+
+typedef struct upload {
+    podc_copy_read_cb cb;
+    void *ud;
+    int aborted;
+    podc_tar_end end;
+} upload;
+
+static size_t upload_read(char *buf, size_t size, size_t nitems, void *ud)
+{
+    upload *u = ud;
+    size_t room = size * nitems;
+    for (;;) {
+        int64_t n = u->cb(buf, room, u->ud);
+        if (n < 0 || (uint64_t)n > room) {
+            u->aborted = 1;
+            return CURL_READFUNC_ABORT;
+        }
+        if (n == 0)
+            return 0;
+        /* send nothing past the end-of-archive marker (tar-end.h), but drain the source */
+        size_t keep = podc_tar_end_feed(&u->end, buf, (size_t)n);
+        if (keep)
+            return keep;
+    }
+}
+
+static int put(podc_client *c, const char *container, const char *path, const void *tar, size_t len, upload *u,
+               podc_error **err)
+{
+    podc_buf p = PODC_BUF_INIT;
+    if (archive_path(container, path, &p) < 0) {
+        podc_buf_free(&p);
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    }
+    podc_http_request req = { .method = "PUT", .path = p.data, .content_type = "application/x-tar" };
+    if (u) {
+        req.read_cb = upload_read;
+        req.read_ud = u;
+    } else {
+        podc_tar_end end;
+        podc_tar_end_init(&end);
+        req.body = tar ? tar : "";
+        req.body_len = tar ? podc_tar_end_feed(&end, tar, len) : 0;
+    }
+    podc_http_response resp;
+    int rc = podc_http_call(c, &req, &resp, err);
+    if (u && u->aborted) { /* curl calls our abort a transport failure */
+        podc_error *e = podc_error_new(PODC_ECANCELLED, "PUT /libpod/containers/%s/archive: upload aborted by the "
+                                       "read callback", container);
+        podc_error_set_request(e, "PUT", p.data);
+        rc = podc_error_put(err, e);
+    }
+    if (rc < 0 && err && *err)
+        podc_error_set_container(*err, container, NULL);
+    podc_http_response_free(&resp);
+    podc_buf_free(&p);
+    return rc;
+}
+
+int podc_copy_put_tar(podc_client *c, const char *container, const char *path, const void *tar, size_t len,
+                      podc_error **err)
+{
+    int rc = check_args(c, container, path, err);
+    if (rc)
+        return rc;
+    if (!tar && len)
+        return podc_error_invalid(err, "tar", "tar is NULL");
+    return put(c, container, path, tar, len, NULL, err);
+}
+
+int podc_copy_put_tar_stream(podc_client *c, const char *container, const char *path, podc_copy_read_cb read_cb,
+                             void *userdata, podc_error **err)
+{
+    int rc = check_args(c, container, path, err);
+    if (rc)
+        return rc;
+    if (!read_cb)
+        return podc_error_invalid(err, "read_cb", "read callback is NULL");
+    upload u = { .cb = read_cb, .ud = userdata };
+    podc_tar_end_init(&u.end);
+    return put(c, container, path, NULL, 0, &u, err);
+}
+
+/* A relative name without empty, "." or ".." parts. */
+static int name_ok(const char *name)
+{
+    if (!name || !*name || name[0] == '/')
+        return 0;
+    for (const char *p = name; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+            return 0;
+        p += n;
+        if (*p == '/' && *++p == '\0')
+            return 0; /* trailing slash: that names a directory */
+    }
+    return 1;
+}
+
+static la_ssize_t tar_write(struct archive *a, void *ud, const void *buf, size_t len)
+{
+    (void)a;
+    return podc_buf_append(ud, buf, len) == 0 ? (la_ssize_t)len : -1;
+}
+
+/* A one-file tar in memory (pax restricted: plain ustar unless a name needs more). */
+static int tar_one_file(const char *name, const void *content, size_t len, unsigned int mode, podc_buf *out)
+{
+    struct archive *a = archive_write_new();
+    struct archive_entry *e = archive_entry_new();
+    int ok = a && e;
+    ok = ok && archive_write_set_format_pax_restricted(a) == ARCHIVE_OK;
+    ok = ok && archive_write_set_bytes_in_last_block(a, 1) == ARCHIVE_OK;
+    ok = ok && archive_write_open2(a, out, NULL, tar_write, NULL, NULL) == ARCHIVE_OK;
+    if (ok) {
+        archive_entry_set_pathname(e, name);
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, mode & 07777);
+        archive_entry_set_size(e, (la_int64_t)len);
+        archive_entry_set_mtime(e, time(NULL), 0);
+        archive_entry_set_uid(e, 0);
+        archive_entry_set_gid(e, 0);
+        ok = archive_write_header(a, e) == ARCHIVE_OK;
+    }
+    if (ok && len)
+        ok = archive_write_data(a, content, len) == (la_ssize_t)len;
+    if (ok)
+        ok = archive_write_close(a) == ARCHIVE_OK;
+    archive_entry_free(e);
+    if (a)
+        archive_write_free(a);
+    return ok ? 0 : PODC_ENOMEM;
+}
+
+int podc_copy_put_file(podc_client *c, const char *container, const char *dir, const char *name,
+                       const void *content, size_t len, unsigned int mode, podc_error **err)
+{
+    int rc = check_args(c, container, dir, err);
+    if (rc)
+        return rc;
+    if (!name_ok(name))
+        return podc_error_invalid(err, "name", "file name \"%s\": a relative path without \".\" or \"..\" parts",
+                                  name ? name : "(null)");
+    if (!content && len)
+        return podc_error_invalid(err, "content", "content is NULL");
+    if (mode > 07777)
+        return podc_error_invalid(err, "mode", "mode %o: only permission bits (07777) are allowed", mode);
+    podc_buf tar = PODC_BUF_INIT;
+    if (tar_one_file(name, content, len, mode, &tar) < 0) {
+        podc_buf_free(&tar);
+        return podc_error_set(err, PODC_ENOMEM, "building the tar for %s failed", name);
+    }
+    rc = put(c, container, dir, tar.data, tar.len, NULL, err);
+    podc_buf_free(&tar);
+    return rc;
+}
+
+static int get(podc_client *c, const char *container, const char *path, podc_data_cb cb, void *ud,
+               podc_error **err)
+{
+    int rc = check_args(c, container, path, err);
+    if (rc)
+        return rc;
+    podc_buf p = PODC_BUF_INIT;
+    if (archive_path(container, path, &p) < 0) {
+        podc_buf_free(&p);
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    }
+    podc_http_request req = { .method = "GET", .path = p.data, .on_data = cb, .data_ud = ud };
+    podc_http_response resp;
+    rc = podc_http_call(c, &req, &resp, err);
+    if (rc < 0 && err && *err)
+        podc_error_set_container(*err, container, NULL);
+    podc_http_response_free(&resp);
+    podc_buf_free(&p);
+    return rc;
+}
+
+int podc_copy_get_tar(podc_client *c, const char *container, const char *path, podc_data_cb cb, void *userdata,
+                      podc_error **err)
+{
+    if (!cb)
+        return podc_error_invalid(err, "callback", "callback is NULL");
+    return get(c, container, path, cb, userdata, err);
+}
+
+typedef struct sink {
+    podc_buf buf;
+    int oom;
+} sink;
+
+static int to_sink(const char *data, size_t len, void *ud)
+{
+    sink *s = ud;
+    if (podc_buf_append(&s->buf, data, len) < 0) {
+        s->oom = 1;
+        return PODC_ENOMEM;
+    }
+    return 0;
+}
+
+static int get_mem(podc_client *c, const char *container, const char *path, podc_buf *out, podc_error **err)
+{
+    sink s = { PODC_BUF_INIT, 0 };
+    int rc = get(c, container, path, to_sink, &s, err);
+    if (s.oom)
+        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+    if (rc)
+        podc_buf_free(&s.buf);
+    else
+        *out = s.buf;
+    return rc;
+}
+
+int podc_copy_get_tar_mem(podc_client *c, const char *container, const char *path, char **out, size_t *out_len,
+                          podc_error **err)
+{
+    if (!out || !out_len)
+        return podc_error_invalid(err, "out", "NULL argument");
+    podc_buf b;
+    int rc = get_mem(c, container, path, &b, err);
+    if (rc)
+        return rc;
+    size_t len = b.len;
+    char *data = podc_buf_detach(&b);
+    if (!data)
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    *out = data;
+    *out_len = len;
+    return 0;
+}
+
+int podc_copy_get_file(podc_client *c, const char *container, const char *path, char **out, size_t *out_len,
+                       podc_error **err)
+{
+    if (!out)
+        return podc_error_invalid(err, "out", "NULL argument");
+    podc_buf tar;
+    int rc = get_mem(c, container, path, &tar, err);
+    if (rc)
+        return rc;
+    struct archive *a = archive_read_new();
+    struct archive_entry *e = NULL;
+    podc_buf content = PODC_BUF_INIT;
+    if (!a) {
+        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+    } else {
+        archive_read_support_format_tar(a);
+        if (archive_read_open_memory(a, tar.data ? tar.data : "", tar.len) != ARCHIVE_OK ||
+            archive_read_next_header(a, &e) != ARCHIVE_OK) {
+            rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/archive: unreadable tar: %s",
+                                container, archive_error_string(a) ? archive_error_string(a) : "no entry");
+        } else if (archive_entry_filetype(e) != AE_IFREG) {
+            rc = podc_error_invalid(err, "path", "%s in %s is not a regular file", path, container);
+        } else {
+            char chunk[16384];
+            la_ssize_t n;
+            while (rc == 0 && (n = archive_read_data(a, chunk, sizeof chunk)) != 0) {
+                if (n < 0)
+                    rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/archive: %s", container,
+                                        archive_error_string(a) ? archive_error_string(a) : "read error");
+                else if (podc_buf_append(&content, chunk, (size_t)n) < 0)
+                    rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+            }
+        }
+        archive_read_free(a);
+    }
+    podc_buf_free(&tar);
+    if (rc) {
+        podc_buf_free(&content);
+        return rc;
+    }
+    size_t len = content.len;
+    char *data = podc_buf_detach(&content);
+    if (!data)
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    *out = data;
+    if (out_len)
+        *out_len = len;
+    return 0;
+}

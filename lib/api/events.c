@@ -1,1 +1,166 @@
+/* events.c - GET /libpod/events: one JSON object per line (libpod-api.md §7). */
 #include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/filters-private.h"
+#include "core/buf.h"
+#include "core/encode.h"
+#include "core/error-private.h"
+#include "core/json.h"
+#include "core/lines.h"
+#include "podc/events.h"
+#include "transport/http.h"
+
+struct podc_event {
+    yajl_val root;
+    yajl_val attrs; /* Actor.Attributes */
+    const char *json;
+};
+
+const char *podc_event_type(const podc_event *e) { return e ? podc_json_str(e->root, "Type", NULL) : NULL; }
+const char *podc_event_actor_id(const podc_event *e) { return e ? podc_json_str(e->root, "Actor", "ID", NULL) : NULL; }
+const char *podc_event_name(const podc_event *e) { return podc_event_attribute(e, "name"); }
+const char *podc_event_json(const podc_event *e) { return e ? e->json : NULL; }
+size_t podc_event_attribute_count(const podc_event *e) { return e ? podc_json_object_len(e->attrs) : 0; }
+
+const char *podc_event_action(const podc_event *e)
+{
+    if (!e)
+        return NULL;
+    const char *a = podc_json_str(e->root, "Action", NULL);
+    return a ? a : podc_json_str(e->root, "status", NULL);
+}
+
+const char *podc_event_attribute(const podc_event *e, const char *key)
+{
+    return e && key ? podc_json_str(e->attrs, key, NULL) : NULL;
+}
+
+const char *podc_event_attribute_key(const podc_event *e, size_t i)
+{
+    return e && i < podc_json_object_len(e->attrs) ? podc_json_object_key(e->attrs, i) : NULL;
+}
+
+const char *podc_event_attribute_value(const podc_event *e, size_t i)
+{
+    return e && i < podc_json_object_len(e->attrs) ? podc_json_as_str(podc_json_object_value(e->attrs, i)) : NULL;
+}
+
+int64_t podc_event_time_ns(const podc_event *e)
+{
+    int64_t v = 0;
+    if (!e)
+        return 0;
+    if (podc_json_int(e->root, &v, "timeNano", NULL))
+        return v;
+    if (podc_json_int(e->root, &v, "time", NULL))
+        return v * 1000000000;
+    return 0;
+}
+
+int podc_events_options_init(podc_events_options *opts, unsigned int version)
+{
+    if (!opts || version != PODC_EVENTS_OPTIONS_VERSION)
+        return PODC_EINVAL;
+    podc_events_options d = PODC_EVENTS_OPTIONS_INIT;
+    *opts = d;
+    return 0;
+}
+
+typedef struct events_call {
+    podc_lines lines;
+    podc_event_cb cb;
+    void *ud;
+    const char *path;
+    podc_error *failure; /* an error reported inside the stream, or a line we could not read */
+} events_call;
+
+static int on_line(char *line, size_t len, void *ud)
+{
+    events_call *ec = ud;
+    if (len == 0)
+        return 0;
+    char msg[128] = "";
+    yajl_val root = podc_json_parse(line, msg, sizeof msg);
+    if (!root || !YAJL_IS_OBJECT(root)) {
+        ec->failure = podc_error_new(PODC_EPROTOCOL, "GET /libpod/events: event is not a JSON object (%.*s)",
+                                     (int)strcspn(msg, "\n"), root ? "not an object" : msg);
+        podc_error_set_request(ec->failure, "GET", ec->path);
+        podc_json_free(root);
+        return PODC_EPROTOCOL;
+    }
+    /* errors come inside the 200 stream as podman's error object (§7) */
+    int64_t status = 0;
+    if (podc_json_get(root, "cause", NULL) && podc_json_int(root, &status, "response", NULL) &&
+        !podc_json_get(root, "Action", NULL)) {
+        ec->failure = podc_error_from_reply((int)status, line, "GET", ec->path);
+        podc_json_free(root);
+        return PODC_ESERVER;
+    }
+    podc_event ev = { .root = root, .attrs = podc_json_get(root, "Actor", "Attributes", NULL), .json = line };
+    int rc = ec->cb(&ev, ec->ud);
+    podc_json_free(root);
+    return rc;
+}
+
+static int on_data(const char *data, size_t len, void *ud)
+{
+    events_call *ec = ud;
+    int rc = podc_lines_feed(&ec->lines, data, len);
+    if (rc == PODC_ENOMEM && !ec->failure)
+        ec->failure = podc_error_new(PODC_ENOMEM, "out of memory");
+    return rc;
+}
+
+static int build_path(const podc_events_options *o, podc_buf *p)
+{
+    int rc = podc_buf_puts(p, "/libpod/events");
+    if (!rc)
+        rc = podc_buf_put_query_bool(p, "stream", o->follow != 0);
+    if (!rc && o->since)
+        rc = podc_buf_put_query(p, "since", o->since);
+    if (!rc && o->until)
+        rc = podc_buf_put_query(p, "until", o->until);
+    if (!rc)
+        rc = podc_filters_put_query(o->filters, p);
+    return rc;
+}
+
+int podc_events_stream(podc_client *c, const podc_events_options *opts, podc_event_cb cb, void *userdata,
+                       podc_error **err)
+{
+    podc_events_options defaults = PODC_EVENTS_OPTIONS_INIT;
+    const podc_events_options *o = opts ? opts : &defaults;
+    if (!c)
+        return podc_error_invalid(err, "client", "client is NULL");
+    if (!cb)
+        return podc_error_invalid(err, "callback", "callback is NULL");
+    if (o->version != PODC_EVENTS_OPTIONS_VERSION)
+        return podc_error_invalid(err, "version", "unknown podc_events_options version %u", o->version);
+    if (o->since && !*o->since)
+        return podc_error_invalid(err, "since", "events: since is empty");
+    if (o->until && !*o->until)
+        return podc_error_invalid(err, "until", "events: until is empty");
+
+    podc_buf path = PODC_BUF_INIT;
+    if (build_path(o, &path) < 0) {
+        podc_buf_free(&path);
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    }
+    events_call ec = { .cb = cb, .ud = userdata, .path = path.data };
+    podc_lines_init(&ec.lines, on_line, &ec);
+    podc_http_request req = { .method = "GET", .path = path.data, .on_data = on_data, .data_ud = &ec };
+    req.timeout_ms = o->timeout_ms ? o->timeout_ms : (o->follow ? -1 : 0);
+    podc_http_response resp;
+    int rc = podc_http_call(c, &req, &resp, err);
+    if (rc == 0 && !ec.failure && podc_lines_finish(&ec.lines) != 0 && !ec.failure) /* a last line without '\n' */
+        rc = podc_error_set(err, PODC_ECANCELLED, "GET /libpod/events: stopped by callback");
+    if (ec.failure) /* the transport calls every stop a cancel: report the real reason */
+        rc = podc_error_put(err, ec.failure);
+    podc_lines_free(&ec.lines);
+    podc_http_response_free(&resp);
+    podc_buf_free(&path);
+    return rc;
+}

@@ -42,6 +42,8 @@ static const struct {
     { "invalid reference format", PODC_EINVAL },
     { "names must match", PODC_EINVAL },
     { "cannot unmarshal", PODC_EINVAL },
+    { "is an invalid filter", PODC_EINVAL },
+    { "unable to interpret time value", PODC_EINVAL },
 };
 
 static int lookup(const char *text)

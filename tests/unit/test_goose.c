@@ -124,9 +124,8 @@ END_TEST
 START_TEST(project_test_migrations_parse)
 {
     /* the migrations shipped for the DataStorage stand-in image */
-    const char *srcdir = getenv("srcdir");
     char dir[512];
-    snprintf(dir, sizeof dir, "%s/tests/images/datastorage/migrations", srcdir ? srcdir : ".");
+    snprintf(dir, sizeof dir, "%s/tests/images/datastorage/migrations", TOP_SRCDIR);
     podc_goose_migration *m = NULL;
     size_t n = 0;
     podc_error *err = NULL;
