@@ -43,6 +43,7 @@ static const struct {
     { "names must match", PODC_EINVAL },
     { "cannot unmarshal", PODC_EINVAL },
     { "is an invalid filter", PODC_EINVAL },
+    { "must be lowercase", PODC_EINVAL },
     { "unable to interpret time value", PODC_EINVAL },
 };
 
