@@ -50,10 +50,10 @@ if [ "${PODC_QUICK:-0}" != 1 ]; then
     step "tests under ASan+UBSan"
     ASAN_OPTIONS=detect_leaks=1 check_in build-asan --enable-sanitizers || status=1
 
-    step "unit and system tests under valgrind"
+    step "unit and integration tests under valgrind"
     vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1"
     if CK_FORK=no $vg build/tests/unit/test_unit >build/valgrind-unit.log 2>&1 &&
-       CK_FORK=no CK_RUN_SUITE=system $vg build/tests/integration/test_integration >build/valgrind-system.log 2>&1; then
+       CK_FORK=no $vg build/tests/integration/test_integration >build/valgrind-integration.log 2>&1; then
         grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' build/valgrind-*.log | tee -a "$totals"
         echo "valgrind: no errors, no definite leaks"
     else
