@@ -1,8 +1,10 @@
 # Benchmarks print numbers; they are built with `make bench` and run by bench/run.sh.
-EXTRA_PROGRAMS = bench/bench_client
+EXTRA_PROGRAMS = bench/bench_client bench/bench_ds
 bench_bench_client_SOURCES = bench/bench_client.c
 bench_bench_client_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 bench_bench_client_LDADD = lib/libpodc.la $(CURL_LIBS)
+bench_bench_ds_SOURCES = bench/bench_ds.c
+bench_bench_ds_LDADD = lib/libpodc.la
 bench: $(EXTRA_PROGRAMS)
 .PHONY: bench
 CLEANFILES += $(EXTRA_PROGRAMS)

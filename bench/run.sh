@@ -16,3 +16,5 @@ curl -s --unix-socket "$sock" -K "$cfg"; echo
 end=$(date +%s%N)
 rm -f "$cfg"
 awk -v ns=$((end - start)) 'BEGIN { printf "curl -K: 200 pings in %.1f ms, %.1f us per call (process start included)\n", ns/1e6, ns/1e3/200 }'
+echo "== DataStorage stack: up and down against the Postgres floor"
+PODC_BENCH_MIGRATIONS="$here/tests/images/datastorage/migrations" "$build/bench/bench_ds" 3

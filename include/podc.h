@@ -17,5 +17,8 @@
 #include "podc/exec.h"
 #include "podc/copy.h"
 #include "podc/events.h"
+#include "podc/migrations.h"
+#include "podc/service.h"
+#include "podc/datastorage.h"
 
 #endif

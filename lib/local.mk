@@ -23,6 +23,5 @@ EXTRA_DIST += lib/libpodc.sym
 lib_libpodc_core_la_SOURCES += \
 	lib/core/lines.c lib/core/lines.h \
 	lib/api/filters.c lib/api/filters-private.h \
-	lib/api/validate.c lib/api/validate.h \
-	lib/datastorage/goose.c lib/datastorage/goose.h
+	lib/api/validate.c lib/api/validate.h
 podcinclude_HEADERS += include/podc/filters.h

@@ -15,8 +15,8 @@ tests_integration_test_integration_SOURCES = \
 	tests/integration/suites.h tests/integration/main.c tests/integration/env.c \
 	tests/integration/proxy.c tests/integration/proxy.h \
 	tests/integration/test_system.c
-tests_integration_test_integration_CFLAGS = $(TEST_CFLAGS)
-tests_integration_test_integration_LDADD = $(TEST_LIBS)
+tests_integration_test_integration_CFLAGS = $(TEST_CFLAGS) $(LIBPQ_CFLAGS)
+tests_integration_test_integration_LDADD = $(TEST_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS)
 
 TESTS += tests/unit/test_unit tests/integration/test_integration tests/check-symbols.sh
 EXTRA_DIST += tests/check-symbols.sh tests/images tests/env tests/run-all.sh

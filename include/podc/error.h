@@ -31,7 +31,8 @@ typedef enum podc_result {
     PODC_ECANCELLED = -9,   /* cancelled by podc_client_cancel() or a callback */
     PODC_ENOMEM = -10,      /* out of memory */
     PODC_EBUILD = -11,      /* an image build failed; the message carries the failing step */
-    PODC_EUNSUPPORTED = -12 /* the server's libpod API is too old */
+    PODC_EUNSUPPORTED = -12, /* the server's libpod API is too old */
+    PODC_EMIGRATION = -13    /* a database migration failed (details: file, statement) */
 } podc_result;
 
 typedef struct podc_error podc_error;

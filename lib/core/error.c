@@ -29,6 +29,7 @@ static const struct {
     { PODC_ENOMEM, "out_of_memory", "out of memory" },
     { PODC_EBUILD, "build", "image build failed" },
     { PODC_EUNSUPPORTED, "unsupported", "unsupported server version" },
+    { PODC_EMIGRATION, "migration", "database migration failed" },
 };
 
 const char *podc_strerror(int code)

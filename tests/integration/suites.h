@@ -27,5 +27,8 @@ Suite *logs_suite(void);
 Suite *exec_suite(void);
 Suite *copy_suite(void);
 Suite *events_suite(void);
+Suite *service_suite(void);
+Suite *migrations_suite(void);
+Suite *datastorage_suite(void);
 
 #endif

@@ -1,0 +1,217 @@
+/*
+ * podc/service.h - declarative services: a spec becomes a built, started, healthy container.
+ *
+ * podc_service_start() runs these steps, reporting each to the spec's progress callback:
+ *   wait for dependencies -> build the image (when missing, or always when asked) -> ensure the
+ *   network (created with DNS when missing) -> remove a stale container of the same name
+ *   (running or not) -> create -> start -> wait until every health check passes.
+ * If a step after create fails, the container is removed (unless keep-on-failure is set) and
+ * so is the network when this call created it: a failed start leaves nothing behind.
+ *
+ * While waiting for health, a watcher thread with its own client blocks in podman's wait: if
+ * the container exits (or is OOM-killed) the wait ends at once with PODC_EHEALTH carrying the
+ * container's name/id, exit code and last 50 log lines (podc_error_log_tail()).
+ *
+ * Ownership labels: every container, network and image this module creates carries
+ * `podc.session=<session>` and `podc.managed=true`. The session is the spec's, or by default
+ * a random id made once per process (podc_service_default_session()).
+ * podc_service_cleanup() removes everything of a session.
+ *
+ * Thread-safety: a spec is used from one thread at a time and may be freed after start
+ * returns. podc_service_start() uses the caller's client from the calling thread plus one
+ * client of its own for the watcher. Service handles are immutable and may be read from any
+ * thread. Different clients may start services concurrently.
+ */
+#ifndef PODC_SERVICE_H
+#define PODC_SERVICE_H
+
+#include "client.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Label keys put on everything this module creates. */
+#define PODC_SERVICE_LABEL_SESSION "podc.session"
+#define PODC_SERVICE_LABEL_MANAGED "podc.managed"
+
+/*
+ * Receives one progress line per step, e.g. "[  0.412s] web: started", NUL-terminated and
+ * borrowed for the call. Return 0 to continue, non-zero to abort the start (it then cleans
+ * up and returns PODC_ECANCELLED). Called on the thread that called podc_service_start().
+ */
+typedef int (*podc_service_progress_cb)(const char *line, void *userdata);
+
+/* ======================================================================================
+ * Spec builder
+ *
+ * Setters copy their arguments and return 0, PODC_EINVAL (NULL spec or NULL required
+ * argument, or an out-of-range number) or PODC_ENOMEM. The whole spec is checked by
+ * podc_service_spec_validate(), which podc_service_start() runs before sending anything.
+ * ====================================================================================== */
+
+typedef struct podc_service_spec podc_service_spec;
+
+/* New spec with the defaults: startup timeout 60000 ms, poll interval 75 ms backing off to
+ * 1000 ms, the default session, no checks. NULL on OOM. */
+PODC_EXTERN podc_service_spec *podc_service_spec_new(void);
+PODC_EXTERN void podc_service_spec_free(podc_service_spec *s);
+
+/* Container name (required; [a-zA-Z0-9][a-zA-Z0-9_.-]*). */
+PODC_EXTERN int podc_service_spec_set_name(podc_service_spec *s, const char *name);
+/* Image reference (required), e.g. "localhost/podc-httpsvc:test". With a build it is the tag
+ * the build produces. */
+PODC_EXTERN int podc_service_spec_set_image(podc_service_spec *s, const char *image);
+/*
+ * Builds the image from context_dir (containerfile NULL = the context's Containerfile or
+ * Dockerfile; a relative path is relative to the context) when the image is missing, or on
+ * every start when always is non-zero. The result is tagged with the spec's image and labelled
+ * with the session labels.
+ */
+PODC_EXTERN int podc_service_spec_set_build(podc_service_spec *s, const char *context_dir, const char *containerfile,
+                                            int always);
+/* ARG value for the build; a repeated key replaces the value. */
+PODC_EXTERN int podc_service_spec_add_build_arg(podc_service_spec *s, const char *key, const char *value);
+/* Publishes container_port (1-65535, tcp) on host_port (0 = a free port chosen by podman; read
+ * it back with podc_service_host_port()). */
+PODC_EXTERN int podc_service_spec_add_port(podc_service_spec *s, int container_port, int host_port);
+/* Environment variable; a repeated key replaces the value. */
+PODC_EXTERN int podc_service_spec_add_env(podc_service_spec *s, const char *key, const char *value);
+/* Network to join, created (with DNS) when missing. NULL = podman's default network. */
+PODC_EXTERN int podc_service_spec_set_network(podc_service_spec *s, const char *network);
+/* DNS alias on the spec's network (needs a network). */
+PODC_EXTERN int podc_service_spec_add_network_alias(podc_service_spec *s, const char *alias);
+/* Named volume (NULL/"" = anonymous) at destination; options may be NULL when n_options is 0. */
+PODC_EXTERN int podc_service_spec_add_volume(podc_service_spec *s, const char *name, const char *destination,
+                                             const char *const *options, size_t n_options);
+/* Bind mount of an ABSOLUTE host path. */
+PODC_EXTERN int podc_service_spec_add_bind_mount(podc_service_spec *s, const char *source, const char *destination,
+                                                 const char *const *options, size_t n_options);
+/* Label; a repeated key replaces the value. The podc.session / podc.managed keys are reserved. */
+PODC_EXTERN int podc_service_spec_add_label(podc_service_spec *s, const char *key, const char *value);
+/* Command argv (argc >= 1), replacing the image's CMD. */
+PODC_EXTERN int podc_service_spec_set_command(podc_service_spec *s, const char *const *argv, size_t argc);
+/* "hostname ip" line in /etc/hosts (see podc_container_spec_add_host()). */
+PODC_EXTERN int podc_service_spec_add_host(podc_service_spec *s, const char *hostname, const char *ip);
+/*
+ * A container (by name) that must be running and healthy before this one is created: its
+ * podman health is "healthy" (or it has no podman health check), and no podc_service_start()
+ * in this process is still waiting for it. Waiting counts against the startup timeout.
+ */
+PODC_EXTERN int podc_service_spec_add_depends_on(podc_service_spec *s, const char *name);
+/* Total time for dependencies, build excluded, and health (default 60000 ms; > 0). */
+PODC_EXTERN int podc_service_spec_set_startup_timeout(podc_service_spec *s, int64_t timeout_ms);
+/* Health poll interval: starts at initial_ms (>= 1), doubles after each failed try up to
+ * max_ms (>= initial_ms). Default 75 -> 1000. */
+PODC_EXTERN int podc_service_spec_set_poll_interval(podc_service_spec *s, int64_t initial_ms, int64_t max_ms);
+/* Keep the container after a failed start, for debugging (default 0: remove it). */
+PODC_EXTERN int podc_service_spec_set_keep_on_failure(podc_service_spec *s, int keep);
+/* Session id for the ownership label ([a-zA-Z0-9_.-]+); NULL = podc_service_default_session(). */
+PODC_EXTERN int podc_service_spec_set_session(podc_service_spec *s, const char *session);
+/* Progress callback (NULL = none). */
+PODC_EXTERN int podc_service_spec_set_progress(podc_service_spec *s, podc_service_progress_cb cb, void *userdata);
+
+/* ---- health checks: the service is healthy once EVERY check has passed (each one passes
+ * once, then is not retried). Without checks, "running" counts as healthy. ------------- */
+
+/*
+ * HTTP GET http://127.0.0.1:<host port of container_port><path> (the port must be published
+ * with podc_service_spec_add_port()). Passes when the status equals expected_status (0 = 200)
+ * and, when body_substring is not NULL, the body contains it. per_try_timeout_ms <= 0 = 1000.
+ */
+PODC_EXTERN int podc_service_spec_add_check_http(podc_service_spec *s, int container_port, const char *path,
+                                                 int expected_status, const char *body_substring,
+                                                 int64_t per_try_timeout_ms);
+/* TCP connect to 127.0.0.1:<host port of container_port> (published) succeeds. */
+PODC_EXTERN int podc_service_spec_add_check_tcp(podc_service_spec *s, int container_port);
+/* argv run in the container exits 0 and, when stdout_substring is not NULL, its stdout
+ * contains it. per_try_timeout_ms <= 0 = 5000. */
+PODC_EXTERN int podc_service_spec_add_check_exec(podc_service_spec *s, const char *const *argv, size_t argc,
+                                                 const char *stdout_substring, int64_t per_try_timeout_ms);
+/* A line of the container's output (stdout or stderr) matches the POSIX extended regular
+ * expression `regex` at least `times` (>= 1) times. */
+PODC_EXTERN int podc_service_spec_add_check_log(podc_service_spec *s, const char *regex, int times);
+/*
+ * Podman's own health check: each poll runs it once (podman cannot schedule it without
+ * systemd) and then reads the aggregated health, which must be "healthy". shell_command
+ * defines the check (run by /bin/sh -c in the container); NULL uses the image's HEALTHCHECK.
+ * A container without any health check fails the start at once (PODC_EINVAL, field "checks").
+ */
+PODC_EXTERN int podc_service_spec_add_check_podman(podc_service_spec *s, const char *shell_command);
+
+/* Checks the whole spec (name, image, ports, checks, regexes, ...): 0 or PODC_EINVAL with
+ * detail "field". Nothing is sent. */
+PODC_EXTERN int podc_service_spec_validate(const podc_service_spec *s, podc_error **err);
+
+/* ======================================================================================
+ * Start and the service handle
+ * ====================================================================================== */
+
+typedef struct podc_service podc_service;
+
+/*
+ * Starts the service as described at the top. *out (new; free with podc_service_free()) is
+ * written on success only.
+ * Errors: PODC_EINVAL (spec invalid, nothing sent; or a podman check on a container without
+ * a health check), PODC_EBUILD (the build failed),
+ * PODC_EHEALTH (the container exited / was OOM-killed while waiting, or was not healthy
+ * within the startup timeout, or a dependency did not become healthy: the error carries the
+ * container, exit code when known, the last check's failure reason and the log tail),
+ * PODC_ECANCELLED (the progress callback returned non-zero), and
+ * the errors of the underlying calls (create, start, ...).
+ */
+PODC_EXTERN int podc_service_start(podc_client *c, const podc_service_spec *spec, podc_service **out,
+                                   podc_error **err);
+
+/* Accessors; strings are borrowed from the handle. */
+PODC_EXTERN const char *podc_service_name(const podc_service *svc);
+PODC_EXTERN const char *podc_service_id(const podc_service *svc);
+/* Network the service joined (NULL = podman's default), and its IP address there (NULL when
+ * unknown). */
+PODC_EXTERN const char *podc_service_network(const podc_service *svc);
+PODC_EXTERN const char *podc_service_ip(const podc_service *svc);
+PODC_EXTERN const char *podc_service_session(const podc_service *svc);
+/* Host port published for container_port (tcp), or -1. */
+PODC_EXTERN int podc_service_host_port(const podc_service *svc, int container_port);
+/* "http://127.0.0.1:<host port><path>" (path NULL = ""; a missing leading '/' is added).
+ * *out is new (free with podc_free()). Errors: PODC_ENOTFOUND (port not published), PODC_EINVAL. */
+PODC_EXTERN int podc_service_url(const podc_service *svc, int container_port, const char *path, char **out);
+/* Time from the start call until healthy, in ms. */
+PODC_EXTERN int64_t podc_service_startup_ms(const podc_service *svc);
+/* Frees the handle only (the container keeps running). NULL is fine. */
+PODC_EXTERN void podc_service_free(podc_service *svc);
+
+/* ======================================================================================
+ * Stop and cleanup
+ * ====================================================================================== */
+
+/*
+ * Stops the container (SIGKILL after timeout_ms; < 0 = 2000) and removes it. A container
+ * that is already gone is success. The handle stays valid (free it yourself). Networks are
+ * left alone (they may be shared): podc_service_cleanup() removes them.
+ */
+PODC_EXTERN int podc_service_stop(podc_client *c, const podc_service *svc, int64_t timeout_ms, podc_error **err);
+
+/*
+ * Stops several services side by side: one thread and one client (on c's socket) each; c
+ * itself is only read. Every service is attempted; the first failure is returned.
+ */
+PODC_EXTERN int podc_service_stop_many(podc_client *c, const podc_service *const *svcs, size_t n,
+                                       int64_t timeout_ms, podc_error **err);
+
+/*
+ * Removes everything labelled podc.session=<session> (NULL = podc_service_default_session()):
+ * containers first (forced), then networks, then images. *n_removed (may be NULL) counts
+ * removed objects. Every object is attempted; the first failure is returned.
+ */
+PODC_EXTERN int podc_service_cleanup(podc_client *c, const char *session, size_t *n_removed, podc_error **err);
+/* Same with any label filter: "key=value" or "key". */
+PODC_EXTERN int podc_service_cleanup_label(podc_client *c, const char *label, size_t *n_removed, podc_error **err);
+
+/* This process's default session id (random hex, made once; static string, thread-safe). */
+PODC_EXTERN const char *podc_service_default_session(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

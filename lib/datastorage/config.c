@@ -1,0 +1,230 @@
+/* config.c - the stack's config builder and the kubernaut suites' port presets (DD-TEST-001). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datastorage/ds-private.h"
+
+static const struct {
+    const char *suite;
+    int postgres, redis, api, metrics;
+} presets[] = {
+    { "gateway", 15437, 16380, 18091, 19091 },
+    { "effectivenessmonitor", 15434, 16383, 18092, 19092 },
+    { "signalprocessing", 15436, 16382, 18094, 19094 },
+    { "aianalysis", 15438, 16384, 18095, 19095 },
+    { "notification", 15440, 16385, 18096, 19096 },
+    { "workflowexecution", 15441, 16388, 18097, 19097 },
+    { "authwebhook", 15442, 16386, 18099, 19099 },
+    { "remediationorchestrator", 15435, 16381, 18140, 19140 },
+};
+#define NPRESETS (sizeof presets / sizeof presets[0])
+
+static int set_str(char **slot, const char *val)
+{
+    char *copy = NULL;
+    if (val && !(copy = strdup(val)))
+        return PODC_ENOMEM;
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+podc_ds_config *podc_ds_config_new(const char *service)
+{
+    if (!service)
+        return NULL;
+    podc_ds_config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg)
+        return NULL;
+    for (int i = 0; i < DS_NPORTS; i++)
+        cfg->ports[i] = DS_PORT_UNSET;
+    if (set_str(&cfg->service, service) < 0 || set_str(&cfg->pg_user, "slm_user") < 0 ||
+        set_str(&cfg->pg_password, "test_password") < 0 || set_str(&cfg->pg_db, "action_history") < 0 ||
+        set_str(&cfg->images[PODC_DS_POSTGRES], PODC_DS_DEFAULT_POSTGRES_IMAGE) < 0 ||
+        set_str(&cfg->images[PODC_DS_REDIS], PODC_DS_DEFAULT_REDIS_IMAGE) < 0 ||
+        set_str(&cfg->images[PODC_DS_DATASTORAGE], PODC_DS_DEFAULT_DATASTORAGE_IMAGE) < 0) {
+        podc_ds_config_free(cfg);
+        return NULL;
+    }
+    cfg->timeout_ms = 60000;
+    return cfg;
+}
+
+void podc_ds_config_free(podc_ds_config *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->service);
+    free(cfg->migrations_dir);
+    free(cfg->config_dir);
+    free(cfg->pg_user);
+    free(cfg->pg_password);
+    free(cfg->pg_db);
+    for (int i = 0; i < 3; i++)
+        free(cfg->images[i]);
+    free(cfg->build_context);
+    free(cfg->build_containerfile);
+    for (size_t i = 0; i < cfg->nenv; i++) {
+        free(cfg->env[i].key);
+        free(cfg->env[i].value);
+    }
+    free(cfg->env);
+    free(cfg->session);
+    free(cfg);
+}
+
+size_t podc_ds_preset_count(void)
+{
+    return NPRESETS;
+}
+
+const char *podc_ds_preset_name_at(size_t idx)
+{
+    return idx < NPRESETS ? presets[idx].suite : NULL;
+}
+
+int podc_ds_config_set_preset(podc_ds_config *cfg, const char *suite)
+{
+    if (!cfg || !suite)
+        return PODC_EINVAL;
+    for (size_t i = 0; i < NPRESETS; i++) {
+        if (strcmp(presets[i].suite, suite) == 0) {
+            cfg->ports[PODC_DS_PORT_POSTGRES] = presets[i].postgres;
+            cfg->ports[PODC_DS_PORT_REDIS] = presets[i].redis;
+            cfg->ports[PODC_DS_PORT_API] = presets[i].api;
+            cfg->ports[PODC_DS_PORT_METRICS] = presets[i].metrics;
+            cfg->ports[PODC_DS_PORT_HEALTH] = DS_PORT_UNSET; /* api + 10000 */
+            return 0;
+        }
+    }
+    return PODC_EINVAL;
+}
+
+int podc_ds_config_set_port(podc_ds_config *cfg, podc_ds_port which, int host_port)
+{
+    if (!cfg || (int)which < 0 || which >= DS_NPORTS || host_port < 0 || host_port > 65535)
+        return PODC_EINVAL;
+    cfg->ports[which] = host_port;
+    return 0;
+}
+
+int podc_ds_effective_port(const podc_ds_config *cfg, podc_ds_port which)
+{
+    int p = cfg->ports[which];
+    if (p != DS_PORT_UNSET)
+        return p;
+    if (which == PODC_DS_PORT_HEALTH) {
+        int api = cfg->ports[PODC_DS_PORT_API];
+        return (api > 0 && api + 10000 <= 65535) ? api + 10000 : 0;
+    }
+    return 0; /* no preset and no port given: podman picks */
+}
+
+int podc_ds_config_set_migrations_dir(podc_ds_config *cfg, const char *dir)
+{
+    return cfg ? set_str(&cfg->migrations_dir, dir) : PODC_EINVAL;
+}
+
+int podc_ds_config_set_config_dir(podc_ds_config *cfg, const char *dir)
+{
+    return cfg ? set_str(&cfg->config_dir, dir) : PODC_EINVAL;
+}
+
+int podc_ds_config_set_postgres_credentials(podc_ds_config *cfg, const char *user, const char *password,
+                                            const char *database)
+{
+    if (!cfg || !user || !*user || !password || !database || !*database)
+        return PODC_EINVAL;
+    if (set_str(&cfg->pg_user, user) < 0 || set_str(&cfg->pg_password, password) < 0 ||
+        set_str(&cfg->pg_db, database) < 0)
+        return PODC_ENOMEM;
+    return 0;
+}
+
+int podc_ds_config_set_image(podc_ds_config *cfg, podc_ds_component which, const char *image)
+{
+    if (!cfg || (int)which < 0 || which > PODC_DS_DATASTORAGE || !image || !*image)
+        return PODC_EINVAL;
+    return set_str(&cfg->images[which], image);
+}
+
+int podc_ds_config_set_build(podc_ds_config *cfg, const char *context_dir, const char *containerfile, int always)
+{
+    if (!cfg || !context_dir || !*context_dir)
+        return PODC_EINVAL;
+    if (set_str(&cfg->build_context, context_dir) < 0 || set_str(&cfg->build_containerfile, containerfile) < 0)
+        return PODC_ENOMEM;
+    cfg->build_always = always != 0;
+    return 0;
+}
+
+int podc_ds_config_set_preserve_image(podc_ds_config *cfg, int preserve)
+{
+    if (!cfg)
+        return PODC_EINVAL;
+    cfg->preserve_image = preserve != 0;
+    return 0;
+}
+
+int podc_ds_config_add_env(podc_ds_config *cfg, const char *key, const char *value)
+{
+    if (!cfg || !key || !value)
+        return PODC_EINVAL;
+    ds_env *grown = realloc(cfg->env, (cfg->nenv + 1) * sizeof *grown);
+    if (!grown)
+        return PODC_ENOMEM;
+    cfg->env = grown;
+    ds_env e = { strdup(key), strdup(value) };
+    if (!e.key || !e.value) {
+        free(e.key);
+        free(e.value);
+        return PODC_ENOMEM;
+    }
+    cfg->env[cfg->nenv++] = e;
+    return 0;
+}
+
+int podc_ds_config_set_skip_redis(podc_ds_config *cfg, int skip)
+{
+    if (!cfg)
+        return PODC_EINVAL;
+    cfg->skip_redis = skip != 0;
+    return 0;
+}
+
+int podc_ds_config_set_timeout(podc_ds_config *cfg, int64_t timeout_ms)
+{
+    if (!cfg || timeout_ms <= 0)
+        return PODC_EINVAL;
+    cfg->timeout_ms = timeout_ms;
+    return 0;
+}
+
+int podc_ds_config_set_session(podc_ds_config *cfg, const char *session)
+{
+    return cfg ? set_str(&cfg->session, session) : PODC_EINVAL;
+}
+
+int podc_ds_config_set_progress(podc_ds_config *cfg, podc_service_progress_cb cb, void *userdata)
+{
+    if (!cfg)
+        return PODC_EINVAL;
+    cfg->progress = cb;
+    cfg->progress_ud = userdata;
+    return 0;
+}
+
+void podc_ds_names(const char *service, char *net, char *pg, char *redis, char *ds, size_t len)
+{
+    if (net)
+        snprintf(net, len, "%s_test_network", service);
+    if (pg)
+        snprintf(pg, len, "%s_postgres_test", service);
+    if (redis)
+        snprintf(redis, len, "%s_redis_test", service);
+    if (ds)
+        snprintf(ds, len, "%s_datastorage_test", service);
+}

@@ -1,0 +1,116 @@
+/* down.c - taking a stack down by name: works after a crash, with or without a handle. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/validate.h"
+#include "core/error-private.h"
+#include "datastorage/ds-private.h"
+#include "podc/containers.h"
+#include "podc/filters.h"
+#include "podc/images.h"
+#include "podc/networks.h"
+
+typedef struct rm_job {
+    const char *uri;
+    const char *name;
+    int rc;
+    podc_error *err;
+} rm_job;
+
+/* Force-remove kills at once (timeout=0): these are throwaway test containers. */
+static void *rm_thread(void *arg)
+{
+    rm_job *j = arg;
+    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
+    o.uri = j->uri;
+    podc_client *c = NULL;
+    j->rc = podc_client_new(&c, &o, &j->err);
+    if (j->rc == 0)
+        j->rc = podc_container_remove(c, j->name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
+                                      &j->err);
+    podc_client_free(c);
+    return NULL;
+}
+
+int podc_ds_remove_containers(podc_client *c, const char *service, podc_error **err)
+{
+    char names[4][DS_NAME_MAX];
+    podc_ds_names(service, NULL, names[0], names[1], names[2], DS_NAME_MAX);
+    snprintf(names[3], DS_NAME_MAX, "%s_migrations", service); /* upstream's stale helper container */
+    char uri[4200];
+    snprintf(uri, sizeof uri, "unix://%s", podc_client_socket_path(c));
+
+    rm_job jobs[4];
+    pthread_t th[4];
+    int started[4] = { 0 };
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (rm_job){ .uri = uri, .name = names[i] };
+        started[i] = pthread_create(&th[i], NULL, rm_thread, &jobs[i]) == 0;
+        if (!started[i])
+            rm_thread(&jobs[i]);
+    }
+    int rc = 0;
+    for (int i = 0; i < 4; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        if (jobs[i].rc < 0 && rc == 0) {
+            rc = jobs[i].rc;
+            podc_error_put(err, jobs[i].err);
+            jobs[i].err = NULL;
+        }
+        podc_error_free(jobs[i].err);
+    }
+    return rc;
+}
+
+static int remove_built_images(podc_client *c, const char *service, podc_error **err)
+{
+    podc_filters *f = podc_filters_new();
+    char label[DS_NAME_MAX + 32];
+    snprintf(label, sizeof label, PODC_DS_LABEL_BUILT "=%s", service);
+    if (!f || podc_filters_add(f, "label", label) < 0) {
+        podc_filters_free(f);
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    }
+    podc_image_list *l = NULL;
+    int rc = podc_image_list_get(c, f, &l, err);
+    podc_filters_free(f);
+    for (size_t i = 0; rc == 0 && i < podc_image_list_count(l); i++) {
+        rc = podc_image_remove(c, podc_image_id(podc_image_list_at(l, i)), PODC_IMAGE_REMOVE_FORCE, err);
+        if (rc == PODC_ENOTFOUND)
+            rc = 0;
+    }
+    podc_image_list_free(l);
+    return rc;
+}
+
+int podc_ds_down(podc_client *c, const char *service, int preserve_image, podc_error **err)
+{
+    if (!c)
+        return podc_error_invalid(err, "client", "client is NULL");
+    int rc = podc_validate_name("service", service, err);
+    if (rc < 0)
+        return rc;
+    char net[DS_NAME_MAX];
+    podc_ds_names(service, net, NULL, NULL, NULL, sizeof net);
+
+    rc = podc_ds_remove_containers(c, service, err);
+    if (rc == 0) {
+        rc = podc_network_remove(c, net, 0, err);
+        if (rc == PODC_ENOTFOUND)
+            rc = 0;
+    }
+    if (rc == 0 && !preserve_image)
+        rc = remove_built_images(c, service, err);
+    if (rc == 0) {
+        char *dir = podc_ds_generated_dir(service);
+        if (dir)
+            podc_ds_remove_config(dir);
+        free(dir);
+    }
+    return rc;
+}

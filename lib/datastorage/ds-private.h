@@ -1,0 +1,52 @@
+/* ds-private.h - the DataStorage stack's config, shared by its files. */
+#ifndef PODC_DATASTORAGE_DS_PRIVATE_H
+#define PODC_DATASTORAGE_DS_PRIVATE_H
+
+#include "podc/datastorage.h"
+
+#define DS_NPORTS 5
+#define DS_PORT_UNSET (-1)
+
+typedef struct ds_env {
+    char *key, *value;
+} ds_env;
+
+struct podc_ds_config {
+    char *service;
+    int ports[DS_NPORTS];           /* DS_PORT_UNSET, 0 (free) or a host port */
+    char *migrations_dir;
+    char *config_dir;
+    char *pg_user, *pg_password, *pg_db;
+    char *images[3];
+    char *build_context, *build_containerfile;
+    int build_always;
+    int preserve_image;
+    ds_env *env;
+    size_t nenv;
+    int skip_redis;
+    int64_t timeout_ms;
+    char *session;
+    podc_service_progress_cb progress;
+    void *progress_ud;
+};
+
+/* Container / network names of a stack. */
+void podc_ds_names(const char *service, char *net, char *pg, char *redis, char *ds, size_t len);
+#define DS_NAME_MAX 256
+
+/* Host port of the config after defaults (health = api + 10000); 0 = podman picks. */
+int podc_ds_effective_port(const podc_ds_config *cfg, podc_ds_port which);
+
+/* 0 when every fixed host port can be bound on this host; else PODC_ECONFLICT naming it. */
+int podc_ds_check_ports(const podc_ds_config *cfg, podc_error **err);
+
+/* dsconfig.c: the config dir written when the caller gives none (a fixed path per stack, so
+ * podc_ds_down() finds it after a crash). */
+char *podc_ds_generated_dir(const char *service);
+int podc_ds_write_config(const podc_ds_config *cfg, const char *dir, podc_error **err);
+void podc_ds_remove_config(const char *dir);
+
+/* down.c: force-removes the stack's containers side by side (missing ones are fine). */
+int podc_ds_remove_containers(podc_client *c, const char *service, podc_error **err);
+
+#endif

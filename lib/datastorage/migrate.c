@@ -1,0 +1,257 @@
+/* migrate.c - applying goose migrations through copy + exec (psql inside the container). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "api/validate.h"
+#include "core/buf.h"
+#include "core/error-private.h"
+#include "datastorage/goose.h"
+#include "podc/copy.h"
+#include "podc/exec.h"
+#include "podc/migrations.h"
+
+#define SCRIPT_DIR "/tmp/podc-migrations"
+
+/* Same table as the Go goose tool creates for Postgres. */
+static const char bookkeeping_sql[] =
+    "CREATE TABLE IF NOT EXISTS goose_db_version (id serial NOT NULL, version_id bigint NOT NULL, "
+    "is_applied boolean NOT NULL, tstamp timestamp NULL DEFAULT now(), PRIMARY KEY(id));"
+    "INSERT INTO goose_db_version (version_id, is_applied) "
+    "SELECT 0, true WHERE NOT EXISTS (SELECT 1 FROM goose_db_version);\n";
+
+typedef struct ctx {
+    podc_client *c;
+    const char *container;
+    const char *user, *db;
+    podc_exec_options *xo;
+} ctx;
+
+int podc_migrate_options_init(podc_migrate_options *opts, unsigned int version)
+{
+    if (!opts || version != PODC_MIGRATE_OPTIONS_VERSION)
+        return PODC_EINVAL;
+    podc_migrate_options def = PODC_MIGRATE_OPTIONS_INIT;
+    *opts = def;
+    return 0;
+}
+
+static int psql(ctx *x, const char *flag, const char *arg, podc_exec_result **out, podc_error **err)
+{
+    const char *argv[] = { "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-U", x->user, "-d", x->db,
+                           flag,   arg,  NULL };
+    return podc_exec_run(x->c, x->container, argv, x->xo, out, err);
+}
+
+/* The script for one file; stmt_end[i] receives the script line where statement i ends. */
+static char *script_for(const podc_goose_migration *m, int *stmt_start, int *stmt_end)
+{
+    podc_buf b = PODC_BUF_INIT;
+    int line = 1;
+    if (!m->no_transaction) {
+        podc_buf_puts(&b, "BEGIN;\n");
+        line++;
+    }
+    for (size_t i = 0; i < m->nstmts; i++) {
+        stmt_start[i] = line;
+        podc_buf_puts(&b, m->stmts[i].sql);
+        podc_buf_puts(&b, "\n");
+        for (const char *p = m->stmts[i].sql; *p; p++)
+            line += *p == '\n';
+        stmt_end[i] = line;
+        line++;
+    }
+    podc_buf_printf(&b, "INSERT INTO goose_db_version (version_id, is_applied) VALUES (%lld, true);\n",
+                    (long long)m->version);
+    if (!m->no_transaction)
+        podc_buf_puts(&b, "COMMIT;\n");
+    return podc_buf_detach(&b);
+}
+
+/* One pending file: its script and where each statement sits in it. */
+typedef struct pending {
+    const podc_goose_migration *m;
+    char *script;
+    int *start, *end;
+} pending;
+
+static void pending_free(pending *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(p[i].script);
+        free(p[i].start);
+        free(p[i].end);
+    }
+    free(p);
+}
+
+static int add_tar_entry(struct archive *a, const char *name, const char *text)
+{
+    struct archive_entry *e = archive_entry_new();
+    if (!e)
+        return -1;
+    archive_entry_set_pathname(e, name);
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_size(e, (la_int64_t)strlen(text));
+    int rc = archive_write_header(a, e) == ARCHIVE_OK &&
+                     archive_write_data(a, text, strlen(text)) == (la_ssize_t)strlen(text)
+                 ? 0
+                 : -1;
+    archive_entry_free(e);
+    return rc;
+}
+
+static la_ssize_t tar_to_buf(struct archive *a, void *ud, const void *data, size_t len)
+{
+    (void)a;
+    return podc_buf_append(ud, data, len) == 0 ? (la_ssize_t)len : -1;
+}
+
+/* Every file's script plus a driver that creates goose's table, then runs each file whose
+ * version is not recorded as applied (the latest row decides, as in goose) and says so:
+ * one copy and one psql run for the lot. */
+static int make_tar(const pending *p, size_t n, podc_buf *tar)
+{
+    podc_buf driver = PODC_BUF_INIT;
+    podc_buf_puts(&driver, bookkeeping_sql);
+    for (size_t i = 0; i < n; i++)
+        podc_buf_printf(&driver,
+                        "SELECT coalesce((SELECT is_applied FROM goose_db_version WHERE version_id = %lld "
+                        "ORDER BY id DESC LIMIT 1), false) = false AS podc_todo \\gset\n"
+                        "\\if :podc_todo\n\\i " SCRIPT_DIR "/%s\n\\echo podc-applied %lld\n\\endif\n",
+                        (long long)p[i].m->version, p[i].m->file, (long long)p[i].m->version);
+    struct archive *a = archive_write_new();
+    int rc = (a && driver.data && archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
+              archive_write_open(a, tar, NULL, tar_to_buf, NULL) == ARCHIVE_OK)
+                 ? 0
+                 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = add_tar_entry(a, p[i].m->file, p[i].script);
+    if (rc == 0)
+        rc = add_tar_entry(a, "_apply.sql", driver.data);
+    if (a) {
+        if (archive_write_close(a) != ARCHIVE_OK)
+            rc = -1;
+        archive_write_free(a);
+    }
+    podc_buf_free(&driver);
+    return rc;
+}
+
+/* psql reports "psql:FILE:LINE: ERROR: ..." with LINE inside the failing statement. */
+static podc_error *failure(ctx *x, const pending *p, size_t n, const podc_exec_result *r)
+{
+    const char *msg = podc_exec_result_stderr(r);
+    const pending *f = NULL;
+    int stmt = -1;
+    const char *at = strstr(msg, "psql:" SCRIPT_DIR "/");
+    if (at) {
+        const char *name = at + strlen("psql:" SCRIPT_DIR "/");
+        size_t len = strcspn(name, ":");
+        for (size_t i = 0; i < n && !f; i++)
+            if (strlen(p[i].m->file) == len && strncmp(p[i].m->file, name, len) == 0)
+                f = &p[i];
+        int line = atoi(name + len + (name[len] == ':'));
+        for (size_t i = 0; f && i < f->m->nstmts && stmt < 0; i++)
+            if (line >= f->start[i] && line <= f->end[i])
+                stmt = (int)i;
+    }
+    podc_error *e;
+    if (f && stmt >= 0)
+        e = podc_error_new(PODC_EMIGRATION, "migration %s failed at statement %d (line %d): %s", f->m->file, stmt + 1,
+                           f->m->stmts[stmt].line, msg);
+    else
+        e = podc_error_new(PODC_EMIGRATION, "migration %s failed: %s", f ? f->m->file : "(unknown file)", msg);
+    if (f)
+        podc_error_add_detail(e, "file", f->m->file);
+    if (f && stmt >= 0)
+        podc_error_add_detail(e, "statement", f->m->stmts[stmt].sql);
+    podc_error_add_detail(e, "psql", msg);
+    podc_error_set_container(e, x->container, NULL);
+    podc_error_set_exit_code(e, podc_exec_result_exit_code(r));
+    return e;
+}
+
+static int apply_pending(ctx *x, pending *p, size_t n, int *applied, podc_error **err)
+{
+    podc_buf tar = PODC_BUF_INIT;
+    podc_exec_result *r = NULL;
+    int rc = make_tar(p, n, &tar) == 0 ? 0 : podc_error_set(err, PODC_ENOMEM, "building the migrations tar failed");
+    if (rc == 0)
+        rc = podc_copy_put_tar(x->c, x->container, SCRIPT_DIR, tar.data, tar.len, err);
+    if (rc == 0)
+        rc = psql(x, "-f", SCRIPT_DIR "/_apply.sql", &r, err);
+    if (rc == 0) {
+        for (const char *s = podc_exec_result_stdout(r); (s = strstr(s, "podc-applied ")) != NULL; s++)
+            (*applied)++;
+        if (podc_exec_result_exit_code(r) != 0)
+            rc = podc_error_put(err, failure(x, p, n, r));
+    }
+    podc_exec_result_free(r);
+    podc_buf_free(&tar);
+    return rc;
+}
+
+int podc_migrations_apply(podc_client *c, const char *container, const char *dir, const podc_migrate_options *opts,
+                          int *applied_out, podc_error **err)
+{
+    podc_migrate_options def = PODC_MIGRATE_OPTIONS_INIT;
+    if (!opts)
+        opts = &def;
+    if (!c)
+        return podc_error_invalid(err, "client", "client is NULL");
+    if (opts->version != PODC_MIGRATE_OPTIONS_VERSION)
+        return podc_error_invalid(err, "version", "podc_migrate_options.version %u is not %d", opts->version,
+                                  PODC_MIGRATE_OPTIONS_VERSION);
+    int rc = podc_validate_name("container", container, err);
+    if (rc == 0)
+        rc = podc_validate_nonempty("migrations_dir", dir, err);
+    if (rc < 0)
+        return rc;
+
+    podc_goose_migration *ms = NULL;
+    size_t nm = 0;
+    rc = podc_goose_load_dir(dir, &ms, &nm, err); /* every file parsed before anything is sent */
+    if (rc < 0)
+        return rc;
+
+    ctx x = { .c = c, .container = container, .user = opts->user ? opts->user : "postgres" };
+    x.db = opts->database ? opts->database : x.user;
+    x.xo = podc_exec_options_new();
+    if (!x.xo) {
+        podc_goose_migrations_free(ms, nm);
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    }
+    podc_exec_options_set_timeout(x.xo, opts->timeout_ms ? opts->timeout_ms : 60000);
+    if (opts->password)
+        rc = podc_exec_options_add_env(x.xo, "PGPASSWORD", opts->password, err);
+
+    int applied = 0;
+    pending *todo = calloc(nm ? nm : 1, sizeof *todo);
+    if (rc == 0 && !todo)
+        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < nm; i++) {
+        pending *p = &todo[i];
+        size_t ns = ms[i].nstmts ? ms[i].nstmts : 1;
+        p->m = &ms[i];
+        p->start = calloc(ns, sizeof *p->start);
+        p->end = calloc(ns, sizeof *p->end);
+        p->script = (p->start && p->end) ? script_for(&ms[i], p->start, p->end) : NULL;
+        if (!p->script)
+            rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+    }
+    if (rc == 0)
+        rc = apply_pending(&x, todo, nm, &applied, err);
+    pending_free(todo, nm);
+    if (rc == 0 && applied_out)
+        *applied_out = applied;
+    podc_exec_options_free(x.xo);
+    podc_goose_migrations_free(ms, nm);
+    return rc;
+}

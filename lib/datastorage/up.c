@@ -1,0 +1,462 @@
+/* up.c - bringing the DataStorage stack up, gated step by step, leaking nothing on failure. */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "api/validate.h"
+#include "core/buf.h"
+#include "core/error-private.h"
+#include "datastorage/ds-private.h"
+#include "datastorage/goose.h"
+#include "podc/containers.h"
+#include "podc/images.h"
+#include "podc/migrations.h"
+#include "podc/networks.h"
+
+struct podc_ds_stack {
+    char *service, *network;
+    char *containers[3];
+    int ports[DS_NPORTS];
+    char *dsn, *dsn_masked, *redis_addr, *api_url, *health_url, *metrics_url;
+    int64_t up_ms;
+};
+
+typedef struct run {
+    podc_client *c;
+    const podc_ds_config *cfg;
+    char uri[4200];
+    char net[DS_NAME_MAX], names[3][DS_NAME_MAX];
+    const char *session;
+    int64_t t0;
+    podc_service *svc[3];
+    int created_network;
+    char *built_image_id;
+    char *config_dir;       /* what DataStorage mounts */
+    int generated_config;
+} run;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void progress(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void progress(run *r, const char *fmt, ...)
+{
+    if (!r->cfg->progress)
+        return;
+    char msg[512], line[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(line, sizeof line, "[%7.3fs] %s: %s", (now_ms() - r->t0) / 1000.0, r->cfg->service, msg);
+    r->cfg->progress(line, r->cfg->progress_ud);
+}
+
+static int validate(const podc_ds_config *cfg, podc_error **err)
+{
+    if (!cfg)
+        return podc_error_invalid(err, "config", "config is NULL");
+    int rc = podc_validate_name("service", cfg->service, err);
+    for (int i = 0; rc == 0 && i < 3; i++)
+        rc = podc_validate_image("image", cfg->images[i], err);
+    for (size_t i = 0; rc == 0 && i < cfg->nenv; i++)
+        rc = podc_validate_env_key("env", cfg->env[i].key, err);
+    struct stat st;
+    if (rc == 0 && cfg->config_dir && (stat(cfg->config_dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+        rc = podc_error_invalid(err, "config_dir", "DataStorage config dir %s is not a directory", cfg->config_dir);
+    if (rc == 0 && cfg->config_dir && cfg->config_dir[0] != '/')
+        rc = podc_error_invalid(err, "config_dir", "DataStorage config dir %s must be an absolute path",
+                                cfg->config_dir);
+    if (rc == 0 && cfg->migrations_dir) { /* parse every file now: a bad one fails before anything starts */
+        podc_goose_migration *m = NULL;
+        size_t n = 0;
+        rc = podc_goose_load_dir(cfg->migrations_dir, &m, &n, err);
+        podc_goose_migrations_free(m, n);
+    }
+    if (rc == 0 && cfg->build_context && (stat(cfg->build_context, &st) != 0 || !S_ISDIR(st.st_mode)))
+        rc = podc_error_invalid(err, "build_context", "build context %s is not a directory", cfg->build_context);
+    return rc;
+}
+
+static podc_service_spec *base_spec(run *r, int which)
+{
+    podc_service_spec *s = podc_service_spec_new();
+    if (!s)
+        return NULL;
+    static const char *const component[] = { "postgres", "redis", "datastorage" };
+    int bad = podc_service_spec_set_name(s, r->names[which]) || podc_service_spec_set_image(s, r->cfg->images[which]) ||
+              podc_service_spec_set_network(s, r->net) || podc_service_spec_set_session(s, r->session) ||
+              podc_service_spec_add_label(s, PODC_DS_LABEL_STACK, r->cfg->service) ||
+              podc_service_spec_add_label(s, "podc.ds.component", component[which]) ||
+              podc_service_spec_set_startup_timeout(s, r->cfg->timeout_ms) ||
+              podc_service_spec_set_poll_interval(s, 50, 500) ||
+              podc_service_spec_set_progress(s, r->cfg->progress, r->cfg->progress_ud);
+    if (bad) {
+        podc_service_spec_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Ready = pg_isready and a real SELECT 1, both over TCP inside the container: the official
+ * entrypoint's temporary init server listens on the socket only, so it can't fool them. */
+static podc_service_spec *postgres_spec(run *r)
+{
+    const podc_ds_config *cfg = r->cfg;
+    podc_service_spec *s = base_spec(r, PODC_DS_POSTGRES);
+    if (!s)
+        return NULL;
+    char pw[1024];
+    snprintf(pw, sizeof pw, "PGPASSWORD=%s", cfg->pg_password);
+    const char *isready[] = { "pg_isready", "-h", "127.0.0.1", "-p", "5432", "-U", cfg->pg_user, "-d", cfg->pg_db };
+    const char *select1[] = { "env", pw, "psql", "-X", "-A", "-t", "-h", "127.0.0.1", "-U", cfg->pg_user, "-d",
+                              cfg->pg_db, "-c", "SELECT 1" };
+    int bad = podc_service_spec_add_env(s, "POSTGRES_USER", cfg->pg_user) ||
+              podc_service_spec_add_env(s, "POSTGRES_PASSWORD", cfg->pg_password) ||
+              podc_service_spec_add_env(s, "POSTGRES_DB", cfg->pg_db) ||
+              podc_service_spec_add_port(s, 5432, podc_ds_effective_port(cfg, PODC_DS_PORT_POSTGRES)) ||
+              podc_service_spec_add_check_exec(s, isready, sizeof isready / sizeof *isready, NULL, 5000) ||
+              podc_service_spec_add_check_exec(s, select1, sizeof select1 / sizeof *select1, "1", 5000);
+    if (bad) {
+        podc_service_spec_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static podc_service_spec *redis_spec(run *r)
+{
+    podc_service_spec *s = base_spec(r, PODC_DS_REDIS);
+    if (!s)
+        return NULL;
+    const char *ping[] = { "redis-cli", "ping" };
+    if (podc_service_spec_add_port(s, 6379, podc_ds_effective_port(r->cfg, PODC_DS_PORT_REDIS)) ||
+        podc_service_spec_add_check_exec(s, ping, 2, "PONG", 5000)) {
+        podc_service_spec_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static podc_service_spec *datastorage_spec(run *r)
+{
+    const podc_ds_config *cfg = r->cfg;
+    podc_service_spec *s = base_spec(r, PODC_DS_DATASTORAGE);
+    if (!s)
+        return NULL;
+    const char *ro[] = { "ro" };
+    int bad = podc_service_spec_add_env(s, "CONFIG_PATH", "/etc/datastorage/config.yaml") ||
+              podc_service_spec_add_bind_mount(s, r->config_dir, "/etc/datastorage", ro, 1) ||
+              podc_service_spec_add_port(s, 8080, podc_ds_effective_port(cfg, PODC_DS_PORT_API)) ||
+              podc_service_spec_add_port(s, 8081, podc_ds_effective_port(cfg, PODC_DS_PORT_HEALTH)) ||
+              podc_service_spec_add_port(s, 9090, podc_ds_effective_port(cfg, PODC_DS_PORT_METRICS)) ||
+              podc_service_spec_add_check_http(s, 8081, "/readyz", 200, NULL, 2000);
+    for (size_t i = 0; !bad && i < cfg->nenv; i++)
+        bad = podc_service_spec_add_env(s, cfg->env[i].key, cfg->env[i].value) != 0;
+    if (bad) {
+        podc_service_spec_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* One service start on its own client, so Postgres and Redis start side by side. */
+typedef struct start_job {
+    run *r;
+    podc_service_spec *spec;
+    podc_service *out;
+    podc_error *err;
+    int rc;
+} start_job;
+
+static void *start_thread(void *arg)
+{
+    start_job *j = arg;
+    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
+    o.uri = j->r->uri;
+    podc_client *c = NULL;
+    j->rc = podc_client_new(&c, &o, &j->err);
+    if (j->rc == 0)
+        j->rc = podc_service_start(c, j->spec, &j->out, &j->err);
+    podc_client_free(c);
+    return NULL;
+}
+
+static int start_side_by_side(run *r, start_job *jobs, size_t n, podc_error **err)
+{
+    pthread_t th[3];
+    int started[3] = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        started[i] = pthread_create(&th[i], NULL, start_thread, &jobs[i]) == 0;
+        if (!started[i])
+            start_thread(&jobs[i]);
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        if (jobs[i].rc < 0 && rc == 0) {
+            rc = jobs[i].rc;
+            podc_error_put(err, jobs[i].err);
+            jobs[i].err = NULL;
+        }
+        podc_error_free(jobs[i].err);
+    }
+    return rc;
+}
+
+static int build_image(run *r, podc_error **err)
+{
+    const podc_ds_config *cfg = r->cfg;
+    int exists = 0;
+    int rc = podc_image_exists(r->c, cfg->images[PODC_DS_DATASTORAGE], &exists, err);
+    if (rc < 0 || (exists && !cfg->build_always))
+        return rc;
+    progress(r, "building %s", cfg->images[PODC_DS_DATASTORAGE]);
+    podc_build_options *o = podc_build_options_new();
+    if (!o)
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    int bad = podc_build_options_add_tag(o, cfg->images[PODC_DS_DATASTORAGE]) ||
+              podc_build_options_add_label(o, PODC_DS_LABEL_BUILT, cfg->service) ||
+              podc_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, r->session) ||
+              podc_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true") ||
+              (cfg->build_containerfile && podc_build_options_set_containerfile(o, cfg->build_containerfile)) ||
+              podc_build_options_set_pull_never(o, 1);
+    rc = bad ? podc_error_set(err, PODC_ENOMEM, "out of memory")
+             : podc_image_build(r->c, cfg->build_context, o, &r->built_image_id, err);
+    podc_build_options_free(o);
+    if (rc < 0 && err && *err)
+        podc_error_add_detail(*err, "component", "datastorage");
+    return rc;
+}
+
+/* Everything this call created goes again: containers, the network if it made it, the image
+ * if it built it, the generated config. */
+static void undo(run *r)
+{
+    podc_ds_remove_containers(r->c, r->cfg->service, NULL);
+    if (r->created_network)
+        podc_network_remove(r->c, r->net, 1, NULL);
+    if (r->built_image_id)
+        podc_image_remove(r->c, r->built_image_id, PODC_IMAGE_REMOVE_FORCE, NULL);
+    if (r->generated_config)
+        podc_ds_remove_config(r->config_dir);
+}
+
+static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *str_printf(const char *fmt, ...)
+{
+    podc_buf b = PODC_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = podc_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    if (rc < 0) {
+        podc_buf_free(&b);
+        return NULL;
+    }
+    return podc_buf_detach(&b);
+}
+
+static podc_ds_stack *make_stack(run *r)
+{
+    const podc_ds_config *cfg = r->cfg;
+    podc_ds_stack *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->service = strdup(cfg->service);
+    s->network = strdup(r->net);
+    for (int i = 0; i < 3; i++)
+        if (r->svc[i])
+            s->containers[i] = strdup(r->names[i]);
+    s->ports[PODC_DS_PORT_POSTGRES] = podc_service_host_port(r->svc[PODC_DS_POSTGRES], 5432);
+    s->ports[PODC_DS_PORT_REDIS] = r->svc[PODC_DS_REDIS] ? podc_service_host_port(r->svc[PODC_DS_REDIS], 6379) : 0;
+    s->ports[PODC_DS_PORT_API] = podc_service_host_port(r->svc[PODC_DS_DATASTORAGE], 8080);
+    s->ports[PODC_DS_PORT_HEALTH] = podc_service_host_port(r->svc[PODC_DS_DATASTORAGE], 8081);
+    s->ports[PODC_DS_PORT_METRICS] = podc_service_host_port(r->svc[PODC_DS_DATASTORAGE], 9090);
+    s->dsn = str_printf("postgres://%s:%s@127.0.0.1:%d/%s?sslmode=disable", cfg->pg_user, cfg->pg_password,
+                        s->ports[PODC_DS_PORT_POSTGRES], cfg->pg_db);
+    s->dsn_masked = str_printf("postgres://%s:***@127.0.0.1:%d/%s?sslmode=disable", cfg->pg_user,
+                               s->ports[PODC_DS_PORT_POSTGRES], cfg->pg_db);
+    if (r->svc[PODC_DS_REDIS])
+        s->redis_addr = str_printf("127.0.0.1:%d", s->ports[PODC_DS_PORT_REDIS]);
+    s->api_url = str_printf("http://127.0.0.1:%d", s->ports[PODC_DS_PORT_API]);
+    s->health_url = str_printf("http://127.0.0.1:%d", s->ports[PODC_DS_PORT_HEALTH]);
+    s->metrics_url = str_printf("http://127.0.0.1:%d", s->ports[PODC_DS_PORT_METRICS]);
+    s->up_ms = now_ms() - r->t0;
+    if (!s->service || !s->network || !s->dsn || !s->dsn_masked || !s->api_url || !s->health_url ||
+        !s->metrics_url || (r->svc[PODC_DS_REDIS] && !s->redis_addr)) {
+        podc_ds_stack_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, podc_error **err)
+{
+    if (!c || !out)
+        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    int rc = validate(cfg, err);
+    if (rc < 0)
+        return rc;
+
+    run r = { .c = c, .cfg = cfg, .t0 = now_ms() };
+    r.session = cfg->session ? cfg->session : podc_service_default_session();
+    snprintf(r.uri, sizeof r.uri, "unix://%s", podc_client_socket_path(c));
+    podc_ds_names(cfg->service, r.net, r.names[0], r.names[1], r.names[2], DS_NAME_MAX);
+
+    /* 1. a stale stack of a crashed run goes first (it may hold our ports); the network stays */
+    rc = podc_ds_remove_containers(c, cfg->service, err);
+    if (rc < 0)
+        return rc;
+    progress(&r, "pre-clean done");
+    /* 2. ports: a busy one is named before anything starts */
+    rc = podc_ds_check_ports(cfg, err);
+    if (rc < 0)
+        return rc;
+
+    /* 3. network (DNS on, so DataStorage finds Postgres and Redis by name) */
+    podc_network_options *no = podc_network_options_new();
+    if (!no || podc_network_options_add_label(no, PODC_DS_LABEL_STACK, cfg->service) ||
+        podc_network_options_add_label(no, PODC_SERVICE_LABEL_SESSION, r.session) ||
+        podc_network_options_add_label(no, PODC_SERVICE_LABEL_MANAGED, "true")) {
+        podc_network_options_free(no);
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    }
+    rc = podc_network_ensure(c, r.net, no, &r.created_network, err);
+    podc_network_options_free(no);
+    if (rc < 0)
+        return rc;
+    progress(&r, "network %s %s", r.net, r.created_network ? "created" : "reused");
+
+    /* 4. the DataStorage image, when it must be built */
+    if (cfg->build_context)
+        rc = build_image(&r, err);
+
+    /* 5. Postgres and Redis side by side */
+    start_job jobs[2] = { { .r = &r, .spec = postgres_spec(&r) }, { .r = &r, .spec = NULL } };
+    size_t njobs = 1;
+    if (!cfg->skip_redis) {
+        jobs[1].spec = redis_spec(&r);
+        njobs = 2;
+    }
+    if (rc == 0 && (!jobs[0].spec || (njobs == 2 && !jobs[1].spec)))
+        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+    if (rc == 0) {
+        progress(&r, njobs == 2 ? "starting postgres and redis" : "starting postgres");
+        rc = start_side_by_side(&r, jobs, njobs, err);
+    }
+    r.svc[PODC_DS_POSTGRES] = jobs[0].out;
+    r.svc[PODC_DS_REDIS] = jobs[1].out;
+    for (size_t i = 0; i < njobs; i++)
+        podc_service_spec_free(jobs[i].spec);
+    if (rc < 0 && err && *err && !podc_error_detail(*err, "component"))
+        podc_error_add_detail(*err, "component",
+                              podc_error_container(*err) && strcmp(podc_error_container(*err), r.names[1]) == 0
+                                  ? "redis"
+                                  : "postgres");
+    if (rc == 0)
+        progress(&r, "postgres ready%s", njobs == 2 ? ", redis ready" : "");
+
+    /* 6. migrations between Postgres and DataStorage */
+    if (rc == 0 && cfg->migrations_dir) {
+        podc_migrate_options mo = PODC_MIGRATE_OPTIONS_INIT;
+        mo.user = cfg->pg_user;
+        mo.password = cfg->pg_password;
+        mo.database = cfg->pg_db;
+        mo.timeout_ms = cfg->timeout_ms;
+        int applied = 0;
+        rc = podc_migrations_apply(c, r.names[PODC_DS_POSTGRES], cfg->migrations_dir, &mo, &applied, err);
+        if (rc == 0)
+            progress(&r, "migrations applied (%d files)", applied);
+        else if (err && *err)
+            podc_error_add_detail(*err, "component", "migrations");
+    }
+
+    /* 7. DataStorage, ready when /readyz answers 200 */
+    if (rc == 0) {
+        if (cfg->config_dir) {
+            r.config_dir = strdup(cfg->config_dir);
+        } else {
+            r.config_dir = podc_ds_generated_dir(cfg->service);
+            r.generated_config = 1;
+            if (r.config_dir)
+                rc = podc_ds_write_config(cfg, r.config_dir, err);
+        }
+        if (rc == 0 && !r.config_dir)
+            rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+    }
+    if (rc == 0) {
+        podc_service_spec *s = datastorage_spec(&r);
+        rc = s ? podc_service_start(c, s, &r.svc[PODC_DS_DATASTORAGE], err)
+               : podc_error_set(err, PODC_ENOMEM, "out of memory");
+        podc_service_spec_free(s);
+        if (rc < 0 && err && *err && !podc_error_detail(*err, "component"))
+            podc_error_add_detail(*err, "component", "datastorage");
+        if (rc == 0)
+            progress(&r, "datastorage ready");
+    }
+
+    podc_ds_stack *stack = NULL;
+    if (rc == 0 && !(stack = make_stack(&r)))
+        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+    if (rc < 0) {
+        progress(&r, "failed; removing what this call created");
+        undo(&r);
+    } else {
+        progress(&r, "up in %.3fs", stack->up_ms / 1000.0);
+        *out = stack;
+    }
+    for (int i = 0; i < 3; i++)
+        podc_service_free(r.svc[i]);
+    free(r.built_image_id);
+    free(r.config_dir);
+    return rc;
+}
+
+const char *podc_ds_stack_service(const podc_ds_stack *s) { return s ? s->service : NULL; }
+const char *podc_ds_stack_network(const podc_ds_stack *s) { return s ? s->network : NULL; }
+const char *podc_ds_stack_postgres_dsn(const podc_ds_stack *s) { return s ? s->dsn : NULL; }
+const char *podc_ds_stack_postgres_dsn_masked(const podc_ds_stack *s) { return s ? s->dsn_masked : NULL; }
+const char *podc_ds_stack_redis_addr(const podc_ds_stack *s) { return s ? s->redis_addr : NULL; }
+const char *podc_ds_stack_api_url(const podc_ds_stack *s) { return s ? s->api_url : NULL; }
+const char *podc_ds_stack_health_url(const podc_ds_stack *s) { return s ? s->health_url : NULL; }
+const char *podc_ds_stack_metrics_url(const podc_ds_stack *s) { return s ? s->metrics_url : NULL; }
+int64_t podc_ds_stack_up_ms(const podc_ds_stack *s) { return s ? s->up_ms : 0; }
+
+const char *podc_ds_stack_container(const podc_ds_stack *s, podc_ds_component which)
+{
+    return (s && (int)which >= 0 && which <= PODC_DS_DATASTORAGE) ? s->containers[which] : NULL;
+}
+
+int podc_ds_stack_port(const podc_ds_stack *s, podc_ds_port which)
+{
+    return (s && (int)which >= 0 && which < DS_NPORTS) ? s->ports[which] : 0;
+}
+
+void podc_ds_stack_free(podc_ds_stack *s)
+{
+    if (!s)
+        return;
+    free(s->service);
+    free(s->network);
+    for (int i = 0; i < 3; i++)
+        free(s->containers[i]);
+    free(s->dsn);
+    free(s->dsn_masked);
+    free(s->redis_addr);
+    free(s->api_url);
+    free(s->health_url);
+    free(s->metrics_url);
+    free(s);
+}

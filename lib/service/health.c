@@ -1,0 +1,288 @@
+/* health.c - one try of a service's health checks (HTTP, TCP, exec, log regex, podman's). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "podc/exec.h"
+#include "podc/logs.h"
+#include "service/service-private.h"
+
+#define HTTP_BODY_MAX (64 * 1024)
+#define TCP_TIMEOUT_MS 1000
+
+/* The failure text of a check ("HTTP GET :8080/healthz: status 503"), new; NULL on OOM. */
+static char *reasonf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *reasonf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    return s;
+}
+
+static int host_port(const podc_svc_health *h, int container_port)
+{
+    return podc_container_info_host_port(h->info, container_port, "tcp");
+}
+
+/* ---- HTTP: libcurl easy straight to the published port (not through podman) ---- */
+
+typedef struct http_body {
+    podc_buf buf;
+} http_body;
+
+static size_t http_write(char *data, size_t size, size_t n, void *ud)
+{
+    http_body *b = ud;
+    size_t len = size * n;
+    if (b->buf.len < HTTP_BODY_MAX)
+        podc_buf_append(&b->buf, data, len < HTTP_BODY_MAX - b->buf.len ? len : HTTP_BODY_MAX - b->buf.len);
+    return len;
+}
+
+/* Aborts the transfer once the container has exited. */
+static int http_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+    (void)dt, (void)dn, (void)ut, (void)un;
+    const atomic_int *abort_flag = ud;
+    return abort_flag && atomic_load(abort_flag) ? 1 : 0;
+}
+
+static int check_http(const podc_svc_health *h, const podc_svc_check *k, char **reason)
+{
+    int port = host_port(h, k->port);
+    if (port <= 0)
+        return (*reason = reasonf("HTTP :%d%s: container port not published", k->port, k->path)) ? 0 : PODC_ENOMEM;
+    char url[600];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, k->path);
+    CURL *e = curl_easy_init();
+    if (!e)
+        return PODC_ENOMEM;
+    http_body body = { PODC_BUF_INIT };
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)k->timeout_ms);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)k->timeout_ms);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(e, CURLOPT_NOPROXY, "*"); /* never send a health probe through a proxy */
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, http_progress);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, (void *)h->abort_flag);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    CURLcode cc = curl_easy_perform(e);
+    long status = 0;
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(e);
+    int ok = 0;
+    if (cc != CURLE_OK)
+        *reason = reasonf("HTTP GET %s: %s", url, curl_easy_strerror(cc));
+    else if (status != k->status)
+        *reason = reasonf("HTTP GET %s: status %ld, expected %d", url, status, k->status);
+    else if (k->substr && (!body.buf.data || !strstr(body.buf.data, k->substr)))
+        *reason = reasonf("HTTP GET %s: status %ld but the body lacks \"%s\"", url, status, k->substr);
+    else
+        ok = 1;
+    podc_buf_free(&body.buf);
+    if (!ok && !*reason)
+        return PODC_ENOMEM;
+    return ok;
+}
+
+/* ---- TCP connect ---- */
+
+static int check_tcp(const podc_svc_health *h, const podc_svc_check *k, char **reason)
+{
+    int port = host_port(h, k->port);
+    if (port <= 0)
+        return (*reason = reasonf("TCP :%d: container port not published", k->port)) ? 0 : PODC_ENOMEM;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return (*reason = reasonf("TCP 127.0.0.1:%d: socket: %s", port, strerror(errno))) ? 0 : PODC_ENOMEM;
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int e = 0;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        e = errno;
+        if (e == EINPROGRESS) {
+            struct pollfd p = { .fd = fd, .events = POLLOUT };
+            int n = poll(&p, 1, TCP_TIMEOUT_MS);
+            socklen_t l = sizeof e;
+            if (n == 0)
+                e = ETIMEDOUT;
+            else if (n < 0)
+                e = errno;
+            else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) < 0)
+                e = errno;
+        }
+    }
+    close(fd);
+    if (e == 0)
+        return 1;
+    return (*reason = reasonf("TCP connect 127.0.0.1:%d: %s", port, strerror(e))) ? 0 : PODC_ENOMEM;
+}
+
+/* ---- exec in the container ---- */
+
+static int check_exec(podc_client *c, const podc_svc_health *h, const podc_svc_check *k, char **reason)
+{
+    podc_exec_options *o = podc_exec_options_new();
+    if (!o)
+        return PODC_ENOMEM;
+    podc_exec_options_set_timeout(o, k->timeout_ms);
+    /* argv must be NULL-terminated */
+    const char **argv = calloc(k->argv.n + 1, sizeof *argv);
+    if (!argv) {
+        podc_exec_options_free(o);
+        return PODC_ENOMEM;
+    }
+    memcpy(argv, k->argv.v, k->argv.n * sizeof *argv);
+    podc_exec_result *r = NULL;
+    podc_error *e = NULL;
+    int rc = podc_exec_run(c, h->container, argv, o, &r, &e);
+    podc_exec_options_free(o);
+    free(argv);
+    int ok = 0;
+    if (rc < 0)
+        *reason = reasonf("exec %s: %s", k->argv.v[0], e ? podc_error_message(e) : podc_strerror(rc));
+    else if (podc_exec_result_exit_code(r) != 0)
+        *reason = reasonf("exec %s: exit code %d: %.200s", k->argv.v[0], podc_exec_result_exit_code(r),
+                          *podc_exec_result_stderr(r) ? podc_exec_result_stderr(r) : podc_exec_result_stdout(r));
+    else if (k->substr && !strstr(podc_exec_result_stdout(r), k->substr))
+        *reason = reasonf("exec %s: exit code 0 but stdout lacks \"%s\" (got \"%.200s\")", k->argv.v[0], k->substr,
+                          podc_exec_result_stdout(r));
+    else
+        ok = 1;
+    podc_exec_result_free(r);
+    podc_error_free(e);
+    if (!ok && !*reason)
+        return PODC_ENOMEM;
+    return ok;
+}
+
+/* ---- log line regex, seen N times ---- */
+
+static int count_matches(const regex_t *re, const char *text)
+{
+    int n = 0;
+    char *copy = strdup(text);
+    if (!copy)
+        return -1;
+    char *save = NULL;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        size_t l = strlen(line);
+        if (l && line[l - 1] == '\r')
+            line[l - 1] = '\0';
+        if (regexec(re, line, 0, NULL, 0) == 0)
+            n++;
+    }
+    free(copy);
+    return n;
+}
+
+static int check_log(podc_client *c, const podc_svc_health *h, const podc_svc_check *k, char **reason)
+{
+    regex_t re;
+    if (regcomp(&re, k->regex, REG_EXTENDED | REG_NOSUB) != 0) /* validated before: only OOM here */
+        return PODC_ENOMEM;
+    podc_logs *l = NULL;
+    podc_error *e = NULL;
+    int ok = 0, rc = podc_logs_get(c, h->container, NULL, &l, &e);
+    if (rc < 0) {
+        *reason = reasonf("log /%s/: %s", k->regex, e ? podc_error_message(e) : podc_strerror(rc));
+    } else {
+        int n = count_matches(&re, podc_logs_combined(l));
+        if (n < 0)
+            rc = PODC_ENOMEM;
+        else if (n >= k->times)
+            ok = 1;
+        else
+            *reason = reasonf("log /%s/: seen %d of %d times", k->regex, n, k->times);
+    }
+    regfree(&re);
+    podc_logs_free(l);
+    podc_error_free(e);
+    if (rc == PODC_ENOMEM)
+        return PODC_ENOMEM;
+    if (!ok && !*reason)
+        return PODC_ENOMEM;
+    return ok;
+}
+
+/* ---- podman's own check: run it once, then read the aggregated health ---- */
+
+static int check_podman(podc_client *c, const podc_svc_health *h, char **reason)
+{
+    char *run = NULL, *status = NULL;
+    podc_error *e = NULL;
+    int rc = podc_container_healthcheck_run(c, h->container, &run, &e);
+    const char *msg = e ? podc_error_message(e) : NULL;
+    if (rc == PODC_ECONFLICT && msg && strstr(msg, "no defined healthcheck")) {
+        /* no check in the spec or the image: retrying cannot help */
+        *reason = reasonf("podman healthcheck: the container has no health check (none given and none in the "
+                          "image)");
+        podc_error_free(e);
+        return *reason ? PODC_EINVAL : PODC_ENOMEM;
+    }
+    if (rc < 0 && rc != PODC_ESERVER) { /* ESERVER: the check timed out, which health reports too */
+        *reason = reasonf("podman healthcheck: %s", e ? podc_error_message(e) : podc_strerror(rc));
+        podc_error_free(e);
+        return *reason ? 0 : PODC_ENOMEM;
+    }
+    podc_error_free(e);
+    e = NULL;
+    int streak = 0, ok = 0;
+    rc = podc_container_health(c, h->container, &status, &streak, &e);
+    if (rc < 0)
+        *reason = reasonf("podman health: %s", e ? podc_error_message(e) : podc_strerror(rc));
+    else if (strcmp(status, "healthy") == 0)
+        ok = 1;
+    else
+        *reason = reasonf("podman health: \"%s\" (last run: %s, failing streak %d)", status, run ? run : "error",
+                          streak);
+    podc_free(run);
+    podc_free(status);
+    podc_error_free(e);
+    if (!ok && !*reason)
+        return PODC_ENOMEM;
+    return ok;
+}
+
+int podc_svc_health_try(podc_client *c, podc_svc_health *h, char **reason)
+{
+    *reason = NULL;
+    for (size_t i = 0; i < h->spec->n_checks; i++) {
+        if (h->passed[i])
+            continue;
+        if (h->abort_flag && atomic_load(h->abort_flag))
+            return (*reason = reasonf("container exited")) ? 0 : PODC_ENOMEM;
+        const podc_svc_check *k = &h->spec->checks[i];
+        int r;
+        switch (k->kind) {
+        case PODC_SVC_CHECK_HTTP: r = check_http(h, k, reason); break;
+        case PODC_SVC_CHECK_TCP: r = check_tcp(h, k, reason); break;
+        case PODC_SVC_CHECK_EXEC: r = check_exec(c, h, k, reason); break;
+        case PODC_SVC_CHECK_LOG: r = check_log(c, h, k, reason); break;
+        default: r = check_podman(c, h, reason); break;
+        }
+        if (r <= 0)
+            return r;
+        h->passed[i] = 1;
+    }
+    return 1;
+}

@@ -1,0 +1,121 @@
+/* service-private.h - the service spec, handle and the pieces start.c puts together. */
+#ifndef PODC_SERVICE_PRIVATE_H
+#define PODC_SERVICE_PRIVATE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "api/strlist.h"
+#include "podc/containers.h"
+#include "podc/service.h"
+
+enum podc_svc_check_kind { PODC_SVC_CHECK_HTTP, PODC_SVC_CHECK_TCP, PODC_SVC_CHECK_EXEC, PODC_SVC_CHECK_LOG,
+                           PODC_SVC_CHECK_PODMAN };
+
+typedef struct podc_svc_check {
+    int kind;
+    int port;              /* HTTP, TCP: container port */
+    char *path;            /* HTTP */
+    int status;            /* HTTP expected status */
+    char *substr;          /* HTTP body / EXEC stdout substring, or NULL */
+    int64_t timeout_ms;    /* HTTP, EXEC per try */
+    podc_strv argv;        /* EXEC */
+    char *regex;           /* LOG */
+    int times;             /* LOG */
+    char *shell;           /* PODMAN: NULL = the image's HEALTHCHECK */
+} podc_svc_check;
+
+typedef struct podc_svc_mount {
+    char *source;          /* bind: host path; volume: name or NULL */
+    char *dest;
+    podc_strv options;
+    int bind;
+} podc_svc_mount;
+
+struct podc_service_spec {
+    char *name, *image;
+    int has_build, build_always;
+    char *build_ctx, *containerfile;
+    podc_kvlist build_args;
+    int *ports;            /* pairs: container, host */
+    size_t n_ports;
+    podc_kvlist env, labels, hosts;
+    char *network;
+    podc_strv aliases, command, depends;
+    podc_svc_mount *mounts;
+    size_t n_mounts;
+    podc_svc_check *checks;
+    size_t n_checks;
+    int64_t startup_timeout_ms, poll_initial_ms, poll_max_ms;
+    int keep_on_failure;
+    char *session;
+    podc_service_progress_cb progress;
+    void *progress_ud;
+};
+
+struct podc_service {
+    char *name, *id, *network, *ip, *session;
+    int *ports;            /* pairs: container, host */
+    size_t n_ports;
+    int64_t startup_ms;
+};
+
+/* Monotonic clock in ms. */
+int64_t podc_svc_now_ms(void);
+
+/* The session a spec uses. */
+const char *podc_svc_session_of(const podc_service_spec *s);
+
+/* The container spec for s (labels included). */
+int podc_svc_container_spec(const podc_service_spec *s, const char *session, podc_container_spec **out,
+                            podc_error **err);
+
+/* ---- health (health.c) ---- */
+
+typedef struct podc_svc_health {
+    const podc_service_spec *spec;
+    const char *container;             /* id */
+    const podc_container_info *info;   /* for host ports */
+    unsigned char *passed;             /* per check */
+    const atomic_int *abort_flag;      /* set when the container exited: stop early */
+} podc_svc_health;
+
+/*
+ * Runs the checks that have not passed yet, in order, stopping at the first that fails.
+ * Returns 1 when all have passed, 0 when one failed (*reason = new text), PODC_EINVAL when a
+ * check can never pass (*reason says why), or PODC_ENOMEM.
+ */
+int podc_svc_health_try(podc_client *c, podc_svc_health *h, char **reason);
+
+/* ---- watcher (watch.c) ---- */
+
+typedef struct podc_svc_watch {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;          /* CLOCK_MONOTONIC */
+    pthread_t thread;
+    int inited, started;
+    podc_client *own;           /* the watcher's client */
+    podc_client *health;        /* cancelled when the container exits */
+    char *container;
+    atomic_int exited;          /* the container stopped: exit_code is valid */
+    int exit_code;
+    int done;                   /* the thread is about to return */
+    int stopping;               /* the health loop is over: don't cancel its client any more */
+} podc_svc_watch;
+
+/* Creates the watcher client on c's socket and starts waiting for the container to stop. */
+int podc_svc_watch_start(podc_svc_watch *w, podc_client *c, const char *container, podc_error **err);
+/* Sleeps up to ms, or less when the container exits. */
+void podc_svc_watch_sleep(podc_svc_watch *w, int64_t ms);
+/* Ends the wait and joins the thread; frees everything. Safe on a watcher that never started. */
+void podc_svc_watch_stop(podc_svc_watch *w);
+
+/* ---- dependencies: services this process is still starting (start.c) ---- */
+int podc_svc_registry_add(const char *name);
+void podc_svc_registry_remove(const char *name);
+int podc_svc_registry_has(const char *name);
+
+/* A client on the same socket as c (for threads). */
+int podc_svc_client_like(podc_client *c, podc_client **out, podc_error **err);
+
+#endif

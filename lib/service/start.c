@@ -1,0 +1,491 @@
+/* start.c - spec -> built, started, healthy container; the service handle. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/error-private.h"
+#include "podc/images.h"
+#include "podc/logs.h"
+#include "podc/networks.h"
+#include "service/service-private.h"
+
+#define LOG_TAIL_LINES 50
+
+/* ---- services this process is starting (so dependents wait for them) ---- */
+
+static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
+static podc_strv registry = PODC_STRV_INIT;
+
+int podc_svc_registry_add(const char *name)
+{
+    pthread_mutex_lock(&registry_mu);
+    int rc = podc_strv_push(&registry, name);
+    pthread_mutex_unlock(&registry_mu);
+    return rc;
+}
+
+void podc_svc_registry_remove(const char *name)
+{
+    pthread_mutex_lock(&registry_mu);
+    for (size_t i = 0; i < registry.n; i++) {
+        if (strcmp(registry.v[i], name) == 0) {
+            free(registry.v[i]);
+            registry.v[i] = registry.v[--registry.n];
+            break;
+        }
+    }
+    if (registry.n == 0)
+        podc_strv_clear(&registry); /* nothing left allocated once no start is running */
+    pthread_mutex_unlock(&registry_mu);
+}
+
+int podc_svc_registry_has(const char *name)
+{
+    pthread_mutex_lock(&registry_mu);
+    int found = 0;
+    for (size_t i = 0; i < registry.n && !found; i++)
+        found = strcmp(registry.v[i], name) == 0;
+    pthread_mutex_unlock(&registry_mu);
+    return found;
+}
+
+/* ---- one start ---- */
+
+typedef struct start_ctx {
+    podc_client *c;
+    const podc_service_spec *spec;
+    const char *session;
+    int64_t t0;
+    int64_t deadline;
+    char *id;
+    int net_created;
+} start_ctx;
+
+/* Reports one step; a non-zero return from the callback aborts the start. */
+static int step(start_ctx *x, podc_error **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int step(start_ctx *x, podc_error **err, const char *fmt, ...)
+{
+    if (!x->spec->progress)
+        return 0;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char line[600];
+    int64_t el = podc_svc_now_ms() - x->t0;
+    snprintf(line, sizeof line, "[%4lld.%03llds] %s: %s", (long long)(el / 1000), (long long)(el % 1000),
+             x->spec->name, msg);
+    if (x->spec->progress(line, x->spec->progress_ud) != 0)
+        return podc_error_set(err, PODC_ECANCELLED, "service %s: start cancelled by the progress callback",
+                              x->spec->name);
+    return 0;
+}
+
+static void sleep_ms(int64_t ms)
+{
+    if (ms <= 0)
+        return;
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+    nanosleep(&ts, NULL);
+}
+
+/* Ready = not being started by this process, running, and podman-healthy or without a check. */
+static int dependency_ready(podc_client *c, const char *name, char **why)
+{
+    *why = NULL;
+    if (podc_svc_registry_has(name))
+        return (*why = strdup("still starting")) ? 0 : PODC_ENOMEM;
+    podc_container_info *info = NULL;
+    podc_error *e = NULL;
+    int rc = podc_container_inspect(c, name, &info, &e), ready = 0;
+    if (rc < 0) {
+        if (asprintf(why, "%s", e ? podc_error_message(e) : podc_strerror(rc)) < 0)
+            *why = NULL;
+    } else {
+        const char *h = podc_container_info_health_status(info);
+        if (podc_container_info_running(info) != 1) {
+            if (asprintf(why, "not running (%s)", podc_container_info_status(info)) < 0)
+                *why = NULL;
+        } else if (h && *h && strcmp(h, "healthy") != 0) {
+            if (asprintf(why, "health \"%s\"", h) < 0)
+                *why = NULL;
+        } else {
+            ready = 1;
+        }
+    }
+    podc_container_info_free(info);
+    podc_error_free(e);
+    if (!ready && !*why)
+        return PODC_ENOMEM;
+    return ready;
+}
+
+static int wait_dependencies(start_ctx *x, podc_error **err)
+{
+    for (size_t i = 0; i < x->spec->depends.n; i++) {
+        const char *dep = x->spec->depends.v[i];
+        int64_t interval = 100;
+        for (;;) {
+            char *why = NULL;
+            int r = dependency_ready(x->c, dep, &why);
+            if (r < 0)
+                return podc_error_set(err, PODC_ENOMEM, "out of memory");
+            if (r == 1)
+                break;
+            int64_t left = x->deadline - podc_svc_now_ms();
+            if (left <= 0) {
+                podc_error *e = podc_error_new(PODC_EHEALTH, "service %s: dependency %s is not healthy: %s",
+                                               x->spec->name, dep, why);
+                podc_error_set_container(e, dep, NULL);
+                free(why);
+                return podc_error_put(err, e);
+            }
+            free(why);
+            sleep_ms(interval < left ? interval : left);
+            interval = interval * 2 < 1000 ? interval * 2 : 1000;
+        }
+        int rc = step(x, err, "dependency %s is healthy", dep);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int build_if_needed(start_ctx *x, podc_error **err)
+{
+    const podc_service_spec *s = x->spec;
+    if (!s->has_build)
+        return 0;
+    int exists = 0, rc;
+    if (!s->build_always && (rc = podc_image_exists(x->c, s->image, &exists, err)) < 0)
+        return rc;
+    if (exists)
+        return step(x, err, "image %s present, not building", s->image);
+    if ((rc = step(x, err, "building image %s from %s", s->image, s->build_ctx)) < 0)
+        return rc;
+    podc_build_options *o = podc_build_options_new();
+    if (!o)
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    rc = podc_build_options_add_tag(o, s->image);
+    if (!rc && s->containerfile)
+        rc = podc_build_options_set_containerfile(o, s->containerfile);
+    for (size_t i = 0; !rc && i < s->build_args.n; i++)
+        rc = podc_build_options_add_build_arg(o, s->build_args.keys[i], s->build_args.vals[i]);
+    rc = rc ? rc : podc_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, x->session);
+    rc = rc ? rc : podc_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true");
+    if (rc) {
+        podc_build_options_free(o);
+        return podc_error_set(err, rc, "service %s: build options: %s", s->name, podc_strerror(rc));
+    }
+    int64_t tb = podc_svc_now_ms();
+    char *image_id = NULL;
+    rc = podc_image_build(x->c, s->build_ctx, o, &image_id, err);
+    podc_build_options_free(o);
+    if (rc < 0) {
+        if (err && *err)
+            podc_error_prefix(*err, "service %s", s->name);
+        return rc;
+    }
+    x->deadline += podc_svc_now_ms() - tb; /* the startup timeout excludes the build */
+    rc = step(x, err, "built image %s (%.12s)", s->image, image_id);
+    podc_free(image_id);
+    return rc;
+}
+
+static int ensure_network(start_ctx *x, podc_error **err)
+{
+    if (!x->spec->network)
+        return 0;
+    podc_network_options *o = podc_network_options_new();
+    if (!o)
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    int rc = podc_network_options_add_label(o, PODC_SERVICE_LABEL_SESSION, x->session);
+    rc = rc ? rc : podc_network_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true");
+    rc = rc ? podc_error_set(err, rc, "out of memory") : podc_network_ensure(x->c, x->spec->network, o, &x->net_created, err);
+    podc_network_options_free(o);
+    if (rc < 0)
+        return rc;
+    return step(x, err, "network %s %s", x->spec->network, x->net_created ? "created" : "exists");
+}
+
+/* The error for a container that stopped while we waited: name, id, exit code, OOM, logs. */
+static podc_error *exited_error(start_ctx *x, int exit_code, const char *reason, int64_t waited)
+{
+    int oom = 0;
+    podc_container_info *info = NULL;
+    if (podc_container_inspect(x->c, x->id, &info, NULL) == 0) {
+        oom = podc_container_info_oom_killed(info) == 1;
+        exit_code = podc_container_info_exit_code(info);
+    }
+    podc_container_info_free(info);
+    podc_error *e = podc_error_new(PODC_EHEALTH,
+                                   "service %s: container %s with code %d while waiting to become healthy "
+                                   "(after %lld ms; last check: %s)",
+                                   x->spec->name, oom ? "was OOM-killed" : "exited", exit_code, (long long)waited,
+                                   reason ? reason : "none yet");
+    podc_error_set_exit_code(e, exit_code);
+    if (oom)
+        podc_error_add_detail(e, "oom_killed", "true");
+    return e;
+}
+
+static void attach_container(start_ctx *x, podc_error *e)
+{
+    podc_error_set_container(e, x->spec->name, x->id);
+    char *tail = NULL;
+    if (podc_logs_tail(x->c, x->id, LOG_TAIL_LINES, &tail, NULL) == 0)
+        podc_error_set_log_tail(e, tail);
+    podc_free(tail);
+}
+
+/* Waits until every check passes, the container exits, or the deadline. */
+static int wait_healthy(start_ctx *x, podc_svc_watch *w, podc_container_info *info, podc_error **err)
+{
+    const podc_service_spec *s = x->spec;
+    podc_svc_health h = { .spec = s, .container = x->id, .info = info, .abort_flag = &w->exited };
+    if (s->n_checks && !(h.passed = calloc(s->n_checks, 1)))
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    int64_t interval = s->poll_initial_ms, t_start = podc_svc_now_ms();
+    int tries = 0, rc = 0;
+    char *reason = NULL;
+    for (;;) {
+        if (atomic_load(&w->exited)) {
+            step(x, NULL, "container stopped (exit code %d)", w->exit_code);
+            podc_error *e = exited_error(x, w->exit_code, reason, podc_svc_now_ms() - t_start);
+            attach_container(x, e);
+            rc = podc_error_put(err, e);
+            break;
+        }
+        char *r = NULL;
+        int ok = podc_svc_health_try(x->c, &h, &r);
+        tries++;
+        if (ok == PODC_EINVAL && r) {
+            podc_error *e = podc_error_new(PODC_EINVAL, "service %s: %s", s->name, r);
+            podc_error_add_detail(e, "field", "checks");
+            attach_container(x, e);
+            free(r);
+            rc = podc_error_put(err, e);
+            break;
+        }
+        if (ok < 0) {
+            free(r);
+            rc = podc_error_set(err, ok, "service %s: health check: %s", s->name, podc_strerror(ok));
+            break;
+        }
+        if (ok == 1 && !atomic_load(&w->exited)) {
+            rc = step(x, err, "healthy after %lld ms (%d %s)", (long long)(podc_svc_now_ms() - t_start), tries,
+                      tries == 1 ? "try" : "tries");
+            break;
+        }
+        if (r) {
+            free(reason);
+            reason = r;
+        }
+        if (atomic_load(&w->exited))
+            continue; /* reported at the top */
+        int64_t left = x->deadline - podc_svc_now_ms();
+        if (left <= 0) {
+            /* from here on the watcher must not cancel our calls (the log tail below) */
+            pthread_mutex_lock(&w->mu);
+            w->stopping = 1;
+            pthread_mutex_unlock(&w->mu);
+            podc_error *e = podc_error_new(PODC_EHEALTH, "service %s: not healthy after %lld ms (%d tries): %s",
+                                           s->name, (long long)s->startup_timeout_ms, tries,
+                                           reason ? reason : "no reason");
+            if (reason)
+                podc_error_add_detail(e, "reason", reason);
+            attach_container(x, e);
+            rc = podc_error_put(err, e);
+            break;
+        }
+        podc_svc_watch_sleep(w, interval < left ? interval : left);
+        interval = interval * 2 < s->poll_max_ms ? interval * 2 : s->poll_max_ms;
+    }
+    free(reason);
+    free(h.passed);
+    return rc;
+}
+
+static int make_handle(start_ctx *x, const podc_container_info *info, podc_service **out, podc_error **err)
+{
+    const podc_service_spec *s = x->spec;
+    podc_service *svc = calloc(1, sizeof *svc);
+    if (!svc)
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    const char *ip = NULL;
+    if (s->network)
+        ip = podc_container_info_ip(info, s->network);
+    else if (podc_container_info_network_count(info) > 0)
+        ip = podc_container_info_network_ip_at(info, 0);
+    int bad = !(svc->name = strdup(s->name)) || !(svc->id = strdup(x->id)) ||
+              !(svc->session = strdup(x->session)) || (s->network && !(svc->network = strdup(s->network))) ||
+              (ip && *ip && !(svc->ip = strdup(ip)));
+    if (!bad && s->n_ports && !(svc->ports = calloc(s->n_ports * 2, sizeof *svc->ports)))
+        bad = 1;
+    if (bad) {
+        podc_service_free(svc);
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < s->n_ports; i++) {
+        svc->ports[2 * i] = s->ports[2 * i];
+        svc->ports[2 * i + 1] = podc_container_info_host_port(info, s->ports[2 * i], "tcp");
+    }
+    svc->n_ports = s->n_ports;
+    svc->startup_ms = podc_svc_now_ms() - x->t0;
+    *out = svc;
+    return 0;
+}
+
+/* Undo after a failure: the container (unless kept) and the network this call created. */
+static void rollback(start_ctx *x)
+{
+    if (x->id && !x->spec->keep_on_failure) {
+        podc_container_remove(x->c, x->id, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, NULL);
+        step(x, NULL, "removed container after the failure");
+    } else if (x->id) {
+        step(x, NULL, "kept container %.12s for debugging", x->id);
+    }
+    if (x->net_created && !(x->id && x->spec->keep_on_failure)) {
+        podc_network_remove(x->c, x->spec->network, 0, NULL);
+        step(x, NULL, "removed network %s", x->spec->network);
+    }
+}
+
+int podc_service_start(podc_client *c, const podc_service_spec *spec, podc_service **out, podc_error **err)
+{
+    if (!c)
+        return podc_error_invalid(err, "client", "client is NULL");
+    if (!out)
+        return podc_error_invalid(err, "out", "out is NULL");
+    int rc = podc_service_spec_validate(spec, err);
+    if (rc < 0)
+        return rc;
+    start_ctx x = { .c = c, .spec = spec, .session = podc_svc_session_of(spec), .t0 = podc_svc_now_ms() };
+    x.deadline = x.t0 + spec->startup_timeout_ms;
+    if (podc_svc_registry_add(spec->name) < 0)
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    podc_svc_watch w;
+    memset(&w, 0, sizeof w);
+    podc_container_spec *cs = NULL;
+    podc_container_info *info = NULL;
+
+    if ((rc = wait_dependencies(&x, err)) < 0 || (rc = build_if_needed(&x, err)) < 0 ||
+        (rc = ensure_network(&x, err)) < 0)
+        goto fail;
+    rc = podc_container_remove(c, spec->name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
+                               err);
+    if (rc < 0 || (rc = step(&x, err, "no stale container")) < 0)
+        goto fail;
+    if ((rc = podc_svc_container_spec(spec, x.session, &cs, err)) < 0 || (rc = podc_container_create(c, cs, &x.id, err)) < 0)
+        goto fail;
+    if ((rc = step(&x, err, "created container %.12s", x.id)) < 0)
+        goto fail;
+    if ((rc = podc_container_start(c, x.id, err)) < 0) {
+        if (err && *err)
+            podc_error_set_container(*err, spec->name, x.id);
+        goto fail;
+    }
+    if ((rc = step(&x, err, "started")) < 0 || (rc = podc_svc_watch_start(&w, c, x.id, err)) < 0)
+        goto fail;
+    /* host ports picked by podman are known from here on */
+    if ((rc = podc_container_inspect(c, x.id, &info, err)) < 0)
+        goto fail;
+    if ((rc = wait_healthy(&x, &w, info, err)) < 0)
+        goto fail;
+    podc_svc_watch_stop(&w);
+    podc_container_info_free(info);
+    info = NULL;
+    /* inspect again: the IP address is only certain once the container runs */
+    if ((rc = podc_container_inspect(c, x.id, &info, err)) < 0 || (rc = make_handle(&x, info, out, err)) < 0)
+        goto fail;
+    podc_container_info_free(info);
+    podc_container_spec_free(cs);
+    podc_free(x.id);
+    podc_svc_registry_remove(spec->name);
+    return 0;
+
+fail:
+    podc_svc_watch_stop(&w);
+    step(&x, NULL, "failed: %s", err && *err ? podc_error_message(*err) : podc_strerror(rc));
+    rollback(&x);
+    podc_container_info_free(info);
+    podc_container_spec_free(cs);
+    podc_free(x.id);
+    podc_svc_registry_remove(spec->name);
+    return rc;
+}
+
+/* ---- the handle ---- */
+
+const char *podc_service_name(const podc_service *svc)
+{
+    return svc ? svc->name : NULL;
+}
+
+const char *podc_service_id(const podc_service *svc)
+{
+    return svc ? svc->id : NULL;
+}
+
+const char *podc_service_network(const podc_service *svc)
+{
+    return svc ? svc->network : NULL;
+}
+
+const char *podc_service_ip(const podc_service *svc)
+{
+    return svc ? svc->ip : NULL;
+}
+
+const char *podc_service_session(const podc_service *svc)
+{
+    return svc ? svc->session : NULL;
+}
+
+int podc_service_host_port(const podc_service *svc, int container_port)
+{
+    if (!svc)
+        return -1;
+    for (size_t i = 0; i < svc->n_ports; i++)
+        if (svc->ports[2 * i] == container_port)
+            return svc->ports[2 * i + 1];
+    return -1;
+}
+
+int podc_service_url(const podc_service *svc, int container_port, const char *path, char **out)
+{
+    if (!svc || !out)
+        return PODC_EINVAL;
+    int port = podc_service_host_port(svc, container_port);
+    if (port <= 0)
+        return PODC_ENOTFOUND;
+    const char *p = path ? path : "";
+    char *s = NULL;
+    if (asprintf(&s, "http://127.0.0.1:%d%s%s", port, *p && *p != '/' ? "/" : "", p) < 0)
+        return PODC_ENOMEM;
+    *out = s;
+    return 0;
+}
+
+int64_t podc_service_startup_ms(const podc_service *svc)
+{
+    return svc ? svc->startup_ms : -1;
+}
+
+void podc_service_free(podc_service *svc)
+{
+    if (!svc)
+        return;
+    free(svc->name);
+    free(svc->id);
+    free(svc->network);
+    free(svc->ip);
+    free(svc->session);
+    free(svc->ports);
+    free(svc);
+}

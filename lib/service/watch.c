@@ -1,0 +1,126 @@
+/*
+ * watch.c - notices at once when a starting container exits: a thread with its own client
+ * blocks in podman's wait (podman polls the state every 250 ms) and, when it returns, wakes
+ * the health loop and cancels the health client's call in flight.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/error-private.h"
+#include "service/service-private.h"
+
+int64_t podc_svc_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int podc_svc_client_like(podc_client *c, podc_client **out, podc_error **err)
+{
+    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
+    o.uri = podc_client_socket_path(c);
+    return podc_client_new(out, &o, err);
+}
+
+static void *watch_main(void *arg)
+{
+    podc_svc_watch *w = arg;
+    static const char *const conds[] = { "stopped", "exited" };
+    int code = 0;
+    int rc = podc_container_wait(w->own, w->container, conds, 2, 0, &code, NULL);
+    pthread_mutex_lock(&w->mu);
+    /* rc != 0: cancelled by podc_svc_watch_stop(), or the service went away (the health loop
+     * notices that by itself) */
+    if (rc == 0 && !w->stopping) {
+        w->exit_code = code;
+        atomic_store(&w->exited, 1);
+        podc_client_cancel(w->health);
+    }
+    w->done = 1;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+int podc_svc_watch_start(podc_svc_watch *w, podc_client *c, const char *container, podc_error **err)
+{
+    memset(w, 0, sizeof *w);
+    atomic_init(&w->exited, 0);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&w->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&w->mu, NULL);
+    w->inited = 1;
+    w->health = c;
+    if (!(w->container = strdup(container)))
+        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    int rc = podc_svc_client_like(c, &w->own, err);
+    if (rc < 0)
+        return rc;
+    if ((rc = pthread_create(&w->thread, NULL, watch_main, w)) != 0)
+        return podc_error_set(err, PODC_ENOMEM, "cannot start the watcher thread: %s", strerror(rc));
+    w->started = 1;
+    return 0;
+}
+
+void podc_svc_watch_sleep(podc_svc_watch *w, int64_t ms)
+{
+    if (ms <= 0)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    pthread_mutex_lock(&w->mu);
+    while (!atomic_load(&w->exited) && !w->done)
+        if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
+            break;
+    pthread_mutex_unlock(&w->mu);
+}
+
+void podc_svc_watch_stop(podc_svc_watch *w)
+{
+    if (!w->inited)
+        return;
+    if (w->started) {
+        pthread_mutex_lock(&w->mu);
+        w->stopping = 1;
+        /* a cancel only hits a call in progress: repeat until the thread has left its wait */
+        while (!w->done) {
+            pthread_mutex_unlock(&w->mu);
+            podc_client_cancel(w->own);
+            pthread_mutex_lock(&w->mu);
+            if (w->done)
+                break;
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            ts.tv_nsec += 20 * 1000000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+        }
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->thread, NULL);
+        w->started = 0;
+    }
+    podc_client_free(w->own);
+    w->own = NULL;
+    free(w->container);
+    w->container = NULL;
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    w->inited = 0;
+}

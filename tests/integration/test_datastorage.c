@@ -1,0 +1,290 @@
+/* The DataStorage stack on the real service with the project's offline images. */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "suites.h"
+
+#define MIGRATIONS TOP_SRCDIR "/tests/images/datastorage/migrations"
+
+static podc_ds_config *test_config(const char *service)
+{
+    podc_ds_config *cfg = podc_ds_config_new(service);
+    ck_assert_ptr_nonnull(cfg);
+    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test");
+    podc_ds_config_set_image(cfg, PODC_DS_REDIS, "localhost/podc-redis:test");
+    podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test");
+    for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
+        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0); /* free ports: tests run side by side */
+    podc_ds_config_set_migrations_dir(cfg, MIGRATIONS);
+    podc_ds_config_set_session(cfg, "podc-it-ds");
+    return cfg;
+}
+
+/* Containers and networks still carrying the stack's label. */
+static size_t leftovers(podc_client *c, const char *service)
+{
+    char label[256];
+    snprintf(label, sizeof label, PODC_DS_LABEL_STACK "=%s", service);
+    podc_filters *f = podc_filters_new();
+    podc_filters_add(f, "label", label);
+    podc_container_list *cl = NULL;
+    podc_network_list *nl = NULL;
+    ck_assert_int_eq(podc_container_list_get(c, f, 1, &cl, NULL), 0);
+    ck_assert_int_eq(podc_network_list_get(c, f, &nl, NULL), 0);
+    size_t n = podc_container_list_count(cl) + podc_network_list_count(nl);
+    podc_container_list_free(cl);
+    podc_network_list_free(nl);
+    podc_filters_free(f);
+    return n;
+}
+
+static size_t sink(char *p, size_t s, size_t n, void *ud)
+{
+    strncat(ud, p, s * n < 4000 - strlen(ud) ? s * n : 4000 - strlen(ud) - 1);
+    return s * n;
+}
+
+static long http(const char *method, const char *url, char *body /* 4000 bytes */)
+{
+    CURL *h = curl_easy_init();
+    body[0] = '\0';
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+    long status = 0;
+    if (curl_easy_perform(h) == CURLE_OK)
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(h);
+    return status;
+}
+
+static int redis_pong(const char *addr)
+{
+    int port = atoi(strchr(addr, ':') + 1);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    char buf[64] = "";
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && write(fd, "PING\r\n", 6) == 6)
+        (void)!read(fd, buf, sizeof buf - 1);
+    close(fd);
+    return strncmp(buf, "+PONG", 5) == 0;
+}
+
+START_TEST(up_round_trip_down)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *svc = itest_name("ds1");
+    podc_ds_config *cfg = test_config(svc);
+    podc_ds_stack *st = NULL;
+    ck_assert_ok(podc_ds_up(c, cfg, &st, &err), &err);
+
+    /* the DSN works from the host and the migrations ran */
+    PGconn *pg = PQconnectdb(podc_ds_stack_postgres_dsn(st));
+    ck_assert_msg(PQstatus(pg) == CONNECTION_OK, "%s", PQerrorMessage(pg));
+    PGresult *res = PQexec(pg, "SELECT max(version_id) FROM goose_db_version");
+    ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+    ck_assert_str_eq(PQgetvalue(res, 0, 0), "3");
+    PQclear(res);
+    ck_assert_ptr_null(strstr(podc_ds_stack_postgres_dsn_masked(st), "test_password"));
+    ck_assert_ptr_nonnull(strstr(podc_ds_stack_postgres_dsn_masked(st), ":***@"));
+
+    ck_assert(redis_pong(podc_ds_stack_redis_addr(st)));
+
+    char url[256], body[4000];
+    snprintf(url, sizeof url, "%s/readyz", podc_ds_stack_health_url(st));
+    ck_assert_int_eq(http("GET", url, body), 200);
+    /* DataStorage writes through Postgres and Redis; the row is visible from the host */
+    snprintf(url, sizeof url, "%s/api/v1/audit?msg=from-podc-test", podc_ds_stack_api_url(st));
+    ck_assert_int_eq(http("POST", url, body), 201);
+    ck_assert_ptr_nonnull(strstr(body, "\"redis\":\"ok\""));
+    res = PQexec(pg, "SELECT count(*) FROM audit_events WHERE msg = 'from-podc-test'");
+    ck_assert_str_eq(PQgetvalue(res, 0, 0), "1");
+    PQclear(res);
+    PQfinish(pg);
+    snprintf(url, sizeof url, "%s/metrics", podc_ds_stack_metrics_url(st));
+    ck_assert_int_eq(http("GET", url, body), 200);
+
+    ck_assert_uint_eq(leftovers(c, svc), 4); /* 3 containers + network */
+    ck_assert_ok(podc_ds_down(c, svc, 0, &err), &err);
+    ck_assert_uint_eq(leftovers(c, svc), 0);
+    ck_assert_ok(podc_ds_down(c, svc, 0, &err), &err); /* missing pieces are no error */
+
+    podc_ds_stack_free(st);
+    podc_ds_config_free(cfg);
+    free(svc);
+    podc_client_free(c);
+}
+END_TEST
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+START_TEST(bad_migration_leaves_nothing)
+{
+    char dir[] = "/tmp/podc-it-dsmig-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    write_file(dir, "001_broken.sql", "-- +goose Up\nCREATE TABLE x (id int);\nSELECT * FROM missing_table;\n");
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *svc = itest_name("ds2");
+    podc_ds_config *cfg = test_config(svc);
+    podc_ds_config_set_migrations_dir(cfg, dir);
+    podc_ds_stack *st = NULL;
+    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_EMIGRATION);
+    ck_assert_ptr_null(st);
+    ck_assert_str_eq(podc_error_detail(err, "file"), "001_broken.sql");
+    ck_assert_str_eq(podc_error_detail(err, "component"), "migrations");
+    ck_assert_uint_eq(leftovers(c, svc), 0);
+    podc_error_free(err);
+    char path[512];
+    snprintf(path, sizeof path, "%s/001_broken.sql", dir);
+    remove(path);
+    remove(dir);
+    podc_ds_config_free(cfg);
+    free(svc);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(never_ready_fails_with_logs_and_leaves_nothing)
+{
+    /* a config whose database password is wrong: /readyz stays 503 */
+    char dir[] = "/tmp/podc-it-dscfg-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *svc = itest_name("ds3");
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "database:\n  host: %s_postgres_test\n  port: 5432\n  name: action_history\n  user: slm_user\n"
+             "  secretsFile: db-secrets.yaml\n",
+             svc);
+    write_file(dir, "config.yaml", yaml);
+    write_file(dir, "db-secrets.yaml", "username: slm_user\npassword: wrong\n");
+    podc_ds_config *cfg = test_config(svc);
+    podc_ds_config_set_config_dir(cfg, dir);
+    podc_ds_config_set_skip_redis(cfg, 1);
+    podc_ds_config_set_timeout(cfg, 10000); /* Postgres needs ~2-4 s of it */
+    podc_ds_stack *st = NULL;
+    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_EHEALTH);
+    ck_assert_str_eq(podc_error_detail(err, "component"), "datastorage");
+    ck_assert_ptr_nonnull(podc_error_log_tail(err));
+    ck_assert_uint_eq(leftovers(c, svc), 0);
+    podc_error_free(err);
+    char path[512];
+    snprintf(path, sizeof path, "%s/config.yaml", dir);
+    remove(path);
+    snprintf(path, sizeof path, "%s/db-secrets.yaml", dir);
+    remove(path);
+    remove(dir);
+    podc_ds_config_free(cfg);
+    free(svc);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(busy_port_named_before_anything_starts)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET };
+    sa.sin_addr.s_addr = htonl(INADDR_ANY);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_eq(listen(fd, 1), 0);
+    socklen_t len = sizeof sa;
+    getsockname(fd, (struct sockaddr *)&sa, &len);
+    int port = ntohs(sa.sin_port);
+
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *svc = itest_name("ds4");
+    podc_ds_config *cfg = test_config(svc);
+    podc_ds_config_set_port(cfg, PODC_DS_PORT_REDIS, port);
+    podc_ds_stack *st = NULL;
+    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_ECONFLICT);
+    char num[16];
+    snprintf(num, sizeof num, "%d", port);
+    ck_assert_str_eq(podc_error_detail(err, "port"), num);
+    ck_assert_str_eq(podc_error_detail(err, "component"), "redis");
+    ck_assert_uint_eq(leftovers(c, svc), 0);
+    podc_error_free(err);
+    close(fd);
+    podc_ds_config_free(cfg);
+    free(svc);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(up_over_a_stale_stack)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *svc = itest_name("ds5");
+    /* a crashed run left a container with the Postgres name behind */
+    char stale[256];
+    snprintf(stale, sizeof stale, "%s_postgres_test", svc);
+    podc_container_spec *cs = podc_container_spec_new();
+    const char *cmd[] = { "/bin/busybox", "sleep", "600" };
+    podc_container_spec_set_name(cs, stale);
+    podc_container_spec_set_image(cs, "localhost/podc-base:latest");
+    podc_container_spec_set_command(cs, cmd, 3);
+    podc_container_spec_add_label(cs, PODC_DS_LABEL_STACK, svc);
+    ck_assert_ok(podc_container_create(c, cs, NULL, &err), &err);
+    ck_assert_ok(podc_container_start(c, stale, &err), &err);
+    podc_container_spec_free(cs);
+
+    podc_ds_config *cfg = test_config(svc);
+    podc_ds_config_set_skip_redis(cfg, 1);
+    podc_ds_stack *st = NULL;
+    ck_assert_ok(podc_ds_up(c, cfg, &st, &err), &err);
+    ck_assert_ptr_null(podc_ds_stack_redis_addr(st));
+    ck_assert_ptr_null(podc_ds_stack_container(st, PODC_DS_REDIS));
+    ck_assert_ok(podc_ds_down(c, svc, 0, &err), &err);
+    ck_assert_uint_eq(leftovers(c, svc), 0);
+    podc_ds_stack_free(st);
+    podc_ds_config_free(cfg);
+    free(svc);
+    podc_client_free(c);
+}
+END_TEST
+
+static void teardown(void)
+{
+    /* whatever a failed test left: everything of this suite's session */
+    podc_client *c = NULL;
+    if (podc_client_new(&c, NULL, NULL) == 0) {
+        podc_service_cleanup(c, "podc-it-ds", NULL, NULL);
+        podc_client_free(c);
+    }
+}
+
+Suite *datastorage_suite(void)
+{
+    Suite *s = suite_create("datastorage");
+    TCase *tc = tcase_create("stack");
+    tcase_set_timeout(tc, 180);
+    tcase_add_unchecked_fixture(tc, NULL, teardown);
+    tcase_add_test(tc, up_round_trip_down);
+    tcase_add_test(tc, bad_migration_leaves_nothing);
+    tcase_add_test(tc, never_ready_fails_with_logs_and_leaves_nothing);
+    tcase_add_test(tc, busy_port_named_before_anything_starts);
+    tcase_add_test(tc, up_over_a_stale_stack);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,668 @@
+/* Services against the real podman: health checks of every kind, fail-fast on exit, timeout,
+ * stale containers, rollback after a failed start, stop side by side, cleanup by session. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "podc/service.h"
+#include "suites.h"
+
+#define BASE_IMAGE "localhost/podc-base:latest"
+#define HTTP_IMAGE "localhost/podc-httpsvc:test"
+#define REDIS_IMAGE "localhost/podc-redis:test"
+/* every test object also carries this label (value: the runner's pid) for the teardown */
+#define OWNER_LABEL "podc-it-svc"
+
+static char owner[32];
+
+static void svc_setup(void)
+{
+    snprintf(owner, sizeof owner, "%d", (int)getpid());
+}
+
+/* Unchecked teardown: runs in the runner even when a forked test failed half-way. */
+static void svc_teardown(void)
+{
+    podc_client *c = NULL;
+    if (podc_client_new(&c, NULL, NULL) != 0)
+        return;
+    char label[64];
+    snprintf(label, sizeof label, "%s=%s", OWNER_LABEL, owner);
+    podc_service_cleanup_label(c, label, NULL, NULL);
+    /* networks and images carry only the session label: every session of this run starts
+     * with the run's name prefix */
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "podc-it-%s-", owner);
+    podc_filters *f = podc_filters_new();
+    podc_filters_add(f, "label", PODC_SERVICE_LABEL_SESSION);
+    podc_network_list *nl = NULL;
+    if (podc_network_list_get(c, f, &nl, NULL) == 0) {
+        for (size_t i = 0; i < podc_network_list_count(nl); i++) {
+            const podc_network *n = podc_network_list_at(nl, i);
+            const char *sess = podc_network_label(n, PODC_SERVICE_LABEL_SESSION);
+            if (sess && strncmp(sess, prefix, strlen(prefix)) == 0)
+                podc_network_remove(c, podc_network_name(n), 1, NULL);
+        }
+        podc_network_list_free(nl);
+    }
+    podc_image_list *il = NULL;
+    if (podc_image_list_get(c, f, &il, NULL) == 0) {
+        for (size_t i = 0; i < podc_image_list_count(il); i++) {
+            const podc_image *im = podc_image_list_at(il, i);
+            const char *sess = podc_image_label(im, PODC_SERVICE_LABEL_SESSION);
+            if (sess && strncmp(sess, prefix, strlen(prefix)) == 0)
+                podc_image_remove(c, podc_image_id(im), PODC_IMAGE_REMOVE_FORCE, NULL);
+        }
+        podc_image_list_free(il);
+    }
+    podc_filters_free(f);
+    podc_client_free(c);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A spec named itest_name(suffix), in session podc-it-<runner pid>-<suffix>-s, with the owner
+ * label. */
+static podc_service_spec *new_spec(const char *suffix, const char *image, char **name_out, char **session_out)
+{
+    podc_service_spec *s = podc_service_spec_new();
+    ck_assert_ptr_nonnull(s);
+    char *name = itest_name(suffix), *session = NULL;
+    /* the runner's pid (not the forked test's): the teardown finds the sessions by it */
+    ck_assert_int_ge(asprintf(&session, "podc-it-%s-%s-s", owner, suffix), 0);
+    ck_assert_int_eq(podc_service_spec_set_name(s, name), 0);
+    ck_assert_int_eq(podc_service_spec_set_image(s, image), 0);
+    ck_assert_int_eq(podc_service_spec_set_session(s, session), 0);
+    ck_assert_int_eq(podc_service_spec_add_label(s, OWNER_LABEL, owner), 0);
+    *name_out = name;
+    *session_out = session;
+    return s;
+}
+
+static void set_script(podc_service_spec *s, const char *script)
+{
+    const char *argv[] = { "/bin/busybox", "sh", "-c", script };
+    ck_assert_int_eq(podc_service_spec_set_command(s, argv, 4), 0);
+}
+
+/* Number of containers / networks labelled with the session. */
+static size_t count_session(podc_client *c, const char *session, int networks)
+{
+    char label[160];
+    snprintf(label, sizeof label, "%s=%s", PODC_SERVICE_LABEL_SESSION, session);
+    podc_filters *f = podc_filters_new();
+    podc_filters_add(f, "label", label);
+    size_t n = 0;
+    podc_error *err = NULL;
+    if (networks) {
+        podc_network_list *l = NULL;
+        ck_assert_ok(podc_network_list_get(c, f, &l, &err), &err);
+        n = podc_network_list_count(l);
+        podc_network_list_free(l);
+    } else {
+        podc_container_list *l = NULL;
+        ck_assert_ok(podc_container_list_get(c, f, 1, &l, &err), &err);
+        n = podc_container_list_count(l);
+        podc_container_list_free(l);
+    }
+    podc_filters_free(f);
+    return n;
+}
+
+/* GET url's path from 127.0.0.1:port; returns the HTTP status or -1. */
+static int http_status(int port, const char *path)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int status = -1;
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+        char req[256], buf[64] = "";
+        int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: x\r\n\r\n", path);
+        if (write(fd, req, (size_t)n) == n) {
+            ssize_t got = read(fd, buf, sizeof buf - 1);
+            if (got > 12) {
+                buf[got] = '\0';
+                status = atoi(buf + 9);
+            }
+        }
+    }
+    close(fd);
+    return status;
+}
+
+typedef struct progress_log {
+    int lines;
+    char text[4096];
+    int64_t stopped_seen_real_ms; /* wall clock when "container stopped" was reported */
+} progress_log;
+
+static int64_t real_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* "2026-11-25T20:29:44.624531457Z" (podman's UTC times) -> unix ms, or -1. */
+static int64_t rfc3339_ms(const char *t)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *rest = strptime(t, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!rest)
+        return -1;
+    int64_t ms = (int64_t)timegm(&tm) * 1000;
+    if (*rest == '.')
+        ms += (int64_t)(strtod(rest, NULL) * 1000);
+    return ms;
+}
+
+static int on_progress(const char *line, void *ud)
+{
+    progress_log *p = ud;
+    p->lines++;
+    if (strstr(line, "container stopped") && !p->stopped_seen_real_ms)
+        p->stopped_seen_real_ms = real_ms();
+    size_t l = strlen(p->text);
+    snprintf(p->text + l, sizeof p->text - l, "%s\n", line);
+    return 0;
+}
+
+START_TEST(service_http_healthy)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name, *session, *net = itest_name("svc-net");
+    podc_service_spec *s = new_spec("svc-http", HTTP_IMAGE, &name, &session);
+    podc_service_spec_add_port(s, 8080, 0);
+    podc_service_spec_add_env(s, "HEALTHZ_READY_AFTER", "2"); /* whole seconds: 503 for 1-2 s */
+    podc_service_spec_set_network(s, net);
+    podc_service_spec_add_network_alias(s, "web");
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, "ok", 0);
+    progress_log pl = { 0, "", 0 };
+    podc_service_spec_set_progress(s, on_progress, &pl);
+
+    podc_service *svc = NULL;
+    int64_t t0 = now_ms();
+    ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
+    int64_t took = now_ms() - t0;
+    fprintf(stderr, "service_http_healthy: start->healthy %lld ms (HEALTHZ_READY_AFTER=2)\n%s", (long long)took,
+            pl.text);
+    ck_assert_int_ge(took, 1000); /* the check really waited for the 503 phase to end */
+    ck_assert_str_eq(podc_service_name(svc), name);
+    ck_assert_int_eq(strlen(podc_service_id(svc)), 64);
+    ck_assert_str_eq(podc_service_network(svc), net);
+    ck_assert_ptr_nonnull(podc_service_ip(svc));
+    ck_assert_str_eq(podc_service_session(svc), session);
+    int port = podc_service_host_port(svc, 8080);
+    ck_assert_int_gt(port, 0);
+    ck_assert_int_eq(podc_service_host_port(svc, 9999), -1);
+    ck_assert_int_ge(pl.lines, 5);
+    ck_assert_ptr_nonnull(strstr(pl.text, "healthy after"));
+    ck_assert_ptr_null(strstr(pl.text, "(1 try)"));
+
+    char *url = NULL;
+    ck_assert_int_eq(podc_service_url(svc, 8080, "healthz", &url), 0);
+    char want[64];
+    snprintf(want, sizeof want, "http://127.0.0.1:%d/healthz", port);
+    ck_assert_str_eq(url, want);
+    podc_free(url);
+    ck_assert_int_eq(podc_service_url(svc, 1234, "/", &url), PODC_ENOTFOUND);
+    ck_assert_int_eq(http_status(port, "/healthz"), 200);
+
+    ck_assert_ok(podc_service_stop(c, svc, 1000, &err), &err);
+    ck_assert_ok(podc_service_stop(c, svc, 1000, &err), &err); /* already gone: success */
+    ck_assert_uint_eq(count_session(c, session, 0), 0);
+    ck_assert_uint_eq(count_session(c, session, 1), 1); /* the network stays for cleanup */
+    size_t removed = 0;
+    ck_assert_ok(podc_service_cleanup(c, session, &removed, &err), &err);
+    ck_assert_uint_eq(removed, 1);
+    ck_assert_uint_eq(count_session(c, session, 1), 0);
+
+    podc_service_free(svc);
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    free(net);
+    podc_client_free(c);
+}
+END_TEST
+
+/* Runs spec s to healthy, then stops it; returns the start->healthy time. */
+static int64_t start_and_stop(podc_client *c, podc_service_spec *s, const char *what)
+{
+    podc_error *err = NULL;
+    podc_service *svc = NULL;
+    int64_t t0 = now_ms();
+    ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
+    int64_t took = now_ms() - t0;
+    fprintf(stderr, "%s: start->healthy %lld ms\n", what, (long long)took);
+    ck_assert_ok(podc_service_stop(c, svc, 1000, &err), &err);
+    podc_service_free(svc);
+    return took;
+}
+
+START_TEST(service_tcp_healthy)
+{
+    podc_client *c = itest_client();
+    char *name, *session;
+    podc_service_spec *s = new_spec("svc-tcp", REDIS_IMAGE, &name, &session);
+    podc_service_spec_add_port(s, 6379, 0);
+    podc_service_spec_add_check_tcp(s, 6379);
+    start_and_stop(c, s, "service_tcp_healthy");
+    ck_assert_uint_eq(count_session(c, session, 0), 0);
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(service_exec_healthy)
+{
+    podc_client *c = itest_client();
+    char *name, *session;
+    podc_service_spec *s = new_spec("svc-exec", REDIS_IMAGE, &name, &session);
+    const char *ping[] = { "redis-cli", "ping" };
+    podc_service_spec_add_check_exec(s, ping, 2, "PONG", 0);
+    start_and_stop(c, s, "service_exec_healthy (redis-cli ping)");
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(service_podman_healthcheck)
+{
+    podc_client *c = itest_client();
+    char *name, *session;
+    podc_service_spec *s = new_spec("svc-phc", HTTP_IMAGE, &name, &session);
+    podc_service_spec_add_check_podman(s, "wget -q -O /dev/null http://127.0.0.1:8080/healthz");
+    start_and_stop(c, s, "service_podman_healthcheck");
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(service_podman_check_without_healthcheck)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name, *session;
+    podc_service_spec *s = new_spec("svc-nohc", BASE_IMAGE, &name, &session);
+    set_script(s, "exec sleep 600");
+    podc_service_spec_add_check_podman(s, NULL); /* podc-base has no HEALTHCHECK */
+    podc_service *svc = NULL;
+    int64_t t0 = now_ms();
+    ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EINVAL);
+    ck_assert_int_lt(now_ms() - t0, 5000); /* not the 60 s timeout */
+    ck_assert_str_eq(podc_error_detail(err, "field"), "checks");
+    ck_assert_str_eq(podc_error_container(err), name);
+    ck_assert_uint_eq(count_session(c, session, 0), 0);
+    podc_error_free(err);
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(service_log_and_all_of)
+{
+    podc_client *c = itest_client();
+    char *name, *session;
+    podc_service_spec *s = new_spec("svc-log", BASE_IMAGE, &name, &session);
+    set_script(s, "echo starting; sleep 0.3; echo ready now; sleep 0.3; echo ready now; exec sleep 600");
+    podc_service_spec_add_check_log(s, "^ready [a-z]+$", 2);
+    const char *t[] = { "/bin/busybox", "true" };
+    podc_service_spec_add_check_exec(s, t, 2, NULL, 0);
+    int64_t took = start_and_stop(c, s, "service_log_and_all_of");
+    ck_assert_int_ge(took, 500); /* needed both "ready" lines */
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(service_fail_fast_on_exit)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name, *session, *net = itest_name("svc-ffnet");
+    podc_service_spec *s = new_spec("svc-exit", BASE_IMAGE, &name, &session);
+    set_script(s, "echo boom-before-exit; echo on-stderr >&2; sleep 0.5; exit 3");
+    podc_service_spec_add_port(s, 8080, 0);
+    podc_service_spec_set_network(s, net);
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 0);
+    podc_service *svc = NULL;
+    int64_t t0 = now_ms();
+    int rc = podc_service_start(c, s, &svc, &err);
+    int64_t took = now_ms() - t0;
+    fprintf(stderr, "service_fail_fast_on_exit: failed after %lld ms (container exits at ~0.5 s)\n",
+            (long long)took);
+    ck_assert_int_eq(rc, PODC_EHEALTH);
+    ck_assert_ptr_null(svc);
+    ck_assert_int_lt(took, 2000);
+    int code = -1;
+    ck_assert_int_eq(podc_error_exit_code(err, &code), 1);
+    ck_assert_int_eq(code, 3);
+    ck_assert_str_eq(podc_error_container(err), name);
+    ck_assert_int_eq(strlen(podc_error_container_id(err)), 64);
+    ck_assert_ptr_nonnull(podc_error_log_tail(err));
+    ck_assert_ptr_nonnull(strstr(podc_error_log_tail(err), "boom-before-exit"));
+    ck_assert_ptr_nonnull(strstr(podc_error_log_tail(err), "on-stderr"));
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "exited with code 3"));
+    /* nothing left: the container and the network this call created */
+    ck_assert_uint_eq(count_session(c, session, 0), 0);
+    ck_assert_uint_eq(count_session(c, session, 1), 0);
+    podc_error_free(err);
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    free(net);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(service_timeout)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name, *session;
+    podc_service_spec *s = new_spec("svc-tmo", HTTP_IMAGE, &name, &session);
+    podc_service_spec_add_port(s, 8080, 0);
+    podc_service_spec_add_env(s, "HEALTHZ_STATUS", "503");
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 500);
+    podc_service_spec_set_startup_timeout(s, 2000);
+    podc_service *svc = NULL;
+    int64_t t0 = now_ms();
+    int rc = podc_service_start(c, s, &svc, &err);
+    int64_t took = now_ms() - t0;
+    fprintf(stderr, "service_timeout: failed after %lld ms (timeout 2000)\n", (long long)took);
+    ck_assert_int_eq(rc, PODC_EHEALTH);
+    ck_assert_int_ge(took, 2000);
+    ck_assert_int_lt(took, 5000);
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "not healthy after 2000 ms"));
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "status 503"));
+    ck_assert_ptr_nonnull(podc_error_detail(err, "reason"));
+    ck_assert_ptr_nonnull(podc_error_log_tail(err));
+    ck_assert_ptr_nonnull(strstr(podc_error_log_tail(err), "httpsvc: starting"));
+    ck_assert_str_eq(podc_error_container(err), name);
+    ck_assert_uint_eq(count_session(c, session, 0), 0);
+    podc_error_free(err);
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(service_keep_on_failure)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name, *session;
+    podc_service_spec *s = new_spec("svc-keep", BASE_IMAGE, &name, &session);
+    set_script(s, "sleep 0.7; exit 5");
+    const char *t[] = { "/bin/busybox", "false" };
+    podc_service_spec_add_check_exec(s, t, 2, NULL, 0);
+    podc_service_spec_set_keep_on_failure(s, 1);
+    progress_log pl = { 0, "", 0 };
+    podc_service_spec_set_progress(s, on_progress, &pl);
+    podc_service *svc = NULL;
+    ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EHEALTH);
+    int code = -1;
+    ck_assert_int_eq(podc_error_exit_code(err, &code), 1);
+    ck_assert_int_eq(code, 5);
+    ck_assert_uint_eq(count_session(c, session, 0), 1); /* kept for debugging */
+    /* fail-fast latency: from the container's FinishedAt to the moment the start noticed */
+    podc_container_info *info = NULL;
+    char *kept_id = strdup(podc_error_container_id(err));
+    ck_assert_ok(podc_container_inspect(c, kept_id, &info, &err), &err);
+    free(kept_id);
+    int64_t finished = rfc3339_ms(podc_container_info_finished_at(info));
+    podc_container_info_free(info);
+    ck_assert_int_gt(finished, 0);
+    ck_assert_int_gt(pl.stopped_seen_real_ms, 0);
+    fprintf(stderr, "service_keep_on_failure: exit noticed %lld ms after the container finished\n",
+            (long long)(pl.stopped_seen_real_ms - finished));
+    ck_assert_int_lt(pl.stopped_seen_real_ms - finished, 500);
+    size_t removed = 0;
+    ck_assert_ok(podc_service_cleanup(c, session, &removed, &err), &err);
+    ck_assert_uint_eq(removed, 1);
+    ck_assert_uint_eq(count_session(c, session, 0), 0);
+    podc_error_free(err);
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(service_replaces_stale)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name, *session;
+    /* a running container of the same name, not made by the module */
+    podc_container_spec *cs = podc_container_spec_new();
+    char *n = itest_name("svc-stale");
+    podc_container_spec_set_name(cs, n);
+    podc_container_spec_set_image(cs, BASE_IMAGE);
+    podc_container_spec_add_label(cs, OWNER_LABEL, owner);
+    const char *argv[] = { "/bin/busybox", "sleep", "600" };
+    podc_container_spec_set_command(cs, argv, 3);
+    char *old_id = NULL;
+    ck_assert_ok(podc_container_create(c, cs, &old_id, &err), &err);
+    ck_assert_ok(podc_container_start(c, old_id, &err), &err);
+    podc_container_spec_free(cs);
+    free(n);
+
+    podc_service_spec *s = new_spec("svc-stale", BASE_IMAGE, &name, &session);
+    set_script(s, "exec sleep 600");
+    podc_service *svc = NULL;
+    ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
+    ck_assert_str_ne(podc_service_id(svc), old_id);
+    int exists = 1;
+    ck_assert_ok(podc_container_exists(c, old_id, &exists, &err), &err);
+    ck_assert_int_eq(exists, 0);
+    ck_assert_ok(podc_service_stop(c, svc, 0, &err), &err);
+    podc_service_free(svc);
+    podc_free(old_id);
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(service_stop_many_and_depends)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *na, *sa, *nb, *sb, *nd, *sd;
+    podc_service_spec *a = new_spec("svc-dep-a", BASE_IMAGE, &na, &sa);
+    set_script(a, "exec sleep 600");
+    podc_service *svcs[2] = { NULL, NULL };
+    ck_assert_ok(podc_service_start(c, a, &svcs[0], &err), &err);
+
+    podc_service_spec *b = new_spec("svc-dep-b", BASE_IMAGE, &nb, &sb);
+    set_script(b, "exec sleep 600");
+    podc_service_spec_add_depends_on(b, na);
+    ck_assert_ok(podc_service_start(c, b, &svcs[1], &err), &err);
+
+    /* a dependency that never appears: fails after the startup timeout */
+    podc_service_spec *d = new_spec("svc-dep-d", BASE_IMAGE, &nd, &sd);
+    set_script(d, "exec sleep 600");
+    podc_service_spec_add_depends_on(d, "podc-it-no-such-dependency");
+    podc_service_spec_set_startup_timeout(d, 500);
+    podc_service *none = NULL;
+    ck_assert_int_eq(podc_service_start(c, d, &none, &err), PODC_EHEALTH);
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "podc-it-no-such-dependency"));
+
+    /* both are PID-1 sleeps that ignore SIGTERM: each stop takes the 1 s timeout */
+    int64_t t0 = now_ms();
+    ck_assert_ok(podc_service_stop_many(c, (const podc_service *const *)svcs, 2, 1000, &err), &err);
+    int64_t took = now_ms() - t0;
+    fprintf(stderr, "service_stop_many: 2 services in %lld ms (1 s stop timeout each)\n", (long long)took);
+    ck_assert_int_lt(took, 2000); /* one after the other would take over 2 s */
+    ck_assert_uint_eq(count_session(c, sa, 0), 0);
+    ck_assert_uint_eq(count_session(c, sb, 0), 0);
+    podc_error_free(err);
+    podc_service_free(svcs[0]);
+    podc_service_free(svcs[1]);
+    podc_service_spec_free(a);
+    podc_service_spec_free(b);
+    podc_service_spec_free(d);
+    free(na);
+    free(sa);
+    free(nb);
+    free(sb);
+    free(nd);
+    free(sd);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(service_cleanup_session)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name, *session, *net = itest_name("svc-clnet");
+    podc_service_spec *s = new_spec("svc-clean", BASE_IMAGE, &name, &session);
+    set_script(s, "exec sleep 600");
+    podc_service_spec_set_network(s, net);
+    podc_service *svc = NULL;
+    ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
+    podc_service_free(svc); /* leftover: never stopped */
+    ck_assert_uint_eq(count_session(c, session, 0), 1);
+    ck_assert_uint_eq(count_session(c, session, 1), 1);
+    size_t removed = 0;
+    ck_assert_ok(podc_service_cleanup(c, session, &removed, &err), &err);
+    ck_assert_uint_eq(removed, 2);
+    ck_assert_uint_eq(count_session(c, session, 0), 0);
+    ck_assert_uint_eq(count_session(c, session, 1), 0);
+    ck_assert_ok(podc_service_cleanup(c, session, &removed, &err), &err);
+    ck_assert_uint_eq(removed, 0);
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    free(net);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(service_build_when_missing)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name, *session, *tag = NULL;
+    char dir[] = "/tmp/podc-it-svc-build-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/Containerfile", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("FROM " HTTP_IMAGE "\nARG GREETING=none\nENV GREETING=$GREETING\n", f);
+    fclose(f);
+    ck_assert_int_ge(asprintf(&tag, "localhost/podc-it-%d-svc-built:1", (int)getpid()), 0);
+
+    podc_service_spec *s = new_spec("svc-build", tag, &name, &session);
+    podc_service_spec_set_build(s, dir, NULL, 0);
+    podc_service_spec_add_build_arg(s, "GREETING", "hi");
+    podc_service_spec_add_port(s, 8080, 0);
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 0);
+    progress_log pl = { 0, "", 0 };
+    podc_service_spec_set_progress(s, on_progress, &pl);
+    podc_service *svc = NULL;
+    ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
+    ck_assert_ptr_nonnull(strstr(pl.text, "built image"));
+    podc_service_free(svc);
+    size_t removed = 0;
+    ck_assert_ok(podc_service_cleanup(c, session, &removed, &err), &err);
+    ck_assert_uint_eq(removed, 2); /* the container, then the image */
+    int exists = 1;
+    ck_assert_ok(podc_image_exists(c, tag, &exists, &err), &err);
+    ck_assert_int_eq(exists, 0);
+    unlink(path);
+    rmdir(dir);
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    free(tag);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(service_invalid_spec_sends_nothing)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name, *session;
+    podc_service_spec *s = new_spec("svc-bad", HTTP_IMAGE, &name, &session);
+    podc_service_spec_add_check_http(s, 8080, "/", 0, NULL, 0); /* port not published */
+    podc_service *svc = NULL;
+    ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EINVAL);
+    ck_assert_str_eq(podc_error_detail(err, "field"), "checks");
+    ck_assert_uint_eq(count_session(c, session, 0), 0);
+    podc_error_free(err);
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    podc_client_free(c);
+}
+END_TEST
+
+Suite *service_suite(void)
+{
+    Suite *s = suite_create("service");
+    TCase *tc = tcase_create("health");
+    tcase_set_timeout(tc, 120);
+    tcase_add_unchecked_fixture(tc, svc_setup, svc_teardown);
+    tcase_add_test(tc, service_http_healthy);
+    tcase_add_test(tc, service_tcp_healthy);
+    tcase_add_test(tc, service_exec_healthy);
+    tcase_add_test(tc, service_podman_healthcheck);
+    tcase_add_test(tc, service_log_and_all_of);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("failures");
+    tcase_set_timeout(tc, 90);
+    tcase_add_unchecked_fixture(tc, svc_setup, svc_teardown);
+    tcase_add_test(tc, service_fail_fast_on_exit);
+    tcase_add_test(tc, service_timeout);
+    tcase_add_test(tc, service_keep_on_failure);
+    tcase_add_test(tc, service_invalid_spec_sends_nothing);
+    tcase_add_test(tc, service_podman_check_without_healthcheck);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("lifecycle");
+    tcase_set_timeout(tc, 120);
+    tcase_add_unchecked_fixture(tc, svc_setup, svc_teardown);
+    tcase_add_test(tc, service_replaces_stale);
+    tcase_add_test(tc, service_stop_many_and_depends);
+    tcase_add_test(tc, service_cleanup_session);
+    tcase_add_test(tc, service_build_when_missing);
+    suite_add_tcase(s, tc);
+    return s;
+}

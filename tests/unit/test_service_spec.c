@@ -1,0 +1,250 @@
+/* Service spec validation and the default session: pure logic, nothing is sent. */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../fake/fake_server.h"
+#include "podc/service.h"
+#include "suites.h"
+
+static podc_client *fake_client(fake_server *fs)
+{
+    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
+    o.uri = fake_server_path(fs);
+    podc_client *c = NULL;
+    ck_assert_int_eq(podc_client_new(&c, &o, NULL), 0);
+    return c;
+}
+
+/* A minimal valid spec. */
+static podc_service_spec *base_spec(void)
+{
+    podc_service_spec *s = podc_service_spec_new();
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(podc_service_spec_set_name(s, "web"), 0);
+    ck_assert_int_eq(podc_service_spec_set_image(s, "localhost/podc-httpsvc:test"), 0);
+    return s;
+}
+
+static void expect_invalid(podc_service_spec *s, const char *field)
+{
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_service_spec_validate(s, &err), PODC_EINVAL);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_str_eq(podc_error_detail(err, "field"), field);
+    podc_error_free(err);
+    podc_service_spec_free(s);
+}
+
+START_TEST(spec_valid_full)
+{
+    podc_service_spec *s = base_spec();
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_service_spec_add_port(s, 8080, 0), 0);
+    ck_assert_int_eq(podc_service_spec_add_env(s, "A", "b"), 0);
+    ck_assert_int_eq(podc_service_spec_set_network(s, "net1"), 0);
+    ck_assert_int_eq(podc_service_spec_add_network_alias(s, "web"), 0);
+    ck_assert_int_eq(podc_service_spec_add_volume(s, "vol", "/data", NULL, 0), 0);
+    const char *ro[] = { "ro" };
+    ck_assert_int_eq(podc_service_spec_add_bind_mount(s, "/etc", "/host-etc", ro, 1), 0);
+    ck_assert_int_eq(podc_service_spec_add_label(s, "role", "web"), 0);
+    const char *argv[] = { "/bin/busybox", "true" };
+    ck_assert_int_eq(podc_service_spec_set_command(s, argv, 2), 0);
+    ck_assert_int_eq(podc_service_spec_add_host(s, "db", "10.0.0.2"), 0);
+    ck_assert_int_eq(podc_service_spec_add_depends_on(s, "db"), 0);
+    ck_assert_int_eq(podc_service_spec_add_check_http(s, 8080, "healthz", 0, "ok", 0), 0);
+    ck_assert_int_eq(podc_service_spec_add_check_tcp(s, 8080), 0);
+    ck_assert_int_eq(podc_service_spec_add_check_exec(s, argv, 2, NULL, 0), 0);
+    ck_assert_int_eq(podc_service_spec_add_check_log(s, "^ready( now)?$", 2), 0);
+    ck_assert_int_eq(podc_service_spec_add_check_podman(s, "true"), 0);
+    ck_assert_int_eq(podc_service_spec_set_build(s, "/tmp", NULL, 1), 0);
+    ck_assert_int_eq(podc_service_spec_add_build_arg(s, "V", "1"), 0);
+    ck_assert_int_eq(podc_service_spec_set_session(s, "sess-1"), 0);
+    ck_assert_int_eq(podc_service_spec_validate(s, &err), 0);
+    ck_assert_ptr_null(err);
+    podc_service_spec_free(s);
+}
+END_TEST
+
+START_TEST(spec_setter_bounds)
+{
+    podc_service_spec *s = base_spec();
+    ck_assert_int_eq(podc_service_spec_add_port(s, 0, 0), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_add_port(s, 80, 65536), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_startup_timeout(s, 0), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_poll_interval(s, 100, 50), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_poll_interval(s, 0, 50), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_add_check_log(s, "x", 0), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_command(s, NULL, 0), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_name(NULL, "x"), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_add_bind_mount(s, NULL, "/x", NULL, 0), PODC_EINVAL);
+    podc_service_spec_free(s);
+    podc_service_spec_free(NULL);
+}
+END_TEST
+
+START_TEST(spec_invalid_parts)
+{
+    podc_service_spec *s = podc_service_spec_new();
+    podc_service_spec_set_image(s, "localhost/x:1");
+    expect_invalid(s, "name");
+
+    s = podc_service_spec_new();
+    podc_service_spec_set_name(s, "web");
+    expect_invalid(s, "image");
+
+    s = base_spec();
+    podc_service_spec_set_name(s, "-bad name");
+    expect_invalid(s, "name");
+
+    s = base_spec();
+    podc_service_spec_add_check_tcp(s, 5432); /* not published */
+    expect_invalid(s, "checks");
+
+    s = base_spec();
+    podc_service_spec_add_check_log(s, "([unclosed", 1);
+    expect_invalid(s, "checks");
+
+    s = base_spec();
+    podc_service_spec_add_label(s, PODC_SERVICE_LABEL_SESSION, "x");
+    expect_invalid(s, "labels");
+
+    s = base_spec();
+    podc_service_spec_add_network_alias(s, "web");
+    expect_invalid(s, "aliases");
+
+    s = base_spec();
+    podc_service_spec_set_session(s, "has space");
+    expect_invalid(s, "session");
+
+    s = base_spec();
+    podc_service_spec_add_env(s, "A=B", "x");
+    expect_invalid(s, "env");
+
+    s = base_spec();
+    podc_service_spec_add_depends_on(s, "web");
+    expect_invalid(s, "depends_on");
+
+    s = base_spec();
+    podc_service_spec_add_bind_mount(s, "relative/dir", "/x", NULL, 0);
+    expect_invalid(s, "mounts");
+
+    s = base_spec();
+    podc_service_spec_add_check_podman(s, NULL);
+    podc_service_spec_add_check_podman(s, "true");
+    expect_invalid(s, "checks");
+}
+END_TEST
+
+START_TEST(default_session_stable)
+{
+    const char *a = podc_service_default_session(), *b = podc_service_default_session();
+    ck_assert_ptr_eq(a, b);
+    ck_assert_uint_eq(strlen(a), 16);
+    for (const char *p = a; *p; p++)
+        ck_assert(isxdigit((unsigned char)*p));
+}
+END_TEST
+
+START_TEST(service_handle_null_safe)
+{
+    ck_assert_ptr_null(podc_service_name(NULL));
+    ck_assert_int_eq(podc_service_host_port(NULL, 80), -1);
+    char *u = NULL;
+    ck_assert_int_eq(podc_service_url(NULL, 80, "/", &u), PODC_EINVAL);
+    podc_service_free(NULL);
+}
+END_TEST
+
+START_TEST(invalid_spec_sends_nothing)
+{
+    char *ok = fake_http_response(200, "application/json", "[]");
+    fake_response r = { .raw = ok, .drop_after = -1 };
+    fake_server *fs = fake_server_start(&r, 1);
+    free(ok);
+    ck_assert_ptr_nonnull(fs);
+    podc_client *c = fake_client(fs);
+    podc_service_spec *s = base_spec();
+    podc_service_spec_add_check_http(s, 8080, "/", 0, NULL, 0); /* 8080 not published */
+    podc_service *svc = NULL;
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EINVAL);
+    ck_assert_ptr_null(svc);
+    ck_assert_int_eq(fake_server_requests(fs), 0);
+    podc_error_free(err);
+    podc_service_spec_free(s);
+    podc_client_free(c);
+    fake_server_stop(fs);
+}
+END_TEST
+
+#define FAKE_ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+/* start fails after create: the container and the network this call created are removed */
+START_TEST(failed_start_rolls_back)
+{
+    char *raw[6] = {
+        fake_http_response(200, "application/json", "{\"name\":\"net1\",\"id\":\"9e\",\"driver\":\"bridge\"}\n"),
+        fake_http_response(200, "application/json", "[]\n"),
+        fake_http_response(201, "application/json", "{\"Id\":\"" FAKE_ID "\",\"Warnings\":[]}\n"),
+        fake_http_response(500, "application/json",
+                           "{\"cause\":\"address already in use\",\"message\":\"rootlessport listen tcp "
+                           "0.0.0.0:8080: bind: address already in use\",\"response\":500}\n"),
+        fake_http_response(200, "application/json", "[{\"Id\":\"" FAKE_ID "\"}]\n"),
+        fake_http_response(200, "application/json", "[{\"Name\":\"net1\",\"Err\":null}]\n"),
+    };
+    fake_response script[6];
+    for (int i = 0; i < 6; i++)
+        script[i] = (fake_response){ .raw = raw[i], .drop_after = -1 };
+    fake_server *fs = fake_server_start(script, 6);
+    for (int i = 0; i < 6; i++)
+        free(raw[i]);
+    ck_assert_ptr_nonnull(fs);
+    podc_client *c = fake_client(fs);
+    podc_service_spec *s = base_spec();
+    podc_service_spec_set_network(s, "net1");
+    podc_service_spec_add_port(s, 8080, 8080);
+    podc_service_spec_set_session(s, "sess-x");
+    podc_service *svc = NULL;
+    podc_error *err = NULL;
+    int rc = podc_service_start(c, s, &svc, &err);
+    ck_assert_int_lt(rc, 0);
+    ck_assert_ptr_null(svc);
+    ck_assert_int_eq(fake_server_requests(fs), 6);
+    char *create = fake_server_request(fs, 2);
+    ck_assert_ptr_nonnull(strstr(create, "POST /v4.0.0/libpod/containers/create"));
+    ck_assert_ptr_nonnull(strstr(create, "\"podc.session\":\"sess-x\""));
+    ck_assert_ptr_nonnull(strstr(create, "\"podc.managed\":\"true\""));
+    char *net = fake_server_request(fs, 0);
+    ck_assert_ptr_nonnull(strstr(net, "\"podc.session\":\"sess-x\""));
+    char *rm = fake_server_request(fs, 4), *rmnet = fake_server_request(fs, 5);
+    ck_assert_ptr_nonnull(strstr(rm, "DELETE /v4.0.0/libpod/containers/" FAKE_ID));
+    ck_assert_ptr_nonnull(strstr(rmnet, "DELETE /v4.0.0/libpod/networks/net1"));
+    free(create);
+    free(net);
+    free(rm);
+    free(rmnet);
+    podc_error_free(err);
+    podc_service_spec_free(s);
+    podc_client_free(c);
+    fake_server_stop(fs);
+}
+END_TEST
+
+Suite *service_spec_suite(void)
+{
+    Suite *s = suite_create("service_spec");
+    TCase *tc = tcase_create("spec");
+    tcase_add_test(tc, spec_valid_full);
+    tcase_add_test(tc, spec_setter_bounds);
+    tcase_add_test(tc, spec_invalid_parts);
+    tcase_add_test(tc, default_session_stable);
+    tcase_add_test(tc, service_handle_null_safe);
+    tcase_add_test(tc, invalid_spec_sends_nothing);
+    tcase_add_test(tc, failed_start_rolls_back);
+    tcase_set_timeout(tc, 20);
+    suite_add_tcase(s, tc);
+    return s;
+}
