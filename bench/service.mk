@@ -1,0 +1,1 @@
+# service module benchmark (owned by the service work)

@@ -1,0 +1,1 @@
+# CLI tests (owned by the CLI work)
