@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <libpq-fe.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +265,113 @@ START_TEST(up_over_a_stale_stack)
 }
 END_TEST
 
+/* Two stacks with different names at once, one of them with a DataStorage image it builds
+ * itself and extra env; down removes the built image unless asked to keep it. */
+typedef struct up_job {
+    podc_ds_config *cfg;
+    podc_ds_stack *st;
+    int rc;
+    podc_error *err;
+} up_job;
+
+static void *up_thread(void *arg)
+{
+    up_job *j = arg;
+    podc_client *c = NULL;
+    j->rc = podc_client_new(&c, NULL, &j->err);
+    if (j->rc == 0)
+        j->rc = podc_ds_up(c, j->cfg, &j->st, &j->err);
+    podc_client_free(c);
+    return NULL;
+}
+
+START_TEST(two_stacks_at_once_and_a_built_image)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *a = itest_name("dsa"), *b = itest_name("dsb");
+    char tag[256];
+    snprintf(tag, sizeof tag, "localhost/podc-it-ds-built:%d", (int)getpid());
+    up_job ja = { .cfg = test_config(a) }, jb = { .cfg = test_config(b) };
+    podc_ds_config_set_image(jb.cfg, PODC_DS_DATASTORAGE, tag);
+    podc_ds_config_set_build(jb.cfg, TOP_SRCDIR "/tests/images", "datastorage/Containerfile", 0);
+    podc_ds_config_add_env(jb.cfg, "PODC_EXTRA", "from-test");
+    podc_ds_config_set_skip_redis(ja.cfg, 1);
+
+    pthread_t ta, tb;
+    pthread_create(&ta, NULL, up_thread, &ja);
+    pthread_create(&tb, NULL, up_thread, &jb);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    ck_assert_msg(ja.rc == 0, "stack a: %s", podc_error_message(ja.err));
+    ck_assert_msg(jb.rc == 0, "stack b: %s", podc_error_message(jb.err));
+    ck_assert_str_ne(podc_ds_stack_api_url(ja.st), podc_ds_stack_api_url(jb.st));
+
+    podc_container_info *ci = NULL;
+    ck_assert_ok(podc_container_inspect(c, podc_ds_stack_container(jb.st, PODC_DS_DATASTORAGE), &ci, &err), &err);
+    ck_assert_str_eq(podc_container_info_env(ci, "PODC_EXTRA"), "from-test");
+    podc_container_info_free(ci);
+    int exists = 0;
+    ck_assert_ok(podc_image_exists(c, tag, &exists, &err), &err);
+    ck_assert_int_eq(exists, 1);
+
+    ck_assert_ok(podc_ds_down(c, a, 0, &err), &err);
+    ck_assert_uint_eq(leftovers(c, a), 0);
+    ck_assert_uint_eq(leftovers(c, b), 4); /* the other stack is untouched */
+    ck_assert_ok(podc_ds_down(c, b, 1, &err), &err); /* preserve: the built image stays */
+    ck_assert_ok(podc_image_exists(c, tag, &exists, &err), &err);
+    ck_assert_int_eq(exists, 1);
+    ck_assert_ok(podc_ds_down(c, b, 0, &err), &err); /* not preserved: it goes */
+    ck_assert_ok(podc_image_exists(c, tag, &exists, &err), &err);
+    ck_assert_int_eq(exists, 0);
+    ck_assert_uint_eq(leftovers(c, b), 0);
+
+    podc_ds_stack_free(ja.st);
+    podc_ds_stack_free(jb.st);
+    podc_ds_config_free(ja.cfg);
+    podc_ds_config_free(jb.cfg);
+    free(a);
+    free(b);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(config_checked_before_sending)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    podc_ds_stack *st = NULL;
+    podc_ds_config *cfg = test_config("bad name");
+    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_EINVAL);
+    ck_assert_str_eq(podc_error_detail(err, "field"), "service");
+    podc_ds_config_free(cfg);
+    cfg = test_config("podc-it-ds-cfg");
+    podc_ds_config_set_config_dir(cfg, "relative/dir");
+    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_EINVAL);
+    ck_assert_str_eq(podc_error_detail(err, "field"), "config_dir");
+    podc_ds_config_set_config_dir(cfg, NULL);
+    podc_ds_config_set_migrations_dir(cfg, "/nonexistent/migrations");
+    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_EINVAL);
+    ck_assert_str_eq(podc_error_detail(err, "field"), "migrations_dir");
+    podc_ds_config_set_migrations_dir(cfg, MIGRATIONS);
+    podc_ds_config_set_port(cfg, PODC_DS_PORT_API, 18777);
+    podc_ds_config_set_port(cfg, PODC_DS_PORT_METRICS, 18777);
+    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_EINVAL);
+    ck_assert_str_eq(podc_error_detail(err, "port"), "18777");
+    ck_assert_uint_eq(leftovers(c, "podc-it-ds-cfg"), 0);
+    ck_assert_ptr_null(st);
+    podc_error_free(err);
+
+    /* presets: the suites' ports, health = API + 10000 */
+    ck_assert_int_eq(podc_ds_config_set_preset(cfg, "gateway"), 0);
+    ck_assert_int_eq(podc_ds_config_set_preset(cfg, "nope"), PODC_EINVAL);
+    ck_assert_uint_eq(podc_ds_preset_count(), 8);
+    ck_assert_str_eq(podc_ds_preset_name_at(0), "gateway");
+    podc_ds_config_free(cfg);
+    podc_client_free(c);
+}
+END_TEST
+
 static void teardown(void)
 {
     /* whatever a failed test left: everything of this suite's session */
@@ -285,6 +393,8 @@ Suite *datastorage_suite(void)
     tcase_add_test(tc, never_ready_fails_with_logs_and_leaves_nothing);
     tcase_add_test(tc, busy_port_named_before_anything_starts);
     tcase_add_test(tc, up_over_a_stale_stack);
+    tcase_add_test(tc, two_stacks_at_once_and_a_built_image);
+    tcase_add_test(tc, config_checked_before_sending);
     suite_add_tcase(s, tc);
     return s;
 }

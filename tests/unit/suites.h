@@ -12,6 +12,7 @@ Suite *ignore_suite(void);
 Suite *container_spec_suite(void);
 Suite *frames_suite(void);
 Suite *goose_suite(void);
+Suite *ds_config_suite(void);
 Suite *service_spec_suite(void);
 
 #endif
