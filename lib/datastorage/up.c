@@ -99,7 +99,7 @@ static podc_service_spec *base_spec(run *r, int which)
               podc_service_spec_add_label(s, PODC_DS_LABEL_STACK, r->cfg->service) ||
               podc_service_spec_add_label(s, "podc.ds.component", component[which]) ||
               podc_service_spec_set_startup_timeout(s, r->cfg->timeout_ms) ||
-              podc_service_spec_set_poll_interval(s, 50, 500) ||
+              podc_service_spec_set_poll_interval(s, 25, 100) || /* exec and HTTP checks are cheap: poll tight */
               podc_service_spec_set_progress(s, r->cfg->progress, r->cfg->progress_ud);
     if (bad) {
         podc_service_spec_free(s);
