@@ -67,6 +67,21 @@ int podc_ds_remove_containers(podc_client *c, const char *service, podc_error **
     return rc;
 }
 
+/* Teardown treats "not found" as done; any other error goes to the caller. */
+static int ignore_missing(int rc, podc_error **e, podc_error **err)
+{
+    if (rc == PODC_ENOTFOUND) {
+        podc_error_free(*e);
+        *e = NULL;
+        return 0;
+    }
+    if (rc < 0) {
+        podc_error_put(err, *e);
+        *e = NULL;
+    }
+    return rc;
+}
+
 static int remove_built_images(podc_client *c, const char *service, podc_error **err)
 {
     podc_filters *f = podc_filters_new();
@@ -77,13 +92,13 @@ static int remove_built_images(podc_client *c, const char *service, podc_error *
         return podc_error_set(err, PODC_ENOMEM, "out of memory");
     }
     podc_image_list *l = NULL;
+    podc_error *e = NULL;
     int rc = podc_image_list_get(c, f, &l, err);
     podc_filters_free(f);
-    for (size_t i = 0; rc == 0 && i < podc_image_list_count(l); i++) {
-        rc = podc_image_remove(c, podc_image_id(podc_image_list_at(l, i)), PODC_IMAGE_REMOVE_FORCE, err);
-        if (rc == PODC_ENOTFOUND)
-            rc = 0;
-    }
+    for (size_t i = 0; rc == 0 && i < podc_image_list_count(l); i++)
+        rc = ignore_missing(podc_image_remove(c, podc_image_id(podc_image_list_at(l, i)), PODC_IMAGE_REMOVE_FORCE,
+                                              &e),
+                            &e, err);
     podc_image_list_free(l);
     return rc;
 }
@@ -99,11 +114,9 @@ int podc_ds_down(podc_client *c, const char *service, int preserve_image, podc_e
     podc_ds_names(service, net, NULL, NULL, NULL, sizeof net);
 
     rc = podc_ds_remove_containers(c, service, err);
-    if (rc == 0) {
-        rc = podc_network_remove(c, net, 0, err);
-        if (rc == PODC_ENOTFOUND)
-            rc = 0;
-    }
+    podc_error *e = NULL;
+    if (rc == 0)
+        rc = ignore_missing(podc_network_remove(c, net, 0, &e), &e, err);
     if (rc == 0 && !preserve_image)
         rc = remove_built_images(c, service, err);
     if (rc == 0) {
