@@ -22,6 +22,7 @@ EXTRA_DIST += lib/libpodc.sym
 
 lib_libpodc_core_la_SOURCES += \
 	lib/core/lines.c lib/core/lines.h \
+	lib/core/parallel.c lib/core/parallel.h \
 	lib/api/filters.c lib/api/filters-private.h \
 	lib/api/validate.c lib/api/validate.h
 podcinclude_HEADERS += include/podc/filters.h

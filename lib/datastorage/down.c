@@ -1,13 +1,13 @@
 /* down.c - taking a stack down by name: works after a crash, with or without a handle. */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/validate.h"
 #include "core/error-private.h"
+#include "core/parallel.h"
 #include "datastorage/ds-private.h"
 #include "podc/containers.h"
 #include "podc/filters.h"
@@ -15,10 +15,9 @@
 #include "podc/networks.h"
 
 typedef struct rm_job {
+    podc_job_result res; /* first: see core/parallel.h */
     const char *uri;
     const char *name;
-    int rc;
-    podc_error *err;
 } rm_job;
 
 /* Force-remove kills at once (timeout=0): these are throwaway test containers. */
@@ -28,10 +27,10 @@ static void *rm_thread(void *arg)
     podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
     o.uri = j->uri;
     podc_client *c = NULL;
-    j->rc = podc_client_new(&c, &o, &j->err);
-    if (j->rc == 0)
-        j->rc = podc_container_remove(c, j->name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
-                                      &j->err);
+    j->res.rc = podc_client_new(&c, &o, &j->res.err);
+    if (j->res.rc == 0)
+        j->res.rc = podc_container_remove(c, j->name,
+                                          PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, &j->res.err);
     podc_client_free(c);
     return NULL;
 }
@@ -45,26 +44,9 @@ int podc_ds_remove_containers(podc_client *c, const char *service, podc_error **
     snprintf(uri, sizeof uri, "unix://%s", podc_client_socket_path(c));
 
     rm_job jobs[4];
-    pthread_t th[4];
-    int started[4] = { 0 };
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 4; i++)
         jobs[i] = (rm_job){ .uri = uri, .name = names[i] };
-        started[i] = pthread_create(&th[i], NULL, rm_thread, &jobs[i]) == 0;
-        if (!started[i])
-            rm_thread(&jobs[i]);
-    }
-    int rc = 0;
-    for (int i = 0; i < 4; i++) {
-        if (started[i])
-            pthread_join(th[i], NULL);
-        if (jobs[i].rc < 0 && rc == 0) {
-            rc = jobs[i].rc;
-            podc_error_put(err, jobs[i].err);
-            jobs[i].err = NULL;
-        }
-        podc_error_free(jobs[i].err);
-    }
-    return rc;
+    return podc_parallel(rm_thread, jobs, sizeof jobs[0], 4, err);
 }
 
 /* Teardown treats "not found" as done; any other error goes to the caller. */

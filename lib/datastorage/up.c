@@ -1,7 +1,6 @@
 /* up.c - bringing the DataStorage stack up, gated step by step, leaking nothing on failure. */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "api/validate.h"
 #include "core/buf.h"
 #include "core/error-private.h"
+#include "core/parallel.h"
 #include "datastorage/ds-private.h"
 #include "datastorage/goose.h"
 #include "podc/containers.h"
@@ -172,11 +172,10 @@ static podc_service_spec *datastorage_spec(run *r)
 
 /* One service start on its own client, so Postgres and Redis start side by side. */
 typedef struct start_job {
+    podc_job_result res; /* first: see core/parallel.h */
     run *r;
     podc_service_spec *spec;
     podc_service *out;
-    podc_error *err;
-    int rc;
 } start_job;
 
 static void *start_thread(void *arg)
@@ -185,34 +184,11 @@ static void *start_thread(void *arg)
     podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
     o.uri = j->r->uri;
     podc_client *c = NULL;
-    j->rc = podc_client_new(&c, &o, &j->err);
-    if (j->rc == 0)
-        j->rc = podc_service_start(c, j->spec, &j->out, &j->err);
+    j->res.rc = podc_client_new(&c, &o, &j->res.err);
+    if (j->res.rc == 0)
+        j->res.rc = podc_service_start(c, j->spec, &j->out, &j->res.err);
     podc_client_free(c);
     return NULL;
-}
-
-static int start_side_by_side(run *r, start_job *jobs, size_t n, podc_error **err)
-{
-    pthread_t th[3];
-    int started[3] = { 0 };
-    for (size_t i = 0; i < n; i++) {
-        started[i] = pthread_create(&th[i], NULL, start_thread, &jobs[i]) == 0;
-        if (!started[i])
-            start_thread(&jobs[i]);
-    }
-    int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (started[i])
-            pthread_join(th[i], NULL);
-        if (jobs[i].rc < 0 && rc == 0) {
-            rc = jobs[i].rc;
-            podc_error_put(err, jobs[i].err);
-            jobs[i].err = NULL;
-        }
-        podc_error_free(jobs[i].err);
-    }
-    return rc;
 }
 
 static int build_image(run *r, podc_error **err)
@@ -354,7 +330,7 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
         rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
     if (rc == 0) {
         progress(&r, njobs == 2 ? "starting postgres and redis" : "starting postgres");
-        rc = start_side_by_side(&r, jobs, njobs, err);
+        rc = podc_parallel(start_thread, jobs, sizeof jobs[0], njobs, err);
     }
     r.svc[PODC_DS_POSTGRES] = jobs[0].out;
     r.svc[PODC_DS_REDIS] = jobs[1].out;
