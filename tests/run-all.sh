@@ -46,6 +46,14 @@ status=0
 step "tests"
 check_in build || status=1
 
+step "Python bindings"
+if bindings/python/run-tests.sh build >build/python-tests.log 2>&1; then py_ok=1; else py_ok=0; status=1; fi
+grep -E '^(Ran|OK|FAILED)' build/python-tests.log || tail -30 build/python-tests.log
+[ $py_ok = 1 ] || grep -E '^(FAIL|ERROR):' build/python-tests.log || true
+awk '/^Ran [0-9]+ test/ { n = $2 } /^FAILED/ { if (match($0, /failures=[0-9]+/)) f += substr($0, RSTART + 9, RLENGTH - 9);
+     if (match($0, /errors=[0-9]+/)) e += substr($0, RSTART + 7, RLENGTH - 7) }
+     END { if (n) printf "Checks: %d, Failures: %d, Errors: %d\n", n, f, e }' build/python-tests.log >>"$totals"
+
 if [ "${PODC_QUICK:-0}" != 1 ]; then
     step "tests under ASan+UBSan"
     ASAN_OPTIONS=detect_leaks=1 check_in build-asan --enable-sanitizers || status=1

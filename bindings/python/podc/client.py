@@ -1,0 +1,501 @@
+"""Client: a connection to the podman service, with container, image and network calls.
+
+    with podc.Client() as c:
+        c.ping()
+        print(c.version()["server"])
+        for ct in c.containers.list(labels={"app": "web"}):
+            print(ct["name"], ct["state"])
+
+A Client must not be used from two threads at once (Client.cancel() is the exception).
+"""
+
+import json
+from ctypes import byref, c_int, c_void_p
+
+from . import _lib
+from ._callbacks import Guard, guarded_call
+from ._lib import (ClientOptions, LogsOptions, argv_array, bytes_at, dec, enc, lib,
+                   take_string)
+from .errors import InvalidInput, call, check
+
+__all__ = ["Client", "Containers", "Images", "Networks", "STDOUT", "STDERR"]
+
+STDOUT = 1  # PODC_STREAM_STDOUT
+STDERR = 2  # PODC_STREAM_STDERR
+
+_REMOVE_FORCE = 1
+_REMOVE_IGNORE_MISSING = 2
+_IMAGE_REMOVE_FORCE = 1
+
+
+def _text(b):
+    return b.decode("utf-8", "replace")
+
+
+def _filters(pairs):
+    """[(key, value), ...] -> a new podc_filters handle (caller frees), or None when empty."""
+    pairs = [p for p in pairs if p[1] is not None]
+    if not pairs:
+        return None
+    f = lib.podc_filters_new()
+    if not f:
+        raise MemoryError("podc_filters_new")
+    try:
+        for k, v in pairs:
+            check(lib.podc_filters_add(f, enc(k), enc(v)), "filters")
+    except BaseException:
+        lib.podc_filters_free(f)
+        raise
+    return f
+
+
+def _label_pairs(labels):
+    """labels: dict {k: v} (v None = key only), an iterable of "k=v"/"k" strings, or one str."""
+    if not labels:
+        return []
+    if isinstance(labels, str):
+        return [("label", labels)]
+    if isinstance(labels, dict):
+        return [("label", k if v is None else "%s=%s" % (k, v)) for k, v in labels.items()]
+    return [("label", x) for x in labels]
+
+
+def _ports(count_fn, at_fn, obj):
+    out = []
+    for i in range(count_fn(obj)):
+        p = at_fn(obj, i)
+        if p:
+            out.append({"container_port": lib.podc_port_container_port(p),
+                        "host_port": lib.podc_port_host_port(p),
+                        "protocol": dec(lib.podc_port_protocol(p)),
+                        "host_ip": dec(lib.podc_port_host_ip(p))})
+    return out
+
+
+class Client:
+    """A connection to the podman service (libpod REST API over a unix socket).
+
+    uri: "unix:///run/podman/podman.sock" or a path; None discovers the socket
+    ($CONTAINER_HOST, $DOCKER_HOST, $XDG_RUNTIME_DIR/podman/podman.sock, /run/podman/podman.sock).
+    timeout_ms: per-call timeout of ordinary calls (None = the library's 30 s).
+    Raises TransportError when no socket accepts a connection (details["tried"]).
+    """
+
+    def __init__(self, uri=None, timeout_ms=None, connect_timeout_ms=None):
+        self._h = None
+        opts = ClientOptions()
+        check(lib.podc_client_options_init(byref(opts), 1), "options")
+        self._uri = enc(uri)  # referenced by opts during the call
+        opts.uri = self._uri
+        if timeout_ms is not None:
+            opts.timeout_ms = int(timeout_ms)
+        if connect_timeout_ms is not None:
+            opts.connect_timeout_ms = int(connect_timeout_ms)
+        h = c_void_p()
+        call(lib.podc_client_new, byref(h), byref(opts))
+        self._h = h
+        self.containers = Containers(self)
+        self.images = Images(self)
+        self.networks = Networks(self)
+
+    # ---- lifetime --------------------------------------------------------------------
+    @property
+    def handle(self):
+        if not self._h:
+            raise ValueError("operation on a closed podc.Client")
+        return self._h
+
+    def close(self):
+        h, self._h = self._h, None
+        if h:
+            lib.podc_client_free(h)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
+
+    # ---- connection ------------------------------------------------------------------
+    @property
+    def socket_path(self):
+        return dec(lib.podc_client_socket_path(self.handle))
+
+    @property
+    def socket_source(self):
+        return dec(lib.podc_client_socket_source(self.handle))
+
+    @property
+    def server_api_version(self):
+        return dec(lib.podc_client_server_api_version(self.handle))
+
+    @property
+    def connections_opened(self):
+        return lib.podc_client_connections_opened(self.handle) if _lib.has(
+            "podc_client_connections_opened") else None
+
+    def set_timeout(self, timeout_ms):
+        lib.podc_client_set_timeout(self.handle, int(timeout_ms or 0))
+
+    def cancel(self):
+        """Cancels the call in progress (from another thread): it raises Cancelled."""
+        if self._h:
+            lib.podc_client_cancel(self._h)
+
+    # ---- system ----------------------------------------------------------------------
+    def ping(self):
+        """True when the service answers; raises TransportError/Timeout otherwise."""
+        call(lib.podc_ping, self.handle)
+        return True
+
+    def version(self):
+        """{"server": "4.3.1", "api": "4.3.1", "min_api": "4.0.0", "os_arch": "linux/amd64",
+        "library": <libpodc version>}"""
+        v = c_void_p()
+        call(lib.podc_version_get, self.handle, byref(v))
+        try:
+            return {"server": dec(lib.podc_version_server(v)),
+                    "api": dec(lib.podc_version_api(v)),
+                    "min_api": dec(lib.podc_version_min_api(v)),
+                    "os_arch": dec(lib.podc_version_os_arch(v)),
+                    "library": dec(lib.podc_library_version())}
+        finally:
+            lib.podc_version_free(v)
+
+    def info(self):
+        """The whole /libpod/info reply as a dict (host, store, version, ...)."""
+        i = c_void_p()
+        call(lib.podc_info_get, self.handle, byref(i))
+        try:
+            return json.loads(dec(lib.podc_info_json(i)) or "{}")
+        finally:
+            lib.podc_info_free(i)
+
+
+class _Part:
+    def __init__(self, client):
+        self._client = client
+
+    @property
+    def _c(self):
+        return self._client.handle
+
+
+class Containers(_Part):
+    """client.containers: list, inspect, exists, create/start/stop/wait/remove, logs, exec."""
+
+    def list(self, labels=None, all=True, name=None, status=None, filters=None):
+        """Summaries as dicts: id, name, names, image, state, health, exit_code, ports, labels
+        (the labels asked for in `labels`). labels: {"k": "v"} / ["k=v", "k"]; name: podman's
+        substring/regex match ("^web$" for one container); filters: extra (key, value) pairs."""
+        pairs = _label_pairs(labels)
+        if name is not None:
+            pairs.append(("name", name))
+        if status is not None:
+            pairs.append(("status", status))
+        pairs.extend(filters.items() if isinstance(filters, dict) else (filters or []))
+        label_keys = [v.split("=", 1)[0] for k, v in pairs if k == "label"]
+        f = _filters(pairs)
+        lst = c_void_p()
+        try:
+            call(lib.podc_container_list_get, self._c, f, 1 if all else 0, byref(lst))
+        finally:
+            if f:
+                lib.podc_filters_free(f)
+        try:
+            out = []
+            for i in range(lib.podc_container_list_count(lst)):
+                s = lib.podc_container_list_at(lst, i)
+                out.append({
+                    "id": dec(lib.podc_container_summary_id(s)),
+                    "name": dec(lib.podc_container_summary_name(s)),
+                    "names": [dec(lib.podc_container_summary_name_at(s, j))
+                              for j in range(lib.podc_container_summary_name_count(s))],
+                    "image": dec(lib.podc_container_summary_image(s)),
+                    "state": dec(lib.podc_container_summary_state(s)),
+                    "health": dec(lib.podc_container_summary_health(s)),
+                    "exit_code": lib.podc_container_summary_exit_code(s),
+                    "ports": _ports(lib.podc_container_summary_port_count,
+                                    lib.podc_container_summary_port_at, s),
+                    "labels": {k: dec(lib.podc_container_summary_label(s, enc(k)))
+                               for k in label_keys},
+                })
+            return out
+        finally:
+            lib.podc_container_list_free(lst)
+
+    def inspect(self, name):
+        """podman's whole inspect reply as a dict (Id, Name, State, Config, NetworkSettings...)."""
+        info = c_void_p()
+        call(lib.podc_container_inspect, self._c, enc(name), byref(info))
+        try:
+            return json.loads(dec(lib.podc_container_info_json(info)) or "{}")
+        finally:
+            lib.podc_container_info_free(info)
+
+    def exists(self, name):
+        out = c_int()
+        call(lib.podc_container_exists, self._c, enc(name), byref(out))
+        return bool(out.value)
+
+    def create(self, image, name=None, command=None, env=None, labels=None, ports=None,
+               network=None, workdir=None, user=None, memory_limit=None):
+        """Creates (does not start) a container; returns its ID. ports: {container: host}
+        (host 0 = a free port); memory_limit in bytes."""
+        s = lib.podc_container_spec_new()
+        if not s:
+            raise MemoryError("podc_container_spec_new")
+        try:
+            check(lib.podc_container_spec_set_image(s, enc(image)), "image")
+            if name is not None:
+                check(lib.podc_container_spec_set_name(s, enc(name)), "name")
+            if command is not None:
+                arr, n = argv_array(command)
+                check(lib.podc_container_spec_set_command(s, arr, n), "command")
+            for k, v in (env or {}).items():
+                check(lib.podc_container_spec_add_env(s, enc(k), enc(v)), "env")
+            for k, v in (labels or {}).items():
+                check(lib.podc_container_spec_add_label(s, enc(k), enc(v)), "labels")
+            for cport, hport in (ports or {}).items():
+                check(lib.podc_container_spec_add_port(s, int(cport), int(hport or 0), None, None),
+                      "ports")
+            if network is not None:
+                check(lib.podc_container_spec_add_network(s, enc(network), None, 0), "network")
+            if workdir is not None:
+                check(lib.podc_container_spec_set_workdir(s, enc(workdir)), "workdir")
+            if user is not None:
+                check(lib.podc_container_spec_set_user(s, enc(user)), "user")
+            if memory_limit is not None:
+                check(_lib.need("podc_container_spec_set_memory_limit")(s, int(memory_limit)), "memory_limit")
+            cid = c_void_p()
+            call(lib.podc_container_create, self._c, s, byref(cid))
+            return take_string(cid)
+        finally:
+            lib.podc_container_spec_free(s)
+
+    def start(self, name):
+        call(lib.podc_container_start, self._c, enc(name))
+
+    def stop(self, name, timeout_ms=None):
+        """SIGKILL after timeout_ms (None = the container's own stop timeout)."""
+        call(lib.podc_container_stop, self._c, enc(name), -1 if timeout_ms is None else int(timeout_ms))
+
+    def kill(self, name, signal=None):
+        call(lib.podc_container_kill, self._c, enc(name), enc(signal))
+
+    def restart(self, name, timeout_ms=None):
+        call(lib.podc_container_restart, self._c, enc(name),
+             -1 if timeout_ms is None else int(timeout_ms))
+
+    def wait(self, name, conditions=None, timeout_ms=0):
+        """Waits for a condition ("stopped" by default); returns the exit code."""
+        conds = [conditions] if isinstance(conditions, str) else list(conditions or [])
+        arr, n = argv_array(conds)
+        code = c_int()
+        call(lib.podc_container_wait, self._c, enc(name), arr if n else None, n, int(timeout_ms or 0),
+             byref(code))
+        return code.value
+
+    def remove(self, name, force=True, ignore_missing=False):
+        flags = (_REMOVE_FORCE if force else 0) | (_REMOVE_IGNORE_MISSING if ignore_missing else 0)
+        call(lib.podc_container_remove, self._c, enc(name), flags)
+
+    @staticmethod
+    def _logs_options(tail, stdout, stderr, timestamps, since, follow, timeout_ms):
+        o = LogsOptions()
+        check(lib.podc_logs_options_init(byref(o), 1), "options")
+        o.want_stdout = 1 if stdout else 0
+        o.want_stderr = 1 if stderr else 0
+        o.tail = -1 if tail is None else int(tail)
+        if since is not None:
+            if isinstance(since, (int, float)) and not isinstance(since, bool):
+                o.since = int(since)
+            else:
+                o.since_text = enc(since)
+        o.timestamps = 1 if timestamps else 0
+        o.follow = 1 if follow else 0
+        o.timeout_ms = int(timeout_ms or 0)
+        return o
+
+    def logs(self, name, tail=None, stdout=True, stderr=True, timestamps=False, since=None,
+             follow=False, timeout_ms=None, split=False):
+        """The container's output as one str (stdout and stderr interleaved), or with
+        split=True a (stdout, stderr) pair. tail: last N records; since: unix seconds or
+        podman's text ("10m", RFC 3339); follow: until the container stops."""
+        o = self._logs_options(tail, stdout, stderr, timestamps, since, follow, timeout_ms)
+        lg = c_void_p()
+        call(lib.podc_logs_get, self._c, enc(name), byref(o), byref(lg))
+        try:
+            if split:
+                return (_text(bytes_at(lib.podc_logs_stdout(lg), lib.podc_logs_stdout_len(lg))),
+                        _text(bytes_at(lib.podc_logs_stderr(lg), lib.podc_logs_stderr_len(lg))))
+            return _text(bytes_at(lib.podc_logs_combined(lg), lib.podc_logs_combined_len(lg)))
+        finally:
+            lib.podc_logs_free(lg)
+
+    def stream_logs(self, name, callback, follow=True, tail=None, stdout=True, stderr=True,
+                    timestamps=False, since=None, timeout_ms=None):
+        """Calls callback(stream, data: bytes) for each record (stream is STDOUT or STDERR).
+        With follow, returns when the container stops. To stop early raise an exception in
+        the callback (it is re-raised here) or call client.cancel() from another thread."""
+        o = self._logs_options(tail, stdout, stderr, timestamps, since, follow, timeout_ms)
+        g = Guard()
+        cb = g.output(callback)
+        guarded_call(g, call, lib.podc_logs_stream, self._c, enc(name), byref(o), cb, None)
+
+    def exec(self, name, argv, env=None, workdir=None, user=None, timeout_ms=None, tty=False,
+             callback=None):
+        """Runs argv in the running container: returns (exit_code, stdout, stderr) as str.
+        A non-zero exit code is not an error. With callback(stream, data: bytes), output is
+        streamed to it instead and stdout/stderr come back empty."""
+        if isinstance(argv, str):
+            raise InvalidInput("argv must be a list of strings", code=-5, details={"field": "argv"})
+        o = lib.podc_exec_options_new()
+        if not o:
+            raise MemoryError("podc_exec_options_new")
+        try:
+            for k, v in (env or {}).items():
+                call(lib.podc_exec_options_add_env, o, enc(k), enc(v))
+            if workdir is not None:
+                call(lib.podc_exec_options_set_workdir, o, enc(workdir))
+            if user is not None:
+                call(lib.podc_exec_options_set_user, o, enc(user))
+            if timeout_ms:
+                lib.podc_exec_options_set_timeout(o, int(timeout_ms))
+            if tty:
+                lib.podc_exec_options_set_tty(o, 1)
+            arr, _n = argv_array(argv, null_terminated=True)
+            if callback is not None:
+                g = Guard()
+                cb = g.output(callback)
+                code = c_int()
+                guarded_call(g, call, lib.podc_exec_stream, self._c, enc(name), arr, o, cb, None,
+                             byref(code))
+                return code.value, "", ""
+            r = c_void_p()
+            call(lib.podc_exec_run, self._c, enc(name), arr, o, byref(r))
+            try:
+                return (lib.podc_exec_result_exit_code(r),
+                        _text(bytes_at(lib.podc_exec_result_stdout(r), lib.podc_exec_result_stdout_len(r))),
+                        _text(bytes_at(lib.podc_exec_result_stderr(r), lib.podc_exec_result_stderr_len(r))))
+            finally:
+                lib.podc_exec_result_free(r)
+        finally:
+            lib.podc_exec_options_free(o)
+
+
+class Images(_Part):
+    """client.images: exists, inspect, tag, remove, build."""
+
+    def exists(self, ref):
+        out = c_int()
+        call(lib.podc_image_exists, self._c, enc(ref), byref(out))
+        return bool(out.value)
+
+    def inspect(self, ref):
+        img = c_void_p()
+        call(lib.podc_image_inspect, self._c, enc(ref), byref(img))
+        try:
+            return json.loads(dec(lib.podc_image_json(img)) or "{}")
+        finally:
+            lib.podc_image_free(img)
+
+    def tag(self, ref, repo, tag=None):
+        call(lib.podc_image_tag, self._c, enc(ref), enc(repo), enc(tag))
+
+    def remove(self, ref, force=False):
+        call(lib.podc_image_remove, self._c, enc(ref), _IMAGE_REMOVE_FORCE if force else 0)
+
+    def build(self, context_dir, tag=None, containerfile=None, build_args=None, labels=None,
+              progress=None, target=None, no_cache=False, pull_never=False, timeout_ms=None):
+        """Builds an image from context_dir; returns its ID (64 hex). tag: a str or a list.
+        progress(line: str) receives each output line. A failing build raises BuildFailed
+        (message: podman's error, log_tail: the failing step's output)."""
+        o = lib.podc_build_options_new()
+        if not o:
+            raise MemoryError("podc_build_options_new")
+        g = Guard()
+        try:
+            tags = [tag] if isinstance(tag, str) else list(tag or [])
+            for t in tags:
+                check(lib.podc_build_options_add_tag(o, enc(t)), "tag")
+            if containerfile is not None:
+                check(lib.podc_build_options_set_containerfile(o, enc(containerfile)), "containerfile")
+            for k, v in (build_args or {}).items():
+                check(lib.podc_build_options_add_build_arg(o, enc(k), enc(v)), "build_args")
+            for k, v in (labels or {}).items():
+                check(lib.podc_build_options_add_label(o, enc(k), enc(v)), "labels")
+            if target is not None:
+                check(lib.podc_build_options_set_target(o, enc(target)), "target")
+            if no_cache:
+                check(lib.podc_build_options_set_no_cache(o, 1), "no_cache")
+            if pull_never:
+                check(lib.podc_build_options_set_pull_never(o, 1), "pull_never")
+            if timeout_ms:
+                check(lib.podc_build_options_set_timeout(o, int(timeout_ms)), "timeout_ms")
+            if progress is not None:
+                check(lib.podc_build_options_set_progress(o, g.data_lines(progress), None), "progress")
+            out = c_void_p()
+            guarded_call(g, call, lib.podc_image_build, self._c, enc(context_dir), o, byref(out))
+            return take_string(out)
+        finally:
+            lib.podc_build_options_free(o)
+            del g  # the callback may be dropped only after the options are freed
+
+
+class Networks(_Part):
+    """client.networks: ensure (create if missing), exists, inspect, remove, connect, disconnect."""
+
+    def ensure(self, name, labels=None, internal=False, dns=True, driver=None, subnet=None,
+               gateway=None):
+        """Creates the network unless it exists; returns True when this call created it."""
+        o = lib.podc_network_options_new()
+        if not o:
+            raise MemoryError("podc_network_options_new")
+        try:
+            if internal:
+                check(lib.podc_network_options_set_internal(o, 1), "internal")
+            if not dns:
+                check(lib.podc_network_options_set_dns_enabled(o, 0), "dns")
+            if driver is not None:
+                check(lib.podc_network_options_set_driver(o, enc(driver)), "driver")
+            for k, v in (labels or {}).items():
+                check(lib.podc_network_options_add_label(o, enc(k), enc(v)), "labels")
+            if subnet is not None:
+                check(lib.podc_network_options_add_subnet(o, enc(subnet), enc(gateway)), "subnet")
+            created = c_int()
+            call(lib.podc_network_ensure, self._c, enc(name), o, byref(created))
+            return bool(created.value)
+        finally:
+            lib.podc_network_options_free(o)
+
+    def exists(self, name):
+        out = c_int()
+        call(lib.podc_network_exists, self._c, enc(name), byref(out))
+        return bool(out.value)
+
+    def inspect(self, name):
+        n = c_void_p()
+        call(lib.podc_network_inspect, self._c, enc(name), byref(n))
+        try:
+            return json.loads(dec(lib.podc_network_json(n)) or "{}")
+        finally:
+            lib.podc_network_free(n)
+
+    def remove(self, name, force=False):
+        """force=True also removes every container attached to it."""
+        call(lib.podc_network_remove, self._c, enc(name), 1 if force else 0)
+
+    def connect(self, network, container, aliases=None):
+        arr, n = argv_array(aliases or [])
+        call(lib.podc_network_connect, self._c, enc(network), enc(container), arr if n else None, n)
+
+    def disconnect(self, network, container, force=False):
+        call(lib.podc_network_disconnect, self._c, enc(network), enc(container), 1 if force else 0)

@@ -1,0 +1,249 @@
+"""Declarative services: a spec becomes a started container that passed its health checks.
+
+    from podc import Client
+    from podc.service import Service, HttpCheck
+
+    with Client() as c:
+        web = Service.start(c, name="web", image="localhost/podc-httpsvc:test",
+                            ports={8080: 0}, checks=[HttpCheck(8080, "/healthz")])
+        try:
+            print(web.url(8080, "/healthz"))
+        finally:
+            web.stop()
+
+A container that exits while starting raises HealthCheckFailed with .exit_code and .log_tail.
+Everything a start creates carries podc.session=<session>; cleanup(client, session) removes it.
+"""
+
+from ctypes import byref, c_size_t, c_void_p
+
+from ._callbacks import Guard, guarded_call
+from ._lib import argv_array, dec, enc, lib, need, take_string
+from .errors import NotFound, call, check
+
+__all__ = ["Service", "HttpCheck", "TcpCheck", "ExecCheck", "LogCheck", "PodmanCheck", "Build",
+           "cleanup", "cleanup_label", "default_session"]
+
+
+class HttpCheck:
+    """GET http://127.0.0.1:<host port of `port`><path> answers `status` (and contains `body`)."""
+
+    def __init__(self, port, path="/", status=200, body=None, timeout_ms=None):
+        self.port, self.path, self.status, self.body, self.timeout_ms = port, path, status, body, timeout_ms
+
+    def _add(self, s):
+        check(lib.podc_service_spec_add_check_http(s, int(self.port), enc(self.path), int(self.status or 0),
+                                                   enc(self.body), int(self.timeout_ms or 0)), "checks")
+
+
+class TcpCheck:
+    """A TCP connect to the host port published for `port` succeeds."""
+
+    def __init__(self, port):
+        self.port = port
+
+    def _add(self, s):
+        check(lib.podc_service_spec_add_check_tcp(s, int(self.port)), "checks")
+
+
+class ExecCheck:
+    """argv run in the container exits 0 (and its stdout contains `contains`)."""
+
+    def __init__(self, argv, contains=None, timeout_ms=None):
+        self.argv, self.contains, self.timeout_ms = list(argv), contains, timeout_ms
+
+    def _add(self, s):
+        arr, n = argv_array(self.argv)
+        check(lib.podc_service_spec_add_check_exec(s, arr, n, enc(self.contains), int(self.timeout_ms or 0)),
+              "checks")
+
+
+class LogCheck:
+    """A line of output matches the POSIX extended regex at least `times` times."""
+
+    def __init__(self, regex, times=1):
+        self.regex, self.times = regex, times
+
+    def _add(self, s):
+        check(lib.podc_service_spec_add_check_log(s, enc(self.regex), int(self.times)), "checks")
+
+
+class PodmanCheck:
+    """Podman's own health check: `cmd` (run by /bin/sh -c), or None for the image's."""
+
+    def __init__(self, cmd=None):
+        self.cmd = cmd
+
+    def _add(self, s):
+        check(lib.podc_service_spec_add_check_podman(s, enc(self.cmd)), "checks")
+
+
+class Build:
+    """Build the service's image from a context (when missing, or always)."""
+
+    def __init__(self, context_dir, containerfile=None, always=False, build_args=None):
+        self.context_dir, self.containerfile = context_dir, containerfile
+        self.always, self.build_args = always, dict(build_args or {})
+
+
+def default_session():
+    """This process's default session id (random, made once)."""
+    return dec(lib.podc_service_default_session())
+
+
+class Service:
+    """A started service. Attributes: name, id, network, ip, session, startup_ms.
+    The container keeps running until stop() (or the end of a `with` block)."""
+
+    def __init__(self, client, handle):
+        self._client = client
+        self._h = handle
+        self.name = dec(lib.podc_service_name(handle))
+        self.id = dec(lib.podc_service_id(handle))
+        self.network = dec(lib.podc_service_network(handle))
+        self.ip = dec(lib.podc_service_ip(handle))
+        self.session = dec(lib.podc_service_session(handle))
+        self.startup_ms = lib.podc_service_startup_ms(handle)
+
+    @classmethod
+    def start(cls, client, name, image, ports=None, env=None, network=None, aliases=None,
+              command=None, labels=None, checks=None, depends_on=None, timeout_ms=None,
+              session=None, progress=None, build=None, volumes=None, binds=None, hosts=None,
+              keep_on_failure=False, poll_interval_ms=None, memory_limit=None):
+        """Starts the service and waits until every check passed.
+
+        ports: {container_port: host_port} (host 0 = a free port, see host_port());
+        env, labels: dicts; command: argv list; checks: HttpCheck/TcpCheck/ExecCheck/LogCheck/
+        PodmanCheck objects; depends_on: names of services that must be healthy first;
+        timeout_ms: startup timeout (default 60 s); progress(line) gets one line per step;
+        build: a Build; volumes: {name_or_None: destination}; binds: {abs_source: destination};
+        hosts: {hostname: ip}; poll_interval_ms: (initial, max); memory_limit: bytes (an
+        OOM-killed container raises HealthCheckFailed with details["oom_killed"]).
+        Raises InvalidInput (nothing sent), HealthCheckFailed (exited / not healthy in time:
+        .exit_code, .log_tail), BuildFailed, Conflict, NotFound, ...
+        """
+        s = lib.podc_service_spec_new()
+        if not s:
+            raise MemoryError("podc_service_spec_new")
+        g = Guard()
+        try:
+            check(lib.podc_service_spec_set_name(s, enc(name)), "name")
+            check(lib.podc_service_spec_set_image(s, enc(image)), "image")
+            if build is not None:
+                check(lib.podc_service_spec_set_build(s, enc(build.context_dir), enc(build.containerfile),
+                                                      1 if build.always else 0), "build")
+                for k, v in build.build_args.items():
+                    check(lib.podc_service_spec_add_build_arg(s, enc(k), enc(v)), "build_args")
+            for cport, hport in (ports or {}).items():
+                check(lib.podc_service_spec_add_port(s, int(cport), int(hport or 0)), "ports")
+            for k, v in (env or {}).items():
+                check(lib.podc_service_spec_add_env(s, enc(k), enc(v)), "env")
+            if network is not None:
+                check(lib.podc_service_spec_set_network(s, enc(network)), "network")
+            for a in (aliases or []):
+                check(lib.podc_service_spec_add_network_alias(s, enc(a)), "aliases")
+            for vname, dest in (volumes or {}).items():
+                check(lib.podc_service_spec_add_volume(s, enc(vname), enc(dest), None, 0), "volumes")
+            for src, dest in (binds or {}).items():
+                check(lib.podc_service_spec_add_bind_mount(s, enc(src), enc(dest), None, 0), "binds")
+            for k, v in (labels or {}).items():
+                check(lib.podc_service_spec_add_label(s, enc(k), enc(v)), "labels")
+            if command is not None:
+                if isinstance(command, str):
+                    command = ["/bin/sh", "-c", command]
+                arr, n = argv_array(command)
+                check(lib.podc_service_spec_set_command(s, arr, n), "command")
+            for h, ip in (hosts or {}).items():
+                check(lib.podc_service_spec_add_host(s, enc(h), enc(ip)), "hosts")
+            for d in (depends_on or []):
+                check(lib.podc_service_spec_add_depends_on(s, enc(getattr(d, "name", d))), "depends_on")
+            if timeout_ms is not None:
+                check(lib.podc_service_spec_set_startup_timeout(s, int(timeout_ms)), "timeout_ms")
+            if poll_interval_ms is not None:
+                lo, hi = poll_interval_ms
+                check(lib.podc_service_spec_set_poll_interval(s, int(lo), int(hi)), "poll_interval_ms")
+            if memory_limit is not None:
+                check(need("podc_service_spec_set_memory_limit")(s, int(memory_limit)), "memory_limit")
+            if keep_on_failure:
+                check(lib.podc_service_spec_set_keep_on_failure(s, 1), "keep_on_failure")
+            if session is not None:
+                check(lib.podc_service_spec_set_session(s, enc(session)), "session")
+            if progress is not None:
+                check(lib.podc_service_spec_set_progress(s, g.progress(progress), None), "progress")
+            for c in (checks or []):
+                c._add(s)
+            h = c_void_p()
+            guarded_call(g, call, lib.podc_service_start, client.handle, s, byref(h))
+        finally:
+            lib.podc_service_spec_free(s)
+        return cls(client, h)
+
+    # ---- accessors ---------------------------------------------------------------------
+    def _handle(self):
+        if not self._h:
+            raise ValueError("service handle is closed")
+        return self._h
+
+    def host_port(self, container_port):
+        """Host port published for container_port (tcp), or None."""
+        p = lib.podc_service_host_port(self._handle(), int(container_port))
+        return None if p < 0 else p
+
+    def url(self, container_port, path=None):
+        """"http://127.0.0.1:<host port><path>"; NotFound when the port is not published."""
+        out = c_void_p()
+        rc = lib.podc_service_url(self._handle(), int(container_port), enc(path), byref(out))
+        if rc < 0:
+            if rc == NotFound.code:
+                raise NotFound("port %s is not published by %s" % (container_port, self.name),
+                               code=rc, details={"port": str(container_port)})
+            check(rc, "url")
+        return take_string(out)
+
+    # ---- stop --------------------------------------------------------------------------
+    def stop(self, timeout_ms=None, client=None):
+        """Stops and removes the container (SIGKILL after timeout_ms, default 2 s); a container
+        already gone is fine. Networks stay (see cleanup())."""
+        c = client or self._client
+        call(lib.podc_service_stop, c.handle, self._handle(), -1 if timeout_ms is None else int(timeout_ms))
+
+    def close(self):
+        """Frees the handle only (the container keeps running)."""
+        h, self._h = self._h, None
+        if h:
+            lib.podc_service_free(h)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if self._h:
+                self.stop()
+        finally:
+            self.close()
+        return False
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def __repr__(self):
+        return "Service(name=%r, id=%r)" % (self.name, (self.id or "")[:12])
+
+
+def cleanup(client, session=None):
+    """Removes every container, network and image labelled podc.session=<session> (None =
+    this process's default session). Returns how many objects were removed."""
+    n = c_size_t()
+    call(lib.podc_service_cleanup, client.handle, enc(session), byref(n))
+    return n.value
+
+
+def cleanup_label(client, label):
+    """Same as cleanup() for any label filter ("key=value" or "key")."""
+    n = c_size_t()
+    call(lib.podc_service_cleanup_label, client.handle, enc(label), byref(n))
+    return n.value

@@ -1,0 +1,371 @@
+"""Integration tests of the podc Python bindings against the REAL podman service.
+
+Run: PODC_LIBRARY=<build>/lib/.libs/libpodc.so python3 -m unittest discover -s bindings/python/tests -v
+(bindings/python/run-tests.sh does this). Uses the offline test images (tests/images).
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import unittest
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))  # bindings/python
+
+import podc  # noqa: E402
+from podc.datastorage import DataStorageStack  # noqa: E402
+from podc.service import ExecCheck, HttpCheck, LogCheck, Service, TcpCheck  # noqa: E402
+
+TOP = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+MIGRATIONS = os.path.join(TOP, "tests", "images", "datastorage", "migrations")
+BASE = "localhost/podc-base:latest"
+HTTPSVC = "localhost/podc-httpsvc:test"
+BUSYBOX = "/bin/busybox"
+SESSION = "podc-py-%d" % os.getpid()
+
+_counter = [0]
+
+
+def uname(tag):
+    _counter[0] += 1
+    return "podc-py-%d-%s%d" % (os.getpid(), tag, _counter[0])
+
+
+def http(method, url, timeout=10):
+    req = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+class PodcTestCase(unittest.TestCase):
+    def setUp(self):
+        self.client = podc.Client()
+        self._cleanups_names = []
+
+    def tearDown(self):
+        for name in self._cleanups_names:
+            try:
+                self.client.containers.remove(name, force=True, ignore_missing=True)
+            except podc.PodcError:
+                pass
+        self.client.close()
+
+    def track(self, name):
+        self._cleanups_names.append(name)
+        return name
+
+    def sleeper(self, name=None, **kw):
+        """A running busybox container (running counts as healthy without checks)."""
+        name = self.track(name or uname("sleep"))
+        return Service.start(self.client, name=name, image=BASE, session=SESSION,
+                             command=[BUSYBOX, "sh", "-c", "echo started; echo warn >&2; exec " + BUSYBOX + " sleep 600"],
+                             checks=[LogCheck("^warn$")], timeout_ms=30000, **kw)
+
+    @classmethod
+    def tearDownClass(cls):
+        with podc.Client() as c:
+            podc.cleanup(c, SESSION)
+
+
+class TestSystem(PodcTestCase):
+    def test_ping_version_info(self):
+        self.assertTrue(self.client.ping())
+        v = self.client.version()
+        self.assertTrue(v["server"].startswith("4."), v)
+        self.assertTrue(v["api"])
+        self.assertEqual(v["library"], podc.library_version())
+        info = self.client.info()
+        self.assertIn("host", info)
+        self.assertIn("version", info)
+        self.assertTrue(self.client.socket_path.endswith(".sock"))
+        self.assertEqual(self.client.server_api_version, v["api"])
+
+    def test_transport_error(self):
+        with self.assertRaises(podc.TransportError) as cm:
+            podc.Client(uri="unix:///nonexistent/podc-py.sock")
+        self.assertEqual(cm.exception.category, "transport")
+        self.assertEqual(cm.exception.code, -1)
+
+
+class TestErrors(PodcTestCase):
+    def test_not_found(self):
+        name = uname("missing")
+        with self.assertRaises(podc.NotFound) as cm:
+            self.client.containers.inspect(name)
+        e = cm.exception
+        self.assertIsInstance(e, podc.PodcError)
+        self.assertEqual(e.category, "not_found")
+        self.assertEqual(e.code, -3)
+        self.assertEqual(e.http_status, 404)
+        self.assertEqual(e.container, name)
+        self.assertTrue(e.cause)
+        self.assertEqual(e.json["category"], "not_found")
+        self.assertIn(name, str(e))
+        self.assertFalse(self.client.containers.exists(name))
+
+    def test_invalid_name(self):
+        with self.assertRaises(podc.InvalidInput) as cm:
+            self.client.containers.inspect("bad name!")
+        e = cm.exception
+        self.assertEqual(e.category, "invalid_input")
+        self.assertEqual(e.details["field"], "name")
+        self.assertEqual(e.http_status, 0)  # nothing was sent
+        with self.assertRaises(podc.InvalidInput) as cm:
+            Service.start(self.client, name="-bad", image=BASE, command=[BUSYBOX, "true"])
+        self.assertIn("field", cm.exception.details)
+
+    def test_remove_missing(self):
+        name = uname("gone")
+        with self.assertRaises(podc.NotFound):
+            self.client.containers.remove(name)
+        self.client.containers.remove(name, ignore_missing=True)
+
+
+class TestService(PodcTestCase):
+    def test_http_service_healthy(self):
+        name = self.track(uname("web"))
+        lines = []
+        svc = Service.start(self.client, name=name, image=HTTPSVC, ports={8080: 0},
+                            checks=[HttpCheck(8080, "/healthz"), TcpCheck(8080)], labels={"podc.py": "web"},
+                            session=SESSION, timeout_ms=60000, progress=lines.append)
+        with svc:
+            self.assertEqual(svc.name, name)
+            self.assertEqual(len(svc.id), 64)
+            port = svc.host_port(8080)
+            self.assertGreater(port, 0)
+            self.assertIsNone(svc.host_port(9999))
+            url = svc.url(8080, "/healthz")
+            self.assertEqual(url, "http://127.0.0.1:%d/healthz" % port)
+            status, _ = http("GET", url)
+            self.assertEqual(status, 200)
+            with self.assertRaises(podc.NotFound):
+                svc.url(9999)
+            self.assertTrue(lines and all(isinstance(x, str) for x in lines), lines)
+            self.assertTrue(any(name in x for x in lines), lines)
+            listed = self.client.containers.list(labels={"podc.py": "web", "podc.session": SESSION})
+            self.assertEqual([c["name"] for c in listed], [name])
+            self.assertEqual(listed[0]["state"], "running")
+            self.assertEqual(listed[0]["ports"][0]["host_port"], port)
+            info = self.client.containers.inspect(name)
+            self.assertEqual(info["Id"], svc.id)
+            self.assertTrue(info["State"]["Running"])
+        self.assertFalse(self.client.containers.exists(name))
+
+    def test_exit_code_3_health_failed(self):
+        name = self.track(uname("exit3"))
+        with self.assertRaises(podc.HealthCheckFailed) as cm:
+            Service.start(self.client, name=name, image=BASE, session=SESSION,
+                          command=[BUSYBOX, "sh", "-c", "echo out-before-exit; echo err-before-exit >&2; sleep 1; exit 3"],
+                          checks=[LogCheck("^never-printed$")], timeout_ms=30000)
+        e = cm.exception
+        self.assertEqual(e.category, "health_check")
+        self.assertEqual(e.exit_code, 3)
+        self.assertIn("out-before-exit", e.log_tail or "")
+        self.assertIn("err-before-exit", e.log_tail or "")
+        self.assertEqual(e.container, name)
+        self.assertFalse(self.client.containers.exists(name))  # a failed start leaves nothing
+
+    def test_checks_exec_and_log(self):
+        name = self.track(uname("checks"))
+        with Service.start(self.client, name=name, image=BASE, session=SESSION,
+                           command=[BUSYBOX, "sh", "-c", "echo ready now; exec " + BUSYBOX + " sleep 600"],
+                           checks=[LogCheck("ready", times=1), ExecCheck([BUSYBOX, "echo", "ok-1"], contains="ok")],
+                           timeout_ms=30000) as svc:
+            self.assertEqual(self.client.containers.inspect(svc.name)["State"]["Status"], "running")
+
+    @unittest.skipUnless(podc._lib.has("podc_service_spec_set_memory_limit"), "libpodc without memory limits")
+    def test_memory_limit(self):
+        with self.assertRaises(podc.InvalidInput) as cm:
+            Service.start(self.client, name=uname("mem"), image=BASE, command=[BUSYBOX, "true"],
+                          memory_limit=-1)
+        self.assertEqual(cm.exception.details["field"], "memory_limit")
+        with self.sleeper(memory_limit=64 * 1024 * 1024) as svc:
+            self.assertEqual(self.client.containers.inspect(svc.name)["HostConfig"]["Memory"], 64 * 1024 * 1024)
+
+    def test_progress_exception_propagates(self):
+        name = self.track(uname("cbexc"))
+
+        class Boom(Exception):
+            pass
+
+        def progress(line):
+            raise Boom(line)
+
+        with self.assertRaises(Boom) as cm:
+            Service.start(self.client, name=name, image=BASE, session=SESSION,
+                          command=[BUSYBOX, "sleep", "600"], progress=progress, timeout_ms=30000)
+        self.assertIsInstance(cm.exception.__cause__, podc.Cancelled)
+        self.assertFalse(self.client.containers.exists(name))
+
+
+class TestContainers(PodcTestCase):
+    def test_exec(self):
+        with self.sleeper() as svc:
+            code, out, err = self.client.containers.exec(
+                svc.name, [BUSYBOX, "sh", "-c", "echo hello $GREETING; pwd; echo oops >&2; exit 5"],
+                env={"GREETING": "world"}, workdir="/tmp")
+            self.assertEqual(code, 5)
+            self.assertEqual(out, "hello world\n/tmp\n")
+            self.assertEqual(err, "oops\n")
+            code, out, _ = self.client.containers.exec(svc.name, [BUSYBOX, "true"])
+            self.assertEqual((code, out), (0, ""))
+
+    def test_exec_streaming_and_callback_exception(self):
+        with self.sleeper() as svc:
+            got = []
+            code, _, _ = self.client.containers.exec(svc.name, [BUSYBOX, "sh", "-c", "echo a; echo b >&2"],
+                                                     callback=lambda s, d: got.append((s, d)))
+            self.assertEqual(code, 0)
+            self.assertIn((podc.STDOUT, b"a\n"), got)
+            self.assertIn((podc.STDERR, b"b\n"), got)
+
+            def bad(stream, data):
+                raise KeyError("from callback")
+
+            with self.assertRaises(KeyError):
+                self.client.containers.exec(svc.name, [BUSYBOX, "sh", "-c", "echo x; sleep 1"], callback=bad)
+            # the client is still usable afterwards
+            self.assertTrue(self.client.ping())
+
+    def test_follow_logs_cancel_from_thread(self):
+        with self.sleeper() as svc:
+            got = []
+            timer = threading.Timer(1.0, self.client.cancel)
+            timer.start()
+            try:
+                with self.assertRaises(podc.Cancelled):
+                    self.client.containers.stream_logs(svc.name, lambda s, d: got.append(d), follow=True)
+            finally:
+                timer.cancel()
+            self.assertIn(b"started\n", got)
+            self.assertTrue(self.client.ping())
+
+    def test_closed_client(self):
+        c = podc.Client()
+        c.close()
+        c.close()
+        with self.assertRaises(ValueError):
+            c.ping()
+
+    def test_exec_not_running_or_missing(self):
+        with self.assertRaises(podc.NotFound):
+            self.client.containers.exec(uname("nope"), [BUSYBOX, "true"])
+
+    def test_logs(self):
+        with self.sleeper() as svc:
+            text = self.client.containers.logs(svc.name)
+            self.assertIn("started\n", text)
+            self.assertIn("warn\n", text)
+            out, err = self.client.containers.logs(svc.name, split=True)
+            self.assertEqual((out, err), ("started\n", "warn\n"))
+            self.assertEqual(self.client.containers.logs(svc.name, stderr=False), "started\n")
+
+    def test_create_start_wait_remove(self):
+        name = self.track(uname("life"))
+        cid = self.client.containers.create(BASE, name=name, command=[BUSYBOX, "sh", "-c", "exit 7"],
+                                            labels={"podc.session": SESSION})
+        self.assertEqual(len(cid), 64)
+        self.client.containers.start(name)
+        self.assertEqual(self.client.containers.wait(name, timeout_ms=30000), 7)
+        self.client.containers.remove(name)
+        self.assertFalse(self.client.containers.exists(name))
+
+
+class TestNetworksImages(PodcTestCase):
+    def test_network_ensure_remove(self):
+        net = uname("net")
+        try:
+            self.assertTrue(self.client.networks.ensure(net, labels={"podc.session": SESSION}))
+            self.assertFalse(self.client.networks.ensure(net))
+            self.assertTrue(self.client.networks.exists(net))
+            self.assertEqual(self.client.networks.inspect(net)["name"], net)
+        finally:
+            self.client.networks.remove(net)
+        self.assertFalse(self.client.networks.exists(net))
+        with self.assertRaises(podc.NotFound):
+            self.client.networks.remove(net)
+
+    def test_image_build_and_failure(self):
+        self.assertTrue(self.client.images.exists(BASE))
+        self.assertFalse(self.client.images.exists("localhost/podc-py-no-such-image:x"))
+        ctx = tempfile.mkdtemp(prefix="podc-py-build-")
+        tag = "localhost/%s:t" % uname("img")
+        try:
+            with open(os.path.join(ctx, "Containerfile"), "w") as f:
+                f.write("FROM %s\nARG GREETING\nRUN %s sh -c 'echo built-$GREETING > /greeting'\n" % (BASE, BUSYBOX))
+            lines = []
+            iid = self.client.images.build(ctx, tag, build_args={"GREETING": "py"}, progress=lines.append,
+                                           pull_never=True, labels={"podc.session": SESSION})
+            self.assertEqual(len(iid), 64)
+            self.assertTrue(any("STEP" in x for x in lines), lines)
+            self.assertTrue(self.client.images.exists(tag))
+
+            with open(os.path.join(ctx, "Fail.Containerfile"), "w") as f:
+                f.write("FROM %s\nRUN %s sh -c 'echo failing-step-output; exit 3'\n" % (BASE, BUSYBOX))
+            with self.assertRaises(podc.BuildFailed) as cm:
+                self.client.images.build(ctx, uname("bad") + ":t", containerfile="Fail.Containerfile",
+                                         pull_never=True)
+            self.assertEqual(cm.exception.category, "build")
+            self.assertIn("failing-step-output", cm.exception.log_tail or "")
+        finally:
+            shutil.rmtree(ctx, ignore_errors=True)
+            try:
+                self.client.images.remove(tag, force=True)
+            except podc.PodcError:
+                pass
+
+
+class TestDataStorage(PodcTestCase):
+    def stack_leftovers(self, service):
+        return self.client.containers.list(labels={"podc.ds.stack": service}, all=True)
+
+    def test_stack_up_api_down(self):
+        service = uname("ds")
+        lines = []
+        lock = threading.Lock()
+
+        def progress(line):
+            with lock:
+                lines.append(line)
+
+        try:
+            with DataStorageStack.up(self.client, service,
+                                     ports={"postgres": 0, "redis": 0, "api": 0, "metrics": 0, "health": 0},
+                                     migrations_dir=MIGRATIONS, session=SESSION,
+                                     images={"postgres": "localhost/podc-postgres:test",
+                                             "redis": "localhost/podc-redis:test",
+                                             "datastorage": "localhost/podc-datastorage:test"},
+                                     timeout_ms=90000, progress=progress) as st:
+                self.assertEqual(st.service, service)
+                self.assertEqual(st.containers["postgres"], service + "_postgres_test")
+                self.assertTrue(all(p > 0 for p in st.ports.values()), st.ports)
+                self.assertIn(":***@", st.postgres_dsn_masked)
+                self.assertNotIn("***", st.postgres_dsn)
+                self.assertTrue(st.redis_addr.startswith("127.0.0.1:"))
+                status, body = http("POST", st.api_url + "/api/v1/audit?msg=from-python")
+                self.assertEqual(status, 201, body)
+                status, _ = http("GET", st.health_url + "/readyz")
+                self.assertEqual(status, 200)
+                self.assertEqual(len(self.stack_leftovers(service)), 3)
+                self.assertTrue(lines)
+            self.assertEqual(self.stack_leftovers(service), [])
+            self.assertFalse(self.client.networks.exists(service + "_test_network"))
+        finally:
+            podc.datastorage.down(self.client, service)  # idempotent
+
+    def test_stack_bad_input(self):
+        with self.assertRaises(podc.InvalidInput) as cm:
+            DataStorageStack.up(self.client, uname("dsbad"), ports={"nope": 1})
+        self.assertEqual(cm.exception.details["field"], "ports")
+        with self.assertRaises(podc.InvalidInput):
+            DataStorageStack.up(self.client, uname("dsbad"), migrations_dir="/nonexistent/migrations")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
