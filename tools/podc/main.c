@@ -1,15 +1,20 @@
 /*
  * podc - command-line tool over libpodc (no shelling out: everything goes through the API).
- * This first cut has `version` and `info`; the stack, container and cleanup commands follow.
+ * main.c: global options, dispatch, error printing, exit codes, interrupt handling.
  */
-#include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "podc.h"
+#include "tool.h"
 
-/* Exit codes per error category, documented in usage(). */
-static int exit_code_for(int rc)
+/* Exit codes per error category, documented in usage() and podc(1). */
+int podc_tool_exit_code(int rc)
 {
     switch (rc) {
     case 0: return 0;
@@ -20,6 +25,7 @@ static int exit_code_for(int rc)
     case PODC_ECONFLICT: return 6;
     case PODC_EHEALTH: return 7;
     case PODC_EBUILD: return 8;
+    case PODC_EMIGRATION: return PODC_EXIT_MIGRATION;
     case PODC_ECANCELLED: return 130;
     default: return 1;
     }
@@ -27,133 +33,336 @@ static int exit_code_for(int rc)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: podc [--json] [--socket URI] COMMAND\n"
-                 "commands:\n"
-                 "  version   client, server and API versions, the socket used and how it was found\n"
-                 "  info      the service's runtime, network backend, cgroups, storage\n"
-                 "exit codes: 0 ok, 1 other error, 2 invalid input, 3 service unreachable, 4 timeout,\n"
-                 "            5 not found, 6 conflict, 7 health check failed, 8 build failed, 130 cancelled\n");
+    fprintf(out,
+            "usage: podc [--json] [--socket URI] COMMAND [ARGS]\n"
+            "commands:\n"
+            "  ds up (--preset SUITE | --service NAME) [--postgres-port P] [--redis-port P] [--api-port P]\n"
+            "        [--metrics-port P] [--health-port P] [--migrations DIR] [--config-dir DIR]\n"
+            "        [--postgres-image IMG] [--redis-image IMG] [--datastorage-image IMG]\n"
+            "        [--build-context DIR] [--containerfile FILE] [--skip-redis] [--env K=V]...\n"
+            "        [--session ID] [--timeout MS]        bring the DataStorage stack up (port 0 = free port)\n"
+            "  ds down NAME [--preserve-image]           take the stack down\n"
+            "  ds status NAME                            the stack's containers, state, health, ports\n"
+            "  run SPEC.json [--session ID]              start a service from a JSON spec (see podc(1))\n"
+            "  stop NAME [--timeout MS]                  stop and remove a container\n"
+            "  ps [--label K=V]... [--all]               list containers\n"
+            "  logs NAME [--tail N] [--follow]           a container's output\n"
+            "  exec NAME -- CMD [ARG]...                 run a command in a container (its exit code is ours)\n"
+            "  build DIR -t TAG [-f FILE] [--build-arg K=V]... [--no-cache]   build an image\n"
+            "  cleanup (--session ID | --label K=V)      remove leftovers of crashed runs\n"
+            "  must-gather DIR [--label K=V]...          each container's logs and inspect JSON into DIR\n"
+            "  version                                   client, server and API versions, the socket used\n"
+            "  info                                      the service's runtime, network backend, storage\n"
+            "--json on any command prints a JSON document on stdout and errors as JSON on stderr.\n"
+            "exit codes: 0 ok, 1 other error, 2 invalid input, 3 service unreachable, 4 timeout,\n"
+            "            5 not found, 6 conflict (name in use, port busy), 7 health check failed,\n"
+            "            8 build failed, 9 migration failed, 130 interrupted/cancelled\n"
+            "            (exec: the command's own exit code)\n");
 }
 
-static int fail(int rc, podc_error *err, int json)
+int podc_tool_fail(const tool *t, int rc, podc_error *err)
 {
-    if (json) {
-        char *j = podc_error_to_json(err);
-        fprintf(stderr, "%s\n", j ? j : "{}");
+    podc_out_progress_done();
+    if (t->json) {
+        char *j = err ? podc_error_to_json(err) : NULL;
+        char *m = podc_out_mask(j);
+        if (m)
+            fprintf(stderr, "%s\n", m);
+        else
+            fprintf(stderr, "{\"category\":\"%s\",\"code\":%d,\"message\":\"%s\"}\n", podc_error_code_name(rc), rc,
+                    podc_strerror(rc));
+        free(m);
         podc_free(j);
     } else {
-        fprintf(stderr, "podc: %s\n", err ? podc_error_message(err) : podc_strerror(rc));
+        char *m = podc_out_mask(err ? podc_error_message(err) : podc_strerror(rc));
+        fprintf(stderr, "podc: %s\n", m ? m : podc_strerror(rc));
+        free(m);
+        const char *tail = err ? podc_error_log_tail(err) : NULL;
+        if (tail && *tail) {
+            char *mt = podc_out_mask(tail);
+            fprintf(stderr, "--- last log lines ---\n%s%s", mt ? mt : "", mt && mt[strlen(mt) - 1] == '\n' ? "" : "\n");
+            free(mt);
+        }
     }
     podc_error_free(err);
-    return exit_code_for(rc);
+    return podc_tool_exit_code(rc);
 }
 
-static void json_str(const char *key, const char *val, int last)
+static void json_escaped(FILE *f, const char *s)
 {
-    printf("\"%s\":", key);
-    if (!val) {
-        printf("null");
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+int podc_tool_invalid(const tool *t, const char *field, const char *msg)
+{
+    podc_out_progress_done();
+    char *m = podc_out_mask(msg);
+    if (t->json) { /* the same shape as podc_error_to_json() */
+        fputs("{\"category\":\"invalid_input\",\"code\":-5,\"message\":", stderr);
+        json_escaped(stderr, m ? m : msg);
+        fputs(",\"details\":{\"field\":", stderr);
+        json_escaped(stderr, field);
+        fputs("}}\n", stderr);
     } else {
-        putchar('"');
-        for (const char *p = val; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                printf("\\%c", *p);
-            else if ((unsigned char)*p < 0x20)
-                printf("\\u%04x", *p);
-            else
-                putchar(*p);
+        fprintf(stderr, "podc: %s\n", m ? m : msg);
+    }
+    free(m);
+    return 2;
+}
+
+int podc_tool_usage_error(const tool *t, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!t->json)
+        strncat(msg, " (see podc --help)", sizeof msg - strlen(msg) - 1);
+    return podc_tool_invalid(t, "arguments", msg);
+}
+
+/* ---- interrupts ---- */
+
+static volatile sig_atomic_t interrupted;
+static _Atomic(podc_client *) current_client;
+static int wake_pipe[2] = { -1, -1 };
+
+/* The interrupt hook runs on the watcher thread (with clients of its own), never in the
+ * handler; clearing it waits for a run in progress. */
+static pthread_mutex_t hook_mu = PTHREAD_MUTEX_INITIALIZER;
+static podc_tool_hook hook_fn;
+static void *hook_ud;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (interrupted)
+        return; /* a second Ctrl-C must not cut the cleanup short */
+    interrupted = 1;
+    /* atomic stores and a wakeup write: acceptable in a handler (see podc_client_cancel) */
+    podc_client *c = atomic_load(&current_client);
+    if (c)
+        podc_client_cancel(c);
+    if (wake_pipe[1] >= 0) {
+        char b = 1;
+        ssize_t w = write(wake_pipe[1], &b, 1);
+        (void)w;
+    }
+}
+
+static pthread_t watcher_th;
+static int watcher_running;
+
+static void *watcher(void *arg)
+{
+    (void)arg;
+    char b = 0;
+    while (read(wake_pipe[0], &b, 1) < 0 && errno == EINTR)
+        ;
+    pthread_mutex_lock(&hook_mu);
+    if (hook_fn && b == 1) /* 0 = the tool is exiting */
+        hook_fn(hook_ud);
+    hook_fn = NULL;
+    pthread_mutex_unlock(&hook_mu);
+    return NULL;
+}
+
+void podc_tool_signals_install(void)
+{
+    if (pipe2(wake_pipe, O_CLOEXEC) == 0) {
+        if (pthread_create(&watcher_th, NULL, watcher, NULL) == 0) {
+            watcher_running = 1;
+        } else {
+            close(wake_pipe[0]);
+            close(wake_pipe[1]);
+            wake_pipe[0] = wake_pipe[1] = -1;
         }
-        putchar('"');
     }
-    if (!last)
-        putchar(',');
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
-static int cmd_version(podc_client *c, int json)
+void podc_tool_signals_shutdown(void)
 {
-    podc_version *v = NULL;
-    podc_error *err = NULL;
-    int rc = podc_version_get(c, &v, &err);
-    if (rc < 0)
-        return fail(rc, err, json);
-    if (json) {
-        putchar('{');
-        json_str("client", podc_library_version(), 0);
-        json_str("server", podc_version_server(v), 0);
-        json_str("api_version", podc_version_api(v), 0);
-        json_str("min_api_version", podc_version_min_api(v), 0);
-        json_str("socket", podc_client_socket_path(c), 0);
-        json_str("socket_source", podc_client_socket_source(c), 1);
-        printf("}\n");
-    } else {
-        printf("client:       podc %s\n", podc_library_version());
-        printf("server:       podman %s (%s)\n", podc_version_server(v), podc_version_os_arch(v));
-        printf("libpod API:   %s (minimum %s)\n", podc_version_api(v), podc_version_min_api(v));
-        printf("socket:       %s (found via %s)\n", podc_client_socket_path(c), podc_client_socket_source(c));
+    if (!watcher_running)
+        return;
+    /* a signal from here on only sets the flag */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    char b = 0;
+    ssize_t w = write(wake_pipe[1], &b, 1); /* ends the watcher if no signal did */
+    (void)w;
+    pthread_join(watcher_th, NULL);
+    watcher_running = 0;
+    close(wake_pipe[0]);
+    close(wake_pipe[1]);
+    wake_pipe[0] = wake_pipe[1] = -1;
+}
+
+void podc_tool_on_interrupt(podc_tool_hook fn, void *ud)
+{
+    pthread_mutex_lock(&hook_mu);
+    hook_fn = fn;
+    hook_ud = ud;
+    pthread_mutex_unlock(&hook_mu);
+}
+
+void podc_tool_signals_set_client(podc_client *c)
+{
+    atomic_store(&current_client, c);
+}
+
+int podc_tool_interrupted(void)
+{
+    return interrupted != 0;
+}
+
+int podc_tool_new_client(const tool *t, podc_client **out, podc_error **err)
+{
+    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
+    o.uri = t->uri;
+    return podc_client_new(out, &o, err);
+}
+
+/* ---- argument helpers ---- */
+
+int podc_arg_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
     }
-    podc_version_free(v);
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *val = argv[++*i];
+    return 1;
+}
+
+int podc_arg_int(const char *s, long long lo, long long hi, long long *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
     return 0;
 }
 
-static int cmd_info(podc_client *c, int json)
+int podc_arg_kv(const char *s, char **key, const char **val)
 {
-    podc_info *i = NULL;
-    podc_error *err = NULL;
-    int rc = podc_info_get(c, &i, &err);
-    if (rc < 0)
-        return fail(rc, err, json);
-    if (json) {
-        fputs(podc_info_json(i), stdout);
-    } else {
-        printf("podman:          %s (API %s)\n", podc_info_version(i), podc_info_api_version(i));
-        printf("OCI runtime:     %s\n", podc_info_oci_runtime(i));
-        printf("network backend: %s\n", podc_info_network_backend(i));
-        printf("cgroups:         %s\n", podc_info_cgroup_version(i));
-        printf("log driver:      %s\n", podc_info_log_driver(i));
-        printf("rootless:        %s\n", podc_info_rootless(i) == 1 ? "yes" : "no");
-        printf("graph root:      %s\n", podc_info_graph_root(i));
-    }
-    podc_info_free(i);
+    const char *eq = strchr(s, '=');
+    if (!eq || eq == s)
+        return -1;
+    *key = strndup(s, (size_t)(eq - s));
+    if (!*key)
+        return -1;
+    *val = eq + 1;
     return 0;
 }
+
+/* ---- dispatch ---- */
+
+typedef struct command {
+    const char *name;
+    int (*fn)(tool *t, int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    { "ds", podc_cmd_ds },           { "run", podc_cmd_run },         { "stop", podc_cmd_stop },
+    { "ps", podc_cmd_ps },           { "logs", podc_cmd_logs },       { "exec", podc_cmd_exec },
+    { "build", podc_cmd_build },     { "cleanup", podc_cmd_cleanup }, { "must-gather", podc_cmd_must_gather },
+    { "version", podc_cmd_version }, { "info", podc_cmd_info },
+};
 
 int main(int argc, char **argv)
 {
-    int json = 0;
-    const char *uri = NULL;
+    tool t = { 0 };
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *v = NULL;
         if (strcmp(argv[i], "--json") == 0) {
-            json = 1;
-        } else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
-            uri = argv[++i];
+            t.json = 1;
+        } else if (podc_arg_value(argc, argv, &i, "--socket", &v) == 1) {
+            t.uri = v;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("podc %s\n", podc_library_version());
+            return 0;
         } else {
-            usage(stderr);
-            return 2;
+            return podc_tool_usage_error(&t, "unknown option \"%s\"", argv[i]);
         }
     }
     if (i >= argc) {
         usage(stderr);
         return 2;
     }
-    const char *cmd = argv[i];
-    if (strcmp(cmd, "version") != 0 && strcmp(cmd, "info") != 0) {
-        fprintf(stderr, "podc: unknown command \"%s\"\n", cmd);
-        usage(stderr);
-        return 2;
+    const char *name = argv[i];
+    if (strcmp(name, "help") == 0) {
+        usage(stdout);
+        return 0;
     }
+    const command *cmd = NULL;
+    for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
+        if (strcmp(commands[k].name, name) == 0)
+            cmd = &commands[k];
+    /* --json may also follow the command (before a "--") */
+    int cargc = argc - i;
+    char **cargv = argv + i;
+    for (int k = 1; k < cargc && strcmp(cargv[k], "--") != 0; k++) {
+        if (strcmp(cargv[k], "--json") == 0) {
+            t.json = 1;
+            memmove(&cargv[k], &cargv[k + 1], sizeof *cargv * (size_t)(cargc - k - 1));
+            cargc--;
+            k--;
+        }
+    }
+    if (!cmd)
+        return podc_tool_usage_error(&t, "unknown command \"%s\"", name);
 
-    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
-    o.uri = uri;
+    podc_out_set_json(t.json);
+    podc_tool_signals_install();
     podc_client *c = NULL;
     podc_error *err = NULL;
-    int rc = podc_client_new(&c, &o, &err);
-    if (rc < 0)
-        return fail(rc, err, json);
-    int code = strcmp(cmd, "version") == 0 ? cmd_version(c, json) : cmd_info(c, json);
+    int rc = podc_tool_new_client(&t, &c, &err);
+    if (rc < 0) {
+        podc_tool_signals_shutdown();
+        return podc_tool_fail(&t, rc, err);
+    }
+    t.c = c;
+    podc_tool_signals_set_client(c);
+    int code = cmd->fn(&t, cargc, cargv);
+    podc_out_progress_done();
+    podc_tool_signals_set_client(NULL);
+    podc_tool_signals_shutdown();
     podc_client_free(c);
+    fflush(stdout);
     return code;
 }

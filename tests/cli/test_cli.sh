@@ -1,0 +1,262 @@
+#!/bin/bash
+# End-to-end tests of the podc tool against the real podman service and the offline test
+# images. Prints exactly one summary line "N passed, M failed" at the end; exit 1 when M > 0,
+# 77 (skip) when the tool or the service is missing. Everything it creates carries unique
+# names (podc-cli-$$-...) and its session label, and is removed on exit even after failures.
+set -u
+
+top_builddir=${top_builddir:-.}
+srcdir=${srcdir:-.}
+PODC=${PODC:-$top_builddir/tools/podc/podc}
+MIGRATIONS=$srcdir/tests/images/datastorage/migrations
+[ -d "$MIGRATIONS" ] || MIGRATIONS=$(cd "$(dirname "$0")/../images/datastorage/migrations" 2>/dev/null && pwd)
+
+if [ ! -x "$PODC" ]; then echo "podc not built at $PODC"; echo "0 passed, 0 failed"; exit 77; fi
+if ! "$PODC" version >/dev/null 2>&1; then echo "podman service unreachable"; echo "0 passed, 0 failed"; exit 77; fi
+command -v jq >/dev/null || { echo "jq missing"; echo "0 passed, 0 failed"; exit 77; }
+
+ID=podc-cli-$$
+SESSION=podc-cli-sess-$$
+TMP=$(mktemp -d /tmp/podc-cli.XXXXXX)
+LISTENER=
+pass=0
+fail=0
+
+IMAGES=(--postgres-image localhost/podc-postgres:test --redis-image localhost/podc-redis:test
+        --datastorage-image localhost/podc-datastorage:test)
+FREE_PORTS=(--postgres-port 0 --redis-port 0 --api-port 0 --metrics-port 0 --health-port 0)
+
+cleanup() {
+    [ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null
+    for s in "$ID-ds" "$ID-busy" "$ID-int" "$ID-mig"; do "$PODC" ds down "$s" >/dev/null 2>&1; done
+    "$PODC" cleanup --session "$SESSION" >/dev/null 2>&1
+    "$PODC" cleanup --label "podc.cli.test=$ID" >/dev/null 2>&1
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*"; [ -s "$TMP/err" ] && sed 's/^/    stderr: /' "$TMP/err" | tail -5; }
+
+# run CMD...: stdout in $TMP/out, stderr in $TMP/err, exit code in $RC
+run() { "$@" >"$TMP/out" 2>"$TMP/err"; RC=$?; }
+# expect_rc CODE DESC CMD...
+expect_rc() {
+    local want=$1 desc=$2
+    shift 2
+    run "$@"
+    if [ "$RC" -eq "$want" ]; then ok; else ko "$desc: exit code $RC, expected $want"; fi
+}
+# check DESC CMD...: passes when CMD succeeds
+check() {
+    local desc=$1
+    shift
+    if "$@" >/dev/null 2>&1; then ok; else ko "$desc"; fi
+}
+json_out() { jq -e "$1" "$TMP/out"; }
+# with --json, stderr holds {"progress": ...} lines and then the error object
+json_err() { jq -s -e "last | $1" "$TMP/err"; }
+not_in_files() { ! grep -rq -- "$1" "${@:2}"; }
+
+# ---- help, version, info ---------------------------------------------------------------
+expect_rc 0 "--help" "$PODC" --help
+check "--help documents exit codes" grep -q "9 migration failed" "$TMP/out"
+expect_rc 0 "version" "$PODC" version
+check "version names the socket" grep -q "socket:.*found via" "$TMP/out"
+expect_rc 0 "version --json" "$PODC" --json version
+check "version --json has server and socket_source" json_out '.server and .socket_source and .client'
+expect_rc 0 "info --json" "$PODC" info --json
+check "info --json has the server's info" json_out '.server.host and .socket'
+
+# ---- invalid input (2) and not found (5) ----------------------------------------------
+expect_rc 2 "unknown command" "$PODC" --json frobnicate
+check "unknown command: JSON error" json_err '.category == "invalid_input"'
+expect_rc 2 "ds up without a name" "$PODC" --json ds up
+check "ds up without a name: JSON error" json_err '.category == "invalid_input" and .details.field == "arguments"'
+expect_rc 2 "ds up with a bad name" "$PODC" --json ds up --service "bad name!" "${IMAGES[@]}"
+check "bad name: JSON error names the field" json_err '.category == "invalid_input" and .details.field == "service"'
+expect_rc 2 "ds up with a bad port" "$PODC" ds up --service "$ID-x" --api-port 70000
+printf '{"name":"%s-bad","image":"localhost/podc-base:latest","colour":"blue"}' "$ID" >"$TMP/bad.json"
+expect_rc 2 "run: unknown spec key" "$PODC" --json run "$TMP/bad.json"
+check "run: JSON error names the key" json_err '.details.field == "colour"'
+printf '{"name":' >"$TMP/broken.json"
+expect_rc 2 "run: broken JSON" "$PODC" run "$TMP/broken.json"
+expect_rc 5 "logs of a missing container" "$PODC" --json logs "$ID-missing"
+check "not found: JSON error" json_err '.category == "not_found" and .http_status == 404'
+expect_rc 5 "stop a missing container" "$PODC" stop "$ID-missing"
+check "not found: one readable line" test "$(wc -l <"$TMP/err")" -eq 1
+expect_rc 5 "exec in a missing container" "$PODC" exec "$ID-missing" -- true
+expect_rc 2 "cleanup without a selector" "$PODC" cleanup
+
+# ---- a port already in use (6) ------------------------------------------------------------
+BUSY=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -c 'import socket,sys,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0",int(sys.argv[1]))); s.listen(); time.sleep(60)' "$BUSY" &
+LISTENER=$!
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$BUSY") 2>/dev/null && break; sleep 0.1; done
+expect_rc 6 "ds up on a busy port" "$PODC" --json ds up --service "$ID-busy" "${FREE_PORTS[@]}" --api-port "$BUSY" \
+    --session "$SESSION" "${IMAGES[@]}"
+check "busy port: JSON conflict error naming the port" json_err ".category == \"conflict\" and .details.port == \"$BUSY\""
+run "$PODC" --json ps --all --label "podc.ds.stack=$ID-busy"
+check "busy port: nothing left behind" json_out 'length == 0'
+cat >"$TMP/busy.json" <<JSON
+{"name": "$ID-busyweb", "image": "localhost/podc-httpsvc:test", "ports": [{"container": 8080, "host": $BUSY}],
+ "labels": {"podc.cli.test": "$ID"}, "session": "$SESSION"}
+JSON
+expect_rc 6 "run on a busy host port" "$PODC" --json run "$TMP/busy.json"
+check "run on a busy port: JSON conflict error" json_err '.category == "conflict"'
+run "$PODC" --json ps --all --label "podc.cli.test=$ID"
+check "run on a busy port: nothing left behind" json_out 'length == 0'
+kill "$LISTENER" 2>/dev/null; wait "$LISTENER" 2>/dev/null; LISTENER=
+
+# ---- ds up / status / ps / exec / logs / must-gather / down ------------------------------
+expect_rc 2 "ds up: unknown preset" "$PODC" --json ds up --preset no-such-suite
+check "unknown preset: JSON error names the field" json_err '.details.field == "preset"'
+# a preset's fixed ports, each overridden by 0 (free ports) so that parallel runs don't collide
+expect_rc 0 "ds up" "$PODC" ds up --preset gateway --service "$ID-ds" "${FREE_PORTS[@]}" "${IMAGES[@]}" --migrations "$MIGRATIONS" \
+    --session "$SESSION" --env "DS_API_PASSWORD=cli-secret-$$" --timeout 60000
+check "ds up prints a masked DSN" grep -q "postgres://slm_user:\*\*\*@127.0.0.1:" "$TMP/out"
+check "ds up never shows the password" not_in_files test_password "$TMP/out" "$TMP/err"
+check "ds up never shows a secret --env value" not_in_files "cli-secret-$$" "$TMP/out" "$TMP/err"
+check "ds up reports progress with elapsed time" grep -q '^\[ *[0-9.]*s\] .*migrations applied' "$TMP/err"
+expect_rc 0 "ds status --json" "$PODC" ds status "$ID-ds" --json
+check "ds status: 3 running containers" json_out '(.containers | length == 3) and all(.containers[]; .state == "running") and .network_exists'
+check "ds status: ports" json_out '[.containers[] | select(.component == "postgres") | .ports[0].container] == [5432]'
+expect_rc 0 "ds status (human)" "$PODC" ds status "$ID-ds"
+check "ds status lists the datastorage container" grep -q "${ID}-ds_datastorage_test" "$TMP/out"
+expect_rc 0 "ps --label --json" "$PODC" --json ps --label "podc.ds.stack=$ID-ds"
+check "ps: the stack's 3 containers" json_out "length == 3 and all(.[]; .stack == \"$ID-ds\")"
+expect_rc 0 "ps (human)" "$PODC" ps --label "podc.ds.stack=$ID-ds" --all
+expect_rc 3 "exec: exit code passes through" "$PODC" exec "${ID}-ds_postgres_test" -- sh -c 'echo hello; exit 3'
+check "exec: stdout" grep -qx hello "$TMP/out"
+expect_rc 0 "exec: psql sees the migrated table" "$PODC" exec "${ID}-ds_postgres_test" -- \
+    psql -U slm_user -d action_history -Atc "SELECT count(*) FROM audit_events"
+expect_rc 4 "exec --json: exit code passes through" "$PODC" --json exec "${ID}-ds_postgres_test" -- sh -c 'echo out; echo err >&2; exit 4'
+check "exec --json: output split" json_out '.exit_code == 4 and .stdout == "out\n" and .stderr == "err\n"'
+expect_rc 0 "logs --tail" "$PODC" logs "${ID}-ds_redis_test" --tail 5
+check "logs: redis output" grep -q "Ready to accept connections" "$TMP/out" "$TMP/err"
+expect_rc 0 "logs --json" "$PODC" --json logs "${ID}-ds_redis_test" --tail 1
+check "logs --json: one record" json_out '.stdout | length > 0'
+expect_rc 0 "must-gather" "$PODC" must-gather "$TMP/gather" --label "podc.ds.stack=$ID-ds"
+check "must-gather: logs and inspect of 3 containers" test "$(ls "$TMP/gather" | wc -l)" -eq 6
+check "must-gather: inspect JSON parses" jq -e .Id "$TMP/gather/${ID}-ds_postgres_test.inspect.json"
+check "must-gather: no password in the files" not_in_files test_password "$TMP/gather"
+expect_rc 0 "must-gather --json" "$PODC" --json must-gather "$TMP/gather2" --label "podc.ds.stack=$ID-ds" \
+    --label podc.ds.component=redis
+check "must-gather --json: the one redis container, complete" json_out '(.containers | length == 1) and .containers[0].complete'
+check "must-gather: stack network listed in inspect" grep -q "$ID-ds_test_network" "$TMP/gather2/${ID}-ds_redis_test.inspect.json"
+expect_rc 0 "ds down" "$PODC" --json ds down "$ID-ds"
+check "ds down --json" json_out '.down == true'
+run "$PODC" --json ds status "$ID-ds"
+check "ds down: no container, no network" json_out '(.containers | length == 0) and (.network_exists | not)'
+
+# ---- run / stop ------------------------------------------------------------------------------
+cat >"$TMP/web.json" <<JSON
+{
+  "name": "$ID-web",
+  "image": "localhost/podc-httpsvc:test",
+  "ports": [{"container": 8080, "host": 0}],
+  "env": {"GREETING": "hi", "WEB_TOKEN": "tok-$$-secret"},
+  "labels": {"podc.cli.test": "$ID"},
+  "checks": [{"type": "http", "port": 8080, "path": "/healthz", "status": 200}, {"type": "tcp", "port": 8080}],
+  "timeout_ms": 30000,
+  "poll_ms": {"initial": 50, "max": 500},
+  "session": "$SESSION"
+}
+JSON
+expect_rc 0 "run" "$PODC" --json run "$TMP/web.json"
+check "run --json: name and url" json_out ".name == \"$ID-web\" and (.ports[0].url | startswith(\"http://127.0.0.1:\"))"
+URL=$(jq -r '.ports[0].url' "$TMP/out")
+check "run: the service answers /healthz" curl -fsS --max-time 5 "$URL/healthz"
+check "run: progress on stderr" grep -q "healthy after" "$TMP/err"
+check "run --json: progress as JSON lines on stderr" jq -s -e 'all(.[]; has("progress"))' "$TMP/err"
+expect_rc 0 "stop" "$PODC" stop "$ID-web"
+run "$PODC" --json ps --all --label "podc.cli.test=$ID"
+check "stop: container gone" json_out 'length == 0'
+
+cat >"$TMP/sick.json" <<JSON
+{"name": "$ID-sick", "image": "localhost/podc-base:latest", "command": ["/bin/busybox", "sh", "-c", "echo dying; exit 1"],
+ "labels": {"podc.cli.test": "$ID"}, "checks": [{"type": "log", "regex": "never-printed"}],
+ "timeout_ms": 15000, "session": "$SESSION"}
+JSON
+expect_rc 7 "run: an exiting container fails health" "$PODC" --json run "$TMP/sick.json"
+check "health failure: JSON error with the log tail" json_err '.category == "health_check" and (.log_tail | contains("dying"))'
+run "$PODC" --json ps --all --label "podc.cli.test=$ID"
+check "health failure: nothing left behind" json_out 'length == 0'
+
+cat >"$TMP/brief.json" <<JSON
+{"name": "$ID-brief", "image": "localhost/podc-base:latest",
+ "command": ["/bin/busybox", "sh", "-c", "echo one; sleep 1; echo two >&2"],
+ "labels": {"podc.cli.test": "$ID"}, "session": "$SESSION"}
+JSON
+expect_rc 0 "run a short-lived container" "$PODC" run "$TMP/brief.json"
+expect_rc 0 "logs --follow ends when the container stops" timeout 20 "$PODC" logs --follow "$ID-brief"
+check "logs --follow: stdout and stderr" grep -qx one "$TMP/out"
+check "logs --follow: stderr to stderr" grep -qx two "$TMP/err"
+expect_rc 6 "exec in a stopped container: conflict" "$PODC" --json exec "$ID-brief" -- true
+check "exec in a stopped container: JSON conflict error" json_err '.category == "conflict"'
+expect_rc 0 "stop a stopped container" "$PODC" stop "$ID-brief"
+
+# ---- build -----------------------------------------------------------------------------------
+mkdir -p "$TMP/ctx" "$TMP/badctx"
+printf 'FROM localhost/podc-base:latest\nARG MSG=none\nRUN echo "msg=$MSG" > /msg\n' >"$TMP/ctx/Containerfile"
+printf 'FROM localhost/podc-base:latest\nRUN echo about to fail; exit 3\n' >"$TMP/badctx/Containerfile"
+expect_rc 0 "build" "$PODC" build "$TMP/ctx" -t "localhost/$ID:test" --build-arg MSG=hello --label "podc.session=$SESSION"
+check "build: live progress (STEP lines)" grep -q "STEP" "$TMP/err"
+check "build: prints the tag" grep -q "localhost/$ID:test" "$TMP/out"
+expect_rc 8 "build: failing step" "$PODC" --json build "$TMP/badctx" -t "localhost/$ID-bad:test" --label "podc.session=$SESSION"
+check "build failure: JSON error" json_err '.category == "build"'
+expect_rc 2 "build without a tag" "$PODC" build "$TMP/ctx"
+
+# ---- cleanup -------------------------------------------------------------------------------
+sed "s/$ID-web/$ID-left/" "$TMP/web.json" >"$TMP/left.json"
+expect_rc 0 "run a leftover" "$PODC" run "$TMP/left.json"
+expect_rc 0 "cleanup --session" "$PODC" --json cleanup --session "$SESSION"
+check "cleanup removed the leftover and the built image" json_out '.removed >= 2'
+run "$PODC" --json ps --all --label "podc.session=$SESSION"
+check "cleanup: nothing of the session left" json_out 'length == 0'
+
+# ---- migration failure (9) -----------------------------------------------------------------
+mkdir -p "$TMP/badmig"
+printf -- '-- +goose Up\nSELECT no_such_function_at_all();\n' >"$TMP/badmig/001_bad.sql"
+expect_rc 9 "ds up: failing migration" "$PODC" --json ds up --service "$ID-mig" "${FREE_PORTS[@]}" "${IMAGES[@]}" \
+    --skip-redis --migrations "$TMP/badmig" --session "$SESSION"
+check "migration failure: JSON error names the file" json_err '.details.file | contains("001_bad.sql")'
+run "$PODC" --json ps --all --label "podc.ds.stack=$ID-mig"
+check "migration failure: nothing left behind" json_out 'length == 0'
+
+# ---- Ctrl-C during ds up -------------------------------------------------------------------
+"$PODC" ds up --service "$ID-int" "${FREE_PORTS[@]}" "${IMAGES[@]}" --session "$SESSION" >"$TMP/int.out" 2>"$TMP/int.err" &
+UPPID=$!
+for _ in $(seq 200); do grep -q "starting postgres" "$TMP/int.err" && break; sleep 0.05; done
+check "Ctrl-C: ds up reached 'starting postgres'" grep -q "starting postgres" "$TMP/int.err"
+sleep 0.5 # into the readiness wait
+kill -INT "$UPPID"
+wait "$UPPID"
+INTRC=$?
+if [ "$INTRC" -eq 130 ]; then ok; else ko "Ctrl-C: exit code $INTRC, expected 130"; fi
+run "$PODC" --json ps --all --label "podc.ds.stack=$ID-int"
+check "Ctrl-C: no container left" json_out 'length == 0'
+run "$PODC" --json ds status "$ID-int"
+check "Ctrl-C: network gone" json_out '.network_exists | not'
+
+# ---- Ctrl-C during run (while it waits for health) ---------------------------------------
+cat >"$TMP/slow.json" <<JSON
+{"name": "$ID-slow", "image": "localhost/podc-base:latest", "command": ["/bin/busybox", "sleep", "300"],
+ "labels": {"podc.cli.test": "$ID"}, "checks": [{"type": "log", "regex": "never-printed"}],
+ "timeout_ms": 60000, "session": "$SESSION"}
+JSON
+START=$SECONDS
+"$PODC" run "$TMP/slow.json" >"$TMP/slow.out" 2>"$TMP/slow.err" &
+RUNPID=$!
+for _ in $(seq 200); do grep -q ": started" "$TMP/slow.err" && break; sleep 0.05; done
+sleep 0.3
+kill -INT "$RUNPID"
+wait "$RUNPID"
+INTRC=$?
+if [ "$INTRC" -eq 130 ]; then ok; else ko "Ctrl-C during run: exit code $INTRC, expected 130"; fi
+check "Ctrl-C during run: ends promptly" test $((SECONDS - START)) -lt 20
+run "$PODC" --json ps --all --label "podc.cli.test=$ID"
+check "Ctrl-C during run: no container left" json_out 'length == 0'
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,132 @@
+/*
+ * cmd_service.c - `podc run SPEC.json`: a service from a JSON spec (podc/service.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+static void print_service(const tool *t, const podc_service *svc)
+{
+    podc_container_info *info = NULL;
+    /* the published ports come from inspect: the handle answers per container port only */
+    podc_container_inspect(t->c, podc_service_id(svc), &info, NULL);
+    size_t np = info ? podc_container_info_port_count(info) : 0;
+    if (t->json) {
+        podc_jw_begin_object(NULL);
+        podc_jw_str("name", podc_service_name(svc));
+        podc_jw_str("id", podc_service_id(svc));
+        podc_jw_str("network", podc_service_network(svc));
+        podc_jw_str("ip", podc_service_ip(svc));
+        podc_jw_str("session", podc_service_session(svc));
+        podc_jw_int("startup_ms", podc_service_startup_ms(svc));
+        podc_jw_begin_array("ports");
+        for (size_t k = 0; k < np; k++) {
+            const podc_port *p = podc_container_info_port_at(info, k);
+            char url[64];
+            snprintf(url, sizeof url, "http://127.0.0.1:%d", podc_port_host_port(p));
+            podc_jw_begin_object(NULL);
+            podc_jw_int("container", podc_port_container_port(p));
+            podc_jw_int("host", podc_port_host_port(p));
+            podc_jw_str("protocol", podc_port_protocol(p));
+            podc_jw_str("url", url);
+            podc_jw_end_object();
+        }
+        podc_jw_end_array();
+        podc_jw_end_object();
+        podc_jw_end();
+    } else {
+        printf("%s is up (%.3fs), id %.12s, session %s\n", podc_service_name(svc),
+               podc_service_startup_ms(svc) / 1000.0, podc_service_id(svc), podc_service_session(svc));
+        if (podc_service_network(svc))
+            printf("  network: %s (ip %s)\n", podc_service_network(svc),
+                   podc_service_ip(svc) ? podc_service_ip(svc) : "?");
+        for (size_t k = 0; k < np; k++) {
+            const podc_port *p = podc_container_info_port_at(info, k);
+            printf("  port %d/%s: http://127.0.0.1:%d\n", podc_port_container_port(p), podc_port_protocol(p),
+                   podc_port_host_port(p));
+        }
+        printf("  stop it: podc stop %s\n", podc_service_name(svc));
+    }
+    podc_container_info_free(info);
+}
+
+typedef struct run_hook {
+    tool *t;
+    char name[256];
+} run_hook;
+
+/* Removing the container ends the library's health wait at once (its watcher sees the exit);
+ * the library then cleans up and the start returns. */
+static void remove_container(const tool *t, const char *name)
+{
+    podc_client *c2 = NULL;
+    if (podc_tool_new_client(t, &c2, NULL) == 0) {
+        podc_container_remove(c2, name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, NULL);
+        podc_client_free(c2);
+    }
+}
+
+static void on_interrupt(void *ud)
+{
+    run_hook *h = ud;
+    remove_container(h->t, h->name);
+}
+
+int podc_cmd_run(tool *t, int argc, char **argv)
+{
+    const char *path = NULL, *session = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int m;
+        if ((m = podc_arg_value(argc, argv, &i, "--session", &v)) != 0) {
+            if (m < 0)
+                return podc_tool_usage_error(t, "--session needs an ID");
+            session = v;
+        } else if ((argv[i][0] != '-' || strcmp(argv[i], "-") == 0) && !path) {
+            path = argv[i];
+        } else {
+            return podc_tool_usage_error(t, "run: unexpected argument \"%s\"", argv[i]);
+        }
+    }
+    if (!path)
+        return podc_tool_usage_error(t, "run needs a SPEC.json file");
+    podc_service_spec *spec = NULL;
+    char field[64], msg[512];
+    run_hook hook = { .t = t };
+    int rc = podc_spec_from_json_file(path, &spec, hook.name, sizeof hook.name, field, sizeof field, msg, sizeof msg);
+    if (rc == PODC_EINVAL)
+        return podc_tool_invalid(t, field, msg);
+    if (rc < 0)
+        return podc_tool_fail(t, rc, NULL);
+    if (session && podc_service_spec_set_session(spec, session) < 0) {
+        podc_service_spec_free(spec);
+        return podc_tool_invalid(t, "session", "invalid --session");
+    }
+    podc_service_spec_set_progress(spec, podc_out_progress, t);
+    podc_error *err = NULL;
+    rc = podc_service_spec_validate(spec, &err);
+    podc_service *svc = NULL;
+    if (rc == 0)
+        podc_tool_on_interrupt(on_interrupt, &hook);
+    if (rc == 0)
+        rc = podc_service_start(t->c, spec, &svc, &err);
+    podc_tool_on_interrupt(NULL, NULL);
+    podc_out_progress_done();
+    podc_service_spec_free(spec);
+    if (podc_tool_interrupted()) {
+        /* the library removes what it started once it sees the interruption; a start that
+         * finished just before is undone here */
+        if (hook.name[0])
+            remove_container(t, hook.name);
+        podc_service_free(svc);
+        podc_error_free(err);
+        fprintf(stderr, "podc: interrupted; the service's container was removed\n");
+        return 130;
+    }
+    if (rc < 0)
+        return podc_tool_fail(t, rc, err);
+    print_service(t, svc);
+    podc_service_free(svc);
+    return 0;
+}

@@ -1,0 +1,68 @@
+/*
+ * cmd_system.c - `podc version` and `podc info`.
+ */
+#include <string.h>
+
+#include "tool.h"
+
+int podc_cmd_version(tool *t, int argc, char **argv)
+{
+    if (argc > 1)
+        return podc_tool_usage_error(t, "version takes no arguments (got \"%s\")", argv[1]);
+    podc_version *v = NULL;
+    podc_error *err = NULL;
+    int rc = podc_version_get(t->c, &v, &err);
+    if (rc < 0)
+        return podc_tool_fail(t, rc, err);
+    if (t->json) {
+        podc_jw_begin_object(NULL);
+        podc_jw_str("client", podc_library_version());
+        podc_jw_str("server", podc_version_server(v));
+        podc_jw_str("api_version", podc_version_api(v));
+        podc_jw_str("min_api_version", podc_version_min_api(v));
+        podc_jw_str("os_arch", podc_version_os_arch(v));
+        podc_jw_str("socket", podc_client_socket_path(t->c));
+        podc_jw_str("socket_source", podc_client_socket_source(t->c));
+        podc_jw_end_object();
+        podc_jw_end();
+    } else {
+        printf("client:       podc %s\n", podc_library_version());
+        printf("server:       podman %s (%s)\n", podc_version_server(v), podc_version_os_arch(v));
+        printf("libpod API:   %s (minimum %s)\n", podc_version_api(v), podc_version_min_api(v));
+        printf("socket:       %s (found via %s)\n", podc_client_socket_path(t->c), podc_client_socket_source(t->c));
+    }
+    podc_version_free(v);
+    return 0;
+}
+
+int podc_cmd_info(tool *t, int argc, char **argv)
+{
+    if (argc > 1)
+        return podc_tool_usage_error(t, "info takes no arguments (got \"%s\")", argv[1]);
+    podc_info *i = NULL;
+    podc_error *err = NULL;
+    int rc = podc_info_get(t->c, &i, &err);
+    if (rc < 0)
+        return podc_tool_fail(t, rc, err);
+    if (t->json) {
+        podc_jw_begin_object(NULL);
+        podc_jw_str("client", podc_library_version());
+        podc_jw_str("socket", podc_client_socket_path(t->c));
+        podc_jw_str("socket_source", podc_client_socket_source(t->c));
+        podc_jw_raw("server", podc_info_json(i));
+        podc_jw_end_object();
+        podc_jw_end();
+    } else {
+        printf("client:          podc %s\n", podc_library_version());
+        printf("socket:          %s (found via %s)\n", podc_client_socket_path(t->c), podc_client_socket_source(t->c));
+        printf("podman:          %s (API %s)\n", podc_info_version(i), podc_info_api_version(i));
+        printf("OCI runtime:     %s\n", podc_info_oci_runtime(i));
+        printf("network backend: %s\n", podc_info_network_backend(i));
+        printf("cgroups:         %s\n", podc_info_cgroup_version(i));
+        printf("log driver:      %s\n", podc_info_log_driver(i));
+        printf("rootless:        %s\n", podc_info_rootless(i) == 1 ? "yes" : "no");
+        printf("graph root:      %s\n", podc_info_graph_root(i));
+    }
+    podc_info_free(i);
+    return 0;
+}
