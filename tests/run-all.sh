@@ -33,6 +33,9 @@ check_in() {
         [ -f "$log" ] || continue
         sed -n '/^Running suite/,$p;/exported:/p' "$log" | grep -v '^PASS\|^# ' || true
         grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" >>"$totals" || true
+        # script tests (CLI) close with "N passed, M failed"
+        grep -h '^[0-9]* passed, [0-9]* failed' "$log" | tee /dev/stderr |
+            awk '{ printf "Checks: %d, Failures: %d, Errors: 0\n", $1 + $3, $3 }' >>"$totals" || true
     done
     if [ $rc -ne 0 ]; then
         echo "FAILED in $dir; service log: $PODC_SERVICE_LOG"

@@ -48,18 +48,28 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void progress(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void progress(run *r, const char *fmt, ...)
+/* Reports a step; non-zero when the caller's callback asks to stop. */
+static int progress(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int progress(run *r, const char *fmt, ...)
 {
     if (!r->cfg->progress)
-        return;
+        return 0;
     char msg[512], line[600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(line, sizeof line, "[%7.3fs] %s: %s", (now_ms() - r->t0) / 1000.0, r->cfg->service, msg);
-    r->cfg->progress(line, r->cfg->progress_ud);
+    return r->cfg->progress(line, r->cfg->progress_ud);
+}
+
+/* The step lines honour the callback's "stop" like the services' own do. */
+static int step(run *r, podc_error **err, const char *what)
+{
+    if (progress(r, "%s", what) == 0)
+        return 0;
+    return podc_error_set(err, PODC_ECANCELLED, "%s: stopped by the progress callback after \"%s\"", r->cfg->service,
+                          what);
 }
 
 static int validate(const podc_ds_config *cfg, podc_error **err)
@@ -198,7 +208,8 @@ static int build_image(run *r, podc_error **err)
     int rc = podc_image_exists(r->c, cfg->images[PODC_DS_DATASTORAGE], &exists, err);
     if (rc < 0 || (exists && !cfg->build_always))
         return rc;
-    progress(r, "building %s", cfg->images[PODC_DS_DATASTORAGE]);
+    if (progress(r, "building %s", cfg->images[PODC_DS_DATASTORAGE]))
+        return podc_error_set(err, PODC_ECANCELLED, "%s: stopped by the progress callback", cfg->service);
     podc_build_options *o = podc_build_options_new();
     if (!o)
         return podc_error_set(err, PODC_ENOMEM, "out of memory");
@@ -293,9 +304,10 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
 
     /* 1. a stale stack of a crashed run goes first (it may hold our ports); the network stays */
     rc = podc_ds_remove_containers(c, cfg->service, err);
+    if (rc == 0)
+        rc = step(&r, err, "pre-clean done");
     if (rc < 0)
         return rc;
-    progress(&r, "pre-clean done");
     /* 2. ports: a busy one is named before anything starts */
     rc = podc_ds_check_ports(cfg, err);
     if (rc < 0)
@@ -313,10 +325,10 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
     podc_network_options_free(no);
     if (rc < 0)
         return rc;
-    progress(&r, "network %s %s", r.net, r.created_network ? "created" : "reused");
+    rc = step(&r, err, r.created_network ? "network created" : "network reused");
 
     /* 4. the DataStorage image, when it must be built */
-    if (cfg->build_context)
+    if (rc == 0 && cfg->build_context)
         rc = build_image(&r, err);
 
     /* 5. Postgres and Redis side by side */
@@ -328,10 +340,10 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
     }
     if (rc == 0 && (!jobs[0].spec || (njobs == 2 && !jobs[1].spec)))
         rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
-    if (rc == 0) {
-        progress(&r, njobs == 2 ? "starting postgres and redis" : "starting postgres");
+    if (rc == 0)
+        rc = step(&r, err, njobs == 2 ? "starting postgres and redis" : "starting postgres");
+    if (rc == 0)
         rc = podc_parallel(start_thread, jobs, sizeof jobs[0], njobs, err);
-    }
     r.svc[PODC_DS_POSTGRES] = jobs[0].out;
     r.svc[PODC_DS_REDIS] = jobs[1].out;
     for (size_t i = 0; i < njobs; i++)
@@ -342,7 +354,7 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
                                   ? "redis"
                                   : "postgres");
     if (rc == 0)
-        progress(&r, "postgres ready%s", njobs == 2 ? ", redis ready" : "");
+        rc = step(&r, err, njobs == 2 ? "postgres ready, redis ready" : "postgres ready");
 
     /* 6. migrations between Postgres and DataStorage */
     if (rc == 0 && cfg->migrations_dir) {
@@ -353,10 +365,12 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
         mo.timeout_ms = cfg->timeout_ms;
         int applied = 0;
         rc = podc_migrations_apply(c, r.names[PODC_DS_POSTGRES], cfg->migrations_dir, &mo, &applied, err);
-        if (rc == 0)
-            progress(&r, "migrations applied (%d files)", applied);
-        else if (err && *err)
+        if (rc < 0 && err && *err)
             podc_error_add_detail(*err, "component", "migrations");
+        char what[64];
+        snprintf(what, sizeof what, "migrations applied (%d files)", applied);
+        if (rc == 0)
+            rc = step(&r, err, what);
     }
 
     /* 7. DataStorage, ready when /readyz answers 200 */
@@ -380,17 +394,17 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
         if (rc < 0 && err && *err && !podc_error_detail(*err, "component"))
             podc_error_add_detail(*err, "component", "datastorage");
         if (rc == 0)
-            progress(&r, "datastorage ready");
+            rc = step(&r, err, "datastorage ready");
     }
 
     podc_ds_stack *stack = NULL;
     if (rc == 0 && !(stack = make_stack(&r)))
         rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
     if (rc < 0) {
-        progress(&r, "failed; removing what this call created");
+        (void)progress(&r, "failed; removing what this call created");
         undo(&r);
     } else {
-        progress(&r, "up in %.3fs", stack->up_ms / 1000.0);
+        (void)progress(&r, "up in %.3fs", stack->up_ms / 1000.0);
         *out = stack;
     }
     for (int i = 0; i < 3; i++)

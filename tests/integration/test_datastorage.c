@@ -372,6 +372,30 @@ START_TEST(config_checked_before_sending)
 }
 END_TEST
 
+static int stop_when_postgres_ready(const char *line, void *ud)
+{
+    (void)ud;
+    return strstr(line, "postgres ready") != NULL;
+}
+
+START_TEST(progress_callback_stops_and_cleans_up)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *svc = itest_name("ds6");
+    podc_ds_config *cfg = test_config(svc);
+    podc_ds_config_set_progress(cfg, stop_when_postgres_ready, NULL);
+    podc_ds_stack *st = NULL;
+    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_ECANCELLED);
+    ck_assert_ptr_null(st);
+    ck_assert_uint_eq(leftovers(c, svc), 0);
+    podc_error_free(err);
+    podc_ds_config_free(cfg);
+    free(svc);
+    podc_client_free(c);
+}
+END_TEST
+
 static void teardown(void)
 {
     /* whatever a failed test left: everything of this suite's session */
@@ -395,6 +419,7 @@ Suite *datastorage_suite(void)
     tcase_add_test(tc, up_over_a_stale_stack);
     tcase_add_test(tc, two_stacks_at_once_and_a_built_image);
     tcase_add_test(tc, config_checked_before_sending);
+    tcase_add_test(tc, progress_callback_stops_and_cleans_up);
     suite_add_tcase(s, tc);
     return s;
 }
