@@ -118,6 +118,13 @@ PODC_EXTERN int podc_container_spec_set_healthcheck_timing(podc_container_spec *
  */
 PODC_EXTERN int podc_container_spec_add_rlimit(podc_container_spec *s, const char *type, uint64_t soft,
                                                uint64_t hard);
+/*
+ * Memory limit of the container's cgroup in bytes (sent as resource_limits.memory.limit);
+ * 0 = no limit (the default). A process beyond it is OOM-killed (exit code 137). Podman also
+ * caps memory+swap at twice the limit. A limit below what the container already uses at
+ * start (a few MB) makes start fail (PODC_ESERVER). Negative: PODC_EINVAL.
+ */
+PODC_EXTERN int podc_container_spec_set_memory_limit(podc_container_spec *s, int64_t bytes);
 
 /*
  * Checks the whole spec as create would: image present, names, ports, env keys, absolute
@@ -179,6 +186,14 @@ PODC_EXTERN int podc_container_restart(podc_client *c, const char *name, int64_t
  */
 PODC_EXTERN int podc_container_wait(podc_client *c, const char *name, const char *const *conditions,
                                     size_t n_conditions, int64_t timeout_ms, int *exit_code, podc_error **err);
+/*
+ * podc_container_wait() with podman's state poll period (`interval`, podman's default is
+ * 250 ms): the wait returns at most about interval_ms after the condition is met. interval_ms
+ * <= 0 keeps podman's default. Same errors.
+ */
+PODC_EXTERN int podc_container_wait_interval(podc_client *c, const char *name, const char *const *conditions,
+                                             size_t n_conditions, int64_t timeout_ms, int64_t interval_ms,
+                                             int *exit_code, podc_error **err);
 
 /* Flags for podc_container_remove(). */
 #define PODC_CONTAINER_REMOVE_FORCE 1u          /* stop a running container at once (SIGKILL) first */

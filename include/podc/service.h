@@ -8,9 +8,11 @@
  * If a step after create fails, the container is removed (unless keep-on-failure is set) and
  * so is the network when this call created it: a failed start leaves nothing behind.
  *
- * While waiting for health, a watcher thread with its own client blocks in podman's wait: if
- * the container exits (or is OOM-killed) the wait ends at once with PODC_EHEALTH carrying the
- * container's name/id, exit code and last 50 log lines (podc_error_log_tail()).
+ * While waiting for health, a watcher thread with its own client blocks in podman's wait
+ * (asking podman to poll the state every 100 ms): if the container exits (or is OOM-killed)
+ * the start ends with PODC_EHEALTH carrying the container's name/id, exit code and last 50 log
+ * lines (podc_error_log_tail()). Podman answers the wait only after its own exit handling
+ * (conmon's cleanup command), typically 0.2-0.5 s after the container's FinishedAt.
  *
  * Ownership labels: every container, network and image this module creates carries
  * `podc.session=<session>` and `podc.managed=true`. The session is the spec's, or by default
@@ -52,8 +54,8 @@ typedef int (*podc_service_progress_cb)(const char *line, void *userdata);
 
 typedef struct podc_service_spec podc_service_spec;
 
-/* New spec with the defaults: startup timeout 60000 ms, poll interval 75 ms backing off to
- * 1000 ms, the default session, no checks. NULL on OOM. */
+/* New spec with the defaults: startup timeout 60000 ms, poll interval 50 ms backing off to
+ * 250 ms after the first second, the default session, no checks. NULL on OOM. */
 PODC_EXTERN podc_service_spec *podc_service_spec_new(void);
 PODC_EXTERN void podc_service_spec_free(podc_service_spec *s);
 
@@ -101,9 +103,15 @@ PODC_EXTERN int podc_service_spec_add_host(podc_service_spec *s, const char *hos
 PODC_EXTERN int podc_service_spec_add_depends_on(podc_service_spec *s, const char *name);
 /* Total time for dependencies, build excluded, and health (default 60000 ms; > 0). */
 PODC_EXTERN int podc_service_spec_set_startup_timeout(podc_service_spec *s, int64_t timeout_ms);
-/* Health poll interval: starts at initial_ms (>= 1), doubles after each failed try up to
- * max_ms (>= initial_ms). Default 75 -> 1000. */
+/* Health poll interval: the first try runs right after start; the tries then wait initial_ms
+ * (>= 1) between them for the first second (most services are healthy by then, and a short
+ * interval keeps the time between "healthy" and noticing it low), then the wait grows by half
+ * after each failed try up to max_ms (>= initial_ms). Default 50 -> 250. */
 PODC_EXTERN int podc_service_spec_set_poll_interval(podc_service_spec *s, int64_t initial_ms, int64_t max_ms);
+/* Memory limit of the container in bytes (0 = none, the default; < 0: PODC_EINVAL). A
+ * container killed with code 137 while it had a limit is reported as OOM-killed (see
+ * podc_service_start()). */
+PODC_EXTERN int podc_service_spec_set_memory_limit(podc_service_spec *s, int64_t bytes);
 /* Keep the container after a failed start, for debugging (default 0: remove it). */
 PODC_EXTERN int podc_service_spec_set_keep_on_failure(podc_service_spec *s, int keep);
 /* Session id for the ownership label ([a-zA-Z0-9_.-]+); NULL = podc_service_default_session(). */
@@ -129,7 +137,10 @@ PODC_EXTERN int podc_service_spec_add_check_tcp(podc_service_spec *s, int contai
 PODC_EXTERN int podc_service_spec_add_check_exec(podc_service_spec *s, const char *const *argv, size_t argc,
                                                  const char *stdout_substring, int64_t per_try_timeout_ms);
 /* A line of the container's output (stdout or stderr) matches the POSIX extended regular
- * expression `regex` at least `times` (>= 1) times. */
+ * expression `regex` at least `times` (>= 1) times. Each poll reads only the output since the
+ * previous one (podman's `since`, from the last record's second on; records already counted
+ * are skipped), so long logs are not read again and again. Lines are matched on their first
+ * 4 KiB. */
 PODC_EXTERN int podc_service_spec_add_check_log(podc_service_spec *s, const char *regex, int times);
 /*
  * Podman's own health check: each poll runs it once (podman cannot schedule it without
@@ -156,7 +167,12 @@ typedef struct podc_service podc_service;
  * a health check), PODC_EBUILD (the build failed),
  * PODC_EHEALTH (the container exited / was OOM-killed while waiting, or was not healthy
  * within the startup timeout, or a dependency did not become healthy: the error carries the
- * container, exit code when known, the last check's failure reason and the log tail),
+ * container, exit code when known, the last check's failure reason and the log tail).
+ * OOM: the message says "was OOM-killed" and detail "oom_killed" is "true" when podman
+ * reports OOMKilled; podman 4.3 with conmon on cgroups v1 often does not (conmon misses the
+ * event), so a container that had a memory limit and died by SIGKILL (code 137) without this
+ * module killing it is reported as "was OOM-killed (presumably: ...)" with detail
+ * "oom_killed" = "presumed", and detail "memory_limit" = the limit in bytes.
  * PODC_ECANCELLED (the progress callback returned non-zero), and
  * the errors of the underlying calls (create, start, ...).
  */

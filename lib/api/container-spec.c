@@ -56,6 +56,7 @@ struct podc_container_spec {
     size_t nrlimits, cap_rlimits;
     int has_stop_timeout;
     int64_t stop_timeout_ms;
+    int64_t memory_limit; /* bytes; 0 = none */
     podc_strv health_test; /* "CMD"/"CMD-SHELL" first; empty = no health check */
     int has_health_timing;
     int64_t hc_interval_ms, hc_timeout_ms, hc_start_ms;
@@ -319,6 +320,14 @@ int podc_container_spec_set_stop_timeout(podc_container_spec *s, int64_t timeout
         return PODC_EINVAL;
     s->has_stop_timeout = 1;
     s->stop_timeout_ms = timeout_ms;
+    return 0;
+}
+
+int podc_container_spec_set_memory_limit(podc_container_spec *s, int64_t bytes)
+{
+    if (!s || bytes < 0)
+        return PODC_EINVAL;
+    s->memory_limit = bytes;
     return 0;
 }
 
@@ -758,6 +767,17 @@ static void gen_body(podc_jgen *j, const podc_container_spec *s)
         podc_jgen_kint(j, "Timeout", ms_to_ns(s->hc_timeout_ms));
         podc_jgen_kint(j, "StartPeriod", ms_to_ns(s->hc_start_ms));
         podc_jgen_kint(j, "Retries", s->hc_retries);
+        podc_jgen_obj_close(j);
+    }
+
+    if (s->memory_limit > 0) {
+        /* SpecGenerator: resource_limits is the OCI LinuxResources ({"memory":{"limit":N}}) */
+        podc_jgen_str(j, "resource_limits");
+        podc_jgen_obj_open(j);
+        podc_jgen_str(j, "memory");
+        podc_jgen_obj_open(j);
+        podc_jgen_kint(j, "limit", s->memory_limit);
+        podc_jgen_obj_close(j);
         podc_jgen_obj_close(j);
     }
 

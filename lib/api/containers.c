@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +184,13 @@ static int known_condition(const char *cond)
 int podc_container_wait(podc_client *c, const char *name, const char *const *conditions, size_t n_conditions,
                         int64_t timeout_ms, int *exit_code, podc_error **err)
 {
+    return podc_container_wait_interval(c, name, conditions, n_conditions, timeout_ms, 0, exit_code, err);
+}
+
+int podc_container_wait_interval(podc_client *c, const char *name, const char *const *conditions,
+                                 size_t n_conditions, int64_t timeout_ms, int64_t interval_ms, int *exit_code,
+                                 podc_error **err)
+{
     if (check_args(c, name, err) < 0)
         return PODC_EINVAL;
     if (n_conditions && !conditions)
@@ -198,6 +206,14 @@ int podc_container_wait(podc_client *c, const char *name, const char *const *con
         return PODC_ENOMEM;
     for (size_t i = 0; i < n_conditions; i++) {
         if (podc_buf_put_query(&p, "condition", conditions[i]) < 0) {
+            podc_buf_free(&p);
+            return oom(err);
+        }
+    }
+    if (interval_ms > 0) {
+        char iv[32];
+        snprintf(iv, sizeof iv, "%lldms", (long long)interval_ms); /* a Go duration */
+        if (podc_buf_put_query(&p, "interval", iv) < 0) {
             podc_buf_free(&p);
             return oom(err);
         }

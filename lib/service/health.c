@@ -175,50 +175,92 @@ static int check_exec(podc_client *c, const podc_svc_health *h, const podc_svc_c
     return ok;
 }
 
-/* ---- log line regex, seen N times ---- */
+/* ---- log line regex, seen N times: each poll reads only what is new ---- */
 
-static int count_matches(const regex_t *re, const char *text)
+/* Counts the matching lines of one record's text. */
+static int count_lines(const regex_t *re, const char *text, size_t len)
 {
     int n = 0;
-    char *copy = strdup(text);
-    if (!copy)
-        return -1;
-    char *save = NULL;
-    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        size_t l = strlen(line);
-        if (l && line[l - 1] == '\r')
-            line[l - 1] = '\0';
-        if (regexec(re, line, 0, NULL, 0) == 0)
+    char line[4096];
+    while (len > 0) {
+        const char *nl = memchr(text, '\n', len);
+        size_t l = nl ? (size_t)(nl - text) : len;
+        size_t ll = l;
+        if (ll && text[ll - 1] == '\r')
+            ll--;
+        if (ll >= sizeof line)
+            ll = sizeof line - 1; /* longer lines are matched on their first 4 KiB */
+        memcpy(line, text, ll);
+        line[ll] = '\0';
+        if (ll && regexec(re, line, 0, NULL, 0) == 0)
             n++;
+        text += nl ? l + 1 : l;
+        len -= nl ? l + 1 : l;
     }
-    free(copy);
     return n;
 }
 
-static int check_log(podc_client *c, const podc_svc_health *h, const podc_svc_check *k, char **reason)
+void podc_svc_logpos_feed(podc_svc_logpos *pos, const regex_t *re, const char *rec, size_t len)
+{
+    const char *sp = memchr(rec, ' ', len);
+    size_t tl = sp ? (size_t)(sp - rec) : 0;
+    /* "2026-11-25T20:46:52Z": anything else (a later piece of a record over 1 MiB) is counted
+     * without moving the position */
+    if (!sp || tl < 20 || tl >= sizeof pos->last_ts || rec[4] != '-' || rec[10] != 'T') {
+        pos->matches += count_lines(re, rec, len);
+        return;
+    }
+    if (strlen(pos->last_ts) == tl && memcmp(pos->last_ts, rec, tl) == 0) {
+        if (pos->skip > 0) { /* counted by an earlier read */
+            pos->skip--;
+            return;
+        }
+        pos->n_at_last++;
+    } else { /* records come in time order: the earlier timestamp never comes back */
+        memcpy(pos->last_ts, rec, tl);
+        pos->last_ts[tl] = '\0';
+        pos->n_at_last = 1;
+        pos->skip = 0;
+    }
+    pos->matches += count_lines(re, sp + 1, len - tl - 1);
+}
+
+typedef struct log_read {
+    podc_svc_logpos *pos;
+    const regex_t *re;
+} log_read;
+
+static int on_log_record(int stream, const char *data, size_t len, void *ud)
+{
+    (void)stream;
+    log_read *r = ud;
+    podc_svc_logpos_feed(r->pos, r->re, data, len);
+    return 0;
+}
+
+static int check_log(podc_client *c, const podc_svc_health *h, const podc_svc_check *k, podc_svc_logpos *pos,
+                     char **reason)
 {
     regex_t re;
     if (regcomp(&re, k->regex, REG_EXTENDED | REG_NOSUB) != 0) /* validated before: only OOM here */
         return PODC_ENOMEM;
-    podc_logs *l = NULL;
+    podc_logs_options o = PODC_LOGS_OPTIONS_INIT;
+    o.timestamps = 1;
+    if (pos->last_ts[0])
+        o.since_text = pos->last_ts;
+    pos->skip = pos->n_at_last;
+    log_read r = { pos, &re };
     podc_error *e = NULL;
-    int ok = 0, rc = podc_logs_get(c, h->container, NULL, &l, &e);
-    if (rc < 0) {
+    int ok = 0, rc = podc_logs_stream(c, h->container, &o, on_log_record, &r, &e);
+    /* a failed read leaves pos consistent (every record fed is counted once): retry later */
+    if (rc < 0)
         *reason = reasonf("log /%s/: %s", k->regex, e ? podc_error_message(e) : podc_strerror(rc));
-    } else {
-        int n = count_matches(&re, podc_logs_combined(l));
-        if (n < 0)
-            rc = PODC_ENOMEM;
-        else if (n >= k->times)
-            ok = 1;
-        else
-            *reason = reasonf("log /%s/: seen %d of %d times", k->regex, n, k->times);
-    }
+    else if (pos->matches >= k->times)
+        ok = 1;
+    else
+        *reason = reasonf("log /%s/: seen %d of %d times", k->regex, pos->matches, k->times);
     regfree(&re);
-    podc_logs_free(l);
     podc_error_free(e);
-    if (rc == PODC_ENOMEM)
-        return PODC_ENOMEM;
     if (!ok && !*reason)
         return PODC_ENOMEM;
     return ok;
@@ -277,7 +319,7 @@ int podc_svc_health_try(podc_client *c, podc_svc_health *h, char **reason)
         case PODC_SVC_CHECK_HTTP: r = check_http(h, k, reason); break;
         case PODC_SVC_CHECK_TCP: r = check_tcp(h, k, reason); break;
         case PODC_SVC_CHECK_EXEC: r = check_exec(c, h, k, reason); break;
-        case PODC_SVC_CHECK_LOG: r = check_log(c, h, k, reason); break;
+        case PODC_SVC_CHECK_LOG: r = check_log(c, h, k, &h->logpos[i], reason); break;
         default: r = check_podman(c, h, reason); break;
         }
         if (r <= 0)

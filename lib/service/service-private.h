@@ -3,6 +3,7 @@
 #define PODC_SERVICE_PRIVATE_H
 
 #include <pthread.h>
+#include <regex.h>
 #include <stdatomic.h>
 
 #include "api/strlist.h"
@@ -48,6 +49,7 @@ struct podc_service_spec {
     size_t n_checks;
     int64_t startup_timeout_ms, poll_initial_ms, poll_max_ms;
     int keep_on_failure;
+    int64_t memory_limit;  /* bytes; 0 = none */
     char *session;
     podc_service_progress_cb progress;
     void *progress_ud;
@@ -72,11 +74,28 @@ int podc_svc_container_spec(const podc_service_spec *s, const char *session, pod
 
 /* ---- health (health.c) ---- */
 
+/*
+ * Where a log check left off: it reads only records since last_ts (podman's `since`, which
+ * returns the records of that second again), skipping the n_at_last records of last_ts it has
+ * already counted.
+ */
+typedef struct podc_svc_logpos {
+    char last_ts[64];      /* timestamp of the last record counted ("" = none yet) */
+    int n_at_last;         /* records with that timestamp already counted */
+    int skip;              /* during a read: records of last_ts still to skip */
+    int matches;           /* matching lines so far */
+} podc_svc_logpos;
+
+/* Feeds one record as podman sends it with timestamps ("<RFC3339> text"); counts matching
+ * lines in pos->matches. Call with pos->skip = pos->n_at_last before each read. */
+void podc_svc_logpos_feed(podc_svc_logpos *pos, const regex_t *re, const char *rec, size_t len);
+
 typedef struct podc_svc_health {
     const podc_service_spec *spec;
     const char *container;             /* id */
     const podc_container_info *info;   /* for host ports */
     unsigned char *passed;             /* per check */
+    podc_svc_logpos *logpos;           /* per check: where the log checks left off */
     const atomic_int *abort_flag;      /* set when the container exited: stop early */
 } podc_svc_health;
 

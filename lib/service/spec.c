@@ -11,8 +11,8 @@
 #include "service/service-private.h"
 
 #define DEFAULT_STARTUP_MS 60000
-#define DEFAULT_POLL_INITIAL_MS 75
-#define DEFAULT_POLL_MAX_MS 1000
+#define DEFAULT_POLL_INITIAL_MS 50
+#define DEFAULT_POLL_MAX_MS 250
 /* podman's health-check timing for the "podman" check: we trigger every run ourselves, so the
  * interval only matters to podman's bookkeeping */
 #define PODMAN_HC_INTERVAL_MS 30000
@@ -223,6 +223,14 @@ int podc_service_spec_set_keep_on_failure(podc_service_spec *s, int keep)
     if (!s)
         return PODC_EINVAL;
     s->keep_on_failure = keep != 0;
+    return 0;
+}
+
+int podc_service_spec_set_memory_limit(podc_service_spec *s, int64_t bytes)
+{
+    if (!s || bytes < 0)
+        return PODC_EINVAL;
+    s->memory_limit = bytes;
     return 0;
 }
 
@@ -475,6 +483,8 @@ int podc_svc_container_spec(const podc_service_spec *s, const char *session, pod
     }
     for (size_t i = 0; !rc && i < s->hosts.n; i++)
         rc = podc_container_spec_add_host(cs, s->hosts.keys[i], s->hosts.vals[i]);
+    if (!rc && s->memory_limit)
+        rc = podc_container_spec_set_memory_limit(cs, s->memory_limit);
     for (size_t i = 0; !rc && i < s->n_checks; i++) {
         const podc_svc_check *k = &s->checks[i];
         if (k->kind != PODC_SVC_CHECK_PODMAN || !k->shell)

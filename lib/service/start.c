@@ -1,6 +1,7 @@
 /* start.c - spec -> built, started, healthy container; the service handle. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +15,15 @@
 #include "service/service-private.h"
 
 #define LOG_TAIL_LINES 50
+/* the health poll keeps its initial interval this long */
+#define POLL_HOLD_MS 1000
 
 /* ---- services this process is starting (so dependents wait for them) ---- */
 
 static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t registry_cv = PTHREAD_COND_INITIALIZER; /* a start ended (realtime clock) */
 static podc_strv registry = PODC_STRV_INIT;
+static unsigned long registry_gen; /* bumped whenever a start ends */
 
 int podc_svc_registry_add(const char *name)
 {
@@ -40,6 +45,8 @@ void podc_svc_registry_remove(const char *name)
     }
     if (registry.n == 0)
         podc_strv_clear(&registry); /* nothing left allocated once no start is running */
+    registry_gen++;
+    pthread_cond_broadcast(&registry_cv);
     pthread_mutex_unlock(&registry_mu);
 }
 
@@ -86,12 +93,33 @@ static int step(start_ctx *x, podc_error **err, const char *fmt, ...)
     return 0;
 }
 
-static void sleep_ms(int64_t ms)
+static unsigned long registry_generation(void)
+{
+    pthread_mutex_lock(&registry_mu);
+    unsigned long g = registry_gen;
+    pthread_mutex_unlock(&registry_mu);
+    return g;
+}
+
+/* Sleeps up to ms, or less when a start of this process ends after generation gen was read
+ * (a dependency may be ready). */
+static void sleep_or_registry_change(int64_t ms, unsigned long gen)
 {
     if (ms <= 0)
         return;
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-    nanosleep(&ts, NULL);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    pthread_mutex_lock(&registry_mu);
+    while (registry_gen == gen)
+        if (pthread_cond_timedwait(&registry_cv, &registry_mu, &ts) == ETIMEDOUT)
+            break;
+    pthread_mutex_unlock(&registry_mu);
 }
 
 /* Ready = not being started by this process, running, and podman-healthy or without a check. */
@@ -129,9 +157,10 @@ static int wait_dependencies(start_ctx *x, podc_error **err)
 {
     for (size_t i = 0; i < x->spec->depends.n; i++) {
         const char *dep = x->spec->depends.v[i];
-        int64_t interval = 100;
+        int64_t interval = 50;
         for (;;) {
             char *why = NULL;
+            unsigned long gen = registry_generation();
             int r = dependency_ready(x->c, dep, &why);
             if (r < 0)
                 return podc_error_set(err, PODC_ENOMEM, "out of memory");
@@ -146,8 +175,8 @@ static int wait_dependencies(start_ctx *x, podc_error **err)
                 return podc_error_put(err, e);
             }
             free(why);
-            sleep_ms(interval < left ? interval : left);
-            interval = interval * 2 < 1000 ? interval * 2 : 1000;
+            sleep_or_registry_change(interval < left ? interval : left, gen);
+            interval = interval * 2 < 500 ? interval * 2 : 500;
         }
         int rc = step(x, err, "dependency %s is healthy", dep);
         if (rc < 0)
@@ -216,21 +245,39 @@ static int ensure_network(start_ctx *x, podc_error **err)
 /* The error for a container that stopped while we waited: name, id, exit code, OOM, logs. */
 static podc_error *exited_error(start_ctx *x, int exit_code, const char *reason, int64_t waited)
 {
-    int oom = 0;
+    int oom = 0, presumed = 0;
     podc_container_info *info = NULL;
     if (podc_container_inspect(x->c, x->id, &info, NULL) == 0) {
         oom = podc_container_info_oom_killed(info) == 1;
         exit_code = podc_container_info_exit_code(info);
+        /* conmon (cgroups v1) often misses the OOM event, so podman says OOMKilled=false even
+         * though the kernel killed it. Nothing here sends SIGKILL while waiting: with a limit
+         * set, 137 is the OOM killer unless someone else killed it. */
+        presumed = !oom && exit_code == 137 && x->spec->memory_limit > 0;
     }
     podc_container_info_free(info);
+    char how[160];
+    if (oom)
+        snprintf(how, sizeof how, "was OOM-killed");
+    else if (presumed)
+        snprintf(how, sizeof how,
+                 "was OOM-killed (presumably: SIGKILL with a memory limit of %lld bytes; podman did not "
+                 "report it)",
+                 (long long)x->spec->memory_limit);
+    else
+        snprintf(how, sizeof how, "exited");
     podc_error *e = podc_error_new(PODC_EHEALTH,
                                    "service %s: container %s with code %d while waiting to become healthy "
                                    "(after %lld ms; last check: %s)",
-                                   x->spec->name, oom ? "was OOM-killed" : "exited", exit_code, (long long)waited,
-                                   reason ? reason : "none yet");
+                                   x->spec->name, how, exit_code, (long long)waited, reason ? reason : "none yet");
     podc_error_set_exit_code(e, exit_code);
-    if (oom)
-        podc_error_add_detail(e, "oom_killed", "true");
+    if (oom || presumed)
+        podc_error_add_detail(e, "oom_killed", oom ? "true" : "presumed");
+    if (x->spec->memory_limit > 0) {
+        char lim[24];
+        snprintf(lim, sizeof lim, "%lld", (long long)x->spec->memory_limit);
+        podc_error_add_detail(e, "memory_limit", lim);
+    }
     return e;
 }
 
@@ -248,8 +295,10 @@ static int wait_healthy(start_ctx *x, podc_svc_watch *w, podc_container_info *in
 {
     const podc_service_spec *s = x->spec;
     podc_svc_health h = { .spec = s, .container = x->id, .info = info, .abort_flag = &w->exited };
-    if (s->n_checks && !(h.passed = calloc(s->n_checks, 1)))
+    if (s->n_checks && (!(h.passed = calloc(s->n_checks, 1)) || !(h.logpos = calloc(s->n_checks, sizeof *h.logpos)))) {
+        free(h.passed);
         return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    }
     int64_t interval = s->poll_initial_ms, t_start = podc_svc_now_ms();
     int tries = 0, rc = 0;
     char *reason = NULL;
@@ -304,10 +353,12 @@ static int wait_healthy(start_ctx *x, podc_svc_watch *w, podc_container_info *in
             break;
         }
         podc_svc_watch_sleep(w, interval < left ? interval : left);
-        interval = interval * 2 < s->poll_max_ms ? interval * 2 : s->poll_max_ms;
+        if (podc_svc_now_ms() - t_start >= POLL_HOLD_MS) /* back off only after the first second */
+            interval = interval + interval / 2 + 1 < s->poll_max_ms ? interval + interval / 2 + 1 : s->poll_max_ms;
     }
     free(reason);
     free(h.passed);
+    free(h.logpos);
     return rc;
 }
 

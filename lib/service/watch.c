@@ -1,7 +1,8 @@
 /*
  * watch.c - notices at once when a starting container exits: a thread with its own client
- * blocks in podman's wait (podman polls the state every 250 ms) and, when it returns, wakes
- * the health loop and cancels the health client's call in flight.
+ * blocks in podman's wait (podman polls the state every WAIT_INTERVAL_MS instead of its
+ * default 250 ms) and, when it returns, wakes the health loop and cancels the health client's
+ * call in flight.
  */
 #include "config.h"
 
@@ -12,6 +13,8 @@
 
 #include "core/error-private.h"
 #include "service/service-private.h"
+
+#define WAIT_INTERVAL_MS 100
 
 int64_t podc_svc_now_ms(void)
 {
@@ -32,7 +35,7 @@ static void *watch_main(void *arg)
     podc_svc_watch *w = arg;
     static const char *const conds[] = { "stopped", "exited" };
     int code = 0;
-    int rc = podc_container_wait(w->own, w->container, conds, 2, 0, &code, NULL);
+    int rc = podc_container_wait_interval(w->own, w->container, conds, 2, 0, WAIT_INTERVAL_MS, &code, NULL);
     pthread_mutex_lock(&w->mu);
     /* rc != 0: cancelled by podc_svc_watch_stop(), or the service went away (the health loop
      * notices that by itself) */

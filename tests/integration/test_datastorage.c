@@ -148,7 +148,7 @@ START_TEST(bad_migration_leaves_nothing)
     podc_ds_config *cfg = test_config(svc);
     podc_ds_config_set_migrations_dir(cfg, dir);
     podc_ds_stack *st = NULL;
-    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_EMIGRATION);
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EMIGRATION, "expected PODC_EMIGRATION, got: %s", podc_error_message(err));
     ck_assert_ptr_null(st);
     ck_assert_str_eq(podc_error_detail(err, "file"), "001_broken.sql");
     ck_assert_str_eq(podc_error_detail(err, "component"), "migrations");
@@ -184,7 +184,7 @@ START_TEST(never_ready_fails_with_logs_and_leaves_nothing)
     podc_ds_config_set_skip_redis(cfg, 1);
     podc_ds_config_set_timeout(cfg, 10000); /* Postgres needs ~2-4 s of it */
     podc_ds_stack *st = NULL;
-    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_EHEALTH);
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EHEALTH, "expected PODC_EHEALTH, got: %s", podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "component"), "datastorage");
     ck_assert_ptr_nonnull(podc_error_log_tail(err));
     ck_assert_uint_eq(leftovers(c, svc), 0);
@@ -218,7 +218,7 @@ START_TEST(busy_port_named_before_anything_starts)
     podc_ds_config *cfg = test_config(svc);
     podc_ds_config_set_port(cfg, PODC_DS_PORT_REDIS, port);
     podc_ds_stack *st = NULL;
-    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_ECONFLICT);
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_ECONFLICT, "expected PODC_ECONFLICT, got: %s", podc_error_message(err));
     char num[16];
     snprintf(num, sizeof num, "%d", port);
     ck_assert_str_eq(podc_error_detail(err, "port"), num);
@@ -342,21 +342,21 @@ START_TEST(config_checked_before_sending)
     podc_error *err = NULL;
     podc_ds_stack *st = NULL;
     podc_ds_config *cfg = test_config("bad name");
-    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_EINVAL);
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s", podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "field"), "service");
     podc_ds_config_free(cfg);
     cfg = test_config("podc-it-ds-cfg");
     podc_ds_config_set_config_dir(cfg, "relative/dir");
-    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_EINVAL);
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s", podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "field"), "config_dir");
     podc_ds_config_set_config_dir(cfg, NULL);
     podc_ds_config_set_migrations_dir(cfg, "/nonexistent/migrations");
-    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_EINVAL);
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s", podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "field"), "migrations_dir");
     podc_ds_config_set_migrations_dir(cfg, MIGRATIONS);
     podc_ds_config_set_port(cfg, PODC_DS_PORT_API, 18777);
     podc_ds_config_set_port(cfg, PODC_DS_PORT_METRICS, 18777);
-    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_EINVAL);
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s", podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "port"), "18777");
     ck_assert_uint_eq(leftovers(c, "podc-it-ds-cfg"), 0);
     ck_assert_ptr_null(st);
@@ -386,7 +386,7 @@ START_TEST(progress_callback_stops_and_cleans_up)
     podc_ds_config *cfg = test_config(svc);
     podc_ds_config_set_progress(cfg, stop_when_postgres_ready, NULL);
     podc_ds_stack *st = NULL;
-    ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_ECANCELLED);
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_ECANCELLED, "expected PODC_ECANCELLED, got: %s", podc_error_message(err));
     ck_assert_ptr_null(st);
     ck_assert_uint_eq(leftovers(c, svc), 0);
     podc_error_free(err);

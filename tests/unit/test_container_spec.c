@@ -83,8 +83,15 @@ START_TEST(spec_json_full)
     ck_assert_int_eq(podc_container_spec_set_healthcheck_timing(s, 2000, 1000, 500, 2), 0);
     ck_assert_int_eq(podc_container_spec_add_rlimit(s, "RLIMIT_NOFILE", 1024, 2048), 0);
     ck_assert_int_eq(podc_container_spec_add_rlimit(s, "nproc", UINT64_MAX, UINT64_MAX), 0);
+    ck_assert_int_eq(podc_container_spec_set_memory_limit(s, 1), 0);
+    ck_assert_int_eq(podc_container_spec_set_memory_limit(s, 16 * 1024 * 1024), 0); /* replaces */
 
     yajl_val v = spec_tree(s);
+    /* SpecGenerator's resource_limits is OCI LinuxResources: {"memory":{"limit":N}} */
+    int64_t limit = -1;
+    ck_assert(podc_json_int(v, &limit, "resource_limits", "memory", "limit", NULL));
+    ck_assert_int_eq(limit, 16 * 1024 * 1024);
+    ck_assert_uint_eq(podc_json_object_len(podc_json_get(v, "resource_limits", NULL)), 1);
     ck_assert_str_eq(podc_json_str(v, "name", NULL), "web-1");
     ck_assert_str_eq(podc_json_str(v, "image", NULL), "localhost/podc-base:latest");
     yajl_val cmd = podc_json_get(v, "command", NULL);
@@ -180,6 +187,7 @@ START_TEST(spec_json_minimal_and_cmd_healthcheck)
     ck_assert_ptr_null(podc_json_get(v, "work_dir", NULL));
     ck_assert_ptr_null(podc_json_get(v, "netns", NULL));
     ck_assert_ptr_null(podc_json_get(v, "r_limits", NULL));
+    ck_assert_ptr_null(podc_json_get(v, "resource_limits", NULL));
     ck_assert_uint_eq(podc_json_array_len(podc_json_get(v, "entrypoint", NULL)), 0); /* [] clears the image's */
     yajl_val test = podc_json_get(v, "healthconfig", "Test", NULL);
     ck_assert_uint_eq(podc_json_array_len(test), 3);
@@ -314,6 +322,9 @@ START_TEST(spec_setters_refuse_null)
     ck_assert_int_eq(podc_container_spec_add_network(s, "n", NULL, 1), PODC_EINVAL);
     ck_assert_int_eq(podc_container_spec_add_bind_mount(s, NULL, "/x", NULL, 0), PODC_EINVAL);
     ck_assert_int_eq(podc_container_spec_validate(NULL, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_container_spec_set_memory_limit(NULL, 1 << 24), PODC_EINVAL);
+    ck_assert_int_eq(podc_container_spec_set_memory_limit(s, -1), PODC_EINVAL);
+    ck_assert_int_eq(podc_container_spec_set_memory_limit(s, 0), 0); /* 0 = no limit */
     podc_container_spec_free(s);
     podc_container_spec_free(NULL);
     podc_network_options_free(NULL);
@@ -428,6 +439,7 @@ START_TEST(lifecycle_request_lines)
         { .raw = r204, .drop_after = -1 },     /* stop */
         { .raw = r304, .drop_after = -1 },     /* stop: already stopped */
         { .raw = rwait, .drop_after = -1 },    /* wait */
+        { .raw = rwait, .drop_after = -1 },    /* wait with a poll interval */
         { .raw = rinspect, .drop_after = -1 }, /* restart(-1): inspect first */
         { .raw = r204, .drop_after = -1 },     /* restart */
         { .raw = r204, .drop_after = -1 },     /* kill */
@@ -445,6 +457,9 @@ START_TEST(lifecycle_request_lines)
     int code = -1;
     ck_assert_ok(podc_container_wait(c, "web", conds, 2, 0, &code, &err), &err);
     ck_assert_int_eq(code, 137);
+    code = -1;
+    ck_assert_ok(podc_container_wait_interval(c, "web", NULL, 0, 0, 100, &code, &err), &err);
+    ck_assert_int_eq(code, 137);
     ck_assert_ok(podc_container_restart(c, "web", -1, &err), &err);
     ck_assert_ok(podc_container_kill(c, "web", "SIGUSR1", &err), &err);
     ck_assert_ok(podc_container_remove(c, "web", PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
@@ -456,6 +471,7 @@ START_TEST(lifecycle_request_lines)
         "POST /v4.0.0/libpod/containers/web/stop?timeout=2 HTTP/1.1", /* `timeout`, not `t`; rounded up */
         "POST /v4.0.0/libpod/containers/web/stop HTTP/1.1",
         "POST /v4.0.0/libpod/containers/web/wait?condition=stopped&condition=exited HTTP/1.1",
+        "POST /v4.0.0/libpod/containers/web/wait?interval=100ms HTTP/1.1", /* a Go duration */
         "GET /v4.0.0/libpod/containers/web/json HTTP/1.1",
         "POST /v4.0.0/libpod/containers/web/restart?timeout=4 HTTP/1.1", /* always a timeout */
         "POST /v4.0.0/libpod/containers/web/kill?signal=10 HTTP/1.1",

@@ -7,6 +7,7 @@
 
 #include "../fake/fake_server.h"
 #include "podc/service.h"
+#include "service/service-private.h"
 #include "suites.h"
 
 static podc_client *fake_client(fake_server *fs)
@@ -80,6 +81,8 @@ START_TEST(spec_setter_bounds)
     ck_assert_int_eq(podc_service_spec_set_command(s, NULL, 0), PODC_EINVAL);
     ck_assert_int_eq(podc_service_spec_set_name(NULL, "x"), PODC_EINVAL);
     ck_assert_int_eq(podc_service_spec_add_bind_mount(s, NULL, "/x", NULL, 0), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_memory_limit(s, -1), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_memory_limit(NULL, 1), PODC_EINVAL);
     podc_service_spec_free(s);
     podc_service_spec_free(NULL);
 }
@@ -233,6 +236,77 @@ START_TEST(failed_start_rolls_back)
 }
 END_TEST
 
+/* The memory limit reaches the create body. */
+START_TEST(memory_limit_in_container_spec)
+{
+    podc_service_spec *s = base_spec();
+    ck_assert_int_eq(podc_service_spec_set_memory_limit(s, 16 << 20), 0);
+    podc_container_spec *cs = NULL;
+    ck_assert_int_eq(podc_svc_container_spec(s, "sess", &cs, NULL), 0);
+    char *json = NULL;
+    ck_assert_int_eq(podc_container_spec_to_json(cs, &json, NULL), 0);
+    ck_assert_ptr_nonnull(strstr(json, "\"resource_limits\":{\"memory\":{\"limit\":16777216}}"));
+    podc_free(json);
+    podc_container_spec_free(cs);
+    podc_service_spec_free(s);
+}
+END_TEST
+
+static void feed(podc_svc_logpos *p, const regex_t *re, const char *rec)
+{
+    podc_svc_logpos_feed(p, re, rec, strlen(rec));
+}
+
+/* The log check reads again from the last record's second: what it counted is skipped. */
+START_TEST(log_position_counts_each_line_once)
+{
+    regex_t re;
+    ck_assert_int_eq(regcomp(&re, "^ready", REG_EXTENDED | REG_NOSUB), 0);
+    podc_svc_logpos p;
+    memset(&p, 0, sizeof p);
+    /* first read: everything */
+    p.skip = p.n_at_last;
+    feed(&p, &re, "2026-11-25T20:46:51Z starting\n");
+    feed(&p, &re, "2026-11-25T20:46:52Z ready 1\n");
+    feed(&p, &re, "2026-11-25T20:46:52Z not yet\r\n");
+    ck_assert_int_eq(p.matches, 1);
+    ck_assert_str_eq(p.last_ts, "2026-11-25T20:46:52Z");
+    ck_assert_int_eq(p.n_at_last, 2);
+    /* second read (since 20:46:52Z): the two records of :52 again, then new ones */
+    p.skip = p.n_at_last;
+    feed(&p, &re, "2026-11-25T20:46:52Z ready 1\n");
+    feed(&p, &re, "2026-11-25T20:46:52Z not yet\n");
+    feed(&p, &re, "2026-11-25T20:46:52Z ready 2\n"); /* same second, new */
+    ck_assert_int_eq(p.matches, 2);
+    ck_assert_int_eq(p.n_at_last, 3);
+    /* third read: nothing new */
+    p.skip = p.n_at_last;
+    feed(&p, &re, "2026-11-25T20:46:52Z ready 1\n");
+    feed(&p, &re, "2026-11-25T20:46:52Z not yet\n");
+    feed(&p, &re, "2026-11-25T20:46:52Z ready 2\n");
+    ck_assert_int_eq(p.matches, 2);
+    /* fourth read: a new second; a record holding two lines counts both */
+    p.skip = p.n_at_last;
+    feed(&p, &re, "2026-11-25T20:46:52Z ready 1\n");
+    feed(&p, &re, "2026-11-25T20:46:52Z not yet\n");
+    feed(&p, &re, "2026-11-25T20:46:52Z ready 2\n");
+    feed(&p, &re, "2026-11-25T20:46:53Z ready 3\nready 4\n");
+    ck_assert_int_eq(p.matches, 4);
+    ck_assert_str_eq(p.last_ts, "2026-11-25T20:46:53Z");
+    ck_assert_int_eq(p.n_at_last, 1);
+    /* a piece without a timestamp counts but does not move the position */
+    feed(&p, &re, "ready piece-of-a-long-record\n");
+    ck_assert_int_eq(p.matches, 5);
+    p.matches = 4;
+    ck_assert_str_eq(p.last_ts, "2026-11-25T20:46:53Z");
+    /* a read cut short (error) and retried re-counts nothing */
+    p.skip = p.n_at_last;
+    feed(&p, &re, "2026-11-25T20:46:53Z ready 3\nready 4\n");
+    ck_assert_int_eq(p.matches, 4);
+    regfree(&re);
+}
+END_TEST
+
 Suite *service_spec_suite(void)
 {
     Suite *s = suite_create("service_spec");
@@ -244,6 +318,8 @@ Suite *service_spec_suite(void)
     tcase_add_test(tc, service_handle_null_safe);
     tcase_add_test(tc, invalid_spec_sends_nothing);
     tcase_add_test(tc, failed_start_rolls_back);
+    tcase_add_test(tc, memory_limit_in_container_spec);
+    tcase_add_test(tc, log_position_counts_each_line_once);
     tcase_set_timeout(tc, 20);
     suite_add_tcase(s, tc);
     return s;
