@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/container-results.h"
 #include "api/container-spec.h"
@@ -340,7 +341,21 @@ int podc_container_inspect(podc_client *c, const char *name, podc_container_info
     podc_http_request req = { .method = "GET", .path = p.data };
     podc_http_response resp;
     yajl_val root = NULL;
-    int rc = podc_resource_call(c, &req, &resp, name, NULL, err);
+    /* Podman 4.3 race: inspecting a container whose process is just exiting answers 500
+     * "read /proc/PID/cgroup: no such process". It settles within milliseconds: ask again. */
+    podc_error *e = NULL;
+    int rc = podc_resource_call(c, &req, &resp, name, NULL, &e);
+    for (int retry = 0; retry < 10 && rc == PODC_ESERVER && podc_error_cause(e) &&
+                        strcmp(podc_error_cause(e), "no such process") == 0;
+         retry++) {
+        podc_http_response_free(&resp);
+        podc_error_free(e);
+        e = NULL;
+        usleep(20 * 1000);
+        rc = podc_resource_call(c, &req, &resp, name, NULL, &e);
+    }
+    if (rc < 0)
+        podc_error_put(err, e);
     if (rc == 0)
         rc = podc_http_json(&req, &resp, &root, err);
     if (rc == 0 && !podc_json_str(root, "Id", NULL))

@@ -11,6 +11,8 @@ PODC=${PODC:-$top_builddir/tools/podc/podc}
 MIGRATIONS=$srcdir/tests/images/datastorage/migrations
 [ -d "$MIGRATIONS" ] || MIGRATIONS=$(cd "$(dirname "$0")/../images/datastorage/migrations" 2>/dev/null && pwd)
 
+# distcheck's second build: the normal pass already ran these against the service
+if [ "${PODC_SKIP_INTEGRATION:-0}" = 1 ]; then echo "skipped (PODC_SKIP_INTEGRATION=1)"; exit 77; fi
 if [ ! -x "$PODC" ]; then echo "podc not built at $PODC"; echo "0 passed, 0 failed"; exit 77; fi
 if ! "$PODC" version >/dev/null 2>&1; then echo "podman service unreachable"; echo "0 passed, 0 failed"; exit 77; fi
 command -v jq >/dev/null || { echo "jq missing"; echo "0 passed, 0 failed"; exit 77; }

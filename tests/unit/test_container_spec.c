@@ -669,6 +669,31 @@ START_TEST(list_parsing)
 }
 END_TEST
 
+START_TEST(inspect_rides_out_the_exit_race)
+{
+    /* podman 4.3 answers an inspect of a just-exiting container with this 500; it settles */
+    char *race = reply(500, "application/json",
+                       "{\"cause\":\"no such process\",\"message\":\"read /proc/17073/cgroup: no such process\","
+                       "\"response\":500}\n");
+    char *ok = reply(200, "application/json",
+                     "{\"Id\":\"c1\",\"Name\":\"sick\",\"State\":{\"Status\":\"exited\",\"ExitCode\":1}}\n");
+    fake_response script[] = { { .raw = race, .drop_after = -1 }, { .raw = race, .drop_after = -1 },
+                               { .raw = ok, .drop_after = -1 } };
+    fake_server *srv = fake_server_start(script, 3);
+    free(race), free(ok);
+    podc_client *c = client_for(srv);
+    podc_error *err = NULL;
+    podc_container_info *i = NULL;
+    ck_assert_ok(podc_container_inspect(c, "sick", &i, &err), &err);
+    ck_assert_ptr_null(err);
+    ck_assert_int_eq(podc_container_info_exit_code(i), 1);
+    ck_assert_int_eq(fake_server_requests(srv), 3);
+    podc_container_info_free(i);
+    podc_client_free(c);
+    fake_server_stop(srv);
+}
+END_TEST
+
 Suite *container_spec_suite(void)
 {
     Suite *s = suite_create("container_spec");
@@ -687,6 +712,7 @@ Suite *container_spec_suite(void)
     tcase_add_test(fk, create_body_and_errors);
     tcase_add_test(fk, network_ensure_and_connect);
     tcase_add_test(fk, list_parsing);
+    tcase_add_test(fk, inspect_rides_out_the_exit_race);
     suite_add_tcase(s, fk);
     return s;
 }
