@@ -29,12 +29,13 @@ check_in() {
     (cd "$dir" && { [ -f Makefile ] || "$root/configure" -q "$@"; } && make -j2 -s >/dev/null)
     local rc=0
     make -C "$dir" -s -j1 check >/dev/null 2>&1 || rc=$?
-    for log in "$dir"/tests/*/test_*.log "$dir"/tests/check-symbols.log; do
+    for log in "$dir"/tests/*/test_*.log "$dir"/tests/check-symbols.sh.log; do
         [ -f "$log" ] || continue
         sed -n '/^Running suite/,$p;/exported:/p' "$log" | grep -v '^PASS\|^# ' || true
         grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" >>"$totals" || true
         # script tests (CLI) close with "N passed, M failed"
-        grep -h '^[0-9]* passed, [0-9]* failed' "$log" | tee /dev/stderr |
+        grep -h '^[0-9]* passed, [0-9]* failed' "$log" | sed "s|^|$(basename "$log" .log): |" || true
+        grep -h '^[0-9]* passed, [0-9]* failed' "$log" |
             awk '{ printf "Checks: %d, Failures: %d, Errors: 0\n", $1 + $3, $3 }' >>"$totals" || true
     done
     if [ $rc -ne 0 ]; then
