@@ -85,7 +85,7 @@ int podc_build_context_new(podc_build_context **out, const char *dir, const podc
 {
     podc_build_context *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     ctx->fd = -1;
     ctx->ig = ig;
     ctx->root = strdup(dir);
@@ -98,7 +98,7 @@ int podc_build_context_new(podc_build_context **out, const char *dir, const podc
     ctx->a = archive_write_new();
     if (!ctx->root || !ctx->a || (extra_name && (!ctx->extra_name || !ctx->extra_path))) {
         podc_build_context_free(ctx);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     /* pax keeps long and non-ASCII names; no blocking so every piece is passed on at once */
     if (archive_write_set_format_pax_restricted(ctx->a) != ARCHIVE_OK ||

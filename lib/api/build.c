@@ -217,7 +217,7 @@ static int plan_containerfile(plan *p, const char *context_dir, const char *give
         for (size_t i = 0; i < 2 && !file; i++) {
             char *cand = path_join(context_dir, defaults[i]);
             if (!cand)
-                return podc_error_set(err, PODC_ENOMEM, "out of memory");
+                return podc_error_oom(err);
             if (!not_regular(cand))
                 file = cand;
             else
@@ -230,7 +230,7 @@ static int plan_containerfile(plan *p, const char *context_dir, const char *give
             return podc_error_invalid(err, "containerfile", "containerfile: empty path");
         file = given[0] == '/' ? strdup(given) : path_join(context_dir, given);
         if (!file)
-            return podc_error_set(err, PODC_ENOMEM, "out of memory");
+            return podc_error_oom(err);
         const char *why = not_regular(file);
         if (why) {
             int rc = invalid_file(err, "containerfile", file, why);
@@ -263,12 +263,12 @@ static int plan_containerfile(plan *p, const char *context_dir, const char *give
         if (!p->outside_path) {
             free(real);
             free(file);
-            return podc_error_set(err, PODC_ENOMEM, "out of memory");
+            return podc_error_oom(err);
         }
     }
     free(real);
     free(file);
-    return p->dockerfile ? 0 : podc_error_set(err, PODC_ENOMEM, "out of memory");
+    return p->dockerfile ? 0 : podc_error_oom(err);
 }
 
 /* "!" + path with glob characters escaped, so the exception names exactly that file. */
@@ -293,12 +293,12 @@ static int plan_ignore(plan *p, const char *context_dir, podc_error **err)
 {
     p->ig = podc_ignore_new();
     if (!p->ig)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     static const char *const names[] = { ".containerignore", ".dockerignore" };
     for (size_t i = 0; i < 2; i++) {
         char *path = path_join(context_dir, names[i]);
         if (!path)
-            return podc_error_set(err, PODC_ENOMEM, "out of memory");
+            return podc_error_oom(err);
         int loaded = 0;
         int rc = podc_ignore_load_file(p->ig, path, &loaded, err);
         free(path);
@@ -307,7 +307,7 @@ static int plan_ignore(plan *p, const char *context_dir, podc_error **err)
         if (loaded) {
             /* the server needs the ignore file and the Containerfile whatever the patterns say */
             if (add_keep(p->ig, names[i]) < 0 || (!p->outside_path && add_keep(p->ig, p->dockerfile) < 0))
-                return podc_error_set(err, PODC_ENOMEM, "out of memory");
+                return podc_error_oom(err);
             break;
         }
     }
@@ -524,7 +524,7 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
         rc = plan_ignore(&p, context_dir, err);
     podc_buf path = PODC_BUF_INIT;
     if (rc == 0 && build_path(&path, opts, &p) < 0)
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     podc_build_context *ctx = NULL;
     if (rc == 0)
         rc = podc_build_context_new(&ctx, context_dir, p.ig, p.outside_path ? p.dockerfile : NULL, p.outside_path,
@@ -555,7 +555,7 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
     } else if (rc < 0 && ss.protocol_error) {
         rc = podc_error_set(err, PODC_EPROTOCOL, "POST /libpod/build: progress line is not a JSON object");
     } else if (rc < 0 && ss.oom) {
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     }
     if (rc == 0) {
         int r = podc_lines_finish(&ss.json_lines);
@@ -566,7 +566,7 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
         else if (r == PODC_EPROTOCOL)
             rc = podc_error_set(err, r, "POST /libpod/build: progress line is not a JSON object");
         else if (r < 0)
-            rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+            rc = podc_error_oom(err);
     }
     if (rc == 0 && ss.error) {
         size_t n = strlen(ss.error);
@@ -588,7 +588,7 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
             rc = podc_error_set(err, PODC_EPROTOCOL, "POST /libpod/build: the build ended without an image ID "
                                 "(last line: \"%.80s\")", id ? id : "");
         } else if (!(*out_id = strdup(id))) {
-            rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+            rc = podc_error_oom(err);
         }
     }
     podc_http_response_free(&resp);

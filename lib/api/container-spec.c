@@ -804,11 +804,11 @@ int podc_container_spec_to_json(const podc_container_spec *s, char **out, podc_e
         return PODC_EINVAL;
     podc_jgen j;
     if (podc_jgen_init(&j) < 0)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     gen_body(&j, s);
     char *json = podc_jgen_finish(&j, NULL);
     if (!json)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     *out = json;
     return 0;
 }

@@ -23,10 +23,6 @@
 /* Extra time given to podman beyond a stop grace period before the call itself times out. */
 #define STOP_MARGIN_MS 30000
 
-static int oom(podc_error **err)
-{
-    return podc_error_set(err, PODC_ENOMEM, "out of memory");
-}
 
 static int check_args(podc_client *c, const char *name, podc_error **err)
 {
@@ -40,7 +36,7 @@ static int container_path(podc_buf *p, const char *name, const char *suffix, pod
 {
     if (podc_resource_path(p, "/libpod/containers/", name, suffix) < 0) {
         podc_buf_free(p);
-        return oom(err);
+        return podc_error_oom(err);
     }
     return 0;
 }
@@ -75,7 +71,7 @@ int podc_container_create(podc_client *c, const podc_container_spec *spec, char 
         } else if (id_out) {
             char *copy = strdup(id);
             if (!copy)
-                rc = oom(err);
+                rc = podc_error_oom(err);
             else
                 *id_out = copy;
         }
@@ -119,7 +115,7 @@ static int timed_action(podc_client *c, const char *name, const char *verb, int6
     if (seconds >= 0) {
         if (podc_buf_put_query_int(&p, "timeout", seconds) < 0) {
             podc_buf_free(&p);
-            return oom(err);
+            return podc_error_oom(err);
         }
         call_timeout = seconds * 1000 + STOP_MARGIN_MS;
     }
@@ -166,7 +162,7 @@ int podc_container_kill(podc_client *c, const char *name, const char *signal, po
         return PODC_ENOMEM;
     if (podc_buf_put_query_int(&p, "signal", sig) < 0) {
         podc_buf_free(&p);
-        return oom(err);
+        return podc_error_oom(err);
     }
     return post_action(c, name, &p, 0, err);
 }
@@ -208,7 +204,7 @@ int podc_container_wait_interval(podc_client *c, const char *name, const char *c
     for (size_t i = 0; i < n_conditions; i++) {
         if (podc_buf_put_query(&p, "condition", conditions[i]) < 0) {
             podc_buf_free(&p);
-            return oom(err);
+            return podc_error_oom(err);
         }
     }
     if (interval_ms > 0) {
@@ -216,7 +212,7 @@ int podc_container_wait_interval(podc_client *c, const char *name, const char *c
         snprintf(iv, sizeof iv, "%lldms", (long long)interval_ms); /* a Go duration */
         if (podc_buf_put_query(&p, "interval", iv) < 0) {
             podc_buf_free(&p);
-            return oom(err);
+            return podc_error_oom(err);
         }
     }
     /* podman sends no headers until the condition is met: no header timeout of our own */
@@ -264,7 +260,7 @@ int podc_container_remove(podc_client *c, const char *name, unsigned int flags, 
         rc = podc_buf_put_query_bool(&p, "ignore", 1);
     if (rc < 0) {
         podc_buf_free(&p);
-        return oom(err);
+        return podc_error_oom(err);
     }
     podc_http_request req = { .method = "DELETE", .path = p.data };
     podc_http_response resp;
@@ -308,21 +304,9 @@ int podc_container_exists(podc_client *c, const char *name, int *out, podc_error
     podc_buf p = PODC_BUF_INIT;
     if (container_path(&p, name, "/exists", err) < 0)
         return PODC_ENOMEM;
-    podc_http_request req = { .method = "GET", .path = p.data };
-    podc_http_response resp;
-    int rc = podc_http_do(c, &req, &resp, err);
-    if (rc == 0) {
-        if (resp.status == 204) {
-            *out = 1;
-        } else if (resp.status == 404) {
-            *out = 0;
-        } else {
-            podc_error *e = podc_error_from_reply(resp.status, resp.body.data, req.method, req.path);
-            podc_error_set_container(e, name, NULL);
-            rc = podc_error_put(err, e);
-        }
-    }
-    podc_http_response_free(&resp);
+    int rc = podc_http_exists(c, p.data, out, err);
+    if (rc < 0 && err)
+        podc_error_set_container(*err, name, NULL);
     podc_buf_free(&p);
     return rc;
 }
@@ -365,7 +349,7 @@ int podc_container_inspect(podc_client *c, const char *name, podc_container_info
         podc_container_info *info = json ? podc_container_info_from_json(root, json) : NULL;
         if (!info) {
             free(json);
-            rc = oom(err);
+            rc = podc_error_oom(err);
         } else {
             root = NULL;
             *out = info;
@@ -386,7 +370,7 @@ int podc_container_list_get(podc_client *c, const podc_filters *filters, int all
     if (podc_buf_puts(&p, "/libpod/containers/json") < 0 || (all && podc_buf_put_query_bool(&p, "all", 1) < 0) ||
         podc_filters_put_query(filters, &p) < 0) {
         podc_buf_free(&p);
-        return oom(err);
+        return podc_error_oom(err);
     }
     podc_http_request req = { .method = "GET", .path = p.data };
     podc_http_response resp;
@@ -399,7 +383,7 @@ int podc_container_list_get(podc_client *c, const podc_filters *filters, int all
     if (rc == 0) {
         podc_container_list *l = podc_container_list_from_json(root);
         if (!l) {
-            rc = oom(err);
+            rc = podc_error_oom(err);
         } else {
             root = NULL;
             *out = l;
@@ -434,7 +418,7 @@ int podc_container_healthcheck_run(podc_client *c, const char *name, char **stat
         } else if (status_out) {
             char *copy = strdup(status);
             if (!copy)
-                rc = oom(err);
+                rc = podc_error_oom(err);
             else
                 *status_out = copy;
         }
@@ -456,7 +440,7 @@ int podc_container_health(podc_client *c, const char *name, char **status_out, i
         char *copy = strdup(podc_container_info_health_status(info));
         if (!copy) {
             podc_container_info_free(info);
-            return oom(err);
+            return podc_error_oom(err);
         }
         *status_out = copy;
     }

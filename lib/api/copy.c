@@ -74,7 +74,7 @@ static int put(podc_client *c, const char *container, const char *path, const vo
     podc_buf p = PODC_BUF_INIT;
     if (archive_path(container, path, &p) < 0) {
         podc_buf_free(&p);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     podc_http_request req = { .method = "PUT", .path = p.data, .content_type = "application/x-tar" };
     if (u) {
@@ -208,7 +208,7 @@ static int get(podc_client *c, const char *container, const char *path, podc_dat
     podc_buf p = PODC_BUF_INIT;
     if (archive_path(container, path, &p) < 0) {
         podc_buf_free(&p);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     podc_http_request req = { .method = "GET", .path = p.data, .on_data = cb, .data_ud = ud };
     podc_http_response resp;
@@ -248,7 +248,7 @@ static int get_mem(podc_client *c, const char *container, const char *path, podc
     sink s = { PODC_BUF_INIT, 0 };
     int rc = get(c, container, path, to_sink, &s, err);
     if (s.oom)
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     if (rc)
         podc_buf_free(&s.buf);
     else
@@ -268,7 +268,7 @@ int podc_copy_get_tar_mem(podc_client *c, const char *container, const char *pat
     size_t len = b.len;
     char *data = podc_buf_detach(&b);
     if (!data)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     *out = data;
     *out_len = len;
     return 0;
@@ -287,7 +287,7 @@ int podc_copy_get_file(podc_client *c, const char *container, const char *path, 
     struct archive_entry *e = NULL;
     podc_buf content = PODC_BUF_INIT;
     if (!a) {
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     } else {
         archive_read_support_format_tar(a);
         if (archive_read_open_memory(a, tar.data ? tar.data : "", tar.len) != ARCHIVE_OK ||
@@ -304,7 +304,7 @@ int podc_copy_get_file(podc_client *c, const char *container, const char *path, 
                     rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/archive: %s", container,
                                         archive_error_string(a) ? archive_error_string(a) : "read error");
                 else if (podc_buf_append(&content, chunk, (size_t)n) < 0)
-                    rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+                    rc = podc_error_oom(err);
             }
         }
         archive_read_free(a);
@@ -317,7 +317,7 @@ int podc_copy_get_file(podc_client *c, const char *container, const char *path, 
     size_t len = content.len;
     char *data = podc_buf_detach(&content);
     if (!data)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     *out = data;
     if (out_len)
         *out_len = len;

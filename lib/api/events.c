@@ -147,7 +147,7 @@ int podc_events_stream(podc_client *c, const podc_events_options *opts, podc_eve
     podc_buf path = PODC_BUF_INIT;
     if (build_path(o, &path) < 0) {
         podc_buf_free(&path);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     events_call ec = { .cb = cb, .ud = userdata, .path = path.data };
     podc_lines_init(&ec.lines, on_line, &ec);

@@ -45,7 +45,7 @@ int podc_exec_options_add_env(podc_exec_options *o, const char *key, const char 
         if (grown)
             o->env = grown;
         podc_buf_free(&kv);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     o->env = grown;
     o->env[o->nenv++] = podc_buf_detach(&kv);
@@ -58,7 +58,7 @@ static int set_str(char **slot, const char *field, const char *v, podc_error **e
         return podc_error_invalid(err, field, "%s is empty (pass NULL for the default)", field);
     char *copy = v ? strdup(v) : NULL;
     if (v && !copy)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     free(*slot);
     *slot = copy;
     return 0;
@@ -178,7 +178,7 @@ static int exec_create(podc_client *c, const char *container, const char *const 
     if (rc) {
         free(body);
         podc_buf_free(&path);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     podc_http_request req = { .method = "POST", .path = path.data, .body = body, .body_len = strlen(body),
                               .timeout_ms = budget(deadline, 0) };
@@ -192,7 +192,7 @@ static int exec_create(podc_client *c, const char *container, const char *const 
         if (!id || !*id)
             rc = podc_error_set(err, PODC_EPROTOCOL, "POST %s: reply has no exec session Id", path.data);
         else if (!(*id_out = strdup(id)))
-            rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+            rc = podc_error_oom(err);
     }
     podc_json_free(root);
     podc_http_response_free(&resp);
@@ -236,7 +236,7 @@ static int exec_start(podc_client *c, const char *id, int tty, int64_t deadline,
         podc_buf_puts(&path, "/start") < 0) {
         free(body);
         podc_buf_free(&path);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     exec_io io = { .cb = cb, .ud = ud };
     /* frames follow read chunks, not records (§6): no point in reassembling them */
@@ -267,7 +267,7 @@ static int exec_exit_code(podc_client *c, const char *id, int64_t deadline, int 
     if (podc_buf_puts(&path, "/libpod/exec/") < 0 || podc_buf_put_escaped(&path, id) < 0 ||
         podc_buf_puts(&path, "/json") < 0) {
         podc_buf_free(&path);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     int rc = 0;
     for (int attempt = 0;; attempt++) {
@@ -357,12 +357,12 @@ int podc_exec_run(podc_client *c, const char *container, const char *const *argv
         return podc_error_invalid(err, "out", "NULL argument");
     podc_exec_result *r = calloc(1, sizeof *r);
     if (!r)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     int rc = podc_exec_stream(c, container, argv, opts, collect, r, &r->exit_code, err);
     if (r->oom)
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     if (rc == 0 && (podc_buf_append(&r->out, "", 0) < 0 || podc_buf_append(&r->errb, "", 0) < 0))
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     if (rc) {
         podc_exec_result_free(r);
         return rc;

@@ -398,7 +398,7 @@ int podc_ignore_add_text(podc_ignore *ig, const char *text, size_t len, const ch
         const char *why = NULL;
         int rc = podc_ignore_add_line(ig, text, n, &why);
         if (rc == PODC_ENOMEM)
-            return podc_error_set(err, PODC_ENOMEM, "out of memory");
+            return podc_error_oom(err);
         if (rc < 0) {
             podc_error *e = podc_error_new(PODC_EINVAL, "%s:%zu: %s: \"%.*s\"", origin ? origin : "ignore file", lineno,
                                            why ? why : "bad pattern", (int)(n > 200 ? 200 : n), text);
@@ -435,7 +435,7 @@ int podc_ignore_load_file(podc_ignore *ig, const char *path, int *loaded, podc_e
     fclose(f);
     if (rc < 0) {
         podc_buf_free(&b);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     if (rerr) {
         podc_buf_free(&b);

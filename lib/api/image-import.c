@@ -15,10 +15,6 @@
 #include "podc/images.h"
 #include "transport/http.h"
 
-static int oom(podc_error **err)
-{
-    return podc_error_set(err, PODC_ENOMEM, "out of memory");
-}
 
 struct podc_image_import_options {
     char *reference;
@@ -127,7 +123,7 @@ int podc_image_import(podc_client *c, const podc_image_import_options *opts, pod
         q = podc_buf_put_query(&path, "changes", opts->changes[i]);
     if (q < 0) {
         podc_buf_free(&path);
-        return oom(err);
+        return podc_error_oom(err);
     }
 
     import_reader r = { .cb = read, .ud = userdata };
@@ -152,7 +148,7 @@ int podc_image_import(podc_client *c, const podc_image_import_options *opts, pod
         if (!id) {
             rc = podc_error_set(err, PODC_EPROTOCOL, "POST /libpod/images/import: reply has no Id");
         } else if (!bare) {
-            rc = oom(err);
+            rc = podc_error_oom(err);
         } else {
             *out_id = bare;
         }

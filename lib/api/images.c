@@ -39,10 +39,6 @@ static int image_path(podc_buf *b, const char *ref, const char *suffix)
     return 0;
 }
 
-static int oom(podc_error **err)
-{
-    return podc_error_set(err, PODC_ENOMEM, "out of memory");
-}
 
 int podc_image_exists(podc_client *c, const char *ref, int *out, podc_error **err)
 {
@@ -54,20 +50,9 @@ int podc_image_exists(podc_client *c, const char *ref, int *out, podc_error **er
     podc_buf path = PODC_BUF_INIT;
     if (image_path(&path, ref, "/exists") < 0) {
         podc_buf_free(&path);
-        return oom(err);
+        return podc_error_oom(err);
     }
-    podc_http_request req = { .method = "GET", .path = path.data };
-    podc_http_response resp;
-    rc = podc_http_do(c, &req, &resp, err);
-    if (rc == 0) {
-        if (resp.status == 204)
-            *out = 1;
-        else if (resp.status == 404 && resp.body.data && resp.body.data[0] == '{') /* JSON: the handler said no */
-            *out = 0;
-        else
-            rc = podc_error_put(err, podc_error_from_reply(resp.status, resp.body.data, req.method, req.path));
-    }
-    podc_http_response_free(&resp);
+    rc = podc_http_exists(c, path.data, out, err);
     podc_buf_free(&path);
     return rc;
 }
@@ -91,7 +76,7 @@ int podc_image_inspect(podc_client *c, const char *ref, podc_image **out, podc_e
     podc_buf path = PODC_BUF_INIT;
     if (image_path(&path, ref, "/json") < 0) {
         podc_buf_free(&path);
-        return oom(err);
+        return podc_error_oom(err);
     }
     podc_http_request req = { .method = "GET", .path = path.data };
     podc_http_response resp;
@@ -104,14 +89,14 @@ int podc_image_inspect(podc_client *c, const char *ref, podc_image **out, podc_e
     if (rc == 0) {
         podc_image *img = calloc(1, sizeof *img);
         if (!img) {
-            rc = oom(err);
+            rc = podc_error_oom(err);
         } else {
             img->root = img->node = root;
             img->json = podc_buf_detach(&resp.body);
             root = NULL;
             if (!img->json) {
                 podc_image_free(img);
-                rc = oom(err);
+                rc = podc_error_oom(err);
             } else {
                 *out = img;
             }
@@ -290,7 +275,7 @@ static int image_filters_prepare(const podc_filters *filters, image_filters *out
     memset(out, 0, sizeof *out);
     podc_buf q = PODC_BUF_INIT;
     if (podc_filters_put_query(filters, &q) < 0)
-        return oom(err);
+        return podc_error_oom(err);
     if (!q.len)
         return 0;
     /* "?filters=<escaped JSON>" -> JSON */
@@ -309,12 +294,12 @@ static int image_filters_prepare(const podc_filters *filters, image_filters *out
     yajl_val root = rc == 0 && json.data ? podc_json_parse(json.data, NULL, 0) : NULL;
     podc_buf_free(&json);
     if (!root)
-        return rc < 0 ? oom(err) : podc_error_set(err, PODC_EPROTOCOL, "filters: cannot encode");
+        return rc < 0 ? podc_error_oom(err) : podc_error_set(err, PODC_EPROTOCOL, "filters: cannot encode");
 
     podc_jgen j;
     if (podc_jgen_init(&j) < 0) {
         podc_json_free(root);
-        return oom(err);
+        return podc_error_oom(err);
     }
     podc_jgen_obj_open(&j);
     for (size_t i = 0; i < podc_json_object_len(root) && rc == 0; i++) {
@@ -335,7 +320,7 @@ static int image_filters_prepare(const podc_filters *filters, image_filters *out
             if (!nl || !(nl[out->nlabels] = strdup(podc_json_as_str(podc_json_array_at(vals, k))))) {
                 if (nl)
                     out->labels = nl;
-                rc = oom(err);
+                rc = podc_error_oom(err);
             } else {
                 out->labels = nl;
                 out->nlabels++;
@@ -346,11 +331,11 @@ static int image_filters_prepare(const podc_filters *filters, image_filters *out
     podc_json_free(root);
     char *text = rc == 0 ? podc_jgen_finish(&j, NULL) : (podc_jgen_abort(&j), NULL);
     if (rc == 0 && !text)
-        rc = oom(err);
+        rc = podc_error_oom(err);
     if (rc == 0) {
         podc_buf b = PODC_BUF_INIT;
         if (podc_buf_put_query(&b, "filters", text) < 0)
-            rc = oom(err);
+            rc = podc_error_oom(err);
         out->query = b.data;
     }
     free(text);
@@ -391,7 +376,7 @@ int podc_image_list_get(podc_client *c, const podc_filters *filters, podc_image_
     if (podc_buf_puts(&path, "/libpod/images/json") < 0 || (f.query && podc_buf_puts(&path, f.query) < 0)) {
         podc_buf_free(&path);
         image_filters_free(&f);
-        return oom(err);
+        return podc_error_oom(err);
     }
     podc_http_request req = { .method = "GET", .path = path.data };
     podc_http_response resp;
@@ -408,7 +393,7 @@ int podc_image_list_get(podc_client *c, const podc_filters *filters, podc_image_
             l->items = calloc(n, sizeof *l->items);
         if (!l || (n && !l->items)) {
             free(l);
-            rc = oom(err);
+            rc = podc_error_oom(err);
         } else {
             l->root = root;
             root = NULL;
@@ -420,7 +405,7 @@ int podc_image_list_get(podc_client *c, const podc_filters *filters, podc_image_
                 img->node = node;
                 img->json = node_json(node);
                 if (!img->json)
-                    rc = oom(err);
+                    rc = podc_error_oom(err);
             }
             if (rc == 0)
                 *out = l;
@@ -476,7 +461,7 @@ int podc_image_tag(podc_client *c, const char *ref, const char *repo, const char
     if (image_path(&path, ref, "/tag") < 0 || podc_buf_put_query(&path, "repo", repo) < 0 ||
         podc_buf_put_query(&path, "tag", tag) < 0) {
         podc_buf_free(&path);
-        return oom(err);
+        return podc_error_oom(err);
     }
     podc_http_request req = { .method = "POST", .path = path.data };
     podc_http_response resp;
@@ -499,7 +484,7 @@ int podc_image_remove(podc_client *c, const char *ref, unsigned int flags, podc_
     if (image_path(&path, ref, NULL) < 0 ||
         ((flags & PODC_IMAGE_REMOVE_FORCE) && podc_buf_put_query_bool(&path, "force", 1) < 0)) {
         podc_buf_free(&path);
-        return oom(err);
+        return podc_error_oom(err);
     }
     podc_http_request req = { .method = "DELETE", .path = path.data };
     podc_http_response resp;

@@ -89,7 +89,7 @@ int podc_logs_stream(podc_client *c, const char *container, const podc_logs_opti
     podc_buf path = PODC_BUF_INIT;
     if (build_path(container, o, &path) < 0) {
         podc_buf_free(&path);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     logs_call lc = { .cb = cb, .ud = userdata };
     podc_frames_init(&lc.frames, PODC_FRAMES_WHOLE, on_frame, &lc);
@@ -143,12 +143,12 @@ int podc_logs_get(podc_client *c, const char *container, const podc_logs_options
         return podc_error_invalid(err, "out", "NULL argument");
     podc_logs *l = calloc(1, sizeof *l);
     if (!l)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     int rc = podc_logs_stream(c, container, opts, collect, l, err);
     if (rc == 0 && finish_bufs(l) != 0)
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     if (l->oom) /* collect() stopped the stream: report memory, not a cancel */
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     if (rc != 0) {
         podc_logs_free(l);
         return rc;
@@ -205,7 +205,7 @@ int podc_logs_tail(podc_client *c, const char *container, int64_t n, char **out_
     char *text = strndup(l->all.data + start, l->all.len - start);
     podc_logs_free(l);
     if (!text)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     *out_text = text;
     return 0;
 }

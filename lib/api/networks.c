@@ -269,10 +269,6 @@ void podc_network_list_free(podc_network_list *l)
 
 /* ---- calls --------------------------------------------------------------------------- */
 
-static int oom(podc_error **err)
-{
-    return podc_error_set(err, PODC_ENOMEM, "out of memory");
-}
 
 /* A reply that must be a JSON object describing a network; takes over the response body. */
 static int network_from_reply(const podc_http_request *req, podc_http_response *resp, podc_network **out,
@@ -290,7 +286,7 @@ static int network_from_reply(const podc_http_request *req, podc_http_response *
     podc_network *n = network_new(root, podc_buf_detach(&resp->body));
     if (!n) {
         podc_json_free(root);
-        return oom(err);
+        return podc_error_oom(err);
     }
     *out = n;
     return 0;
@@ -306,7 +302,7 @@ int podc_network_create(podc_client *c, const char *name, const podc_network_opt
     size_t len = 0;
     char *body = options_json(name, opts, &len);
     if (!body)
-        return oom(err);
+        return podc_error_oom(err);
     podc_http_request req = { .method = "POST", .path = "/libpod/networks/create", .body = body, .body_len = len };
     podc_http_response resp;
     int rc = podc_http_call(c, &req, &resp, err);
@@ -341,7 +337,7 @@ static int network_path(podc_buf *p, const char *name, const char *suffix, podc_
 {
     if (podc_resource_path(p, "/libpod/networks/", name, suffix) < 0) {
         podc_buf_free(p);
-        return oom(err);
+        return podc_error_oom(err);
     }
     return 0;
 }
@@ -355,18 +351,7 @@ int podc_network_exists(podc_client *c, const char *name, int *out, podc_error *
     podc_buf p = PODC_BUF_INIT;
     if (network_path(&p, name, "/exists", err) < 0)
         return PODC_ENOMEM;
-    podc_http_request req = { .method = "GET", .path = p.data };
-    podc_http_response resp;
-    int rc = podc_http_do(c, &req, &resp, err);
-    if (rc == 0) {
-        if (resp.status == 204)
-            *out = 1;
-        else if (resp.status == 404)
-            *out = 0;
-        else
-            rc = podc_error_put(err, podc_error_from_reply(resp.status, resp.body.data, req.method, req.path));
-    }
-    podc_http_response_free(&resp);
+    int rc = podc_http_exists(c, p.data, out, err);
     podc_buf_free(&p);
     return rc;
 }
@@ -397,7 +382,7 @@ int podc_network_list_get(podc_client *c, const podc_filters *filters, podc_netw
     podc_buf p = PODC_BUF_INIT;
     if (podc_buf_puts(&p, "/libpod/networks/json") < 0 || podc_filters_put_query(filters, &p) < 0) {
         podc_buf_free(&p);
-        return oom(err);
+        return podc_error_oom(err);
     }
     podc_http_request req = { .method = "GET", .path = p.data };
     podc_http_response resp;
@@ -414,7 +399,7 @@ int podc_network_list_get(podc_client *c, const podc_filters *filters, podc_netw
         if (l && n)
             l->items = calloc(n, sizeof *l->items);
         if (!l || (n && !l->items)) {
-            rc = oom(err);
+            rc = podc_error_oom(err);
         } else {
             l->root = root;
             root = NULL;
@@ -422,7 +407,7 @@ int podc_network_list_get(podc_client *c, const podc_filters *filters, podc_netw
                 l->items[i].v = podc_json_array_at(l->root, i);
                 l->items[i].json = tree_json(l->items[i].v);
                 if (!l->items[i].json) {
-                    rc = oom(err);
+                    rc = podc_error_oom(err);
                     break;
                 }
                 l->n = i + 1;
@@ -451,7 +436,7 @@ int podc_network_remove(podc_client *c, const char *name, int force, podc_error 
         return PODC_ENOMEM;
     if (force && podc_buf_put_query_bool(&p, "force", 1) < 0) {
         podc_buf_free(&p);
-        return oom(err);
+        return podc_error_oom(err);
     }
     podc_http_request req = { .method = "DELETE", .path = p.data };
     podc_http_response resp;
@@ -488,7 +473,7 @@ static int connect_common(podc_client *c, const char *network, const char *conta
 
     podc_jgen j;
     if (podc_jgen_init(&j) < 0)
-        return oom(err);
+        return podc_error_oom(err);
     podc_jgen_obj_open(&j);
     podc_jgen_kstr(&j, "container", container);
     if (n_aliases) {
@@ -507,7 +492,7 @@ static int connect_common(podc_client *c, const char *network, const char *conta
     if (!body || network_path(&p, network, verb, err) < 0) {
         free(body);
         podc_buf_free(&p);
-        return oom(err);
+        return podc_error_oom(err);
     }
     podc_http_request req = { .method = "POST", .path = p.data, .body = body, .body_len = len };
     podc_http_response resp;

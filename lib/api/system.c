@@ -82,7 +82,7 @@ int podc_version_get(podc_client *c, podc_version **out, podc_error **err)
             }
             if (!v || !v->server || !v->api) {
                 podc_version_free(v);
-                rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+                rc = podc_error_oom(err);
             } else {
                 *out = v;
             }
@@ -128,7 +128,7 @@ int podc_info_get(podc_client *c, podc_info **out, podc_error **err)
         podc_info *i = calloc(1, sizeof *i);
         if (!i) {
             podc_json_free(root);
-            rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+            rc = podc_error_oom(err);
         } else {
             i->root = root;
             i->json = podc_buf_detach(&resp.body);

@@ -33,6 +33,8 @@ podc_error *podc_error_new(int code, const char *fmt, ...) __attribute__((format
 int podc_error_put(podc_error **err, podc_error *e);
 /* podc_error_put(err, podc_error_new(code, fmt, ...)). */
 int podc_error_set(podc_error **err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* podc_error_set(err, PODC_ENOMEM, "out of memory"). */
+int podc_error_oom(podc_error **err);
 /* Invalid input naming the field; nothing was sent. */
 int podc_error_invalid(podc_error **err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

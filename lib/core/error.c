@@ -100,6 +100,11 @@ int podc_error_set(podc_error **err, int code, const char *fmt, ...)
     return podc_error_put(err, e);
 }
 
+int podc_error_oom(podc_error **err)
+{
+    return podc_error_set(err, PODC_ENOMEM, "out of memory");
+}
+
 int podc_error_invalid(podc_error **err, const char *field, const char *fmt, ...)
 {
     if (!err)

@@ -71,7 +71,7 @@ static int remove_built_images(podc_client *c, const char *service, podc_error *
     snprintf(label, sizeof label, PODC_DS_LABEL_BUILT "=%s", service);
     if (!f || podc_filters_add(f, "label", label) < 0) {
         podc_filters_free(f);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     podc_image_list *l = NULL;
     podc_error *e = NULL;

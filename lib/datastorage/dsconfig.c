@@ -82,7 +82,7 @@ int podc_ds_write_config(const podc_ds_config *cfg, const char *dir, podc_error 
 
     int rc = 0;
     if (!c.data || !db.data || !rs.data)
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     const podc_buf *contents[] = { &c, &db, &rs };
     for (int i = 0; rc == 0 && i < 3; i++)
         rc = write_file(dir, files[i], contents[i], err);

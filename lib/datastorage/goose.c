@@ -154,10 +154,10 @@ int podc_goose_parse(const char *file, const char *text, podc_goose_migration *o
     if (rc == 0 && sql.len)
         rc = podc_error_invalid(err, "migration", "%s:%d: last statement does not end with ';'", file, stmt_line);
     if (rc == PODC_ENOMEM)
-        podc_error_set(err, PODC_ENOMEM, "out of memory");
+        podc_error_oom(err);
     podc_buf_free(&sql);
     if (rc == 0 && !m.file)
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     if (rc < 0) {
         if (err && *err)
             podc_error_add_detail(*err, "file", file);
@@ -222,7 +222,7 @@ int podc_goose_load_dir(const char *dir, podc_goose_migration **out, size_t *n_o
         podc_goose_migration *grown = realloc(list, (n + 1) * sizeof *list);
         if (!grown) {
             free(text);
-            rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+            rc = podc_error_oom(err);
             break;
         }
         list = grown;

@@ -226,7 +226,7 @@ int podc_migrations_apply(podc_client *c, const char *container, const char *dir
     x.xo = podc_exec_options_new();
     if (!x.xo) {
         podc_goose_migrations_free(ms, nm);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     podc_exec_options_set_timeout(x.xo, opts->timeout_ms ? opts->timeout_ms : 60000);
     if (opts->password)
@@ -235,7 +235,7 @@ int podc_migrations_apply(podc_client *c, const char *container, const char *dir
     int applied = 0;
     pending *todo = calloc(nm ? nm : 1, sizeof *todo);
     if (rc == 0 && !todo)
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     for (size_t i = 0; rc == 0 && i < nm; i++) {
         pending *p = &todo[i];
         size_t ns = ms[i].nstmts ? ms[i].nstmts : 1;
@@ -244,7 +244,7 @@ int podc_migrations_apply(podc_client *c, const char *container, const char *dir
         p->end = calloc(ns, sizeof *p->end);
         p->script = (p->start && p->end) ? script_for(&ms[i], p->start, p->end) : NULL;
         if (!p->script)
-            rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+            rc = podc_error_oom(err);
     }
     if (rc == 0)
         rc = apply_pending(&x, todo, nm, &applied, err);

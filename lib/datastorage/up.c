@@ -212,14 +212,14 @@ static int build_image(run *r, podc_error **err)
         return podc_error_set(err, PODC_ECANCELLED, "%s: stopped by the progress callback", cfg->service);
     podc_build_options *o = podc_build_options_new();
     if (!o)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     int bad = podc_build_options_add_tag(o, cfg->images[PODC_DS_DATASTORAGE]) ||
               podc_build_options_add_label(o, PODC_DS_LABEL_BUILT, cfg->service) ||
               podc_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, r->session) ||
               podc_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true") ||
               (cfg->build_containerfile && podc_build_options_set_containerfile(o, cfg->build_containerfile)) ||
               podc_build_options_set_pull_never(o, 1);
-    rc = bad ? podc_error_set(err, PODC_ENOMEM, "out of memory")
+    rc = bad ? podc_error_oom(err)
              : podc_image_build(r->c, cfg->build_context, o, &r->built_image_id, err);
     podc_build_options_free(o);
     if (rc < 0 && err && *err)
@@ -319,7 +319,7 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
         podc_network_options_add_label(no, PODC_SERVICE_LABEL_SESSION, r.session) ||
         podc_network_options_add_label(no, PODC_SERVICE_LABEL_MANAGED, "true")) {
         podc_network_options_free(no);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     rc = podc_network_ensure(c, r.net, no, &r.created_network, err);
     podc_network_options_free(no);
@@ -339,7 +339,7 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
         njobs = 2;
     }
     if (rc == 0 && (!jobs[0].spec || (njobs == 2 && !jobs[1].spec)))
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     if (rc == 0)
         rc = step(&r, err, njobs == 2 ? "starting postgres and redis" : "starting postgres");
     if (rc == 0)
@@ -384,12 +384,12 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
                 rc = podc_ds_write_config(cfg, r.config_dir, err);
         }
         if (rc == 0 && !r.config_dir)
-            rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+            rc = podc_error_oom(err);
     }
     if (rc == 0) {
         podc_service_spec *s = datastorage_spec(&r);
         rc = s ? podc_service_start(c, s, &r.svc[PODC_DS_DATASTORAGE], err)
-               : podc_error_set(err, PODC_ENOMEM, "out of memory");
+               : podc_error_oom(err);
         podc_service_spec_free(s);
         if (rc < 0 && err && *err && !podc_error_detail(*err, "component"))
             podc_error_add_detail(*err, "component", "datastorage");
@@ -399,7 +399,7 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
 
     podc_ds_stack *stack = NULL;
     if (rc == 0 && !(stack = make_stack(&r)))
-        rc = podc_error_set(err, PODC_ENOMEM, "out of memory");
+        rc = podc_error_oom(err);
     if (rc < 0) {
         (void)progress(&r, "failed; removing what this call created");
         undo(&r);

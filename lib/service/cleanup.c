@@ -56,7 +56,7 @@ int podc_service_cleanup_label(podc_client *c, const char *label, size_t *n_remo
     podc_filters *f = podc_filters_new();
     if (!f || podc_filters_add(f, "label", label) < 0) {
         podc_filters_free(f);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     int rc = 0;
     size_t removed = 0;
@@ -120,7 +120,7 @@ int podc_service_cleanup(podc_client *c, const char *session, size_t *n_removed,
         return podc_error_invalid(err, "session", "empty session");
     char *label = NULL;
     if (asprintf(&label, "%s=%s", PODC_SERVICE_LABEL_SESSION, session) < 0)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     int rc = podc_service_cleanup_label(c, label, n_removed, err);
     free(label);
     return rc;

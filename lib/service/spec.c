@@ -458,7 +458,7 @@ int podc_svc_container_spec(const podc_service_spec *s, const char *session, pod
 {
     podc_container_spec *cs = podc_container_spec_new();
     if (!cs)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     int rc = 0;
     rc = rc ? rc : podc_container_spec_set_name(cs, s->name);
     rc = rc ? rc : podc_container_spec_set_image(cs, s->image);
@@ -495,7 +495,7 @@ int podc_svc_container_spec(const podc_service_spec *s, const char *session, pod
     }
     if (rc) {
         podc_container_spec_free(cs);
-        return rc == PODC_ENOMEM ? podc_error_set(err, PODC_ENOMEM, "out of memory")
+        return rc == PODC_ENOMEM ? podc_error_oom(err)
                                  : podc_error_invalid(err, "spec", "service %s: invalid container spec", s->name);
     }
     *out = cs;

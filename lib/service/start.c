@@ -163,7 +163,7 @@ static int wait_dependencies(start_ctx *x, podc_error **err)
             unsigned long gen = registry_generation();
             int r = dependency_ready(x->c, dep, &why);
             if (r < 0)
-                return podc_error_set(err, PODC_ENOMEM, "out of memory");
+                return podc_error_oom(err);
             if (r == 1)
                 break;
             int64_t left = x->deadline - podc_svc_now_ms();
@@ -199,7 +199,7 @@ static int build_if_needed(start_ctx *x, podc_error **err)
         return rc;
     podc_build_options *o = podc_build_options_new();
     if (!o)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     rc = podc_build_options_add_tag(o, s->image);
     if (!rc && s->containerfile)
         rc = podc_build_options_set_containerfile(o, s->containerfile);
@@ -232,7 +232,7 @@ static int ensure_network(start_ctx *x, podc_error **err)
         return 0;
     podc_network_options *o = podc_network_options_new();
     if (!o)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     int rc = podc_network_options_add_label(o, PODC_SERVICE_LABEL_SESSION, x->session);
     rc = rc ? rc : podc_network_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true");
     rc = rc ? podc_error_set(err, rc, "out of memory") : podc_network_ensure(x->c, x->spec->network, o, &x->net_created, err);
@@ -297,7 +297,7 @@ static int wait_healthy(start_ctx *x, podc_svc_watch *w, podc_container_info *in
     podc_svc_health h = { .spec = s, .container = x->id, .info = info, .abort_flag = &w->exited };
     if (s->n_checks && (!(h.passed = calloc(s->n_checks, 1)) || !(h.logpos = calloc(s->n_checks, sizeof *h.logpos)))) {
         free(h.passed);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     int64_t interval = s->poll_initial_ms, t_start = podc_svc_now_ms();
     int tries = 0, rc = 0;
@@ -367,7 +367,7 @@ static int make_handle(start_ctx *x, const podc_container_info *info, podc_servi
     const podc_service_spec *s = x->spec;
     podc_service *svc = calloc(1, sizeof *svc);
     if (!svc)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     const char *ip = NULL;
     if (s->network)
         ip = podc_container_info_ip(info, s->network);
@@ -380,7 +380,7 @@ static int make_handle(start_ctx *x, const podc_container_info *info, podc_servi
         bad = 1;
     if (bad) {
         podc_service_free(svc);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     for (size_t i = 0; i < s->n_ports; i++) {
         svc->ports[2 * i] = s->ports[2 * i];
@@ -419,7 +419,7 @@ int podc_service_start(podc_client *c, const podc_service_spec *spec, podc_servi
     start_ctx x = { .c = c, .spec = spec, .session = podc_svc_session_of(spec), .t0 = podc_svc_now_ms() };
     x.deadline = x.t0 + spec->startup_timeout_ms;
     if (podc_svc_registry_add(spec->name) < 0)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     podc_svc_watch w;
     memset(&w, 0, sizeof w);
     podc_container_spec *cs = NULL;

@@ -59,7 +59,7 @@ int podc_service_stop_many(podc_client *c, const podc_service *const *svcs, size
         return 0;
     stop_job *jobs = calloc(n, sizeof *jobs);
     if (!jobs)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     for (size_t i = 0; i < n; i++) {
         jobs[i] = (stop_job){ .like = c, .svc = svcs[i], .timeout_ms = timeout_ms };
         /* no thread: do this one here (still stopping the rest) */

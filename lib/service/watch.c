@@ -63,7 +63,7 @@ int podc_svc_watch_start(podc_svc_watch *w, podc_client *c, const char *containe
     w->inited = 1;
     w->health = c;
     if (!(w->container = strdup(container)))
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     int rc = podc_svc_client_like(c, &w->own, err);
     if (rc < 0)
         return rc;

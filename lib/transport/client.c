@@ -51,7 +51,7 @@ int podc_client_new(podc_client **out, const podc_client_options *opts, podc_err
 
     podc_client *c = calloc(1, sizeof *c);
     if (!c)
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     int rc = podc_discover_socket(opts->uri, &c->socket_path, &c->socket_source, err);
     if (rc < 0) {
         free(c);
@@ -63,7 +63,7 @@ int podc_client_new(podc_client **out, const podc_client_options *opts, podc_err
     c->easy = curl_easy_init();
     if (!c->multi || !c->easy) {
         podc_client_free(c);
-        return podc_error_set(err, PODC_ENOMEM, "out of memory");
+        return podc_error_oom(err);
     }
     /* one keep-alive connection for ordinary calls, plus room for a hijacked exec stream */
     curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, 2L);

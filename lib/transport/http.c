@@ -253,6 +253,23 @@ int podc_http_json(const podc_http_request *req, const podc_http_response *resp,
     return 0;
 }
 
+int podc_http_exists(podc_client *c, const char *path, int *out, podc_error **err)
+{
+    podc_http_request req = { .method = "GET", .path = path };
+    podc_http_response resp;
+    int rc = podc_http_do(c, &req, &resp, err);
+    if (rc == 0) {
+        if (resp.status == 204)
+            *out = 1;
+        else if (resp.status == 404 && resp.body.data && resp.body.data[0] == '{')
+            *out = 0;
+        else
+            rc = podc_error_put(err, podc_error_from_reply(resp.status, resp.body.data, req.method, req.path));
+    }
+    podc_http_response_free(&resp);
+    return rc;
+}
+
 void podc_http_response_free(podc_http_response *resp)
 {
     podc_buf_free(&resp->body);

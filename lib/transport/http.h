@@ -49,6 +49,12 @@ int podc_http_call(podc_client *c, const podc_http_request *req, podc_http_respo
 /* Parses resp->body as JSON; PODC_EPROTOCOL error (naming the request) when it is not. */
 int podc_http_json(const podc_http_request *req, const podc_http_response *resp, yajl_val *out, podc_error **err);
 
+/*
+ * GET on an `.../exists` endpoint: *out = 1 for 204, 0 for the handler's JSON 404 (a plain-text
+ * 404 is a router miss and stays an error); anything else becomes the mapped error.
+ */
+int podc_http_exists(podc_client *c, const char *path, int *out, podc_error **err);
+
 void podc_http_response_free(podc_http_response *resp);
 
 #endif
