@@ -156,6 +156,15 @@ PODC_EXTERN int podc_container_create(podc_client *c, const podc_container_spec 
 PODC_EXTERN int podc_container_start(podc_client *c, const char *name, podc_error **err);
 
 /*
+ * Does everything start does except running the process: network namespace, published ports,
+ * mounts, the runtime's container (podman's "initialized" state). A later
+ * podc_container_start() then only runs the process, which is much cheaper (~70 ms instead of
+ * ~400 ms here): prepare containers while something else is still starting. Already
+ * initialized or running is success. Errors: as podc_container_start().
+ */
+PODC_EXTERN int podc_container_init(podc_client *c, const char *name, podc_error **err);
+
+/*
  * Stops the container: its stop signal, then SIGKILL after timeout_ms (rounded up to whole
  * seconds; 0 = kill at once; < 0 = the container's own stop timeout). Already stopped is
  * success. With timeout_ms >= 0 the call may take up to timeout_ms + 30 s; with < 0 the

@@ -179,6 +179,29 @@ typedef struct podc_service podc_service;
 PODC_EXTERN int podc_service_start(podc_client *c, const podc_service_spec *spec, podc_service **out,
                                    podc_error **err);
 
+/*
+ * The start in two halves, so a service can be made ready to run while something it must wait
+ * for is still starting (the DataStorage stack prepares DataStorage while Postgres starts):
+ *
+ * podc_service_prepare() runs every step up to the process itself: dependencies, build,
+ * network, stale container, create, then podman's init (network namespace, published ports,
+ * mounts, the runtime's container). The process does not run yet. *out (new) is a handle
+ * whose host ports are already known; free it with podc_service_free() as usual.
+ * podc_service_start_prepared() then starts the process and waits for health as
+ * podc_service_start() does (same errors, same fail-fast watcher), with spec the same spec
+ * (kept alive by the caller in between). On success the handle is updated in place (IP,
+ * startup time counted from this call); on failure the container is removed (unless
+ * keep-on-failure) and so is the network if prepare created it, and the handle can no longer
+ * be started. A prepared service that is never started is removed like any other container
+ * (podc_service_stop(), podc_service_cleanup()).
+ * Errors of start_prepared besides those of start: PODC_EINVAL when svc was not made by
+ * podc_service_prepare() for a spec of this name, or was already started.
+ */
+PODC_EXTERN int podc_service_prepare(podc_client *c, const podc_service_spec *spec, podc_service **out,
+                                     podc_error **err);
+PODC_EXTERN int podc_service_start_prepared(podc_client *c, const podc_service_spec *spec, podc_service *svc,
+                                            podc_error **err);
+
 /* Accessors; strings are borrowed from the handle. */
 PODC_EXTERN const char *podc_service_name(const podc_service *svc);
 PODC_EXTERN const char *podc_service_id(const podc_service *svc);

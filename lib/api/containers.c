@@ -105,6 +105,16 @@ int podc_container_start(podc_client *c, const char *name, podc_error **err)
     return post_action(c, name, &p, 0, err);
 }
 
+int podc_container_init(podc_client *c, const char *name, podc_error **err)
+{
+    if (check_args(c, name, err) < 0)
+        return PODC_EINVAL;
+    podc_buf p = PODC_BUF_INIT;
+    if (container_path(&p, name, "/init", err) < 0)
+        return PODC_ENOMEM;
+    return post_action(c, name, &p, 0, err);
+}
+
 /* stop and restart: libpod's parameter is `timeout` (seconds); `t` is silently ignored. */
 static int timed_action(podc_client *c, const char *name, const char *verb, int64_t seconds, podc_error **err)
 {

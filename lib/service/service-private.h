@@ -60,6 +60,8 @@ struct podc_service {
     int *ports;            /* pairs: container, host */
     size_t n_ports;
     int64_t startup_ms;
+    int prepared;          /* podc_service_prepare() made it; podc_service_start_prepared() not yet run */
+    int net_created;       /* prepare created the network (removed again if the start fails) */
 };
 
 /* Monotonic clock in ms. */

@@ -407,66 +407,152 @@ static void rollback(start_ctx *x)
     }
 }
 
-int podc_service_start(podc_client *c, const podc_service_spec *spec, podc_service **out, podc_error **err)
+/* Everything up to a container that only needs its process started: dependencies, build,
+ * network, stale container, create and, when init is set, podman's init. */
+static int prepare_steps(start_ctx *x, int init, podc_error **err)
 {
-    if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
-    if (!out)
-        return podc_error_invalid(err, "out", "out is NULL");
-    int rc = podc_service_spec_validate(spec, err);
-    if (rc < 0)
+    const podc_service_spec *spec = x->spec;
+    podc_container_spec *cs = NULL;
+    int rc;
+    if ((rc = wait_dependencies(x, err)) < 0 || (rc = build_if_needed(x, err)) < 0 ||
+        (rc = ensure_network(x, err)) < 0)
         return rc;
-    start_ctx x = { .c = c, .spec = spec, .session = podc_svc_session_of(spec), .t0 = podc_svc_now_ms() };
-    x.deadline = x.t0 + spec->startup_timeout_ms;
-    if (podc_svc_registry_add(spec->name) < 0)
-        return podc_error_oom(err);
+    rc = podc_container_remove(x->c, spec->name,
+                               PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, err);
+    if (rc < 0 || (rc = step(x, err, "no stale container")) < 0)
+        return rc;
+    if ((rc = podc_svc_container_spec(spec, x->session, &cs, err)) == 0 &&
+        (rc = podc_container_create(x->c, cs, &x->id, err)) == 0)
+        rc = step(x, err, "created container %.12s", x->id);
+    podc_container_spec_free(cs);
+    if (rc < 0 || !init)
+        return rc;
+    if ((rc = podc_container_init(x->c, x->id, err)) < 0) {
+        if (err && *err)
+            podc_error_set_container(*err, spec->name, x->id);
+        return rc;
+    }
+    return step(x, err, "initialized (network, ports, mounts ready; process not started)");
+}
+
+/* Start -> watcher -> healthy -> a new handle in *out. */
+static int run_steps(start_ctx *x, podc_service **out, podc_error **err)
+{
     podc_svc_watch w;
     memset(&w, 0, sizeof w);
-    podc_container_spec *cs = NULL;
     podc_container_info *info = NULL;
-
-    if ((rc = wait_dependencies(&x, err)) < 0 || (rc = build_if_needed(&x, err)) < 0 ||
-        (rc = ensure_network(&x, err)) < 0)
-        goto fail;
-    rc = podc_container_remove(c, spec->name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
-                               err);
-    if (rc < 0 || (rc = step(&x, err, "no stale container")) < 0)
-        goto fail;
-    if ((rc = podc_svc_container_spec(spec, x.session, &cs, err)) < 0 || (rc = podc_container_create(c, cs, &x.id, err)) < 0)
-        goto fail;
-    if ((rc = step(&x, err, "created container %.12s", x.id)) < 0)
-        goto fail;
-    if ((rc = podc_container_start(c, x.id, err)) < 0) {
-        if (err && *err)
-            podc_error_set_container(*err, spec->name, x.id);
-        goto fail;
-    }
-    if ((rc = step(&x, err, "started")) < 0 || (rc = podc_svc_watch_start(&w, c, x.id, err)) < 0)
-        goto fail;
+    int rc = podc_container_start(x->c, x->id, err);
+    if (rc < 0 && err && *err)
+        podc_error_set_container(*err, x->spec->name, x->id);
+    if (rc == 0 && (rc = step(x, err, "started")) == 0)
+        rc = podc_svc_watch_start(&w, x->c, x->id, err);
     /* host ports picked by podman are known from here on */
-    if ((rc = podc_container_inspect(c, x.id, &info, err)) < 0)
-        goto fail;
-    if ((rc = wait_healthy(&x, &w, info, err)) < 0)
-        goto fail;
+    if (rc == 0)
+        rc = podc_container_inspect(x->c, x->id, &info, err);
+    if (rc == 0)
+        rc = wait_healthy(x, &w, info, err);
     podc_svc_watch_stop(&w);
     podc_container_info_free(info);
     info = NULL;
     /* inspect again: the IP address is only certain once the container runs */
-    if ((rc = podc_container_inspect(c, x.id, &info, err)) < 0 || (rc = make_handle(&x, info, out, err)) < 0)
-        goto fail;
+    if (rc == 0 && (rc = podc_container_inspect(x->c, x->id, &info, err)) == 0)
+        rc = make_handle(x, info, out, err);
     podc_container_info_free(info);
-    podc_container_spec_free(cs);
+    return rc;
+}
+
+static int check_call(podc_client *c, const podc_service_spec *spec, const void *out, podc_error **err)
+{
+    if (!c)
+        return podc_error_invalid(err, "client", "client is NULL");
+    if (!out)
+        return podc_error_invalid(err, spec ? "out" : "spec", "NULL argument");
+    return podc_service_spec_validate(spec, err);
+}
+
+static void ctx_init(start_ctx *x, podc_client *c, const podc_service_spec *spec)
+{
+    *x = (start_ctx){ .c = c, .spec = spec, .session = podc_svc_session_of(spec), .t0 = podc_svc_now_ms() };
+    x->deadline = x->t0 + spec->startup_timeout_ms;
+}
+
+static int failed(start_ctx *x, int rc, podc_error **err)
+{
+    step(x, NULL, "failed: %s", err && *err ? podc_error_message(*err) : podc_strerror(rc));
+    rollback(x);
+    return rc;
+}
+
+int podc_service_start(podc_client *c, const podc_service_spec *spec, podc_service **out, podc_error **err)
+{
+    int rc = check_call(c, spec, out, err);
+    if (rc < 0)
+        return rc;
+    start_ctx x;
+    ctx_init(&x, c, spec);
+    if (podc_svc_registry_add(spec->name) < 0)
+        return podc_error_oom(err);
+    if ((rc = prepare_steps(&x, 0, err)) == 0)
+        rc = run_steps(&x, out, err);
+    if (rc < 0)
+        failed(&x, rc, err);
     podc_free(x.id);
     podc_svc_registry_remove(spec->name);
-    return 0;
+    return rc;
+}
 
-fail:
-    podc_svc_watch_stop(&w);
-    step(&x, NULL, "failed: %s", err && *err ? podc_error_message(*err) : podc_strerror(rc));
-    rollback(&x);
+int podc_service_prepare(podc_client *c, const podc_service_spec *spec, podc_service **out, podc_error **err)
+{
+    int rc = check_call(c, spec, out, err);
+    if (rc < 0)
+        return rc;
+    start_ctx x;
+    ctx_init(&x, c, spec);
+    if (podc_svc_registry_add(spec->name) < 0)
+        return podc_error_oom(err);
+    podc_container_info *info = NULL;
+    if ((rc = prepare_steps(&x, 1, err)) == 0 && (rc = podc_container_inspect(c, x.id, &info, err)) == 0 &&
+        (rc = make_handle(&x, info, out, err)) == 0) {
+        (*out)->prepared = 1;
+        (*out)->net_created = x.net_created;
+    }
+    if (rc < 0)
+        failed(&x, rc, err);
     podc_container_info_free(info);
-    podc_container_spec_free(cs);
     podc_free(x.id);
+    podc_svc_registry_remove(spec->name);
+    return rc;
+}
+
+int podc_service_start_prepared(podc_client *c, const podc_service_spec *spec, podc_service *svc, podc_error **err)
+{
+    int rc = check_call(c, spec, svc, err);
+    if (rc < 0)
+        return rc;
+    if (!svc->prepared || strcmp(svc->name, spec->name) != 0)
+        return podc_error_invalid(err, "service",
+                                  "service %s: not a prepared service of this spec (prepared: %s, spec: %s)",
+                                  svc->name, svc->prepared ? "yes" : "no", spec->name);
+    start_ctx x;
+    ctx_init(&x, c, spec);
+    x.net_created = svc->net_created;
+    if (!(x.id = strdup(svc->id)))
+        return podc_error_oom(err);
+    if (podc_svc_registry_add(spec->name) < 0) {
+        free(x.id);
+        return podc_error_oom(err);
+    }
+    podc_service *fresh = NULL;
+    if ((rc = run_steps(&x, &fresh, err)) == 0) { /* the caller's handle takes the new contents */
+        podc_service old = *svc;
+        *svc = *fresh;
+        *fresh = old;
+    } else {
+        failed(&x, rc, err);
+        svc->prepared = 0; /* its container is gone (unless kept): it can't be started again */
+    }
+    podc_service_free(fresh);
+    free(x.id);
     podc_svc_registry_remove(spec->name);
     return rc;
 }

@@ -64,8 +64,17 @@ START_TEST(container_full_lifecycle)
     ck_assert_int_eq(podc_container_info_running(i), 0);
     podc_container_info_free(i);
 
+    /* init: everything but the process; start afterwards only runs it */
+    ck_assert_ok(podc_container_init(c, name, &err), &err);
+    ck_assert_ok(podc_container_init(c, name, &err), &err); /* 304 already initialized: success */
+    ck_assert_ok(podc_container_inspect(c, name, &i, &err), &err);
+    ck_assert_str_eq(podc_container_info_status(i), "initialized");
+    ck_assert_int_eq(podc_container_info_running(i), 0);
+    podc_container_info_free(i);
+
     ck_assert_ok(podc_container_start(c, name, &err), &err);
     ck_assert_ok(podc_container_start(c, name, &err), &err); /* 304 already running: success */
+    ck_assert_ok(podc_container_init(c, name, &err), &err); /* 304 on a running one too */
 
     ck_assert_ok(podc_container_inspect(c, id, &i, &err), &err);
     ck_assert_str_eq(podc_container_info_id(i), id);
@@ -300,6 +309,7 @@ START_TEST(container_not_found)
     ck_assert_str_eq(podc_error_container(err), name);
     ck_assert_int_eq(podc_error_http_status(err), 404);
     ck_assert_int_eq(podc_container_start(c, name, &err), PODC_ENOTFOUND);
+    ck_assert_int_eq(podc_container_init(c, name, &err), PODC_ENOTFOUND);
     ck_assert_int_eq(podc_container_stop(c, name, 0, &err), PODC_ENOTFOUND);
     ck_assert_int_eq(podc_container_kill(c, name, NULL, &err), PODC_ENOTFOUND);
     ck_assert_int_eq(podc_container_wait(c, name, NULL, 0, 5000, NULL, &err), PODC_ENOTFOUND);

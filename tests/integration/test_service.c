@@ -862,6 +862,95 @@ START_TEST(service_depends_waits_for_healthy)
 }
 END_TEST
 
+/* Prepare runs everything but the process: the port is published and known, nothing serves
+ * yet; start_prepared then only starts and waits. */
+START_TEST(service_prepare_then_start)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name, *session, *net = itest_name("svc-prepnet");
+    podc_service_spec *s = new_spec("svc-prep", HTTP_IMAGE, &name, &session);
+    podc_service_spec_add_port(s, 8080, 0);
+    podc_service_spec_set_network(s, net);
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, "ok", 0);
+    progress_log pl = { 0, "", 0 };
+    podc_service_spec_set_progress(s, on_progress, &pl);
+
+    podc_service *svc = NULL;
+    ck_assert_ok(podc_service_prepare(c, s, &svc, &err), &err);
+    int port = podc_service_host_port(svc, 8080);
+    ck_assert_int_gt(port, 0);
+    podc_container_info *i = NULL;
+    ck_assert_ok(podc_container_inspect(c, name, &i, &err), &err);
+    ck_assert_str_eq(podc_container_info_status(i), "initialized");
+    podc_container_info_free(i);
+    ck_assert_int_ne(http_status(port, "/healthz"), 200); /* no process yet */
+    ck_assert_ptr_nonnull(strstr(pl.text, "initialized"));
+
+    /* a different spec's name is refused, nothing sent */
+    char *oname, *osession;
+    podc_service_spec *other = new_spec("svc-prep-other", HTTP_IMAGE, &oname, &osession);
+    ck_assert_int_eq(podc_service_start_prepared(c, other, svc, &err), PODC_EINVAL);
+
+    int64_t t0 = now_ms();
+    ck_assert_ok(podc_service_start_prepared(c, s, svc, &err), &err);
+    fprintf(stderr, "service_prepare_then_start: start_prepared->healthy %lld ms\n%s", (long long)(now_ms() - t0),
+            pl.text);
+    ck_assert_int_eq(podc_service_host_port(svc, 8080), port);
+    ck_assert_ptr_nonnull(podc_service_ip(svc));
+    ck_assert_int_eq(http_status(port, "/healthz"), 200);
+    /* started once: a second start is refused */
+    ck_assert_int_eq(podc_service_start_prepared(c, s, svc, &err), PODC_EINVAL);
+
+    ck_assert_ok(podc_service_stop(c, svc, 1000, &err), &err);
+    ck_assert_uint_eq(count_session(c, session, 0), 0);
+    ck_assert_ok(podc_service_cleanup(c, session, NULL, &err), &err);
+    podc_error_free(err);
+    podc_service_free(svc);
+    podc_service_spec_free(s);
+    podc_service_spec_free(other);
+    free(name);
+    free(session);
+    free(oname);
+    free(osession);
+    free(net);
+    podc_client_free(c);
+}
+END_TEST
+
+/* A prepared service that dies on start fails fast like any start and takes the container
+ * and the network prepare created with it. */
+START_TEST(service_prepared_fail_fast)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name, *session, *net = itest_name("svc-prepff");
+    podc_service_spec *s = new_spec("svc-prepff", BASE_IMAGE, &name, &session);
+    set_script(s, "echo prepared-and-dying; exit 4");
+    podc_service_spec_add_port(s, 8080, 0);
+    podc_service_spec_set_network(s, net);
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 0);
+    podc_service *svc = NULL;
+    ck_assert_ok(podc_service_prepare(c, s, &svc, &err), &err);
+    ck_assert_uint_eq(count_session(c, session, 1), 1);
+    ck_assert_int_eq(podc_service_start_prepared(c, s, svc, &err), PODC_EHEALTH);
+    int code = -1;
+    ck_assert_int_eq(podc_error_exit_code(err, &code), 1);
+    ck_assert_int_eq(code, 4);
+    ck_assert_ptr_nonnull(strstr(podc_error_log_tail(err), "prepared-and-dying"));
+    ck_assert_uint_eq(count_session(c, session, 0), 0);
+    ck_assert_uint_eq(count_session(c, session, 1), 0);
+    ck_assert_int_eq(podc_service_start_prepared(c, s, svc, &err), PODC_EINVAL);
+    podc_error_free(err);
+    podc_service_free(svc);
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    free(net);
+    podc_client_free(c);
+}
+END_TEST
+
 Suite *service_suite(void)
 {
     Suite *s = suite_create("service");
@@ -896,6 +985,8 @@ Suite *service_suite(void)
     tcase_add_test(tc, service_cleanup_session);
     tcase_add_test(tc, service_build_when_missing);
     tcase_add_test(tc, service_depends_waits_for_healthy);
+    tcase_add_test(tc, service_prepare_then_start);
+    tcase_add_test(tc, service_prepared_fail_fast);
     suite_add_tcase(s, tc);
     return s;
 }
