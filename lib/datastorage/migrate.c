@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/error-private.h"
 #include "datastorage/goose.h"
+#include "datastorage/migrate-private.h"
 #include "podc/copy.h"
 #include "podc/exec.h"
 #include "podc/migrations.h"
@@ -29,7 +30,7 @@ typedef struct ctx {
     podc_client *c;
     const char *container;
     const char *user, *db;
-    podc_exec_options *xo;
+    const podc_exec_options *xo;
 } ctx;
 
 int podc_migrate_options_init(podc_migrate_options *opts, unsigned int version)
@@ -178,80 +179,124 @@ static podc_error *failure(ctx *x, const pending *p, size_t n, const podc_exec_r
     return e;
 }
 
-static int apply_pending(ctx *x, pending *p, size_t n, int *applied, podc_error **err)
+/* Everything prepared for one database: the parsed files, their scripts, the tar and the
+ * psql settings. */
+struct podc_migration_plan {
+    podc_goose_migration *ms;
+    size_t nm;
+    pending *todo;
+    podc_buf tar;
+    char *user, *db;
+    podc_exec_options *xo;
+};
+
+void podc_migration_plan_free(podc_migration_plan *p)
 {
-    podc_buf tar = PODC_BUF_INIT;
+    if (!p)
+        return;
+    pending_free(p->todo, p->nm);
+    podc_goose_migrations_free(p->ms, p->nm);
+    podc_buf_free(&p->tar);
+    free(p->user);
+    free(p->db);
+    podc_exec_options_free(p->xo);
+    free(p);
+}
+
+int podc_migration_plan_new(const char *dir, const podc_migrate_options *opts, podc_migration_plan **out,
+                            podc_error **err)
+{
+    podc_migrate_options def = PODC_MIGRATE_OPTIONS_INIT;
+    if (!opts)
+        opts = &def;
+    if (opts->version != PODC_MIGRATE_OPTIONS_VERSION)
+        return podc_error_invalid(err, "version", "podc_migrate_options.version %u is not %d", opts->version,
+                                  PODC_MIGRATE_OPTIONS_VERSION);
+    int rc = podc_validate_nonempty("migrations_dir", dir, err);
+    if (rc < 0)
+        return rc;
+    podc_migration_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        return podc_error_oom(err);
+    rc = podc_goose_load_dir(dir, &p->ms, &p->nm, err); /* every file parsed before anything is sent */
+    if (rc < 0) {
+        podc_migration_plan_free(p);
+        return rc;
+    }
+    const char *user = opts->user ? opts->user : "postgres";
+    p->user = strdup(user);
+    p->db = strdup(opts->database ? opts->database : user);
+    p->xo = podc_exec_options_new();
+    p->todo = calloc(p->nm ? p->nm : 1, sizeof *p->todo);
+    if (!p->user || !p->db || !p->xo || !p->todo)
+        rc = podc_error_oom(err);
+    if (rc == 0)
+        podc_exec_options_set_timeout(p->xo, opts->timeout_ms ? opts->timeout_ms : 60000);
+    if (rc == 0 && opts->password)
+        rc = podc_exec_options_add_env(p->xo, "PGPASSWORD", opts->password, err);
+    for (size_t i = 0; rc == 0 && i < p->nm; i++) {
+        pending *t = &p->todo[i];
+        size_t ns = p->ms[i].nstmts ? p->ms[i].nstmts : 1;
+        t->m = &p->ms[i];
+        t->start = calloc(ns, sizeof *t->start);
+        t->end = calloc(ns, sizeof *t->end);
+        t->script = (t->start && t->end) ? script_for(&p->ms[i], t->start, t->end) : NULL;
+        if (!t->script)
+            rc = podc_error_oom(err);
+    }
+    if (rc == 0 && make_tar(p->todo, p->nm, &p->tar) != 0)
+        rc = podc_error_set(err, PODC_ENOMEM, "building the migrations tar failed");
+    if (rc < 0) {
+        podc_migration_plan_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+int podc_migration_plan_copy(podc_client *c, const char *container, const podc_migration_plan *p,
+                             podc_error **err)
+{
+    int rc = podc_validate_name("container", container, err);
+    return rc < 0 ? rc : podc_copy_put_tar(c, container, SCRIPT_DIR, p->tar.data, p->tar.len, err);
+}
+
+int podc_migration_plan_run(podc_client *c, const char *container, const podc_migration_plan *p, int *applied_out,
+                            podc_error **err)
+{
+    int rc = podc_validate_name("container", container, err);
+    if (rc < 0)
+        return rc;
+    ctx x = { .c = c, .container = container, .user = p->user, .db = p->db, .xo = p->xo };
     podc_exec_result *r = NULL;
-    int rc = make_tar(p, n, &tar) == 0 ? 0 : podc_error_set(err, PODC_ENOMEM, "building the migrations tar failed");
-    if (rc == 0)
-        rc = podc_copy_put_tar(x->c, x->container, SCRIPT_DIR, tar.data, tar.len, err);
-    if (rc == 0)
-        rc = psql(x, "-f", SCRIPT_DIR "/_apply.sql", &r, err);
+    int applied = 0;
+    rc = psql(&x, "-f", SCRIPT_DIR "/_apply.sql", &r, err);
     if (rc == 0) {
         for (const char *s = podc_exec_result_stdout(r); (s = strstr(s, "podc-applied ")) != NULL; s++)
-            (*applied)++;
+            applied++;
         if (podc_exec_result_exit_code(r) != 0)
-            rc = podc_error_put(err, failure(x, p, n, r));
+            rc = podc_error_put(err, failure(&x, p->todo, p->nm, r));
     }
     podc_exec_result_free(r);
-    podc_buf_free(&tar);
+    if (rc == 0 && applied_out)
+        *applied_out = applied;
     return rc;
 }
 
 int podc_migrations_apply(podc_client *c, const char *container, const char *dir, const podc_migrate_options *opts,
                           int *applied_out, podc_error **err)
 {
-    podc_migrate_options def = PODC_MIGRATE_OPTIONS_INIT;
-    if (!opts)
-        opts = &def;
     if (!c)
         return podc_error_invalid(err, "client", "client is NULL");
-    if (opts->version != PODC_MIGRATE_OPTIONS_VERSION)
-        return podc_error_invalid(err, "version", "podc_migrate_options.version %u is not %d", opts->version,
-                                  PODC_MIGRATE_OPTIONS_VERSION);
     int rc = podc_validate_name("container", container, err);
-    if (rc == 0)
-        rc = podc_validate_nonempty("migrations_dir", dir, err);
     if (rc < 0)
         return rc;
-
-    podc_goose_migration *ms = NULL;
-    size_t nm = 0;
-    rc = podc_goose_load_dir(dir, &ms, &nm, err); /* every file parsed before anything is sent */
-    if (rc < 0)
-        return rc;
-
-    ctx x = { .c = c, .container = container, .user = opts->user ? opts->user : "postgres" };
-    x.db = opts->database ? opts->database : x.user;
-    x.xo = podc_exec_options_new();
-    if (!x.xo) {
-        podc_goose_migrations_free(ms, nm);
-        return podc_error_oom(err);
-    }
-    podc_exec_options_set_timeout(x.xo, opts->timeout_ms ? opts->timeout_ms : 60000);
-    if (opts->password)
-        rc = podc_exec_options_add_env(x.xo, "PGPASSWORD", opts->password, err);
-
-    int applied = 0;
-    pending *todo = calloc(nm ? nm : 1, sizeof *todo);
-    if (rc == 0 && !todo)
-        rc = podc_error_oom(err);
-    for (size_t i = 0; rc == 0 && i < nm; i++) {
-        pending *p = &todo[i];
-        size_t ns = ms[i].nstmts ? ms[i].nstmts : 1;
-        p->m = &ms[i];
-        p->start = calloc(ns, sizeof *p->start);
-        p->end = calloc(ns, sizeof *p->end);
-        p->script = (p->start && p->end) ? script_for(&ms[i], p->start, p->end) : NULL;
-        if (!p->script)
-            rc = podc_error_oom(err);
-    }
+    podc_migration_plan *p = NULL;
+    rc = podc_migration_plan_new(dir, opts, &p, err);
     if (rc == 0)
-        rc = apply_pending(&x, todo, nm, &applied, err);
-    pending_free(todo, nm);
-    if (rc == 0 && applied_out)
-        *applied_out = applied;
-    podc_exec_options_free(x.xo);
-    podc_goose_migrations_free(ms, nm);
+        rc = podc_migration_plan_copy(c, container, p, err);
+    if (rc == 0)
+        rc = podc_migration_plan_run(c, container, p, applied_out, err);
+    podc_migration_plan_free(p);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* up.c - bringing the DataStorage stack up, gated step by step, leaking nothing on failure. */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "core/parallel.h"
 #include "datastorage/ds-private.h"
 #include "datastorage/goose.h"
+#include "datastorage/migrate-private.h"
 #include "podc/containers.h"
 #include "podc/images.h"
 #include "podc/migrations.h"
@@ -39,6 +41,12 @@ typedef struct run {
     char *built_image_id;
     char *config_dir;       /* what DataStorage mounts */
     int generated_config;
+    podc_migration_plan *plan;     /* NULL without a migrations dir */
+    podc_service_spec *ds_spec;    /* prepared while Postgres starts, started after the migrations */
+    /* Postgres's container exists (1) or never will (-1): the DataStorage job waits for it */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int pg_prepared;
 } run;
 
 static int64_t now_ms(void)
@@ -87,12 +95,6 @@ static int validate(const podc_ds_config *cfg, podc_error **err)
     if (rc == 0 && cfg->config_dir && cfg->config_dir[0] != '/')
         rc = podc_error_invalid(err, "config_dir", "DataStorage config dir %s must be an absolute path",
                                 cfg->config_dir);
-    if (rc == 0 && cfg->migrations_dir) { /* parse every file now: a bad one fails before anything starts */
-        podc_goose_migration *m = NULL;
-        size_t n = 0;
-        rc = podc_goose_load_dir(cfg->migrations_dir, &m, &n, err);
-        podc_goose_migrations_free(m, n);
-    }
     if (rc == 0 && cfg->build_context && (stat(cfg->build_context, &st) != 0 || !S_ISDIR(st.st_mode)))
         rc = podc_error_invalid(err, "build_context", "build context %s is not a directory", cfg->build_context);
     return rc;
@@ -119,7 +121,9 @@ static podc_service_spec *base_spec(run *r, int which)
 }
 
 /* Ready = pg_isready and a real SELECT 1, both over TCP inside the container: the official
- * entrypoint's temporary init server listens on the socket only, so it can't fool them. */
+ * entrypoint's temporary init server listens on the socket only, so it can't fool them. One
+ * exec runs both (user and database as arguments, not spliced into the script): an exec costs
+ * podman ~0.15 s, and the time between "ready" and noticing it is on the stack's critical path. */
 static podc_service_spec *postgres_spec(run *r)
 {
     const podc_ds_config *cfg = r->cfg;
@@ -128,15 +132,19 @@ static podc_service_spec *postgres_spec(run *r)
         return NULL;
     char pw[1024];
     snprintf(pw, sizeof pw, "PGPASSWORD=%s", cfg->pg_password);
-    const char *isready[] = { "pg_isready", "-h", "127.0.0.1", "-p", "5432", "-U", cfg->pg_user, "-d", cfg->pg_db };
-    const char *select1[] = { "env", pw, "psql", "-X", "-A", "-t", "-h", "127.0.0.1", "-U", cfg->pg_user, "-d",
-                              cfg->pg_db, "-c", "SELECT 1" };
+    const char *ready[] = { "env", pw, "sh", "-c",
+                            "pg_isready -q -h 127.0.0.1 -p 5432 -U \"$1\" -d \"$2\" || exit 1; "
+                            "psql -X -A -t -h 127.0.0.1 -p 5432 -U \"$1\" -d \"$2\" -c 'SELECT 1'",
+                            "pg-ready", cfg->pg_user, cfg->pg_db };
     int bad = podc_service_spec_add_env(s, "POSTGRES_USER", cfg->pg_user) ||
               podc_service_spec_add_env(s, "POSTGRES_PASSWORD", cfg->pg_password) ||
               podc_service_spec_add_env(s, "POSTGRES_DB", cfg->pg_db) ||
               podc_service_spec_add_port(s, 5432, podc_ds_effective_port(cfg, PODC_DS_PORT_POSTGRES)) ||
-              podc_service_spec_add_check_exec(s, isready, sizeof isready / sizeof *isready, NULL, 5000) ||
-              podc_service_spec_add_check_exec(s, select1, sizeof select1 / sizeof *select1, "1", 5000);
+              /* a cheap gate first: reading the log spawns nothing, while each exec costs podman a
+               * runc process that competes with initdb for the CPU; the entrypoint's first "ready"
+               * line (its temporary server) comes after initdb */
+              podc_service_spec_add_check_log(s, "database system is ready to accept connections", 1) ||
+              podc_service_spec_add_check_exec(s, ready, sizeof ready / sizeof *ready, "1", 5000);
     if (bad) {
         podc_service_spec_free(s);
         return NULL;
@@ -180,23 +188,84 @@ static podc_service_spec *datastorage_spec(run *r)
     return s;
 }
 
-/* One service start on its own client, so Postgres and Redis start side by side. */
+/* One component's part of the first phase, on its own client, side by side with the others. */
 typedef struct start_job {
     podc_job_result res; /* first: see core/parallel.h */
     run *r;
+    int which;           /* podc_ds_component */
     podc_service_spec *spec;
     podc_service *out;
 } start_job;
 
+static void set_pg_prepared(run *r, int v)
+{
+    pthread_mutex_lock(&r->mu);
+    r->pg_prepared = v;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* Postgres: prepared first (so the DataStorage job can copy the migrations in), then started. */
+static int postgres_job(start_job *j, podc_client *c)
+{
+    int rc = podc_service_prepare(c, j->spec, &j->out, &j->res.err);
+    set_pg_prepared(j->r, rc == 0 ? 1 : -1);
+    return rc == 0 ? podc_service_start_prepared(c, j->spec, j->out, &j->res.err) : rc;
+}
+
+/* Redis: started once Postgres is prepared, so the two don't fight over podman and the CPU
+ * while Postgres (the long pole) is set up; it still starts side by side with Postgres's run. */
+static int redis_job(start_job *j, podc_client *c)
+{
+    run *r = j->r;
+    pthread_mutex_lock(&r->mu);
+    while (r->pg_prepared == 0)
+        pthread_cond_wait(&r->cv, &r->mu);
+    int pg = r->pg_prepared;
+    pthread_mutex_unlock(&r->mu);
+    if (pg < 0)
+        return 0; /* Postgres's own job reports why */
+    return podc_service_start(c, j->spec, &j->out, &j->res.err);
+}
+
+/* DataStorage: once Postgres's container exists, the migration scripts go into it and
+ * DataStorage is prepared (network, ports, mounts) while Postgres initialises; its process
+ * starts only after the migrations (phase 2). */
+static int datastorage_job(start_job *j, podc_client *c)
+{
+    run *r = j->r;
+    pthread_mutex_lock(&r->mu);
+    while (r->pg_prepared == 0)
+        pthread_cond_wait(&r->cv, &r->mu);
+    int pg = r->pg_prepared;
+    pthread_mutex_unlock(&r->mu);
+    if (pg < 0)
+        return 0; /* Postgres's own job reports why */
+    int rc = 0;
+    if (r->plan && (rc = podc_migration_plan_copy(c, r->names[PODC_DS_POSTGRES], r->plan, &j->res.err)) < 0) {
+        if (j->res.err)
+            podc_error_add_detail(j->res.err, "component", "migrations");
+        return rc;
+    }
+    return podc_service_prepare(c, j->spec, &j->out, &j->res.err);
+}
+
 static void *start_thread(void *arg)
 {
     start_job *j = arg;
+    static const char *const component[] = { "postgres", "redis", "datastorage" };
     podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
     o.uri = j->r->uri;
     podc_client *c = NULL;
     j->res.rc = podc_client_new(&c, &o, &j->res.err);
     if (j->res.rc == 0)
-        j->res.rc = podc_service_start(c, j->spec, &j->out, &j->res.err);
+        j->res.rc = j->which == PODC_DS_POSTGRES  ? postgres_job(j, c)
+                    : j->which == PODC_DS_REDIS   ? redis_job(j, c)
+                                                  : datastorage_job(j, c);
+    else if (j->which == PODC_DS_POSTGRES)
+        set_pg_prepared(j->r, -1);
+    if (j->res.rc < 0 && j->res.err && !podc_error_detail(j->res.err, "component"))
+        podc_error_add_detail(j->res.err, "component", component[j->which]);
     podc_client_free(c);
     return NULL;
 }
@@ -297,83 +366,52 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
     if (rc < 0)
         return rc;
 
-    run r = { .c = c, .cfg = cfg, .t0 = now_ms() };
+    run r = { .c = c, .cfg = cfg, .t0 = now_ms(), .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
     r.session = cfg->session ? cfg->session : podc_service_default_session();
     snprintf(r.uri, sizeof r.uri, "unix://%s", podc_client_socket_path(c));
     podc_ds_names(cfg->service, r.net, r.names[0], r.names[1], r.names[2], DS_NAME_MAX);
 
-    /* 1. a stale stack of a crashed run goes first (it may hold our ports); the network stays */
-    rc = podc_ds_remove_containers(c, cfg->service, err);
-    if (rc == 0)
-        rc = step(&r, err, "pre-clean done");
-    if (rc < 0)
-        return rc;
-    /* 2. ports: a busy one is named before anything starts */
-    rc = podc_ds_check_ports(cfg, err);
-    if (rc < 0)
-        return rc;
-
-    /* 3. network (DNS on, so DataStorage finds Postgres and Redis by name) */
-    podc_network_options *no = podc_network_options_new();
-    if (!no || podc_network_options_add_label(no, PODC_DS_LABEL_STACK, cfg->service) ||
-        podc_network_options_add_label(no, PODC_SERVICE_LABEL_SESSION, r.session) ||
-        podc_network_options_add_label(no, PODC_SERVICE_LABEL_MANAGED, "true")) {
-        podc_network_options_free(no);
-        return podc_error_oom(err);
-    }
-    rc = podc_network_ensure(c, r.net, no, &r.created_network, err);
-    podc_network_options_free(no);
-    if (rc < 0)
-        return rc;
-    rc = step(&r, err, r.created_network ? "network created" : "network reused");
-
-    /* 4. the DataStorage image, when it must be built */
-    if (rc == 0 && cfg->build_context)
-        rc = build_image(&r, err);
-
-    /* 5. Postgres and Redis side by side */
-    start_job jobs[2] = { { .r = &r, .spec = postgres_spec(&r) }, { .r = &r, .spec = NULL } };
-    size_t njobs = 1;
-    if (!cfg->skip_redis) {
-        jobs[1].spec = redis_spec(&r);
-        njobs = 2;
-    }
-    if (rc == 0 && (!jobs[0].spec || (njobs == 2 && !jobs[1].spec)))
-        rc = podc_error_oom(err);
-    if (rc == 0)
-        rc = step(&r, err, njobs == 2 ? "starting postgres and redis" : "starting postgres");
-    if (rc == 0)
-        rc = podc_parallel(start_thread, jobs, sizeof jobs[0], njobs, err);
-    r.svc[PODC_DS_POSTGRES] = jobs[0].out;
-    r.svc[PODC_DS_REDIS] = jobs[1].out;
-    for (size_t i = 0; i < njobs; i++)
-        podc_service_spec_free(jobs[i].spec);
-    if (rc < 0 && err && *err && !podc_error_detail(*err, "component"))
-        podc_error_add_detail(*err, "component",
-                              podc_error_container(*err) && strcmp(podc_error_container(*err), r.names[1]) == 0
-                                  ? "redis"
-                                  : "postgres");
-    if (rc == 0)
-        rc = step(&r, err, njobs == 2 ? "postgres ready, redis ready" : "postgres ready");
-
-    /* 6. migrations between Postgres and DataStorage */
-    if (rc == 0 && cfg->migrations_dir) {
+    /* 0. every migration file parsed: a bad one fails before anything is sent */
+    if (cfg->migrations_dir) {
         podc_migrate_options mo = PODC_MIGRATE_OPTIONS_INIT;
         mo.user = cfg->pg_user;
         mo.password = cfg->pg_password;
         mo.database = cfg->pg_db;
         mo.timeout_ms = cfg->timeout_ms;
-        int applied = 0;
-        rc = podc_migrations_apply(c, r.names[PODC_DS_POSTGRES], cfg->migrations_dir, &mo, &applied, err);
-        if (rc < 0 && err && *err)
-            podc_error_add_detail(*err, "component", "migrations");
-        char what[64];
-        snprintf(what, sizeof what, "migrations applied (%d files)", applied);
-        if (rc == 0)
-            rc = step(&r, err, what);
+        if ((rc = podc_migration_plan_new(cfg->migrations_dir, &mo, &r.plan, err)) < 0)
+            return rc;
     }
 
-    /* 7. DataStorage, ready when /readyz answers 200 */
+    /* 1. a stale stack of a crashed run goes first (it may hold our ports); the network stays */
+    rc = podc_ds_remove_containers(c, cfg->service, err);
+    if (rc == 0)
+        rc = step(&r, err, "pre-clean done");
+    /* 2. ports: a busy one is named before anything starts */
+    if (rc == 0)
+        rc = podc_ds_check_ports(cfg, err);
+    if (rc < 0) {
+        podc_migration_plan_free(r.plan);
+        return rc;
+    }
+
+    /* 3. network (DNS on, so DataStorage finds Postgres and Redis by name) */
+    podc_network_options *no = podc_network_options_new();
+    if (!no || podc_network_options_add_label(no, PODC_DS_LABEL_STACK, cfg->service) ||
+        podc_network_options_add_label(no, PODC_SERVICE_LABEL_SESSION, r.session) ||
+        podc_network_options_add_label(no, PODC_SERVICE_LABEL_MANAGED, "true"))
+        rc = podc_error_oom(err);
+    else
+        rc = podc_network_ensure(c, r.net, no, &r.created_network, err);
+    podc_network_options_free(no);
+    if (rc < 0) {
+        podc_migration_plan_free(r.plan);
+        return rc;
+    }
+    rc = step(&r, err, r.created_network ? "network created" : "network reused");
+
+    /* 4. the DataStorage image, when it must be built; its config dir (mounted at create) */
+    if (rc == 0 && cfg->build_context)
+        rc = build_image(&r, err);
     if (rc == 0) {
         if (cfg->config_dir) {
             r.config_dir = strdup(cfg->config_dir);
@@ -386,16 +424,49 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
         if (rc == 0 && !r.config_dir)
             rc = podc_error_oom(err);
     }
+
+    /* 5. side by side: Postgres, Redis, and DataStorage prepared (not started) once Postgres's
+     * container exists, with the migration scripts copied into it */
+    start_job jobs[3] = { { .r = &r, .which = PODC_DS_POSTGRES, .spec = postgres_spec(&r) },
+                          { .r = &r, .which = PODC_DS_DATASTORAGE, .spec = datastorage_spec(&r) },
+                          { .r = &r, .which = PODC_DS_REDIS, .spec = cfg->skip_redis ? NULL : redis_spec(&r) } };
+    size_t njobs = cfg->skip_redis ? 2 : 3;
+    for (size_t i = 0; rc == 0 && i < njobs; i++)
+        if (!jobs[i].spec)
+            rc = podc_error_oom(err);
+    if (rc == 0)
+        rc = step(&r, err, njobs == 3 ? "starting postgres and redis, preparing datastorage"
+                                      : "starting postgres, preparing datastorage");
+    if (rc == 0)
+        rc = podc_parallel(start_thread, jobs, sizeof jobs[0], njobs, err);
+    for (size_t i = 0; i < njobs; i++)
+        r.svc[jobs[i].which] = jobs[i].out;
+    if (rc == 0)
+        rc = step(&r, err, njobs == 3 ? "postgres ready, redis ready, datastorage prepared"
+                                      : "postgres ready, datastorage prepared");
+
+    /* 6. migrations between Postgres and DataStorage (the scripts are already in) */
+    if (rc == 0 && r.plan) {
+        int applied = 0;
+        rc = podc_migration_plan_run(c, r.names[PODC_DS_POSTGRES], r.plan, &applied, err);
+        if (rc < 0 && err && *err)
+            podc_error_add_detail(*err, "component", "migrations");
+        char what[64];
+        snprintf(what, sizeof what, "migrations applied (%d files)", applied);
+        if (rc == 0)
+            rc = step(&r, err, what);
+    }
+
+    /* 7. DataStorage's process, ready when /readyz answers 200 */
     if (rc == 0) {
-        podc_service_spec *s = datastorage_spec(&r);
-        rc = s ? podc_service_start(c, s, &r.svc[PODC_DS_DATASTORAGE], err)
-               : podc_error_oom(err);
-        podc_service_spec_free(s);
+        rc = podc_service_start_prepared(c, jobs[1].spec, r.svc[PODC_DS_DATASTORAGE], err);
         if (rc < 0 && err && *err && !podc_error_detail(*err, "component"))
             podc_error_add_detail(*err, "component", "datastorage");
         if (rc == 0)
             rc = step(&r, err, "datastorage ready");
     }
+    for (size_t i = 0; i < 3; i++)
+        podc_service_spec_free(jobs[i].spec);
 
     podc_ds_stack *stack = NULL;
     if (rc == 0 && !(stack = make_stack(&r)))
@@ -411,6 +482,9 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
         podc_service_free(r.svc[i]);
     free(r.built_image_id);
     free(r.config_dir);
+    podc_migration_plan_free(r.plan);
+    pthread_cond_destroy(&r.cv);
+    pthread_mutex_destroy(&r.mu);
     return rc;
 }
 
