@@ -4,7 +4,8 @@ bench_bench_client_SOURCES = bench/bench_client.c
 bench_bench_client_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 bench_bench_client_LDADD = lib/libpodc.la $(CURL_LIBS)
 bench_bench_ds_SOURCES = bench/bench_ds.c
-bench_bench_ds_LDADD = lib/libpodc.la
+bench_bench_ds_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(LIBPQ_CFLAGS)
+bench_bench_ds_LDADD = lib/libpodc.la $(CURL_LIBS) $(LIBPQ_LIBS) -lpthread
 bench: $(EXTRA_PROGRAMS)
 .PHONY: bench
 CLEANFILES += $(EXTRA_PROGRAMS)

@@ -2,7 +2,14 @@
 #ifndef PODC_DATASTORAGE_MIGRATE_PRIVATE_H
 #define PODC_DATASTORAGE_MIGRATE_PRIVATE_H
 
+#include "podc/exec.h"
 #include "podc/migrations.h"
+
+/* Where the copy puts the scripts, and the driver psql runs (-f) to apply them. */
+#define PODC_MIGRATION_DIR "/tmp/podc-migrations"
+#define PODC_MIGRATION_DRIVER PODC_MIGRATION_DIR "/_apply.sql"
+/* How psql must run the driver: these options, then -U user -d db -f PODC_MIGRATION_DRIVER. */
+#define PODC_MIGRATION_PSQL "psql -X -q -A -t -v ON_ERROR_STOP=1"
 
 /* The parsed files, their scripts, the driver and the tar holding them: made without any
  * request, so a malformed file fails before anything is sent. */
@@ -16,6 +23,10 @@ int podc_migration_plan_copy(podc_client *c, const char *container, const podc_m
 /* One psql run applying what the database has not recorded yet (the copy must have happened). */
 int podc_migration_plan_run(podc_client *c, const char *container, const podc_migration_plan *p, int *applied_out,
                             podc_error **err);
+/* What a run of the driver (an exec the caller made, e.g. after its own readiness checks in
+ * the same shell) means: *applied_out, or PODC_EMIGRATION naming the file and statement. */
+int podc_migration_plan_result(const podc_migration_plan *p, podc_client *c, const char *container,
+                               const podc_exec_result *r, int *applied_out, podc_error **err);
 void podc_migration_plan_free(podc_migration_plan *p);
 
 #endif

@@ -17,7 +17,7 @@
 #include "podc/exec.h"
 #include "podc/migrations.h"
 
-#define SCRIPT_DIR "/tmp/podc-migrations"
+#define SCRIPT_DIR PODC_MIGRATION_DIR
 
 /* Same table as the Go goose tool creates for Postgres. */
 static const char bookkeeping_sql[] =
@@ -261,6 +261,20 @@ int podc_migration_plan_copy(podc_client *c, const char *container, const podc_m
     return rc < 0 ? rc : podc_copy_put_tar(c, container, SCRIPT_DIR, p->tar.data, p->tar.len, err);
 }
 
+int podc_migration_plan_result(const podc_migration_plan *p, podc_client *c, const char *container,
+                               const podc_exec_result *r, int *applied_out, podc_error **err)
+{
+    ctx x = { .c = c, .container = container, .user = p->user, .db = p->db, .xo = p->xo };
+    int applied = 0;
+    for (const char *s = podc_exec_result_stdout(r); (s = strstr(s, "podc-applied ")) != NULL; s++)
+        applied++;
+    if (podc_exec_result_exit_code(r) != 0)
+        return podc_error_put(err, failure(&x, p->todo, p->nm, r));
+    if (applied_out)
+        *applied_out = applied;
+    return 0;
+}
+
 int podc_migration_plan_run(podc_client *c, const char *container, const podc_migration_plan *p, int *applied_out,
                             podc_error **err)
 {
@@ -269,17 +283,10 @@ int podc_migration_plan_run(podc_client *c, const char *container, const podc_mi
         return rc;
     ctx x = { .c = c, .container = container, .user = p->user, .db = p->db, .xo = p->xo };
     podc_exec_result *r = NULL;
-    int applied = 0;
-    rc = psql(&x, "-f", SCRIPT_DIR "/_apply.sql", &r, err);
-    if (rc == 0) {
-        for (const char *s = podc_exec_result_stdout(r); (s = strstr(s, "podc-applied ")) != NULL; s++)
-            applied++;
-        if (podc_exec_result_exit_code(r) != 0)
-            rc = podc_error_put(err, failure(&x, p->todo, p->nm, r));
-    }
+    rc = psql(&x, "-f", PODC_MIGRATION_DRIVER, &r, err);
+    if (rc == 0)
+        rc = podc_migration_plan_result(p, c, container, r, applied_out, err);
     podc_exec_result_free(r);
-    if (rc == 0 && applied_out)
-        *applied_out = applied;
     return rc;
 }
 

@@ -17,7 +17,9 @@
 #include "datastorage/goose.h"
 #include "datastorage/migrate-private.h"
 #include "podc/containers.h"
+#include "podc/exec.h"
 #include "podc/images.h"
+#include "podc/logs.h"
 #include "podc/migrations.h"
 #include "podc/networks.h"
 
@@ -120,36 +122,85 @@ static podc_service_spec *base_spec(run *r, int which)
     return s;
 }
 
-/* Ready = pg_isready and a real SELECT 1, both over TCP inside the container: the official
- * entrypoint's temporary init server listens on the socket only, so it can't fool them. One
- * exec runs both (user and database as arguments, not spliced into the script): an exec costs
- * podman ~0.15 s, and the time between "ready" and noticing it is on the stack's critical path. */
+/*
+ * Postgres's service is "up" once a TCP connect to its published port succeeds: that fails at
+ * once (RST) until the final server listens (the official entrypoint's temporary init server
+ * listens on the socket only), costs podman nothing and can be tried every few ms, while an
+ * exec costs podman a runc process (~0.15 s, competing with initdb for the CPU). The real
+ * readiness checks then run in the container: see ready_and_migrate().
+ */
 static podc_service_spec *postgres_spec(run *r)
 {
     const podc_ds_config *cfg = r->cfg;
     podc_service_spec *s = base_spec(r, PODC_DS_POSTGRES);
     if (!s)
         return NULL;
-    char pw[1024];
-    snprintf(pw, sizeof pw, "PGPASSWORD=%s", cfg->pg_password);
-    const char *ready[] = { "env", pw, "sh", "-c",
-                            "pg_isready -q -h 127.0.0.1 -p 5432 -U \"$1\" -d \"$2\" || exit 1; "
-                            "psql -X -A -t -h 127.0.0.1 -p 5432 -U \"$1\" -d \"$2\" -c 'SELECT 1'",
-                            "pg-ready", cfg->pg_user, cfg->pg_db };
     int bad = podc_service_spec_add_env(s, "POSTGRES_USER", cfg->pg_user) ||
               podc_service_spec_add_env(s, "POSTGRES_PASSWORD", cfg->pg_password) ||
               podc_service_spec_add_env(s, "POSTGRES_DB", cfg->pg_db) ||
               podc_service_spec_add_port(s, 5432, podc_ds_effective_port(cfg, PODC_DS_PORT_POSTGRES)) ||
-              /* a cheap gate first: reading the log spawns nothing, while each exec costs podman a
-               * runc process that competes with initdb for the CPU; the entrypoint's first "ready"
-               * line (its temporary server) comes after initdb */
-              podc_service_spec_add_check_log(s, "database system is ready to accept connections", 1) ||
-              podc_service_spec_add_check_exec(s, ready, sizeof ready / sizeof *ready, "1", 5000);
+              podc_service_spec_set_poll_interval(s, 10, 25) || podc_service_spec_add_check_tcp(s, 5432);
     if (bad) {
         podc_service_spec_free(s);
         return NULL;
     }
     return s;
+}
+
+/*
+ * Ready = pg_isready passes and a real SELECT 1 succeeds, both over TCP inside the container
+ * (pg_isready retried for up to 5 s while the server still says "starting up"); then, in the same
+ * shell, psql applies the migrations copied in during phase 1. One exec instead of two saves
+ * podman's exec overhead on the critical path; the order is the contract's. User and database
+ * are arguments, never spliced into the script.
+ */
+static int ready_and_migrate(run *r, int *applied, podc_error **err)
+{
+    const podc_ds_config *cfg = r->cfg;
+    static const char script[] =
+        "end=$(($(date +%s) + 5))\n"
+        "until pg_isready -q -t 2 -h 127.0.0.1 -p 5432 -U \"$1\" -d \"$2\"; do\n"
+        "  [ $(date +%s) -lt $end ] || { echo \"pg_isready: no Postgres accepting connections on 127.0.0.1:5432\" >&2; exit 97; }\n"
+        "  sleep 0.02\n"
+        "done\n"
+        "out=$(psql -X -A -t -h 127.0.0.1 -p 5432 -U \"$1\" -d \"$2\" -c 'SELECT 1' 2>&1)\n"
+        "[ \"$out\" = 1 ] || { echo \"SELECT 1 failed: $out\" >&2; exit 98; }\n"
+        "[ \"$3\" = migrate ] || exit 0\n"
+        "exec " PODC_MIGRATION_PSQL " -U \"$1\" -d \"$2\" -f " PODC_MIGRATION_DRIVER "\n";
+    char pw[1024];
+    snprintf(pw, sizeof pw, "PGPASSWORD=%s", cfg->pg_password);
+    const char *argv[] = { "env", pw, "sh", "-c", script, "podc-ready", cfg->pg_user, cfg->pg_db,
+                           r->plan ? "migrate" : "check", NULL };
+    const char *pg = r->names[PODC_DS_POSTGRES];
+    podc_exec_options *xo = podc_exec_options_new();
+    if (!xo)
+        return podc_error_oom(err);
+    podc_exec_options_set_timeout(xo, cfg->timeout_ms);
+    podc_exec_result *res = NULL;
+    int rc = podc_exec_run(r->c, pg, argv, xo, &res, err), code = rc == 0 ? podc_exec_result_exit_code(res) : 0;
+    /* psql exits 0-3: anything else is the readiness part (or the shell itself) failing */
+    if (rc == 0 && (code > 3 || (code != 0 && !r->plan))) {
+        podc_error *e = podc_error_new(PODC_EHEALTH, "%s: postgres is not ready: %s", cfg->service,
+                                       podc_exec_result_stderr(res));
+        podc_error_set_container(e, pg, NULL);
+        podc_error_set_exit_code(e, code);
+        char *tail = NULL;
+        if (podc_logs_tail(r->c, pg, 50, &tail, NULL) == 0)
+            podc_error_set_log_tail(e, tail);
+        podc_free(tail);
+        podc_error_add_detail(e, "component", "postgres");
+        rc = podc_error_put(err, e);
+    }
+    if (rc == 0)
+        rc = step(r, err, "postgres ready (pg_isready, SELECT 1)");
+    if (rc == 0 && r->plan) {
+        rc = podc_migration_plan_result(r->plan, r->c, pg, res, applied, err);
+        if (rc < 0 && err && *err)
+            podc_error_add_detail(*err, "component", "migrations");
+    }
+    podc_exec_result_free(res);
+    podc_exec_options_free(xo);
+    return rc;
 }
 
 static podc_service_spec *redis_spec(run *r)
@@ -205,10 +256,14 @@ static void set_pg_prepared(run *r, int v)
     pthread_mutex_unlock(&r->mu);
 }
 
-/* Postgres: prepared first (so the DataStorage job can copy the migrations in), then started. */
+/* Postgres: prepared and its process started before the others begin (they would slow its
+ * start down: podman and the CPU are shared), then waited for. start_prepared's own start is
+ * then podman's cheap "already running". */
 static int postgres_job(start_job *j, podc_client *c)
 {
     int rc = podc_service_prepare(c, j->spec, &j->out, &j->res.err);
+    if (rc == 0 && (rc = podc_container_start(c, podc_service_id(j->out), &j->res.err)) < 0)
+        podc_ds_remove_containers(c, j->r->cfg->service, NULL); /* prepare's rollback no longer applies */
     set_pg_prepared(j->r, rc == 0 ? 1 : -1);
     return rc == 0 ? podc_service_start_prepared(c, j->spec, j->out, &j->res.err) : rc;
 }
@@ -442,18 +497,16 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
     for (size_t i = 0; i < njobs; i++)
         r.svc[jobs[i].which] = jobs[i].out;
     if (rc == 0)
-        rc = step(&r, err, njobs == 3 ? "postgres ready, redis ready, datastorage prepared"
-                                      : "postgres ready, datastorage prepared");
+        rc = step(&r, err, njobs == 3 ? "postgres listening, redis ready, datastorage prepared"
+                                      : "postgres listening, datastorage prepared");
 
-    /* 6. migrations between Postgres and DataStorage (the scripts are already in) */
-    if (rc == 0 && r.plan) {
+    /* 6. Postgres's readiness checks and the migrations (already copied in), one exec */
+    if (rc == 0) {
         int applied = 0;
-        rc = podc_migration_plan_run(c, r.names[PODC_DS_POSTGRES], r.plan, &applied, err);
-        if (rc < 0 && err && *err)
-            podc_error_add_detail(*err, "component", "migrations");
+        rc = ready_and_migrate(&r, &applied, err);
         char what[64];
         snprintf(what, sizeof what, "migrations applied (%d files)", applied);
-        if (rc == 0)
+        if (rc == 0 && r.plan)
             rc = step(&r, err, what);
     }
 

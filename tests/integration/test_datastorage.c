@@ -396,6 +396,52 @@ START_TEST(progress_callback_stops_and_cleans_up)
 }
 END_TEST
 
+/* Something listens on 5432 but is not Postgres: the TCP gate passes, the in-container
+ * readiness checks (pg_isready, SELECT 1) fail, and nothing is left. */
+START_TEST(not_postgres_fails_readiness_and_leaves_nothing)
+{
+    char dir[] = "/tmp/podc-it-notpg-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    write_file(dir, "Containerfile", "FROM localhost/podc-httpsvc:test\nENV PORT=5432\n");
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *svc = itest_name("ds7"), image[300];
+    snprintf(image, sizeof image, "localhost/%s:test", svc);
+    podc_build_options *o = podc_build_options_new();
+    podc_build_options_add_tag(o, image);
+    podc_build_options_set_pull_never(o, 1);
+    char *id = NULL;
+    ck_assert_msg(podc_image_build(c, dir, o, &id, &err) == 0, "build: %s", podc_error_message(err));
+    podc_build_options_free(o);
+
+    podc_ds_config *cfg = test_config(svc);
+    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, image);
+    podc_ds_config_set_skip_redis(cfg, 1);
+    podc_ds_config_set_timeout(cfg, 20000);
+    podc_ds_stack *st = NULL;
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EHEALTH, "expected PODC_EHEALTH, got: %s",
+                  podc_error_message(err));
+    fprintf(stderr, "not_postgres: %s\n", podc_error_message(err));
+    ck_assert_str_eq(podc_error_detail(err, "component"), "postgres");
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "postgres is not ready"));
+    ck_assert_ptr_nonnull(podc_error_log_tail(err));
+    ck_assert_ptr_nonnull(strstr(podc_error_log_tail(err), "httpsvc: starting on port 5432"));
+    ck_assert_ptr_null(st);
+    ck_assert_uint_eq(leftovers(c, svc), 0);
+    podc_error_free(err);
+    err = NULL;
+    ck_assert_ok(podc_image_remove(c, id, PODC_IMAGE_REMOVE_FORCE, &err), &err);
+    podc_free(id);
+    char path[512];
+    snprintf(path, sizeof path, "%s/Containerfile", dir);
+    remove(path);
+    remove(dir);
+    podc_ds_config_free(cfg);
+    free(svc);
+    podc_client_free(c);
+}
+END_TEST
+
 static void teardown(void)
 {
     /* whatever a failed test left: everything of this suite's session */
@@ -420,6 +466,7 @@ Suite *datastorage_suite(void)
     tcase_add_test(tc, two_stacks_at_once_and_a_built_image);
     tcase_add_test(tc, config_checked_before_sending);
     tcase_add_test(tc, progress_callback_stops_and_cleans_up);
+    tcase_add_test(tc, not_postgres_fails_readiness_and_leaves_nothing);
     suite_add_tcase(s, tc);
     return s;
 }
