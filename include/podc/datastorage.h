@@ -10,7 +10,7 @@
  * URLs always use 127.0.0.1 (podman publishes on IPv4 only).
  *
  * Thread-safety: a config is used from one thread at a time; podc_ds_up() uses its own
- * clients internally to start Postgres and Redis side by side.
+ * clients internally to start Postgres, Redis and DataStorage's preparation side by side.
  */
 #ifndef PODC_DATASTORAGE_H
 #define PODC_DATASTORAGE_H
@@ -92,6 +92,13 @@ typedef struct podc_ds_stack podc_ds_stack;
 /*
  * Brings the stack up: pre-clean the stack's names → network → Postgres and Redis side by side
  * → Postgres ready (pg_isready and a real SELECT 1) → migrations → DataStorage → /readyz 200.
+ * What can be done early is done while Postgres initialises, without changing that order:
+ * Postgres is created, initialised and started first (the other work would slow it down);
+ * then Redis starts, the migration scripts are copied into the Postgres container, and
+ * DataStorage's container is created and initialised (network, ports, mounts) but its process
+ * not started. Postgres's readiness is gated by a TCP connect to its published port (cheap to
+ * poll; fails until the final server listens); pg_isready, SELECT 1 and the migrations then run
+ * in one exec, in that order; then DataStorage's process starts.
  * Before anything starts, every fixed host port is checked: one in use gives PODC_ECONFLICT
  * naming the port and the component (details "port", "component").
  * On any failure everything this call created is removed again (containers, network, a
