@@ -14,7 +14,6 @@
 #include "core/error-private.h"
 #include "core/parallel.h"
 #include "datastorage/ds-private.h"
-#include "datastorage/goose.h"
 #include "datastorage/migrate-private.h"
 #include "podc/containers.h"
 #include "podc/exec.h"
@@ -44,11 +43,10 @@ typedef struct run {
     char *config_dir;       /* what DataStorage mounts */
     int generated_config;
     podc_migration_plan *plan;     /* NULL without a migrations dir */
-    podc_service_spec *ds_spec;    /* prepared while Postgres starts, started after the migrations */
-    /* Postgres's container exists (1) or never will (-1): the DataStorage job waits for it */
+    /* Postgres's process runs (1) or never will (-1); 0 = not yet: the other jobs wait for it */
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int pg_prepared;
+    int pg_started;
 } run;
 
 static int64_t now_ms(void)
@@ -248,53 +246,51 @@ typedef struct start_job {
     podc_service *out;
 } start_job;
 
-static void set_pg_prepared(run *r, int v)
+static void set_pg_started(run *r, int v)
 {
     pthread_mutex_lock(&r->mu);
-    r->pg_prepared = v;
+    r->pg_started = v;
     pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
 }
 
+static int wait_pg_started(run *r)
+{
+    pthread_mutex_lock(&r->mu);
+    while (r->pg_started == 0)
+        pthread_cond_wait(&r->cv, &r->mu);
+    int v = r->pg_started;
+    pthread_mutex_unlock(&r->mu);
+    return v;
+}
+
 /* Postgres: prepared and its process started before the others begin (they would slow its
- * start down: podman and the CPU are shared), then waited for. start_prepared's own start is
- * then podman's cheap "already running". */
+ * start down: podman and the CPU are shared), then waited for; start_prepared's own start is
+ * then podman's cheap "already running". A failure is cleaned up by podc_ds_up()'s undo(). */
 static int postgres_job(start_job *j, podc_client *c)
 {
     int rc = podc_service_prepare(c, j->spec, &j->out, &j->res.err);
-    if (rc == 0 && (rc = podc_container_start(c, podc_service_id(j->out), &j->res.err)) < 0)
-        podc_ds_remove_containers(c, j->r->cfg->service, NULL); /* prepare's rollback no longer applies */
-    set_pg_prepared(j->r, rc == 0 ? 1 : -1);
+    if (rc == 0)
+        rc = podc_container_start(c, podc_service_id(j->out), &j->res.err);
+    set_pg_started(j->r, rc == 0 ? 1 : -1);
     return rc == 0 ? podc_service_start_prepared(c, j->spec, j->out, &j->res.err) : rc;
 }
 
-/* Redis: started once Postgres is prepared, so the two don't fight over podman and the CPU
- * while Postgres (the long pole) is set up; it still starts side by side with Postgres's run. */
+/* Redis: side by side with Postgres's run (it does not need Postgres). */
 static int redis_job(start_job *j, podc_client *c)
 {
-    run *r = j->r;
-    pthread_mutex_lock(&r->mu);
-    while (r->pg_prepared == 0)
-        pthread_cond_wait(&r->cv, &r->mu);
-    int pg = r->pg_prepared;
-    pthread_mutex_unlock(&r->mu);
-    if (pg < 0)
+    if (wait_pg_started(j->r) < 0)
         return 0; /* Postgres's own job reports why */
     return podc_service_start(c, j->spec, &j->out, &j->res.err);
 }
 
-/* DataStorage: once Postgres's container exists, the migration scripts go into it and
- * DataStorage is prepared (network, ports, mounts) while Postgres initialises; its process
- * starts only after the migrations (phase 2). */
+/* DataStorage: while Postgres initialises, the migration scripts go into its container and
+ * DataStorage is prepared (network, ports, mounts); its process starts only after the
+ * migrations (step 7). */
 static int datastorage_job(start_job *j, podc_client *c)
 {
     run *r = j->r;
-    pthread_mutex_lock(&r->mu);
-    while (r->pg_prepared == 0)
-        pthread_cond_wait(&r->cv, &r->mu);
-    int pg = r->pg_prepared;
-    pthread_mutex_unlock(&r->mu);
-    if (pg < 0)
+    if (wait_pg_started(r) < 0)
         return 0; /* Postgres's own job reports why */
     int rc = 0;
     if (r->plan && (rc = podc_migration_plan_copy(c, r->names[PODC_DS_POSTGRES], r->plan, &j->res.err)) < 0) {
@@ -318,7 +314,7 @@ static void *start_thread(void *arg)
                     : j->which == PODC_DS_REDIS   ? redis_job(j, c)
                                                   : datastorage_job(j, c);
     else if (j->which == PODC_DS_POSTGRES)
-        set_pg_prepared(j->r, -1);
+        set_pg_started(j->r, -1);
     if (j->res.rc < 0 && j->res.err && !podc_error_detail(j->res.err, "component"))
         podc_error_add_detail(j->res.err, "component", component[j->which]);
     podc_client_free(c);
@@ -480,8 +476,8 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
             rc = podc_error_oom(err);
     }
 
-    /* 5. side by side: Postgres, Redis, and DataStorage prepared (not started) once Postgres's
-     * container exists, with the migration scripts copied into it */
+    /* 5. side by side once Postgres runs: Redis, and DataStorage prepared (not started) with the
+     * migration scripts copied into Postgres's container */
     start_job jobs[3] = { { .r = &r, .which = PODC_DS_POSTGRES, .spec = postgres_spec(&r) },
                           { .r = &r, .which = PODC_DS_DATASTORAGE, .spec = datastorage_spec(&r) },
                           { .r = &r, .which = PODC_DS_REDIS, .spec = cfg->skip_redis ? NULL : redis_spec(&r) } };
