@@ -8,6 +8,7 @@
  * Postgres: start -> healthy (pg_isready, then SELECT 1 over TCP) against the time of the
  * second "database system is ready to accept connections" line (first: initdb's temporary
  * server); target: ready no later than that + one poll interval.
+ * Also: prepare (create + init) and start_prepared -> healthy for the HTTP service.
  * Prints numbers, asserts nothing. Usage: bench_service [rounds [only]]   (default 5; only =
  * http, redis or postgres runs just that one). PODC_BENCH_VERBOSE=1 prints the progress lines.
  */
@@ -350,6 +351,46 @@ static void bench_postgres(podc_client *c, int rounds)
            median(start_healthy, n), median(after_ready, n), median(checks, n));
 }
 
+/* prepare + start_prepared for the HTTP service: what moves off the critical path. */
+static void bench_prepared(podc_client *c, int rounds)
+{
+    double prep[MAX_ROUNDS], run[MAX_ROUNDS];
+    int n = 0;
+    char name[64];
+    snprintf(name, sizeof name, "podc-bench-svc-prep-%d", (int)getpid());
+    printf("== httpsvc prepared: podc_service_prepare() (create + init), then start_prepared() -> healthy\n");
+    for (int i = 0; i < rounds; i++) {
+        podc_service_spec *s = podc_service_spec_new();
+        podc_service_spec_set_name(s, name);
+        podc_service_spec_set_image(s, HTTP_IMAGE);
+        podc_service_spec_set_session(s, SESSION);
+        podc_service_spec_add_port(s, 8080, 0);
+        podc_service_spec_add_check_http(s, 8080, "/healthz", 200, NULL, 0);
+        podc_service *svc = NULL;
+        podc_error *err = NULL;
+        double t0 = now_ms();
+        int rc = podc_service_prepare(c, s, &svc, &err);
+        double t1 = now_ms();
+        if (rc == 0)
+            rc = podc_service_start_prepared(c, s, svc, &err);
+        double t2 = now_ms();
+        if (rc < 0) {
+            printf("  round %d: failed: %s\n", i + 1, podc_error_message(err));
+        } else {
+            prep[n] = t1 - t0;
+            run[n++] = t2 - t1;
+            printf("  round %d: prepare %.1f ms, start_prepared -> healthy %.1f ms\n", i + 1, t1 - t0, t2 - t1);
+        }
+        podc_error_free(err);
+        podc_service_free(svc);
+        podc_service_spec_free(s);
+        remove_quietly(c, name);
+    }
+    printf("  median: prepare %.1f ms (done while something else starts), start_prepared -> healthy %.1f ms "
+           "(compare the module's start -> healthy above)\n",
+           median(prep, n), median(run, n));
+}
+
 int main(int argc, char **argv)
 {
     int rounds = argc > 1 ? atoi(argv[1]) : 5;
@@ -369,8 +410,10 @@ int main(int argc, char **argv)
     };
     const char *only = argc > 2 ? argv[2] : NULL;
     printf("%d rounds each\n", rounds);
-    if (!only || strcmp(only, "http") == 0)
+    if (!only || strcmp(only, "http") == 0) {
         bench_kind(c, &kinds[0], rounds);
+        bench_prepared(c, rounds);
+    }
     if (!only || strcmp(only, "redis") == 0)
         bench_kind(c, &kinds[1], rounds);
     if (!only || strcmp(only, "postgres") == 0)
