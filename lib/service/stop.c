@@ -15,15 +15,13 @@ int podc_service_stop(podc_client *c, const podc_service *svc, int64_t timeout_m
         return podc_error_invalid(err, !c ? "client" : "service", "NULL argument");
     if (timeout_ms < 0)
         timeout_ms = DEFAULT_STOP_MS;
-    int rc = podc_container_stop(c, svc->id, timeout_ms, err);
+    podc_error *e = NULL; /* a container already gone is success: its not-found is not reported */
+    int rc = podc_container_stop(c, svc->id, timeout_ms, &e);
     if (rc < 0 && rc != PODC_ENOTFOUND)
-        return rc;
-    rc = podc_container_remove(c, svc->id, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, err);
-    if (rc == 0 && err && *err) { /* the not-found of stop is success */
-        podc_error_free(*err);
-        *err = NULL;
-    }
-    return rc;
+        return podc_error_put(err, e);
+    podc_error_free(e);
+    return podc_container_remove(c, svc->id, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
+                                 err);
 }
 
 typedef struct stop_job {
