@@ -461,86 +461,75 @@ static int run_steps(start_ctx *x, podc_service **out, podc_error **err)
     return rc;
 }
 
-static int check_call(podc_client *c, const podc_service_spec *spec, const void *out, podc_error **err)
+/* The common opening of the three entry points: arguments checked, context set up, the name
+ * registered (dependents wait while it is). */
+static int begin(start_ctx *x, podc_client *c, const podc_service_spec *spec, const void *out, podc_error **err)
 {
     if (!c)
         return podc_error_invalid(err, "client", "client is NULL");
     if (!out)
         return podc_error_invalid(err, spec ? "out" : "spec", "NULL argument");
-    return podc_service_spec_validate(spec, err);
-}
-
-static void ctx_init(start_ctx *x, podc_client *c, const podc_service_spec *spec)
-{
+    int rc = podc_service_spec_validate(spec, err);
+    if (rc < 0)
+        return rc;
     *x = (start_ctx){ .c = c, .spec = spec, .session = podc_svc_session_of(spec), .t0 = podc_svc_now_ms() };
     x->deadline = x->t0 + spec->startup_timeout_ms;
+    return podc_svc_registry_add(spec->name) < 0 ? podc_error_oom(err) : 0;
 }
 
-static int failed(start_ctx *x, int rc, podc_error **err)
+/* The common close: on failure the rollback; the name unregistered. */
+static int finish(start_ctx *x, int rc, podc_error **err)
 {
-    step(x, NULL, "failed: %s", err && *err ? podc_error_message(*err) : podc_strerror(rc));
-    rollback(x);
+    if (rc < 0) {
+        step(x, NULL, "failed: %s", err && *err ? podc_error_message(*err) : podc_strerror(rc));
+        rollback(x);
+    }
+    podc_free(x->id);
+    podc_svc_registry_remove(x->spec->name);
     return rc;
 }
 
 int podc_service_start(podc_client *c, const podc_service_spec *spec, podc_service **out, podc_error **err)
 {
-    int rc = check_call(c, spec, out, err);
+    start_ctx x;
+    int rc = begin(&x, c, spec, out, err);
     if (rc < 0)
         return rc;
-    start_ctx x;
-    ctx_init(&x, c, spec);
-    if (podc_svc_registry_add(spec->name) < 0)
-        return podc_error_oom(err);
     if ((rc = prepare_steps(&x, 0, err)) == 0)
         rc = run_steps(&x, out, err);
-    if (rc < 0)
-        failed(&x, rc, err);
-    podc_free(x.id);
-    podc_svc_registry_remove(spec->name);
-    return rc;
+    return finish(&x, rc, err);
 }
 
 int podc_service_prepare(podc_client *c, const podc_service_spec *spec, podc_service **out, podc_error **err)
 {
-    int rc = check_call(c, spec, out, err);
+    start_ctx x;
+    int rc = begin(&x, c, spec, out, err);
     if (rc < 0)
         return rc;
-    start_ctx x;
-    ctx_init(&x, c, spec);
-    if (podc_svc_registry_add(spec->name) < 0)
-        return podc_error_oom(err);
     podc_container_info *info = NULL;
     if ((rc = prepare_steps(&x, 1, err)) == 0 && (rc = podc_container_inspect(c, x.id, &info, err)) == 0 &&
         (rc = make_handle(&x, info, out, err)) == 0) {
         (*out)->prepared = 1;
         (*out)->net_created = x.net_created;
     }
-    if (rc < 0)
-        failed(&x, rc, err);
     podc_container_info_free(info);
-    podc_free(x.id);
-    podc_svc_registry_remove(spec->name);
-    return rc;
+    return finish(&x, rc, err);
 }
 
 int podc_service_start_prepared(podc_client *c, const podc_service_spec *spec, podc_service *svc, podc_error **err)
 {
-    int rc = check_call(c, spec, svc, err);
-    if (rc < 0)
-        return rc;
-    if (!svc->prepared || strcmp(svc->name, spec->name) != 0)
+    if (svc && spec && (!svc->prepared || strcmp(svc->name, spec->name) != 0))
         return podc_error_invalid(err, "service",
                                   "service %s: not a prepared service of this spec (prepared: %s, spec: %s)",
                                   svc->name, svc->prepared ? "yes" : "no", spec->name);
     start_ctx x;
-    ctx_init(&x, c, spec);
+    int rc = begin(&x, c, spec, svc, err);
+    if (rc < 0)
+        return rc;
     x.net_created = svc->net_created;
-    if (!(x.id = strdup(svc->id)))
-        return podc_error_oom(err);
-    if (podc_svc_registry_add(spec->name) < 0) {
-        free(x.id);
-        return podc_error_oom(err);
+    if (!(x.id = strdup(svc->id))) {
+        x.net_created = 0; /* nothing to roll back for an allocation failure */
+        return finish(&x, podc_error_oom(err), err);
     }
     podc_service *fresh = NULL;
     if ((rc = run_steps(&x, &fresh, err)) == 0) { /* the caller's handle takes the new contents */
@@ -548,13 +537,10 @@ int podc_service_start_prepared(podc_client *c, const podc_service_spec *spec, p
         *svc = *fresh;
         *fresh = old;
     } else {
-        failed(&x, rc, err);
         svc->prepared = 0; /* its container is gone (unless kept): it can't be started again */
     }
     podc_service_free(fresh);
-    free(x.id);
-    podc_svc_registry_remove(spec->name);
-    return rc;
+    return finish(&x, rc, err);
 }
 
 /* ---- the handle ---- */
