@@ -58,6 +58,15 @@ awk '/^Ran [0-9]+ test/ { n = $2 } /^FAILED/ { if (match($0, /failures=[0-9]+/))
      if (match($0, /errors=[0-9]+/)) e += substr($0, RSTART + 7, RLENGTH - 7) }
      END { if (n) printf "Checks: %d, Failures: %d, Errors: %d\n", n, f, e }' build/python-tests.log >>"$totals"
 
+step "Go bindings"
+if bindings/go/run-tests.sh build >build/go-tests.log 2>&1; then go_ok=1; else go_ok=0; status=1; fi
+grep -E '^(--- FAIL|ok|FAIL)' build/go-tests.log || tail -30 build/go-tests.log
+[ $go_ok = 1 ] || grep -E '^\s+\S+_test\.go:[0-9]+:' build/go-tests.log || true
+# top-level tests only (subtests are indented); a run that failed without a failing test
+# (vet, build, panic, timeout) counts as one error
+awk -v ok=$go_ok '/^--- PASS:/ { n++ } /^--- FAIL:/ { n++; f++ }
+     END { printf "Checks: %d, Failures: %d, Errors: %d\n", n, f, (!ok && !f) ? 1 : 0 }' build/go-tests.log >>"$totals"
+
 if [ "${PODC_QUICK:-0}" != 1 ]; then
     step "tests under ASan+UBSan"
     ASAN_OPTIONS=detect_leaks=1 check_in build-asan --enable-sanitizers || status=1

@@ -1,0 +1,85 @@
+package podc
+
+/*
+#include <stdlib.h>
+*/
+import "C"
+
+import (
+	"sort"
+	"time"
+	"unsafe"
+)
+
+// cmem collects C allocations made for one library call; free releases them all. Strings
+// and argv arrays handed to libpodc live in C memory, so no Go pointer is ever passed.
+type cmem struct{ ptrs []unsafe.Pointer }
+
+// str copies s into C memory.
+func (m *cmem) str(s string) *C.char {
+	p := C.CString(s)
+	m.ptrs = append(m.ptrs, unsafe.Pointer(p))
+	return p
+}
+
+// opt is str, but "" gives NULL (the library's "not set").
+func (m *cmem) opt(s string) *C.char {
+	if s == "" {
+		return nil
+	}
+	return m.str(s)
+}
+
+// argv copies list into a C array of C strings (NULL-terminated when nullTerm). An empty
+// list without nullTerm gives NULL, 0.
+func (m *cmem) argv(list []string, nullTerm bool) (**C.char, C.size_t) {
+	n := len(list)
+	size := n
+	if nullTerm {
+		size++
+	}
+	if size == 0 {
+		return nil, 0
+	}
+	arr := (**C.char)(C.calloc(C.size_t(size), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+	if arr == nil {
+		panic("podc: out of memory")
+	}
+	m.ptrs = append(m.ptrs, unsafe.Pointer(arr))
+	s := unsafe.Slice(arr, size)
+	for i, v := range list {
+		s[i] = m.str(v)
+	}
+	return arr, C.size_t(n)
+}
+
+func (m *cmem) free() {
+	for _, p := range m.ptrs {
+		C.free(p)
+	}
+	m.ptrs = nil
+}
+
+type ordered interface{ ~int | ~string }
+
+// sortedKeys gives map keys in order, so specs are built the same way on every run.
+func sortedKeys[K ordered, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	return keys
+}
+
+// ms converts a duration to milliseconds: a positive one is rounded up (a small positive
+// duration must not become 0, which often means "default" or "none"), a negative one is -1.
+func ms(d time.Duration) C.int64_t {
+	switch {
+	case d < 0:
+		return -1
+	case d == 0:
+		return 0
+	}
+	return C.int64_t((d + time.Millisecond - 1) / time.Millisecond)
+}

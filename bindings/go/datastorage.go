@@ -1,0 +1,278 @@
+package podc
+
+/*
+#include <stdint.h>
+#include <stdlib.h>
+#include <podc.h>
+
+extern int podcGoProgress(char *line, uintptr_t h);
+
+static int podc_go_ds_progress(const char *line, void *ud)
+{
+    return podcGoProgress((char *)line, (uintptr_t)ud);
+}
+
+static int podc_go_ds_set_progress(podc_ds_config *cfg, uintptr_t h)
+{
+    return podc_ds_config_set_progress(cfg, podc_go_ds_progress, (void *)h);
+}
+*/
+import "C"
+
+import (
+	"context"
+	"runtime/cgo"
+	"sort"
+	"strings"
+	"time"
+)
+
+// LabelStack is the label every DataStorage stack object carries: podc.ds.stack=<service>.
+const LabelStack = C.PODC_DS_LABEL_STACK
+
+// Components of the stack, as keys of DataStorageConfig.Images and Stack.Containers.
+var dsComponents = map[string]C.podc_ds_component{
+	"postgres":    C.PODC_DS_POSTGRES,
+	"redis":       C.PODC_DS_REDIS,
+	"datastorage": C.PODC_DS_DATASTORAGE,
+}
+
+// Host ports of the stack, as keys of DataStorageConfig.Ports and Stack.Ports.
+var dsPorts = map[string]C.podc_ds_port{
+	"postgres": C.PODC_DS_PORT_POSTGRES,
+	"redis":    C.PODC_DS_PORT_REDIS,
+	"api":      C.PODC_DS_PORT_API,
+	"metrics":  C.PODC_DS_PORT_METRICS,
+	"health":   C.PODC_DS_PORT_HEALTH,
+}
+
+// DataStoragePresets lists the kubernaut suites with predefined ports ("gateway", ...).
+func DataStoragePresets() []string {
+	n := C.podc_ds_preset_count()
+	out := make([]string, 0, int(n))
+	for i := C.size_t(0); i < n; i++ {
+		out = append(out, goStr(C.podc_ds_preset_name_at(i)))
+	}
+	return out
+}
+
+// PostgresCredentials of the stack's database (default slm_user / test_password /
+// action_history).
+type PostgresCredentials struct {
+	User, Password, Database string
+}
+
+// DataStorageConfig describes a DataStorage test stack (PostgreSQL + Redis + DataStorage).
+// Service names it: network {service}_test_network, containers {service}_postgres_test,
+// {service}_redis_test, {service}_datastorage_test.
+type DataStorageConfig struct {
+	Service string
+	Preset  string // a kubernaut suite's ports (see DataStoragePresets)
+	// Ports by name: "postgres", "redis", "api", "metrics", "health"; 0 = a free port. The
+	// health port defaults to the API port + 10000 unless set.
+	Ports         map[string]int
+	MigrationsDir string // goose migrations on the host ("" = none are run)
+	ConfigDir     string // mounted at /etc/datastorage ("" = podc writes one)
+	// Images overrides by component: "postgres", "redis", "datastorage".
+	Images      map[string]string
+	Credentials *PostgresCredentials
+	// Build the DataStorage image from BuildContext (Containerfile may be "") when it is
+	// missing, or always with AlwaysBuild.
+	BuildContext  string
+	Containerfile string
+	AlwaysBuild   bool
+	// PreserveImage keeps a DataStorage image this stack built when it goes down.
+	PreserveImage bool
+	Env           map[string]string // extra DataStorage environment
+	SkipRedis     bool
+	Timeout       time.Duration // readiness timeout per component (0 = 60 s)
+	Session       string        // podc.session label ("" = DefaultSession())
+	// Progress receives one line per step. Library threads report side by side, but the
+	// calls are serialised. It must not call the Client that runs Up. A panic in it stops
+	// the start (which removes what it created) and is raised again from DataStorageUp.
+	Progress func(line string)
+}
+
+// Stack is a running DataStorage stack.
+type Stack struct {
+	Service    string
+	Network    string
+	Containers map[string]string // component -> container name (no "redis" when skipped)
+	Ports      map[string]int    // port name -> host port (resolved; absent when unused)
+	// PostgresDSN is postgres://user:password@127.0.0.1:PORT/db?sslmode=disable;
+	// PostgresDSNMasked shows the password as ***.
+	PostgresDSN       string
+	PostgresDSNMasked string
+	RedisAddr         string // "127.0.0.1:PORT", "" without Redis
+	APIURL            string // "http://127.0.0.1:PORT"
+	HealthURL         string
+	MetricsURL        string
+	UpTime            time.Duration
+
+	client        *Client
+	preserveImage bool
+}
+
+func badKey(field, key string, table []string) error {
+	sort.Strings(table)
+	return invalidOr(ErrInvalid, field, "unknown "+field+" "+strings.TrimSpace(key)+" (one of "+strings.Join(table, ", ")+")")
+}
+
+func buildDSConfig(cfg *DataStorageConfig, m *cmem, progress cgo.Handle) (*C.podc_ds_config, error) {
+	// keys are checked first: an unknown one must not leave a half-made config behind
+	for k := range cfg.Ports {
+		if _, ok := dsPorts[k]; !ok {
+			return nil, badKey("ports", k, sortedKeys(dsPorts))
+		}
+	}
+	for k := range cfg.Images {
+		if _, ok := dsComponents[k]; !ok {
+			return nil, badKey("images", k, sortedKeys(dsComponents))
+		}
+	}
+	if cfg.Service == "" {
+		return nil, invalidOr(ErrInvalid, "service", "service: a stack needs a name")
+	}
+	d := C.podc_ds_config_new(m.str(cfg.Service))
+	if d == nil {
+		return nil, invalidOr(ErrNoMemory, "", "podc_ds_config_new: out of memory")
+	}
+	var err error
+	// set records the first failing setter (see buildServiceSpec)
+	set := func(rc C.int, field string) {
+		if err == nil && rc < 0 {
+			err = setterError(rc, field)
+		}
+	}
+	set(C.podc_go_ds_set_progress(d, C.uintptr_t(progress)), "progress")
+	if cfg.Preset != "" {
+		set(C.podc_ds_config_set_preset(d, m.str(cfg.Preset)), "preset")
+	}
+	for _, k := range sortedKeys(cfg.Ports) {
+		set(C.podc_ds_config_set_port(d, dsPorts[k], C.int(cfg.Ports[k])), "ports")
+	}
+	if cfg.MigrationsDir != "" {
+		set(C.podc_ds_config_set_migrations_dir(d, m.str(cfg.MigrationsDir)), "migrations_dir")
+	}
+	if cfg.ConfigDir != "" {
+		set(C.podc_ds_config_set_config_dir(d, m.str(cfg.ConfigDir)), "config_dir")
+	}
+	for _, k := range sortedKeys(cfg.Images) {
+		set(C.podc_ds_config_set_image(d, dsComponents[k], m.str(cfg.Images[k])), "images")
+	}
+	if cr := cfg.Credentials; cr != nil {
+		set(C.podc_ds_config_set_postgres_credentials(d, m.str(cr.User), m.str(cr.Password), m.str(cr.Database)),
+			"credentials")
+	}
+	if cfg.BuildContext != "" {
+		always := C.int(0)
+		if cfg.AlwaysBuild {
+			always = 1
+		}
+		set(C.podc_ds_config_set_build(d, m.str(cfg.BuildContext), m.opt(cfg.Containerfile), always), "build")
+	}
+	if cfg.PreserveImage {
+		set(C.podc_ds_config_set_preserve_image(d, 1), "preserve_image")
+	}
+	for _, k := range sortedKeys(cfg.Env) {
+		set(C.podc_ds_config_add_env(d, m.str(k), m.str(cfg.Env[k])), "env")
+	}
+	if cfg.SkipRedis {
+		set(C.podc_ds_config_set_skip_redis(d, 1), "skip_redis")
+	}
+	if cfg.Timeout != 0 {
+		set(C.podc_ds_config_set_timeout(d, ms(cfg.Timeout)), "timeout")
+	}
+	if cfg.Session != "" {
+		set(C.podc_ds_config_set_session(d, m.str(cfg.Session)), "session")
+	}
+	if err != nil {
+		C.podc_ds_config_free(d)
+		return nil, err
+	}
+	return d, nil
+}
+
+// DataStorageUp brings the stack up: network, Postgres and Redis, migrations, DataStorage,
+// /readyz 200. On failure everything the call created is removed again and the *Error
+// carries the failing component (details["component"]) and its log tail. Errors: ErrInvalid,
+// ErrConflict (a fixed port in use: details "port", "component"), ErrMigration (details
+// "file", "statement"), ErrHealth, ErrCancelled (the context ended: checked at every
+// progress step).
+func (c *Client) DataStorageUp(ctx context.Context, cfg DataStorageConfig) (*Stack, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	prog, ph := newProgress(ctx, cfg.Progress)
+	defer ph.Delete()
+	var m cmem
+	defer m.free()
+	d, err := buildDSConfig(&cfg, &m, ph)
+	if err != nil {
+		return nil, err
+	}
+	defer C.podc_ds_config_free(d)
+	var st *C.podc_ds_stack
+	// the context is honoured through the progress callback (see StartService)
+	err = c.do(ctx, false, func(h *C.podc_client) error {
+		return cerr(func(e **C.podc_error) C.int { return C.podc_ds_up(h, d, &st, e) })
+	})
+	if err != nil {
+		prog.repanic()
+		return nil, err
+	}
+	defer C.podc_ds_stack_free(st) // everything is copied; freeing does not stop the stack
+	stack := &Stack{
+		Service:           goStr(C.podc_ds_stack_service(st)),
+		Network:           goStr(C.podc_ds_stack_network(st)),
+		Containers:        map[string]string{},
+		Ports:             map[string]int{},
+		PostgresDSN:       goStr(C.podc_ds_stack_postgres_dsn(st)),
+		PostgresDSNMasked: goStr(C.podc_ds_stack_postgres_dsn_masked(st)),
+		RedisAddr:         goStr(C.podc_ds_stack_redis_addr(st)),
+		APIURL:            goStr(C.podc_ds_stack_api_url(st)),
+		HealthURL:         goStr(C.podc_ds_stack_health_url(st)),
+		MetricsURL:        goStr(C.podc_ds_stack_metrics_url(st)),
+		UpTime:            time.Duration(C.podc_ds_stack_up_ms(st)) * time.Millisecond,
+		client:            c,
+		preserveImage:     cfg.PreserveImage,
+	}
+	for k, v := range dsComponents {
+		if name := goStr(C.podc_ds_stack_container(st, v)); name != "" {
+			stack.Containers[k] = name
+		}
+	}
+	for k, v := range dsPorts {
+		if p := int(C.podc_ds_stack_port(st, v)); p > 0 {
+			stack.Ports[k] = p
+		}
+	}
+	if prog.didPanic() {
+		// the panic came after the stack was up: take it down before raising it
+		_ = stack.Down(context.Background())
+		prog.repanic()
+	}
+	return stack, nil
+}
+
+// Down takes the stack down (see DataStorageDown); its image is kept when the config said
+// PreserveImage.
+func (s *Stack) Down(ctx context.Context) error {
+	return s.client.DataStorageDown(ctx, s.Service, s.preserveImage)
+}
+
+// DataStorageDown takes the stack named service down: its containers, its network, and the
+// DataStorage image when the stack built it and preserveImage is false. Missing pieces are
+// not errors.
+func (c *Client) DataStorageDown(ctx context.Context, service string, preserveImage bool) error {
+	keep := C.int(0)
+	if preserveImage {
+		keep = 1
+	}
+	var m cmem
+	defer m.free()
+	cs := m.str(service)
+	return c.do(ctx, true, func(h *C.podc_client) error {
+		return cerr(func(e **C.podc_error) C.int { return C.podc_ds_down(h, cs, keep, e) })
+	})
+}

@@ -1,0 +1,3 @@
+module podc.dev/podc
+
+go 1.19

@@ -1,0 +1,191 @@
+package podc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestServiceHTTP(t *testing.T) {
+	c := newClient(t)
+	ctx := testCtx(t, 3*time.Minute)
+	name := uname("web")
+	removeAtEnd(t, c, name)
+	var lines []string
+	svc, err := c.StartService(ctx, ServiceSpec{
+		Name:           name,
+		Image:          imgHTTP,
+		Ports:          map[int]int{8080: 0},
+		Labels:         map[string]string{"podc.go.test": name},
+		Checks:         []Check{HTTPCheck{Port: 8080, Path: "/healthz"}, TCPCheck{Port: 8080}},
+		Session:        testSession,
+		StartupTimeout: time.Minute,
+		Progress:       func(line string) { lines = append(lines, line) },
+	})
+	if err != nil {
+		t.Fatalf("StartService: %v", err)
+	}
+	t.Cleanup(func() { _ = svc.Stop(context.Background()) })
+	if svc.Name != name || len(svc.ID) != 64 || svc.Session != testSession {
+		t.Errorf("service %+v", svc)
+	}
+	port := svc.HostPort(8080)
+	if port <= 0 || svc.HostPort(9999) != -1 {
+		t.Fatalf("HostPort(8080) = %d, HostPort(9999) = %d", port, svc.HostPort(9999))
+	}
+	url, err := svc.URL(8080, "/healthz")
+	if err != nil || url != fmt.Sprintf("http://127.0.0.1:%d/healthz", port) {
+		t.Fatalf("URL = %q, %v", url, err)
+	}
+	if _, err := svc.URL(9999, "/"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("URL of an unpublished port: %v, want ErrNotFound", err)
+	}
+	status, body, err := httpGet(url)
+	if err != nil || status != 200 {
+		t.Errorf("GET %s = %d %q, %v", url, status, body, err)
+	}
+	if len(lines) == 0 || !strings.Contains(strings.Join(lines, "\n"), name) {
+		t.Errorf("progress lines %q", lines)
+	}
+	list, err := c.ListContainers(ctx, &ListOptions{Labels: map[string]string{LabelSession: testSession, "podc.go.test": name}})
+	if err != nil || len(list) != 1 || list[0].State != "running" {
+		t.Errorf("list = %+v, %v", list, err)
+	}
+
+	if err := svc.Stop(ctx); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if ok, err := c.ContainerExists(ctx, name); err != nil || ok {
+		t.Errorf("ContainerExists after Stop = %v, %v", ok, err)
+	}
+	if err := svc.Stop(ctx); err != nil {
+		t.Errorf("second Stop: %v", err)
+	}
+	if svc.HostPort(8080) != -1 {
+		t.Errorf("HostPort after Stop = %d", svc.HostPort(8080))
+	}
+}
+
+func TestServiceExitFailsFast(t *testing.T) {
+	c := newClient(t)
+	ctx := testCtx(t, 3*time.Minute)
+	name := uname("exit3")
+	removeAtEnd(t, c, name)
+	t0 := time.Now()
+	svc, err := c.StartService(ctx, ServiceSpec{
+		Name:    name,
+		Image:   imgBase,
+		Command: []string{busybox, "sh", "-c", "echo out-before-exit; echo err-before-exit >&2; sleep 1; exit 3"},
+		Labels:  map[string]string{"podc.go.test": name},
+		Checks:  []Check{LogCheck{Regex: "^never-printed$"}},
+		Session: testSession,
+		// far longer than the test allows: only the exit can end the start in time
+		StartupTimeout: 2 * time.Minute,
+	})
+	elapsed := time.Since(t0)
+	if svc != nil || !errors.Is(err, ErrHealth) {
+		t.Fatalf("StartService = %v, %v; want ErrHealth", svc, err)
+	}
+	e := asError(t, err)
+	if e.Category != "health_check" || e.Container != name {
+		t.Errorf("category %q container %q", e.Category, e.Container)
+	}
+	if !e.HasExitCode || e.ExitCode != 3 {
+		t.Errorf("exit code %d (known %v), want 3", e.ExitCode, e.HasExitCode)
+	}
+	if !strings.Contains(e.LogTail, "out-before-exit") || !strings.Contains(e.LogTail, "err-before-exit") {
+		t.Errorf("log tail %q", e.LogTail)
+	}
+	if elapsed > 30*time.Second {
+		t.Errorf("the start took %v: it did not fail fast", elapsed)
+	}
+	// a failed start leaves nothing behind
+	list, err := c.ListContainers(ctx, &ListOptions{Labels: map[string]string{LabelSession: testSession, "podc.go.test": name}})
+	if err != nil || len(list) != 0 {
+		t.Errorf("containers left = %+v, %v", list, err)
+	}
+	if ok, err := c.ContainerExists(ctx, name); err != nil || ok {
+		t.Errorf("ContainerExists = %v, %v", ok, err)
+	}
+}
+
+// The end of the context stops a start at its next step; the start then removes what it made.
+func TestServiceContextCancel(t *testing.T) {
+	c := newClient(t)
+	ctx := testCtx(t, 3*time.Minute)
+	name := uname("cancel")
+	removeAtEnd(t, c, name)
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex
+	var lines []string
+	_, err := c.StartService(sctx, ServiceSpec{
+		Name:    name,
+		Image:   imgBase,
+		Command: []string{busybox, "sleep", "600"},
+		Session: testSession,
+		Progress: func(line string) {
+			mu.Lock()
+			defer mu.Unlock()
+			lines = append(lines, line)
+			if strings.Contains(line, "created container") {
+				cancel() // the container exists now: the start must remove it
+			}
+		},
+	})
+	if !errors.Is(err, ErrCancelled) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("StartService with a cancelled context: %v; progress %q", err, lines)
+	}
+	mu.Lock()
+	all := strings.Join(lines, "\n")
+	mu.Unlock()
+	if !strings.Contains(all, "created container") || !strings.Contains(all, "removed container") {
+		t.Errorf("progress %q: want a container created, then removed", all)
+	}
+	if ok, err := c.ContainerExists(ctx, name); err != nil || ok {
+		t.Errorf("ContainerExists after a cancelled start = %v, %v", ok, err)
+	}
+}
+
+// A panic in the progress callback never crosses C: the start stops, cleans up, and the
+// panic comes out of StartService.
+func TestServiceProgressPanic(t *testing.T) {
+	c := newClient(t)
+	ctx := testCtx(t, 3*time.Minute)
+	name := uname("panic")
+	removeAtEnd(t, c, name)
+	type boom struct{ line string }
+	var recovered interface{}
+	calls := 0
+	func() {
+		defer func() { recovered = recover() }()
+		_, _ = c.StartService(ctx, ServiceSpec{
+			Name:    name,
+			Image:   imgBase,
+			Command: []string{busybox, "sleep", "600"},
+			Session: testSession,
+			Progress: func(line string) {
+				calls++
+				if strings.Contains(line, "created container") {
+					panic(boom{line})
+				}
+			},
+		})
+	}()
+	if b, ok := recovered.(boom); !ok || !strings.Contains(b.line, name) {
+		t.Fatalf("recovered %v, want the callback's panic", recovered)
+	}
+	if calls < 2 {
+		t.Errorf("progress called %d times", calls)
+	}
+	if ok, err := c.ContainerExists(ctx, name); err != nil || ok {
+		t.Errorf("ContainerExists after the panic = %v, %v", ok, err)
+	}
+	if err := c.Ping(ctx); err != nil {
+		t.Errorf("client unusable after the panic: %v", err)
+	}
+}
