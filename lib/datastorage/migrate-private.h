@@ -25,8 +25,8 @@ int podc_migration_plan_run(podc_client *c, const char *container, const podc_mi
                             podc_error **err);
 /* What a run of the driver (an exec the caller made, e.g. after its own readiness checks in
  * the same shell) means: *applied_out, or PODC_EMIGRATION naming the file and statement. */
-int podc_migration_plan_result(const podc_migration_plan *p, podc_client *c, const char *container,
-                               const podc_exec_result *r, int *applied_out, podc_error **err);
+int podc_migration_plan_result(const podc_migration_plan *p, const char *container, const podc_exec_result *r,
+                               int *applied_out, podc_error **err);
 void podc_migration_plan_free(podc_migration_plan *p);
 
 #endif

@@ -42,6 +42,7 @@ int podc_migrate_options_init(podc_migrate_options *opts, unsigned int version)
     return 0;
 }
 
+/* The same options as PODC_MIGRATION_PSQL (the stack's one-exec run uses that). */
 static int psql(ctx *x, const char *flag, const char *arg, podc_exec_result **out, podc_error **err)
 {
     const char *argv[] = { "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-U", x->user, "-d", x->db,
@@ -261,10 +262,10 @@ int podc_migration_plan_copy(podc_client *c, const char *container, const podc_m
     return rc < 0 ? rc : podc_copy_put_tar(c, container, SCRIPT_DIR, p->tar.data, p->tar.len, err);
 }
 
-int podc_migration_plan_result(const podc_migration_plan *p, podc_client *c, const char *container,
-                               const podc_exec_result *r, int *applied_out, podc_error **err)
+int podc_migration_plan_result(const podc_migration_plan *p, const char *container, const podc_exec_result *r,
+                               int *applied_out, podc_error **err)
 {
-    ctx x = { .c = c, .container = container, .user = p->user, .db = p->db, .xo = p->xo };
+    ctx x = { .container = container, .user = p->user, .db = p->db, .xo = p->xo };
     int applied = 0;
     for (const char *s = podc_exec_result_stdout(r); (s = strstr(s, "podc-applied ")) != NULL; s++)
         applied++;
@@ -285,7 +286,7 @@ int podc_migration_plan_run(podc_client *c, const char *container, const podc_mi
     podc_exec_result *r = NULL;
     rc = psql(&x, "-f", PODC_MIGRATION_DRIVER, &r, err);
     if (rc == 0)
-        rc = podc_migration_plan_result(p, c, container, r, applied_out, err);
+        rc = podc_migration_plan_result(p, container, r, applied_out, err);
     podc_exec_result_free(r);
     return rc;
 }

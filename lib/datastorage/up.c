@@ -192,7 +192,7 @@ static int ready_and_migrate(run *r, int *applied, podc_error **err)
     if (rc == 0)
         rc = step(r, err, "postgres ready (pg_isready, SELECT 1)");
     if (rc == 0 && r->plan) {
-        rc = podc_migration_plan_result(r->plan, r->c, pg, res, applied, err);
+        rc = podc_migration_plan_result(r->plan, pg, res, applied, err);
         if (rc < 0 && err && *err)
             podc_error_add_detail(*err, "component", "migrations");
     }
