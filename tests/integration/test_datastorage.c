@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,20 @@ static void write_file(const char *dir, const char *name, const char *text)
     fclose(f);
 }
 
+/* Removes the named files (NULL-terminated list) from a test's temp dir, then the dir. */
+static void remove_temp_dir(const char *dir, ...)
+{
+    va_list ap;
+    va_start(ap, dir);
+    for (const char *name; (name = va_arg(ap, const char *)) != NULL;) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        remove(path);
+    }
+    va_end(ap);
+    remove(dir);
+}
+
 START_TEST(bad_migration_leaves_nothing)
 {
     char dir[] = "/tmp/podc-it-dsmig-XXXXXX";
@@ -154,10 +169,7 @@ START_TEST(bad_migration_leaves_nothing)
     ck_assert_str_eq(podc_error_detail(err, "component"), "migrations");
     ck_assert_uint_eq(leftovers(c, svc), 0);
     podc_error_free(err);
-    char path[512];
-    snprintf(path, sizeof path, "%s/001_broken.sql", dir);
-    remove(path);
-    remove(dir);
+    remove_temp_dir(dir, "001_broken.sql", (char *)NULL);
     podc_ds_config_free(cfg);
     free(svc);
     podc_client_free(c);
@@ -189,12 +201,7 @@ START_TEST(never_ready_fails_with_logs_and_leaves_nothing)
     ck_assert_ptr_nonnull(podc_error_log_tail(err));
     ck_assert_uint_eq(leftovers(c, svc), 0);
     podc_error_free(err);
-    char path[512];
-    snprintf(path, sizeof path, "%s/config.yaml", dir);
-    remove(path);
-    snprintf(path, sizeof path, "%s/db-secrets.yaml", dir);
-    remove(path);
-    remove(dir);
+    remove_temp_dir(dir, "config.yaml", "db-secrets.yaml", (char *)NULL);
     podc_ds_config_free(cfg);
     free(svc);
     podc_client_free(c);
@@ -432,10 +439,7 @@ START_TEST(not_postgres_fails_readiness_and_leaves_nothing)
     err = NULL;
     ck_assert_ok(podc_image_remove(c, id, PODC_IMAGE_REMOVE_FORCE, &err), &err);
     podc_free(id);
-    char path[512];
-    snprintf(path, sizeof path, "%s/Containerfile", dir);
-    remove(path);
-    remove(dir);
+    remove_temp_dir(dir, "Containerfile", (char *)NULL);
     podc_ds_config_free(cfg);
     free(svc);
     podc_client_free(c);
