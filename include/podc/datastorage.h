@@ -16,6 +16,7 @@
 #define PODC_DATASTORAGE_H
 
 #include "client.h"
+#include "images.h"
 #include "service.h"
 
 #ifdef __cplusplus
@@ -74,6 +75,14 @@ PODC_EXTERN int podc_ds_config_set_image(podc_ds_config *cfg, podc_ds_component 
  * always rebuild when `always` is set. */
 PODC_EXTERN int podc_ds_config_set_build(podc_ds_config *cfg, const char *context_dir, const char *containerfile,
                                          int always);
+/*
+ * How the images are fetched (opts copied; NULL = defaults: policy missing, credentials found
+ * as podman finds them, 3 tries). Before anything is created, every image the stack does not
+ * build is made present side by side: absent ones are pulled (always/newer: every time), so a
+ * failed pull fails the up with nothing created. A "localhost/" image (the DataStorage default)
+ * is never pulled. Pull progress reaches the progress callback as "pulling REF: ...".
+ */
+PODC_EXTERN int podc_ds_config_set_pull_options(podc_ds_config *cfg, const podc_image_pull_options *opts);
 /* Keep a DataStorage image this stack built when the stack goes down. */
 PODC_EXTERN int podc_ds_config_set_preserve_image(podc_ds_config *cfg, int preserve);
 /* Extra environment for DataStorage. */

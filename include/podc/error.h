@@ -32,7 +32,8 @@ typedef enum podc_result {
     PODC_ENOMEM = -10,      /* out of memory */
     PODC_EBUILD = -11,      /* an image build failed; the message carries the failing step */
     PODC_EUNSUPPORTED = -12, /* the server's libpod API is too old */
-    PODC_EMIGRATION = -13    /* a database migration failed (details: file, statement) */
+    PODC_EMIGRATION = -13,   /* a database migration failed (details: file, statement) */
+    PODC_EAUTH = -14         /* a registry refused the credentials, or none were given */
 } podc_result;
 
 typedef struct podc_error podc_error;
@@ -63,7 +64,8 @@ PODC_EXTERN int podc_error_exit_code(const podc_error *e, int *out);
 PODC_EXTERN const char *podc_error_log_tail(const podc_error *e);
 /*
  * Further named details, or NULL when absent. Keys in use: "field" (invalid input),
- * "socket" (transport), "tried" (socket discovery), "component", "file", "statement", "port".
+ * "socket" (transport), "tried" (socket discovery), "component", "file", "statement", "port",
+ * "registry" (pull and push), "image".
  */
 PODC_EXTERN const char *podc_error_detail(const podc_error *e, const char *key);
 

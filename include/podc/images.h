@@ -1,6 +1,6 @@
 /*
- * podc/images.h - local images: exists, inspect, list, tag, remove, import, and build from a
- * context directory.
+ * podc/images.h - images: exists, inspect, list, tag, remove, import, pull from and push to
+ * registries, and build from a context directory.
  *
  * Image references (`ref`) name an existing image: "localhost/app:1", "app:1" (podman resolves
  * short names to localhost/), a full or unique-prefix ID, or "sha256:<hex>". New names (build
@@ -157,6 +157,118 @@ PODC_EXTERN int podc_image_import_file(podc_client *c, const podc_image_import_o
                                        char **out_id, podc_error **err);
 
 /* ------------------------------------------------------------------------------------------ */
+/* Pull and push: images from and to registries                                                  */
+
+/* When podc_image_pull() fetches. The values are part of the ABI. */
+typedef enum podc_pull_policy {
+    PODC_PULL_MISSING = 0, /* only when no local image has the name (the default) */
+    PODC_PULL_ALWAYS = 1,  /* every time */
+    PODC_PULL_NEWER = 2,   /* when the registry's image differs from the local one */
+    PODC_PULL_NEVER = 3    /* never: a missing image is PODC_ENOTFOUND */
+} podc_pull_policy;
+
+/* "missing", "always", "newer", "never" -> *out; 0 or PODC_EINVAL. */
+PODC_EXTERN int podc_pull_policy_from_name(const char *name, podc_pull_policy *out);
+/* The name of a policy ("missing"...), or NULL for an unknown value. Static. */
+PODC_EXTERN const char *podc_pull_policy_name(podc_pull_policy policy);
+
+typedef struct podc_image_pull_options podc_image_pull_options;
+
+/* Flags for podc_image_pull_options_set_flags(). */
+#define PODC_IMAGE_PULL_TLS_NO_VERIFY 0x1u /* plain HTTP or unverified TLS (--tls-verify=false) */
+#define PODC_IMAGE_PULL_QUIET 0x2u         /* ask podman for no progress lines */
+
+/*
+ * New default options, used by pull and push alike: policy missing, TLS verified, credentials
+ * found the way podman finds them (below), 3 tries with a back-off of 1 s then 2 s for
+ * transient failures, no progress callback, no timeout. NULL on OOM.
+ */
+PODC_EXTERN podc_image_pull_options *podc_image_pull_options_new(void);
+PODC_EXTERN int podc_image_pull_options_set_policy(podc_image_pull_options *o, podc_pull_policy policy);
+/* PODC_IMAGE_PULL_* flags; replaces the flags set before. */
+PODC_EXTERN int podc_image_pull_options_set_flags(podc_image_pull_options *o, unsigned int flags);
+/*
+ * Explicit credentials for the image's registry: user and password. They replace any found in
+ * auth files. Sent to podman in the X-Registry-Auth header only; never part of an error, a
+ * progress line or JSON output. The options keep a copy and wipe it when freed.
+ */
+PODC_EXTERN int podc_image_pull_options_set_credentials(podc_image_pull_options *o, const char *user,
+                                                        const char *password);
+/* An identity (OAuth refresh) token instead of a password. */
+PODC_EXTERN int podc_image_pull_options_set_identity_token(podc_image_pull_options *o, const char *token);
+/*
+ * Read credentials from this auth file only (podman's --authfile; auth.json or Docker's
+ * config.json format). Without it (and without explicit credentials) the first of these that
+ * has an entry for the registry is used, as podman does: $REGISTRY_AUTH_FILE,
+ * $XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json, ~/.docker/config.json.
+ * An entry is `auths` with a base64 "user:password" `auth` (or an `identitytoken`); keys may be
+ * a registry ("127.0.0.1:5000"), a repository ("quay.io/team") or a URL
+ * ("https://index.docker.io/v1/"), and the most specific match wins. A `credHelpers` entry for
+ * the registry is refused (PODC_EUNSUPPORTED naming the helper and the file: podc runs no
+ * programs); a global `credsStore` is named in the error when the registry then refuses access.
+ * For a short name ("redis:7") whose registry only the service knows, every `auths` entry of the
+ * file is sent, as podman does.
+ */
+PODC_EXTERN int podc_image_pull_options_set_authfile(podc_image_pull_options *o, const char *path);
+/* The platform to pull for a multi-arch image (os "linux", arch "arm64", variant "v8" or NULL);
+ * default: the service's own. Pull only. */
+PODC_EXTERN int podc_image_pull_options_set_platform(podc_image_pull_options *o, const char *os, const char *arch,
+                                                     const char *variant);
+/*
+ * Retry budget for transient failures (registry unreachable, connection reset, HTTP 5xx, TLS
+ * handshake and i/o timeouts): up to `tries` attempts in all (1 = no retry, at most 10), the
+ * first wait backoff_ms, doubling after each try. Authentication failures, missing images and
+ * invalid input are never retried. podc_client_cancel() wakes the wait.
+ */
+PODC_EXTERN int podc_image_pull_options_set_retries(podc_image_pull_options *o, int tries, int64_t backoff_ms);
+/*
+ * Progress: cb receives podman's progress lines, one call per line without the '\n' ("Trying to
+ * pull docker.io/library/redis:7-alpine...", "Copying blob sha256:...", "Writing manifest to image
+ * destination"), plus one line of podc's own before each retry ("retrying in 1000 ms (try 2 of 3):
+ * ..."). Called on the calling thread. Non-zero stops the call: it returns PODC_ECANCELLED.
+ */
+PODC_EXTERN int podc_image_pull_options_set_progress(podc_image_pull_options *o, podc_data_cb cb, void *userdata);
+/* Timeout of each try; 0 (the default) = none: a large image takes as long as it takes. */
+PODC_EXTERN int podc_image_pull_options_set_timeout(podc_image_pull_options *o, int64_t timeout_ms);
+/* Setters return 0, PODC_EINVAL (NULL options, an unknown policy or flag, an empty user,
+ * tries outside 1..10, a negative time) or PODC_ENOMEM. */
+PODC_EXTERN void podc_image_pull_options_free(podc_image_pull_options *o);
+
+/*
+ * POST /libpod/images/pull: fetches ref ("docker.io/library/redis:7-alpine", "redis:7-alpine":
+ * a short name is resolved by the service's registries.conf, "127.0.0.1:5000/app@sha256:...")
+ * as opts say (NULL = defaults). On success *out_id (may be NULL) is the image ID (64 hex; free
+ * with podc_free()).
+ * Checked before anything is sent: the reference's syntax (PODC_EINVAL, field "ref"), the auth
+ * file (PODC_EINVAL, detail "file", when it is unreadable or not JSON).
+ * Errors, from podman's in-band error line (the reply is HTTP 200 either way):
+ *   PODC_EAUTH      wrong or missing credentials (detail "registry")
+ *   PODC_ENOTFOUND  no such repository or tag at the registry; policy never and no local image
+ *   PODC_ETRANSPORT the registry is unreachable after every try (the message names the registry
+ *                   and the number of tries; detail "registry")
+ *   PODC_EINVAL     TLS mismatch (the message says to turn verification off for a plain-HTTP
+ *                   registry), a reference the service refuses
+ *   PODC_EUNSUPPORTED a credential helper entry (detail "file")
+ *   PODC_ESERVER    anything else podman reports; PODC_ECANCELLED, PODC_ETIMEOUT as usual.
+ */
+PODC_EXTERN int podc_image_pull(podc_client *c, const char *ref, const podc_image_pull_options *opts, char **out_id,
+                                podc_error **err);
+
+/*
+ * POST /libpod/images/{ref}/push: uploads the local image ref to destination (a full
+ * reference such as "127.0.0.1:5000/team/app:1"; NULL = ref itself), with the credentials,
+ * TLS flag, retries and progress of opts (policy and platform do not apply). On success
+ * *out_digest (may be NULL) is the manifest digest the registry stored ("sha256:...") when
+ * podman reports it, else NULL. Errors as for pull, and PODC_ENOTFOUND for a missing local image.
+ */
+PODC_EXTERN int podc_image_push(podc_client *c, const char *ref, const char *destination,
+                                const podc_image_pull_options *opts, char **out_digest, podc_error **err);
+
+/* The image's digest ("sha256:..."): the manifest digest of a pulled image, or NULL. Inspect
+ * results and list entries alike. */
+PODC_EXTERN const char *podc_image_digest(const podc_image *img);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Build                                                                                        */
 
 typedef struct podc_build_options podc_build_options;
@@ -181,8 +293,12 @@ PODC_EXTERN int podc_build_options_add_label(podc_build_options *o, const char *
 PODC_EXTERN int podc_build_options_set_target(podc_build_options *o, const char *stage);
 /* Do not use cached layers (--no-cache). */
 PODC_EXTERN int podc_build_options_set_no_cache(podc_build_options *o, int no_cache);
-/* Never pull base images; a missing one fails the build (--pull=never). */
+/* Never pull base images; a missing one fails the build (--pull=never). Same as
+ * podc_build_options_set_pull_policy(o, PODC_PULL_NEVER); 0 restores the default. */
 PODC_EXTERN int podc_build_options_set_pull_never(podc_build_options *o, int pull_never);
+/* When base images are pulled (--pull=POLICY): default missing; through the service's
+ * registries.conf, like every pull. */
+PODC_EXTERN int podc_build_options_set_pull_policy(podc_build_options *o, podc_pull_policy policy);
 /*
  * Progress: cb receives every line of build output (the `stream` text: STEP lines, RUN output,
  * the final image ID), one call per line, without the '\n' (data is also NUL-terminated).

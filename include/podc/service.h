@@ -28,6 +28,7 @@
 #define PODC_SERVICE_H
 
 #include "client.h"
+#include "images.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,6 +73,14 @@ PODC_EXTERN int podc_service_spec_set_image(podc_service_spec *s, const char *im
  */
 PODC_EXTERN int podc_service_spec_set_build(podc_service_spec *s, const char *context_dir, const char *containerfile,
                                             int always);
+/*
+ * How the image is fetched when the service does not build it (opts copied; NULL = the
+ * defaults): policy missing pulls an absent image before anything is created, always/newer
+ * pull every time, never only uses what is there. Credentials, TLS, retries as in
+ * podc/images.h. The pull's progress lines reach the spec's progress callback as
+ * "pulling REF: ...". A "localhost/" image is never pulled (it is a local build).
+ */
+PODC_EXTERN int podc_service_spec_set_pull_options(podc_service_spec *s, const podc_image_pull_options *opts);
 /* ARG value for the build; a repeated key replaces the value. */
 PODC_EXTERN int podc_service_spec_add_build_arg(podc_service_spec *s, const char *key, const char *value);
 /* Publishes container_port (1-65535, tcp) on host_port (0 = a free port chosen by podman; read

@@ -13,15 +13,13 @@
 #include "api/build-context.h"
 #include "api/ignore.h"
 #include "api/images-private.h"
+#include "api/progress-stream.h"
 #include "api/validate.h"
 #include "core/encode.h"
 #include "core/error-private.h"
 #include "core/json.h"
-#include "core/lines.h"
 #include "podc/images.h"
 #include "transport/http.h"
-
-#define TAIL_LINES 20
 
 typedef struct kv {
     char *key, *value;
@@ -36,7 +34,8 @@ struct podc_build_options {
     kv *labels;
     size_t nlabels;
     char *target;
-    int no_cache, pull_never;
+    int no_cache;
+    int pull_policy; /* a podc_pull_policy */
     podc_data_cb progress;
     void *progress_ud;
     int64_t timeout_ms;
@@ -120,9 +119,14 @@ int podc_build_options_set_no_cache(podc_build_options *o, int no_cache)
 
 int podc_build_options_set_pull_never(podc_build_options *o, int pull_never)
 {
-    if (!o)
+    return podc_build_options_set_pull_policy(o, pull_never ? PODC_PULL_NEVER : PODC_PULL_MISSING);
+}
+
+int podc_build_options_set_pull_policy(podc_build_options *o, podc_pull_policy policy)
+{
+    if (!o || !podc_pull_policy_name(policy))
         return PODC_EINVAL;
-    o->pull_never = !!pull_never;
+    o->pull_policy = (int)policy;
     return 0;
 }
 
@@ -350,8 +354,8 @@ static int build_path(podc_buf *path, const podc_build_options *o, const plan *p
     if (rc == 0 && o && o->no_cache)
         rc = podc_buf_put_query_bool(path, "nocache", 1);
     /* libpod reads `pullpolicy`; `pull` only matters on the compat path */
-    if (rc == 0 && o && o->pull_never)
-        rc = podc_buf_put_query(path, "pullpolicy", "never");
+    if (rc == 0 && o && o->pull_policy != PODC_PULL_MISSING)
+        rc = podc_buf_put_query(path, "pullpolicy", podc_pull_policy_name((podc_pull_policy)o->pull_policy));
     return rc;
 }
 
@@ -376,118 +380,6 @@ static int check_options(const podc_build_options *o, podc_error **err)
 
 /* ------------------------------------------------------------------------------------------ */
 /* The reply stream                                                                             */
-
-typedef struct stream_state {
-    podc_lines json_lines;   /* splits the reply into JSON objects */
-    podc_buf text;           /* `stream` text not yet ending in '\n' */
-    char *tail[TAIL_LINES];  /* ring of the last output lines */
-    size_t tail_next, tail_n;
-    char *last_line;         /* the last complete output line: the image ID on success */
-    char *error;             /* podman's error, if any */
-    int protocol_error;
-    int oom;
-    podc_data_cb progress;
-    void *progress_ud;
-} stream_state;
-
-static int output_line(stream_state *st, const char *line, size_t len)
-{
-    char *copy = strndup(line, len);
-    if (!copy)
-        return PODC_ENOMEM;
-    free(st->tail[st->tail_next]);
-    st->tail[st->tail_next] = copy;
-    st->tail_next = (st->tail_next + 1) % TAIL_LINES;
-    if (st->tail_n < TAIL_LINES)
-        st->tail_n++;
-    free(st->last_line);
-    st->last_line = strdup(copy);
-    if (!st->last_line)
-        return PODC_ENOMEM;
-    if (st->progress && st->progress(copy, len, st->progress_ud) != 0)
-        return PODC_ECANCELLED;
-    return 0;
-}
-
-/* Feeds `stream` text; whole lines go to output_line. */
-static int stream_text(stream_state *st, const char *s, size_t len)
-{
-    if (podc_buf_append(&st->text, s, len) < 0)
-        return PODC_ENOMEM;
-    size_t start = 0;
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < st->text.len; i++) {
-        if (st->text.data[i] == '\n') {
-            rc = output_line(st, st->text.data + start, i - start);
-            start = i + 1;
-        }
-    }
-    podc_buf_consume(&st->text, start);
-    return rc;
-}
-
-static int on_json_line(char *line, size_t len, void *ud)
-{
-    stream_state *st = ud;
-    while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
-        line[--len] = '\0';
-    if (!len)
-        return 0;
-    yajl_val v = podc_json_parse(line, NULL, 0);
-    if (!v || !YAJL_IS_OBJECT(v)) {
-        podc_json_free(v);
-        st->protocol_error = 1;
-        return PODC_EPROTOCOL;
-    }
-    int rc = 0;
-    const char *err = podc_json_str(v, "errorDetail", "message", NULL);
-    if (!err)
-        err = podc_json_str(v, "error", NULL);
-    if (err) {
-        if (!st->error)
-            st->error = strdup(err);
-    } else {
-        yajl_val s = podc_json_get(v, "stream", NULL);
-        const char *text = podc_json_as_str(s);
-        if (text)
-            rc = stream_text(st, text, strlen(text));
-    }
-    podc_json_free(v);
-    return rc;
-}
-
-static int on_reply_data(const char *data, size_t len, void *ud)
-{
-    stream_state *st = ud;
-    int rc = podc_lines_feed(&st->json_lines, data, len);
-    if (rc == PODC_ENOMEM)
-        st->oom = 1;
-    return rc;
-}
-
-static char *joined_tail(const stream_state *st)
-{
-    podc_buf b = PODC_BUF_INIT;
-    size_t first = (st->tail_next + TAIL_LINES - st->tail_n) % TAIL_LINES;
-    for (size_t k = 0; k < st->tail_n; k++) {
-        const char *l = st->tail[(first + k) % TAIL_LINES];
-        if ((k && podc_buf_puts(&b, "\n") < 0) || podc_buf_puts(&b, l) < 0) {
-            podc_buf_free(&b);
-            return NULL;
-        }
-    }
-    return podc_buf_detach(&b);
-}
-
-static void stream_free(stream_state *st)
-{
-    podc_lines_free(&st->json_lines);
-    podc_buf_free(&st->text);
-    for (size_t i = 0; i < TAIL_LINES; i++)
-        free(st->tail[i]);
-    free(st->last_line);
-    free(st->error);
-}
 
 static size_t context_read(char *buf, size_t size, size_t nitems, void *ud)
 {
@@ -535,15 +427,15 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
         return rc;
     }
 
-    stream_state ss = { .progress = opts ? opts->progress : NULL, .progress_ud = opts ? opts->progress_ud : NULL };
-    podc_lines_init(&ss.json_lines, on_json_line, &ss);
+    podc_progress_stream ss;
+    podc_progress_stream_init(&ss, opts ? opts->progress : NULL, opts ? opts->progress_ud : NULL);
     podc_http_request req = {
         .method = "POST",
         .path = path.data,
         .content_type = "application/x-tar",
         .read_cb = context_read,
         .read_ud = ctx,
-        .on_data = on_reply_data,
+        .on_data = podc_progress_stream_feed,
         .data_ud = &ss,
         .timeout_ms = opts && opts->timeout_ms ? opts->timeout_ms : -1,
     };
@@ -558,9 +450,7 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
         rc = podc_error_oom(err);
     }
     if (rc == 0) {
-        int r = podc_lines_finish(&ss.json_lines);
-        if (r == 0 && ss.text.len) /* a last line without '\n' (the ID may come so) */
-            r = output_line(&ss, ss.text.data, ss.text.len);
+        int r = podc_progress_stream_finish(&ss);
         if (r == PODC_ECANCELLED)
             rc = podc_error_set(err, r, "POST /libpod/build: stopped by callback");
         else if (r == PODC_EPROTOCOL)
@@ -569,13 +459,10 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
             rc = podc_error_oom(err);
     }
     if (rc == 0 && ss.error) {
-        size_t n = strlen(ss.error);
-        while (n && (ss.error[n - 1] == '\n' || ss.error[n - 1] == '\r'))
-            ss.error[--n] = '\0';
         podc_error *e = podc_error_new(PODC_EBUILD, "build failed: %s", ss.error);
         podc_error_set_request(e, req.method, req.path);
         podc_error_set_server(e, resp.status, NULL, ss.error);
-        char *tail = joined_tail(&ss);
+        char *tail = podc_progress_stream_tail(&ss);
         podc_error_set_log_tail(e, tail);
         free(tail);
         podc_error_add_detail(e, "file", p.outside_path ? p.outside_path : p.dockerfile);
@@ -592,7 +479,7 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
         }
     }
     podc_http_response_free(&resp);
-    stream_free(&ss);
+    podc_progress_stream_free(&ss);
     podc_build_context_free(ctx);
     podc_buf_free(&path);
     plan_free(&p);

@@ -164,6 +164,64 @@ int podc_image_check_tag(const char *field, const char *tag, podc_error **err)
     return 0;
 }
 
+int podc_image_check_pull_ref(const char *field, const char *ref, podc_error **err)
+{
+    if (!ref || !*ref)
+        return podc_error_invalid(err, field, "%s: an image reference is required", field);
+    const char *at = strchr(ref, '@');
+    if (!at)
+        return podc_image_check_name(field, ref, err);
+    const char *d = at + 1;
+    size_t hex = 0;
+    if (strncmp(d, "sha256:", 7) == 0)
+        hex = 64, d += 7;
+    else if (strncmp(d, "sha512:", 7) == 0)
+        hex = 128, d += 7;
+    size_t k = 0;
+    while (d[k] && ((d[k] >= '0' && d[k] <= '9') || (d[k] >= 'a' && d[k] <= 'f')))
+        k++;
+    if (!hex || k != hex || d[k])
+        return podc_error_invalid(err, field, "%s \"%s\": invalid digest (sha256:<64 hex> or sha512:<128 hex>)",
+                                  field, ref);
+    char *name = strndup(ref, (size_t)(at - ref));
+    if (!name)
+        return podc_error_oom(err);
+    int rc = podc_image_check_name(field, name, err);
+    free(name);
+    return rc;
+}
+
+int podc_image_ref_split(const char *ref, char **domain, char **path)
+{
+    *domain = *path = NULL;
+    size_t n = strcspn(ref, "@");
+    const char *slash = memchr(ref, '/', n);
+    const char *p = ref;
+    if (slash) {
+        size_t fl = (size_t)(slash - ref);
+        if ((fl == 9 && strncmp(ref, "localhost", 9) == 0) || memchr(ref, '.', fl) || memchr(ref, ':', fl)) {
+            if (!(*domain = strndup(ref, fl)))
+                return PODC_ENOMEM;
+            p = slash + 1;
+        }
+    }
+    /* the path without its tag: the last ':' after the last '/' starts the tag */
+    size_t pl = n - (size_t)(p - ref);
+    const char *last_slash = NULL;
+    for (size_t i = 0; i < pl; i++)
+        if (p[i] == '/')
+            last_slash = p + i;
+    const char *colon = memchr(last_slash ? last_slash : p, ':', pl - (size_t)((last_slash ? last_slash : p) - p));
+    if (colon)
+        pl = (size_t)(colon - p);
+    if (!(*path = strndup(p, pl))) {
+        free(*domain);
+        *domain = NULL;
+        return PODC_ENOMEM;
+    }
+    return 0;
+}
+
 char *podc_image_strip_digest_prefix(const char *id)
 {
     if (strncmp(id, "sha256:", 7) == 0)

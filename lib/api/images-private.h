@@ -4,6 +4,7 @@
 #define PODC_API_IMAGES_PRIVATE_H
 
 #include "podc/error.h"
+#include "podc/images.h"
 
 /* A name for a new image: [domain[:port]/]path[:tag]. Lowercase path components separated by
  * '.', '_', '__' or '-'+; domain components [A-Za-z0-9-] (not starting or ending with '-');
@@ -14,6 +15,28 @@ int podc_image_check_name(const char *field, const char *name, podc_error **err)
 int podc_image_check_repo(const char *field, const char *repo, podc_error **err);
 /* A tag alone. */
 int podc_image_check_tag(const char *field, const char *tag, podc_error **err);
+
+/* A reference to pull: a name (as podc_image_check_name) with an optional "@sha256:<hex>". */
+int podc_image_check_pull_ref(const char *field, const char *ref, podc_error **err);
+/*
+ * Splits a checked reference into its registry (*domain: "quay.io", "127.0.0.1:5000",
+ * "localhost"; NULL for a short name such as "redis:7", whose registry the service picks) and
+ * its repository path without tag or digest (*path: "library/redis"). Both new. 0 or PODC_ENOMEM.
+ */
+int podc_image_ref_split(const char *ref, char **domain, char **path);
+
+/* A copy of o (NULL o = defaults), or NULL on OOM. */
+struct podc_image_pull_options *podc_image_pull_options_dup(const struct podc_image_pull_options *o);
+/* The policy of o (NULL = missing). */
+int podc_image_pull_options_policy(const struct podc_image_pull_options *o);
+/*
+ * Makes sure ref is present as o's policy says (NULL o = missing): missing/never look first
+ * (never fails with PODC_ENOTFOUND when absent), always/newer pull. A "localhost/" name is a
+ * local image: never pulled, PODC_ENOTFOUND when absent. progress (may be NULL) gets
+ * "pulling REF: <line>" lines instead of o's callback. *pulled = 1 when it pulled.
+ */
+int podc_image_ensure(podc_client *c, const char *ref, const struct podc_image_pull_options *o, podc_data_cb progress,
+                      void *progress_ud, int *pulled, podc_error **err);
 
 /* "sha256:<hex>" -> "<hex>" (new string), anything else copied; NULL on OOM. */
 char *podc_image_strip_digest_prefix(const char *id);

@@ -113,6 +113,12 @@ const char *podc_image_id(const podc_image *img)
     return img ? podc_json_str(img->node, "Id", NULL) : NULL;
 }
 
+const char *podc_image_digest(const podc_image *img)
+{
+    const char *d = img ? podc_json_str(img->node, "Digest", NULL) : NULL;
+    return d && *d ? d : NULL;
+}
+
 static size_t arr_count(const podc_image *img, const char *k1, const char *k2)
 {
     if (!img)

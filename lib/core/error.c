@@ -30,6 +30,7 @@ static const struct {
     { PODC_EBUILD, "build", "image build failed" },
     { PODC_EUNSUPPORTED, "unsupported", "unsupported server version" },
     { PODC_EMIGRATION, "migration", "database migration failed" },
+    { PODC_EAUTH, "auth", "registry authentication failed" },
 };
 
 const char *podc_strerror(int code)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/images-private.h"
 #include "datastorage/ds-private.h"
 
 static const struct {
@@ -67,6 +68,7 @@ void podc_ds_config_free(podc_ds_config *cfg)
         free(cfg->images[i]);
     free(cfg->build_context);
     free(cfg->build_containerfile);
+    podc_image_pull_options_free(cfg->pull);
     for (size_t i = 0; i < cfg->nenv; i++) {
         free(cfg->env[i].key);
         free(cfg->env[i].value);
@@ -158,6 +160,18 @@ int podc_ds_config_set_build(podc_ds_config *cfg, const char *context_dir, const
     if (set_str(&cfg->build_context, context_dir) < 0 || set_str(&cfg->build_containerfile, containerfile) < 0)
         return PODC_ENOMEM;
     cfg->build_always = always != 0;
+    return 0;
+}
+
+int podc_ds_config_set_pull_options(podc_ds_config *cfg, const podc_image_pull_options *opts)
+{
+    if (!cfg)
+        return PODC_EINVAL;
+    podc_image_pull_options *copy = opts ? podc_image_pull_options_dup(opts) : NULL;
+    if (opts && !copy)
+        return PODC_ENOMEM;
+    podc_image_pull_options_free(cfg->pull);
+    cfg->pull = copy;
     return 0;
 }
 

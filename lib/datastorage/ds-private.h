@@ -21,6 +21,7 @@ struct podc_ds_config {
     char *build_context, *build_containerfile;
     int build_always;
     int preserve_image;
+    podc_image_pull_options *pull;  /* NULL = defaults */
     ds_env *env;
     size_t nenv;
     int skip_redis;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "api/images-private.h"
 #include "api/validate.h"
 #include "core/buf.h"
 #include "core/error-private.h"
@@ -47,6 +48,8 @@ typedef struct run {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int pg_started;
+    pthread_mutex_t progress_mu;   /* pull lines come from several threads: one at a time */
+    podc_image_pull_options *no_pull; /* for the services: the images are there by then */
 } run;
 
 static int64_t now_ms(void)
@@ -112,7 +115,8 @@ static podc_service_spec *base_spec(run *r, int which)
               podc_service_spec_add_label(s, "podc.ds.component", component[which]) ||
               podc_service_spec_set_startup_timeout(s, r->cfg->timeout_ms) ||
               podc_service_spec_set_poll_interval(s, 25, 100) || /* exec and HTTP checks are cheap: poll tight */
-              podc_service_spec_set_progress(s, r->cfg->progress, r->cfg->progress_ud);
+              podc_service_spec_set_progress(s, r->cfg->progress, r->cfg->progress_ud) ||
+              podc_service_spec_set_pull_options(s, r->no_pull);
     if (bad) {
         podc_service_spec_free(s);
         return NULL;
@@ -321,6 +325,56 @@ static void *start_thread(void *arg)
     return NULL;
 }
 
+/* ---- images: every one the stack does not build is made present first, side by side ---- */
+
+typedef struct pull_job {
+    podc_job_result res; /* first: see core/parallel.h */
+    run *r;
+    int which;
+} pull_job;
+
+static int pull_progress(const char *data, size_t len, void *ud)
+{
+    run *r = ud;
+    pthread_mutex_lock(&r->progress_mu);
+    int stop = progress(r, "%.*s", (int)len, data);
+    pthread_mutex_unlock(&r->progress_mu);
+    return stop;
+}
+
+static void *pull_thread(void *arg)
+{
+    static const char *const component[] = { "postgres", "redis", "datastorage" };
+    pull_job *j = arg;
+    const podc_ds_config *cfg = j->r->cfg;
+    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
+    o.uri = j->r->uri;
+    podc_client *c = NULL;
+    int pulled = 0;
+    j->res.rc = podc_client_new(&c, &o, &j->res.err);
+    if (j->res.rc == 0)
+        j->res.rc = podc_image_ensure(c, cfg->images[j->which], cfg->pull, cfg->progress ? pull_progress : NULL, j->r,
+                                      &pulled, &j->res.err);
+    if (j->res.rc < 0 && j->res.err)
+        podc_error_add_detail(j->res.err, "component", component[j->which]);
+    podc_client_free(c);
+    return NULL;
+}
+
+static int ensure_images(run *r, podc_error **err)
+{
+    const podc_ds_config *cfg = r->cfg;
+    pull_job jobs[3];
+    size_t n = 0;
+    for (int i = 0; i < 3; i++) {
+        if ((i == PODC_DS_REDIS && cfg->skip_redis) || (i == PODC_DS_DATASTORAGE && cfg->build_context))
+            continue;
+        jobs[n++] = (pull_job){ .r = r, .which = i };
+    }
+    int rc = podc_parallel(pull_thread, jobs, sizeof jobs[0], n, err);
+    return rc < 0 ? rc : step(r, err, "images present");
+}
+
 static int build_image(run *r, podc_error **err)
 {
     const podc_ds_config *cfg = r->cfg;
@@ -417,7 +471,12 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
     if (rc < 0)
         return rc;
 
-    run r = { .c = c, .cfg = cfg, .t0 = now_ms(), .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+    run r = { .c = c, .cfg = cfg, .t0 = now_ms(), .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER,
+              .progress_mu = PTHREAD_MUTEX_INITIALIZER, .no_pull = podc_image_pull_options_new() };
+    if (!r.no_pull || podc_image_pull_options_set_policy(r.no_pull, PODC_PULL_NEVER) < 0) {
+        podc_image_pull_options_free(r.no_pull);
+        return podc_error_oom(err);
+    }
     r.session = cfg->session ? cfg->session : podc_service_default_session();
     snprintf(r.uri, sizeof r.uri, "unix://%s", podc_client_socket_path(c));
     podc_ds_names(cfg->service, r.net, r.names[0], r.names[1], r.names[2], DS_NAME_MAX);
@@ -429,19 +488,24 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
         mo.password = cfg->pg_password;
         mo.database = cfg->pg_db;
         mo.timeout_ms = cfg->timeout_ms;
-        if ((rc = podc_migration_plan_new(cfg->migrations_dir, &mo, &r.plan, err)) < 0)
+        if ((rc = podc_migration_plan_new(cfg->migrations_dir, &mo, &r.plan, err)) < 0) {
+            podc_image_pull_options_free(r.no_pull);
             return rc;
+        }
     }
 
     /* 1. a stale stack of a crashed run goes first (it may hold our ports); the network stays */
     rc = podc_ds_remove_containers(c, cfg->service, err);
     if (rc == 0)
         rc = step(&r, err, "pre-clean done");
-    /* 2. ports: a busy one is named before anything starts */
+    /* 2. ports: a busy one is named before anything starts; the images, pulled when absent */
     if (rc == 0)
         rc = podc_ds_check_ports(cfg, err);
+    if (rc == 0)
+        rc = ensure_images(&r, err);
     if (rc < 0) {
         podc_migration_plan_free(r.plan);
+        podc_image_pull_options_free(r.no_pull);
         return rc;
     }
 
@@ -456,6 +520,7 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
     podc_network_options_free(no);
     if (rc < 0) {
         podc_migration_plan_free(r.plan);
+        podc_image_pull_options_free(r.no_pull);
         return rc;
     }
     rc = step(&r, err, r.created_network ? "network created" : "network reused");
@@ -532,8 +597,10 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
     free(r.built_image_id);
     free(r.config_dir);
     podc_migration_plan_free(r.plan);
+    podc_image_pull_options_free(r.no_pull);
     pthread_cond_destroy(&r.cv);
     pthread_mutex_destroy(&r.mu);
+    pthread_mutex_destroy(&r.progress_mu);
     return rc;
 }
 

@@ -36,6 +36,7 @@ typedef struct podc_svc_mount {
 struct podc_service_spec {
     char *name, *image;
     int has_build, build_always;
+    podc_image_pull_options *pull; /* NULL = defaults */
     char *build_ctx, *containerfile;
     podc_kvlist build_args;
     int *ports;            /* pairs: container, host */

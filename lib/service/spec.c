@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/validate.h"
+#include "api/images-private.h"
 #include "core/error-private.h"
 #include "service/service-private.h"
 
@@ -46,6 +47,7 @@ void podc_service_spec_free(podc_service_spec *s)
     free(s->image);
     free(s->build_ctx);
     free(s->containerfile);
+    podc_image_pull_options_free(s->pull);
     podc_kvlist_clear(&s->build_args);
     free(s->ports);
     podc_kvlist_clear(&s->env);
@@ -107,6 +109,18 @@ int podc_service_spec_set_build(podc_service_spec *s, const char *context_dir, c
     s->containerfile = cf;
     s->has_build = 1;
     s->build_always = always != 0;
+    return 0;
+}
+
+int podc_service_spec_set_pull_options(podc_service_spec *s, const podc_image_pull_options *opts)
+{
+    if (!s)
+        return PODC_EINVAL;
+    podc_image_pull_options *copy = opts ? podc_image_pull_options_dup(opts) : NULL;
+    if (opts && !copy)
+        return PODC_ENOMEM;
+    podc_image_pull_options_free(s->pull);
+    s->pull = copy;
     return 0;
 }
 

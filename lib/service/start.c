@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/images-private.h"
 #include "core/error-private.h"
 #include "podc/images.h"
 #include "podc/logs.h"
@@ -185,11 +186,34 @@ static int wait_dependencies(start_ctx *x, podc_error **err)
     return 0;
 }
 
+/* Pull lines become the service's steps. */
+static int pull_line(const char *data, size_t len, void *ud)
+{
+    start_ctx *x = ud;
+    return step(x, NULL, "%.*s", (int)len, data) < 0;
+}
+
+/* Without a build the image comes as the pull policy says; the startup timeout excludes it. */
+static int pull_if_needed(start_ctx *x, podc_error **err)
+{
+    const podc_service_spec *s = x->spec;
+    int64_t t = podc_svc_now_ms();
+    int pulled = 0;
+    int rc = podc_image_ensure(x->c, s->image, s->pull, s->progress ? pull_line : NULL, x, &pulled, err);
+    if (rc < 0) {
+        if (err && *err)
+            podc_error_prefix(*err, "service %s", s->name);
+        return rc;
+    }
+    x->deadline += podc_svc_now_ms() - t;
+    return pulled ? step(x, err, "pulled image %s", s->image) : 0;
+}
+
 static int build_if_needed(start_ctx *x, podc_error **err)
 {
     const podc_service_spec *s = x->spec;
     if (!s->has_build)
-        return 0;
+        return pull_if_needed(x, err);
     int exists = 0, rc;
     if (!s->build_always && (rc = podc_image_exists(x->c, s->image, &exists, err)) < 0)
         return rc;

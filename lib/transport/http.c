@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/error-private.h"
 #include "transport/client-private.h"
@@ -21,6 +22,13 @@ typedef struct xfer {
     int too_old;            /* Libpod-Api-Version below 4 */
     podc_client *c;
 } xfer;
+
+int64_t podc_http_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static size_t on_header(char *data, size_t size, size_t nitems, void *ud)
 {
@@ -160,6 +168,8 @@ static int setup(podc_client *c, CURL *h, const podc_http_request *req, xfer *x,
             *hdrs = curl_slist_append(*hdrs, "Content-Type:");
         }
     }
+    for (const char *const *hp = req->headers; hp && *hp; hp++)
+        *hdrs = curl_slist_append(*hdrs, *hp);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, *hdrs);
     return 0;
 }
@@ -273,4 +283,20 @@ int podc_http_exists(podc_client *c, const char *path, int *out, podc_error **er
 void podc_http_response_free(podc_http_response *resp)
 {
     podc_buf_free(&resp->body);
+}
+
+int podc_http_sleep(podc_client *c, int64_t ms, podc_error **err)
+{
+    atomic_store(&c->cancel_requested, 0);
+    if (atomic_exchange(&c->in_call, 1))
+        return podc_error_set(err, PODC_EINVAL, "client used from two threads at once (sleep)");
+    int64_t end = podc_http_now_ms() + ms;
+    int cancelled = 0;
+    for (int64_t left = ms; left > 0 && !cancelled; left = end - podc_http_now_ms()) {
+        /* no transfers are attached: this only waits, and curl_multi_wakeup() ends it */
+        curl_multi_poll(c->multi, NULL, 0, (int)(left > 1000 ? 1000 : left), NULL);
+        cancelled = atomic_load(&c->cancel_requested);
+    }
+    atomic_store(&c->in_call, 0);
+    return cancelled ? podc_error_set(err, PODC_ECANCELLED, "cancelled while waiting to retry") : 0;
 }

@@ -26,6 +26,9 @@ typedef struct podc_http_request {
     /* Successful (2xx) reply bodies go here piece by piece instead of into resp->body. */
     podc_data_cb on_data;
     void *data_ud;
+    /* Extra request headers, "Name: value" each, NULL-terminated (X-Registry-Auth); never
+     * copied into errors. */
+    const char *const *headers;
     int64_t timeout_ms;        /* 0 = the client's timeout; -1 = none (follow, wait, events) */
     int own_connection;        /* endpoints that hijack the socket: use a fresh, unpooled connection */
 } podc_http_request;
@@ -56,5 +59,14 @@ int podc_http_json(const podc_http_request *req, const podc_http_response *resp,
 int podc_http_exists(podc_client *c, const char *path, int *out, podc_error **err);
 
 void podc_http_response_free(podc_http_response *resp);
+
+/*
+ * Sleeps ms milliseconds on the client's poll, so podc_client_cancel() from another thread
+ * wakes it at once. Returns 0, or PODC_ECANCELLED (with err set) when woken by a cancel.
+ */
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t podc_http_now_ms(void);
+
+int podc_http_sleep(podc_client *c, int64_t ms, podc_error **err);
 
 #endif

@@ -1,0 +1,45 @@
+/*
+ * progress-stream.h - podman's streamed progress replies (build, pull, push): one JSON object
+ * per line; `stream` text is output, an `error` (or errorDetail.message) line reports a failure
+ * inside an HTTP 200. Output is split into lines for a callback and a ring of the last lines.
+ */
+#ifndef PODC_API_PROGRESS_STREAM_H
+#define PODC_API_PROGRESS_STREAM_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/json.h"
+#include "core/lines.h"
+#include "podc/common.h"
+
+#define PODC_PROGRESS_TAIL 20
+
+typedef struct podc_progress_stream {
+    podc_lines json_lines;             /* splits the reply into JSON objects */
+    podc_buf text;                     /* `stream` text not yet ending in '\n' */
+    char *tail[PODC_PROGRESS_TAIL];    /* ring of the last output lines */
+    size_t tail_next, tail_n;
+    char *last_line;                   /* the last complete output line */
+    char *error;                       /* the first error podman reported, trailing newlines cut */
+    int protocol_error;                /* a line was not a JSON object */
+    int oom;
+    podc_data_cb progress;             /* each output line, or NULL */
+    void *progress_ud;
+    /* Every other object (no `stream`, no `error`), e.g. pull's {"id": ...}; may be NULL.
+     * Non-zero stops the stream. */
+    int (*on_object)(yajl_val obj, void *ud);
+    void *object_ud;
+} podc_progress_stream;
+
+void podc_progress_stream_init(podc_progress_stream *st, podc_data_cb progress, void *progress_ud);
+/* A podc_http_request.on_data callback; ud is the stream. */
+int podc_progress_stream_feed(const char *data, size_t len, void *ud);
+/* After the reply: the last line without '\n'. 0, PODC_ECANCELLED (progress callback),
+ * PODC_EPROTOCOL, PODC_ENOMEM. */
+int podc_progress_stream_finish(podc_progress_stream *st);
+/* The last output lines joined by '\n' (new string), or NULL when none or on OOM. */
+char *podc_progress_stream_tail(const podc_progress_stream *st);
+void podc_progress_stream_free(podc_progress_stream *st);
+
+#endif

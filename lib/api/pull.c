@@ -1,0 +1,565 @@
+/* pull.c - POST /libpod/images/pull and /libpod/images/{ref}/push: options, credentials in
+ * X-Registry-Auth, the streamed progress (always HTTP 200: a failure is an in-band `error`
+ * line, categorised here from its text), and retries with back-off for transient failures. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/images-private.h"
+#include "api/progress-stream.h"
+#include "api/registry-auth.h"
+#include "api/validate.h"
+#include "core/encode.h"
+#include "core/error-private.h"
+#include "core/json.h"
+#include "podc/images.h"
+#include "transport/http.h"
+
+#define MAX_TRIES 10
+
+struct podc_image_pull_options {
+    podc_pull_policy policy;
+    unsigned int flags;
+    char *user, *password, *token, *authfile;
+    char *os, *arch, *variant;
+    int tries;
+    int64_t backoff_ms;
+    podc_data_cb progress;
+    void *progress_ud;
+    int64_t timeout_ms;
+};
+
+static const char *const policy_names[] = { "missing", "always", "newer", "never" };
+
+int podc_pull_policy_from_name(const char *name, podc_pull_policy *out)
+{
+    for (size_t i = 0; name && out && i < sizeof policy_names / sizeof policy_names[0]; i++) {
+        if (strcmp(name, policy_names[i]) == 0) {
+            *out = (podc_pull_policy)i;
+            return 0;
+        }
+    }
+    return PODC_EINVAL;
+}
+
+const char *podc_pull_policy_name(podc_pull_policy policy)
+{
+    return (unsigned)policy < sizeof policy_names / sizeof policy_names[0] ? policy_names[policy] : NULL;
+}
+
+podc_image_pull_options *podc_image_pull_options_new(void)
+{
+    podc_image_pull_options *o = calloc(1, sizeof *o);
+    if (o) {
+        o->tries = 3;
+        o->backoff_ms = 1000;
+    }
+    return o;
+}
+
+static int set_secret(char **slot, const char *v)
+{
+    char *copy = NULL;
+    if (v && !(copy = strdup(v)))
+        return PODC_ENOMEM;
+    podc_secret_wipe(*slot);
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+int podc_image_pull_options_set_policy(podc_image_pull_options *o, podc_pull_policy policy)
+{
+    if (!o || !podc_pull_policy_name(policy))
+        return PODC_EINVAL;
+    o->policy = policy;
+    return 0;
+}
+
+int podc_image_pull_options_set_flags(podc_image_pull_options *o, unsigned int flags)
+{
+    if (!o || (flags & ~(PODC_IMAGE_PULL_TLS_NO_VERIFY | PODC_IMAGE_PULL_QUIET)))
+        return PODC_EINVAL;
+    o->flags = flags;
+    return 0;
+}
+
+int podc_image_pull_options_set_credentials(podc_image_pull_options *o, const char *user, const char *password)
+{
+    if (!o || !user || !*user || !password)
+        return PODC_EINVAL;
+    if (set_secret(&o->user, user) < 0 || set_secret(&o->password, password) < 0 || set_secret(&o->token, NULL) < 0)
+        return PODC_ENOMEM;
+    return 0;
+}
+
+int podc_image_pull_options_set_identity_token(podc_image_pull_options *o, const char *token)
+{
+    if (!o || !token || !*token)
+        return PODC_EINVAL;
+    if (set_secret(&o->token, token) < 0 || set_secret(&o->user, NULL) < 0 || set_secret(&o->password, NULL) < 0)
+        return PODC_ENOMEM;
+    return 0;
+}
+
+int podc_image_pull_options_set_authfile(podc_image_pull_options *o, const char *path)
+{
+    if (!o || !path || !*path)
+        return PODC_EINVAL;
+    return set_secret(&o->authfile, path);
+}
+
+int podc_image_pull_options_set_platform(podc_image_pull_options *o, const char *os, const char *arch,
+                                         const char *variant)
+{
+    if (!o)
+        return PODC_EINVAL;
+    if (set_secret(&o->os, os && *os ? os : NULL) < 0 || set_secret(&o->arch, arch && *arch ? arch : NULL) < 0 ||
+        set_secret(&o->variant, variant && *variant ? variant : NULL) < 0)
+        return PODC_ENOMEM;
+    return 0;
+}
+
+int podc_image_pull_options_set_retries(podc_image_pull_options *o, int tries, int64_t backoff_ms)
+{
+    if (!o || tries < 1 || tries > MAX_TRIES || backoff_ms < 0)
+        return PODC_EINVAL;
+    o->tries = tries;
+    o->backoff_ms = backoff_ms;
+    return 0;
+}
+
+int podc_image_pull_options_set_progress(podc_image_pull_options *o, podc_data_cb cb, void *userdata)
+{
+    if (!o)
+        return PODC_EINVAL;
+    o->progress = cb;
+    o->progress_ud = userdata;
+    return 0;
+}
+
+int podc_image_pull_options_set_timeout(podc_image_pull_options *o, int64_t timeout_ms)
+{
+    if (!o || timeout_ms < 0)
+        return PODC_EINVAL;
+    o->timeout_ms = timeout_ms;
+    return 0;
+}
+
+void podc_image_pull_options_free(podc_image_pull_options *o)
+{
+    if (!o)
+        return;
+    char **all[] = { &o->user, &o->password, &o->token, &o->authfile, &o->os, &o->arch, &o->variant };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        set_secret(all[i], NULL);
+    free(o);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* What podman's error line means                                                               */
+
+typedef enum { KIND_AUTH, KIND_NOT_FOUND, KIND_TLS, KIND_TRANSIENT, KIND_INVALID, KIND_OTHER } fail_kind;
+
+static const struct {
+    const char *needle;
+    fail_kind kind;
+} fail_map[] = {
+    /* transient first: "TLS handshake timeout" is not a TLS mismatch */
+    { "TLS handshake timeout", KIND_TRANSIENT },
+    { "connection refused", KIND_TRANSIENT },
+    { "connection reset", KIND_TRANSIENT },
+    { "no such host", KIND_TRANSIENT },
+    { "i/o timeout", KIND_TRANSIENT },
+    { "network is unreachable", KIND_TRANSIENT },
+    { "no route to host", KIND_TRANSIENT },
+    { "Client.Timeout", KIND_TRANSIENT },
+    { "unexpected EOF", KIND_TRANSIENT },
+    { "500 Internal Server Error", KIND_TRANSIENT },
+    { "502 Bad Gateway", KIND_TRANSIENT },
+    { "503 Service Unavailable", KIND_TRANSIENT },
+    { "504 Gateway", KIND_TRANSIENT },
+    { "429 Too Many Requests", KIND_TRANSIENT },
+    { "toomanyrequests", KIND_TRANSIENT },
+    { "received unexpected HTTP status: 5", KIND_TRANSIENT },
+    { "unauthorized", KIND_AUTH },
+    { "authentication required", KIND_AUTH },
+    { "incorrect username or password", KIND_AUTH },
+    { "invalid username/password", KIND_AUTH },
+    { "requested access to the resource is denied", KIND_AUTH },
+    { "denied:", KIND_AUTH },
+    { "manifest unknown", KIND_NOT_FOUND },
+    { "name unknown", KIND_NOT_FOUND },
+    { "repository name not known", KIND_NOT_FOUND },
+    { "image not known", KIND_NOT_FOUND },
+    { "no such image", KIND_NOT_FOUND },
+    { "failed to find image", KIND_NOT_FOUND },
+    { "not found", KIND_NOT_FOUND },
+    { "server gave HTTP response to HTTPS client", KIND_TLS },
+    { "x509:", KIND_TLS },
+    { "tls:", KIND_TLS },
+    { "certificate", KIND_TLS },
+    { "invalid reference format", KIND_INVALID },
+    { "short-name", KIND_INVALID },
+    { "short name", KIND_INVALID },
+};
+
+static fail_kind classify(const char *text)
+{
+    for (size_t i = 0; text && i < sizeof fail_map / sizeof fail_map[0]; i++)
+        if (strstr(text, fail_map[i].needle))
+            return fail_map[i].kind;
+    return KIND_OTHER;
+}
+
+/* The registry named in podman's text, new, or NULL: "pinging container registry HOST: ..."
+ * or "Get \"http(s)://HOST/v2/...". */
+static char *registry_in_text(const char *text)
+{
+    const char *p = strstr(text, "pinging container registry ");
+    if (p) {
+        p += strlen("pinging container registry ");
+        const char *end = strstr(p, ": ");
+        return end ? strndup(p, (size_t)(end - p)) : NULL;
+    }
+    if ((p = strstr(text, "://")) != NULL) {
+        p += 3;
+        return strndup(p, strcspn(p, "/\" "));
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* One try                                                                                      */
+
+typedef struct transfer {
+    const char *verb;                 /* "pull" or "push" */
+    const char *ref;                  /* what the caller named */
+    const podc_image_pull_options *o;
+    podc_registry_auth auth;
+    char *id;                         /* pull: {"id": ...} */
+    char *digest;                     /* push: {"manifestdigest": ...} when sent */
+} transfer;
+
+static int on_object(yajl_val obj, void *ud)
+{
+    transfer *t = ud;
+    const char *id = podc_json_str(obj, "id", NULL);
+    const char *digest = podc_json_str(obj, "manifestdigest", NULL);
+    if (id && *id && !t->id && !(t->id = podc_image_strip_digest_prefix(id)))
+        return PODC_ENOMEM;
+    if (digest && *digest && !t->digest && !(t->digest = strdup(digest)))
+        return PODC_ENOMEM;
+    return 0;
+}
+
+/* The error for podman's in-band failure text; *transient set for what a retry may fix. */
+static podc_error *stream_error(const transfer *t, const podc_http_request *req, const char *text, int *transient)
+{
+    fail_kind kind = classify(text);
+    *transient = kind == KIND_TRANSIENT;
+    char *reg_text = t->auth.registry ? NULL : registry_in_text(text);
+    const char *reg = t->auth.registry ? t->auth.registry : reg_text;
+    podc_error *e;
+    switch (kind) {
+    case KIND_AUTH:
+        if (t->auth.source)
+            e = podc_error_new(PODC_EAUTH, "%s %s: the registry%s%s refused the credentials (from %s): %s", t->verb,
+                               t->ref, reg ? " " : "", reg ? reg : "", t->auth.source, text);
+        else if (t->auth.creds_store)
+            e = podc_error_new(PODC_EAUTH, "%s %s: the registry%s%s asks for credentials: %s (%s names the credential "
+                               "store docker-credential-%s, which podc cannot use: give the credentials explicitly "
+                               "or in an auth file)", t->verb, t->ref, reg ? " " : "", reg ? reg : "", text,
+                               t->auth.store_file, t->auth.creds_store);
+        else
+            e = podc_error_new(PODC_EAUTH, "%s %s: the registry%s%s asks for credentials and none were found "
+                               "(give them explicitly or log in to an auth file): %s", t->verb, t->ref,
+                               reg ? " " : "", reg ? reg : "", text);
+        break;
+    case KIND_NOT_FOUND:
+        e = podc_error_new(PODC_ENOTFOUND, "%s %s: not found: %s", t->verb, t->ref, text);
+        break;
+    case KIND_TLS:
+        e = podc_error_new(PODC_EINVAL, "%s %s: TLS failed: %s (for a plain-HTTP or self-signed registry you trust, "
+                           "turn TLS verification off: --tls-verify=false)", t->verb, t->ref, text);
+        podc_error_add_detail(e, "field", "tls_verify");
+        break;
+    case KIND_INVALID:
+        e = podc_error_new(PODC_EINVAL, "%s %s: %s", t->verb, t->ref, text);
+        podc_error_add_detail(e, "field", "ref");
+        break;
+    case KIND_TRANSIENT:
+        e = podc_error_new(PODC_ETRANSPORT, "%s %s: the registry%s%s is unreachable: %s", t->verb, t->ref,
+                           reg ? " " : "", reg ? reg : "", text);
+        break;
+    default:
+        e = podc_error_new(PODC_ESERVER, "%s %s: %s", t->verb, t->ref, text);
+        break;
+    }
+    podc_error_set_request(e, req->method, req->path);
+    podc_error_set_server(e, 200, NULL, text);
+    if (reg)
+        podc_error_add_detail(e, "registry", reg);
+    podc_error_add_detail(e, "image", t->ref);
+    free(reg_text);
+    return e;
+}
+
+static int one_try(podc_client *c, transfer *t, const char *path, int *transient, podc_error **err)
+{
+    *transient = 0;
+    const podc_image_pull_options *o = t->o;
+    podc_progress_stream ps;
+    podc_progress_stream_init(&ps, o ? o->progress : NULL, o ? o->progress_ud : NULL);
+    ps.on_object = on_object;
+    ps.object_ud = t;
+    const char *headers[2] = { t->auth.header, NULL };
+    podc_http_request req = {
+        .method = "POST",
+        .path = path,
+        .headers = headers,
+        .on_data = podc_progress_stream_feed,
+        .data_ud = &ps,
+        .timeout_ms = o && o->timeout_ms ? o->timeout_ms : -1,
+    };
+    podc_http_response resp;
+    int rc = podc_http_call(c, &req, &resp, err);
+    int plen = (int)strcspn(path, "?");
+    if (rc < 0 && ps.protocol_error) {
+        rc = podc_error_set(err, PODC_EPROTOCOL, "POST %.*s: progress line is not a JSON object", plen, path);
+    } else if (rc < 0 && ps.oom) {
+        rc = podc_error_oom(err);
+    } else if (rc == PODC_ETIMEOUT) {
+        *transient = 1;
+    } else if (rc == PODC_ESERVER && err && *err && classify(podc_error_server_message(*err)) != KIND_OTHER) {
+        /* a failure podman reported as a status, not in the stream */
+        int tr = 0;
+        char *text = strdup(podc_error_server_message(*err));
+        rc = text ? podc_error_put(err, stream_error(t, &req, text, &tr)) : podc_error_oom(err);
+        *transient = tr;
+        free(text);
+    }
+    if (rc == 0) {
+        int r = podc_progress_stream_finish(&ps);
+        if (r == PODC_ECANCELLED)
+            rc = podc_error_set(err, r, "POST %.*s: stopped by callback", plen, path);
+        else if (r == PODC_EPROTOCOL)
+            rc = podc_error_set(err, r, "POST %.*s: progress line is not a JSON object", plen, path);
+        else if (r < 0)
+            rc = podc_error_oom(err);
+    }
+    if (rc == 0 && ps.error) {
+        rc = podc_error_put(err, stream_error(t, &req, ps.error, transient));
+    } else if (rc == 0 && strcmp(t->verb, "pull") == 0 && !t->id) {
+        rc = podc_error_set(err, PODC_EPROTOCOL, "POST %.*s: the pull ended without an image ID", plen, path);
+    }
+    podc_http_response_free(&resp);
+    podc_progress_stream_free(&ps);
+    return rc;
+}
+
+/* Tries until success, a failure no retry can fix, or the budget is spent. */
+static int with_retries(podc_client *c, transfer *t, const char *path, podc_error **err)
+{
+    const podc_image_pull_options *o = t->o;
+    int tries = o ? o->tries : 3;
+    int64_t wait = o ? o->backoff_ms : 1000;
+    int rc = 0;
+    for (int n = 1; n <= tries; n++) {
+        int transient = 0;
+        rc = one_try(c, t, path, &transient, err);
+        if (rc == 0 || !transient)
+            return rc;
+        if (n == tries) {
+            if (err && *err && tries > 1)
+                podc_error_prefix(*err, "after %d tries", tries);
+            return rc;
+        }
+        if (o && o->progress) {
+            char line[512];
+            int len = snprintf(line, sizeof line, "retrying in %lld ms (try %d of %d): %s", (long long)wait, n + 1,
+                               tries, err && *err ? podc_error_message(*err) : podc_strerror(rc));
+            if (len >= (int)sizeof line)
+                len = (int)sizeof line - 1;
+            if (o->progress(line, (size_t)len, o->progress_ud) != 0)
+                return podc_error_set(err, PODC_ECANCELLED, "%s %s: stopped by callback", t->verb, t->ref);
+        }
+        if ((rc = podc_http_sleep(c, wait, err)) < 0)
+            return rc;
+        wait *= 2;
+    }
+    return rc;
+}
+
+static int begin(transfer *t, const char *verb, const char *ref, const podc_image_pull_options *o, podc_error **err)
+{
+    memset(t, 0, sizeof *t);
+    t->verb = verb;
+    t->ref = ref;
+    t->o = o;
+    podc_registry_auth_in in = {
+        .ref = ref,
+        .user = o ? o->user : NULL,
+        .password = o ? o->password : NULL,
+        .token = o ? o->token : NULL,
+        .authfile = o ? o->authfile : NULL,
+    };
+    return podc_registry_auth_resolve(&in, &t->auth, err);
+}
+
+static void end(transfer *t)
+{
+    podc_registry_auth_free(&t->auth);
+    free(t->id);
+    free(t->digest);
+}
+
+int podc_image_pull(podc_client *c, const char *ref, const podc_image_pull_options *o, char **out_id,
+                    podc_error **err)
+{
+    if (!c)
+        return podc_error_invalid(err, "client", "NULL argument");
+    int rc = podc_image_check_pull_ref("ref", ref, err);
+    if (rc < 0)
+        return rc;
+    transfer t;
+    if ((rc = begin(&t, "pull", ref, o, err)) < 0)
+        return rc;
+    podc_buf path = PODC_BUF_INIT;
+    int bad = podc_buf_puts(&path, "/libpod/images/pull") || podc_buf_put_query(&path, "reference", ref) ||
+              podc_buf_put_query(&path, "policy", podc_pull_policy_name(o ? o->policy : PODC_PULL_MISSING)) ||
+              podc_buf_put_query_bool(&path, "quiet", o && (o->flags & PODC_IMAGE_PULL_QUIET));
+    if (!bad && o && (o->flags & PODC_IMAGE_PULL_TLS_NO_VERIFY))
+        bad = podc_buf_put_query_bool(&path, "tlsVerify", 0);
+    if (!bad && o && o->os)
+        bad = podc_buf_put_query(&path, "OS", o->os);
+    if (!bad && o && o->arch)
+        bad = podc_buf_put_query(&path, "Arch", o->arch);
+    if (!bad && o && o->variant)
+        bad = podc_buf_put_query(&path, "Variant", o->variant);
+    rc = bad ? podc_error_oom(err) : with_retries(c, &t, path.data, err);
+    if (rc == 0 && out_id) {
+        *out_id = t.id;
+        t.id = NULL;
+    }
+    podc_buf_free(&path);
+    end(&t);
+    return rc;
+}
+
+int podc_image_push(podc_client *c, const char *ref, const char *destination, const podc_image_pull_options *o,
+                    char **out_digest, podc_error **err)
+{
+    if (!c)
+        return podc_error_invalid(err, "client", "NULL argument");
+    int rc = podc_validate_image("ref", ref, err);
+    if (rc == 0 && destination)
+        rc = podc_image_check_name("destination", destination, err);
+    if (rc < 0)
+        return rc;
+    const char *dest = destination ? destination : ref;
+    transfer t;
+    if ((rc = begin(&t, "push", dest, o, err)) < 0)
+        return rc;
+    podc_buf path = PODC_BUF_INIT;
+    int bad = podc_buf_puts(&path, "/libpod/images/") || podc_buf_put_escaped(&path, ref) ||
+              podc_buf_puts(&path, "/push") || podc_buf_put_query(&path, "destination", dest) ||
+              podc_buf_put_query_bool(&path, "quiet", o && (o->flags & PODC_IMAGE_PULL_QUIET));
+    if (!bad && o && (o->flags & PODC_IMAGE_PULL_TLS_NO_VERIFY))
+        bad = podc_buf_put_query_bool(&path, "tlsVerify", 0);
+    rc = bad ? podc_error_oom(err) : with_retries(c, &t, path.data, err);
+    if (rc == 0 && out_digest) {
+        *out_digest = t.digest;
+        t.digest = NULL;
+    }
+    podc_buf_free(&path);
+    end(&t);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* For the layers above: make sure an image is there, as a policy says                          */
+
+podc_image_pull_options *podc_image_pull_options_dup(const podc_image_pull_options *o)
+{
+    podc_image_pull_options *d = podc_image_pull_options_new();
+    if (!d || !o)
+        return d;
+    d->policy = o->policy;
+    d->flags = o->flags;
+    d->tries = o->tries;
+    d->backoff_ms = o->backoff_ms;
+    d->timeout_ms = o->timeout_ms;
+    d->progress = o->progress;
+    d->progress_ud = o->progress_ud;
+    const char *src[] = { o->user, o->password, o->token, o->authfile, o->os, o->arch, o->variant };
+    char **dst[] = { &d->user, &d->password, &d->token, &d->authfile, &d->os, &d->arch, &d->variant };
+    for (size_t i = 0; i < sizeof src / sizeof src[0]; i++) {
+        if (set_secret(dst[i], src[i]) < 0) {
+            podc_image_pull_options_free(d);
+            return NULL;
+        }
+    }
+    return d;
+}
+
+int podc_image_pull_options_policy(const podc_image_pull_options *o)
+{
+    return o ? o->policy : PODC_PULL_MISSING;
+}
+
+typedef struct prefixed {
+    const char *ref;
+    podc_data_cb cb;
+    void *ud;
+} prefixed;
+
+/* "pulling REF: <podman's line>" to the caller's progress */
+static int prefixed_line(const char *data, size_t len, void *ud)
+{
+    prefixed *p = ud;
+    podc_buf b = PODC_BUF_INIT;
+    if (podc_buf_printf(&b, "pulling %s: %.*s", p->ref, (int)len, data) < 0) {
+        podc_buf_free(&b);
+        return 0;
+    }
+    int rc = p->cb(b.data, b.len, p->ud);
+    podc_buf_free(&b);
+    return rc;
+}
+
+int podc_image_ensure(podc_client *c, const char *ref, const podc_image_pull_options *o, podc_data_cb progress,
+                      void *progress_ud, int *pulled, podc_error **err)
+{
+    *pulled = 0;
+    podc_pull_policy policy = podc_image_pull_options_policy(o);
+    int exists = 0, rc = 0;
+    if (policy == PODC_PULL_MISSING || policy == PODC_PULL_NEVER || strncmp(ref, "localhost/", 10) == 0)
+        if ((rc = podc_image_exists(c, ref, &exists, err)) < 0)
+            return rc;
+    if (exists && (policy == PODC_PULL_MISSING || policy == PODC_PULL_NEVER || strncmp(ref, "localhost/", 10) == 0))
+        return 0;
+    if (!exists && (policy == PODC_PULL_NEVER || strncmp(ref, "localhost/", 10) == 0)) {
+        podc_error *e = podc_error_new(PODC_ENOTFOUND, "image %s is not present%s", ref,
+                                       policy == PODC_PULL_NEVER ? " and the pull policy is never"
+                                                                 : " (localhost/ names local images: build it, "
+                                                                   "or tag one with that name; nothing to pull)");
+        podc_error_add_detail(e, "image", ref);
+        return podc_error_put(err, e);
+    }
+    podc_image_pull_options *po = podc_image_pull_options_dup(o);
+    if (!po)
+        return podc_error_oom(err);
+    prefixed p = { .ref = ref, .cb = progress, .ud = progress_ud };
+    if (progress)
+        podc_image_pull_options_set_progress(po, prefixed_line, &p);
+    else if (!po->progress)
+        po->flags |= PODC_IMAGE_PULL_QUIET;
+    rc = podc_image_pull(c, ref, po, NULL, err);
+    podc_image_pull_options_free(po);
+    if (rc == 0)
+        *pulled = 1;
+    return rc;
+}

@@ -1,0 +1,18 @@
+/* base64.h - RFC 4648 base64 (standard alphabet, padded): registry credentials travel in it
+ * (X-Registry-Auth, the `auth` field of auth files). */
+#ifndef PODC_CORE_BASE64_H
+#define PODC_CORE_BASE64_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+
+/* Appends the encoding of data[0..len). 0 or PODC_ENOMEM. */
+int podc_base64_encode(podc_buf *b, const void *data, size_t len);
+/*
+ * Decodes text (padding optional, no whitespace) into a new NUL-terminated buffer; *len_out
+ * (may be NULL) gets the decoded length. NULL when text is not base64 or on OOM.
+ */
+char *podc_base64_decode(const char *text, size_t *len_out);
+
+#endif
