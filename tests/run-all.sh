@@ -1,7 +1,8 @@
 #!/bin/bash
 # Every test, from a fresh Debian 12 machine (as root) to a verdict:
 #   install packages, start the podman service, build the offline test images,
-#   build the library, run the whole suite normally, under ASan+UBSan and under valgrind,
+#   start the loopback registries and push those images into them, build the library,
+#   run the whole suite normally, under ASan+UBSan and under valgrind,
 #   check the tarball with distcheck, print the benchmark numbers.
 # Usage: tests/run-all.sh        (PODC_QUICK=1 skips the sanitizer, valgrind and distcheck passes)
 set -euo pipefail
@@ -10,12 +11,19 @@ cd "$root"
 
 step() { printf '\n== %s (%ds)\n' "$*" "$SECONDS"; }
 
+# (the env scripts' output is captured first: `eval "$(failing-script)"` would not stop set -e)
 step "podman service"
-eval "$(tests/env/podman-service.sh)"
-export CONTAINER_HOST CONTAINERS_CONF PODC_SERVICE_LOG
+env_lines=$(tests/env/podman-service.sh)
+eval "$env_lines"
+export CONTAINER_HOST CONTAINERS_CONF CONTAINERS_REGISTRIES_CONF PODC_SERVICE_LOG
 
 step "offline test images"
 tests/images/build.sh
+
+step "registries"
+env_lines=$(tests/env/registry.sh)
+eval "$env_lines"
+export PODC_REGISTRY PODC_AUTH_REGISTRY PODC_REGISTRY_USER PODC_REGISTRY_PASSWORD CONTAINERS_REGISTRIES_CONF
 
 step "build"
 [ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi >/dev/null

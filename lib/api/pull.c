@@ -333,8 +333,9 @@ static int one_try(podc_client *c, transfer *t, const char *path, int *transient
         rc = podc_error_oom(err);
     } else if (rc == PODC_ETIMEOUT) {
         *transient = 1;
-    } else if (rc == PODC_ESERVER && err && *err && classify(podc_error_server_message(*err)) != KIND_OTHER) {
-        /* a failure podman reported as a status, not in the stream */
+    } else if ((rc == PODC_ESERVER || rc == PODC_EINVAL) && err && *err && podc_error_http_status(*err) >= 400 &&
+               podc_error_server_message(*err) && classify(podc_error_server_message(*err)) != KIND_OTHER) {
+        /* a failure podman reported as a status, not in the stream (a quiet push does) */
         int tr = 0;
         char *text = strdup(podc_error_server_message(*err));
         rc = text ? podc_error_put(err, stream_error(t, &req, text, &tr)) : podc_error_oom(err);

@@ -216,7 +216,7 @@ static int finish_header(podc_jgen *j, podc_registry_auth *out, podc_error **err
     if (rc == 0)
         rc = podc_buf_puts(&b, "X-Registry-Auth: ");
     if (rc == 0)
-        rc = podc_base64_encode(&b, json, len);
+        rc = podc_base64url_encode(&b, json, len);
     if (json)
         explicit_bzero((void *)json, len);
     podc_jgen_abort(j);

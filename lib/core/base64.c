@@ -8,9 +8,10 @@
 
 #include "podc/error.h"
 
-static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char std_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-int podc_base64_encode(podc_buf *b, const void *data, size_t len)
+static int encode(podc_buf *b, const void *data, size_t len, const char *alphabet)
 {
     const unsigned char *p = data;
     char quad[4];
@@ -30,10 +31,24 @@ int podc_base64_encode(podc_buf *b, const void *data, size_t len)
     return 0;
 }
 
+int podc_base64_encode(podc_buf *b, const void *data, size_t len)
+{
+    return encode(b, data, len, std_alphabet);
+}
+
+int podc_base64url_encode(podc_buf *b, const void *data, size_t len)
+{
+    return encode(b, data, len, url_alphabet);
+}
+
 static int sextet(char c)
 {
-    const char *p = c ? strchr(alphabet, c) : NULL;
-    return p ? (int)(p - alphabet) : -1;
+    if (c == '-')
+        return 62;
+    if (c == '_')
+        return 63;
+    const char *p = c ? strchr(std_alphabet, c) : NULL;
+    return p ? (int)(p - std_alphabet) : -1;
 }
 
 char *podc_base64_decode(const char *text, size_t *len_out)

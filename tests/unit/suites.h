@@ -14,5 +14,6 @@ Suite *frames_suite(void);
 Suite *goose_suite(void);
 Suite *ds_config_suite(void);
 Suite *service_spec_suite(void);
+Suite *registry_suite(void);
 
 #endif

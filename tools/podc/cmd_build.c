@@ -1,5 +1,5 @@
 /*
- * cmd_build.c - `podc build DIR -t TAG [-f FILE] [--build-arg K=V]... [--no-cache]`.
+ * cmd_build.c - `podc build DIR -t TAG [-f FILE] [--build-arg K=V]... [--no-cache] [--pull POLICY]`.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +60,13 @@ int podc_cmd_build(tool *t, int argc, char **argv)
             rc = podc_build_options_set_no_cache(o, 1);
         } else if (strcmp(argv[i], "--pull-never") == 0) {
             rc = podc_build_options_set_pull_never(o, 1);
+        } else if ((m = podc_arg_value(argc, argv, &i, "--pull", &v)) != 0) {
+            podc_pull_policy p;
+            if (m < 0 || podc_pull_policy_from_name(v, &p) < 0) {
+                podc_build_options_free(o);
+                return podc_tool_usage_error(t, "--pull needs missing, always, newer or never");
+            }
+            rc = podc_build_options_set_pull_policy(o, p);
         } else if (argv[i][0] != '-' && !dir) {
             dir = argv[i];
         } else {

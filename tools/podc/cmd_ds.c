@@ -72,7 +72,8 @@ static void on_interrupt(void *ud)
     down_quietly(h->t, h->service);
 }
 
-static int ds_up(tool *t, int argc, char **argv)
+/* ds_up() owns the registry options, so that every early return of this one frees them. */
+static int ds_up_with(tool *t, int argc, char **argv, podc_image_pull_options *pull)
 {
     static const struct {
         const char *flag;
@@ -96,9 +97,15 @@ static int ds_up(tool *t, int argc, char **argv)
     const char *envs[64];
     size_t nenv = 0;
 
+    unsigned int pull_flags = 0;
     for (int i = 2; i < argc; i++) {
         const char *v = NULL;
-        int m = 0, known = 0;
+        int m = 0, known = 0, prc = 0;
+        if (podc_tool_pull_arg(t, argc, argv, &i, "--pull", pull, &pull_flags, &prc)) {
+            if (prc != 0)
+                return prc;
+            continue;
+        }
         if (strcmp(argv[i], "--skip-redis") == 0) {
             skip_redis = 1;
             continue;
@@ -197,6 +204,10 @@ static int ds_up(tool *t, int argc, char **argv)
         rc = podc_ds_config_set_timeout(cfg, timeout);
     if (rc == 0 && session)
         rc = podc_ds_config_set_session(cfg, session);
+    if (rc == 0)
+        rc = podc_image_pull_options_set_flags(pull, pull_flags);
+    if (rc == 0)
+        rc = podc_ds_config_set_pull_options(cfg, pull);
     for (size_t k = 0; k < nenv && rc == 0; k++) {
         char *key = NULL;
         const char *val = NULL;
@@ -330,6 +341,16 @@ static int ds_status(tool *t, int argc, char **argv)
     }
     podc_container_list_free(l);
     return 0;
+}
+
+static int ds_up(tool *t, int argc, char **argv)
+{
+    podc_image_pull_options *pull = podc_image_pull_options_new();
+    if (!pull)
+        return podc_tool_fail(t, PODC_ENOMEM, NULL);
+    int rc = ds_up_with(t, argc, argv, pull);
+    podc_image_pull_options_free(pull);
+    return rc;
 }
 
 int podc_cmd_ds(tool *t, int argc, char **argv)

@@ -76,29 +76,48 @@ static void on_interrupt(void *ud)
 int podc_cmd_run(tool *t, int argc, char **argv)
 {
     const char *path = NULL, *session = NULL;
-    for (int i = 1; i < argc; i++) {
+    podc_image_pull_options *pull = podc_image_pull_options_new(), *cli = podc_image_pull_options_new();
+    unsigned int flags = 0, cli_flags = 0;
+    int rc = pull && cli ? 0 : podc_tool_fail(t, PODC_ENOMEM, NULL), cli_pull = 0;
+    for (int i = 1; i < argc && rc == 0; i++) {
         const char *v = NULL;
         int m;
-        if ((m = podc_arg_value(argc, argv, &i, "--session", &v)) != 0) {
+        if (podc_tool_pull_arg(t, argc, argv, &i, "--pull", cli, &cli_flags, &rc)) {
+            cli_pull = 1;
+        } else if ((m = podc_arg_value(argc, argv, &i, "--session", &v)) != 0) {
             if (m < 0)
-                return podc_tool_usage_error(t, "--session needs an ID");
+                rc = podc_tool_usage_error(t, "--session needs an ID");
             session = v;
         } else if ((argv[i][0] != '-' || strcmp(argv[i], "-") == 0) && !path) {
             path = argv[i];
         } else {
-            return podc_tool_usage_error(t, "run: unexpected argument \"%s\"", argv[i]);
+            rc = podc_tool_usage_error(t, "run: unexpected argument \"%s\"", argv[i]);
         }
     }
-    if (!path)
-        return podc_tool_usage_error(t, "run needs a SPEC.json file");
+    if (rc == 0 && !path)
+        rc = podc_tool_usage_error(t, "run needs a SPEC.json file");
     podc_service_spec *spec = NULL;
     char field[64], msg[512];
     run_hook hook = { .t = t };
-    int rc = podc_spec_from_json_file(path, &spec, hook.name, sizeof hook.name, field, sizeof field, msg, sizeof msg);
-    if (rc == PODC_EINVAL)
-        return podc_tool_invalid(t, field, msg);
-    if (rc < 0)
-        return podc_tool_fail(t, rc, NULL);
+    if (rc == 0) {
+        rc = podc_spec_from_json_file(path, &spec, pull, &flags, hook.name, sizeof hook.name, field, sizeof field, msg,
+                                      sizeof msg);
+        if (rc == PODC_EINVAL)
+            rc = podc_tool_invalid(t, field, msg);
+        else if (rc < 0)
+            rc = podc_tool_fail(t, rc, NULL);
+    }
+    /* registry flags on the command line win over the spec's "pull" and "tls_verify" */
+    podc_image_pull_options *use = cli_pull ? cli : pull;
+    if (rc == 0 && (podc_image_pull_options_set_flags(use, cli_pull ? cli_flags : flags) < 0 ||
+                    podc_service_spec_set_pull_options(spec, use) < 0))
+        rc = podc_tool_fail(t, PODC_ENOMEM, NULL);
+    podc_image_pull_options_free(pull);
+    podc_image_pull_options_free(cli);
+    if (rc != 0) {
+        podc_service_spec_free(spec);
+        return rc;
+    }
     if (session && podc_service_spec_set_session(spec, session) < 0) {
         podc_service_spec_free(spec);
         return podc_tool_invalid(t, "session", "invalid --session");

@@ -26,6 +26,7 @@ int podc_tool_exit_code(int rc)
     case PODC_EHEALTH: return 7;
     case PODC_EBUILD: return 8;
     case PODC_EMIGRATION: return PODC_EXIT_MIGRATION;
+    case PODC_EAUTH: return PODC_EXIT_AUTH;
     case PODC_ECANCELLED: return 130;
     default: return 1;
     }
@@ -40,15 +41,21 @@ static void usage(FILE *out)
             "        [--metrics-port P] [--health-port P] [--migrations DIR] [--config-dir DIR]\n"
             "        [--postgres-image IMG] [--redis-image IMG] [--datastorage-image IMG]\n"
             "        [--build-context DIR] [--containerfile FILE] [--skip-redis] [--env K=V]...\n"
-            "        [--session ID] [--timeout MS]        bring the DataStorage stack up (port 0 = free port)\n"
+            "        [--session ID] [--timeout MS] [--pull P] [--tls-verify=false] [--creds USER[:PASS]]\n"
+            "        [--authfile F] [--retries N]         bring the DataStorage stack up (port 0 = free port)\n"
             "  ds down NAME [--preserve-image]           take the stack down\n"
             "  ds status NAME                            the stack's containers, state, health, ports\n"
-            "  run SPEC.json [--session ID]              start a service from a JSON spec (see podc(1))\n"
+            "  run SPEC.json [--session ID] [--pull P] [registry flags as for pull]\n"
+            "                                            start a service from a JSON spec (see podc(1))\n"
             "  stop NAME [--timeout MS]                  stop and remove a container\n"
             "  ps [--label K=V]... [--all]               list containers\n"
             "  logs NAME [--tail N] [--follow]           a container's output\n"
             "  exec NAME -- CMD [ARG]...                 run a command in a container (its exit code is ours)\n"
-            "  build DIR -t TAG [-f FILE] [--build-arg K=V]... [--no-cache]   build an image\n"
+            "  build DIR -t TAG [-f FILE] [--build-arg K=V]... [--no-cache] [--pull P]   build an image\n"
+            "  pull IMAGE [--policy P] [--tls-verify=false] [--creds USER[:PASS]] [--authfile F]\n"
+            "       [--retries N] [--platform OS/ARCH[/VARIANT]] [--quiet]   fetch an image from its registry\n"
+            "  push IMAGE [DEST] [--tls-verify=false] [--creds USER[:PASS]] [--authfile F] [--retries N]\n"
+            "                                            upload an image to a registry\n"
             "  cleanup (--session ID | --label K=V)      remove leftovers of crashed runs\n"
             "  must-gather DIR [--label K=V]...          each container's logs and inspect JSON into DIR\n"
             "  version                                   client, server and API versions, the socket used\n"
@@ -56,7 +63,8 @@ static void usage(FILE *out)
             "--json on any command prints a JSON document on stdout and errors as JSON on stderr.\n"
             "exit codes: 0 ok, 1 other error, 2 invalid input, 3 service unreachable, 4 timeout,\n"
             "            5 not found, 6 conflict (name in use, port busy), 7 health check failed,\n"
-            "            8 build failed, 9 migration failed, 130 interrupted/cancelled\n"
+            "            8 build failed, 9 migration failed, 10 registry authentication failed,\n"
+            "            130 interrupted/cancelled\n"
             "            (exec: the command's own exit code)\n");
 }
 
@@ -297,7 +305,8 @@ static const command commands[] = {
     { "ds", podc_cmd_ds },           { "run", podc_cmd_run },         { "stop", podc_cmd_stop },
     { "ps", podc_cmd_ps },           { "logs", podc_cmd_logs },       { "exec", podc_cmd_exec },
     { "build", podc_cmd_build },     { "cleanup", podc_cmd_cleanup }, { "must-gather", podc_cmd_must_gather },
-    { "version", podc_cmd_version }, { "info", podc_cmd_info },
+    { "version", podc_cmd_version }, { "info", podc_cmd_info },       { "pull", podc_cmd_pull },
+    { "push", podc_cmd_push },
 };
 
 int main(int argc, char **argv)

@@ -19,6 +19,8 @@
 
 typedef struct parse {
     podc_service_spec *s;
+    podc_image_pull_options *pull; /* "pull" and "tls_verify" */
+    unsigned int *pull_flags;
     char *name;
     size_t name_len;
     char *base_dir; /* the spec file's directory, for relative paths */
@@ -436,6 +438,21 @@ static int do_key(parse *p, const char *k, yajl_val v)
         return (rc = int_of(p, v, k, 1, INT64_MAX / 2, &num)) < 0
                    ? rc
                    : setter(p, podc_service_spec_set_startup_timeout(s, num), k);
+    if (strcmp(k, "pull") == 0) {
+        podc_pull_policy policy;
+        if ((rc = need_str(p, v, k, &str)) < 0)
+            return rc;
+        if (podc_pull_policy_from_name(str, &policy) < 0)
+            return bad(p, k, "run spec: \"pull\" must be \"missing\", \"always\", \"newer\" or \"never\"");
+        return setter(p, podc_image_pull_options_set_policy(p->pull, policy), k);
+    }
+    if (strcmp(k, "tls_verify") == 0) {
+        if ((rc = bool_of(p, v, k, &b)) < 0)
+            return rc;
+        *p->pull_flags = b ? *p->pull_flags & ~PODC_IMAGE_PULL_TLS_NO_VERIFY
+                           : *p->pull_flags | PODC_IMAGE_PULL_TLS_NO_VERIFY;
+        return 0;
+    }
     if (strcmp(k, "keep_on_failure") == 0)
         return (rc = bool_of(p, v, k, &b)) < 0 ? rc : setter(p, podc_service_spec_set_keep_on_failure(s, b), k);
     if (strcmp(k, "command") == 0) {
@@ -487,10 +504,11 @@ static char *read_file(const char *path, char *msg, size_t msg_len)
     return buf;
 }
 
-int podc_spec_from_json_file(const char *path, podc_service_spec **out, char *name, size_t name_len, char *field,
-                             size_t field_len, char *msg, size_t msg_len)
+int podc_spec_from_json_file(const char *path, podc_service_spec **out, podc_image_pull_options *pull,
+                             unsigned int *pull_flags, char *name, size_t name_len, char *field, size_t field_len,
+                             char *msg, size_t msg_len)
 {
-    parse p = { .name = name, .name_len = name_len, .field = field, .field_len = field_len, .msg = msg,
+    parse p = { .pull = pull, .pull_flags = pull_flags, .name = name, .name_len = name_len, .field = field, .field_len = field_len, .msg = msg,
                 .msg_len = msg_len };
     name[0] = '\0';
     snprintf(field, field_len, "spec");

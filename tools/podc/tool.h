@@ -12,6 +12,8 @@
 
 /* Exit code for "a database migration failed" (PODC_EMIGRATION). */
 #define PODC_EXIT_MIGRATION 9
+/* Exit code for "a registry refused the credentials" (PODC_EAUTH). */
+#define PODC_EXIT_AUTH 10
 
 /* What every command gets from main(). */
 typedef struct tool {
@@ -83,10 +85,12 @@ void podc_jw_end(void);                                /* newline after the docu
 /* ---- spec_json.c ---- */
 /* Parses a run spec (JSON file, schema in podc(1)) into a new service spec. Relative paths
  * (build context, bind-mount sources) are taken relative to the file's directory.
- * The container name is copied to `name`. Returns 0, PODC_EINVAL (field and msg describe the
- * problem) or PODC_ENOMEM. */
-int podc_spec_from_json_file(const char *path, podc_service_spec **out, char *name, size_t name_len, char *field,
-                             size_t field_len, char *msg, size_t msg_len);
+ * "pull" and "tls_verify" go to pull and *pull_flags (the caller applies them after its own
+ * flags). The container name is copied to `name`. Returns 0, PODC_EINVAL (field and msg
+ * describe the problem) or PODC_ENOMEM. */
+int podc_spec_from_json_file(const char *path, podc_service_spec **out, podc_image_pull_options *pull,
+                             unsigned int *pull_flags, char *name, size_t name_len, char *field, size_t field_len,
+                             char *msg, size_t msg_len);
 
 /* ---- commands (one file per group) ---- */
 int podc_cmd_version(tool *t, int argc, char **argv);
@@ -100,6 +104,17 @@ int podc_cmd_exec(tool *t, int argc, char **argv);
 int podc_cmd_cleanup(tool *t, int argc, char **argv);
 int podc_cmd_must_gather(tool *t, int argc, char **argv);
 int podc_cmd_build(tool *t, int argc, char **argv);
+int podc_cmd_pull(tool *t, int argc, char **argv);
+int podc_cmd_push(tool *t, int argc, char **argv);
+
+/* ---- registry flags (cmd_images.c) ---- */
+/* Takes argv[*i] when it is a registry flag: policy_flag POLICY ("--pull" on ds up, run and
+ * build; "--policy" on pull), --tls-verify[=false], --quiet, --creds USER[:PASS] (no :PASS =
+ * read from stdin; the password is masked in all output), --authfile F, --retries N. Returns 1
+ * when taken (then *rc is 0, or the exit code of a usage error already printed), else 0.
+ * TLS and quiet go to *flags (set them with podc_image_pull_options_set_flags()). */
+int podc_tool_pull_arg(const tool *t, int argc, char **argv, int *i, const char *policy_flag,
+                       podc_image_pull_options *o, unsigned int *flags, int *rc);
 
 /* ---- argument helpers (main.c) ---- */
 /* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past the value. Returns 1
