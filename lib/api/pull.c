@@ -241,6 +241,7 @@ typedef struct transfer {
     podc_registry_auth auth;
     char *id;                         /* pull: {"id": ...} */
     char *digest;                     /* push: {"manifestdigest": ...} when sent */
+    int try_no, tries;                /* the try in progress, of how many */
 } transfer;
 
 static int on_object(yajl_val obj, void *ud)
@@ -291,8 +292,12 @@ static podc_error *stream_error(const transfer *t, const podc_http_request *req,
         podc_error_add_detail(e, "field", "ref");
         break;
     case KIND_TRANSIENT:
-        e = podc_error_new(PODC_ETRANSPORT, "%s %s: the registry%s%s is unreachable: %s", t->verb, t->ref,
-                           reg ? " " : "", reg ? reg : "", text);
+        if (t->try_no == t->tries && t->tries > 1)
+            e = podc_error_new(PODC_ETRANSPORT, "%s %s: the registry%s%s is unreachable after %d tries: %s", t->verb,
+                               t->ref, reg ? " " : "", reg ? reg : "", t->tries, text);
+        else
+            e = podc_error_new(PODC_ETRANSPORT, "%s %s: the registry%s%s is unreachable: %s", t->verb, t->ref,
+                               reg ? " " : "", reg ? reg : "", text);
         break;
     default:
         e = podc_error_new(PODC_ESERVER, "%s %s: %s", t->verb, t->ref, text);
@@ -368,14 +373,16 @@ static int with_retries(podc_client *c, transfer *t, const char *path, podc_erro
     int tries = o ? o->tries : 3;
     int64_t wait = o ? o->backoff_ms : 1000;
     int rc = 0;
+    t->tries = tries;
     for (int n = 1; n <= tries; n++) {
         int transient = 0;
+        t->try_no = n;
         rc = one_try(c, t, path, &transient, err);
         if (rc == 0 || !transient)
             return rc;
         if (n == tries) {
-            if (err && *err && tries > 1)
-                podc_error_prefix(*err, "after %d tries", tries);
+            if (rc == PODC_ETIMEOUT && err && *err && tries > 1)
+                podc_error_prefix(*err, "%s %s: timed out %d times", t->verb, t->ref, tries);
             return rc;
         }
         if (o && o->progress) {

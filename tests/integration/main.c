@@ -23,6 +23,7 @@ int main(void)
 
     SRunner *sr = srunner_create(system_suite());
     srunner_add_suite(sr, images_suite());
+    srunner_add_suite(sr, registry_suite());
     srunner_add_suite(sr, networks_suite());
     srunner_add_suite(sr, containers_suite());
     srunner_add_suite(sr, logs_suite());

@@ -21,6 +21,7 @@ char *itest_name(const char *suffix);
 
 Suite *system_suite(void);
 Suite *images_suite(void);
+Suite *registry_suite(void);
 Suite *networks_suite(void);
 Suite *containers_suite(void);
 Suite *logs_suite(void);
