@@ -30,7 +30,7 @@ FREE_PORTS=(--postgres-port 0 --redis-port 0 --api-port 0 --metrics-port 0 --hea
 
 cleanup() {
     [ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null
-    for s in "$ID-ds" "$ID-busy" "$ID-int" "$ID-mig"; do "$PODC" ds down "$s" >/dev/null 2>&1; done
+    for s in "$ID-ds" "$ID-busy" "$ID-int" "$ID-mig" "$ID-dflt"; do "$PODC" ds down "$s" >/dev/null 2>&1; done
     "$PODC" cleanup --session "$SESSION" >/dev/null 2>&1
     "$PODC" cleanup --label "podc.cli.test=$ID" >/dev/null 2>&1
     rm -rf "$TMP"
@@ -62,7 +62,7 @@ not_in_files() { ! grep -rq -- "$1" "${@:2}"; }
 
 # ---- help, version, info ---------------------------------------------------------------
 expect_rc 0 "--help" "$PODC" --help
-check "--help documents exit codes" grep -q "9 migration failed" "$TMP/out"
+check "--help documents exit codes" grep -q "9 migration failed, 10 registry authentication failed" "$TMP/out"
 expect_rc 0 "version" "$PODC" version
 check "version names the socket" grep -q "socket:.*found via" "$TMP/out"
 expect_rc 0 "version --json" "$PODC" --json version
@@ -208,6 +208,70 @@ check "build: prints the tag" grep -q "localhost/$ID:test" "$TMP/out"
 expect_rc 8 "build: failing step" "$PODC" --json build "$TMP/badctx" -t "localhost/$ID-bad:test" --label "podc.session=$SESSION"
 check "build failure: JSON error" json_err '.category == "build"'
 expect_rc 2 "build without a tag" "$PODC" build "$TMP/ctx"
+
+# ---- registries: pull, push, --pull on run / ds up / build, credentials never shown ----------
+# (tests/env/registry.sh: anonymous $PODC_REGISTRY, htpasswd $PODC_AUTH_REGISTRY, docker.io rewritten)
+REG=${PODC_REGISTRY:-}
+AREG=${PODC_AUTH_REGISTRY:-}
+CANARY="cli-canary-$$-pw"
+if [ -z "$REG" ] || [ -z "$AREG" ] || [ -z "${PODC_REGISTRY_PASSWORD:-}" ]; then
+    ko "registries: PODC_REGISTRY, PODC_AUTH_REGISTRY and PODC_REGISTRY_PASSWORD must be set (tests/env/registry.sh)"
+else
+    expect_rc 0 "pull an upstream name" "$PODC" --json pull docker.io/library/redis:7-alpine --policy always
+    check "pull --json: id and digest" json_out '(.id | test("^[0-9a-f]{64}$")) and (.digest | startswith("sha256:"))'
+    expect_rc 0 "pull (people's output)" "$PODC" pull redis:7-alpine --policy always
+    check "pull: progress lines on stderr" grep -q "Copying config" "$TMP/err"
+    check "pull: prints the image" grep -q "^pulled redis:7-alpine [0-9a-f]\{12\}" "$TMP/out"
+    expect_rc 10 "pull with wrong credentials: exit 10" "$PODC" --json pull "$AREG/podc/httpsvc:test" --policy always \
+        --tls-verify=false --creds "podc-test:$CANARY"
+    check "wrong credentials: JSON auth error" json_err '.category == "auth" and .details.registry != null'
+    check "wrong credentials: the password never shown" not_in_files "$CANARY" "$TMP/out" "$TMP/err"
+    expect_rc 10 "pull without credentials: exit 10" "$PODC" pull "$AREG/podc/httpsvc:test" --policy always --tls-verify=false
+    run "$PODC" pull "$AREG/podc/httpsvc:test" --policy always --tls-verify=false --creds podc-test <<<"$PODC_REGISTRY_PASSWORD"
+    if [ "$RC" -eq 0 ]; then ok; else ko "pull with --creds USER and the password on stdin: exit $RC"; fi
+    check "stdin password: never shown" not_in_files "$PODC_REGISTRY_PASSWORD" "$TMP/out" "$TMP/err"
+    printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$AREG" "$(printf 'podc-test:%s' "$PODC_REGISTRY_PASSWORD" | base64 -w0)" >"$TMP/auth.json"
+    expect_rc 0 "pull with --authfile" "$PODC" pull "$AREG/podc/httpsvc:test" --policy always --tls-verify=false \
+        --authfile "$TMP/auth.json"
+    expect_rc 2 "pull: TLS mismatch is invalid input" "$PODC" --json pull "$AREG/podc/httpsvc:test" --policy always \
+        --authfile "$TMP/auth.json"
+    check "TLS mismatch: names tls_verify" json_err '.details.field == "tls_verify"'
+    expect_rc 5 "pull: missing tag" "$PODC" --json pull "$REG/podc/httpsvc:no-such-tag"
+    check "missing tag: JSON not found" json_err '.category == "not_found"'
+    expect_rc 2 "pull: bad reference" "$PODC" --json pull "docker.io/Upper/Case:1"
+    check "bad reference: names ref" json_err '.details.field == "ref"'
+    expect_rc 2 "pull: bad policy" "$PODC" pull redis:7-alpine --policy sometimes
+    expect_rc 0 "push" "$PODC" --json push localhost/podc-httpsvc:test "$REG/$ID/pushed:1" --tls-verify=false
+    check "push --json: destination" json_out ".destination == \"$REG/$ID/pushed:1\""
+    expect_rc 10 "push to the htpasswd registry without credentials" "$PODC" push localhost/podc-httpsvc:test \
+        "$AREG/$ID/pushed:1" --tls-verify=false
+
+    # a run spec with "pull" and "tls_verify", and credentials given on the command line
+    cat >"$TMP/pulled.json" <<JSON
+{"name": "$ID-pulled", "image": "$REG/$ID/pushed:1", "pull": "always", "tls_verify": false,
+ "ports": [8080], "labels": {"podc.cli.test": "$ID"}, "session": "$SESSION",
+ "checks": [{"type": "http", "port": 8080, "path": "/healthz", "status": 200}], "timeout_ms": 30000}
+JSON
+    expect_rc 0 "run: pulls the spec's image" "$PODC" run "$TMP/pulled.json"
+    check "run: pull progress as steps" grep -q "pulling $REG/$ID/pushed:1: " "$TMP/err"
+    expect_rc 0 "must-gather after a pull with credentials" "$PODC" must-gather "$TMP/gather3" --label "podc.cli.test=$ID"
+    check "must-gather: no registry password" not_in_files "$PODC_REGISTRY_PASSWORD" "$TMP/gather3"
+    expect_rc 0 "stop the pulled service" "$PODC" stop "$ID-pulled"
+    "$PODC" --json pull "$REG/$ID/pushed:1" --policy never >/dev/null 2>&1 && \
+        curl -s --unix-socket /run/podman/podman.sock -X DELETE "http://d/v4.0.0/libpod/images/$(printf %s "$REG/$ID/pushed:1" | jq -sRr @uri)" >/dev/null
+    expect_rc 5 "run --pull never on an absent image: not found" "$PODC" --json run "$TMP/pulled.json" --pull never
+    run "$PODC" --json ps --all --label "podc.cli.test=$ID"
+    check "run --pull never: nothing created" json_out 'length == 0'
+
+    # ds up with the stack's own default images: pulled through the rewrite
+    expect_rc 0 "ds up with the default images (--pull always)" "$PODC" ds up --service "$ID-dflt" "${FREE_PORTS[@]}" \
+        --migrations "$MIGRATIONS" --session "$SESSION" --pull always
+    check "ds up: pulled postgres" grep -q "pulling docker.io/library/postgres:16-alpine: " "$TMP/err"
+    check "ds up: pulled redis" grep -q "pulling docker.io/library/redis:7-alpine: " "$TMP/err"
+    expect_rc 0 "ds down (defaults)" "$PODC" ds down "$ID-dflt"
+    expect_rc 0 "build --pull never" "$PODC" build "$TMP/ctx" -t "localhost/$ID-np:test" --pull never --label "podc.session=$SESSION"
+    expect_rc 2 "build --pull bogus" "$PODC" build "$TMP/ctx" -t "localhost/$ID-np:test" --pull bogus
+fi
 
 # ---- cleanup -------------------------------------------------------------------------------
 sed "s/$ID-web/$ID-left/" "$TMP/web.json" >"$TMP/left.json"

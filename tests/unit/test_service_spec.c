@@ -188,7 +188,8 @@ END_TEST
 /* start fails after create: the container and the network this call created are removed */
 START_TEST(failed_start_rolls_back)
 {
-    char *raw[6] = {
+    char *raw[7] = {
+        fake_http_response(204, NULL, NULL), /* the image is there: nothing to pull */
         fake_http_response(200, "application/json", "{\"name\":\"net1\",\"id\":\"9e\",\"driver\":\"bridge\"}\n"),
         fake_http_response(200, "application/json", "[]\n"),
         fake_http_response(201, "application/json", "{\"Id\":\"" FAKE_ID "\",\"Warnings\":[]}\n"),
@@ -198,11 +199,11 @@ START_TEST(failed_start_rolls_back)
         fake_http_response(200, "application/json", "[{\"Id\":\"" FAKE_ID "\"}]\n"),
         fake_http_response(200, "application/json", "[{\"Name\":\"net1\",\"Err\":null}]\n"),
     };
-    fake_response script[6];
-    for (int i = 0; i < 6; i++)
+    fake_response script[7];
+    for (int i = 0; i < 7; i++)
         script[i] = (fake_response){ .raw = raw[i], .drop_after = -1 };
-    fake_server *fs = fake_server_start(script, 6);
-    for (int i = 0; i < 6; i++)
+    fake_server *fs = fake_server_start(script, 7);
+    for (int i = 0; i < 7; i++)
         free(raw[i]);
     ck_assert_ptr_nonnull(fs);
     podc_client *c = fake_client(fs);
@@ -215,14 +216,17 @@ START_TEST(failed_start_rolls_back)
     int rc = podc_service_start(c, s, &svc, &err);
     ck_assert_int_lt(rc, 0);
     ck_assert_ptr_null(svc);
-    ck_assert_int_eq(fake_server_requests(fs), 6);
-    char *create = fake_server_request(fs, 2);
+    ck_assert_int_eq(fake_server_requests(fs), 7);
+    char *exists = fake_server_request(fs, 0);
+    ck_assert_ptr_nonnull(strstr(exists, "GET /v4.0.0/libpod/images/"));
+    free(exists);
+    char *create = fake_server_request(fs, 3);
     ck_assert_ptr_nonnull(strstr(create, "POST /v4.0.0/libpod/containers/create"));
     ck_assert_ptr_nonnull(strstr(create, "\"podc.session\":\"sess-x\""));
     ck_assert_ptr_nonnull(strstr(create, "\"podc.managed\":\"true\""));
-    char *net = fake_server_request(fs, 0);
+    char *net = fake_server_request(fs, 1);
     ck_assert_ptr_nonnull(strstr(net, "\"podc.session\":\"sess-x\""));
-    char *rm = fake_server_request(fs, 4), *rmnet = fake_server_request(fs, 5);
+    char *rm = fake_server_request(fs, 5), *rmnet = fake_server_request(fs, 6);
     ck_assert_ptr_nonnull(strstr(rm, "DELETE /v4.0.0/libpod/containers/" FAKE_ID));
     ck_assert_ptr_nonnull(strstr(rmnet, "DELETE /v4.0.0/libpod/networks/net1"));
     free(create);
