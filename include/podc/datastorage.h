@@ -63,8 +63,10 @@ PODC_EXTERN int podc_ds_config_set_port(podc_ds_config *cfg, podc_ds_port which,
 
 /* Host directory of goose migrations (optional: no migrations are run without it). */
 PODC_EXTERN int podc_ds_config_set_migrations_dir(podc_ds_config *cfg, const char *dir);
-/* Host directory mounted read-only at /etc/datastorage (config.yaml + secrets files). Without
- * one, podc writes a config for this stack into a private temp directory. */
+/* Host directory mounted read-only at /etc/datastorage (config.yaml + secrets files); it stays
+ * the caller's. Without one, podc generates the config and secrets for this stack and writes
+ * them into the DataStorage container (archive API) after create and before start: nothing of
+ * them lands on the host's disk. */
 PODC_EXTERN int podc_ds_config_set_config_dir(podc_ds_config *cfg, const char *dir);
 /* Postgres credentials (defaults slm_user / test_password / action_history). */
 PODC_EXTERN int podc_ds_config_set_postgres_credentials(podc_ds_config *cfg, const char *user, const char *password,

@@ -101,11 +101,5 @@ int podc_ds_down(podc_client *c, const char *service, int preserve_image, podc_e
         rc = ignore_missing(podc_network_remove(c, net, 0, &e), &e, err);
     if (rc == 0 && !preserve_image)
         rc = remove_built_images(c, service, err);
-    if (rc == 0) {
-        char *dir = podc_ds_generated_dir(service);
-        if (dir)
-            podc_ds_remove_config(dir);
-        free(dir);
-    }
     return rc;
 }

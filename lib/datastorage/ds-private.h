@@ -41,11 +41,11 @@ int podc_ds_effective_port(const podc_ds_config *cfg, podc_ds_port which);
 /* 0 when every fixed host port can be bound on this host; else PODC_ECONFLICT naming it. */
 int podc_ds_check_ports(const podc_ds_config *cfg, podc_error **err);
 
-/* dsconfig.c: the config dir written when the caller gives none (a fixed path per stack, so
- * podc_ds_down() finds it after a crash). */
-char *podc_ds_generated_dir(const char *service);
-int podc_ds_write_config(const podc_ds_config *cfg, const char *dir, podc_error **err);
-void podc_ds_remove_config(const char *dir);
+/* Where DataStorage reads its config (CONFIG_PATH's directory). */
+#define PODC_DS_CONFIG_MOUNT "/etc/datastorage"
+/* dsconfig.c: without a config dir of the caller's, the generated config.yaml and secrets
+ * files are written into the created, not yet started, DataStorage container. */
+int podc_ds_copy_config(podc_client *c, const podc_ds_config *cfg, const char *container, podc_error **err);
 
 /* down.c: force-removes the stack's containers side by side (missing ones are fine). */
 int podc_ds_remove_containers(podc_client *c, const char *service, podc_error **err);

@@ -41,8 +41,7 @@ typedef struct run {
     podc_service *svc[3];
     int created_network;
     char *built_image_id;
-    char *config_dir;       /* what DataStorage mounts */
-    int generated_config;
+    const char *config_dir; /* the caller's, bind-mounted; NULL = generated, copied into the container */
     podc_migration_plan *plan;     /* NULL without a migrations dir */
     /* Postgres's process runs (1) or never will (-1); 0 = not yet: the other jobs wait for it */
     pthread_mutex_t mu;
@@ -226,8 +225,8 @@ static podc_service_spec *datastorage_spec(run *r)
     if (!s)
         return NULL;
     const char *ro[] = { "ro" };
-    int bad = podc_service_spec_add_env(s, "CONFIG_PATH", "/etc/datastorage/config.yaml") ||
-              podc_service_spec_add_bind_mount(s, r->config_dir, "/etc/datastorage", ro, 1) ||
+    int bad = podc_service_spec_add_env(s, "CONFIG_PATH", PODC_DS_CONFIG_MOUNT "/config.yaml") ||
+              (r->config_dir && podc_service_spec_add_bind_mount(s, r->config_dir, PODC_DS_CONFIG_MOUNT, ro, 1)) ||
               podc_service_spec_add_port(s, 8080, podc_ds_effective_port(cfg, PODC_DS_PORT_API)) ||
               podc_service_spec_add_port(s, 8081, podc_ds_effective_port(cfg, PODC_DS_PORT_HEALTH)) ||
               podc_service_spec_add_port(s, 9090, podc_ds_effective_port(cfg, PODC_DS_PORT_METRICS)) ||
@@ -290,7 +289,7 @@ static int redis_job(start_job *j, podc_client *c)
 
 /* DataStorage: while Postgres initialises, the migration scripts go into its container and
  * DataStorage is prepared (network, ports, mounts); its process starts only after the
- * migrations (step 7). */
+ * migrations (step 7). A generated config is copied into the prepared container. */
 static int datastorage_job(start_job *j, podc_client *c)
 {
     run *r = j->r;
@@ -302,7 +301,10 @@ static int datastorage_job(start_job *j, podc_client *c)
             podc_error_add_detail(j->res.err, "component", "migrations");
         return rc;
     }
-    return podc_service_prepare(c, j->spec, &j->out, &j->res.err);
+    rc = podc_service_prepare(c, j->spec, &j->out, &j->res.err);
+    if (rc == 0 && !r->config_dir)
+        rc = podc_ds_copy_config(c, r->cfg, podc_service_id(j->out), &j->res.err);
+    return rc;
 }
 
 static void *start_thread(void *arg)
@@ -402,7 +404,7 @@ static int build_image(run *r, podc_error **err)
 }
 
 /* Everything this call created goes again: containers, the network if it made it, the image
- * if it built it, the generated config. */
+ * if it built it. */
 static void undo(run *r)
 {
     podc_ds_remove_containers(r->c, r->cfg->service, NULL);
@@ -410,8 +412,6 @@ static void undo(run *r)
         podc_network_remove(r->c, r->net, 1, NULL);
     if (r->built_image_id)
         podc_image_remove(r->c, r->built_image_id, PODC_IMAGE_REMOVE_FORCE, NULL);
-    if (r->generated_config)
-        podc_ds_remove_config(r->config_dir);
 }
 
 static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -525,21 +525,11 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
     }
     rc = step(&r, err, r.created_network ? "network created" : "network reused");
 
-    /* 4. the DataStorage image, when it must be built; its config dir (mounted at create) */
+    /* 4. the DataStorage image, when it must be built; the caller's config dir is mounted at
+     * create, a generated config goes into the container (phase 5) */
     if (rc == 0 && cfg->build_context)
         rc = build_image(&r, err);
-    if (rc == 0) {
-        if (cfg->config_dir) {
-            r.config_dir = strdup(cfg->config_dir);
-        } else {
-            r.config_dir = podc_ds_generated_dir(cfg->service);
-            r.generated_config = 1;
-            if (r.config_dir)
-                rc = podc_ds_write_config(cfg, r.config_dir, err);
-        }
-        if (rc == 0 && !r.config_dir)
-            rc = podc_error_oom(err);
-    }
+    r.config_dir = cfg->config_dir;
 
     /* 5. side by side once Postgres runs: Redis, and DataStorage prepared (not started) with the
      * migration scripts copied into Postgres's container */
@@ -595,7 +585,6 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
     for (int i = 0; i < 3; i++)
         podc_service_free(r.svc[i]);
     free(r.built_image_id);
-    free(r.config_dir);
     podc_migration_plan_free(r.plan);
     podc_image_pull_options_free(r.no_pull);
     pthread_cond_destroy(&r.cv);

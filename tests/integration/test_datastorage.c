@@ -89,7 +89,30 @@ START_TEST(up_round_trip_down)
     char *svc = itest_name("ds1");
     podc_ds_config *cfg = test_config(svc);
     podc_ds_stack *st = NULL;
+    /* podc once wrote the generated secrets to this predictable path (through a symlink
+     * planted there): now nothing of the stack's config touches the host's disk */
+    char old_dir[512], victim[600];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(old_dir, sizeof old_dir, "%s/podc-ds-%s-config", tmp && *tmp ? tmp : "/tmp", svc);
+    snprintf(victim, sizeof victim, "%s.victim", old_dir);
+    FILE *vf = fopen(victim, "w");
+    ck_assert_ptr_nonnull(vf);
+    fputs("untouched\n", vf);
+    fclose(vf);
+    ck_assert_int_eq(symlink(victim, old_dir), 0);
     ck_assert_ok(podc_ds_up(c, cfg, &st, &err), &err);
+    char *victim_text = NULL;
+    ck_assert_int_eq(podc_copy_get_file(c, podc_ds_stack_container(st, PODC_DS_DATASTORAGE),
+                                        "/etc/datastorage/db-secrets.yaml", &victim_text, NULL, &err), 0);
+    ck_assert_ptr_nonnull(strstr(victim_text, "password: \"test_password\""));
+    podc_free(victim_text);
+    vf = fopen(victim, "r");
+    char line[64] = "";
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, vf));
+    fclose(vf);
+    ck_assert_str_eq(line, "untouched\n");
+    unlink(old_dir);
+    unlink(victim);
 
     /* the DSN works from the host and the migrations ran */
     PGconn *pg = PQconnectdb(podc_ds_stack_postgres_dsn(st));
