@@ -1,6 +1,7 @@
 package podc
 
 /*
+#include <stddef.h>
 #include <stdint.h>
 */
 import "C"
@@ -78,4 +79,16 @@ func podcGoProgress(line *C.char, h C.uintptr_t) C.int {
 		return 1
 	}
 	return p.call(C.GoString(line))
+}
+
+// podcGoData is podcGoProgress for a podc_data_cb (pull and push progress: one line per call,
+// without the newline, data not necessarily NUL-terminated).
+//
+//export podcGoData
+func podcGoData(data *C.char, n C.size_t, h C.uintptr_t) C.int {
+	p, ok := cgo.Handle(h).Value().(*progressState)
+	if !ok {
+		return 1
+	}
+	return p.call(C.GoStringN(data, C.int(n)))
 }

@@ -81,6 +81,12 @@ type DataStorageConfig struct {
 	BuildContext  string
 	Containerfile string
 	AlwaysBuild   bool
+	// Pull says how the images the stack does not build are fetched (nil = the defaults:
+	// policy missing). Before anything is created, absent ones are pulled side by side, so a
+	// failed pull (ErrAuth, ErrNotFound, ...) leaves nothing behind. "localhost/" images (the
+	// defaults) are never pulled. Its Progress is not used: the pull's lines reach Progress
+	// as "pulling REF: ...".
+	Pull *PullOptions
 	// PreserveImage keeps a DataStorage image this stack built when it goes down.
 	PreserveImage bool
 	Env           map[string]string // extra DataStorage environment
@@ -170,6 +176,17 @@ func buildDSConfig(cfg *DataStorageConfig, m *cmem, progress cgo.Handle) (*C.pod
 			always = 1
 		}
 		set(C.podc_ds_config_set_build(d, m.str(cfg.BuildContext), m.opt(cfg.Containerfile), always), "build")
+	}
+	if cfg.Pull != nil {
+		po, perr := cfg.Pull.build(m, 0, false)
+		if perr != nil {
+			if err == nil {
+				err = perr
+			}
+		} else {
+			set(C.podc_ds_config_set_pull_options(d, po), "pull") // the config keeps a copy
+			C.podc_image_pull_options_free(po)
+		}
 	}
 	if cfg.PreserveImage {
 		set(C.podc_ds_config_set_preserve_image(d, 1), "preserve_image")

@@ -31,6 +31,7 @@ const (
 	ErrBuild       Code = C.PODC_EBUILD       // an image build failed
 	ErrUnsupported Code = C.PODC_EUNSUPPORTED // the server's libpod API is too old
 	ErrMigration   Code = C.PODC_EMIGRATION   // a database migration failed
+	ErrAuth        Code = C.PODC_EAUTH        // a registry refused the credentials, or none were given
 )
 
 // Error returns the category's English text, e.g. "not found".
@@ -58,7 +59,8 @@ type Error struct {
 	HasExitCode   bool //
 	LogTail       string
 	// Named details: "field" (invalid input), "socket", "tried", "component", "file",
-	// "statement", "port", "oom_killed", "memory_limit", ...
+	// "statement", "port", "oom_killed", "memory_limit", "registry" (pull and push), "image",
+	// ...
 	Details map[string]string
 	JSON    string // the whole error as JSON (podc_error_to_json), as the podc tool prints it
 
@@ -90,7 +92,7 @@ func (e *Error) Unwrap() error { return e.wrapped }
 
 // detail keys the library documents; more are taken from the error's JSON.
 var detailKeys = []string{"field", "socket", "tried", "component", "file", "statement", "port",
-	"oom_killed", "memory_limit"}
+	"oom_killed", "memory_limit", "registry", "image"}
 
 func goStr(p *C.char) string {
 	if p == nil {

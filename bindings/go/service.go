@@ -135,6 +135,11 @@ type ServiceSpec struct {
 	Name  string
 	Image string // with Build: the tag the build produces
 	Build *Build
+	// Pull says how Image is fetched when the service does not build it (nil = the
+	// defaults: policy missing, i.e. an absent image is pulled before anything is created).
+	// Its Progress is not used: the pull's lines reach Progress as "pulling REF: ...". A
+	// "localhost/" image is never pulled.
+	Pull *PullOptions
 	// Ports publishes container port -> host port (tcp); 0 = a free port (see HostPort).
 	Ports   map[int]int
 	Env     map[string]string
@@ -183,6 +188,17 @@ func buildServiceSpec(spec *ServiceSpec, m *cmem, progress cgo.Handle) (*C.podc_
 	set(C.podc_service_spec_set_name(s, m.str(spec.Name)), "name")
 	set(C.podc_service_spec_set_image(s, m.str(spec.Image)), "image")
 	set(C.podc_go_service_set_progress(s, C.uintptr_t(progress)), "progress")
+	if spec.Pull != nil {
+		po, perr := spec.Pull.build(m, 0, false)
+		if perr != nil {
+			if err == nil {
+				err = perr
+			}
+		} else {
+			set(C.podc_service_spec_set_pull_options(s, po), "pull") // the spec keeps a copy
+			C.podc_image_pull_options_free(po)
+		}
+	}
 	if b := spec.Build; b != nil {
 		always := C.int(0)
 		if b.Always {
@@ -269,7 +285,8 @@ type Service struct {
 // until every check passes. A failed start leaves nothing behind (unless KeepOnFailure).
 // Errors: ErrInvalid (spec invalid, nothing sent), ErrBuild, ErrHealth (the container exited
 // or was not healthy in time: the *Error has Container, ExitCode and LogTail), ErrCancelled
-// (the context ended: checked at every progress step), and those of the podman calls.
+// (the context ended: checked at every progress step), those of the pull (ErrAuth,
+// ErrNotFound, ... as for PullImage) and those of the podman calls.
 func (c *Client) StartService(ctx context.Context, spec ServiceSpec) (*Service, error) {
 	if ctx == nil {
 		ctx = context.Background()

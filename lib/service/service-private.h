@@ -123,11 +123,14 @@ typedef struct podc_svc_watch {
     int exit_code;
     int done;                   /* the thread is about to return */
     int stopping;               /* the health loop is over: don't cancel its client any more */
+    atomic_int lost;            /* the wait failed (service gone, container removed): lost_err says why */
+    podc_error *lost_err;
 } podc_svc_watch;
 
 /* Creates the watcher client on c's socket and starts waiting for the container to stop. */
 int podc_svc_watch_start(podc_svc_watch *w, podc_client *c, const char *container, podc_error **err);
-/* Sleeps up to ms, or less when the container exits. */
+/* Sleeps up to ms, or less when the container exits or the wait fails (never returns at once
+ * for nothing: the health loop must not spin). */
 void podc_svc_watch_sleep(podc_svc_watch *w, int64_t ms);
 /* Ends the wait and joins the thread; frees everything. Safe on a watcher that never started. */
 void podc_svc_watch_stop(podc_svc_watch *w);

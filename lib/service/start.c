@@ -123,7 +123,8 @@ static void sleep_or_registry_change(int64_t ms, unsigned long gen)
     pthread_mutex_unlock(&registry_mu);
 }
 
-/* Ready = not being started by this process, running, and podman-healthy or without a check. */
+/* Ready = not being started by this process, running, and podman-healthy or without a check.
+ * 1 ready, 0 not yet (*why says why), PODC_ETRANSPORT the service is gone (*why), PODC_ENOMEM. */
 static int dependency_ready(podc_client *c, const char *name, char **why)
 {
     *why = NULL;
@@ -135,6 +136,8 @@ static int dependency_ready(podc_client *c, const char *name, char **why)
     if (rc < 0) {
         if (asprintf(why, "%s", e ? podc_error_message(e) : podc_strerror(rc)) < 0)
             *why = NULL;
+        if (rc == PODC_ETRANSPORT) /* no use waiting for a service that is not there */
+            ready = PODC_ETRANSPORT;
     } else {
         const char *h = podc_container_info_health_status(info);
         if (podc_container_info_running(info) != 1) {
@@ -149,7 +152,7 @@ static int dependency_ready(podc_client *c, const char *name, char **why)
     }
     podc_container_info_free(info);
     podc_error_free(e);
-    if (!ready && !*why)
+    if (ready != 1 && !*why)
         return PODC_ENOMEM;
     return ready;
 }
@@ -163,6 +166,13 @@ static int wait_dependencies(start_ctx *x, podc_error **err)
             char *why = NULL;
             unsigned long gen = registry_generation();
             int r = dependency_ready(x->c, dep, &why);
+            if (r == PODC_ETRANSPORT) {
+                podc_error *e = podc_error_new(PODC_ETRANSPORT, "service %s: the podman service went away while "
+                                               "waiting for dependency %s: %s", x->spec->name, dep, why);
+                podc_error_add_detail(e, "socket", podc_client_socket_path(x->c));
+                free(why);
+                return podc_error_put(err, e);
+            }
             if (r < 0)
                 return podc_error_oom(err);
             if (r == 1)
@@ -327,6 +337,24 @@ static int wait_healthy(start_ctx *x, podc_svc_watch *w, podc_container_info *in
     int tries = 0, rc = 0;
     char *reason = NULL;
     for (;;) {
+        if (atomic_load(&w->lost) && !atomic_load(&w->exited)) {
+            /* the watcher's wait failed: a dead service drops its connection at once, so this
+             * is noticed within a poll, not at the deadline */
+            int code = podc_error_code(w->lost_err);
+            podc_error *e;
+            if (code == PODC_ENOTFOUND) {
+                e = podc_error_new(PODC_EHEALTH, "service %s: the container was removed while waiting for it to "
+                                   "become healthy", s->name);
+            } else {
+                e = podc_error_new(code == PODC_ECANCELLED ? PODC_ETRANSPORT : code,
+                                   "service %s: the podman service went away while waiting for health checks: %s",
+                                   s->name, podc_error_message(w->lost_err));
+                podc_error_add_detail(e, "socket", podc_client_socket_path(x->c));
+            }
+            podc_error_set_container(e, s->name, x->id);
+            rc = podc_error_put(err, e);
+            break;
+        }
         if (atomic_load(&w->exited)) {
             step(x, NULL, "container stopped (exit code %d)", w->exit_code);
             podc_error *e = exited_error(x, w->exit_code, reason, podc_svc_now_ms() - t_start);
@@ -417,17 +445,37 @@ static int make_handle(start_ctx *x, const podc_container_info *info, podc_servi
 }
 
 /* Undo after a failure: the container (unless kept) and the network this call created. */
-static void rollback(start_ctx *x)
+static void rollback(start_ctx *x, podc_error **err)
 {
+    char left[600] = "";
     if (x->id && !x->spec->keep_on_failure) {
-        podc_container_remove(x->c, x->id, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, NULL);
-        step(x, NULL, "removed container after the failure");
+        podc_error *e = NULL;
+        if (podc_container_remove(x->c, x->id, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
+                                  &e) == 0) {
+            step(x, NULL, "removed container after the failure");
+        } else {
+            step(x, NULL, "could not remove container %s: %s", x->spec->name, podc_error_message(e));
+            snprintf(left, sizeof left, "%s", x->spec->name);
+        }
+        podc_error_free(e);
     } else if (x->id) {
         step(x, NULL, "kept container %.12s for debugging", x->id);
     }
     if (x->net_created && !(x->id && x->spec->keep_on_failure)) {
-        podc_network_remove(x->c, x->spec->network, 0, NULL);
-        step(x, NULL, "removed network %s", x->spec->network);
+        podc_error *e = NULL;
+        if (podc_network_remove(x->c, x->spec->network, 0, &e) == 0) {
+            step(x, NULL, "removed network %s", x->spec->network);
+        } else {
+            step(x, NULL, "could not remove network %s: %s", x->spec->network, podc_error_message(e));
+            size_t n = strlen(left);
+            snprintf(left + n, sizeof left - n, "%snetwork %s", n ? ", " : "", x->spec->network);
+        }
+        podc_error_free(e);
+    }
+    /* say so instead of claiming a clean failure: `podc cleanup --session` finds them later */
+    if (left[0] && err && *err) {
+        podc_error_add_detail(*err, "not_removed", left);
+        podc_error_add_detail(*err, "session", x->session);
     }
 }
 
@@ -506,7 +554,7 @@ static int finish(start_ctx *x, int rc, podc_error **err)
 {
     if (rc < 0) {
         step(x, NULL, "failed: %s", err && *err ? podc_error_message(*err) : podc_strerror(rc));
-        rollback(x);
+        rollback(x, err);
     }
     podc_free(x->id);
     podc_svc_registry_remove(x->spec->name);

@@ -35,15 +35,22 @@ static void *watch_main(void *arg)
     podc_svc_watch *w = arg;
     static const char *const conds[] = { "stopped", "exited" };
     int code = 0;
-    int rc = podc_container_wait_interval(w->own, w->container, conds, 2, 0, WAIT_INTERVAL_MS, &code, NULL);
+    podc_error *err = NULL;
+    int rc = podc_container_wait_interval(w->own, w->container, conds, 2, 0, WAIT_INTERVAL_MS, &code, &err);
     pthread_mutex_lock(&w->mu);
-    /* rc != 0: cancelled by podc_svc_watch_stop(), or the service went away (the health loop
-     * notices that by itself) */
+    /* rc != 0: cancelled by podc_svc_watch_stop(), or the wait itself failed: the service went
+     * away (its connection dropped) or the container was removed; the health loop ends on it */
     if (rc == 0 && !w->stopping) {
         w->exit_code = code;
         atomic_store(&w->exited, 1);
         podc_client_cancel(w->health);
+    } else if (rc < 0 && !w->stopping) {
+        w->lost_err = err;
+        err = NULL;
+        atomic_store(&w->lost, 1);
+        podc_client_cancel(w->health);
     }
+    podc_error_free(err);
     w->done = 1;
     pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
@@ -86,7 +93,7 @@ void podc_svc_watch_sleep(podc_svc_watch *w, int64_t ms)
         ts.tv_nsec -= 1000000000;
     }
     pthread_mutex_lock(&w->mu);
-    while (!atomic_load(&w->exited) && !w->done)
+    while (!atomic_load(&w->exited) && !atomic_load(&w->lost))
         if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
             break;
     pthread_mutex_unlock(&w->mu);
@@ -121,6 +128,8 @@ void podc_svc_watch_stop(podc_svc_watch *w)
     }
     podc_client_free(w->own);
     w->own = NULL;
+    podc_error_free(w->lost_err);
+    w->lost_err = NULL;
     free(w->container);
     w->container = NULL;
     pthread_cond_destroy(&w->cv);

@@ -31,5 +31,6 @@ Suite *events_suite(void);
 Suite *service_suite(void);
 Suite *migrations_suite(void);
 Suite *datastorage_suite(void);
+Suite *faults_suite(void);
 
 #endif

@@ -9,15 +9,17 @@
             print(e.category, e.http_status, e.cause)
 
 Modules: podc.client (Client, containers/images/networks), podc.service (Service and
-checks), podc.datastorage (DataStorageStack), podc.errors (exceptions).
+checks), podc.datastorage (DataStorageStack), podc.pull (PullOptions: registry settings),
+podc.errors (exceptions).
 """
 
 from ._lib import dec as _dec, lib as _cdll, library_path
 from .client import STDERR, STDOUT, Client
 from .datastorage import DataStorageStack
-from .errors import (BuildFailed, Cancelled, Conflict, HealthCheckFailed, InvalidInput,
+from .errors import (AuthError, BuildFailed, Cancelled, Conflict, HealthCheckFailed, InvalidInput,
                      MigrationFailed, NotFound, OutOfMemory, PodcError, ProtocolError,
                      ServerError, Timeout, TransportError, Unsupported)
+from .pull import POLICIES as PULL_POLICIES, PullOptions
 from .service import (Build, ExecCheck, HttpCheck, LogCheck, PodmanCheck, Service, TcpCheck,
                       cleanup, default_session)
 
@@ -34,4 +36,4 @@ __all__ = ["Client", "Service", "DataStorageStack", "HttpCheck", "TcpCheck", "Ex
            "library_path", "STDOUT", "STDERR", "PodcError", "TransportError", "Timeout",
            "NotFound", "Conflict", "InvalidInput", "ServerError", "ProtocolError",
            "HealthCheckFailed", "Cancelled", "OutOfMemory", "BuildFailed", "Unsupported",
-           "MigrationFailed"]
+           "MigrationFailed", "AuthError", "PullOptions", "PULL_POLICIES"]

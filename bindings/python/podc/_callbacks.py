@@ -39,14 +39,15 @@ class Guard:
         self._refs.append(cb)
         return cb
 
-    def data_lines(self, fn):
-        """podc_data_cb from fn(text: str)."""
+    def data_lines(self, fn, stoppable=False):
+        """podc_data_cb from fn(text: str). With stoppable, fn returning True stops the call
+        (the library then returns PODC_ECANCELLED); any other result continues."""
         def tramp(data, n, _ud):
             if self.exc is not None:
                 return 1
             try:
-                fn(bytes_at(data, n).decode("utf-8", "replace"))
-                return 0
+                r = fn(bytes_at(data, n).decode("utf-8", "replace"))
+                return 1 if stoppable and r is True else 0
             except BaseException as e:  # noqa: B902
                 return self._fail(e)
         cb = DATA_CB(tramp)

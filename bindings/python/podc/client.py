@@ -17,6 +17,7 @@ from ._callbacks import Guard, guarded_call
 from ._lib import (ClientOptions, LogsOptions, argv_array, bytes_at, dec, enc, lib,
                    take_string)
 from .errors import InvalidInput, call, check
+from .pull import PullOptions, pull_policy as _pull_policy
 
 __all__ = ["Client", "Containers", "Images", "Networks", "STDOUT", "STDERR"]
 
@@ -392,7 +393,7 @@ class Containers(_Part):
 
 
 class Images(_Part):
-    """client.images: exists, inspect, tag, remove, build."""
+    """client.images: exists, inspect, digest, tag, remove, build, pull, push."""
 
     def exists(self, ref):
         out = c_int()
@@ -407,6 +408,15 @@ class Images(_Part):
         finally:
             lib.podc_image_free(img)
 
+    def digest(self, ref):
+        """The image's manifest digest ("sha256:...") when it was pulled, else None."""
+        img = c_void_p()
+        call(lib.podc_image_inspect, self._c, enc(ref), byref(img))
+        try:
+            return dec(_lib.need("podc_image_digest")(img))
+        finally:
+            lib.podc_image_free(img)
+
     def tag(self, ref, repo, tag=None):
         call(lib.podc_image_tag, self._c, enc(ref), enc(repo), enc(tag))
 
@@ -414,10 +424,18 @@ class Images(_Part):
         call(lib.podc_image_remove, self._c, enc(ref), _IMAGE_REMOVE_FORCE if force else 0)
 
     def build(self, context_dir, tag=None, containerfile=None, build_args=None, labels=None,
-              progress=None, target=None, no_cache=False, pull_never=False, timeout_ms=None):
+              progress=None, target=None, no_cache=False, pull_never=False, timeout_ms=None,
+              pull_policy=None):
         """Builds an image from context_dir; returns its ID (64 hex). tag: a str or a list.
-        progress(line: str) receives each output line. A failing build raises BuildFailed
-        (message: podman's error, log_tail: the failing step's output)."""
+        progress(line: str) receives each output line. pull_policy: when base images are
+        pulled ("missing" (default), "always", "newer", "never"; pull_never=True is "never").
+        A failing build raises BuildFailed (message: podman's error, log_tail: the failing
+        step's output)."""
+        if pull_policy is not None:
+            policy = _pull_policy(pull_policy)
+            if pull_never and policy != 3:
+                raise InvalidInput("pull_policy: contradicts pull_never=True", code=-5,
+                                   details={"field": "pull_policy"})
         o = lib.podc_build_options_new()
         if not o:
             raise MemoryError("podc_build_options_new")
@@ -438,6 +456,8 @@ class Images(_Part):
                 check(lib.podc_build_options_set_no_cache(o, 1), "no_cache")
             if pull_never:
                 check(lib.podc_build_options_set_pull_never(o, 1), "pull_never")
+            if pull_policy is not None:
+                check(_lib.need("podc_build_options_set_pull_policy")(o, policy), "pull_policy")
             if timeout_ms:
                 check(lib.podc_build_options_set_timeout(o, int(timeout_ms)), "timeout_ms")
             if progress is not None:
@@ -448,6 +468,54 @@ class Images(_Part):
         finally:
             lib.podc_build_options_free(o)
             del g  # the callback may be dropped only after the options are freed
+
+    def _transfer(self, fn, ref, destination, opts, progress, push):
+        g = Guard()
+        cb = g.data_lines(progress, stoppable=True) if progress is not None else None
+        o = opts._handle(cb, push=push)
+        try:
+            out = c_void_p()
+            if push:
+                guarded_call(g, call, fn, self._c, enc(ref), enc(destination), o, byref(out))
+            else:
+                guarded_call(g, call, fn, self._c, enc(ref), o, byref(out))
+            return take_string(out)
+        finally:
+            lib.podc_image_pull_options_free(o)
+            del cb, g  # the callback may be dropped only after the options are freed
+
+    def pull(self, ref, policy="missing", tls_verify=True, credentials=None, identity_token=None,
+             authfile=None, platform=None, retries=3, backoff_ms=1000, quiet=False, progress=None,
+             timeout_ms=None):
+        """Pulls ref ("docker.io/library/redis:7-alpine", "redis:7-alpine" (resolved by the
+        service's registries.conf), "127.0.0.1:5000/app@sha256:...") and returns the image ID
+        (64 hex). With policy "missing" an image already present is not fetched.
+
+        tls_verify=False for a plain-HTTP registry; credentials: (user, password);
+        identity_token, authfile, platform ("linux/arm64[/v8]"), retries (attempts in all for
+        transient failures), backoff_ms, quiet, timeout_ms (per try): see PullOptions.
+        progress(line: str) receives podman's progress lines ("Copying blob ...") and podc's
+        "retrying in ..." lines; returning True stops the pull (Cancelled).
+        Raises AuthError (wrong or missing credentials; details["registry"]), NotFound (no such
+        repository or tag; policy "never" and no local image), TransportError (registry
+        unreachable after every try), InvalidInput (bad reference, TLS mismatch, bad option),
+        Unsupported (a credential helper in the auth file), Cancelled, Timeout.
+        """
+        opts = PullOptions(policy=policy, tls_verify=tls_verify, credentials=credentials,
+                           identity_token=identity_token, authfile=authfile, platform=platform,
+                           retries=retries, backoff_ms=backoff_ms, quiet=quiet, timeout_ms=timeout_ms)
+        return self._transfer(_lib.need("podc_image_pull"), ref, None, opts, progress, push=False)
+
+    def push(self, ref, destination=None, tls_verify=True, credentials=None, identity_token=None,
+             authfile=None, retries=3, backoff_ms=1000, quiet=False, progress=None, timeout_ms=None):
+        """Pushes the local image ref to destination (a full reference such as
+        "127.0.0.1:5000/team/app:1"; None = ref itself). Returns the manifest digest the
+        registry stored ("sha256:...") when podman reports it, else None. Keywords and errors
+        as for pull(), plus NotFound for a missing local image."""
+        opts = PullOptions(tls_verify=tls_verify, credentials=credentials, identity_token=identity_token,
+                           authfile=authfile, retries=retries, backoff_ms=backoff_ms, quiet=quiet,
+                           timeout_ms=timeout_ms)
+        return self._transfer(_lib.need("podc_image_push"), ref, destination, opts, progress, push=True)
 
 
 class Networks(_Part):

@@ -14,8 +14,9 @@ Names: network {service}_test_network, containers {service}_postgres_test,
 from ctypes import byref, c_void_p
 
 from ._callbacks import Guard, guarded_call
-from ._lib import dec, enc, lib
+from ._lib import dec, enc, lib, need
 from .errors import InvalidInput, call, check
+from .pull import PullOptions
 
 __all__ = ["DataStorageStack", "down", "presets", "COMPONENTS", "PORTS", "LABEL_STACK"]
 
@@ -61,18 +62,23 @@ class DataStorageStack:
     @classmethod
     def up(cls, client, service, preset=None, ports=None, migrations_dir=None, config_dir=None,
            images=None, env=None, skip_redis=False, timeout_ms=None, progress=None, session=None,
-           postgres_credentials=None, build=None, preserve_image=False):
+           postgres_credentials=None, build=None, preserve_image=False, pull=None):
         """Brings the stack up and waits until DataStorage is ready.
 
         preset: a kubernaut suite's ports; ports: {"postgres"|"redis"|"api"|"metrics"|"health":
         host port} (0 = a free port); images: {"postgres"|"redis"|"datastorage": ref};
         env: extra DataStorage environment; postgres_credentials: (user, password, database);
         build: (context_dir, containerfile, always) for the DataStorage image;
-        progress(line) receives one line per step (possibly from library threads).
+        progress(line) receives one line per step (possibly from library threads);
+        pull: how the images the stack does not build are fetched (a PullOptions, a dict of its
+        keywords or a policy name; default policy "missing"): before anything is created,
+        absent ones are pulled side by side, so a failed pull (AuthError, NotFound, ...) leaves
+        nothing behind. "localhost/" images (the defaults) are never pulled.
         Raises Conflict (a fixed port in use: details "port", "component"), MigrationFailed
         (details "file", "statement"), HealthCheckFailed (log_tail), InvalidInput, ...
         On failure nothing the call created is left behind.
         """
+        pull = PullOptions.of(pull)
         cfg = lib.podc_ds_config_new(enc(service))
         if not cfg:
             raise MemoryError("podc_ds_config_new")
@@ -95,6 +101,12 @@ class DataStorageStack:
             if build is not None:
                 ctx, cf, always = (tuple(build) + (None, False))[:3]
                 check(lib.podc_ds_config_set_build(cfg, enc(ctx), enc(cf), 1 if always else 0), "build")
+            if pull is not None:
+                po = pull._handle()
+                try:  # the config keeps a copy
+                    check(need("podc_ds_config_set_pull_options")(cfg, po), "pull")
+                finally:
+                    lib.podc_image_pull_options_free(po)
             if preserve_image:
                 check(lib.podc_ds_config_set_preserve_image(cfg, 1), "preserve_image")
             for k, v in (env or {}).items():

@@ -13,16 +13,17 @@ from ._lib import dec, lib, take_string
 
 __all__ = ["PodcError", "TransportError", "Timeout", "NotFound", "Conflict", "InvalidInput",
            "ServerError", "ProtocolError", "HealthCheckFailed", "Cancelled", "OutOfMemory",
-           "BuildFailed", "Unsupported", "MigrationFailed", "CODES", "error_from", "check", "call"]
+           "BuildFailed", "Unsupported", "MigrationFailed", "AuthError", "CODES", "error_from", "check", "call"]
 
 # PODC_E* values (part of the ABI, never renumbered)
 OK = 0
 ETRANSPORT, ETIMEOUT, ENOTFOUND, ECONFLICT, EINVAL, ESERVER, EPROTOCOL = -1, -2, -3, -4, -5, -6, -7
 EHEALTH, ECANCELLED, ENOMEM, EBUILD, EUNSUPPORTED, EMIGRATION = -8, -9, -10, -11, -12, -13
+EAUTH = -14
 
 # detail keys the library documents (podc_error_detail)
 _DETAIL_KEYS = ("field", "socket", "tried", "component", "file", "statement", "port", "oom_killed",
-                "memory_limit")
+                "memory_limit", "registry", "image")
 
 
 class PodcError(Exception):
@@ -110,9 +111,16 @@ class MigrationFailed(PodcError):
     code = EMIGRATION
 
 
+class AuthError(PodcError):
+    """A registry refused the credentials, or none were given (category "auth");
+    details["registry"] names the registry. The message never carries a password."""
+    code = EAUTH
+
+
 CODES = {cls.code: cls for cls in (TransportError, Timeout, NotFound, Conflict, InvalidInput,
                                    ServerError, ProtocolError, HealthCheckFailed, Cancelled,
-                                   OutOfMemory, BuildFailed, Unsupported, MigrationFailed)}
+                                   OutOfMemory, BuildFailed, Unsupported, MigrationFailed,
+                                   AuthError)}
 
 
 def error_from(rc, err=None):

@@ -20,6 +20,7 @@ from ctypes import byref, c_size_t, c_void_p
 from ._callbacks import Guard, guarded_call
 from ._lib import argv_array, dec, enc, lib, need, take_string
 from .errors import NotFound, call, check
+from .pull import PullOptions
 
 __all__ = ["Service", "HttpCheck", "TcpCheck", "ExecCheck", "LogCheck", "PodmanCheck", "Build",
            "cleanup", "cleanup_label", "default_session"]
@@ -109,7 +110,7 @@ class Service:
     def start(cls, client, name, image, ports=None, env=None, network=None, aliases=None,
               command=None, labels=None, checks=None, depends_on=None, timeout_ms=None,
               session=None, progress=None, build=None, volumes=None, binds=None, hosts=None,
-              keep_on_failure=False, poll_interval_ms=None, memory_limit=None):
+              keep_on_failure=False, poll_interval_ms=None, memory_limit=None, pull=None):
         """Starts the service and waits until every check passed.
 
         ports: {container_port: host_port} (host 0 = a free port, see host_port());
@@ -118,10 +119,16 @@ class Service:
         timeout_ms: startup timeout (default 60 s); progress(line) gets one line per step;
         build: a Build; volumes: {name_or_None: destination}; binds: {abs_source: destination};
         hosts: {hostname: ip}; poll_interval_ms: (initial, max); memory_limit: bytes (an
-        OOM-killed container raises HealthCheckFailed with details["oom_killed"]).
+        OOM-killed container raises HealthCheckFailed with details["oom_killed"]);
+        pull: how the image is fetched when the service does not build it: a PullOptions, a
+        dict of its keywords ({"policy": "always", "credentials": (user, password),
+        "tls_verify": False, ...}) or a policy name; default policy "missing" (an absent image
+        is pulled before anything is created). Its lines reach progress as "pulling REF: ...".
+        A "localhost/" image is never pulled.
         Raises InvalidInput (nothing sent), HealthCheckFailed (exited / not healthy in time:
-        .exit_code, .log_tail), BuildFailed, Conflict, NotFound, ...
+        .exit_code, .log_tail), BuildFailed, Conflict, NotFound, AuthError (the pull), ...
         """
+        pull = PullOptions.of(pull)
         s = lib.podc_service_spec_new()
         if not s:
             raise MemoryError("podc_service_spec_new")
@@ -134,6 +141,12 @@ class Service:
                                                       1 if build.always else 0), "build")
                 for k, v in build.build_args.items():
                     check(lib.podc_service_spec_add_build_arg(s, enc(k), enc(v)), "build_args")
+            if pull is not None:
+                po = pull._handle()
+                try:  # the spec keeps a copy
+                    check(need("podc_service_spec_set_pull_options")(s, po), "pull")
+                finally:
+                    lib.podc_image_pull_options_free(po)
             for cport, hport in (ports or {}).items():
                 check(lib.podc_service_spec_add_port(s, int(cport), int(hport or 0)), "ports")
             for k, v in (env or {}).items():
