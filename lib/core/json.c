@@ -3,10 +3,35 @@
 #include "core/json.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_PATH 16
+
+/* Deepest nesting of arrays and objects in text (outside strings), stopping at limit + 1:
+ * yajl_tree_free() recurses, so a reply nested a million deep would overflow the stack. */
+static size_t nesting(const char *text, size_t limit)
+{
+    size_t depth = 0, max = 0;
+    int in_str = 0;
+    for (const char *p = text; *p && max <= limit; p++) {
+        if (in_str) {
+            if (*p == '\\' && p[1])
+                p++;
+            else if (*p == '"')
+                in_str = 0;
+        } else if (*p == '"') {
+            in_str = 1;
+        } else if (*p == '[' || *p == '{') {
+            if (++depth > max)
+                max = depth;
+        } else if ((*p == ']' || *p == '}') && depth) {
+            depth--;
+        }
+    }
+    return max;
+}
 
 yajl_val podc_json_parse(const char *text, char *errbuf, size_t errlen)
 {
@@ -16,6 +41,10 @@ yajl_val podc_json_parse(const char *text, char *errbuf, size_t errlen)
         errlen = sizeof dummy;
     }
     errbuf[0] = '\0';
+    if (nesting(text, PODC_JSON_MAX_DEPTH) > PODC_JSON_MAX_DEPTH) {
+        snprintf(errbuf, errlen, "nested deeper than %d levels", PODC_JSON_MAX_DEPTH);
+        return NULL;
+    }
     return yajl_tree_parse(text, errbuf, errlen);
 }
 

@@ -11,7 +11,10 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-/* Parses NUL-terminated text. NULL on a syntax error (message in errbuf when given). */
+/* Deepest nesting podc_json_parse() accepts (podman's replies nest a dozen levels at most). */
+#define PODC_JSON_MAX_DEPTH 256
+/* Parses NUL-terminated text. NULL on a syntax error or nesting deeper than the limit
+ * (message in errbuf when given). */
 yajl_val podc_json_parse(const char *text, char *errbuf, size_t errlen);
 void podc_json_free(yajl_val v);
 

@@ -81,6 +81,12 @@ expect_rc 2 "ds up with a bad port" "$PODC" ds up --service "$ID-x" --api-port 7
 printf '{"name":"%s-bad","image":"localhost/podc-base:latest","colour":"blue"}' "$ID" >"$TMP/bad.json"
 expect_rc 2 "run: unknown spec key" "$PODC" --json run "$TMP/bad.json"
 check "run: JSON error names the key" json_err '.details.field == "colour"'
+printf '{"name":"%s-nul","image":"localhost/podc-base:latest","env":{"A":"v\\u0000w"}}' "$ID" >"$TMP/nul.json"
+expect_rc 2 "run: a NUL in a string is refused, not cut" "$PODC" --json run "$TMP/nul.json"
+check "run: the NUL error names env.A" json_err '.details.field == "env.A"'
+{ printf '{"name":"%s-deep","image":"localhost/podc-base:latest","labels":' "$ID"; printf '[%.0s' $(seq 100);
+  printf ']%.0s' $(seq 100); printf '}'; } >"$TMP/deep.json"
+expect_rc 2 "run: nesting is bounded" "$PODC" --json run "$TMP/deep.json"
 printf '{"name":' >"$TMP/broken.json"
 expect_rc 2 "run: broken JSON" "$PODC" run "$TMP/broken.json"
 expect_rc 5 "logs of a missing container" "$PODC" --json logs "$ID-missing"

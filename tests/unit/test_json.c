@@ -32,6 +32,28 @@ START_TEST(parse_error_reports)
 }
 END_TEST
 
+START_TEST(nesting_is_bounded)
+{
+    char *deep = malloc(2 * 100000 + 1), msg[128];
+    memset(deep, '[', 100000);
+    memset(deep + 100000, ']', 100000);
+    deep[200000] = '\0';
+    ck_assert_ptr_null(podc_json_parse(deep, msg, sizeof msg)); /* freeing it would recurse 1e5 deep */
+    ck_assert_ptr_nonnull(strstr(msg, "nested deeper"));
+    /* brackets inside strings do not count; the limit itself is fine */
+    yajl_val v = podc_json_parse("{\"a\":\"[[[[[[[[[[[[[[[[\\\"[[[[[\"}", NULL, 0);
+    ck_assert_ptr_nonnull(v);
+    podc_json_free(v);
+    memset(deep, '[', PODC_JSON_MAX_DEPTH);
+    memset(deep + PODC_JSON_MAX_DEPTH, ']', PODC_JSON_MAX_DEPTH);
+    deep[2 * PODC_JSON_MAX_DEPTH] = '\0';
+    v = podc_json_parse(deep, NULL, 0);
+    ck_assert_ptr_nonnull(v);
+    podc_json_free(v);
+    free(deep);
+}
+END_TEST
+
 START_TEST(generate_escapes)
 {
     podc_jgen j;
@@ -82,6 +104,7 @@ Suite *json_suite(void)
     tcase_add_test(tc, generate_escapes);
     tcase_add_test(tc, generate_roundtrips_tree);
     tcase_add_test(tc, generate_failure_is_sticky);
+    tcase_add_test(tc, nesting_is_bounded);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
 #include "tool.h"
@@ -485,6 +486,93 @@ static int do_key(parse *p, const char *k, yajl_val v)
     return bad(p, k, "run spec: unknown key \"%s\"", k);
 }
 
+/* ---- a first pass with yajl's event parser, which sees string lengths: yajl_tree would cut a
+ * string at an escaped \u0000 without a word, and frees deep trees recursively ---- */
+
+#define SPEC_MAX_DEPTH 32
+
+typedef struct scan {
+    char path[SPEC_MAX_DEPTH][64]; /* the key at each object level */
+    int depth;
+    char bad_field[256];
+    const char *problem;
+} scan;
+
+static void scan_field(scan *sc)
+{
+    sc->bad_field[0] = '\0';
+    for (int i = 0; i < sc->depth && i < SPEC_MAX_DEPTH; i++) {
+        if (!sc->path[i][0])
+            continue;
+        size_t n = strlen(sc->bad_field);
+        snprintf(sc->bad_field + n, sizeof sc->bad_field - n, "%s%s", n ? "." : "", sc->path[i]);
+    }
+    if (!sc->bad_field[0])
+        snprintf(sc->bad_field, sizeof sc->bad_field, "spec");
+}
+
+static int scan_string(void *ud, const unsigned char *s, size_t len)
+{
+    scan *sc = ud;
+    if (memchr(s, '\0', len)) {
+        scan_field(sc);
+        sc->problem = "holds a NUL character (\\u0000)";
+        return 0;
+    }
+    return 1;
+}
+
+static int scan_key(void *ud, const unsigned char *k, size_t len)
+{
+    scan *sc = ud;
+    if (sc->depth > 0 && sc->depth <= SPEC_MAX_DEPTH)
+        snprintf(sc->path[sc->depth - 1], sizeof sc->path[0], "%.*s", (int)len, (const char *)k);
+    if (memchr(k, '\0', len)) {
+        scan_field(sc);
+        sc->problem = "is a key with a NUL character (\\u0000)";
+        return 0;
+    }
+    return 1;
+}
+
+static int scan_open(void *ud)
+{
+    scan *sc = ud;
+    if (++sc->depth > SPEC_MAX_DEPTH) {
+        scan_field(sc);
+        sc->problem = "nests too deeply";
+        return 0;
+    }
+    sc->path[sc->depth - 1][0] = '\0';
+    return 1;
+}
+
+static int scan_close(void *ud)
+{
+    ((scan *)ud)->depth--;
+    return 1;
+}
+
+static const yajl_callbacks scan_callbacks = {
+    .yajl_string = scan_string, .yajl_map_key = scan_key,   .yajl_start_map = scan_open,
+    .yajl_end_map = scan_close, .yajl_start_array = scan_open, .yajl_end_array = scan_close,
+};
+
+/* 0, or PODC_EINVAL with field and msg set (a syntax error is left to the tree parser). */
+static int scan_text(parse *p, const char *path, const char *text)
+{
+    scan sc = { .depth = 0 };
+    yajl_handle h = yajl_alloc(&scan_callbacks, NULL, &sc);
+    if (!h)
+        return PODC_ENOMEM;
+    yajl_parse(h, (const unsigned char *)text, strlen(text));
+    yajl_complete_parse(h);
+    yajl_free(h);
+    if (!sc.problem)
+        return 0;
+    return bad(p, sc.bad_field, "run spec %s: \"%s\" %s", path, sc.bad_field, sc.problem);
+}
+
 static char *read_file(const char *path, char *msg, size_t msg_len)
 {
     FILE *f = strcmp(path, "-") == 0 ? fdopen(dup(0), "r") : fopen(path, "r");
@@ -515,6 +603,11 @@ int podc_spec_from_json_file(const char *path, podc_service_spec **out, podc_ima
     char *text = read_file(path, msg, msg_len);
     if (!text)
         return PODC_EINVAL;
+    int src = scan_text(&p, path, text);
+    if (src < 0) {
+        free(text);
+        return src;
+    }
     char errbuf[256] = "";
     yajl_val root = yajl_tree_parse(text, errbuf, sizeof errbuf);
     free(text);
