@@ -82,7 +82,8 @@ PODC_EXTERN int podc_ds_config_set_build(podc_ds_config *cfg, const char *contex
  * as podman finds them, 3 tries). Before anything is created, every image the stack does not
  * build is made present side by side: absent ones are pulled (always/newer: every time), so a
  * failed pull fails the up with nothing created. A "localhost/" image (the DataStorage default)
- * is never pulled. Pull progress reaches the progress callback as "pulling REF: ...".
+ * is never pulled. Pull progress reaches the config's progress callback as "pulling REF: ..."
+ * (the options' own progress callback is not used).
  */
 PODC_EXTERN int podc_ds_config_set_pull_options(podc_ds_config *cfg, const podc_image_pull_options *opts);
 /* Keep a DataStorage image this stack built when the stack goes down. */

@@ -78,7 +78,7 @@ PODC_EXTERN int podc_service_spec_set_build(podc_service_spec *s, const char *co
  * defaults): policy missing pulls an absent image before anything is created, always/newer
  * pull every time, never only uses what is there. Credentials, TLS, retries as in
  * podc/images.h. The pull's progress lines reach the spec's progress callback as
- * "pulling REF: ...". A "localhost/" image is never pulled (it is a local build).
+ * "pulling REF: ..." (the options' own progress callback is not used). A "localhost/" image is never pulled (it is a local build).
  */
 PODC_EXTERN int podc_service_spec_set_pull_options(podc_service_spec *s, const podc_image_pull_options *opts);
 /* ARG value for the build; a repeated key replaces the value. */

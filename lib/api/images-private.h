@@ -33,7 +33,8 @@ int podc_image_pull_options_policy(const struct podc_image_pull_options *o);
  * Makes sure ref is present as o's policy says (NULL o = missing): missing/never look first
  * (never fails with PODC_ENOTFOUND when absent), always/newer pull. A "localhost/" name is a
  * local image: never pulled, PODC_ENOTFOUND when absent. progress (may be NULL) gets
- * "pulling REF: <line>" lines instead of o's callback. *pulled = 1 when it pulled.
+ * "pulling REF: <line>" lines; o's own progress callback is never called. *pulled = 1 when
+ * it pulled.
  */
 int podc_image_ensure(podc_client *c, const char *ref, const struct podc_image_pull_options *o, podc_data_cb progress,
                       void *progress_ud, int *pulled, podc_error **err);

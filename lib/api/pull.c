@@ -560,10 +560,11 @@ int podc_image_ensure(podc_client *c, const char *ref, const podc_image_pull_opt
     podc_image_pull_options *po = podc_image_pull_options_dup(o);
     if (!po)
         return podc_error_oom(err);
+    /* the caller's step callback gets the lines; the options' own is not used here (a stack
+     * pulls from several threads, and only its own callback is serialised) */
     prefixed p = { .ref = ref, .cb = progress, .ud = progress_ud };
-    if (progress)
-        podc_image_pull_options_set_progress(po, prefixed_line, &p);
-    else if (!po->progress)
+    podc_image_pull_options_set_progress(po, progress ? prefixed_line : NULL, progress ? &p : NULL);
+    if (!progress)
         po->flags |= PODC_IMAGE_PULL_QUIET;
     rc = podc_image_pull(c, ref, po, NULL, err);
     podc_image_pull_options_free(po);
