@@ -8,7 +8,8 @@ lib_libpodc_core_la_SOURCES = \
 	lib/core/base64.c lib/core/base64.h \
 	lib/core/error.c lib/core/error_map.c lib/core/error-private.h \
 	lib/transport/client.c lib/transport/client-private.h \
-	lib/transport/discover.c \
+	lib/transport/discover.c lib/transport/endpoint.c lib/transport/endpoint.h \
+	lib/transport/connections.c lib/transport/connections.h \
 	lib/transport/http.c lib/transport/http.h \
 	lib/api/system.c
 lib_libpodc_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(CURL_CFLAGS) $(YAJL_CFLAGS) $(ARCHIVE_CFLAGS)

@@ -15,7 +15,7 @@ step() { printf '\n== %s (%ds)\n' "$*" "$SECONDS"; }
 step "podman service"
 env_lines=$(tests/env/podman-service.sh)
 eval "$env_lines"
-export CONTAINER_HOST CONTAINERS_CONF CONTAINERS_REGISTRIES_CONF PODC_SERVICE_LOG
+export CONTAINER_HOST CONTAINERS_CONF CONTAINERS_REGISTRIES_CONF PODC_SERVICE_LOG PODC_TCP_URI
 
 step "offline test images"
 tests/images/build.sh
@@ -57,6 +57,19 @@ check_in() {
 status=0
 step "tests"
 check_in build || status=1
+
+step "the core suites again, over tcp:// (a second service: podman system service tcp://127.0.0.1)"
+# the client, containers, exec, logs, services (health checks on the service's host), the
+# DataStorage stack and registries through a tcp:// endpoint instead of the unix socket
+for suite in containers exec logs service datastorage registry; do
+    log=build/tcp-$suite.log
+    if CONTAINER_HOST=$PODC_TCP_URI CK_RUN_SUITE=$suite build/tests/integration/test_integration >"$log" 2>&1; then
+        grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" | sed "s/^/tcp $suite: /"
+    else
+        echo "FAILED over tcp: $suite"; grep -E ':[EF]:' "$log" || tail -20 "$log"; status=1
+    fi
+    grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" >>"$totals" || true
+done
 
 step "Python bindings"
 if bindings/python/run-tests.sh build >build/python-tests.log 2>&1; then py_ok=1; else py_ok=0; status=1; fi

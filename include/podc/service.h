@@ -221,7 +221,10 @@ PODC_EXTERN const char *podc_service_ip(const podc_service *svc);
 PODC_EXTERN const char *podc_service_session(const podc_service *svc);
 /* Host port published for container_port (tcp), or -1. */
 PODC_EXTERN int podc_service_host_port(const podc_service *svc, int container_port);
-/* "http://127.0.0.1:<host port><path>" (path NULL = ""; a missing leading '/' is added).
+/* Where the published ports are reached from here: "127.0.0.1" on a local podman, the remote
+ * host (podc_client_host()) on tcp:// and ssh://. Health checks use it too. */
+PODC_EXTERN const char *podc_service_host(const podc_service *svc);
+/* "http://<host>:<host port><path>" (path NULL = ""; a missing leading '/' is added).
  * *out is new (free with podc_free()). Errors: PODC_ENOTFOUND (port not published), PODC_EINVAL. */
 PODC_EXTERN int podc_service_url(const podc_service *svc, int container_port, const char *path, char **out);
 /* Time from the start call until healthy, in ms. */

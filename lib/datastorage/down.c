@@ -16,7 +16,7 @@
 
 typedef struct rm_job {
     podc_job_result res; /* first: see core/parallel.h */
-    const char *uri;
+    const podc_client *like;
     const char *name;
 } rm_job;
 
@@ -24,10 +24,8 @@ typedef struct rm_job {
 static void *rm_thread(void *arg)
 {
     rm_job *j = arg;
-    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
-    o.uri = j->uri;
     podc_client *c = NULL;
-    j->res.rc = podc_client_new(&c, &o, &j->res.err);
+    j->res.rc = podc_client_new_like(&c, j->like, &j->res.err);
     if (j->res.rc == 0)
         j->res.rc = podc_container_remove(c, j->name,
                                           PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, &j->res.err);
@@ -40,12 +38,9 @@ int podc_ds_remove_containers(podc_client *c, const char *service, podc_error **
     char names[4][DS_NAME_MAX];
     podc_ds_names(service, NULL, names[0], names[1], names[2], DS_NAME_MAX);
     snprintf(names[3], DS_NAME_MAX, "%s_migrations", service); /* upstream's stale helper container */
-    char uri[4200];
-    snprintf(uri, sizeof uri, "unix://%s", podc_client_socket_path(c));
-
     rm_job jobs[4];
     for (int i = 0; i < 4; i++)
-        jobs[i] = (rm_job){ .uri = uri, .name = names[i] };
+        jobs[i] = (rm_job){ .like = c, .name = names[i] };
     return podc_parallel(rm_thread, jobs, sizeof jobs[0], 4, err);
 }
 

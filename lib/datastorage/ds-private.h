@@ -38,8 +38,9 @@ void podc_ds_names(const char *service, char *net, char *pg, char *redis, char *
 /* Host port of the config after defaults (health = api + 10000); 0 = podman picks. */
 int podc_ds_effective_port(const podc_ds_config *cfg, podc_ds_port which);
 
-/* 0 when every fixed host port can be bound on this host; else PODC_ECONFLICT naming it. */
-int podc_ds_check_ports(const podc_ds_config *cfg, podc_error **err);
+/* 0 when no fixed host port is given twice (else PODC_EINVAL) and, with probe_here, every
+ * one can be bound on this machine (else PODC_ECONFLICT naming it). */
+int podc_ds_check_ports(const podc_ds_config *cfg, int probe_here, podc_error **err);
 
 /* Where DataStorage reads its config (CONFIG_PATH's directory). */
 #define PODC_DS_CONFIG_MOUNT "/etc/datastorage"

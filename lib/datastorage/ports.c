@@ -31,7 +31,7 @@ static int probe(int port)
     return rc;
 }
 
-int podc_ds_check_ports(const podc_ds_config *cfg, podc_error **err)
+int podc_ds_check_ports(const podc_ds_config *cfg, int probe_here, podc_error **err)
 {
     int seen[DS_NPORTS] = { 0 };
     for (int i = 0; i < DS_NPORTS; i++) {
@@ -52,6 +52,8 @@ int podc_ds_check_ports(const podc_ds_config *cfg, podc_error **err)
             }
         }
         seen[i] = port;
+        if (!probe_here)
+            continue;
         int rc = probe(port);
         if (rc == EADDRINUSE) {
             podc_error *e = podc_error_new(PODC_ECONFLICT, "host port %d (%s %s port) is already in use", port,

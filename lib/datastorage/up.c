@@ -22,6 +22,7 @@
 #include "podc/logs.h"
 #include "podc/migrations.h"
 #include "podc/networks.h"
+#include "transport/endpoint.h"
 
 struct podc_ds_stack {
     char *service, *network;
@@ -34,7 +35,6 @@ struct podc_ds_stack {
 typedef struct run {
     podc_client *c;
     const podc_ds_config *cfg;
-    char uri[4200];
     char net[DS_NAME_MAX], names[3][DS_NAME_MAX];
     const char *session;
     int64_t t0;
@@ -311,10 +311,8 @@ static void *start_thread(void *arg)
 {
     start_job *j = arg;
     static const char *const component[] = { "postgres", "redis", "datastorage" };
-    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
-    o.uri = j->r->uri;
     podc_client *c = NULL;
-    j->res.rc = podc_client_new(&c, &o, &j->res.err);
+    j->res.rc = podc_client_new_like(&c, j->r->c, &j->res.err);
     if (j->res.rc == 0)
         j->res.rc = j->which == PODC_DS_POSTGRES  ? postgres_job(j, c)
                     : j->which == PODC_DS_REDIS   ? redis_job(j, c)
@@ -349,11 +347,9 @@ static void *pull_thread(void *arg)
     static const char *const component[] = { "postgres", "redis", "datastorage" };
     pull_job *j = arg;
     const podc_ds_config *cfg = j->r->cfg;
-    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
-    o.uri = j->r->uri;
     podc_client *c = NULL;
     int pulled = 0;
-    j->res.rc = podc_client_new(&c, &o, &j->res.err);
+    j->res.rc = podc_client_new_like(&c, j->r->c, &j->res.err);
     if (j->res.rc == 0)
         j->res.rc = podc_image_ensure(c, cfg->images[j->which], cfg->pull, cfg->progress ? pull_progress : NULL, j->r,
                                       &pulled, &j->res.err);
@@ -445,15 +441,19 @@ static podc_ds_stack *make_stack(run *r)
     s->ports[PODC_DS_PORT_API] = podc_service_host_port(r->svc[PODC_DS_DATASTORAGE], 8080);
     s->ports[PODC_DS_PORT_HEALTH] = podc_service_host_port(r->svc[PODC_DS_DATASTORAGE], 8081);
     s->ports[PODC_DS_PORT_METRICS] = podc_service_host_port(r->svc[PODC_DS_DATASTORAGE], 9090);
-    s->dsn = str_printf("postgres://%s:%s@127.0.0.1:%d/%s?sslmode=disable", cfg->pg_user, cfg->pg_password,
+    /* the ports are published where the service runs: a remote podman's host */
+    const char *h = podc_client_host(r->c);
+    char host[300];
+    snprintf(host, sizeof host, strchr(h, ':') ? "[%s]" : "%s", h);
+    s->dsn = str_printf("postgres://%s:%s@%s:%d/%s?sslmode=disable", cfg->pg_user, cfg->pg_password, host,
                         s->ports[PODC_DS_PORT_POSTGRES], cfg->pg_db);
-    s->dsn_masked = str_printf("postgres://%s:***@127.0.0.1:%d/%s?sslmode=disable", cfg->pg_user,
+    s->dsn_masked = str_printf("postgres://%s:***@%s:%d/%s?sslmode=disable", cfg->pg_user, host,
                                s->ports[PODC_DS_PORT_POSTGRES], cfg->pg_db);
     if (r->svc[PODC_DS_REDIS])
-        s->redis_addr = str_printf("127.0.0.1:%d", s->ports[PODC_DS_PORT_REDIS]);
-    s->api_url = str_printf("http://127.0.0.1:%d", s->ports[PODC_DS_PORT_API]);
-    s->health_url = str_printf("http://127.0.0.1:%d", s->ports[PODC_DS_PORT_HEALTH]);
-    s->metrics_url = str_printf("http://127.0.0.1:%d", s->ports[PODC_DS_PORT_METRICS]);
+        s->redis_addr = str_printf("%s:%d", host, s->ports[PODC_DS_PORT_REDIS]);
+    s->api_url = str_printf("http://%s:%d", host, s->ports[PODC_DS_PORT_API]);
+    s->health_url = str_printf("http://%s:%d", host, s->ports[PODC_DS_PORT_HEALTH]);
+    s->metrics_url = str_printf("http://%s:%d", host, s->ports[PODC_DS_PORT_METRICS]);
     s->up_ms = now_ms() - r->t0;
     if (!s->service || !s->network || !s->dsn || !s->dsn_masked || !s->api_url || !s->health_url ||
         !s->metrics_url || (r->svc[PODC_DS_REDIS] && !s->redis_addr)) {
@@ -478,7 +478,6 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
         return podc_error_oom(err);
     }
     r.session = cfg->session ? cfg->session : podc_service_default_session();
-    snprintf(r.uri, sizeof r.uri, "unix://%s", podc_client_socket_path(c));
     podc_ds_names(cfg->service, r.net, r.names[0], r.names[1], r.names[2], DS_NAME_MAX);
 
     /* 0. every migration file parsed: a bad one fails before anything is sent */
@@ -498,9 +497,11 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
     rc = podc_ds_remove_containers(c, cfg->service, err);
     if (rc == 0)
         rc = step(&r, err, "pre-clean done");
-    /* 2. ports: a busy one is named before anything starts; the images, pulled when absent */
+    /* 2. ports: a busy one is named before anything starts when the service publishes on this
+     * machine (a remote host's ports are its own: podman names a busy one there); the images,
+     * pulled when absent */
     if (rc == 0)
-        rc = podc_ds_check_ports(cfg, err);
+        rc = podc_ds_check_ports(cfg, podc_host_is_loopback(podc_client_host(c)), err);
     if (rc == 0)
         rc = ensure_images(&r, err);
     if (rc < 0) {

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <netdb.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -69,8 +70,9 @@ static int check_http(const podc_svc_health *h, const podc_svc_check *k, char **
     int port = host_port(h, k->port);
     if (port <= 0)
         return (*reason = reasonf("HTTP :%d%s: container port not published", k->port, k->path)) ? 0 : PODC_ENOMEM;
-    char url[600];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, k->path);
+    char url[900];
+    snprintf(url, sizeof url, strchr(h->address, ':') ? "http://[%s]:%d%s" : "http://%s:%d%s", h->address, port,
+             k->path);
     CURL *e = curl_easy_init();
     if (!e)
         return PODC_ENOMEM;
@@ -111,30 +113,40 @@ static int check_tcp(const podc_svc_health *h, const podc_svc_check *k, char **r
     int port = host_port(h, k->port);
     if (port <= 0)
         return (*reason = reasonf("TCP :%d: container port not published", k->port)) ? 0 : PODC_ENOMEM;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return (*reason = reasonf("TCP 127.0.0.1:%d: socket: %s", port, strerror(errno))) ? 0 : PODC_ENOMEM;
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int e = 0;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-        e = errno;
-        if (e == EINPROGRESS) {
-            struct pollfd p = { .fd = fd, .events = POLLOUT };
-            int n = poll(&p, 1, TCP_TIMEOUT_MS);
-            socklen_t l = sizeof e;
-            if (n == 0)
-                e = ETIMEDOUT;
-            else if (n < 0)
-                e = errno;
-            else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) < 0)
-                e = errno;
+    char service[16];
+    snprintf(service, sizeof service, "%d", port);
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV }, *res = NULL;
+    int g = getaddrinfo(h->address, service, &hints, &res);
+    if (g != 0)
+        return (*reason = reasonf("TCP %s:%d: %s", h->address, port, gai_strerror(g))) ? 0 : PODC_ENOMEM;
+    int e = ECONNREFUSED;
+    for (struct addrinfo *a = res; a && e; a = a->ai_next) {
+        int fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) {
+            e = errno;
+            continue;
         }
+        e = 0;
+        if (connect(fd, a->ai_addr, a->ai_addrlen) < 0) {
+            e = errno;
+            if (e == EINPROGRESS) {
+                struct pollfd p = { .fd = fd, .events = POLLOUT };
+                int n = poll(&p, 1, TCP_TIMEOUT_MS);
+                socklen_t l = sizeof e;
+                if (n == 0)
+                    e = ETIMEDOUT;
+                else if (n < 0)
+                    e = errno;
+                else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l) < 0)
+                    e = errno;
+            }
+        }
+        close(fd);
     }
-    close(fd);
+    freeaddrinfo(res);
     if (e == 0)
         return 1;
-    return (*reason = reasonf("TCP connect 127.0.0.1:%d: %s", port, strerror(e))) ? 0 : PODC_ENOMEM;
+    return (*reason = reasonf("TCP connect %s:%d: %s", h->address, port, strerror(e))) ? 0 : PODC_ENOMEM;
 }
 
 /* ---- exec in the container ---- */

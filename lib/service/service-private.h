@@ -58,6 +58,7 @@ struct podc_service_spec {
 
 struct podc_service {
     char *name, *id, *network, *ip, *session;
+    char *host;            /* where its published ports are reached from here */
     int *ports;            /* pairs: container, host */
     size_t n_ports;
     int64_t startup_ms;
@@ -97,6 +98,7 @@ typedef struct podc_svc_health {
     const podc_service_spec *spec;
     const char *container;             /* id */
     const podc_container_info *info;   /* for host ports */
+    const char *address;               /* where published ports are reached (podc_client_host) */
     unsigned char *passed;             /* per check */
     podc_svc_logpos *logpos;           /* per check: where the log checks left off */
     const atomic_int *abort_flag;      /* set when the container exited: stop early */

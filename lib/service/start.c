@@ -328,7 +328,8 @@ static void attach_container(start_ctx *x, podc_error *e)
 static int wait_healthy(start_ctx *x, podc_svc_watch *w, podc_container_info *info, podc_error **err)
 {
     const podc_service_spec *s = x->spec;
-    podc_svc_health h = { .spec = s, .container = x->id, .info = info, .abort_flag = &w->exited };
+    podc_svc_health h = { .spec = s, .container = x->id, .info = info, .abort_flag = &w->exited,
+                          .address = podc_client_host(x->c) };
     if (s->n_checks && (!(h.passed = calloc(s->n_checks, 1)) || !(h.logpos = calloc(s->n_checks, sizeof *h.logpos)))) {
         free(h.passed);
         return podc_error_oom(err);
@@ -426,6 +427,7 @@ static int make_handle(start_ctx *x, const podc_container_info *info, podc_servi
     else if (podc_container_info_network_count(info) > 0)
         ip = podc_container_info_network_ip_at(info, 0);
     int bad = !(svc->name = strdup(s->name)) || !(svc->id = strdup(x->id)) ||
+              !(svc->host = strdup(podc_client_host(x->c))) ||
               !(svc->session = strdup(x->session)) || (s->network && !(svc->network = strdup(s->network))) ||
               (ip && *ip && !(svc->ip = strdup(ip)));
     if (!bad && s->n_ports && !(svc->ports = calloc(s->n_ports * 2, sizeof *svc->ports)))
@@ -652,6 +654,11 @@ int podc_service_host_port(const podc_service *svc, int container_port)
     return -1;
 }
 
+const char *podc_service_host(const podc_service *svc)
+{
+    return svc ? svc->host : NULL;
+}
+
 int podc_service_url(const podc_service *svc, int container_port, const char *path, char **out)
 {
     if (!svc || !out)
@@ -661,7 +668,9 @@ int podc_service_url(const podc_service *svc, int container_port, const char *pa
         return PODC_ENOTFOUND;
     const char *p = path ? path : "";
     char *s = NULL;
-    if (asprintf(&s, "http://127.0.0.1:%d%s%s", port, *p && *p != '/' ? "/" : "", p) < 0)
+    const char *host = svc->host ? svc->host : "127.0.0.1";
+    if (asprintf(&s, strchr(host, ':') ? "http://[%s]:%d%s%s" : "http://%s:%d%s%s", host, port,
+                 *p && *p != '/' ? "/" : "", p) < 0)
         return PODC_ENOMEM;
     *out = s;
     return 0;
@@ -680,6 +689,7 @@ void podc_service_free(podc_service *svc)
     free(svc->id);
     free(svc->network);
     free(svc->ip);
+    free(svc->host);
     free(svc->session);
     free(svc->ports);
     free(svc);

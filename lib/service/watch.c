@@ -25,9 +25,7 @@ int64_t podc_svc_now_ms(void)
 
 int podc_svc_client_like(podc_client *c, podc_client **out, podc_error **err)
 {
-    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
-    o.uri = podc_client_socket_path(c);
-    return podc_client_new(out, &o, err);
+    return podc_client_new_like(out, c, err);
 }
 
 static void *watch_main(void *arg)

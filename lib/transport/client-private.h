@@ -6,13 +6,14 @@
 #include <stdatomic.h>
 
 #include "podc/client.h"
+#include "transport/endpoint.h"
 
 #define PODC_DEFAULT_TIMEOUT_MS 30000
 #define PODC_DEFAULT_CONNECT_TIMEOUT_MS 5000
 
 struct podc_client {
-    char *socket_path;
-    const char *socket_source;   /* static string */
+    podc_endpoint ep;            /* where the service is, and how it was chosen */
+    char *base_url;              /* "http://d" (unix) or "http://HOST:PORT" (tcp) */
     int64_t timeout_ms;          /* as configured; 0 = default */
     int64_t connect_timeout_ms;
     CURLM *multi;                /* owns the connection pool: the keep-alive connection lives here */
@@ -23,9 +24,9 @@ struct podc_client {
     char api_version[32];        /* from the Libpod-Api-Version header */
 };
 
-/* discover.c: picks the socket. On success *path_out is new and *source_out static. */
-int podc_discover_socket(const char *uri, char **path_out, const char **source_out, podc_error **err);
-/* Parses "unix:///p", "unix:/p" or "/p" into a new path; NULL when not a unix socket URI. */
-char *podc_unix_path_from_uri(const char *uri);
+/* discover.c: picks the endpoint (see the order there); *ep is filled on success. */
+int podc_discover(const char *uri, const char *connection, podc_endpoint *ep, podc_error **err);
+/* Checks that the endpoint accepts a connection (unix, tcp); sends nothing. */
+int podc_endpoint_probe(const podc_endpoint *ep, int64_t connect_timeout_ms, podc_error **err);
 
 #endif

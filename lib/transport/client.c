@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/error-private.h"
 #include "transport/client-private.h"
 
@@ -27,10 +28,59 @@ static int curl_ready(void)
 
 int podc_client_options_init(podc_client_options *opts, unsigned int version)
 {
-    if (!opts || version != PODC_CLIENT_OPTIONS_VERSION)
+    if (!opts || version < 1 || version > PODC_CLIENT_OPTIONS_VERSION)
         return PODC_EINVAL;
-    podc_client_options def = PODC_CLIENT_OPTIONS_INIT;
-    *opts = def;
+    /* only the fields that version has: an older caller's struct is shorter */
+    opts->version = version;
+    opts->uri = NULL;
+    opts->timeout_ms = 0;
+    opts->connect_timeout_ms = 0;
+    if (version >= 2)
+        opts->connection = NULL;
+    return 0;
+}
+
+/* The base URL of every request, and (ssh) the session that carries them. */
+static int transport_open(podc_client *c, podc_error **err)
+{
+    podc_buf b = PODC_BUF_INIT;
+    int rc = 0;
+    if (c->ep.scheme == PODC_EP_TCP)
+        rc = podc_buf_printf(&b, strchr(c->ep.host, ':') ? "http://[%s]:%d" : "http://%s:%d", c->ep.host, c->ep.port);
+    else
+        rc = podc_buf_puts(&b, "http://d");
+    if (rc < 0) {
+        podc_buf_free(&b);
+        return podc_error_oom(err);
+    }
+    c->base_url = podc_buf_detach(&b);
+    if (c->ep.scheme == PODC_EP_SSH)
+        return podc_error_invalid(err, "uri", "service URI \"%s\": ssh:// is not supported by this build",
+                                  c->ep.uri);
+    return 0;
+}
+
+static void transport_close(podc_client *c)
+{
+    (void)c;
+}
+
+/* The handles and the endpoint's transport for a client whose endpoint is set. */
+static int client_open(podc_client *c, podc_error **err)
+{
+    int rc = podc_endpoint_probe(&c->ep, c->connect_timeout_ms, err);
+    if (rc == 0)
+        rc = transport_open(c, err);
+    if (rc < 0)
+        return rc;
+    c->multi = curl_multi_init();
+    c->easy = curl_easy_init();
+    if (!c->multi || !c->easy)
+        return podc_error_oom(err);
+    /* one keep-alive connection for ordinary calls, plus room for a hijacked exec stream */
+    curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, 2L);
+    atomic_init(&c->cancel_requested, 0);
+    atomic_init(&c->in_call, 0);
     return 0;
 }
 
@@ -41,9 +91,10 @@ int podc_client_new(podc_client **out, const podc_client_options *opts, podc_err
     podc_client_options def = PODC_CLIENT_OPTIONS_INIT;
     if (!opts)
         opts = &def;
-    if (opts->version != PODC_CLIENT_OPTIONS_VERSION)
-        return podc_error_invalid(err, "version", "podc_client_options.version %u is not %d", opts->version,
+    if (opts->version < 1 || opts->version > PODC_CLIENT_OPTIONS_VERSION)
+        return podc_error_invalid(err, "version", "podc_client_options.version %u is not 1..%d", opts->version,
                                   PODC_CLIENT_OPTIONS_VERSION);
+    const char *connection = opts->version >= 2 ? opts->connection : NULL;
     if (opts->timeout_ms < 0 || opts->connect_timeout_ms < 0)
         return podc_error_invalid(err, "timeout_ms", "timeouts must not be negative");
     if (!curl_ready())
@@ -52,23 +103,37 @@ int podc_client_new(podc_client **out, const podc_client_options *opts, podc_err
     podc_client *c = calloc(1, sizeof *c);
     if (!c)
         return podc_error_oom(err);
-    int rc = podc_discover_socket(opts->uri, &c->socket_path, &c->socket_source, err);
+    int rc = podc_discover(opts->uri, connection, &c->ep, err);
     if (rc < 0) {
         free(c);
         return rc;
     }
     c->timeout_ms = opts->timeout_ms ? opts->timeout_ms : PODC_DEFAULT_TIMEOUT_MS;
     c->connect_timeout_ms = opts->connect_timeout_ms ? opts->connect_timeout_ms : PODC_DEFAULT_CONNECT_TIMEOUT_MS;
-    c->multi = curl_multi_init();
-    c->easy = curl_easy_init();
-    if (!c->multi || !c->easy) {
+    if ((rc = client_open(c, err)) < 0) {
         podc_client_free(c);
-        return podc_error_oom(err);
+        return rc;
     }
-    /* one keep-alive connection for ordinary calls, plus room for a hijacked exec stream */
-    curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, 2L);
-    atomic_init(&c->cancel_requested, 0);
-    atomic_init(&c->in_call, 0);
+    *out = c;
+    return 0;
+}
+
+int podc_client_new_like(podc_client **out, const podc_client *like, podc_error **err)
+{
+    if (!out || !like)
+        return podc_error_invalid(err, out ? "like" : "out", "podc_client_new_like: NULL argument");
+    if (!curl_ready())
+        return podc_error_set(err, PODC_ENOMEM, "libcurl could not be initialised");
+    podc_client *c = calloc(1, sizeof *c);
+    if (!c)
+        return podc_error_oom(err);
+    c->timeout_ms = like->timeout_ms;
+    c->connect_timeout_ms = like->connect_timeout_ms;
+    int rc = podc_endpoint_copy(&like->ep, &c->ep) < 0 ? podc_error_oom(err) : client_open(c, err);
+    if (rc < 0) {
+        podc_client_free(c);
+        return rc;
+    }
     *out = c;
     return 0;
 }
@@ -81,18 +146,36 @@ void podc_client_free(podc_client *c)
         curl_easy_cleanup(c->easy);
     if (c->multi)
         curl_multi_cleanup(c->multi);
-    free(c->socket_path);
+    transport_close(c);
+    podc_endpoint_clear(&c->ep);
+    free(c->base_url);
     free(c);
+}
+
+const char *podc_client_uri(const podc_client *c)
+{
+    return c ? c->ep.uri : NULL;
+}
+
+const char *podc_client_scheme(const podc_client *c)
+{
+    static const char *const names[] = { "unix", "tcp", "ssh" };
+    return c ? names[c->ep.scheme] : NULL;
+}
+
+const char *podc_client_host(const podc_client *c)
+{
+    return c ? podc_endpoint_address(&c->ep) : NULL;
 }
 
 const char *podc_client_socket_path(const podc_client *c)
 {
-    return c ? c->socket_path : NULL;
+    return c ? c->ep.path : NULL;
 }
 
 const char *podc_client_socket_source(const podc_client *c)
 {
-    return c ? c->socket_source : NULL;
+    return c ? c->ep.source : NULL;
 }
 
 const char *podc_client_server_api_version(const podc_client *c)

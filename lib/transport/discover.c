@@ -1,7 +1,15 @@
-/* discover.c - finding the podman socket the way podman's own clients do. */
+/* discover.c - which podman service to talk to, the way podman's own clients decide:
+ *   the option's uri or connection; $CONTAINER_CONNECTION; $CONTAINER_HOST; the default
+ *   connection (podman-connections.json, containers.conf active_service); $DOCKER_HOST;
+ *   then the local sockets ($XDG_RUNTIME_DIR/podman/podman.sock, /run/podman/podman.sock).
+ * Whatever the user named is used or fails: it never falls through to another service (a
+ * build host's user must not get their own machine changed). Only the local defaults are
+ * probed in turn. */
 #include "config.h"
 
 #include <errno.h>
+#include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,25 +20,10 @@
 #include "core/buf.h"
 #include "core/error-private.h"
 #include "transport/client-private.h"
-
-char *podc_unix_path_from_uri(const char *uri)
-{
-    if (!uri || !*uri)
-        return NULL;
-    const char *p = uri;
-    if (strncmp(p, "unix://", 7) == 0)
-        p += 7;
-    else if (strncmp(p, "unix:", 5) == 0)
-        p += 5;
-    else if (strstr(p, "://"))
-        return NULL; /* tcp://, ssh://: not a local socket */
-    if (*p != '/')
-        return NULL;
-    return strdup(p);
-}
+#include "transport/connections.h"
 
 /* 0 when something accepts connections at path, else an errno. */
-static int probe(const char *path)
+static int probe_unix(const char *path)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     if (strlen(path) >= sizeof sa.sun_path)
@@ -44,69 +37,163 @@ static int probe(const char *path)
     return rc;
 }
 
-int podc_discover_socket(const char *uri, char **path_out, const char **source_out, podc_error **err)
+/* Parses uri as the endpoint from source; a connection's name goes into the source. */
+static int named(const char *uri, const char *source, const char *conn, const char *identity, podc_endpoint *ep,
+                 podc_error **err)
 {
-    struct {
-        const char *source;
-        char *path;
-        const char *raw; /* what the user gave, for the message */
-    } cand[5];
-    size_t n = 0;
-    int rc = PODC_ETRANSPORT;
-
-    if (uri) {
-        char *p = podc_unix_path_from_uri(uri);
-        if (!p)
-            return podc_error_invalid(err, "uri", "socket URI \"%s\" is not unix:///absolute/path", uri);
-        cand[n++] = (typeof(cand[0])){ "option", p, uri };
-    } else {
-        const char *envs[] = { "CONTAINER_HOST", "DOCKER_HOST" };
-        for (size_t i = 0; i < 2; i++) {
-            const char *v = getenv(envs[i]);
-            if (v && *v)
-                cand[n++] = (typeof(cand[0])){ envs[i], podc_unix_path_from_uri(v), v };
-        }
-        const char *xdg = getenv("XDG_RUNTIME_DIR");
-        if (xdg && *xdg) {
-            podc_buf b = PODC_BUF_INIT;
-            podc_buf_printf(&b, "%s/podman/podman.sock", xdg);
-            cand[n++] = (typeof(cand[0])){ "XDG_RUNTIME_DIR", podc_buf_detach(&b), NULL };
-        }
-        cand[n++] = (typeof(cand[0])){ "default", strdup("/run/podman/podman.sock"), NULL };
+    int rc = podc_endpoint_parse(uri, ep, err);
+    if (rc < 0) {
+        if (err && *err)
+            podc_error_prefix(*err, "%s%s%s", source, conn ? " " : "", conn ? conn : "");
+        return rc;
     }
-
-    podc_buf tried = PODC_BUF_INIT;
-    size_t chosen = n;
-    for (size_t i = 0; i < n; i++) {
-        if (tried.len)
-            podc_buf_puts(&tried, "; ");
-        if (!cand[i].path) {
-            podc_buf_printf(&tried, "%s=%s (not a unix socket URI)", cand[i].source, cand[i].raw ? cand[i].raw : "");
-            continue;
+    if (conn) {
+        podc_buf b = PODC_BUF_INIT;
+        if (podc_buf_printf(&b, "%s %s", source, conn) < 0) {
+            podc_buf_free(&b);
+            podc_endpoint_clear(ep);
+            return podc_error_oom(err);
         }
-        int e = probe(cand[i].path);
+        ep->source_buf = podc_buf_detach(&b);
+        ep->source = ep->source_buf;
+    } else {
+        ep->source = source;
+    }
+    if (identity && *identity && !(ep->identity = strdup(identity))) {
+        podc_endpoint_clear(ep);
+        return podc_error_oom(err);
+    }
+    return 0;
+}
+
+static int from_connection(const char *name, const char *source, podc_endpoint *ep, podc_error **err)
+{
+    char *uri = NULL, *identity = NULL;
+    int rc = podc_connection_lookup(name, &uri, &identity, err);
+    if (rc == 0)
+        rc = named(uri, source, name, identity, ep, err);
+    free(uri);
+    free(identity);
+    return rc;
+}
+
+int podc_discover(const char *uri, const char *connection, podc_endpoint *ep, podc_error **err)
+{
+    memset(ep, 0, sizeof *ep);
+    if (uri && connection)
+        return podc_error_invalid(err, "connection", "give a service URI or a connection name, not both");
+    if (uri)
+        return named(uri, "option", NULL, NULL, ep, err);
+    if (connection)
+        return from_connection(connection, "connection", ep, err);
+    const char *v = getenv("CONTAINER_CONNECTION");
+    if (v && *v)
+        return from_connection(v, "CONTAINER_CONNECTION", ep, err);
+    if ((v = getenv("CONTAINER_HOST")) && *v) {
+        const char *key = getenv("CONTAINER_SSHKEY");
+        return named(v, "CONTAINER_HOST", NULL, key, ep, err);
+    }
+    char *def = NULL;
+    int rc = podc_connection_default(&def, err);
+    if (rc < 0)
+        return rc;
+    if (def) {
+        rc = from_connection(def, "default connection", ep, err);
+        free(def);
+        return rc;
+    }
+    if ((v = getenv("DOCKER_HOST")) && *v)
+        return named(v, "DOCKER_HOST", NULL, NULL, ep, err);
+
+    /* nothing named: the local sockets, rootless first */
+    podc_buf tried = PODC_BUF_INIT, xdg_path = PODC_BUF_INIT;
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    const char *paths[2], *sources[2];
+    size_t n = 0;
+    if (xdg && *xdg && podc_buf_printf(&xdg_path, "%s/podman/podman.sock", xdg) == 0) {
+        paths[n] = xdg_path.data;
+        sources[n++] = "XDG_RUNTIME_DIR";
+    }
+    paths[n] = "/run/podman/podman.sock";
+    sources[n++] = "default";
+    rc = PODC_ETRANSPORT;
+    for (size_t i = 0; i < n; i++) {
+        int e = probe_unix(paths[i]);
         if (e == 0) {
-            chosen = i;
+            rc = named(paths[i], sources[i], NULL, NULL, ep, err);
             break;
         }
-        podc_buf_printf(&tried, "%s (%s: %s)", cand[i].path, cand[i].source, strerror(e));
+        podc_buf_printf(&tried, "%s%s (%s: %s)", tried.len ? "; " : "", paths[i], sources[i], strerror(e));
     }
-
-    if (chosen < n) {
-        *path_out = cand[chosen].path;
-        cand[chosen].path = NULL;
-        *source_out = cand[chosen].source;
-        rc = 0;
-    } else {
-        podc_error *e = podc_error_new(PODC_ETRANSPORT, "no podman service answers; tried: %s",
-                                       tried.data ? tried.data : "nothing");
+    if (rc == PODC_ETRANSPORT) {
+        podc_error *e = podc_error_new(PODC_ETRANSPORT, "no podman service answers; tried: %s (set CONTAINER_HOST "
+                                       "or a connection to reach another one)", tried.data ? tried.data : "nothing");
         podc_error_add_detail(e, "tried", tried.data);
-        if (n == 1 && cand[0].path)
-            podc_error_add_detail(e, "socket", cand[0].path);
         rc = podc_error_put(err, e);
     }
-    for (size_t i = 0; i < n; i++)
-        free(cand[i].path);
     podc_buf_free(&tried);
+    podc_buf_free(&xdg_path);
     return rc;
+}
+
+/* 0 when host:port accepts a TCP connection within timeout_ms, else an errno (ETIMEDOUT). */
+static int probe_tcp(const char *host, int port, int64_t timeout_ms, const char **why)
+{
+    char service[16];
+    snprintf(service, sizeof service, "%d", port);
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+    int g = getaddrinfo(host, service, &hints, &res);
+    if (g != 0) {
+        *why = gai_strerror(g);
+        return EHOSTUNREACH;
+    }
+    int rc = ECONNREFUSED;
+    for (struct addrinfo *a = res; a; a = a->ai_next) {
+        int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
+        if (fd < 0) {
+            rc = errno;
+            continue;
+        }
+        if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
+            rc = 0;
+        } else if (errno == EINPROGRESS) {
+            struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+            int pr = poll(&pfd, 1, (int)timeout_ms);
+            int soerr = 0;
+            socklen_t sl = sizeof soerr;
+            if (pr == 0)
+                rc = ETIMEDOUT;
+            else if (pr < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
+                rc = errno;
+            else
+                rc = soerr;
+        } else {
+            rc = errno;
+        }
+        close(fd);
+        if (rc == 0)
+            break;
+    }
+    freeaddrinfo(res);
+    return rc;
+}
+
+int podc_endpoint_probe(const podc_endpoint *ep, int64_t connect_timeout_ms, podc_error **err)
+{
+    const char *why = NULL;
+    int e = 0;
+    if (ep->scheme == PODC_EP_UNIX)
+        e = probe_unix(ep->path);
+    else if (ep->scheme == PODC_EP_TCP)
+        e = probe_tcp(ep->host, ep->port, connect_timeout_ms, &why);
+    else
+        return 0; /* ssh: the client's own SSH session is the probe */
+    if (e == 0)
+        return 0;
+    podc_error *pe = podc_error_new(PODC_ETRANSPORT, "no podman service answers at %s (from %s): %s", ep->uri,
+                                    ep->source, why ? why : strerror(e));
+    if (ep->path)
+        podc_error_add_detail(pe, "socket", ep->path);
+    podc_error_add_detail(pe, "tried", ep->uri);
+    return podc_error_put(err, pe);
 }

@@ -122,12 +122,15 @@ static int setup(podc_client *c, CURL *h, const podc_http_request *req, xfer *x,
                  char *errbuf)
 {
     podc_buf url = PODC_BUF_INIT;
-    if (podc_buf_printf(&url, "http://d%s%s", PODC_API_PREFIX, req->path) < 0)
+    if (podc_buf_printf(&url, "%s%s%s", c->base_url, PODC_API_PREFIX, req->path) < 0)
         return PODC_ENOMEM;
 
     curl_easy_setopt(h, CURLOPT_URL, url.data);
     podc_buf_free(&url); /* curl copies the URL */
-    curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->socket_path);
+    if (c->ep.scheme == PODC_EP_UNIX)
+        curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->ep.path);
+    curl_easy_setopt(h, CURLOPT_PROXY, ""); /* never through a proxy from the environment */
+    curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "podc/" PACKAGE_VERSION);
@@ -185,7 +188,7 @@ static int map_curl_error(podc_client *c, const podc_http_request *req, CURLcode
     podc_error *e = podc_error_new(code, "%s %.*s: %s", req->method, (int)strcspn(req->path, "?"), req->path,
                                    errbuf && *errbuf ? errbuf : curl_easy_strerror(rc));
     podc_error_set_request(e, req->method, req->path);
-    podc_error_add_detail(e, "socket", c->socket_path);
+    podc_error_add_detail(e, "socket", c->ep.path ? c->ep.path : c->ep.uri);
     return podc_error_put(err, e);
 }
 

@@ -64,9 +64,26 @@ not_in_files() { ! grep -rq -- "$1" "${@:2}"; }
 expect_rc 0 "--help" "$PODC" --help
 check "--help documents exit codes" grep -q "9 migration failed, 10 registry authentication failed" "$TMP/out"
 expect_rc 0 "version" "$PODC" version
-check "version names the socket" grep -q "socket:.*found via" "$TMP/out"
+check "version names the service and why" grep -q "service:.*found via" "$TMP/out"
 expect_rc 0 "version --json" "$PODC" --json version
-check "version --json has server and socket_source" json_out '.server and .socket_source and .client'
+check "version --json has server and socket_source" json_out '.server and .socket_source and .client and .scheme == "unix"'
+# ---- other endpoints: tcp://, named connections, never silently another service ------------
+if [ -n "${PODC_TCP_URI:-}" ]; then
+    run env CONTAINER_HOST="$PODC_TCP_URI" "$PODC" --json version
+    check "CONTAINER_HOST=tcp://: that service, said so" json_out ".scheme == \"tcp\" and .uri == \"$PODC_TCP_URI\" and .socket_source == \"CONTAINER_HOST\""
+    expect_rc 0 "--url tcp://" "$PODC" --url "$PODC_TCP_URI" ps
+else
+    ko "PODC_TCP_URI is not set (tests/env/podman-service.sh starts the tcp:// service)"
+fi
+expect_rc 3 "a dead CONTAINER_HOST fails, no fallback to the local socket" env CONTAINER_HOST=tcp://127.0.0.1:1 "$PODC" --json version
+check "dead CONTAINER_HOST: the error names it" json_err '.details.tried == "tcp://127.0.0.1:1"'
+expect_rc 2 "unknown scheme refused" env CONTAINER_HOST=http://127.0.0.1:8080 "$PODC" --json version
+check "unknown scheme: field uri" json_err '.details.field == "uri"'
+printf '[engine]\nactive_service = "cli-local"\n[engine.service_destinations.cli-local]\nuri = "unix:///run/podman/podman.sock"\n[engine.service_destinations.cli-dead]\nuri = "tcp://127.0.0.1:1"\n' >"$TMP/containers.conf"
+run env -u CONTAINER_HOST CONTAINERS_CONF="$TMP/containers.conf" "$PODC" --json version
+check "containers.conf active_service" json_out '.socket_source == "default connection cli-local"'
+expect_rc 3 "--connection to a dead one: no fallback" env -u CONTAINER_HOST CONTAINERS_CONF="$TMP/containers.conf" "$PODC" --connection cli-dead version
+expect_rc 5 "--connection that does not exist" env -u CONTAINER_HOST CONTAINERS_CONF="$TMP/containers.conf" "$PODC" --connection nope version
 expect_rc 0 "info --json" "$PODC" info --json
 check "info --json has the server's info" json_out '.server.host and .socket'
 

@@ -81,8 +81,62 @@ stop_service() {
     log "stopped"
 }
 
+# ---------------------------------------------------------------- the tcp:// service
+# A second service on plain TCP (loopback only, no auth: podman's own tcp:// mode) so the
+# tests can drive podman over tcp:// as CI services do; same storage and configuration.
+TCP_PORT=${PODC_TCP_PORT:-18123}
+TCP_URI=tcp://127.0.0.1:$TCP_PORT
+TCP_PIDFILE=$STATE/service-tcp.pid
+TCP_HASHFILE=$STATE/service-tcp.confhash
+
+tcp_pid() {
+    [ -f "$TCP_PIDFILE" ] || return 1
+    local pid
+    pid=$(cat "$TCP_PIDFILE" 2>/dev/null) || return 1
+    [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "podman system service --time=0 $TCP_URI" || return 1
+    echo "$pid"
+}
+
+stop_tcp_service() {
+    local pid
+    if pid=$(tcp_pid); then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$TCP_PIDFILE" "$TCP_HASHFILE"
+}
+
+ensure_tcp_service() {
+    if tcp_pid >/dev/null && [ "$(cat "$TCP_HASHFILE" 2>/dev/null || true)" = "$confhash" ] &&
+        curl -fsS --max-time 3 "http://127.0.0.1:$TCP_PORT/_ping" >/dev/null 2>&1; then
+        return 0
+    fi
+    stop_tcp_service
+    if curl -fsS --max-time 3 "http://127.0.0.1:$TCP_PORT/_ping" >/dev/null 2>&1; then
+        die "something else answers on 127.0.0.1:$TCP_PORT (set PODC_TCP_PORT)"
+    fi
+    log "starting podman system service on $TCP_URI"
+    setsid bash -c 'for f in /proc/$$/fd/*; do f=${f##*/}; [ "$f" -gt 2 ] 2>/dev/null && eval "exec $f>&-" 2>/dev/null; done
+                    echo $$ >"$1"; shift; exec "$@"' _ "$TCP_PIDFILE" \
+        env CONTAINERS_CONF="$CONF" CONTAINERS_REGISTRIES_CONF="$REGCONF" \
+        podman system service --time=0 "$TCP_URI" </dev/null >>"$STATE/service-tcp.log" 2>&1 9>&- &
+    disown $! 2>/dev/null || true
+    echo "$confhash" >"$TCP_HASHFILE"
+    local start=$SECONDS
+    until curl -fsS --max-time 3 "http://127.0.0.1:$TCP_PORT/_ping" >/dev/null 2>&1; do
+        if [ $((SECONDS - start)) -ge "$WAIT_SECS" ]; then
+            tail -n 20 "$STATE/service-tcp.log" >&2 || true
+            die "the tcp:// service did not answer within ${WAIT_SECS}s"
+        fi
+        sleep 0.1
+    done
+}
+
 if [ "${1:-}" = "--stop" ]; then
     stop_service
+    stop_tcp_service
     exit 0
 elif [ $# -gt 0 ]; then
     die "usage: $0 [--stop]"
@@ -188,6 +242,8 @@ export CONTAINERS_REGISTRIES_CONF=$REGCONF
 confhash=$(cat "$CONF" "$REGCONF" | sha256sum | cut -d' ' -f1)
 
 emit_env() {
+    ensure_tcp_service
+    printf 'export PODC_TCP_URI=%s\n' "$TCP_URI"
     printf 'export CONTAINER_HOST=%s\n' "$SOCK_URL"
     printf 'export CONTAINERS_CONF=%s\n' "$CONF"
     printf 'export CONTAINERS_REGISTRIES_CONF=%s\n' "$REGCONF"

@@ -47,7 +47,7 @@ START_TEST(busy_port_named)
     podc_ds_config *cfg = podc_ds_config_new("x");
     podc_ds_config_set_port(cfg, PODC_DS_PORT_METRICS, port);
     podc_error *err = NULL;
-    ck_assert_int_eq(podc_ds_check_ports(cfg, &err), PODC_ECONFLICT);
+    ck_assert_int_eq(podc_ds_check_ports(cfg, 1, &err), PODC_ECONFLICT);
     ck_assert_str_eq(podc_error_detail(err, "component"), "datastorage");
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "metrics"));
     podc_error_free(err);
@@ -55,7 +55,7 @@ START_TEST(busy_port_named)
     podc_ds_config_set_skip_redis(cfg, 1);
     podc_ds_config_set_port(cfg, PODC_DS_PORT_METRICS, 0);
     podc_ds_config_set_port(cfg, PODC_DS_PORT_REDIS, port); /* skipped component: not checked */
-    ck_assert_int_eq(podc_ds_check_ports(cfg, &err), 0);
+    ck_assert_int_eq(podc_ds_check_ports(cfg, 1, &err), 0);
     close(fd);
     podc_ds_config_free(cfg);
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -267,11 +268,121 @@ START_TEST(missing_socket_names_path)
     ck_assert_str_eq(podc_error_detail(err, "socket"), "/nonexistent/podc/podman.sock");
     podc_error_free(err);
 
-    o.uri = "tcp://127.0.0.1:8080";
+    /* tcp is served; port 1 refuses: a transport error naming the URI, nothing else tried */
+    o.uri = "tcp://127.0.0.1:1";
     err = NULL;
-    ck_assert_int_eq(podc_client_new(&c, &o, &err), PODC_EINVAL);
-    ck_assert_str_eq(podc_error_detail(err, "field"), "uri");
+    ck_assert_int_eq(podc_client_new(&c, &o, &err), PODC_ETRANSPORT);
+    ck_assert_str_eq(podc_error_detail(err, "tried"), "tcp://127.0.0.1:1");
     podc_error_free(err);
+
+    /* what podc cannot serve is invalid input naming the URI, never a fallback */
+    const char *bad[] = { "http://127.0.0.1:8080", "tcp://127.0.0.1", "tcp://host:99999", "unix://relative.sock",
+                          "ssh://user:pw@host", "npipe:////./pipe/podman", "tcp://h:1/path" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err = NULL;
+        o.uri = bad[i];
+        ck_assert_msg(podc_client_new(&c, &o, &err) == PODC_EINVAL, "%s accepted", bad[i]);
+        ck_assert_str_eq(podc_error_detail(err, "field"), "uri");
+        ck_assert_ptr_nonnull(strstr(podc_error_message(err), bad[i]));
+        podc_error_free(err);
+    }
+}
+END_TEST
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* containers.conf's [engine] active_service and service_destinations, podman 5's
+ * podman-connections.json, CONTAINER_CONNECTION and the option, in podman's precedence. */
+START_TEST(named_connections)
+{
+    fake_response r = { .raw = PING_OK, .drop_after = -1 };
+    fake_server *s = fake_server_start(&r, 1);
+    char dir[] = "/tmp/podc-unit-conn-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char conf[128], cfgdir[128], json[160], text[2048];
+    snprintf(conf, sizeof conf, "%s/containers.conf", dir);
+    snprintf(cfgdir, sizeof cfgdir, "%s/containers", dir);
+    snprintf(json, sizeof json, "%s/podman-connections.json", cfgdir);
+    ck_assert_int_eq(mkdir(cfgdir, 0700), 0);
+    snprintf(text, sizeof text,
+             "# podman's config, with what podc must skip\n[containers]\ndefault_ulimits = [\n  \"nofile=1:1\",\n]\n"
+             "[engine]\nruntime = \"runc\"\nactive_service = \"local-fake\"  # comment\n"
+             "[engine.service_destinations.\"local-fake\"]\nuri = \"unix://%s\"\nidentity = \"/k/id_ed25519\"\n"
+             "[engine.service_destinations.build]\nuri = 'tcp://127.0.0.1:1'\n",
+             fake_server_path(s));
+    write_text(conf, text);
+    setenv("CONTAINERS_CONF", conf, 1);
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    unsetenv("CONTAINER_HOST");
+    unsetenv("CONTAINER_CONNECTION");
+    unsetenv("DOCKER_HOST");
+
+    podc_client *c = NULL;
+    podc_error *err = NULL;
+    ck_assert_msg(podc_client_new(&c, NULL, &err) == 0, "%s", podc_error_message(err));
+    ck_assert_str_eq(podc_client_socket_source(c), "default connection local-fake");
+    ck_assert_str_eq(podc_client_socket_path(c), fake_server_path(s));
+    podc_client_free(c);
+
+    /* CONTAINER_CONNECTION picks another one, and it is used or fails: no fallback */
+    setenv("CONTAINER_CONNECTION", "build", 1);
+    ck_assert_int_eq(podc_client_new(&c, NULL, &err), PODC_ETRANSPORT);
+    ck_assert_str_eq(podc_error_detail(err, "tried"), "tcp://127.0.0.1:1");
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "CONTAINER_CONNECTION build"));
+    podc_error_free(err);
+    err = NULL;
+    setenv("CONTAINER_CONNECTION", "nope", 1);
+    ck_assert_int_eq(podc_client_new(&c, NULL, &err), PODC_ENOTFOUND);
+    ck_assert_str_eq(podc_error_detail(err, "connection"), "nope");
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), conf));
+    podc_error_free(err);
+    err = NULL;
+    unsetenv("CONTAINER_CONNECTION");
+
+    /* the option's connection; uri and connection together are refused */
+    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
+    o.connection = "local-fake";
+    ck_assert_int_eq(podc_client_new(&c, &o, NULL), 0);
+    ck_assert_str_eq(podc_client_socket_source(c), "connection local-fake");
+    podc_client_free(c);
+    o.uri = "unix:///x.sock";
+    ck_assert_int_eq(podc_client_new(&c, &o, &err), PODC_EINVAL);
+    podc_error_free(err);
+    err = NULL;
+    /* version 1 options (no connection field) are still accepted */
+    podc_client_options v1;
+    ck_assert_int_eq(podc_client_options_init(&v1, 1), 0);
+    ck_assert_int_eq(podc_client_options_init(&v1, 3), PODC_EINVAL);
+
+    /* podman 5's podman-connections.json comes first */
+    snprintf(text, sizeof text,
+             "{\"Connection\":{\"Default\":\"j\",\"Connections\":{\"j\":{\"URI\":\"unix://%s\","
+             "\"Identity\":\"\",\"IsMachine\":false}}},\"Farm\":{}}",
+             fake_server_path(s));
+    write_text(json, text);
+    ck_assert_int_eq(podc_client_new(&c, NULL, NULL), 0);
+    ck_assert_str_eq(podc_client_socket_source(c), "default connection j");
+    podc_client_free(c);
+
+    /* CONTAINER_HOST beats the default connection */
+    setenv("CONTAINER_HOST", "tcp://127.0.0.1:1", 1);
+    ck_assert_int_eq(podc_client_new(&c, NULL, &err), PODC_ETRANSPORT);
+    podc_error_free(err);
+    unsetenv("CONTAINER_HOST");
+
+    unlink(json);
+    unlink(conf);
+    rmdir(cfgdir);
+    rmdir(dir);
+    unsetenv("CONTAINERS_CONF");
+    unsetenv("XDG_CONFIG_HOME");
+    fake_server_stop(s);
 }
 END_TEST
 
@@ -281,42 +392,61 @@ START_TEST(discovery_order)
     fake_server *s = fake_server_start(&r, 1);
     char uri[256];
     snprintf(uri, sizeof uri, "unix://%s", fake_server_path(s));
+    unsetenv("CONTAINER_CONNECTION");
+    setenv("CONTAINERS_CONF", "/nonexistent/containers.conf", 1); /* no default connection */
+    setenv("XDG_CONFIG_HOME", "/nonexistent/config", 1);
 
-    /* CONTAINER_HOST missing -> DOCKER_HOST answers */
+    /* CONTAINER_HOST names a dead socket: an error naming it, no fallback to DOCKER_HOST */
     setenv("CONTAINER_HOST", "unix:///nonexistent/a.sock", 1);
     setenv("DOCKER_HOST", uri, 1);
     setenv("XDG_RUNTIME_DIR", "/nonexistent/xdg", 1);
     podc_client *c = NULL;
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_client_new(&c, NULL, &err), PODC_ETRANSPORT);
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "/nonexistent/a.sock (from CONTAINER_HOST)"));
+    podc_error_free(err);
+    err = NULL;
+
+    /* DOCKER_HOST when CONTAINER_HOST is unset */
+    unsetenv("CONTAINER_HOST");
     ck_assert_int_eq(podc_client_new(&c, NULL, NULL), 0);
     ck_assert_str_eq(podc_client_socket_source(c), "DOCKER_HOST");
     ck_assert_str_eq(podc_client_socket_path(c), fake_server_path(s));
+    ck_assert_str_eq(podc_client_scheme(c), "unix");
+    ck_assert_str_eq(podc_client_host(c), "127.0.0.1");
     podc_client_free(c);
 
-    /* CONTAINER_HOST first when it answers */
+    /* CONTAINER_HOST first */
     setenv("CONTAINER_HOST", uri, 1);
     setenv("DOCKER_HOST", "unix:///nonexistent/b.sock", 1);
     ck_assert_int_eq(podc_client_new(&c, NULL, NULL), 0);
     ck_assert_str_eq(podc_client_socket_source(c), "CONTAINER_HOST");
+    ck_assert_str_eq(podc_client_uri(c), uri);
+    /* a client made like it goes to the same service without discovering again */
+    unsetenv("CONTAINER_HOST");
+    podc_client *c2 = NULL;
+    ck_assert_int_eq(podc_client_new_like(&c2, c, NULL), 0);
+    ck_assert_str_eq(podc_client_uri(c2), uri);
+    ck_assert_str_eq(podc_client_socket_source(c2), "CONTAINER_HOST");
+    podc_client_free(c2);
     podc_client_free(c);
     fake_server_stop(s);
 
-    /* nothing of ours answers: every place is named (the default may be a real service) */
-    setenv("CONTAINER_HOST", "unix:///nonexistent/a.sock", 1);
-    setenv("DOCKER_HOST", "ssh://host/run/podman.sock", 1);
-    podc_error *err = NULL;
+    /* nothing named: only the local sockets, all listed when none answers */
+    unsetenv("DOCKER_HOST");
     c = NULL;
-    if (podc_client_new(&c, NULL, &err) == 0) {
+    if (podc_client_new(&c, NULL, &err) == 0) { /* the default may be a real service */
         ck_assert_str_eq(podc_client_socket_source(c), "default");
         podc_client_free(c);
     } else {
         const char *tried = podc_error_detail(err, "tried");
         ck_assert_ptr_nonnull(tried);
-        ck_assert_ptr_nonnull(strstr(tried, "/nonexistent/a.sock"));
-        ck_assert_ptr_nonnull(strstr(tried, "DOCKER_HOST=ssh://"));
         ck_assert_ptr_nonnull(strstr(tried, "/nonexistent/xdg/podman/podman.sock"));
         ck_assert_ptr_nonnull(strstr(tried, "/run/podman/podman.sock"));
         podc_error_free(err);
     }
+    unsetenv("CONTAINERS_CONF");
+    unsetenv("XDG_CONFIG_HOME");
 }
 END_TEST
 
@@ -338,6 +468,7 @@ Suite *transport_suite(void)
     tcase_add_test(tc, stream_callback_can_stop);
     tcase_add_test(tc, missing_socket_names_path);
     tcase_add_test(tc, discovery_order);
+    tcase_add_test(tc, named_connections);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -5,6 +5,23 @@
 
 #include "tool.h"
 
+/* Which service, where, and why that one. */
+static void endpoint_json(const tool *t)
+{
+    podc_jw_str("uri", podc_client_uri(t->c));
+    podc_jw_str("scheme", podc_client_scheme(t->c));
+    podc_jw_str("socket", podc_client_socket_path(t->c));
+    podc_jw_str("host", podc_client_host(t->c));
+    podc_jw_str("socket_source", podc_client_socket_source(t->c));
+}
+
+static void endpoint_human(const tool *t, int width)
+{
+    printf("%-*s%s (%s, found via %s)\n", width, "service:", podc_client_uri(t->c), podc_client_scheme(t->c),
+           podc_client_socket_source(t->c));
+    printf("%-*s%s\n", width, "ports on:", podc_client_host(t->c));
+}
+
 int podc_cmd_version(tool *t, int argc, char **argv)
 {
     if (argc > 1)
@@ -21,15 +38,14 @@ int podc_cmd_version(tool *t, int argc, char **argv)
         podc_jw_str("api_version", podc_version_api(v));
         podc_jw_str("min_api_version", podc_version_min_api(v));
         podc_jw_str("os_arch", podc_version_os_arch(v));
-        podc_jw_str("socket", podc_client_socket_path(t->c));
-        podc_jw_str("socket_source", podc_client_socket_source(t->c));
+        endpoint_json(t);
         podc_jw_end_object();
         podc_jw_end();
     } else {
         printf("client:       podc %s\n", podc_library_version());
         printf("server:       podman %s (%s)\n", podc_version_server(v), podc_version_os_arch(v));
         printf("libpod API:   %s (minimum %s)\n", podc_version_api(v), podc_version_min_api(v));
-        printf("socket:       %s (found via %s)\n", podc_client_socket_path(t->c), podc_client_socket_source(t->c));
+        endpoint_human(t, 14);
     }
     podc_version_free(v);
     return 0;
@@ -47,14 +63,13 @@ int podc_cmd_info(tool *t, int argc, char **argv)
     if (t->json) {
         podc_jw_begin_object(NULL);
         podc_jw_str("client", podc_library_version());
-        podc_jw_str("socket", podc_client_socket_path(t->c));
-        podc_jw_str("socket_source", podc_client_socket_source(t->c));
+        endpoint_json(t);
         podc_jw_raw("server", podc_info_json(i));
         podc_jw_end_object();
         podc_jw_end();
     } else {
         printf("client:          podc %s\n", podc_library_version());
-        printf("socket:          %s (found via %s)\n", podc_client_socket_path(t->c), podc_client_socket_source(t->c));
+        endpoint_human(t, 17);
         printf("podman:          %s (API %s)\n", podc_info_version(i), podc_info_api_version(i));
         printf("OCI runtime:     %s\n", podc_info_oci_runtime(i));
         printf("network backend: %s\n", podc_info_network_backend(i));

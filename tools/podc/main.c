@@ -35,7 +35,9 @@ int podc_tool_exit_code(int rc)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: podc [--json] [--socket URI] COMMAND [ARGS]\n"
+            "usage: podc [--json] [--url URI | --connection NAME] COMMAND [ARGS]\n"
+            "  URI: unix:///path.sock, tcp://HOST:PORT or ssh://USER@HOST[:PORT][/path.sock]\n"
+            "  (default: $CONTAINER_CONNECTION, $CONTAINER_HOST, the default connection, the local socket)\n"
             "commands:\n"
             "  ds up (--preset SUITE | --service NAME) [--postgres-port P] [--redis-port P] [--api-port P]\n"
             "        [--metrics-port P] [--health-port P] [--migrations DIR] [--config-dir DIR]\n"
@@ -58,7 +60,7 @@ static void usage(FILE *out)
             "                                            upload an image to a registry\n"
             "  cleanup (--session ID | --label K=V)      remove leftovers of crashed runs\n"
             "  must-gather DIR [--label K=V]...          each container's logs and inspect JSON into DIR\n"
-            "  version                                   client, server and API versions, the socket used\n"
+            "  version                                   client, server and API versions, the service used and why\n"
             "  info                                      the service's runtime, network backend, storage\n"
             "--json on any command prints a JSON document on stdout and errors as JSON on stderr.\n"
             "exit codes: 0 ok, 1 other error, 2 invalid input, 3 service unreachable, 4 timeout,\n"
@@ -244,9 +246,7 @@ int podc_tool_interrupted(void)
 
 int podc_tool_new_client(const tool *t, podc_client **out, podc_error **err)
 {
-    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
-    o.uri = t->uri;
-    return podc_client_new(out, &o, err);
+    return podc_client_new_like(out, t->c, err);
 }
 
 /* ---- argument helpers ---- */
@@ -317,8 +317,12 @@ int main(int argc, char **argv)
         const char *v = NULL;
         if (strcmp(argv[i], "--json") == 0) {
             t.json = 1;
-        } else if (podc_arg_value(argc, argv, &i, "--socket", &v) == 1) {
+        } else if (podc_arg_value(argc, argv, &i, "--socket", &v) == 1 ||
+                   podc_arg_value(argc, argv, &i, "--url", &v) == 1) {
             t.uri = v;
+        } else if (podc_arg_value(argc, argv, &i, "--connection", &v) == 1 ||
+                   podc_arg_value(argc, argv, &i, "-c", &v) == 1) {
+            t.connection = v;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
@@ -360,7 +364,10 @@ int main(int argc, char **argv)
     podc_tool_signals_install();
     podc_client *c = NULL;
     podc_error *err = NULL;
-    int rc = podc_tool_new_client(&t, &c, &err);
+    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
+    o.uri = t.uri;
+    o.connection = t.connection;
+    int rc = podc_client_new(&c, &o, &err);
     if (rc < 0) {
         podc_tool_signals_shutdown();
         return podc_tool_fail(&t, rc, err);

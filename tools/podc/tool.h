@@ -18,7 +18,8 @@
 /* What every command gets from main(). */
 typedef struct tool {
     int json;            /* --json: a JSON document on stdout, errors as JSON on stderr */
-    const char *uri;     /* --socket */
+    const char *uri;     /* --url (or --socket) */
+    const char *connection; /* --connection */
     podc_client *c;      /* the client in use (created by main for every command) */
 } tool;
 
@@ -45,7 +46,7 @@ void podc_tool_signals_shutdown(void);
 typedef void (*podc_tool_hook)(void *userdata);
 void podc_tool_on_interrupt(podc_tool_hook fn, void *userdata);
 int podc_tool_interrupted(void);
-/* A fresh client on the same socket (for cleanup after an interruption). */
+/* A fresh client on the same service as t->c (for cleanup after an interruption). */
 int podc_tool_new_client(const tool *t, podc_client **out, podc_error **err);
 
 /* ---- output.c ---- */
