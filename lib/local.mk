@@ -10,10 +10,11 @@ lib_libpodc_core_la_SOURCES = \
 	lib/transport/client.c lib/transport/client-private.h \
 	lib/transport/discover.c lib/transport/endpoint.c lib/transport/endpoint.h \
 	lib/transport/connections.c lib/transport/connections.h \
+	lib/transport/ssh.c lib/transport/ssh.h \
 	lib/transport/http.c lib/transport/http.h \
 	lib/api/system.c
-lib_libpodc_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(CURL_CFLAGS) $(YAJL_CFLAGS) $(ARCHIVE_CFLAGS)
-lib_libpodc_core_la_LIBADD = $(CURL_LIBS) $(YAJL_LIBS) $(ARCHIVE_LIBS)
+lib_libpodc_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(CURL_CFLAGS) $(YAJL_CFLAGS) $(ARCHIVE_CFLAGS) $(SSH2_CFLAGS)
+lib_libpodc_core_la_LIBADD = $(CURL_LIBS) $(YAJL_LIBS) $(ARCHIVE_LIBS) $(SSH2_LIBS)
 
 lib_LTLIBRARIES += lib/libpodc.la
 lib_libpodc_la_SOURCES =

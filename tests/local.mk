@@ -14,7 +14,7 @@ check_PROGRAMS += tests/integration/test_integration
 tests_integration_test_integration_SOURCES = \
 	tests/integration/suites.h tests/integration/main.c tests/integration/env.c \
 	tests/integration/proxy.c tests/integration/proxy.h \
-	tests/integration/test_system.c
+	tests/integration/test_system.c tests/integration/test_remote.c
 tests_integration_test_integration_CFLAGS = $(TEST_CFLAGS) $(LIBPQ_CFLAGS)
 tests_integration_test_integration_LDADD = $(TEST_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS)
 

@@ -25,6 +25,11 @@ env_lines=$(tests/env/registry.sh)
 eval "$env_lines"
 export PODC_REGISTRY PODC_AUTH_REGISTRY PODC_REGISTRY_USER PODC_REGISTRY_PASSWORD CONTAINERS_REGISTRIES_CONF
 
+step "sshd (loopback, keys only) for ssh://"
+env_lines=$(tests/env/sshd.sh)
+eval "$env_lines"
+export PODC_SSH_URI PODC_SSH_HOME PODC_SSH_KEY PODC_SSH_OTHER_HOST_KEY
+
 step "build"
 [ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi >/dev/null
 totals=$(mktemp)
@@ -71,6 +76,18 @@ for suite in containers exec logs service datastorage registry; do
     grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" >>"$totals" || true
 done
 
+step "the core suites again, over ssh:// (the library's own SSH: libssh2, a real sshd)"
+for suite in remote containers exec logs service datastorage; do
+    log=build/ssh-$suite.log
+    if HOME=$PODC_SSH_HOME CONTAINER_HOST=$PODC_SSH_URI CK_RUN_SUITE=$suite \
+        build/tests/integration/test_integration >"$log" 2>&1; then
+        grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" | sed "s/^/ssh $suite: /"
+    else
+        echo "FAILED over ssh: $suite"; grep -E ':[EF]:' "$log" || tail -20 "$log"; status=1
+    fi
+    grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" >>"$totals" || true
+done
+
 step "Python bindings"
 if bindings/python/run-tests.sh build >build/python-tests.log 2>&1; then py_ok=1; else py_ok=0; status=1; fi
 grep -E '^(Ran|OK|FAILED)' build/python-tests.log || tail -30 build/python-tests.log
@@ -108,6 +125,17 @@ if [ "${PODC_QUICK:-0}" != 1 ]; then
     else
         tail -30 build/distcheck.log; status=1
     fi
+fi
+
+if [ "${PODC_QUICK:-0}" != 1 ]; then
+    step "fuzz smoke"
+    # 5 s per libFuzzer target (tests/fuzz/README.md); its build dir is build-fuzz/
+    if tests/fuzz/run.sh 5 >build/fuzz-smoke.log 2>&1; then fuzz_ok=1; else fuzz_ok=0; status=1; fi
+    grep -E '^(fuzz|    )' build/fuzz-smoke.log || tail -30 build/fuzz-smoke.log
+    # one check per target, a crash is a failure; a run that failed without a crash
+    # (a build error) counts as one error
+    awk -v ok=$fuzz_ok '/^fuzz: [0-9]+ targets, [0-9]+ execs, [0-9]+ crashes$/ { n = $2; c = $6 }
+         END { printf "Checks: %d, Failures: %d, Errors: %d\n", n, c, (!ok && !c) ? 1 : 0 }' build/fuzz-smoke.log >>"$totals"
 fi
 
 step "benchmarks"

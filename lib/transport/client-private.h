@@ -13,7 +13,8 @@
 
 struct podc_client {
     podc_endpoint ep;            /* where the service is, and how it was chosen */
-    char *base_url;              /* "http://d" (unix) or "http://HOST:PORT" (tcp) */
+    char *base_url;              /* "http://d" (unix, ssh) or "http://HOST:PORT" (tcp) */
+    struct podc_ssh *ssh;        /* ssh: the session every connection goes through */
     int64_t timeout_ms;          /* as configured; 0 = default */
     int64_t connect_timeout_ms;
     CURLM *multi;                /* owns the connection pool: the keep-alive connection lives here */

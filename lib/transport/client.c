@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/error-private.h"
 #include "transport/client-private.h"
+#include "transport/ssh.h"
 
 static int curl_ready(void)
 {
@@ -54,15 +55,18 @@ static int transport_open(podc_client *c, podc_error **err)
         return podc_error_oom(err);
     }
     c->base_url = podc_buf_detach(&b);
-    if (c->ep.scheme == PODC_EP_SSH)
-        return podc_error_invalid(err, "uri", "service URI \"%s\": ssh:// is not supported by this build",
-                                  c->ep.uri);
-    return 0;
+    if (c->ep.scheme != PODC_EP_SSH)
+        return 0;
+    rc = podc_ssh_open(&c->ep, c->connect_timeout_ms, &c->ssh, err);
+    if (rc == 0 && !c->ep.path && !(c->ep.path = strdup(podc_ssh_remote_path(c->ssh))))
+        rc = podc_error_oom(err);
+    return rc;
 }
 
 static void transport_close(podc_client *c)
 {
-    (void)c;
+    podc_ssh_close(c->ssh);
+    c->ssh = NULL;
 }
 
 /* The handles and the endpoint's transport for a client whose endpoint is set. */

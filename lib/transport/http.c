@@ -13,6 +13,7 @@
 
 #include "core/error-private.h"
 #include "transport/client-private.h"
+#include "transport/ssh.h"
 
 typedef struct xfer {
     const podc_http_request *req;
@@ -127,8 +128,11 @@ static int setup(podc_client *c, CURL *h, const podc_http_request *req, xfer *x,
 
     curl_easy_setopt(h, CURLOPT_URL, url.data);
     podc_buf_free(&url); /* curl copies the URL */
-    if (c->ep.scheme == PODC_EP_UNIX)
+    if (c->ep.scheme == PODC_EP_UNIX) {
         curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->ep.path);
+    } else if (c->ep.scheme == PODC_EP_SSH) {
+        curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, podc_ssh_local_path(c->ssh)); /* the session's relay */
+    }
     curl_easy_setopt(h, CURLOPT_PROXY, ""); /* never through a proxy from the environment */
     curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
@@ -185,8 +189,9 @@ static int map_curl_error(podc_client *c, const podc_http_request *req, CURLcode
         code = PODC_ETIMEOUT;
     else if (rc == CURLE_OUT_OF_MEMORY)
         code = PODC_ENOMEM;
-    podc_error *e = podc_error_new(code, "%s %.*s: %s", req->method, (int)strcspn(req->path, "?"), req->path,
-                                   errbuf && *errbuf ? errbuf : curl_easy_strerror(rc));
+    const char *ssh = c->ssh ? podc_ssh_error(c->ssh) : "";
+    podc_error *e = podc_error_new(code, "%s %.*s: %s%s%s", req->method, (int)strcspn(req->path, "?"), req->path,
+                                   errbuf && *errbuf ? errbuf : curl_easy_strerror(rc), *ssh ? "; " : "", ssh);
     podc_error_set_request(e, req->method, req->path);
     podc_error_add_detail(e, "socket", c->ep.path ? c->ep.path : c->ep.uri);
     return podc_error_put(err, e);

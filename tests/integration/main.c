@@ -22,6 +22,7 @@ int main(void)
     podc_client_free(c);
 
     SRunner *sr = srunner_create(system_suite());
+    srunner_add_suite(sr, remote_suite());
     srunner_add_suite(sr, images_suite());
     srunner_add_suite(sr, registry_suite());
     srunner_add_suite(sr, networks_suite());

@@ -20,6 +20,7 @@ char *itest_name(const char *suffix);
     } while (0)
 
 Suite *system_suite(void);
+Suite *remote_suite(void);
 Suite *images_suite(void);
 Suite *registry_suite(void);
 Suite *networks_suite(void);
