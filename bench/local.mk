@@ -1,5 +1,5 @@
 # Benchmarks print numbers; they are built with `make bench` and run by bench/run.sh.
-EXTRA_PROGRAMS = bench/bench_client bench/bench_ds bench/bench_pull
+EXTRA_PROGRAMS = bench/bench_client bench/bench_ds bench/bench_pull bench/bench_remote
 bench_bench_client_SOURCES = bench/bench_client.c
 bench_bench_client_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 bench_bench_client_LDADD = lib/libpodc.la $(CURL_LIBS)
@@ -8,6 +8,8 @@ bench_bench_ds_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(LIBPQ_CFLAGS)
 bench_bench_ds_LDADD = lib/libpodc.la $(CURL_LIBS) $(LIBPQ_LIBS) -lpthread
 bench_bench_pull_SOURCES = bench/bench_pull.c
 bench_bench_pull_LDADD = lib/libpodc.la
+bench_bench_remote_SOURCES = bench/bench_remote.c
+bench_bench_remote_LDADD = lib/libpodc.la
 bench: $(EXTRA_PROGRAMS)
 .PHONY: bench
 CLEANFILES += $(EXTRA_PROGRAMS)

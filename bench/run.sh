@@ -20,4 +20,7 @@ echo "== DataStorage stack: up and down against the Postgres floor"
 PODC_BENCH_MIGRATIONS="$here/tests/images/datastorage/migrations" "$build/bench/bench_ds" 3
 echo "== pulls from the loopback registry against the podman CLI; ds up cold (pulling) and warm"
 PODC_BENCH_MIGRATIONS="$here/tests/images/datastorage/migrations" "$build/bench/bench_pull" 3 64
+echo "== unix://, tcp:// and ssh://: per-call inspect, client setup, ds up over ssh against local"
+HOME=${PODC_SSH_HOME:-$HOME} PODC_BENCH_MIGRATIONS="$here/tests/images/datastorage/migrations" \
+    "$build/bench/bench_remote" 500 2
 echo "== service module: start->healthy against create+start+tight polling, and Postgres readiness"; "$build/bench/bench_service" 5
