@@ -30,6 +30,11 @@ env_lines=$(tests/env/sshd.sh)
 eval "$env_lines"
 export PODC_SSH_URI PODC_SSH_HOME PODC_SSH_KEY PODC_SSH_OTHER_HOST_KEY
 
+step "a second host: a network namespace with its own podman services and sshd"
+env_lines=$(tests/env/netns-host.sh)
+eval "$env_lines"
+export PODC_NETNS_HOST PODC_NETNS_TCP_URI PODC_NETNS_SSH_URI
+
 step "build"
 [ -x configure ] && [ configure -nt configure.ac ] || autoreconf -fi >/dev/null
 totals=$(mktemp)

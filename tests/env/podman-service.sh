@@ -120,7 +120,7 @@ ensure_tcp_service() {
     log "starting podman system service on $TCP_URI"
     setsid bash -c 'for f in /proc/$$/fd/*; do f=${f##*/}; [ "$f" -gt 2 ] 2>/dev/null && eval "exec $f>&-" 2>/dev/null; done
                     echo $$ >"$1"; shift; exec "$@"' _ "$TCP_PIDFILE" \
-        env CONTAINERS_CONF="$CONF" CONTAINERS_REGISTRIES_CONF="$REGCONF" \
+        env -u CONTAINER_HOST -u CONTAINER_CONNECTION CONTAINERS_CONF="$CONF" CONTAINERS_REGISTRIES_CONF="$REGCONF" \
         podman system service --time=0 "$TCP_URI" </dev/null >>"$STATE/service-tcp.log" 2>&1 9>&- &
     disown $! 2>/dev/null || true
     echo "$confhash" >"$TCP_HASHFILE"
@@ -151,7 +151,7 @@ PKGS=(podman runc uidmap netavark aardvark-dns iptables slirp4netns catatonit
       mmdebstrap libdpkg-perl gpg curl
       autoconf automake libtool pkg-config make gcc
       libcurl4-openssl-dev libyajl-dev check libsubunit-dev libarchive-dev valgrind
-      libssh2-1-dev
+      libssh2-1-dev iproute2 openssh-server openssh-client
       libpq-dev jq python3 golang-go)  # libpq: DataStorage tests query Postgres; jq, python3, golang-go: CLI and binding tests
 if [ "${PODC_SKIP_APT:-0}" != 1 ]; then
     missing=()
@@ -300,7 +300,7 @@ if [ -f "$LOG" ] && [ "$(stat -c %s "$LOG")" -gt $((10 * 1024 * 1024)) ]; then m
 # The wrapper also closes every other inherited fd (callers' pipes).
 setsid bash -c 'for f in /proc/$$/fd/*; do f=${f##*/}; [ "$f" -gt 2 ] 2>/dev/null && eval "exec $f>&-" 2>/dev/null; done
                 echo $$ >"$1"; shift; exec "$@"' _ "$PIDFILE" \
-    podman system service --time=0 "$SOCK_URL" \
+    env -u CONTAINER_HOST -u CONTAINER_CONNECTION podman system service --time=0 "$SOCK_URL" \
     </dev/null >>"$LOG" 2>&1 9>&- &
 disown $! 2>/dev/null || true
 echo "$confhash" >"$CONFHASH_FILE"

@@ -44,7 +44,12 @@ chmod 700 "$STATE" "$STATE/home" "$STATE/home/.ssh"
 cp "$STATE/home/.ssh/id_ed25519.pub" "$STATE/authorized_keys"
 chmod 600 "$STATE/authorized_keys"
 # known_hosts for the test HOME: this host key for [127.0.0.1]:PORT
-printf '[127.0.0.1]:%s %s\n' "$PORT" "$(cut -d' ' -f1,2 "$STATE/host_ed25519.pub")" >"$STATE/home/.ssh/known_hosts"
+# (other hosts' lines, e.g. tests/env/netns-host.sh's, are kept)
+kh=$STATE/home/.ssh/known_hosts
+touch "$kh"
+{ grep -v "^\[127.0.0.1\]:$PORT " "$kh" || true
+  printf '[127.0.0.1]:%s %s\n' "$PORT" "$(cut -d' ' -f1,2 "$STATE/host_ed25519.pub")"; } >"$kh.new"
+mv "$kh.new" "$kh"
 # a second, unrelated key: tests plant it to see a changed host key refused
 [ -f "$STATE/other_host_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C other -f "$STATE/other_host_ed25519" >&2
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yajl/yajl_parse.h>
 
 #define FUZZ_CHECK(cond, ...)                                                      \
     do {                                                                           \
@@ -23,6 +24,26 @@
             abort();                                                               \
         }                                                                          \
     } while (0)
+
+/* 1 when text is one JSON value (strings not checked for UTF-8: podc passes on bytes it was
+ * given, see README.md), else 0 with the parser's message in errbuf. */
+static inline int fuzz_json_syntax_ok(const char *text, char *errbuf, size_t errlen)
+{
+    yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+    if (!h)
+        abort();
+    yajl_config(h, yajl_dont_validate_strings, 1);
+    yajl_status st = yajl_parse(h, (const unsigned char *)text, strlen(text));
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(h);
+    if (st != yajl_status_ok && errbuf && errlen) {
+        unsigned char *m = yajl_get_error(h, 0, NULL, 0);
+        snprintf(errbuf, errlen, "%s", m ? (const char *)m : "?");
+        yajl_free_error(h, m);
+    }
+    yajl_free(h);
+    return st == yajl_status_ok;
+}
 
 /* A NUL-terminated copy of data (the bytes after an embedded NUL are still there, unused). */
 static inline char *fuzz_cstr(const uint8_t *data, size_t size)

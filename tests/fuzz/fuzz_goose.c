@@ -2,9 +2,9 @@
  * fuzz_goose.c - goose SQL migration files (podc_goose_parse, podc_goose_version_of), as
  * found in a DataStorage suite's migrations directory. Bytes before the first NUL are the
  * file's text; the first line after it, if any, is the file name (default "001_fuzz.sql").
- * Contracts checked: on success every statement is non-empty, ends with ';' (unless it came
- * from a StatementBegin block), has a line number within the file; on failure the error names
- * the file and the output is untouched.
+ * Contracts checked: on success the version is the file name's, every statement has a line
+ * number within the file and no trailing newline; on failure the error names the file and
+ * the output is untouched.
  */
 #include "datastorage/goose.h"
 #include "fuzz.h"
@@ -33,11 +33,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(m.file && strcmp(m.file, file) == 0, "file name");
         for (size_t i = 0; i < m.nstmts; i++) {
             const char *sql = m.stmts[i].sql;
-            FUZZ_CHECK(sql && *sql, "statement %zu empty", i);
+            /* (a StatementBegin block of blank lines gives an empty statement: psql skips it) */
+            FUZZ_CHECK(sql != NULL, "statement %zu missing", i);
             FUZZ_CHECK(m.stmts[i].line >= 0 && m.stmts[i].line <= lines, "statement %zu at line %d of %d", i,
                        m.stmts[i].line, lines);
             size_t n = strlen(sql);
-            FUZZ_CHECK(sql[n - 1] != '\n' && sql[n - 1] != '\r', "statement %zu ends in a newline", i);
+            FUZZ_CHECK(!n || (sql[n - 1] != '\n' && sql[n - 1] != '\r'), "statement %zu ends in a newline", i);
         }
         podc_goose_migration_clear(&m);
     } else {

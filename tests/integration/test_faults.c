@@ -14,6 +14,10 @@
 
 #include "suites.h"
 
+/* fixed, so the runner's teardown can sweep up after a test process that died */
+#define SESSION "podc-it-faults"
+#define PIDFILE "/tmp/podc-it-faults.pid"
+
 static pid_t service_pid;
 static char sock[128];
 
@@ -49,6 +53,11 @@ static podc_client *start_own_service(void)
         unsetenv("CONTAINER_HOST");
         execlp("podman", "podman", "system", "service", "--time=0", uri, (char *)NULL);
         _exit(127);
+    }
+    FILE *pf = fopen(PIDFILE, "w");
+    if (pf) {
+        fprintf(pf, "%d\n", (int)service_pid);
+        fclose(pf);
     }
     podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
     o.uri = uri;
@@ -101,7 +110,7 @@ static int on_step(const char *line, void *ud)
 START_TEST(service_killed_during_health_wait)
 {
     podc_client *c = start_own_service();
-    char *name = itest_name("faults-wait"), *session = itest_name("faults-sess");
+    char *name = itest_name("faults-wait"), *session = strdup(SESSION);
     podc_service_spec *s = podc_service_spec_new();
     const char *cmd[] = { "/bin/busybox", "sleep", "300" };
     killer k = { 0 };
@@ -152,11 +161,27 @@ START_TEST(service_killed_during_health_wait)
 }
 END_TEST
 
-/* The unchecked teardown runs in the runner even when the test process died. */
 static void teardown(void)
 {
     kill_own_service();
     unlink(sock);
+}
+
+/* The unchecked teardown runs in the runner even when the test process died: the service it
+ * started (its pid in PIDFILE) and whatever the session left go. */
+static void sweep(void)
+{
+    FILE *f = fopen(PIDFILE, "r");
+    int pid = 0;
+    if (f && fscanf(f, "%d", &pid) == 1 && pid > 0)
+        kill(pid, SIGKILL);
+    if (f)
+        fclose(f);
+    unlink(PIDFILE);
+    podc_client *c = NULL;
+    if (podc_client_new(&c, NULL, NULL) == 0)
+        podc_service_cleanup(c, SESSION, NULL, NULL);
+    podc_client_free(c);
 }
 
 Suite *faults_suite(void)
@@ -164,6 +189,7 @@ Suite *faults_suite(void)
     Suite *s = suite_create("faults");
     TCase *tc = tcase_create("dead service");
     tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_unchecked_fixture(tc, NULL, sweep);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, service_killed_during_health_wait);
     suite_add_tcase(s, tc);

@@ -2,6 +2,7 @@
  * (tests/env/podman-service.sh, tests/env/sshd.sh). Host keys unknown or changed are refused
  * with the fingerprint, a key the server does not take is an auth error, the remote socket is
  * found when the URI has none, and a named connection from a containers.conf is used. */
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,84 @@ START_TEST(tcp_and_a_named_connection)
 }
 END_TEST
 
+static size_t sink(char *p, size_t sz, size_t n, void *ud)
+{
+    (void)p, (void)ud;
+    return sz * n;
+}
+
+static long http_status(const char *url)
+{
+    CURL *h = curl_easy_init();
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
+    curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+    long status = 0;
+    if (curl_easy_perform(h) == CURLE_OK)
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(h);
+    return status;
+}
+
+/* A second machine (tests/env/netns-host.sh): its own network namespace and address, its own
+ * podman services and sshd. Its containers publish there, so health checks, URLs and the
+ * DataStorage endpoints must use its address. */
+START_TEST(a_second_host_over_tcp_and_ssh)
+{
+    const char *host = need("PODC_NETNS_HOST"), *uris[] = { need("PODC_NETNS_TCP_URI"), need("PODC_NETNS_SSH_URI") };
+    setenv("HOME", need("PODC_SSH_HOME"), 1);
+    for (int i = 0; i < 2; i++) {
+        podc_client *c = NULL;
+        podc_error *err = NULL;
+        ck_assert_ok(try_uri(uris[i], &c, &err), &err);
+        ck_assert_str_eq(podc_client_host(c), host);
+        char *name = itest_name(i ? "netns-ssh" : "netns-tcp");
+        podc_service_spec *s = podc_service_spec_new();
+        podc_service_spec_set_name(s, name);
+        podc_service_spec_set_image(s, "localhost/podc-httpsvc:test");
+        podc_service_spec_add_port(s, 8080, 0);
+        podc_service_spec_add_check_http(s, 8080, "/healthz", 200, NULL, 1000);
+        podc_service_spec_set_startup_timeout(s, 30000);
+        podc_service *svc = NULL;
+        ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
+        ck_assert_str_eq(podc_service_host(svc), host);
+        char *url = NULL;
+        ck_assert_int_eq(podc_service_url(svc, 8080, "/healthz", &url), 0);
+        ck_assert_msg(strstr(url, host), "%s", url);
+        ck_assert_int_eq(http_status(url), 200); /* from this machine, at that host's address */
+        podc_free(url);
+        ck_assert_ok(podc_service_stop(c, svc, 0, &err), &err);
+        podc_service_free(svc);
+        podc_service_spec_free(s);
+        free(name);
+
+        /* the DataStorage stack there: its endpoints name that host and answer */
+        if (i == 1) {
+            char *ds = itest_name("netns-ds");
+            podc_ds_config *cfg = podc_ds_config_new(ds);
+            podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test");
+            podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test");
+            podc_ds_config_set_skip_redis(cfg, 1);
+            for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
+                podc_ds_config_set_port(cfg, (podc_ds_port)p, 0);
+            podc_ds_stack *st = NULL;
+            ck_assert_ok(podc_ds_up(c, cfg, &st, &err), &err);
+            ck_assert_msg(strstr(podc_ds_stack_postgres_dsn_masked(st), host), "%s",
+                          podc_ds_stack_postgres_dsn_masked(st));
+            char ready[300];
+            snprintf(ready, sizeof ready, "%s/readyz", podc_ds_stack_health_url(st));
+            ck_assert_int_eq(http_status(ready), 200);
+            ck_assert_ok(podc_ds_down(c, ds, 0, &err), &err);
+            podc_ds_stack_free(st);
+            podc_ds_config_free(cfg);
+            free(ds);
+        }
+        podc_client_free(c);
+    }
+}
+END_TEST
+
 Suite *remote_suite(void)
 {
     Suite *s = suite_create("remote");
@@ -208,6 +287,11 @@ Suite *remote_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, ssh_host_keys_and_keys);
     tcase_add_test(tc, tcp_and_a_named_connection);
+    TCase *hc = tcase_create("a second host");
+    tcase_add_checked_fixture(hc, setup, teardown);
+    tcase_set_timeout(hc, 180);
+    tcase_add_test(hc, a_second_host_over_tcp_and_ssh);
     suite_add_tcase(s, tc);
+    suite_add_tcase(s, hc);
     return s;
 }

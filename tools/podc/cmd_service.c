@@ -12,6 +12,10 @@ static void print_service(const tool *t, const podc_service *svc)
     /* the published ports come from inspect: the handle answers per container port only */
     podc_container_inspect(t->c, podc_service_id(svc), &info, NULL);
     size_t np = info ? podc_container_info_port_count(info) : 0;
+    /* published on the service's host: 127.0.0.1 locally, the remote host over tcp:// or ssh:// */
+    const char *h = podc_service_host(svc);
+    char host[300];
+    snprintf(host, sizeof host, strchr(h, ':') ? "[%s]" : "%s", h);
     if (t->json) {
         podc_jw_begin_object(NULL);
         podc_jw_str("name", podc_service_name(svc));
@@ -19,12 +23,13 @@ static void print_service(const tool *t, const podc_service *svc)
         podc_jw_str("network", podc_service_network(svc));
         podc_jw_str("ip", podc_service_ip(svc));
         podc_jw_str("session", podc_service_session(svc));
+        podc_jw_str("host", h);
         podc_jw_int("startup_ms", podc_service_startup_ms(svc));
         podc_jw_begin_array("ports");
         for (size_t k = 0; k < np; k++) {
             const podc_port *p = podc_container_info_port_at(info, k);
-            char url[64];
-            snprintf(url, sizeof url, "http://127.0.0.1:%d", podc_port_host_port(p));
+            char url[400];
+            snprintf(url, sizeof url, "http://%s:%d", host, podc_port_host_port(p));
             podc_jw_begin_object(NULL);
             podc_jw_int("container", podc_port_container_port(p));
             podc_jw_int("host", podc_port_host_port(p));
@@ -43,7 +48,7 @@ static void print_service(const tool *t, const podc_service *svc)
                    podc_service_ip(svc) ? podc_service_ip(svc) : "?");
         for (size_t k = 0; k < np; k++) {
             const podc_port *p = podc_container_info_port_at(info, k);
-            printf("  port %d/%s: http://127.0.0.1:%d\n", podc_port_container_port(p), podc_port_protocol(p),
+            printf("  port %d/%s: http://%s:%d\n", podc_port_container_port(p), podc_port_protocol(p), host,
                    podc_port_host_port(p));
         }
         printf("  stop it: podc stop %s\n", podc_service_name(svc));
