@@ -1,5 +1,6 @@
 // Package podc is the Go binding of libpodc, a C client for Podman's libpod REST API over
-// its unix socket. Everything goes through libpodc: no process is ever started.
+// a local unix socket, plain TCP (tcp://) or SSH (ssh://). Everything goes through libpodc:
+// no process is ever started.
 //
 // A Client serialises its calls (libpodc allows one call at a time per client), so it may be
 // shared between goroutines; use one client per goroutine for calls that run side by side.
@@ -26,12 +27,22 @@ import (
 // LibraryVersion is libpodc's version, e.g. "0.1.0".
 func LibraryVersion() string { return C.GoString(C.podc_library_version()) }
 
-// Options configure New. The zero value discovers the socket and uses libpodc's timeouts.
+// Options configure New. The zero value discovers the service and uses libpodc's timeouts.
 type Options struct {
-	// URI of the socket: "unix:///run/podman/podman.sock" or a path. "" discovers it:
-	// $CONTAINER_HOST, $DOCKER_HOST, $XDG_RUNTIME_DIR/podman/podman.sock,
-	// /run/podman/podman.sock.
+	// URI of the service: "unix:///run/podman/podman.sock" (or a plain path),
+	// "tcp://HOST:PORT" (podman's `system service tcp://...`) or
+	// "ssh://USER@HOST[:PORT][/path/podman.sock]" (the host key must be in
+	// ~/.ssh/known_hosts; keys from $CONTAINER_SSHKEY or the connection's identity, the
+	// ssh-agent, ~/.ssh/id_ed25519 or id_rsa). With URI and Connection both "", the service
+	// is discovered in podman's order: $CONTAINER_CONNECTION, $CONTAINER_HOST (with
+	// $CONTAINER_SSHKEY), the default connection (podman-connections.json, containers.conf's
+	// active_service), $DOCKER_HOST, then $XDG_RUNTIME_DIR/podman/podman.sock and
+	// /run/podman/podman.sock. A service named by any of these is used or fails: there is
+	// no fallback to another.
 	URI string
+	// Connection is a named podman connection (podman-connections.json, or containers.conf's
+	// [engine.service_destinations.NAME]); not with URI.
+	Connection string
 	// Timeout of ordinary calls (0 = libpodc's 30 s).
 	Timeout time.Duration
 	// ConnectTimeout (0 = libpodc's 5 s).
@@ -46,8 +57,10 @@ type Client struct {
 	h    *C.podc_client
 }
 
-// New connects to the podman service (the socket must accept a connection; no request is
-// sent). Errors: ErrInvalid (bad URI), ErrTransport (details["tried"] lists the sockets tried).
+// New connects to the podman service (the socket or port must accept a connection, or the
+// SSH session is set up; no request is sent). Errors: ErrInvalid (a URI libpodc cannot
+// serve: Field "uri"; URI and Connection both), ErrNotFound (no such named connection),
+// ErrTransport (details["tried"] lists what was tried), ErrAuth (ssh: no key was accepted).
 func New(opts *Options) (*Client, error) {
 	var o C.podc_client_options
 	if rc := C.podc_client_options_init(&o, C.PODC_CLIENT_OPTIONS_VERSION); rc < 0 {
@@ -60,6 +73,7 @@ func New(opts *Options) (*Client, error) {
 			return nil, invalidOr(ErrInvalid, "timeout", "timeouts must not be negative")
 		}
 		o.uri = m.opt(opts.URI)
+		o.connection = m.opt(opts.Connection)
 		o.timeout_ms = ms(opts.Timeout)
 		o.connect_timeout_ms = ms(opts.ConnectTimeout)
 	}
@@ -67,9 +81,33 @@ func New(opts *Options) (*Client, error) {
 	if err := cerr(func(e **C.podc_error) C.int { return C.podc_client_new(&h, &o, e) }); err != nil {
 		return nil, err
 	}
+	return adopt(h), nil
+}
+
+func adopt(h *C.podc_client) *Client {
 	c := &Client{h: h}
 	runtime.SetFinalizer(c, (*Client).Close)
-	return c, nil
+	return c
+}
+
+// NewLike makes a new, independent client on the same service as like (same endpoint,
+// identity and timeouts; no discovery again), e.g. for another goroutine's calls to run
+// side by side. like may be in use meanwhile. Errors as for New; ErrClosed when like is
+// closed.
+func NewLike(like *Client) (*Client, error) {
+	if like == nil {
+		return nil, invalidOr(ErrInvalid, "like", "NewLike: nil client")
+	}
+	like.life.RLock() // not closed meanwhile; calls in progress on it are fine
+	defer like.life.RUnlock()
+	if like.h == nil {
+		return nil, ErrClosed
+	}
+	var h *C.podc_client
+	if err := cerr(func(e **C.podc_error) C.int { return C.podc_client_new_like(&h, like.h, e) }); err != nil {
+		return nil, err
+	}
+	return adopt(h), nil
 }
 
 // Close closes the connection. It waits for a call in progress; calls made afterwards fail
@@ -170,8 +208,34 @@ func cancelledBy(ctxErr error) error {
 		Message: "cancelled: " + ctxErr.Error(), Details: map[string]string{}, wrapped: ctxErr}
 }
 
-// SocketPath is the socket in use; SocketSource tells how it was found ("option",
-// "CONTAINER_HOST", "DOCKER_HOST", "XDG_RUNTIME_DIR" or "default").
+// URI is the service's URI in canonical form ("unix:///run/podman/podman.sock",
+// "tcp://10.0.0.2:8888", "ssh://core@host:22/run/user/1000/podman/podman.sock"); "" once
+// closed.
+func (c *Client) URI() string {
+	var s string
+	_ = c.do(context.Background(), false, func(h *C.podc_client) error { s = goStr(C.podc_client_uri(h)); return nil })
+	return s
+}
+
+// Scheme is "unix", "tcp" or "ssh" ("" once closed).
+func (c *Client) Scheme() string {
+	var s string
+	_ = c.do(context.Background(), false, func(h *C.podc_client) error { s = goStr(C.podc_client_scheme(h)); return nil })
+	return s
+}
+
+// Host is where ports the service's containers publish are reached from here: "127.0.0.1"
+// for a local socket, the remote host for tcp:// and ssh:// ("" once closed).
+func (c *Client) Host() string {
+	var s string
+	_ = c.do(context.Background(), false, func(h *C.podc_client) error { s = goStr(C.podc_client_host(h)); return nil })
+	return s
+}
+
+// SocketPath is the unix socket in use: the local one, or the remote one for ssh ("" for
+// tcp). SocketSource tells how the service was chosen ("option", "connection NAME",
+// "CONTAINER_CONNECTION NAME", "CONTAINER_HOST", "default connection NAME", "DOCKER_HOST",
+// "XDG_RUNTIME_DIR" or "default").
 func (c *Client) SocketPath() string {
 	var s string
 	_ = c.do(context.Background(), false, func(h *C.podc_client) error { s = goStr(C.podc_client_socket_path(h)); return nil })

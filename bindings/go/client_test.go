@@ -43,6 +43,9 @@ func TestPingVersionInfo(t *testing.T) {
 	if !strings.HasSuffix(c.SocketPath(), ".sock") || c.SocketSource() == "" {
 		t.Errorf("socket %q from %q", c.SocketPath(), c.SocketSource())
 	}
+	if s := c.Scheme(); (s != "unix" && s != "tcp" && s != "ssh") || !strings.HasPrefix(c.URI(), s+"://") || c.Host() == "" {
+		t.Errorf("URI %q, scheme %q, host %q", c.URI(), s, c.Host())
+	}
 }
 
 func TestTransportError(t *testing.T) {

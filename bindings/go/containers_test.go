@@ -61,7 +61,7 @@ func TestContainerLifecycle(t *testing.T) {
 		t.Errorf("env %v", info.Env)
 	}
 
-	status, body := httpGetEventually(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", port), 30*time.Second)
+	status, body := httpGetEventually(t, fmt.Sprintf("http://%s:%d/healthz", c.Host(), port), 30*time.Second)
 	if status != 200 {
 		t.Errorf("GET /healthz = %d %q", status, body)
 	}

@@ -105,12 +105,15 @@ type Stack struct {
 	Network    string
 	Containers map[string]string // component -> container name (no "redis" when skipped)
 	Ports      map[string]int    // port name -> host port (resolved; absent when unused)
-	// PostgresDSN is postgres://user:password@127.0.0.1:PORT/db?sslmode=disable;
+	// Host is where the endpoints below are reached (Client.Host: "127.0.0.1" on a local
+	// podman, the remote host on tcp:// and ssh://); they all come from libpodc.
+	Host string
+	// PostgresDSN is postgres://user:password@HOST:PORT/db?sslmode=disable;
 	// PostgresDSNMasked shows the password as ***.
 	PostgresDSN       string
 	PostgresDSNMasked string
-	RedisAddr         string // "127.0.0.1:PORT", "" without Redis
-	APIURL            string // "http://127.0.0.1:PORT"
+	RedisAddr         string // "HOST:PORT", "" without Redis
+	APIURL            string // "http://HOST:PORT"
 	HealthURL         string
 	MetricsURL        string
 	UpTime            time.Duration
@@ -230,8 +233,10 @@ func (c *Client) DataStorageUp(ctx context.Context, cfg DataStorageConfig) (*Sta
 	}
 	defer C.podc_ds_config_free(d)
 	var st *C.podc_ds_stack
+	var host string
 	// the context is honoured through the progress callback (see StartService)
 	err = c.do(ctx, false, func(h *C.podc_client) error {
+		host = goStr(C.podc_client_host(h))
 		return cerr(func(e **C.podc_error) C.int { return C.podc_ds_up(h, d, &st, e) })
 	})
 	if err != nil {
@@ -242,6 +247,7 @@ func (c *Client) DataStorageUp(ctx context.Context, cfg DataStorageConfig) (*Sta
 	stack := &Stack{
 		Service:           goStr(C.podc_ds_stack_service(st)),
 		Network:           goStr(C.podc_ds_stack_network(st)),
+		Host:              host,
 		Containers:        map[string]string{},
 		Ports:             map[string]int{},
 		PostgresDSN:       goStr(C.podc_ds_stack_postgres_dsn(st)),

@@ -76,10 +76,13 @@ func TestDataStorageUpDown(t *testing.T) {
 	if !strings.Contains(st.PostgresDSNMasked, ":***@") {
 		t.Errorf("masked DSN %q", st.PostgresDSNMasked)
 	}
-	if !strings.HasPrefix(st.APIURL, "http://127.0.0.1:") || st.HealthURL == "" || st.MetricsURL == "" {
+	if st.Host == "" || st.Host != c.Host() {
+		t.Errorf("stack host %q, client host %q", st.Host, c.Host())
+	}
+	if !strings.HasPrefix(st.APIURL, "http://"+st.Host+":") || st.HealthURL == "" || st.MetricsURL == "" {
 		t.Errorf("URLs %q %q %q", st.APIURL, st.HealthURL, st.MetricsURL)
 	}
-	if !strings.HasPrefix(st.RedisAddr, "127.0.0.1:") {
+	if !strings.HasPrefix(st.RedisAddr, st.Host+":") {
 		t.Fatalf("Redis address %q", st.RedisAddr)
 	}
 	reply, err := redisPing(st.RedisAddr)

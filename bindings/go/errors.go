@@ -31,7 +31,7 @@ const (
 	ErrBuild       Code = C.PODC_EBUILD       // an image build failed
 	ErrUnsupported Code = C.PODC_EUNSUPPORTED // the server's libpod API is too old
 	ErrMigration   Code = C.PODC_EMIGRATION   // a database migration failed
-	ErrAuth        Code = C.PODC_EAUTH        // a registry refused the credentials, or none were given
+	ErrAuth        Code = C.PODC_EAUTH        // a registry refused the credentials or none were given; ssh: no key accepted
 )
 
 // Error returns the category's English text, e.g. "not found".

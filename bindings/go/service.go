@@ -44,7 +44,7 @@ type Check interface {
 	add(s *C.podc_service_spec, m *cmem) C.int
 }
 
-// HTTPCheck passes when GET http://127.0.0.1:<host port of Port><Path> answers Status
+// HTTPCheck passes when GET http://<Service.Host()>:<host port of Port><Path> answers Status
 // (0 = 200) and, when Body is set, the body contains it. Port must be published.
 type HTTPCheck struct {
 	Port    int
@@ -276,6 +276,7 @@ type Service struct {
 	// StartupTime is the time from the start call until healthy.
 	StartupTime time.Duration
 
+	host   string
 	client *Client
 	mu     sync.Mutex
 	h      *C.podc_service
@@ -317,6 +318,7 @@ func (c *Client) StartService(ctx context.Context, spec ServiceSpec) (*Service, 
 		IP:          goStr(C.podc_service_ip(h)),
 		Session:     goStr(C.podc_service_session(h)),
 		StartupTime: time.Duration(C.podc_service_startup_ms(h)) * time.Millisecond,
+		host:        goStr(C.podc_service_host(h)),
 		client:      c,
 		h:           h,
 	}
@@ -340,8 +342,12 @@ func (s *Service) HostPort(containerPort int) int {
 	return int(C.podc_service_host_port(s.h, C.int(containerPort)))
 }
 
-// URL is "http://127.0.0.1:<host port of containerPort><path>". ErrNotFound when the port
-// is not published (or the service was stopped).
+// Host is where the service's published ports are reached from here: "127.0.0.1" on a local
+// podman, the remote host (Client.Host) on tcp:// and ssh://. It stays known after Stop.
+func (s *Service) Host() string { return s.host }
+
+// URL is "http://<Host()>:<host port of containerPort><path>" (built by libpodc). ErrNotFound
+// when the port is not published (or the service was stopped).
 func (s *Service) URL(containerPort int, path string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -38,7 +38,10 @@ func TestServiceHTTP(t *testing.T) {
 		t.Fatalf("HostPort(8080) = %d, HostPort(9999) = %d", port, svc.HostPort(9999))
 	}
 	url, err := svc.URL(8080, "/healthz")
-	if err != nil || url != fmt.Sprintf("http://127.0.0.1:%d/healthz", port) {
+	if svc.Host() == "" || svc.Host() != c.Host() {
+		t.Errorf("service host %q, client host %q", svc.Host(), c.Host())
+	}
+	if err != nil || url != fmt.Sprintf("http://%s:%d/healthz", svc.Host(), port) {
 		t.Fatalf("URL = %q, %v", url, err)
 	}
 	if _, err := svc.URL(9999, "/"); !errors.Is(err, ErrNotFound) {

@@ -16,8 +16,8 @@ import os
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int64, c_size_t,
                     c_uint, c_void_p)
 
-__all__ = ["lib", "library_path", "ClientOptions", "LogsOptions", "DATA_CB", "OUTPUT_CB",
-           "PROGRESS_CB", "enc", "dec", "take_string", "argv_array", "bytes_at", "has", "need"]
+__all__ = ["lib", "library_path", "ClientOptions", "CLIENT_OPTIONS_VERSION", "LogsOptions", "DATA_CB",
+           "OUTPUT_CB", "PROGRESS_CB", "enc", "dec", "take_string", "argv_array", "bytes_at", "has", "need"]
 
 # ---- callback types (common.h, logs.h, service.h) ---------------------------------------
 DATA_CB = CFUNCTYPE(c_int, c_void_p, c_size_t, c_void_p)            # podc_data_cb
@@ -25,9 +25,14 @@ OUTPUT_CB = CFUNCTYPE(c_int, c_int, c_void_p, c_size_t, c_void_p)   # podc_outpu
 PROGRESS_CB = CFUNCTYPE(c_int, c_char_p, c_void_p)                  # podc_service_progress_cb
 
 
+CLIENT_OPTIONS_VERSION = 2  # PODC_CLIENT_OPTIONS_VERSION
+
+
 class ClientOptions(Structure):
+    """podc_client_options, version 2 (version 1 ends before `connection`)."""
     _fields_ = [("version", c_uint), ("uri", c_char_p), ("timeout_ms", c_int64),
-                ("connect_timeout_ms", c_int64)]
+                ("connect_timeout_ms", c_int64),
+                ("connection", c_char_p)]  # version 2
 
 
 class LogsOptions(Structure):
@@ -94,7 +99,11 @@ _PROTOS = {
     # client
     "podc_client_options_init": (I, [POINTER(ClientOptions), U]),
     "podc_client_new": (I, [PH, POINTER(ClientOptions), PH]),
+    "podc_client_new_like": (I, [PH, H, PH]),
     "podc_client_free": (None, [H]),
+    "podc_client_uri": (S, [H]),
+    "podc_client_scheme": (S, [H]),
+    "podc_client_host": (S, [H]),
     "podc_client_socket_path": (S, [H]),
     "podc_client_socket_source": (S, [H]),
     "podc_client_server_api_version": (S, [H]),
@@ -276,6 +285,7 @@ _PROTOS = {
     "podc_service_ip": (S, [H]),
     "podc_service_session": (S, [H]),
     "podc_service_host_port": (I, [H, I]),
+    "podc_service_host": (S, [H]),
     "podc_service_url": (I, [H, I, S, PH]),
     "podc_service_startup_ms": (I64, [H]),
     "podc_service_free": (None, [H]),

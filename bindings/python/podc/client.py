@@ -6,7 +6,11 @@
         for ct in c.containers.list(labels={"app": "web"}):
             print(ct["name"], ct["state"])
 
-A Client must not be used from two threads at once (Client.cancel() is the exception).
+The service may be local (a unix socket) or remote: Client(uri="tcp://10.0.0.2:8888"),
+Client(uri="ssh://core@host/run/user/1000/podman/podman.sock"), Client(connection="name").
+
+A Client must not be used from two threads at once (Client.cancel() is the exception);
+client.like() makes another one on the same service for another thread.
 """
 
 import json
@@ -14,9 +18,9 @@ from ctypes import byref, c_int, c_void_p
 
 from . import _lib
 from ._callbacks import Guard, guarded_call
-from ._lib import (ClientOptions, LogsOptions, argv_array, bytes_at, dec, enc, lib,
-                   take_string)
-from .errors import InvalidInput, call, check
+from ._lib import (CLIENT_OPTIONS_VERSION, ClientOptions, LogsOptions, argv_array, bytes_at, dec,
+                   enc, lib, take_string)
+from .errors import InvalidInput, Unsupported, call, check
 from .pull import PullOptions, pull_policy as _pull_policy
 
 __all__ = ["Client", "Containers", "Images", "Networks", "STDOUT", "STDERR"]
@@ -74,30 +78,67 @@ def _ports(count_fn, at_fn, obj):
 
 
 class Client:
-    """A connection to the podman service (libpod REST API over a unix socket).
+    """A connection to the podman service (libpod REST API), local or remote.
 
-    uri: "unix:///run/podman/podman.sock" or a path; None discovers the socket
-    ($CONTAINER_HOST, $DOCKER_HOST, $XDG_RUNTIME_DIR/podman/podman.sock, /run/podman/podman.sock).
+    uri: "unix:///run/podman/podman.sock" (or a plain path), "tcp://HOST:PORT" (podman's
+    `system service tcp://...`) or "ssh://USER@HOST[:PORT][/path/podman.sock]" (the host key
+    must be in ~/.ssh/known_hosts; keys from $CONTAINER_SSHKEY or the connection's identity,
+    the ssh-agent, ~/.ssh/id_ed25519 or id_rsa). connection: a named podman connection
+    (podman-connections.json or containers.conf's [engine.service_destinations.NAME]); not
+    with uri. Both None discover the service in podman's order: $CONTAINER_CONNECTION,
+    $CONTAINER_HOST (+ $CONTAINER_SSHKEY), the default connection, $DOCKER_HOST, then the
+    local sockets ($XDG_RUNTIME_DIR/podman/podman.sock, /run/podman/podman.sock). A service
+    named by any of these is used or fails: there is no fallback to another.
     timeout_ms: per-call timeout of ordinary calls (None = the library's 30 s).
-    Raises TransportError when no socket accepts a connection (details["tried"]).
+    Raises TransportError (nothing answers; details["tried"]), InvalidInput (a URI podc
+    cannot serve, details["field"] == "uri"; uri and connection both), NotFound (no such
+    named connection), AuthError (ssh: no key was accepted).
     """
 
-    def __init__(self, uri=None, timeout_ms=None, connect_timeout_ms=None):
+    def __init__(self, uri=None, connection=None, timeout_ms=None, connect_timeout_ms=None):
         self._h = None
         opts = ClientOptions()
-        check(lib.podc_client_options_init(byref(opts), 1), "options")
+        version = CLIENT_OPTIONS_VERSION
+        if lib.podc_client_options_init(byref(opts), version) < 0:
+            if connection is not None:  # a libpodc without named connections
+                raise Unsupported("this libpodc has no named connections (client options version %d)"
+                                  % version, code=Unsupported.code)
+            check(lib.podc_client_options_init(byref(opts), 1), "options")
         self._uri = enc(uri)  # referenced by opts during the call
+        self._connection = enc(connection)
         opts.uri = self._uri
+        if opts.version >= 2:
+            opts.connection = self._connection
         if timeout_ms is not None:
             opts.timeout_ms = int(timeout_ms)
         if connect_timeout_ms is not None:
             opts.connect_timeout_ms = int(connect_timeout_ms)
         h = c_void_p()
         call(lib.podc_client_new, byref(h), byref(opts))
+        self._adopt(h)
+
+    def _adopt(self, h):
         self._h = h
         self.containers = Containers(self)
         self.images = Images(self)
         self.networks = Networks(self)
+
+    def like(self):
+        """A new, independent Client on the same service (same endpoint, identity and
+        timeouts; no discovery again), e.g. for another thread. This client may be in use
+        on its own thread meanwhile. Errors as for Client()."""
+        h = c_void_p()
+        call(_lib.need("podc_client_new_like"), byref(h), self.handle)
+        other = Client.__new__(Client)
+        other._h = None
+        other._uri = other._connection = None
+        other._adopt(h)
+        return other
+
+    @classmethod
+    def new_like(cls, other):
+        """Client.new_like(c) is c.like()."""
+        return other.like()
 
     # ---- lifetime --------------------------------------------------------------------
     @property
@@ -118,6 +159,12 @@ class Client:
         self.close()
         return False
 
+    def __repr__(self):
+        if not self._h:
+            return "Client(closed)"
+        return "Client(uri=%r, source=%r)" % (self.uri if _lib.has("podc_client_uri") else self.socket_path,
+                                              self.socket_source)
+
     def __del__(self):
         try:
             self.close()
@@ -126,11 +173,32 @@ class Client:
 
     # ---- connection ------------------------------------------------------------------
     @property
+    def uri(self):
+        """The service's URI in canonical form ("unix:///run/podman/podman.sock",
+        "tcp://10.0.0.2:8888", "ssh://core@host:22/run/user/1000/podman/podman.sock")."""
+        return dec(_lib.need("podc_client_uri")(self.handle))
+
+    @property
+    def scheme(self):
+        """"unix", "tcp" or "ssh"."""
+        return dec(_lib.need("podc_client_scheme")(self.handle))
+
+    @property
+    def host(self):
+        """Where ports the service's containers publish are reached from here: "127.0.0.1"
+        for a local socket, the remote host for tcp:// and ssh://."""
+        return dec(_lib.need("podc_client_host")(self.handle))
+
+    @property
     def socket_path(self):
+        """The unix socket in use: the local one, or the remote one for ssh (None for tcp)."""
         return dec(lib.podc_client_socket_path(self.handle))
 
     @property
     def socket_source(self):
+        """How the service was chosen: "option", "connection NAME", "CONTAINER_CONNECTION
+        NAME", "CONTAINER_HOST", "default connection NAME", "DOCKER_HOST", "XDG_RUNTIME_DIR"
+        or "default"."""
         return dec(lib.podc_client_socket_source(self.handle))
 
     @property

@@ -14,7 +14,7 @@ Names: network {service}_test_network, containers {service}_postgres_test,
 from ctypes import byref, c_void_p
 
 from ._callbacks import Guard, guarded_call
-from ._lib import dec, enc, lib, need
+from ._lib import dec, enc, has, lib, need
 from .errors import InvalidInput, call, check
 from .pull import PullOptions
 
@@ -40,8 +40,10 @@ def _key(table, what, key):
 
 class DataStorageStack:
     """A running stack. Attributes: service, network, containers {component: name or None},
-    ports {name: host port}, postgres_dsn, postgres_dsn_masked, redis_addr (None without Redis),
-    api_url, health_url, metrics_url, up_ms. Use down() or a `with` block to remove it."""
+    ports {name: host port}, host, postgres_dsn, postgres_dsn_masked, redis_addr (None without
+    Redis), api_url, health_url, metrics_url, up_ms. Use down() or a `with` block to remove it.
+    The endpoints come from libpodc, on the client's host (host == client.host: "127.0.0.1" on
+    a local podman, the remote host on tcp:// and ssh://)."""
 
     def __init__(self, client, handle, preserve_image=False):
         self._client = client
@@ -57,6 +59,7 @@ class DataStorageStack:
         self.health_url = dec(lib.podc_ds_stack_health_url(handle))
         self.metrics_url = dec(lib.podc_ds_stack_metrics_url(handle))
         self.up_ms = lib.podc_ds_stack_up_ms(handle)
+        self.host = client.host if has("podc_client_host") else "127.0.0.1"
         self._down = False
 
     @classmethod

@@ -113,7 +113,8 @@ class MigrationFailed(PodcError):
 
 class AuthError(PodcError):
     """A registry refused the credentials, or none were given (category "auth");
-    details["registry"] names the registry. The message never carries a password."""
+    details["registry"] names the registry. Also an ssh:// service that accepted none of the
+    keys tried (details["tried"] names the URI). The message never carries a password."""
     code = EAUTH
 
 

@@ -18,7 +18,7 @@ Everything a start creates carries podc.session=<session>; cleanup(client, sessi
 from ctypes import byref, c_size_t, c_void_p
 
 from ._callbacks import Guard, guarded_call
-from ._lib import argv_array, dec, enc, lib, need, take_string
+from ._lib import argv_array, dec, enc, has, lib, need, take_string
 from .errors import NotFound, call, check
 from .pull import PullOptions
 
@@ -27,7 +27,8 @@ __all__ = ["Service", "HttpCheck", "TcpCheck", "ExecCheck", "LogCheck", "PodmanC
 
 
 class HttpCheck:
-    """GET http://127.0.0.1:<host port of `port`><path> answers `status` (and contains `body`)."""
+    """GET http://<service host>:<host port of `port`><path> answers `status` (and contains
+    `body`). The host is 127.0.0.1 on a local podman, the remote host on tcp:// and ssh://."""
 
     def __init__(self, port, path="/", status=200, body=None, timeout_ms=None):
         self.port, self.path, self.status, self.body, self.timeout_ms = port, path, status, body, timeout_ms
@@ -38,7 +39,7 @@ class HttpCheck:
 
 
 class TcpCheck:
-    """A TCP connect to the host port published for `port` succeeds."""
+    """A TCP connect to the host port published for `port` (on the service host) succeeds."""
 
     def __init__(self, port):
         self.port = port
@@ -93,7 +94,9 @@ def default_session():
 
 
 class Service:
-    """A started service. Attributes: name, id, network, ip, session, startup_ms.
+    """A started service. Attributes: name, id, network, ip, session, startup_ms, host (where
+    its published ports are reached from here: "127.0.0.1" on a local podman, the remote host
+    on tcp:// and ssh://; see url()).
     The container keeps running until stop() (or the end of a `with` block)."""
 
     def __init__(self, client, handle):
@@ -105,6 +108,7 @@ class Service:
         self.ip = dec(lib.podc_service_ip(handle))
         self.session = dec(lib.podc_service_session(handle))
         self.startup_ms = lib.podc_service_startup_ms(handle)
+        self.host = dec(lib.podc_service_host(handle)) if has("podc_service_host") else "127.0.0.1"
 
     @classmethod
     def start(cls, client, name, image, ports=None, env=None, network=None, aliases=None,
@@ -203,7 +207,8 @@ class Service:
         return None if p < 0 else p
 
     def url(self, container_port, path=None):
-        """"http://127.0.0.1:<host port><path>"; NotFound when the port is not published."""
+        """"http://<host>:<host port><path>" (built by libpodc on the service's host); NotFound
+        when the port is not published."""
         out = c_void_p()
         rc = lib.podc_service_url(self._handle(), int(container_port), enc(path), byref(out))
         if rc < 0:

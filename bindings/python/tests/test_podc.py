@@ -84,6 +84,9 @@ class TestSystem(PodcTestCase):
         self.assertIn("host", info)
         self.assertIn("version", info)
         self.assertTrue(self.client.socket_path.endswith(".sock"))
+        self.assertIn(self.client.scheme, ("unix", "tcp", "ssh"))
+        self.assertTrue(self.client.uri.startswith(self.client.scheme + "://"), self.client.uri)
+        self.assertTrue(self.client.host)
         self.assertEqual(self.client.server_api_version, v["api"])
 
     def test_transport_error(self):
@@ -141,7 +144,8 @@ class TestService(PodcTestCase):
             self.assertGreater(port, 0)
             self.assertIsNone(svc.host_port(9999))
             url = svc.url(8080, "/healthz")
-            self.assertEqual(url, "http://127.0.0.1:%d/healthz" % port)
+            self.assertEqual(svc.host, self.client.host)
+            self.assertEqual(url, "http://%s:%d/healthz" % (svc.host, port))
             status, _ = http("GET", url)
             self.assertEqual(status, 200)
             with self.assertRaises(podc.NotFound):
