@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/error-private.h"
+#include "core/file.h"
 
 enum tok_kind {
     T_LIT,       /* one character */
@@ -416,36 +417,21 @@ int podc_ignore_add_text(podc_ignore *ig, const char *text, size_t len, const ch
 int podc_ignore_load_file(podc_ignore *ig, const char *path, int *loaded, podc_error **err)
 {
     *loaded = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT)
-            return 0;
-        podc_error *e = podc_error_new(PODC_EINVAL, "cannot read %s: %s", path, strerror(errno));
-        podc_error_add_detail(e, "field", "ignore file");
-        podc_error_add_detail(e, "file", path);
-        return podc_error_put(err, e);
-    }
-    podc_buf b = PODC_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    int rc = 0;
-    while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rc = podc_buf_append(&b, chunk, n);
-    int rerr = ferror(f);
-    fclose(f);
-    if (rc < 0) {
-        podc_buf_free(&b);
+    char *text = NULL;
+    size_t len = 0;
+    int fe = podc_file_read(path, (size_t)64 << 20, 0, &text, &len);
+    if (fe == ENOENT)
+        return 0;
+    if (fe == ENOMEM)
         return podc_error_oom(err);
+    if (fe != 0) {
+        podc_error *pe = podc_error_new(PODC_EINVAL, "cannot read %s: %s", path, strerror(fe));
+        podc_error_add_detail(pe, "field", "ignore file");
+        podc_error_add_detail(pe, "file", path);
+        return podc_error_put(err, pe);
     }
-    if (rerr) {
-        podc_buf_free(&b);
-        podc_error *e = podc_error_new(PODC_EINVAL, "cannot read %s", path);
-        podc_error_add_detail(e, "field", "ignore file");
-        podc_error_add_detail(e, "file", path);
-        return podc_error_put(err, e);
-    }
-    rc = podc_ignore_add_text(ig, b.data ? b.data : "", b.len, path, err);
-    podc_buf_free(&b);
+    int rc = podc_ignore_add_text(ig, text, len, path, err);
+    free(text);
     if (rc == 0)
         *loaded = 1;
     return rc;

@@ -27,6 +27,8 @@ int podc_image_ref_split(const char *ref, char **domain, char **path);
 
 /* A copy of o (NULL o = defaults), or NULL on OOM. */
 struct podc_image_pull_options *podc_image_pull_options_dup(const struct podc_image_pull_options *o);
+/* *slot becomes a copy of opts (NULL: none), the old one freed. 0 or PODC_ENOMEM. */
+int podc_image_pull_options_replace(struct podc_image_pull_options **slot, const struct podc_image_pull_options *opts);
 /* The policy of o (NULL = missing). */
 int podc_image_pull_options_policy(const struct podc_image_pull_options *o);
 /*

@@ -513,6 +513,16 @@ podc_image_pull_options *podc_image_pull_options_dup(const podc_image_pull_optio
     return d;
 }
 
+int podc_image_pull_options_replace(podc_image_pull_options **slot, const podc_image_pull_options *opts)
+{
+    podc_image_pull_options *copy = opts ? podc_image_pull_options_dup(opts) : NULL;
+    if (opts && !copy)
+        return PODC_ENOMEM;
+    podc_image_pull_options_free(*slot);
+    *slot = copy;
+    return 0;
+}
+
 int podc_image_pull_options_policy(const podc_image_pull_options *o)
 {
     return o ? o->policy : PODC_PULL_MISSING;

@@ -15,6 +15,7 @@
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/error-private.h"
+#include "core/file.h"
 #include "core/json.h"
 
 #define MAX_AUTH_FILE (1024 * 1024)
@@ -93,40 +94,24 @@ static int load_file(const char *path, int required, auth_file *out, podc_error 
 {
     out->root = NULL;
     out->path = NULL;
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        if (!required && errno == ENOENT)
-            return 0;
-        podc_error *e = podc_error_new(PODC_EINVAL, "auth file %s: %s", path, strerror(errno));
-        podc_error_add_detail(e, "file", path);
-        return podc_error_put(err, e);
-    }
-    podc_buf b = PODC_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    int rc = 0;
-    while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > MAX_AUTH_FILE)
-            rc = PODC_EINVAL;
-        else if (podc_buf_append(&b, chunk, n) < 0)
-            rc = PODC_ENOMEM;
-    }
-    explicit_bzero(chunk, sizeof chunk);
-    fclose(f);
-    if (rc == PODC_ENOMEM) {
-        podc_secret_wipe(b.data);
-        podc_buf_free(&b);
+    char *text = NULL;
+    size_t len = 0;
+    int e = podc_file_read(path, MAX_AUTH_FILE, 1, &text, &len);
+    if (e == ENOENT && !required)
+        return 0;
+    if (e == ENOMEM)
         return podc_error_oom(err);
-    }
-    yajl_val root = rc == 0 && b.data ? podc_json_parse(b.data, NULL, 0) : NULL;
-    podc_secret_wipe(b.data);
-    podc_buf_free(&b);
+    yajl_val root = e == 0 ? podc_json_parse(text, NULL, 0) : NULL;
+    if (text)
+        explicit_bzero(text, len);
+    free(text);
     if (!root || !YAJL_IS_OBJECT(root)) {
         podc_json_free(root);
-        podc_error *e = podc_error_new(PODC_EINVAL, "auth file %s: not a JSON object%s", path,
-                                       rc ? " (larger than 1 MiB)" : "");
-        podc_error_add_detail(e, "file", path);
-        return podc_error_put(err, e);
+        podc_error *pe = e && e != EFBIG ? podc_error_new(PODC_EINVAL, "auth file %s: %s", path, strerror(e))
+                                         : podc_error_new(PODC_EINVAL, "auth file %s: not a JSON object%s", path,
+                                                          e == EFBIG ? " (larger than 1 MiB)" : "");
+        podc_error_add_detail(pe, "file", path);
+        return podc_error_put(err, pe);
     }
     out->root = root;
     if (!(out->path = strdup(path))) {

@@ -167,12 +167,7 @@ int podc_ds_config_set_pull_options(podc_ds_config *cfg, const podc_image_pull_o
 {
     if (!cfg)
         return PODC_EINVAL;
-    podc_image_pull_options *copy = opts ? podc_image_pull_options_dup(opts) : NULL;
-    if (opts && !copy)
-        return PODC_ENOMEM;
-    podc_image_pull_options_free(cfg->pull);
-    cfg->pull = copy;
-    return 0;
+    return podc_image_pull_options_replace(&cfg->pull, opts);
 }
 
 int podc_ds_config_set_preserve_image(podc_ds_config *cfg, int preserve)

@@ -116,12 +116,7 @@ int podc_service_spec_set_pull_options(podc_service_spec *s, const podc_image_pu
 {
     if (!s)
         return PODC_EINVAL;
-    podc_image_pull_options *copy = opts ? podc_image_pull_options_dup(opts) : NULL;
-    if (opts && !copy)
-        return PODC_ENOMEM;
-    podc_image_pull_options_free(s->pull);
-    s->pull = copy;
-    return 0;
+    return podc_image_pull_options_replace(&s->pull, opts);
 }
 
 int podc_service_spec_add_build_arg(podc_service_spec *s, const char *key, const char *value)

@@ -13,6 +13,7 @@
 
 #include "core/buf.h"
 #include "core/error-private.h"
+#include "core/file.h"
 #include "core/json.h"
 
 #define MAX_FILE (1024 * 1024)
@@ -26,19 +27,8 @@ typedef struct conf {
 
 static char *slurp(const char *path)
 {
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return NULL;
-    podc_buf b = PODC_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < MAX_FILE)
-        if (podc_buf_append(&b, chunk, n) < 0)
-            break;
-    fclose(f);
-    if (!b.data)
-        podc_buf_puts(&b, "");
-    return podc_buf_detach(&b);
+    char *text = NULL;
+    return podc_file_read(path, MAX_FILE, 0, &text, NULL) == 0 ? text : NULL;
 }
 
 /* A TOML basic ("...") or literal ('...') string at *p: new, or NULL. */
