@@ -366,39 +366,50 @@ static int one_try(podc_client *c, transfer *t, const char *path, int *transient
     return rc;
 }
 
-/* Tries until success, a failure no retry can fix, or the budget is spent. */
+/* Tries until success, a failure no retry can fix, or the budget is spent. Each try's error
+ * is kept here (the caller's err may be NULL: the category must not depend on it). */
 static int with_retries(podc_client *c, transfer *t, const char *path, podc_error **err)
 {
     const podc_image_pull_options *o = t->o;
     int tries = o ? o->tries : 3;
     int64_t wait = o ? o->backoff_ms : 1000;
     int rc = 0;
+    podc_error *last = NULL;
     t->tries = tries;
     for (int n = 1; n <= tries; n++) {
         int transient = 0;
         t->try_no = n;
-        rc = one_try(c, t, path, &transient, err);
+        podc_error_free(last);
+        last = NULL;
+        rc = one_try(c, t, path, &transient, &last);
         if (rc == 0 || !transient)
-            return rc;
+            break;
         if (n == tries) {
-            if (rc == PODC_ETIMEOUT && err && *err && tries > 1)
-                podc_error_prefix(*err, "%s %s: timed out %d times", t->verb, t->ref, tries);
-            return rc;
+            if (rc == PODC_ETIMEOUT && tries > 1)
+                podc_error_prefix(last, "%s %s: timed out %d times", t->verb, t->ref, tries);
+            break;
         }
         if (o && o->progress) {
             char line[512];
             int len = snprintf(line, sizeof line, "retrying in %lld ms (try %d of %d): %s", (long long)wait, n + 1,
-                               tries, err && *err ? podc_error_message(*err) : podc_strerror(rc));
+                               tries, last ? podc_error_message(last) : podc_strerror(rc));
             if (len >= (int)sizeof line)
                 len = (int)sizeof line - 1;
-            if (o->progress(line, (size_t)len, o->progress_ud) != 0)
+            if (o->progress(line, (size_t)len, o->progress_ud) != 0) {
+                podc_error_free(last);
                 return podc_error_set(err, PODC_ECANCELLED, "%s %s: stopped by callback", t->verb, t->ref);
+            }
         }
-        if ((rc = podc_http_sleep(c, wait, err)) < 0)
-            return rc;
+        podc_error_free(last);
+        last = NULL;
+        if ((rc = podc_http_sleep(c, wait, &last)) < 0)
+            break;
         wait *= 2;
     }
-    return rc;
+    if (rc < 0)
+        return last ? podc_error_put(err, last) : rc;
+    podc_error_free(last);
+    return 0;
 }
 
 static int begin(transfer *t, const char *verb, const char *ref, const podc_image_pull_options *o, podc_error **err)

@@ -7,7 +7,8 @@
 # Usage: tests/fuzz/run.sh SECONDS_PER_TARGET [TARGET...]
 #   PODC_FUZZ_BUILD  build dir (default: <top>/build-fuzz, git-ignored)
 #   CC               clang to use (default: clang)
-# Exits 1 when a target crashed (inputs kept in $PODC_FUZZ_BUILD/artifacts/), 2 on a build error.
+# Exits 1 when a target crashed (its input is kept in $PODC_FUZZ_BUILD/artifacts/), 2 when
+# something could not be built.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:?usage: tests/fuzz/run.sh SECONDS_PER_TARGET [TARGET...]}
@@ -17,66 +18,83 @@ bdir=${PODC_FUZZ_BUILD:-$root/build-fuzz}
 cc=${CC:-clang}
 fz=$root/tests/fuzz
 
-# Sources of each target besides its own fuzz_<name>.c (what the linker needs, nothing more).
-core="lib/core/buf.c lib/core/error.c lib/core/error_map.c lib/core/json.c"
-declare -A srcs=(
-    [json]="$core"
-    [container]="$core lib/api/container-inspect.c"
-    [progress]="$core lib/core/lines.c lib/api/progress-stream.c"
-    [frames]="$core lib/api/frames.c"
-    [ignore]="$core lib/api/ignore.c"
-    [goose]="$core lib/datastorage/goose.c"
-    [registry_auth]="$core lib/core/base64.c lib/api/image-ref.c lib/api/registry-auth.c"
-    [image_ref]="$core lib/api/image-ref.c"
-    # the tool's run spec: spec_json.c and output.c from tools/podc, the service spec builder
-    # and what it links (pull options, the container spec; the client for the session default)
-    [spec]="tools/podc/spec_json.c tools/podc/output.c $(cd "$root" && ls lib/*/*.c | tr '\n' ' ')"
-)
-# targets without a dictionary of their own share one
-declare -A dicts=([container]=json [progress]=json [registry_auth]=json)
 all_targets="json container progress frames ignore goose registry_auth image_ref spec"
 targets=${*:-$all_targets}
-libs="-lyajl"
-declare -A extra_libs=([spec]="-lcurl -larchive -lpthread")
+for t in $targets; do
+    case " $all_targets " in *" $t "*) ;; *) echo "run.sh: unknown target $t (have: $all_targets)" >&2; exit 2 ;; esac
+done
+# Sources compiled with a target besides its fuzz_<name>.c: the run spec parser is the tool's
+# code (main.c is not linked: fuzz_spec.c stands in for the one function output.c needs).
+declare -A tool_srcs=([spec]="tools/podc/spec_json.c tools/podc/output.c")
+# Targets without a dictionary of their own share one.
+declare -A dicts=([container]=json [progress]=json [registry_auth]=json)
 
 command -v "$cc" >/dev/null || { echo "run.sh: $cc not found (apt-get install -y clang libclang-rt-14-dev)" >&2; exit 2; }
-mkdir -p "$bdir/bin" "$bdir/corpus" "$bdir/artifacts" "$bdir/logs"
+mkdir -p "$bdir/bin" "$bdir/obj" "$bdir/corpus" "$bdir/artifacts" "$bdir/logs"
 
 # config.h: only what the sources use (configure's would do as well, but the fuzz build must
 # not depend on a configured tree).
 version=$(sed -n 's/^AC_INIT(\[podc\], \[\([^]]*\)\].*/\1/p' "$root/configure.ac")
-cfg="$bdir/config.h"
+cfg=$bdir/config.h
 want="#define PACKAGE \"podc\"
 #define PACKAGE_NAME \"podc\"
 #define PACKAGE_VERSION \"${version:-0}\"
 #define VERSION \"${version:-0}\""
 [ -f "$cfg" ] && [ "$(cat "$cfg")" = "$want" ] || printf '%s\n' "$want" >"$cfg"
 
-cflags="-g -O1 -std=gnu11 -pthread -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-        -fno-omit-frame-pointer -D_GNU_SOURCE -I$root/include -I$root/lib -I$bdir -I$root/tools/podc"
+# The libraries the library links: configure.ac's pkg-config modules (less the test-only ones).
+pkgs=$(sed -n 's/^PKG_CHECK_MODULES(\[[A-Z0-9_]*\], *\[\([a-z0-9_-]*\).*/\1/p' "$root/configure.ac" |
+    grep -vx 'check\|libpq' | tr '\n' ' ') || true
+libs="$(pkg-config --libs $pkgs 2>/dev/null || echo -lcurl -lyajl -larchive) -lpthread"
+
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+common="-g -O1 -std=gnu11 -pthread -D_GNU_SOURCE -I$root/include -I$root/lib -I$bdir -I$root/tools/podc"
+
+# The library: every lib/*/*.c compiled once (coverage-instrumented) into an archive, so a
+# target links only the objects it uses. An object is rebuilt when its source, any header or
+# this script is newer; a source that does not compile is skipped (a target needing it then
+# fails to link, and says so).
+newest_hdr=$(cd "$root" && ls -t $(find include lib tools/podc -name '*.h') tests/fuzz/run.sh | head -1)
+lib=$bdir/libpodc-fuzz.a
+changed=0 skipped=
+for src in $(cd "$root" && ls lib/*/*.c); do
+    obj=$bdir/obj/$(echo "${src%.c}" | tr / _).o
+    if [ ! -f "$obj" ] || [ "$root/$src" -nt "$obj" ] || [ "$root/$newest_hdr" -nt "$obj" ]; then
+        if (cd "$root" && $cc $common $san -fsanitize=fuzzer-no-link -c "$src" -o "$obj") \
+            >"$bdir/logs/obj-$(basename "$obj" .o).log" 2>&1; then
+            changed=1
+        else
+            rm -f "$obj"
+            skipped="$skipped $src"
+        fi
+    fi
+done
+[ -z "$skipped" ] || echo "run.sh: did not compile (skipped):$skipped (logs in $bdir/logs/obj-*.log)"
+if [ $changed = 1 ] || [ ! -f "$lib" ]; then
+    rm -f "$lib"
+    ar rcs "$lib" "$bdir"/obj/*.o
+fi
 
 build() {
     local t=$1 out=$bdir/bin/fuzz_$1
-    local files="tests/fuzz/fuzz_$t.c ${srcs[$t]}"
-    # rebuild when a source, a header or this script is newer than the binary
+    local files="tests/fuzz/fuzz_$t.c ${tool_srcs[$t]:-}"
     local stale
-    stale=$(cd "$root" && find $files tests/fuzz/fuzz.h tests/fuzz/run.sh $(find include lib tools/podc -name '*.h') \
-        -newer "$out" 2>/dev/null | head -1)
-    if [ -x "$out" ] && [ -z "$stale" ]; then
-        return 0
-    fi
-    (cd "$root" && $cc $cflags $files -o "$out" $libs ${extra_libs[$t]:-}) >"$bdir/logs/build-$t.log" 2>&1 || {
-        echo "fuzz_$t: build failed:"; cat "$bdir/logs/build-$t.log"; return 1
+    stale=$(cd "$root" && find $files tests/fuzz/fuzz.h "$lib" "$root/$newest_hdr" -newer "$out" 2>/dev/null | head -1) ||
+        true
+    [ -x "$out" ] && [ -z "$stale" ] && return 0
+    (cd "$root" && $cc $common $san -fsanitize=fuzzer $files "$lib" -o "$out" $libs) >"$bdir/logs/build-$t.log" 2>&1 || {
+        echo "fuzz_$t: build failed:"
+        cat "$bdir/logs/build-$t.log"
+        return 1
     }
 }
 
 for t in $targets; do
-    [ -n "${srcs[$t]+x}" ] || { echo "run.sh: unknown target $t (have: $all_targets)" >&2; exit 2; }
     build "$t" || exit 2
 done
 
 # Each target: its seeds (read-only) plus a work corpus in the build dir that grows between
-# runs; crashes, leaks, timeouts and OOMs are written to artifacts/ and stop that target.
+# runs; a crash, leak, timeout or OOM is written to artifacts/ and stops that target.
 tmp=$bdir/tmp
 rm -rf "$tmp"
 mkdir -p "$tmp"
@@ -103,7 +121,7 @@ for t in $targets; do
         printf 'fuzz_%s: %s execs, %s: CRASH (exit %d), input %s\n' "$t" "${e:-0}" "${cov:-no coverage}" "$rc" \
             "${art:-not written}"
         grep -aE 'fuzz check failed|ERROR: |SUMMARY: |^    #[0-9] .* in (podc|LLVMFuzzerTestOneInput)' "$log" | head -8 |
-            sed 's/^/    /' || true
+            cut -c1-200 | sed 's/^/    /' || true
         echo "    log: $log"
     else
         printf 'fuzz_%s: %s execs, %s, corpus %s files\n' "$t" "${e:-0}" "${cov:-no coverage}" \
