@@ -30,7 +30,7 @@ FREE_PORTS=(--postgres-port 0 --redis-port 0 --api-port 0 --metrics-port 0 --hea
 
 cleanup() {
     [ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null
-    for s in "$ID-ds" "$ID-busy" "$ID-int" "$ID-mig" "$ID-dflt"; do "$PODC" ds down "$s" >/dev/null 2>&1; done
+    for s in "$ID-ds" "$ID-busy" "$ID-int" "$ID-mig" "$ID-dflt" gateway; do "$PODC" ds down "$s" >/dev/null 2>&1; done
     "$PODC" cleanup --session "$SESSION" >/dev/null 2>&1
     "$PODC" cleanup --label "podc.cli.test=$ID" >/dev/null 2>&1
     rm -rf "$TMP"
@@ -292,6 +292,11 @@ JSON
     check "ds up: pulled postgres" grep -q "pulling docker.io/library/postgres:16-alpine: " "$TMP/err"
     check "ds up: pulled redis" grep -q "pulling docker.io/library/redis:7-alpine: " "$TMP/err"
     expect_rc 0 "ds down (defaults)" "$PODC" ds down "$ID-dflt"
+    # the first command a kubernaut engineer runs: the suite's preset, no image overrides
+    expect_rc 0 "ds up --preset gateway with no overrides" "$PODC" --json ds up --preset gateway --pull always \
+        --migrations "$MIGRATIONS" --session "$SESSION"
+    check "ds up --preset gateway: the preset's ports" json_out '.ports.postgres == 15437 and .ports.api == 18091'
+    expect_rc 0 "ds down gateway" "$PODC" ds down gateway
     expect_rc 0 "build --pull never" "$PODC" build "$TMP/ctx" -t "localhost/$ID-np:test" --pull never --label "podc.session=$SESSION"
     expect_rc 2 "build --pull bogus" "$PODC" build "$TMP/ctx" -t "localhost/$ID-np:test" --pull bogus
 fi
