@@ -22,6 +22,7 @@
 #include "service/service-private.h"
 
 #define HTTP_BODY_MAX (64 * 1024)
+#define TCP_SETTLE_MS 30 /* how long a fresh connection must stay open to count */
 #define TCP_TIMEOUT_MS 1000
 
 /* The failure text of a check ("HTTP GET :8080/healthz: status 503"), new; NULL on OOM. */
@@ -108,6 +109,22 @@ static int check_http(const podc_svc_health *h, const podc_svc_check *k, char **
 
 /* ---- TCP connect ---- */
 
+/*
+ * A connect that succeeds proves nothing behind a port forwarder: rootless podman's
+ * rootlessport (and slirp4netns) accept at once and close when the container refuses. So a
+ * connection closed within a moment (EOF or reset before we sent anything) does not count; a
+ * server that stays quiet or greets us does.
+ */
+static int closed_at_once(int fd)
+{
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    if (poll(&p, 1, TCP_SETTLE_MS) <= 0)
+        return 0; /* still open: something listens */
+    char b;
+    ssize_t n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
 static int check_tcp(const podc_svc_health *h, const podc_svc_check *k, char **reason)
 {
     int port = host_port(h, k->port);
@@ -141,11 +158,16 @@ static int check_tcp(const podc_svc_health *h, const podc_svc_check *k, char **r
                     e = errno;
             }
         }
+        if (e == 0 && closed_at_once(fd))
+            e = ECONNRESET;
         close(fd);
     }
     freeaddrinfo(res);
     if (e == 0)
         return 1;
+    if (e == ECONNRESET)
+        return (*reason = reasonf("TCP %s:%d: accepted, then closed at once (a port forwarder with nothing "
+                                  "listening behind it)", h->address, port)) ? 0 : PODC_ENOMEM;
     return (*reason = reasonf("TCP connect %s:%d: %s", h->address, port, strerror(e))) ? 0 : PODC_ENOMEM;
 }
 
