@@ -319,6 +319,8 @@ struct podc_container_list {
     podc_container_summary *items;
 };
 
+#define MAX_LIST_PORTS 65536
+
 /* Ports: [{"host_ip":"","container_port":8080,"host_port":18080,"range":1,"protocol":"tcp"}] */
 static int parse_list_ports(podc_container_summary *s)
 {
@@ -330,6 +332,15 @@ static int parse_list_ports(podc_container_summary *s)
         int range = int_or(podc_json_get(p, "range", NULL), 1);
         if (range < 1 || range > 65536)
             range = 1;
+        /* a reply podc did not write: ports stay ports, and a list stays a list's size */
+        if (cport < 1 || cport > 65535 || hport < 0 || hport > 65535)
+            continue;
+        if (range > 65536 - cport)
+            range = 65536 - cport;
+        if (hport && range > 65536 - hport)
+            range = 65536 - hport;
+        if (s->ports.n + (size_t)range > MAX_LIST_PORTS)
+            break;
         const char *proto = podc_json_str(p, "protocol", NULL);
         const char *ip = podc_json_str(p, "host_ip", NULL);
         /* "tcp,udp" in one mapping is listed once per protocol, like inspect does */

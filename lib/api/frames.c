@@ -30,7 +30,10 @@ static void syserr_append(podc_frames *f, const char *data, size_t len)
     size_t room = sizeof f->error - 1 - have;
     if (len > room)
         len = room;
-    memcpy(f->error + have, data, len);
+    /* a NUL in the text would end it early here and not there: the text must not depend on
+     * how the stream was chunked */
+    for (size_t i = 0; i < len; i++)
+        f->error[have + i] = data[i] ? data[i] : '?';
     f->error[have + len] = '\0';
 }
 

@@ -362,10 +362,17 @@ int podc_ignore_add_line(podc_ignore *ig, const char *line, size_t len, const ch
             return PODC_EINVAL;
         }
     }
+    if (memchr(line, '\0', len)) {
+        *why = "a NUL character in a pattern";
+        return PODC_EINVAL;
+    }
     pattern p = { .exclusion = exclusion };
-    p.text = strndup(line, len);
+    /* one spare byte: cleaning a pattern that empties writes "." */
+    p.text = malloc(len + 2);
     if (!p.text)
         return PODC_ENOMEM;
+    memcpy(p.text, line, len);
+    p.text[len] = p.text[len + 1] = '\0';
     podc_path_clean(p.text);
     if (p.text[0] == '/' && p.text[1])
         memmove(p.text, p.text + 1, strlen(p.text));

@@ -199,7 +199,11 @@ int podc_image_ref_split(const char *ref, char **domain, char **path)
     const char *p = ref;
     if (slash) {
         size_t fl = (size_t)(slash - ref);
-        if ((fl == 9 && strncmp(ref, "localhost", 9) == 0) || memchr(ref, '.', fl) || memchr(ref, ':', fl)) {
+        /* the same rule as repo_check(): '.', ':', "localhost" or an upper-case letter */
+        int is_domain = (fl == 9 && strncmp(ref, "localhost", 9) == 0) || memchr(ref, '.', fl) || memchr(ref, ':', fl);
+        for (size_t k = 0; k < fl && !is_domain; k++)
+            is_domain = ref[k] >= 'A' && ref[k] <= 'Z';
+        if (is_domain) {
             if (!(*domain = strndup(ref, fl)))
                 return PODC_ENOMEM;
             p = slash + 1;

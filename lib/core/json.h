@@ -12,7 +12,7 @@
 #include <yajl/yajl_tree.h>
 
 /* Deepest nesting podc_json_parse() accepts (podman's replies nest a dozen levels at most). */
-#define PODC_JSON_MAX_DEPTH 256
+#define PODC_JSON_MAX_DEPTH 100 /* yajl_gen stops at 128 */
 /* Parses NUL-terminated text. NULL on a syntax error or nesting deeper than the limit
  * (message in errbuf when given). */
 yajl_val podc_json_parse(const char *text, char *errbuf, size_t errlen);

@@ -13,7 +13,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:?usage: tests/fuzz/run.sh SECONDS_PER_TARGET [TARGET...]}
 shift
-case $secs in *[!0-9]* | '') echo "run.sh: SECONDS_PER_TARGET must be a number" >&2; exit 2 ;; esac
+case $secs in *[!0-9]* | '') secs=0 ;; esac
+# (libFuzzer's -max_total_time=0 means no limit)
+[ "$((10#$secs))" -gt 0 ] || { echo "run.sh: SECONDS_PER_TARGET must be a number > 0" >&2; exit 2; }
 bdir=${PODC_FUZZ_BUILD:-$root/build-fuzz}
 cc=${CC:-clang}
 fz=$root/tests/fuzz
@@ -29,7 +31,17 @@ declare -A tool_srcs=([spec]="tools/podc/spec_json.c tools/podc/output.c")
 # Targets without a dictionary of their own share one.
 declare -A dicts=([container]=json [progress]=json [registry_auth]=json)
 
-command -v "$cc" >/dev/null || { echo "run.sh: $cc not found (apt-get install -y clang libclang-rt-14-dev)" >&2; exit 2; }
+# Debian's clang and its sanitizer/fuzzer runtimes, installed when missing (as the env
+# scripts install the rest; PODC_SKIP_APT=1 to never touch apt).
+have_rt() { command -v "$cc" >/dev/null && [ -f "$("$cc" -print-resource-dir)/lib/linux/libclang_rt.fuzzer-$(uname -m).a" ]; }
+if ! have_rt && [ "${PODC_SKIP_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "run.sh: installing clang libclang-rt-14-dev" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev ||
+      { apt-get update -qq && apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev; }; } \
+        >&2 </dev/null || true
+fi
+have_rt || { echo "run.sh: $cc with libFuzzer not found (apt-get install -y clang libclang-rt-14-dev)" >&2; exit 2; }
 mkdir -p "$bdir/bin" "$bdir/obj" "$bdir/corpus" "$bdir/artifacts" "$bdir/logs"
 
 # config.h: only what the sources use (configure's would do as well, but the fuzz build must
