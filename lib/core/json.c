@@ -23,6 +23,14 @@ static size_t nesting(const char *text, size_t limit)
                 in_str = 0;
         } else if (*p == '"') {
             in_str = 1;
+        } else if (p[0] == '/' && p[1] == '*') { /* yajl_tree takes comments: skip them too */
+            const char *end = strstr(p + 2, "*/");
+            if (!end)
+                break;
+            p = end + 1;
+        } else if (p[0] == '/' && p[1] == '/') {
+            while (p[1] && p[1] != '\n')
+                p++;
         } else if (*p == '[' || *p == '{') {
             if (++depth > max)
                 max = depth;

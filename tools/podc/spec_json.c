@@ -565,6 +565,7 @@ static int scan_text(parse *p, const char *path, const char *text)
     yajl_handle h = yajl_alloc(&scan_callbacks, NULL, &sc);
     if (!h)
         return PODC_ENOMEM;
+    yajl_config(h, yajl_allow_comments, 1); /* as yajl_tree_parse does: the same document */
     yajl_parse(h, (const unsigned char *)text, strlen(text));
     yajl_complete_parse(h);
     yajl_free(h);
