@@ -189,6 +189,31 @@ START_TEST(zero_length_frames_only)
 }
 END_TEST
 
+/* fuzz finding: a NUL in the server's stream-3 text made the error depend on the chunking */
+START_TEST(syserr_text_independent_of_chunking)
+{
+    podc_buf in = PODC_BUF_INIT;
+    put_frame(&in, 3, "container not r\0unning", 22);
+    char texts[2][200];
+    for (int way = 0; way < 2; way++) {
+        podc_frames f;
+        rec r = { 0 };
+        podc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
+        int rc = 0;
+        size_t step = way ? 1 : in.len;
+        for (size_t at = 0; at < in.len && rc == 0; at += step)
+            rc = podc_frames_feed(&f, in.data + at, step);
+        ck_assert_int_eq(rc, PODC_ESERVER);
+        snprintf(texts[way], sizeof texts[way], "%s", f.error);
+        podc_frames_free(&f);
+        rec_free(&r);
+    }
+    ck_assert_str_eq(texts[0], texts[1]);
+    ck_assert_str_eq(texts[0], "server error in stream: container not r?unning");
+    podc_buf_free(&in);
+}
+END_TEST
+
 static void large_frames(podc_frames_mode mode, size_t big, size_t piece, int expect_calls_for_big)
 {
     char *payload = malloc(big);
@@ -1271,6 +1296,7 @@ Suite *frames_suite(void)
     Suite *su = suite_create("frames");
     TCase *p = tcase_create("parser");
     tcase_set_timeout(p, 60);
+    tcase_add_test(p, syserr_text_independent_of_chunking);
     tcase_add_test(p, every_single_split_point);
     tcase_add_test(p, every_pair_of_split_points);
     tcase_add_test(p, byte_by_byte);

@@ -258,6 +258,12 @@ START_TEST(bad_patterns_rejected)
         ck_assert_int_eq(podc_ignore_count(ig), 0);
         podc_ignore_free(ig);
     }
+    /* fuzz finding: a NUL inside a line once overflowed while the pattern was cleaned */
+    podc_ignore *ig = podc_ignore_new();
+    const char *why = NULL;
+    ck_assert_int_eq(podc_ignore_add_line(ig, "\0dir/keep", 9, &why), PODC_EINVAL);
+    ck_assert_ptr_nonnull(why);
+    podc_ignore_free(ig);
 }
 END_TEST
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../fake/fake_server.h"
+#include "api/images-private.h"
 #include "api/registry-auth.h"
 #include "core/base64.h"
 #include "core/json.h"
@@ -76,6 +77,34 @@ static char *b64(const char *s)
     ck_assert_int_eq(podc_base64_encode(&b, s, strlen(s)), 0);
     return podc_buf_detach(&b);
 }
+
+/* fuzz finding: the registry of a reference follows Docker's grammar, upper case included */
+START_TEST(reference_split)
+{
+    static const struct {
+        const char *ref, *domain, *path;
+    } cases[] = {
+        { "redis:7", NULL, "redis" },
+        { "library/redis", NULL, "library/redis" },
+        { "docker.io/library/redis:7-alpine", "docker.io", "library/redis" },
+        { "localhost/app", "localhost", "app" },
+        { "127.0.0.1:5000/a/b:1", "127.0.0.1:5000", "a/b" },
+        { "Registry/app:1", "Registry", "app" },
+        { "r.example/a@sha256:" ID, "r.example", "a" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *d = NULL, *p = NULL;
+        ck_assert_int_eq(podc_image_ref_split(cases[i].ref, &d, &p), 0);
+        if (cases[i].domain)
+            ck_assert_str_eq(d, cases[i].domain);
+        else
+            ck_assert_ptr_null(d);
+        ck_assert_str_eq(p, cases[i].path);
+        free(d);
+        free(p);
+    }
+}
+END_TEST
 
 START_TEST(base64_round_trip)
 {
@@ -468,6 +497,7 @@ Suite *registry_suite(void)
     tcase_add_checked_fixture(tc, setup_home, teardown_home);
     tcase_set_timeout(tc, 10);
     tcase_add_test(tc, base64_round_trip);
+    tcase_add_test(tc, reference_split);
     tcase_add_test(tc, docker_config_entries_matched_most_specific_first);
     tcase_add_test(tc, search_order_and_explicit_credentials);
     tcase_add_test(tc, helpers_and_broken_files_are_clear_errors);
