@@ -319,10 +319,12 @@ struct podc_container_list {
     podc_container_summary *items;
 };
 
-#define MAX_LIST_PORTS 65536
+/* ports in one list reply, all containers together: more than a host publishes */
+#define MAX_LIST_PORTS (4 * 65536)
 
-/* Ports: [{"host_ip":"","container_port":8080,"host_port":18080,"range":1,"protocol":"tcp"}] */
-static int parse_list_ports(podc_container_summary *s)
+/* Ports: [{"host_ip":"","container_port":8080,"host_port":18080,"range":1,"protocol":"tcp"}]
+ * *left: how many more ports the whole list may hold (every protocol of every range counts). */
+static int parse_list_ports(podc_container_summary *s, size_t *left)
 {
     yajl_val ports = podc_json_get(s->v, "Ports", NULL);
     for (size_t k = 0; k < podc_json_array_len(ports); k++) {
@@ -339,19 +341,21 @@ static int parse_list_ports(podc_container_summary *s)
             range = 65536 - cport;
         if (hport && range > 65536 - hport)
             range = 65536 - hport;
-        if (s->ports.n + (size_t)range > MAX_LIST_PORTS)
-            break;
         const char *proto = podc_json_str(p, "protocol", NULL);
         const char *ip = podc_json_str(p, "host_ip", NULL);
         /* "tcp,udp" in one mapping is listed once per protocol, like inspect does */
         const char *pp = proto && *proto ? proto : "tcp";
         while (*pp) {
             size_t len = strcspn(pp, ",");
+            if (len && (size_t)range > *left)
+                return 0; /* a list stays a list's size, whatever the protocols ("tcp,,,,") */
             char one[16];
             snprintf(one, sizeof one, "%.*s", (int)(len < sizeof one ? len : sizeof one - 1), pp);
-            for (int r = 0; r < range; r++)
+            for (int r = 0; len && r < range; r++)
                 if (port_push(&s->ports, cport + r, hport ? hport + r : 0, one, ip) < 0)
                     return -1;
+            if (len)
+                *left -= (size_t)range;
             pp += len;
             if (*pp == ',')
                 pp++;
@@ -370,10 +374,11 @@ podc_container_list *podc_container_list_from_json(yajl_val root)
         free(l);
         return NULL;
     }
+    size_t left = MAX_LIST_PORTS;
     for (size_t k = 0; k < n; k++) {
         l->items[k].v = podc_json_array_at(root, k);
         l->n = k + 1;
-        if (parse_list_ports(&l->items[k]) < 0) {
+        if (parse_list_ports(&l->items[k], &left) < 0) {
             podc_container_list_free(l); /* does not own root yet */
             return NULL;
         }

@@ -264,7 +264,30 @@ static int class_has(const tok *t, uint32_t cp)
     return t->negated ? !in : in;
 }
 
-static int match_toks(const tok *t, size_t nt, const char *s)
+/* (token, position) pairs already known not to match: each is tried once, so a pattern of
+ * many stars costs O(tokens * length^2) instead of an exponential backtrack (a fuzz finding:
+ * "*a*a*a*a*a*a*a*a*a*a*a*a*b" against 60 'a's took over 20 s). */
+typedef struct memo {
+    const tok *toks;
+    const char *base;
+    size_t len;
+    unsigned char *failed; /* a bit per (token, offset); NULL (OOM) only makes it slower */
+} memo;
+
+static int match_toks(memo *m, const tok *t, size_t nt, const char *s);
+
+static int match_rest(memo *m, const tok *t, size_t nt, const char *s)
+{
+    size_t bit = (size_t)(t - m->toks) * (m->len + 1) + (size_t)(s - m->base);
+    if (m->failed && ((m->failed[bit / 8] >> (bit % 8)) & 1))
+        return 0;
+    int r = match_toks(m, t, nt, s);
+    if (!r && m->failed)
+        m->failed[bit / 8] |= (unsigned char)(1u << (bit % 8));
+    return r;
+}
+
+static int match_toks(memo *m, const tok *t, size_t nt, const char *s)
 {
     for (; nt; t++, nt--) {
         uint32_t cp;
@@ -289,21 +312,21 @@ static int match_toks(const tok *t, size_t nt, const char *s)
             break;
         case T_STAR:
             for (const char *q = s;; q += utf8_next(q, &cp)) {
-                if (match_toks(t + 1, nt - 1, q))
+                if (match_rest(m, t + 1, nt - 1, q))
                     return 1;
                 if (!*q || *q == '/')
                     return 0;
             }
         case T_DSTAR_DIR:
-            if (match_toks(t + 1, nt - 1, s))
+            if (match_rest(m, t + 1, nt - 1, s))
                 return 1;
             for (const char *q = s; *q; q++)
-                if (*q == '/' && match_toks(t + 1, nt - 1, q + 1))
+                if (*q == '/' && match_rest(m, t + 1, nt - 1, q + 1))
                     return 1;
             return 0;
         case T_DSTAR_ALL:
             for (const char *q = s;; q++) {
-                if (match_toks(t + 1, nt - 1, q))
+                if (match_rest(m, t + 1, nt - 1, q))
                     return 1;
                 if (!*q)
                     return 0;
@@ -311,6 +334,16 @@ static int match_toks(const tok *t, size_t nt, const char *s)
         }
     }
     return *s == '\0';
+}
+
+static int match_path(const pattern *p, const char *path)
+{
+    memo m = { .toks = p->toks, .base = path, .len = strlen(path) };
+    size_t bits = (p->ntoks + 1) * (m.len + 1);
+    m.failed = calloc(bits / 8 + 1, 1);
+    int r = match_toks(&m, p->toks, p->ntoks, path);
+    free(m.failed);
+    return r;
 }
 
 podc_ignore *podc_ignore_new(void)
@@ -453,7 +486,7 @@ static int pattern_matches(const pattern *p, const char *path)
             return 1;
         return suffix[0] == '/' && strcmp(path, suffix + 1) == 0; /* "**\/foo" matches "foo" */
     }
-    return match_toks(p->toks, p->ntoks, path);
+    return match_path(p, path);
 }
 
 int podc_ignore_excluded(const podc_ignore *ig, const char *path)

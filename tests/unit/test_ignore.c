@@ -267,6 +267,22 @@ START_TEST(bad_patterns_rejected)
 }
 END_TEST
 
+/* fuzz finding: many stars backtracked exponentially (over 20 s for this one); now at once */
+START_TEST(many_stars_match_quickly)
+{
+    podc_ignore *ig = podc_ignore_new();
+    const char *why = NULL, *pat = "*a*a*a*a*a*a*a*a*a*a*a*a*b";
+    ck_assert_int_eq(podc_ignore_add_line(ig, pat, strlen(pat), &why), 0);
+    char path[64];
+    memset(path, 'a', 60);
+    path[60] = '\0';
+    ck_assert_int_eq(podc_ignore_excluded(ig, path), 0);
+    path[59] = 'b';
+    ck_assert_int_eq(podc_ignore_excluded(ig, path), 1);
+    podc_ignore_free(ig);
+}
+END_TEST
+
 START_TEST(file_text_rules)
 {
     static const char text[] = "\xEF\xBB\xBF# comment\n"
@@ -1084,6 +1100,7 @@ Suite *ignore_suite(void)
     tcase_add_test(tc, build_error_line_is_ebuild_with_tail);
     tcase_add_test(tc, build_odd_replies);
     tcase_add_test(tc, build_outside_containerfile_is_shipped);
+    tcase_add_test(tc, many_stars_match_quickly);
     tcase_add_test(tc, list_and_remove_replies);
     tcase_add_test(tc, inspect_created_parsing);
     suite_add_tcase(s, tc);
