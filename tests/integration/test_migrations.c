@@ -23,6 +23,19 @@ static int psql_db(podc_client *c, const char *db, const char *sql, char **out)
     return ok;
 }
 
+/* Ready = the final server answers over TCP: the entrypoint's temporary init server answers
+ * on the unix socket only, and a socket SELECT 1 passing during initdb raced the restart
+ * ("the database system is starting up" in the next psql). */
+static int ready_over_tcp(podc_client *c)
+{
+    const char *argv[] = { "env", "PGPASSWORD=test_password", "psql", "-X", "-A", "-t", "-h", "127.0.0.1",
+                           "-U", "slm_user", "-d", "action_history", "-c", "SELECT 1", NULL };
+    podc_exec_result *r = NULL;
+    int ok = podc_exec_run(c, pg_name, argv, NULL, &r, NULL) == 0 && podc_exec_result_exit_code(r) == 0;
+    podc_exec_result_free(r);
+    return ok;
+}
+
 static int psql_ok(podc_client *c, const char *sql, char **out)
 {
     return psql_db(c, "action_history", sql, out);
@@ -46,7 +59,7 @@ static void start_postgres(void)
     ck_assert_ok(podc_container_start(c, pg_name, &err), &err);
     int ready = 0;
     for (int i = 0; i < 300 && !ready; i++) { /* 30 s */
-        ready = psql_ok(c, "SELECT 1", NULL);
+        ready = ready_over_tcp(c);
         if (!ready)
             usleep(100 * 1000);
     }
