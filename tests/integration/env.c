@@ -20,3 +20,21 @@ char *itest_name(const char *suffix)
         abort();
     return s;
 }
+
+/* Containers and networks still carrying the stack's label. */
+size_t itest_stack_leftovers(podc_client *c, const char *service)
+{
+    char label[256];
+    snprintf(label, sizeof label, PODC_DS_LABEL_STACK "=%s", service);
+    podc_filters *f = podc_filters_new();
+    podc_filters_add(f, "label", label);
+    podc_container_list *cl = NULL;
+    podc_network_list *nl = NULL;
+    ck_assert_int_eq(podc_container_list_get(c, f, 1, &cl, NULL), 0);
+    ck_assert_int_eq(podc_network_list_get(c, f, &nl, NULL), 0);
+    size_t n = podc_container_list_count(cl) + podc_network_list_count(nl);
+    podc_container_list_free(cl);
+    podc_network_list_free(nl);
+    podc_filters_free(f);
+    return n;
+}

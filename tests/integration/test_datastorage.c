@@ -29,23 +29,6 @@ static podc_ds_config *test_config(const char *service)
     return cfg;
 }
 
-/* Containers and networks still carrying the stack's label. */
-static size_t leftovers(podc_client *c, const char *service)
-{
-    char label[256];
-    snprintf(label, sizeof label, PODC_DS_LABEL_STACK "=%s", service);
-    podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "label", label);
-    podc_container_list *cl = NULL;
-    podc_network_list *nl = NULL;
-    ck_assert_int_eq(podc_container_list_get(c, f, 1, &cl, NULL), 0);
-    ck_assert_int_eq(podc_network_list_get(c, f, &nl, NULL), 0);
-    size_t n = podc_container_list_count(cl) + podc_network_list_count(nl);
-    podc_container_list_free(cl);
-    podc_network_list_free(nl);
-    podc_filters_free(f);
-    return n;
-}
 
 static size_t sink(char *p, size_t s, size_t n, void *ud)
 {
@@ -140,9 +123,9 @@ START_TEST(up_round_trip_down)
     snprintf(url, sizeof url, "%s/metrics", podc_ds_stack_metrics_url(st));
     ck_assert_int_eq(http("GET", url, body), 200);
 
-    ck_assert_uint_eq(leftovers(c, svc), 4); /* 3 containers + network */
+    ck_assert_uint_eq(itest_stack_leftovers(c, svc), 4); /* 3 containers + network */
     ck_assert_ok(podc_ds_down(c, svc, 0, &err), &err);
-    ck_assert_uint_eq(leftovers(c, svc), 0);
+    ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
     ck_assert_ok(podc_ds_down(c, svc, 0, &err), &err); /* missing pieces are no error */
 
     podc_ds_stack_free(st);
@@ -190,7 +173,7 @@ START_TEST(bad_migration_leaves_nothing)
     ck_assert_ptr_null(st);
     ck_assert_str_eq(podc_error_detail(err, "file"), "001_broken.sql");
     ck_assert_str_eq(podc_error_detail(err, "component"), "migrations");
-    ck_assert_uint_eq(leftovers(c, svc), 0);
+    ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
     podc_error_free(err);
     remove_temp_dir(dir, "001_broken.sql", (char *)NULL);
     podc_ds_config_free(cfg);
@@ -222,7 +205,7 @@ START_TEST(never_ready_fails_with_logs_and_leaves_nothing)
     ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EHEALTH, "expected PODC_EHEALTH, got: %s", podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "component"), "datastorage");
     ck_assert_ptr_nonnull(podc_error_log_tail(err));
-    ck_assert_uint_eq(leftovers(c, svc), 0);
+    ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
     podc_error_free(err);
     remove_temp_dir(dir, "config.yaml", "db-secrets.yaml", (char *)NULL);
     podc_ds_config_free(cfg);
@@ -253,7 +236,7 @@ START_TEST(busy_port_named_before_anything_starts)
     snprintf(num, sizeof num, "%d", port);
     ck_assert_str_eq(podc_error_detail(err, "port"), num);
     ck_assert_str_eq(podc_error_detail(err, "component"), "redis");
-    ck_assert_uint_eq(leftovers(c, svc), 0);
+    ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
     podc_error_free(err);
     close(fd);
     podc_ds_config_free(cfg);
@@ -287,7 +270,7 @@ START_TEST(up_over_a_stale_stack)
     ck_assert_ptr_null(podc_ds_stack_redis_addr(st));
     ck_assert_ptr_null(podc_ds_stack_container(st, PODC_DS_REDIS));
     ck_assert_ok(podc_ds_down(c, svc, 0, &err), &err);
-    ck_assert_uint_eq(leftovers(c, svc), 0);
+    ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
     podc_ds_stack_free(st);
     podc_ds_config_free(cfg);
     free(svc);
@@ -346,15 +329,15 @@ START_TEST(two_stacks_at_once_and_a_built_image)
     ck_assert_int_eq(exists, 1);
 
     ck_assert_ok(podc_ds_down(c, a, 0, &err), &err);
-    ck_assert_uint_eq(leftovers(c, a), 0);
-    ck_assert_uint_eq(leftovers(c, b), 4); /* the other stack is untouched */
+    ck_assert_uint_eq(itest_stack_leftovers(c, a), 0);
+    ck_assert_uint_eq(itest_stack_leftovers(c, b), 4); /* the other stack is untouched */
     ck_assert_ok(podc_ds_down(c, b, 1, &err), &err); /* preserve: the built image stays */
     ck_assert_ok(podc_image_exists(c, tag, &exists, &err), &err);
     ck_assert_int_eq(exists, 1);
     ck_assert_ok(podc_ds_down(c, b, 0, &err), &err); /* not preserved: it goes */
     ck_assert_ok(podc_image_exists(c, tag, &exists, &err), &err);
     ck_assert_int_eq(exists, 0);
-    ck_assert_uint_eq(leftovers(c, b), 0);
+    ck_assert_uint_eq(itest_stack_leftovers(c, b), 0);
 
     podc_ds_stack_free(ja.st);
     podc_ds_stack_free(jb.st);
@@ -388,7 +371,7 @@ START_TEST(config_checked_before_sending)
     podc_ds_config_set_port(cfg, PODC_DS_PORT_METRICS, 18777);
     ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s", podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "port"), "18777");
-    ck_assert_uint_eq(leftovers(c, "podc-it-ds-cfg"), 0);
+    ck_assert_uint_eq(itest_stack_leftovers(c, "podc-it-ds-cfg"), 0);
     ck_assert_ptr_null(st);
     podc_error_free(err);
 
@@ -418,7 +401,7 @@ START_TEST(progress_callback_stops_and_cleans_up)
     podc_ds_stack *st = NULL;
     ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_ECANCELLED, "expected PODC_ECANCELLED, got: %s", podc_error_message(err));
     ck_assert_ptr_null(st);
-    ck_assert_uint_eq(leftovers(c, svc), 0);
+    ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
     podc_error_free(err);
     podc_ds_config_free(cfg);
     free(svc);
@@ -457,7 +440,7 @@ START_TEST(not_postgres_fails_readiness_and_leaves_nothing)
     ck_assert_ptr_nonnull(podc_error_log_tail(err));
     ck_assert_ptr_nonnull(strstr(podc_error_log_tail(err), "httpsvc: starting on port 5432"));
     ck_assert_ptr_null(st);
-    ck_assert_uint_eq(leftovers(c, svc), 0);
+    ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
     podc_error_free(err);
     err = NULL;
     ck_assert_ok(podc_image_remove(c, id, PODC_IMAGE_REMOVE_FORCE, &err), &err);

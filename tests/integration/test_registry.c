@@ -334,23 +334,6 @@ START_TEST(service_pulls_what_is_missing)
 }
 END_TEST
 
-/* Containers and networks still carrying the stack's label. */
-static size_t leftovers(podc_client *c, const char *service)
-{
-    char label[256];
-    snprintf(label, sizeof label, PODC_DS_LABEL_STACK "=%s", service);
-    podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "label", label);
-    podc_container_list *cl = NULL;
-    podc_network_list *nl = NULL;
-    ck_assert_int_eq(podc_container_list_get(c, f, 1, &cl, NULL), 0);
-    ck_assert_int_eq(podc_network_list_get(c, f, &nl, NULL), 0);
-    size_t n = podc_container_list_count(cl) + podc_network_list_count(nl);
-    podc_container_list_free(cl);
-    podc_network_list_free(nl);
-    podc_filters_free(f);
-    return n;
-}
 
 START_TEST(datastorage_up_with_the_default_images)
 {
@@ -370,7 +353,7 @@ START_TEST(datastorage_up_with_the_default_images)
     podc_ds_stack *st = NULL;
     ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_ENOTFOUND);
     ck_assert_str_eq(podc_error_detail(err, "component"), "postgres");
-    ck_assert_uint_eq(leftovers(c, svc), 0);
+    ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
     podc_error_free(err);
     err = NULL;
 
@@ -386,7 +369,7 @@ START_TEST(datastorage_up_with_the_default_images)
     ck_assert_ptr_nonnull(strstr(l.all, "pulling " POSTGRES_UP ": "));
     ck_assert_ptr_nonnull(strstr(l.all, "pulling " REDIS_UP ": "));
     ck_assert_ok(podc_ds_down(c, svc, 0, &err), &err);
-    ck_assert_uint_eq(leftovers(c, svc), 0);
+    ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
     podc_ds_stack_free(st);
     podc_ds_config_free(cfg);
     free(svc);
