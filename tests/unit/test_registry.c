@@ -333,14 +333,22 @@ static const char STREAM_OK[] = "{\"stream\":\"Trying to pull r.example/a:1...\\
 static const char STREAM_AUTH[] = "{\"error\":\"initializing source docker://r.example/a:1: reading manifest 1 in "
                                   "r.example/a: unauthorized: authentication required\"}\n";
 
+/* A 200 reply whose body streams text (chunked in pieces of chunk bytes; 0 = one piece) with
+ * the Libpod-Api-Version header podc checks (the fake's helpers write none). New; free(). */
+static char *stream_reply(const char *text, size_t chunk)
+{
+    char *plain = chunk ? fake_http_chunked(200, "application/json", text, chunk)
+                        : fake_http_response(200, "application/json", text);
+    size_t cap = strlen(plain) + 64;
+    char *out = malloc(cap);
+    snprintf(out, cap, "HTTP/1.1 200 OK\r\n" HDR "%s", strstr(plain, "\r\n") + 2);
+    free(plain);
+    return out;
+}
+
 START_TEST(transient_failures_are_retried_then_succeed)
 {
-    char *bad = fake_http_chunked(200, "application/json", STREAM_503, 40);
-    char *good = fake_http_chunked(200, "application/json", STREAM_OK, 33);
-    char *with_hdr_bad = malloc(strlen(bad) + 64), *with_hdr_good = malloc(strlen(good) + 64);
-    /* the fake's helper writes no API version header: podc needs one */
-    snprintf(with_hdr_bad, strlen(bad) + 64, "HTTP/1.1 200 OK\r\n" HDR "%s", strstr(bad, "\r\n") + 2);
-    snprintf(with_hdr_good, strlen(good) + 64, "HTTP/1.1 200 OK\r\n" HDR "%s", strstr(good, "\r\n") + 2);
+    char *with_hdr_bad = stream_reply(STREAM_503, 40), *with_hdr_good = stream_reply(STREAM_OK, 33);
     fake_response r[3] = { { .raw = with_hdr_bad, .drop_after = -1 },
                            { .raw = with_hdr_bad, .drop_after = -1 },
                            { .raw = with_hdr_good, .drop_after = -1 } };
@@ -388,8 +396,6 @@ START_TEST(transient_failures_are_retried_then_succeed)
     podc_image_pull_options_free(o);
     podc_client_free(c);
     fake_server_stop(s);
-    free(bad);
-    free(good);
     free(with_hdr_bad);
     free(with_hdr_good);
 }
@@ -397,9 +403,7 @@ END_TEST
 
 START_TEST(auth_failures_are_not_retried)
 {
-    char *raw = fake_http_response(200, "application/json", STREAM_AUTH);
-    char *hdr = malloc(strlen(raw) + 64);
-    snprintf(hdr, strlen(raw) + 64, "HTTP/1.1 200 OK\r\n" HDR "%s", strstr(raw, "\r\n") + 2);
+    char *hdr = stream_reply(STREAM_AUTH, 0);
     fake_response r = { .raw = hdr, .drop_after = -1 };
     fake_server *s = fake_server_start(&r, 1);
     podc_client *c = client_for(s);
@@ -417,7 +421,6 @@ START_TEST(auth_failures_are_not_retried)
     podc_image_pull_options_free(o);
     podc_client_free(c);
     fake_server_stop(s);
-    free(raw);
     free(hdr);
 }
 END_TEST
@@ -464,9 +467,7 @@ static void *cancel_later(void *arg)
 
 START_TEST(cancel_wakes_the_back_off)
 {
-    char *raw = fake_http_response(200, "application/json", STREAM_503);
-    char *hdr = malloc(strlen(raw) + 64);
-    snprintf(hdr, strlen(raw) + 64, "HTTP/1.1 200 OK\r\n" HDR "%s", strstr(raw, "\r\n") + 2);
+    char *hdr = stream_reply(STREAM_503, 0);
     fake_response r = { .raw = hdr, .drop_after = -1 };
     fake_server *s = fake_server_start(&r, 1);
     podc_client *c = client_for(s);
@@ -485,7 +486,6 @@ START_TEST(cancel_wakes_the_back_off)
     podc_image_pull_options_free(o);
     podc_client_free(c);
     fake_server_stop(s);
-    free(raw);
     free(hdr);
 }
 END_TEST
