@@ -9,6 +9,7 @@ lib_libpodc_core_la_SOURCES = \
 	lib/core/file.c lib/core/file.h \
 	lib/core/error.c lib/core/error_map.c lib/core/error-private.h \
 	lib/transport/client.c lib/transport/client-private.h \
+	lib/transport/cancel.c lib/transport/cancel.h \
 	lib/transport/discover.c lib/transport/endpoint.c lib/transport/endpoint.h \
 	lib/transport/connections.c lib/transport/connections.h \
 	lib/transport/ssh.c lib/transport/ssh.h \

@@ -5,7 +5,7 @@ check_PROGRAMS += tests/unit/test_unit
 tests_unit_test_unit_SOURCES = \
 	tests/unit/suites.h tests/unit/main.c \
 	tests/unit/test_json.c tests/unit/test_encode.c tests/unit/test_error.c \
-	tests/unit/test_transport.c tests/unit/test_goose.c \
+	tests/unit/test_transport.c tests/unit/test_cancel.c tests/unit/test_goose.c \
 	tests/fake/fake_server.c tests/fake/fake_server.h
 tests_unit_test_unit_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_unit_LDADD = $(TEST_LIBS)

@@ -92,10 +92,24 @@ PODC_EXTERN const char *podc_client_server_api_version(const podc_client *c);
 PODC_EXTERN void podc_client_set_timeout(podc_client *c, int64_t timeout_ms);
 
 /*
- * Cancels the call in progress on c, from any thread: it returns PODC_ECANCELLED promptly.
- * A cancel with no call in progress affects nothing.
+ * Cancels the call in progress on c, from any thread: it returns PODC_ECANCELLED promptly
+ * (within a poll, not at its next timeout). The cancel lasts until that public call returns:
+ * every later request and wait it would make fails at once, its worker threads' calls (the
+ * exit watcher, side-by-side jobs) are cancelled with it, and its sleeps wake. What the call
+ * had created is still removed before it returns (cleanup is not cancelled). A cancel with no
+ * call in progress affects nothing; podc_client_scope_begin() closes that window.
  */
 PODC_EXTERN void podc_client_cancel(podc_client *c);
+
+/*
+ * Makes the calls between begin and end one call for cancellation: a podc_client_cancel()
+ * anywhere in that span (also before the first call starts or between two calls) fails the
+ * call in progress and every later one on c with PODC_ECANCELLED, until the end. For a
+ * binding that turns a context into cancels: begin, arm the context's watcher, call, end.
+ * Nestable; call both on the thread that uses c. An end without a begin does nothing.
+ */
+PODC_EXTERN void podc_client_scope_begin(podc_client *c);
+PODC_EXTERN void podc_client_scope_end(podc_client *c);
 
 /* Number of TCP/unix connections opened so far (for tests and benchmarks). */
 PODC_EXTERN int64_t podc_client_connections_opened(const podc_client *c);

@@ -149,13 +149,14 @@ int podc_container_restart(podc_client *c, const char *name, int64_t timeout_ms,
     } else {
         /* without `timeout` podman kills at once, so send the container's own grace period */
         podc_container_info *info = NULL;
+        podc_call_enter(c); /* inspect + restart: one call for a cancel */
         int rc = podc_container_inspect(c, name, &info, err);
-        if (rc < 0)
-            return rc;
-        seconds = podc_container_info_stop_timeout(info);
-        if (seconds < 0)
-            seconds = 10; /* podman's default */
+        seconds = rc < 0 ? 0 : podc_container_info_stop_timeout(info);
         podc_container_info_free(info);
+        if (rc == 0)
+            rc = timed_action(c, name, "/restart", seconds < 0 ? 10 : seconds, err); /* 10: podman's default */
+        podc_call_leave(c);
+        return rc;
     }
     return timed_action(c, name, "/restart", seconds, err);
 }
@@ -338,6 +339,7 @@ int podc_container_inspect(podc_client *c, const char *name, podc_container_info
     /* Podman 4.3 race: inspecting a container whose process is just exiting answers 500
      * "read /proc/PID/cgroup: no such process". It settles within milliseconds: ask again. */
     podc_error *e = NULL;
+    podc_call_enter(c);
     int rc = podc_resource_call(c, &req, &resp, name, NULL, &e);
     for (int retry = 0; retry < 10 && rc == PODC_ESERVER && podc_error_cause(e) &&
                         strcmp(podc_error_cause(e), "no such process") == 0;
@@ -345,9 +347,10 @@ int podc_container_inspect(podc_client *c, const char *name, podc_container_info
         podc_http_response_free(&resp);
         podc_error_free(e);
         e = NULL;
-        usleep(20 * 1000);
-        rc = podc_resource_call(c, &req, &resp, name, NULL, &e);
+        if ((rc = podc_http_sleep(c, 20, &e)) == 0)
+            rc = podc_resource_call(c, &req, &resp, name, NULL, &e);
     }
+    podc_call_leave(c);
     if (rc < 0)
         podc_error_put(err, e);
     if (rc == 0)

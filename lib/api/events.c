@@ -1,9 +1,11 @@
 /* events.c - GET /libpod/events: one JSON object per line (libpod-api.md §7). */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/events-private.h"
 #include "api/filters-private.h"
 #include "core/buf.h"
 #include "core/encode.h"
@@ -55,8 +57,9 @@ int64_t podc_event_time_ns(const podc_event *e)
         return 0;
     if (podc_json_int(e->root, &v, "timeNano", NULL))
         return v;
+    /* seconds beyond what int64 nanoseconds hold (years past 2262) overflowed: no time */
     if (podc_json_int(e->root, &v, "time", NULL))
-        return v * 1000000000;
+        return v <= INT64_MAX / 1000000000 && v >= INT64_MIN / 1000000000 ? v * 1000000000 : 0;
     return 0;
 }
 
@@ -69,17 +72,9 @@ int podc_events_options_init(podc_events_options *opts, unsigned int version)
     return 0;
 }
 
-typedef struct events_call {
-    podc_lines lines;
-    podc_event_cb cb;
-    void *ud;
-    const char *path;
-    podc_error *failure; /* an error reported inside the stream, or a line we could not read */
-} events_call;
-
 static int on_line(char *line, size_t len, void *ud)
 {
-    events_call *ec = ud;
+    podc_events_reader *ec = ud;
     if (len == 0)
         return 0;
     char msg[128] = "";
@@ -105,9 +100,18 @@ static int on_line(char *line, size_t len, void *ud)
     return rc;
 }
 
-static int on_data(const char *data, size_t len, void *ud)
+void podc_events_reader_init(podc_events_reader *r, const char *path, podc_event_cb cb, void *ud)
 {
-    events_call *ec = ud;
+    memset(r, 0, sizeof *r);
+    r->cb = cb;
+    r->ud = ud;
+    r->path = path;
+    podc_lines_init(&r->lines, on_line, r);
+}
+
+int podc_events_reader_feed(const char *data, size_t len, void *ud)
+{
+    podc_events_reader *ec = ud;
     int rc = podc_lines_feed(&ec->lines, data, len);
     if (rc == PODC_ENOMEM && !ec->failure)
         ec->failure = podc_error_new(PODC_ENOMEM, "out of memory");
@@ -149,9 +153,9 @@ int podc_events_stream(podc_client *c, const podc_events_options *opts, podc_eve
         podc_buf_free(&path);
         return podc_error_oom(err);
     }
-    events_call ec = { .cb = cb, .ud = userdata, .path = path.data };
-    podc_lines_init(&ec.lines, on_line, &ec);
-    podc_http_request req = { .method = "GET", .path = path.data, .on_data = on_data, .data_ud = &ec };
+    podc_events_reader ec;
+    podc_events_reader_init(&ec, path.data, cb, userdata);
+    podc_http_request req = { .method = "GET", .path = path.data, .on_data = podc_events_reader_feed, .data_ud = &ec };
     req.timeout_ms = o->timeout_ms ? o->timeout_ms : (o->follow ? -1 : 0);
     podc_http_response resp;
     int rc = podc_http_call(c, &req, &resp, err);

@@ -300,7 +300,8 @@ static int exec_exit_code(podc_client *c, const char *id, int64_t deadline, int 
             rc = PODC_ETIMEOUT;
             break;
         }
-        usleep(50 * 1000);
+        if ((rc = podc_http_sleep(c, 50, err)) < 0) /* a cancel wakes it */
+            break;
     }
     podc_buf_free(&path);
     return rc;
@@ -320,12 +321,14 @@ int podc_exec_stream(podc_client *c, const char *container, const char *const *a
     int64_t deadline = limit > 0 ? now_ms() + limit : 0;
 
     char *id = NULL;
+    podc_call_enter(c); /* create, start, exit code: one call for a cancel */
     rc = exec_create(c, container, argv, opts, deadline, &id, err);
     if (rc == 0)
         rc = exec_start(c, id, opts && opts->tty, deadline, cb, userdata, err);
     int code = -1;
     if (rc == 0)
         rc = exec_exit_code(c, id, deadline, &code, err);
+    podc_call_leave(c);
     if (rc == PODC_ETIMEOUT)
         rc = timed_out(err, container, id ? "while the command ran" : "creating the session");
     free(id);

@@ -458,7 +458,9 @@ int podc_image_pull(podc_client *c, const char *ref, const podc_image_pull_optio
         bad = podc_buf_put_query(&path, "Arch", o->arch);
     if (!bad && o && o->variant)
         bad = podc_buf_put_query(&path, "Variant", o->variant);
+    podc_call_enter(c); /* the tries and the sleeps between them: one call for a cancel */
     rc = bad ? podc_error_oom(err) : with_retries(c, &t, path.data, err);
+    podc_call_leave(c);
     if (rc == 0 && out_id) {
         *out_id = t.id;
         t.id = NULL;
@@ -488,7 +490,9 @@ int podc_image_push(podc_client *c, const char *ref, const char *destination, co
               podc_buf_put_query_bool(&path, "quiet", o && (o->flags & PODC_IMAGE_PULL_QUIET));
     if (!bad && o && (o->flags & PODC_IMAGE_PULL_TLS_NO_VERIFY))
         bad = podc_buf_put_query_bool(&path, "tlsVerify", 0);
+    podc_call_enter(c);
     rc = bad ? podc_error_oom(err) : with_retries(c, &t, path.data, err);
+    podc_call_leave(c);
     if (rc == 0 && out_digest) {
         *out_digest = t.digest;
         t.digest = NULL;

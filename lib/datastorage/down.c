@@ -13,10 +13,11 @@
 #include "podc/filters.h"
 #include "podc/images.h"
 #include "podc/networks.h"
+#include "transport/cancel.h"
 
 typedef struct rm_job {
     podc_job_result res; /* first: see core/parallel.h */
-    const podc_client *like;
+    podc_client *like;
     const char *name;
 } rm_job;
 
@@ -25,7 +26,7 @@ static void *rm_thread(void *arg)
 {
     rm_job *j = arg;
     podc_client *c = NULL;
-    j->res.rc = podc_client_new_like(&c, j->like, &j->res.err);
+    j->res.rc = podc_client_new_child(&c, j->like, &j->res.err);
     if (j->res.rc == 0)
         j->res.rc = podc_container_remove(c, j->name,
                                           PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, &j->res.err);
@@ -90,11 +91,13 @@ int podc_ds_down(podc_client *c, const char *service, int preserve_image, podc_e
     char net[DS_NAME_MAX];
     podc_ds_names(service, net, NULL, NULL, NULL, sizeof net);
 
+    podc_call_enter(c);
     rc = podc_ds_remove_containers(c, service, err);
     podc_error *e = NULL;
     if (rc == 0)
         rc = ignore_missing(podc_network_remove(c, net, 0, &e), &e, err);
     if (rc == 0 && !preserve_image)
         rc = remove_built_images(c, service, err);
+    podc_call_leave(c);
     return rc;
 }

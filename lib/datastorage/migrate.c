@@ -11,6 +11,7 @@
 #include "api/validate.h"
 #include "core/buf.h"
 #include "core/error-private.h"
+#include "transport/cancel.h"
 #include "datastorage/goose.h"
 #include "datastorage/migrate-private.h"
 #include "podc/copy.h"
@@ -301,10 +302,12 @@ int podc_migrations_apply(podc_client *c, const char *container, const char *dir
         return rc;
     podc_migration_plan *p = NULL;
     rc = podc_migration_plan_new(dir, opts, &p, err);
+    podc_call_enter(c); /* copy, then the exec: one call for a cancel */
     if (rc == 0)
         rc = podc_migration_plan_copy(c, container, p, err);
     if (rc == 0)
         rc = podc_migration_plan_run(c, container, p, applied_out, err);
+    podc_call_leave(c);
     podc_migration_plan_free(p);
     return rc;
 }

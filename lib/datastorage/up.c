@@ -22,6 +22,7 @@
 #include "podc/logs.h"
 #include "podc/migrations.h"
 #include "podc/networks.h"
+#include "transport/cancel.h"
 #include "transport/endpoint.h"
 
 struct podc_ds_stack {
@@ -312,7 +313,7 @@ static void *start_thread(void *arg)
     start_job *j = arg;
     static const char *const component[] = { "postgres", "redis", "datastorage" };
     podc_client *c = NULL;
-    j->res.rc = podc_client_new_like(&c, j->r->c, &j->res.err);
+    j->res.rc = podc_client_new_child(&c, j->r->c, &j->res.err);
     if (j->res.rc == 0)
         j->res.rc = j->which == PODC_DS_POSTGRES  ? postgres_job(j, c)
                     : j->which == PODC_DS_REDIS   ? redis_job(j, c)
@@ -349,7 +350,7 @@ static void *pull_thread(void *arg)
     const podc_ds_config *cfg = j->r->cfg;
     podc_client *c = NULL;
     int pulled = 0;
-    j->res.rc = podc_client_new_like(&c, j->r->c, &j->res.err);
+    j->res.rc = podc_client_new_child(&c, j->r->c, &j->res.err);
     if (j->res.rc == 0)
         j->res.rc = podc_image_ensure(c, cfg->images[j->which], cfg->pull, cfg->progress ? pull_progress : NULL, j->r,
                                       &pulled, &j->res.err);
@@ -401,13 +402,26 @@ static int build_image(run *r, podc_error **err)
 
 /* Everything this call created goes again: containers, the network if it made it, the image
  * if it built it. */
-static void undo(run *r)
+static void undo(run *r, podc_error **err)
 {
-    podc_ds_remove_containers(r->c, r->cfg->service, NULL);
-    if (r->created_network)
-        podc_network_remove(r->c, r->net, 1, NULL);
-    if (r->built_image_id)
-        podc_image_remove(r->c, r->built_image_id, PODC_IMAGE_REMOVE_FORCE, NULL);
+    char left[400] = "";
+    podc_client_shield_begin(r->c); /* a cancelled up still removes what it created */
+    if (podc_ds_remove_containers(r->c, r->cfg->service, NULL) < 0)
+        snprintf(left, sizeof left, "containers of stack %s", r->cfg->service);
+    if (r->created_network && podc_network_remove(r->c, r->net, 1, NULL) < 0) {
+        size_t n = strlen(left);
+        snprintf(left + n, sizeof left - n, "%snetwork %s", n ? ", " : "", r->net);
+    }
+    if (r->built_image_id && podc_image_remove(r->c, r->built_image_id, PODC_IMAGE_REMOVE_FORCE, NULL) < 0) {
+        size_t n = strlen(left);
+        snprintf(left + n, sizeof left - n, "%simage %.12s", n ? ", " : "", r->built_image_id);
+    }
+    podc_client_shield_end(r->c);
+    /* say so instead of claiming a clean failure: `podc ds down` or `podc cleanup` finds them */
+    if (left[0] && err && *err) {
+        podc_error_add_detail(*err, "not_removed", left);
+        podc_error_add_detail(*err, "session", r->session);
+    }
 }
 
 static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -463,6 +477,8 @@ static podc_ds_stack *make_stack(run *r)
     return s;
 }
 
+static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, podc_error **err);
+
 int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, podc_error **err)
 {
     if (!c || !out)
@@ -470,6 +486,15 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
     int rc = validate(cfg, err);
     if (rc < 0)
         return rc;
+    podc_call_enter(c); /* a cancel lasts the whole up and reaches every job's client */
+    rc = ds_up(c, cfg, out, err);
+    podc_call_leave(c);
+    return rc;
+}
+
+static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, podc_error **err)
+{
+    int rc;
 
     run r = { .c = c, .cfg = cfg, .t0 = now_ms(), .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER,
               .progress_mu = PTHREAD_MUTEX_INITIALIZER, .no_pull = podc_image_pull_options_new() };
@@ -578,7 +603,7 @@ int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, p
         rc = podc_error_oom(err);
     if (rc < 0) {
         (void)progress(&r, "failed; removing what this call created");
-        undo(&r);
+        undo(&r, err);
     } else {
         (void)progress(&r, "up in %.3fs", stack->up_ms / 1000.0);
         *out = stack;

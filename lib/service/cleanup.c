@@ -60,6 +60,7 @@ int podc_service_cleanup_label(podc_client *c, const char *label, size_t *n_remo
     }
     int rc = 0;
     size_t removed = 0;
+    podc_call_enter(c); /* the lists and every removal: one call for a cancel */
 
     /* containers first: they hold the networks and images */
     podc_container_list *cl = NULL;
@@ -107,6 +108,7 @@ int podc_service_cleanup_label(podc_client *c, const char *label, size_t *n_remo
     }
     podc_image_list_free(il);
     podc_filters_free(f);
+    podc_call_leave(c);
     if (rc == 0 && n_removed)
         *n_removed = removed;
     return rc;

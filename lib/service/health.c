@@ -58,12 +58,13 @@ static size_t http_write(char *data, size_t size, size_t n, void *ud)
     return len;
 }
 
-/* Aborts the transfer once the container has exited. */
+/* Aborts the transfer once the container has exited or the start was cancelled (libcurl
+ * calls this at least once a second). */
 static int http_progress(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
     (void)dt, (void)dn, (void)ut, (void)un;
-    const atomic_int *abort_flag = ud;
-    return abort_flag && atomic_load(abort_flag) ? 1 : 0;
+    const podc_svc_health *h = ud;
+    return (h->abort_flag && atomic_load(h->abort_flag)) || (h->cancel_of && podc_client_cancelled(h->cancel_of));
 }
 
 static int check_http(const podc_svc_health *h, const podc_svc_check *k, char **reason)
@@ -86,7 +87,7 @@ static int check_http(const podc_svc_health *h, const podc_svc_check *k, char **
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(e, CURLOPT_NOPROXY, "*"); /* never send a health probe through a proxy */
     curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, http_progress);
-    curl_easy_setopt(e, CURLOPT_XFERINFODATA, (void *)h->abort_flag);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, (void *)h);
     curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
     CURLcode cc = curl_easy_perform(e);
     long status = 0;

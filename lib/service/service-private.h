@@ -9,6 +9,7 @@
 #include "api/strlist.h"
 #include "podc/containers.h"
 #include "podc/service.h"
+#include "transport/cancel.h"
 
 enum podc_svc_check_kind { PODC_SVC_CHECK_HTTP, PODC_SVC_CHECK_TCP, PODC_SVC_CHECK_EXEC, PODC_SVC_CHECK_LOG,
                            PODC_SVC_CHECK_PODMAN };
@@ -102,6 +103,7 @@ typedef struct podc_svc_health {
     unsigned char *passed;             /* per check */
     podc_svc_logpos *logpos;           /* per check: where the log checks left off */
     const atomic_int *abort_flag;      /* set when the container exited: stop early */
+    const podc_client *cancel_of;      /* the start's client: its cancel stops a probe too */
 } podc_svc_health;
 
 /*
@@ -119,7 +121,8 @@ typedef struct podc_svc_watch {
     pthread_t thread;
     int inited, started;
     podc_client *own;           /* the watcher's client */
-    podc_client *health;        /* cancelled when the container exits */
+    podc_client *health;        /* interrupted when the container exits */
+    podc_waker waker;           /* on health: its cancel wakes podc_svc_watch_sleep() */
     char *container;
     atomic_int exited;          /* the container stopped: exit_code is valid */
     int exit_code;
@@ -141,8 +144,5 @@ void podc_svc_watch_stop(podc_svc_watch *w);
 int podc_svc_registry_add(const char *name);
 void podc_svc_registry_remove(const char *name);
 int podc_svc_registry_has(const char *name);
-
-/* A client on the same socket as c (for threads). */
-int podc_svc_client_like(podc_client *c, podc_client **out, podc_error **err);
 
 #endif

@@ -94,6 +94,8 @@ static int step(start_ctx *x, podc_error **err, const char *fmt, ...)
     return 0;
 }
 
+static int wait_dependencies_woken(start_ctx *x, podc_error **err);
+
 static unsigned long registry_generation(void)
 {
     pthread_mutex_lock(&registry_mu);
@@ -104,7 +106,7 @@ static unsigned long registry_generation(void)
 
 /* Sleeps up to ms, or less when a start of this process ends after generation gen was read
  * (a dependency may be ready). */
-static void sleep_or_registry_change(int64_t ms, unsigned long gen)
+static void sleep_or_registry_change(podc_client *c, int64_t ms, unsigned long gen)
 {
     if (ms <= 0)
         return;
@@ -117,7 +119,7 @@ static void sleep_or_registry_change(int64_t ms, unsigned long gen)
         ts.tv_nsec -= 1000000000;
     }
     pthread_mutex_lock(&registry_mu);
-    while (registry_gen == gen)
+    while (registry_gen == gen && !podc_client_cancelled(c))
         if (pthread_cond_timedwait(&registry_cv, &registry_mu, &ts) == ETIMEDOUT)
             break;
     pthread_mutex_unlock(&registry_mu);
@@ -157,12 +159,33 @@ static int dependency_ready(podc_client *c, const char *name, char **why)
     return ready;
 }
 
+/* A cancel of the waiting start wakes its sleep on the registry. */
+static void wake_registry(void *ud)
+{
+    (void)ud;
+    pthread_mutex_lock(&registry_mu);
+    pthread_cond_broadcast(&registry_cv);
+    pthread_mutex_unlock(&registry_mu);
+}
+
 static int wait_dependencies(start_ctx *x, podc_error **err)
+{
+    podc_waker waker = { .fn = wake_registry };
+    podc_client_add_waker(x->c, &waker);
+    int rc = wait_dependencies_woken(x, err);
+    podc_client_remove_waker(x->c, &waker);
+    return rc;
+}
+
+static int wait_dependencies_woken(start_ctx *x, podc_error **err)
 {
     for (size_t i = 0; i < x->spec->depends.n; i++) {
         const char *dep = x->spec->depends.v[i];
         int64_t interval = 50;
         for (;;) {
+            if (podc_client_cancelled(x->c))
+                return podc_error_set(err, PODC_ECANCELLED, "service %s: cancelled while waiting for dependency %s",
+                                      x->spec->name, dep);
             char *why = NULL;
             unsigned long gen = registry_generation();
             int r = dependency_ready(x->c, dep, &why);
@@ -186,7 +209,7 @@ static int wait_dependencies(start_ctx *x, podc_error **err)
                 return podc_error_put(err, e);
             }
             free(why);
-            sleep_or_registry_change(interval < left ? interval : left, gen);
+            sleep_or_registry_change(x->c, interval < left ? interval : left, gen);
             interval = interval * 2 < 500 ? interval * 2 : 500;
         }
         int rc = step(x, err, "dependency %s is healthy", dep);
@@ -329,7 +352,7 @@ static int wait_healthy(start_ctx *x, podc_svc_watch *w, podc_container_info *in
 {
     const podc_service_spec *s = x->spec;
     podc_svc_health h = { .spec = s, .container = x->id, .info = info, .abort_flag = &w->exited,
-                          .address = podc_client_host(x->c) };
+                          .cancel_of = x->c, .address = podc_client_host(x->c) };
     if (s->n_checks && (!(h.passed = calloc(s->n_checks, 1)) || !(h.logpos = calloc(s->n_checks, sizeof *h.logpos)))) {
         free(h.passed);
         return podc_error_oom(err);
@@ -338,6 +361,13 @@ static int wait_healthy(start_ctx *x, podc_svc_watch *w, podc_container_info *in
     int tries = 0, rc = 0;
     char *reason = NULL;
     for (;;) {
+        if (podc_client_cancelled(x->c)) {
+            podc_error *e = podc_error_new(PODC_ECANCELLED, "service %s: cancelled while waiting for health checks",
+                                           s->name);
+            podc_error_set_container(e, s->name, x->id);
+            rc = podc_error_put(err, e);
+            break;
+        }
         if (atomic_load(&w->lost) && !atomic_load(&w->exited)) {
             /* the watcher's wait failed: a dead service drops its connection at once, so this
              * is noticed within a poll, not at the deadline */
@@ -548,7 +578,10 @@ static int begin(start_ctx *x, podc_client *c, const podc_service_spec *spec, co
         return rc;
     *x = (start_ctx){ .c = c, .spec = spec, .session = podc_svc_session_of(spec), .t0 = podc_svc_now_ms() };
     x->deadline = x->t0 + spec->startup_timeout_ms;
-    return podc_svc_registry_add(spec->name) < 0 ? podc_error_oom(err) : 0;
+    if (podc_svc_registry_add(spec->name) < 0)
+        return podc_error_oom(err);
+    podc_call_enter(c); /* a cancel lasts until finish() */
+    return 0;
 }
 
 /* The common close: on failure the rollback; the name unregistered. */
@@ -556,10 +589,13 @@ static int finish(start_ctx *x, int rc, podc_error **err)
 {
     if (rc < 0) {
         step(x, NULL, "failed: %s", err && *err ? podc_error_message(*err) : podc_strerror(rc));
+        podc_client_shield_begin(x->c); /* a cancelled start still removes what it created */
         rollback(x, err);
+        podc_client_shield_end(x->c);
     }
     podc_free(x->id);
     podc_svc_registry_remove(x->spec->name);
+    podc_call_leave(x->c);
     return rc;
 }
 

@@ -9,10 +9,8 @@
 
 #define DEFAULT_STOP_MS 2000
 
-int podc_service_stop(podc_client *c, const podc_service *svc, int64_t timeout_ms, podc_error **err)
+static int service_stop(podc_client *c, const podc_service *svc, int64_t timeout_ms, podc_error **err)
 {
-    if (!c || !svc)
-        return podc_error_invalid(err, !c ? "client" : "service", "NULL argument");
     if (timeout_ms < 0)
         timeout_ms = DEFAULT_STOP_MS;
     podc_error *e = NULL; /* a container already gone is success: its not-found is not reported */
@@ -22,6 +20,16 @@ int podc_service_stop(podc_client *c, const podc_service *svc, int64_t timeout_m
     podc_error_free(e);
     return podc_container_remove(c, svc->id, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
                                  err);
+}
+
+int podc_service_stop(podc_client *c, const podc_service *svc, int64_t timeout_ms, podc_error **err)
+{
+    if (!c || !svc)
+        return podc_error_invalid(err, !c ? "client" : "service", "NULL argument");
+    podc_call_enter(c);
+    int rc = service_stop(c, svc, timeout_ms, err);
+    podc_call_leave(c);
+    return rc;
 }
 
 typedef struct stop_job {
@@ -38,7 +46,7 @@ static void *stop_main(void *arg)
 {
     stop_job *j = arg;
     podc_client *c = NULL;
-    j->rc = podc_svc_client_like(j->like, &c, &j->err);
+    j->rc = podc_client_new_child(&c, j->like, &j->err);
     if (j->rc == 0)
         j->rc = podc_service_stop(c, j->svc, j->timeout_ms, &j->err);
     podc_client_free(c);
@@ -58,6 +66,7 @@ int podc_service_stop_many(podc_client *c, const podc_service *const *svcs, size
     stop_job *jobs = calloc(n, sizeof *jobs);
     if (!jobs)
         return podc_error_oom(err);
+    podc_call_enter(c); /* the jobs' clients are its children: a cancel reaches them all */
     for (size_t i = 0; i < n; i++) {
         jobs[i] = (stop_job){ .like = c, .svc = svcs[i], .timeout_ms = timeout_ms };
         /* no thread: do this one here (still stopping the rest) */
@@ -78,5 +87,6 @@ int podc_service_stop_many(podc_client *c, const podc_service *const *svcs, size
         podc_error_free(jobs[i].err);
     }
     free(jobs);
+    podc_call_leave(c);
     return rc;
 }

@@ -1,8 +1,9 @@
 /*
  * watch.c - notices at once when a starting container exits: a thread with its own client
  * blocks in podman's wait (podman polls the state every WAIT_INTERVAL_MS instead of its
- * default 250 ms) and, when it returns, wakes the health loop and cancels the health client's
- * call in flight.
+ * default 250 ms) and, when it returns, wakes the health loop and interrupts the health
+ * client's call in flight. Its client is a child of the health client: a cancel of the start
+ * ends the wait too, and wakes the health loop's sleep through a waker.
  */
 #include "config.h"
 
@@ -23,11 +24,6 @@ int64_t podc_svc_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int podc_svc_client_like(podc_client *c, podc_client **out, podc_error **err)
-{
-    return podc_client_new_like(out, c, err);
-}
-
 static void *watch_main(void *arg)
 {
     podc_svc_watch *w = arg;
@@ -41,18 +37,27 @@ static void *watch_main(void *arg)
     if (rc == 0 && !w->stopping) {
         w->exit_code = code;
         atomic_store(&w->exited, 1);
-        podc_client_cancel(w->health);
+        podc_client_interrupt(w->health);
     } else if (rc < 0 && !w->stopping) {
         w->lost_err = err;
         err = NULL;
         atomic_store(&w->lost, 1);
-        podc_client_cancel(w->health);
+        podc_client_interrupt(w->health);
     }
     podc_error_free(err);
     w->done = 1;
     pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
     return NULL;
+}
+
+/* A cancel of the health client wakes the health loop's sleep. */
+static void wake_sleeper(void *ud)
+{
+    podc_svc_watch *w = ud;
+    pthread_mutex_lock(&w->mu);
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
 }
 
 int podc_svc_watch_start(podc_svc_watch *w, podc_client *c, const char *container, podc_error **err)
@@ -67,11 +72,14 @@ int podc_svc_watch_start(podc_svc_watch *w, podc_client *c, const char *containe
     pthread_mutex_init(&w->mu, NULL);
     w->inited = 1;
     w->health = c;
+    w->waker = (podc_waker){ .fn = wake_sleeper, .ud = w };
+    podc_client_add_waker(c, &w->waker);
     if (!(w->container = strdup(container)))
         return podc_error_oom(err);
-    int rc = podc_svc_client_like(c, &w->own, err);
+    int rc = podc_client_new_child(&w->own, c, err);
     if (rc < 0)
         return rc;
+    podc_call_enter(w->own); /* one cancel from podc_svc_watch_stop() ends the wait for good */
     if ((rc = pthread_create(&w->thread, NULL, watch_main, w)) != 0)
         return podc_error_set(err, PODC_ENOMEM, "cannot start the watcher thread: %s", strerror(rc));
     w->started = 1;
@@ -91,7 +99,7 @@ void podc_svc_watch_sleep(podc_svc_watch *w, int64_t ms)
         ts.tv_nsec -= 1000000000;
     }
     pthread_mutex_lock(&w->mu);
-    while (!atomic_load(&w->exited) && !atomic_load(&w->lost))
+    while (!atomic_load(&w->exited) && !atomic_load(&w->lost) && !podc_client_cancelled(w->health))
         if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
             break;
     pthread_mutex_unlock(&w->mu);
@@ -104,26 +112,12 @@ void podc_svc_watch_stop(podc_svc_watch *w)
     if (w->started) {
         pthread_mutex_lock(&w->mu);
         w->stopping = 1;
-        /* a cancel only hits a call in progress: repeat until the thread has left its wait */
-        while (!w->done) {
-            pthread_mutex_unlock(&w->mu);
-            podc_client_cancel(w->own);
-            pthread_mutex_lock(&w->mu);
-            if (w->done)
-                break;
-            struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            ts.tv_nsec += 20 * 1000000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
-            pthread_cond_timedwait(&w->cv, &w->mu, &ts);
-        }
         pthread_mutex_unlock(&w->mu);
+        podc_client_cancel(w->own); /* sticky (the client's scope is open): no need to repeat */
         pthread_join(w->thread, NULL);
         w->started = 0;
     }
+    podc_client_remove_waker(w->health, &w->waker);
     podc_client_free(w->own);
     w->own = NULL;
     podc_error_free(w->lost_err);

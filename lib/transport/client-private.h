@@ -3,9 +3,11 @@
 #define PODC_TRANSPORT_CLIENT_PRIVATE_H
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "podc/client.h"
+#include "transport/cancel.h"
 #include "transport/endpoint.h"
 
 #define PODC_DEFAULT_TIMEOUT_MS 30000
@@ -19,8 +21,15 @@ struct podc_client {
     int64_t connect_timeout_ms;
     CURLM *multi;                /* owns the connection pool: the keep-alive connection lives here */
     CURL *easy;                  /* reused for every request */
-    atomic_int cancel_requested;
+    atomic_int cancel_requested; /* lasts until the outermost call scope ends (cancel.c) */
+    atomic_int interrupt_requested; /* one-shot internal wake-up of the request in progress */
+    atomic_int scope_depth;      /* public calls in progress (podc_call_enter) */
+    atomic_int shield;           /* cleanup in progress: requests go out despite a cancel */
     atomic_int in_call;
+    podc_client *parent;         /* a worker's client: cancelled with its parent */
+    podc_waker as_child;         /* registered on the parent: wakes this client */
+    pthread_mutex_t wake_mu;     /* guards wakers */
+    podc_waker *wakers;
     int64_t connections_opened;
     char api_version[32];        /* from the Libpod-Api-Version header */
 };

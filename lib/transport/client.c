@@ -1,4 +1,4 @@
-/* client.c - the podc_client handle: socket discovery, curl handles, cancellation. */
+/* client.c - the podc_client handle: socket discovery, curl handles (cancellation: cancel.c). */
 #include "config.h"
 
 #include <pthread.h>
@@ -83,9 +83,22 @@ static int client_open(podc_client *c, podc_error **err)
         return podc_error_oom(err);
     /* one keep-alive connection for ordinary calls, plus room for a hijacked exec stream */
     curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, 2L);
-    atomic_init(&c->cancel_requested, 0);
-    atomic_init(&c->in_call, 0);
     return 0;
+}
+
+/* A zeroed client with its cancellation state ready (client_open may still fail). */
+static podc_client *client_alloc(void)
+{
+    podc_client *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    atomic_init(&c->cancel_requested, 0);
+    atomic_init(&c->interrupt_requested, 0);
+    atomic_init(&c->scope_depth, 0);
+    atomic_init(&c->shield, 0);
+    atomic_init(&c->in_call, 0);
+    pthread_mutex_init(&c->wake_mu, NULL);
+    return c;
 }
 
 int podc_client_new(podc_client **out, const podc_client_options *opts, podc_error **err)
@@ -104,12 +117,12 @@ int podc_client_new(podc_client **out, const podc_client_options *opts, podc_err
     if (!curl_ready())
         return podc_error_set(err, PODC_ENOMEM, "libcurl could not be initialised");
 
-    podc_client *c = calloc(1, sizeof *c);
+    podc_client *c = client_alloc();
     if (!c)
         return podc_error_oom(err);
     int rc = podc_discover(opts->uri, connection, &c->ep, err);
     if (rc < 0) {
-        free(c);
+        podc_client_free(c);
         return rc;
     }
     c->timeout_ms = opts->timeout_ms ? opts->timeout_ms : PODC_DEFAULT_TIMEOUT_MS;
@@ -128,7 +141,7 @@ int podc_client_new_like(podc_client **out, const podc_client *like, podc_error 
         return podc_error_invalid(err, out ? "like" : "out", "podc_client_new_like: NULL argument");
     if (!curl_ready())
         return podc_error_set(err, PODC_ENOMEM, "libcurl could not be initialised");
-    podc_client *c = calloc(1, sizeof *c);
+    podc_client *c = client_alloc();
     if (!c)
         return podc_error_oom(err);
     c->timeout_ms = like->timeout_ms;
@@ -146,6 +159,8 @@ void podc_client_free(podc_client *c)
 {
     if (!c)
         return;
+    if (c->parent)
+        podc_client_remove_waker(c->parent, &c->as_child);
     if (c->easy)
         curl_easy_cleanup(c->easy);
     if (c->multi)
@@ -153,6 +168,7 @@ void podc_client_free(podc_client *c)
     transport_close(c);
     podc_endpoint_clear(&c->ep);
     free(c->base_url);
+    pthread_mutex_destroy(&c->wake_mu);
     free(c);
 }
 
@@ -191,16 +207,6 @@ void podc_client_set_timeout(podc_client *c, int64_t timeout_ms)
 {
     if (c)
         c->timeout_ms = timeout_ms > 0 ? timeout_ms : PODC_DEFAULT_TIMEOUT_MS;
-}
-
-void podc_client_cancel(podc_client *c)
-{
-    if (!c)
-        return;
-    if (atomic_load(&c->in_call)) {
-        atomic_store(&c->cancel_requested, 1);
-        curl_multi_wakeup(c->multi); /* documented as callable from any thread */
-    }
 }
 
 int64_t podc_client_connections_opened(const podc_client *c)

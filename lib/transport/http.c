@@ -87,6 +87,29 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
     return podc_buf_append(&x->resp->body, data, len) == 0 ? len : 0;
 }
 
+/* A cancel of the call (or an ancestor's), or an internal wake-up of this request. */
+static int stop_requested(const podc_client *c)
+{
+    return atomic_load(&c->interrupt_requested) || podc_client_cancelled(c);
+}
+
+/* The start of every request and sleep: outside a call scope a request is a call of its own,
+ * so an old cancel is dropped; inside one it stays. */
+static int begin_call(podc_client *c, const char *what, const char *path, podc_error **err)
+{
+    if (atomic_load(&c->scope_depth) == 0)
+        atomic_store(&c->cancel_requested, 0);
+    atomic_store(&c->interrupt_requested, 0);
+    if (atomic_exchange(&c->in_call, 1))
+        return podc_error_set(err, PODC_EINVAL, "client used from two threads at once (%s %s)", what, path);
+    if (podc_client_cancelled(c)) {
+        atomic_store(&c->in_call, 0);
+        return podc_error_set(err, PODC_ECANCELLED, "%s%s%.*s: cancelled", what, *path ? " " : "",
+                              (int)strcspn(path, "?"), path);
+    }
+    return 0;
+}
+
 static int perform(podc_client *c, CURL *h, CURLcode *result)
 {
     CURLM *m = c->multi;
@@ -99,12 +122,12 @@ static int perform(podc_client *c, CURL *h, CURLcode *result)
             break;
         if (!running)
             break;
-        if (atomic_load(&c->cancel_requested)) {
+        if (stop_requested(c)) {
             cancelled = 1;
             break;
         }
         curl_multi_poll(m, NULL, 0, 1000, NULL);
-        if (atomic_load(&c->cancel_requested)) {
+        if (stop_requested(c)) {
             cancelled = 1;
             break;
         }
@@ -200,11 +223,9 @@ static int map_curl_error(podc_client *c, const podc_http_request *req, CURLcode
 int podc_http_do(podc_client *c, const podc_http_request *req, podc_http_response *resp, podc_error **err)
 {
     memset(resp, 0, sizeof *resp);
-    atomic_store(&c->cancel_requested, 0); /* a cancel only ever targets the call in progress */
-    if (atomic_exchange(&c->in_call, 1)) {
-        return podc_error_set(err, PODC_EINVAL, "client used from two threads at once (%s %s)", req->method,
-                              req->path);
-    }
+    int rc = begin_call(c, req->method, req->path, err);
+    if (rc < 0)
+        return rc;
 
     /* A keep-alive connection podman closed while idle needs no code here: libcurl notices
      * a reused connection that died before any reply and resends once on a fresh one
@@ -214,7 +235,7 @@ int podc_http_do(podc_client *c, const podc_http_request *req, podc_http_respons
     char errbuf[CURL_ERROR_SIZE] = "";
     CURL *h = c->easy;
     curl_easy_reset(h);
-    int rc = setup(c, h, req, &x, &hdrs, errbuf);
+    rc = setup(c, h, req, &x, &hdrs, errbuf);
     CURLcode cres = CURLE_OK;
     if (rc == 0)
         rc = perform(c, h, &cres);
@@ -295,16 +316,16 @@ void podc_http_response_free(podc_http_response *resp)
 
 int podc_http_sleep(podc_client *c, int64_t ms, podc_error **err)
 {
-    atomic_store(&c->cancel_requested, 0);
-    if (atomic_exchange(&c->in_call, 1))
-        return podc_error_set(err, PODC_EINVAL, "client used from two threads at once (sleep)");
+    int rc = begin_call(c, "sleep", "", err);
+    if (rc < 0)
+        return rc;
     int64_t end = podc_http_now_ms() + ms;
     int cancelled = 0;
     for (int64_t left = ms; left > 0 && !cancelled; left = end - podc_http_now_ms()) {
         /* no transfers are attached: this only waits, and curl_multi_wakeup() ends it */
         curl_multi_poll(c->multi, NULL, 0, (int)(left > 1000 ? 1000 : left), NULL);
-        cancelled = atomic_load(&c->cancel_requested);
+        cancelled = stop_requested(c);
     }
     atomic_store(&c->in_call, 0);
-    return cancelled ? podc_error_set(err, PODC_ECANCELLED, "cancelled while waiting to retry") : 0;
+    return cancelled ? podc_error_set(err, PODC_ECANCELLED, "cancelled while waiting") : 0;
 }

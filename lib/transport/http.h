@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/json.h"
 #include "podc/client.h"
+#include "transport/cancel.h"
 
 /* Prefix put in front of every "/libpod/..." path. The server does not check it (libpod-api.md §1). */
 #define PODC_API_PREFIX "/v4.0.0"
@@ -60,13 +61,14 @@ int podc_http_exists(podc_client *c, const char *path, int *out, podc_error **er
 
 void podc_http_response_free(podc_http_response *resp);
 
-/*
- * Sleeps ms milliseconds on the client's poll, so podc_client_cancel() from another thread
- * wakes it at once. Returns 0, or PODC_ECANCELLED (with err set) when woken by a cancel.
- */
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t podc_http_now_ms(void);
 
+/*
+ * Sleeps ms milliseconds on the client's poll, so podc_client_cancel() from another thread
+ * wakes it at once. Returns 0, or PODC_ECANCELLED (with err set) when cancelled (before or
+ * during the sleep) or woken by podc_client_interrupt().
+ */
 int podc_http_sleep(podc_client *c, int64_t ms, podc_error **err);
 
 #endif

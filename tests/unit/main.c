@@ -9,6 +9,7 @@ int main(void)
     srunner_add_suite(sr, encode_suite());
     srunner_add_suite(sr, error_suite());
     srunner_add_suite(sr, transport_suite());
+    srunner_add_suite(sr, cancel_suite());
     srunner_add_suite(sr, ignore_suite());
     srunner_add_suite(sr, container_spec_suite());
     srunner_add_suite(sr, frames_suite());

@@ -8,6 +8,7 @@ Suite *json_suite(void);
 Suite *encode_suite(void);
 Suite *error_suite(void);
 Suite *transport_suite(void);
+Suite *cancel_suite(void);
 Suite *ignore_suite(void);
 Suite *container_spec_suite(void);
 Suite *frames_suite(void);

@@ -49,29 +49,6 @@ static void print_stack(const tool *t, const podc_ds_stack *s)
     printf("\n  take it down: podc ds down %s\n", podc_ds_stack_service(s));
 }
 
-/* Takes the stack down on a fresh client (the main one may be cancelled mid-call). */
-static void down_quietly(const tool *t, const char *service)
-{
-    podc_client *c2 = NULL;
-    if (podc_tool_new_client(t, &c2, NULL) == 0) {
-        podc_ds_down(c2, service, 0, NULL);
-        podc_client_free(c2);
-    }
-}
-
-typedef struct ds_hook {
-    const tool *t;
-    const char *service;
-} ds_hook;
-
-/* At Ctrl-C, on the watcher thread: removing the stack's containers ends the library's
- * readiness waits at once (its watchers see the exits), so ds up fails and undoes promptly. */
-static void on_interrupt(void *ud)
-{
-    ds_hook *h = ud;
-    down_quietly(h->t, h->service);
-}
-
 /* ds_up() owns the registry options, so that every early return of this one frees them. */
 static int ds_up_with(tool *t, int argc, char **argv, podc_image_pull_options *pull)
 {
@@ -231,18 +208,21 @@ static int ds_up_with(tool *t, int argc, char **argv, podc_image_pull_options *p
     }
 
     podc_ds_stack *stack = NULL;
-    ds_hook hook = { t, service };
-    podc_tool_on_interrupt(on_interrupt, &hook);
     rc = podc_ds_up(t->c, cfg, &stack, &err);
-    podc_tool_on_interrupt(NULL, NULL);
     podc_out_progress_done();
     podc_ds_config_free(cfg);
     if (podc_tool_interrupted()) {
-        /* whatever the library could not undo (or a start that won the race) goes now */
+        /* a cancelled up removed what it created (or says what it could not); an up that
+         * finished just before the signal is taken down here */
+        const char *left = err ? podc_error_detail(err, "not_removed") : NULL;
+        if (stack && podc_ds_down(t->c, service, 0, NULL) < 0)
+            left = service;
+        if (left)
+            fprintf(stderr, "podc: interrupted; could not remove %s (podc ds down %s)\n", left, service);
+        else
+            fprintf(stderr, "podc: interrupted; stack %s removed\n", service);
         podc_ds_stack_free(stack);
         podc_error_free(err);
-        down_quietly(t, service);
-        fprintf(stderr, "podc: interrupted; stack %s removed\n", service);
         return 130;
     }
     if (rc < 0)

@@ -56,28 +56,6 @@ static void print_service(const tool *t, const podc_service *svc)
     podc_container_info_free(info);
 }
 
-typedef struct run_hook {
-    tool *t;
-    char name[256];
-} run_hook;
-
-/* Removing the container ends the library's health wait at once (its watcher sees the exit);
- * the library then cleans up and the start returns. */
-static void remove_container(const tool *t, const char *name)
-{
-    podc_client *c2 = NULL;
-    if (podc_tool_new_client(t, &c2, NULL) == 0) {
-        podc_container_remove(c2, name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, NULL);
-        podc_client_free(c2);
-    }
-}
-
-static void on_interrupt(void *ud)
-{
-    run_hook *h = ud;
-    remove_container(h->t, h->name);
-}
-
 int podc_cmd_run(tool *t, int argc, char **argv)
 {
     const char *path = NULL, *session = NULL;
@@ -103,9 +81,9 @@ int podc_cmd_run(tool *t, int argc, char **argv)
         rc = podc_tool_usage_error(t, "run needs a SPEC.json file");
     podc_service_spec *spec = NULL;
     char field[64], msg[512];
-    run_hook hook = { .t = t };
+    char name[256] = "";
     if (rc == 0) {
-        rc = podc_spec_from_json_file(path, &spec, pull, &flags, hook.name, sizeof hook.name, field, sizeof field, msg,
+        rc = podc_spec_from_json_file(path, &spec, pull, &flags, name, sizeof name, field, sizeof field, msg,
                                       sizeof msg);
         if (rc == PODC_EINVAL)
             rc = podc_tool_invalid(t, field, msg);
@@ -132,20 +110,22 @@ int podc_cmd_run(tool *t, int argc, char **argv)
     rc = podc_service_spec_validate(spec, &err);
     podc_service *svc = NULL;
     if (rc == 0)
-        podc_tool_on_interrupt(on_interrupt, &hook);
-    if (rc == 0)
         rc = podc_service_start(t->c, spec, &svc, &err);
-    podc_tool_on_interrupt(NULL, NULL);
     podc_out_progress_done();
     podc_service_spec_free(spec);
     if (podc_tool_interrupted()) {
-        /* the library removes what it started once it sees the interruption; a start that
-         * finished just before is undone here */
-        if (hook.name[0])
-            remove_container(t, hook.name);
+        /* a cancelled start removed what it created (or says what it could not); a start
+         * that finished just before the signal is undone here */
+        const char *left = err ? podc_error_detail(err, "not_removed") : NULL;
+        if (svc && podc_service_stop(t->c, svc, 0, NULL) < 0)
+            left = podc_service_name(svc);
+        if (left)
+            fprintf(stderr, "podc: interrupted; could not remove %s (podc cleanup --session %s)\n", left,
+                    svc ? podc_service_session(svc) : podc_error_detail(err, "session"));
+        else
+            fprintf(stderr, "podc: interrupted; the service's container was removed\n");
         podc_service_free(svc);
         podc_error_free(err);
-        fprintf(stderr, "podc: interrupted; the service's container was removed\n");
         return 130;
     }
     if (rc < 0)

@@ -147,22 +147,13 @@ static volatile sig_atomic_t interrupted;
 static _Atomic(podc_client *) current_client;
 static int wake_pipe[2] = { -1, -1 };
 
-/* The interrupt hook runs on the watcher thread (with clients of its own), never in the
- * handler; clearing it waits for a run in progress. */
-static pthread_mutex_t hook_mu = PTHREAD_MUTEX_INITIALIZER;
-static podc_tool_hook hook_fn;
-static void *hook_ud;
-
 static void on_signal(int sig)
 {
     (void)sig;
     if (interrupted)
         return; /* a second Ctrl-C must not cut the cleanup short */
     interrupted = 1;
-    /* atomic stores and a wakeup write: acceptable in a handler (see podc_client_cancel) */
-    podc_client *c = atomic_load(&current_client);
-    if (c)
-        podc_client_cancel(c);
+    /* only a write here: the cancel takes locks, so the watcher thread makes it */
     if (wake_pipe[1] >= 0) {
         char b = 1;
         ssize_t w = write(wake_pipe[1], &b, 1);
@@ -179,11 +170,11 @@ static void *watcher(void *arg)
     char b = 0;
     while (read(wake_pipe[0], &b, 1) < 0 && errno == EINTR)
         ;
-    pthread_mutex_lock(&hook_mu);
-    if (hook_fn && b == 1) /* 0 = the tool is exiting */
-        hook_fn(hook_ud);
-    hook_fn = NULL;
-    pthread_mutex_unlock(&hook_mu);
+    /* 0 = the tool is exiting. The library's cancel lasts until the call returns and removes
+     * what the call created before it does. */
+    podc_client *c = atomic_load(&current_client);
+    if (b == 1 && c)
+        podc_client_cancel(c);
     return NULL;
 }
 
@@ -226,14 +217,6 @@ void podc_tool_signals_shutdown(void)
     wake_pipe[0] = wake_pipe[1] = -1;
 }
 
-void podc_tool_on_interrupt(podc_tool_hook fn, void *ud)
-{
-    pthread_mutex_lock(&hook_mu);
-    hook_fn = fn;
-    hook_ud = ud;
-    pthread_mutex_unlock(&hook_mu);
-}
-
 void podc_tool_signals_set_client(podc_client *c)
 {
     atomic_store(&current_client, c);
@@ -242,11 +225,6 @@ void podc_tool_signals_set_client(podc_client *c)
 int podc_tool_interrupted(void)
 {
     return interrupted != 0;
-}
-
-int podc_tool_new_client(const tool *t, podc_client **out, podc_error **err)
-{
-    return podc_client_new_like(out, t->c, err);
 }
 
 /* ---- argument helpers ---- */

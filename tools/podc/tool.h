@@ -34,20 +34,14 @@ int podc_tool_invalid(const tool *t, const char *field, const char *msg);
 int podc_tool_usage_error(const tool *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- interrupt handling (main.c) ---- */
-/* Installs SIGINT/SIGTERM handlers: the first signal sets the flag and cancels the call in
- * progress on the registered client. */
+/* Installs SIGINT/SIGTERM handlers: the first signal sets the flag and (from a watcher thread)
+ * cancels the call in progress on the registered client; the library's cancel lasts until that
+ * call returns, and the call removes what it created before it does. */
 void podc_tool_signals_install(void);
 void podc_tool_signals_set_client(podc_client *c);
 /* Stops the watcher thread (at exit). */
 void podc_tool_signals_shutdown(void);
-/* Work to do at the first interruption, on a watcher thread (so it may make calls on clients
- * of its own), e.g. removing the container a start is waiting for so that the wait ends now.
- * Set it before the long call; clearing it (NULL) waits for a run in progress. */
-typedef void (*podc_tool_hook)(void *userdata);
-void podc_tool_on_interrupt(podc_tool_hook fn, void *userdata);
 int podc_tool_interrupted(void);
-/* A fresh client on the same service as t->c (for cleanup after an interruption). */
-int podc_tool_new_client(const tool *t, podc_client **out, podc_error **err);
 
 /* ---- output.c ---- */
 /* Registers a secret value: it is replaced by *** wherever the tool prints it. */
