@@ -125,9 +125,9 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// Cancel interrupts the call in progress, from any goroutine: it fails with ErrCancelled.
-// Without a call in progress it does nothing. To stop StartService or DataStorageUp, end
-// their context instead: a Cancel may also interrupt the removal they do after a failure.
+// Cancel interrupts the call in progress, from any goroutine: it fails with ErrCancelled,
+// after removing what it had created. Without a call in progress it does nothing; a call's
+// context has no such window (see do).
 func (c *Client) Cancel() {
 	c.hmu.Lock()
 	defer c.hmu.Unlock()
@@ -137,8 +137,8 @@ func (c *Client) Cancel() {
 }
 
 // do runs fn with the client's handle, one call at a time. With watch, the end of ctx
-// cancels the library call in progress (repeatedly, until fn returns, so that a cancel that
-// came between two requests of one call is not lost).
+// cancels the library call: fn runs inside a cancel scope of the client, so one cancel lasts
+// until fn returns, also when it comes before fn's first request or between two of them.
 func (c *Client) do(ctx context.Context, watch bool, fn func(h *C.podc_client) error) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -155,6 +155,8 @@ func (c *Client) do(ctx context.Context, watch bool, fn func(h *C.podc_client) e
 	defer c.mu.Unlock()
 	stop := func() {}
 	if watch {
+		C.podc_client_scope_begin(c.h)
+		defer C.podc_client_scope_end(c.h)
 		stop = watchContext(ctx, c.h)
 	}
 	err := fn(c.h)
@@ -169,8 +171,8 @@ func (c *Client) do(ctx context.Context, watch bool, fn func(h *C.podc_client) e
 	return err
 }
 
-// watchContext cancels h's call in progress once ctx is done; the returned stop waits until
-// the watcher has finished, so no cancel reaches a later call.
+// watchContext cancels h's call once ctx is done; the returned stop waits until the watcher
+// has finished, so no cancel reaches a later call.
 func watchContext(ctx context.Context, h *C.podc_client) (stop func()) {
 	done := ctx.Done()
 	if done == nil {
@@ -182,18 +184,8 @@ func watchContext(ctx context.Context, h *C.podc_client) (stop func()) {
 		defer close(finished)
 		select {
 		case <-quit:
-			return
 		case <-done:
-		}
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			C.podc_client_cancel(h)
-			select {
-			case <-quit:
-				return
-			case <-t.C:
-			}
+			C.podc_client_cancel(h) // sticky: the scope is open until stop() has returned
 		}
 	}()
 	return func() {

@@ -234,8 +234,8 @@ func (c *Client) DataStorageUp(ctx context.Context, cfg DataStorageConfig) (*Sta
 	defer C.podc_ds_config_free(d)
 	var st *C.podc_ds_stack
 	var host string
-	// the context is honoured through the progress callback (see StartService)
-	err = c.do(ctx, false, func(h *C.podc_client) error {
+	// the end of ctx cancels the up wherever it is (see StartService)
+	err = c.do(ctx, true, func(h *C.podc_client) error {
 		host = goStr(C.podc_client_host(h))
 		return cerr(func(e **C.podc_error) C.int { return C.podc_ds_up(h, d, &st, e) })
 	})

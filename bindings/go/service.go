@@ -302,9 +302,9 @@ func (c *Client) StartService(ctx context.Context, spec ServiceSpec) (*Service, 
 	}
 	defer C.podc_service_spec_free(s)
 	var h *C.podc_service
-	// the context is honoured through the progress callback: the start then cleans up
-	// itself, which a cancel of the client's call in progress could interrupt.
-	err = c.do(ctx, false, func(ch *C.podc_client) error {
+	// the end of ctx cancels the start wherever it is (a health wait too); the library then
+	// removes what it created before it returns
+	err = c.do(ctx, true, func(ch *C.podc_client) error {
 		return cerr(func(e **C.podc_error) C.int { return C.podc_service_start(ch, s, &h, e) })
 	})
 	if err != nil {

@@ -154,6 +154,50 @@ func TestServiceContextCancel(t *testing.T) {
 	}
 }
 
+// The end of the context reaches a start in its health wait (no step comes there): it returns
+// within a poll, after removing the container.
+func TestServiceContextCancelDuringHealthWait(t *testing.T) {
+	c := newClient(t)
+	ctx := testCtx(t, 3*time.Minute)
+	name := uname("cancelwait")
+	removeAtEnd(t, c, name)
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var cancelledAt time.Time
+	var mu sync.Mutex
+	_, err := c.StartService(sctx, ServiceSpec{
+		Name:           name,
+		Image:          imgBase,
+		Command:        []string{busybox, "sleep", "600"},
+		Session:        testSession,
+		StartupTimeout: 60 * time.Second,
+		Checks:         []Check{LogCheck{Regex: "^never-printed$"}},
+		Progress: func(line string) {
+			if strings.HasSuffix(line, "started") {
+				time.AfterFunc(500*time.Millisecond, func() {
+					mu.Lock()
+					cancelledAt = time.Now()
+					mu.Unlock()
+					cancel()
+				})
+			}
+		},
+	})
+	returned := time.Now()
+	if !errors.Is(err, ErrCancelled) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("StartService cancelled in its health wait: %v", err)
+	}
+	mu.Lock()
+	took := returned.Sub(cancelledAt)
+	mu.Unlock()
+	if took > 3*time.Second {
+		t.Errorf("StartService returned %v after the cancel", took)
+	}
+	if ok, err := c.ContainerExists(ctx, name); err != nil || ok {
+		t.Errorf("ContainerExists after a cancelled start = %v, %v", ok, err)
+	}
+}
+
 // A panic in the progress callback never crosses C: the start stops, cleans up, and the
 // panic comes out of StartService.
 func TestServiceProgressPanic(t *testing.T) {

@@ -109,6 +109,8 @@ _PROTOS = {
     "podc_client_server_api_version": (S, [H]),
     "podc_client_set_timeout": (None, [H, I64]),
     "podc_client_cancel": (None, [H]),
+    "podc_client_scope_begin": (None, [H]),
+    "podc_client_scope_end": (None, [H]),
     "podc_client_connections_opened": (I64, [H]),
     # filters
     "podc_filters_new": (H, []),

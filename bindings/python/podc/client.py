@@ -13,6 +13,7 @@ A Client must not be used from two threads at once (Client.cancel() is the excep
 client.like() makes another one on the same service for another thread.
 """
 
+import contextlib
 import json
 from ctypes import byref, c_int, c_void_p
 
@@ -214,9 +215,24 @@ class Client:
         lib.podc_client_set_timeout(self.handle, int(timeout_ms or 0))
 
     def cancel(self):
-        """Cancels the call in progress (from another thread): it raises Cancelled."""
+        """Cancels the call in progress (from another thread): it raises Cancelled, after
+        removing what it had created. The cancel lasts until that call returns (its later
+        requests, waits and worker threads too). Without a call in progress it does nothing;
+        inside `with client.cancel_scope():` it lasts until the block ends."""
         if self._h:
             lib.podc_client_cancel(self._h)
+
+    @contextlib.contextmanager
+    def cancel_scope(self):
+        """Makes the calls in the block one call for cancel(): a cancel from another thread
+        anywhere in it (also before the first call or between two) fails the call in progress
+        and every later one in the block with Cancelled."""
+        lib.podc_client_scope_begin(self.handle)
+        try:
+            yield self
+        finally:
+            if self._h:
+                lib.podc_client_scope_end(self._h)
 
     # ---- system ----------------------------------------------------------------------
     def ping(self):

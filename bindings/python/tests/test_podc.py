@@ -9,6 +9,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 import unittest
 import urllib.request
 
@@ -249,6 +250,31 @@ class TestContainers(PodcTestCase):
                 timer.cancel()
             self.assertIn(b"started\n", got)
             self.assertTrue(self.client.ping())
+
+    def test_cancel_reaches_a_health_wait_and_removes(self):
+        name = self.track(uname("cancelwait"))
+        timer = threading.Timer(1.5, self.client.cancel)
+        timer.start()
+        t0 = time.monotonic()
+        try:
+            with self.assertRaises(podc.Cancelled):
+                Service.start(self.client, name=name, image=BASE, session=SESSION,
+                              command=[BUSYBOX, "sleep", "600"], checks=[LogCheck("^never-printed$")],
+                              timeout_ms=60000)
+        finally:
+            timer.cancel()
+        self.assertLess(time.monotonic() - t0, 5.0)
+        self.assertFalse(self.client.containers.exists(name))
+
+    def test_cancel_scope_holds_a_cancel_between_calls(self):
+        with self.client.cancel_scope():
+            self.assertTrue(self.client.ping())
+            self.client.cancel()  # no call in progress, but the scope is open
+            with self.assertRaises(podc.Cancelled):
+                self.client.ping()
+        self.assertTrue(self.client.ping())
+        self.client.cancel()  # outside a scope with no call: void
+        self.assertTrue(self.client.ping())
 
     def test_closed_client(self):
         c = podc.Client()
