@@ -35,6 +35,7 @@ int main(void)
     srunner_add_suite(sr, migrations_suite());
     srunner_add_suite(sr, datastorage_suite());
     srunner_add_suite(sr, faults_suite());
+    srunner_add_suite(sr, cancel_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -35,5 +35,6 @@ Suite *service_suite(void);
 Suite *migrations_suite(void);
 Suite *datastorage_suite(void);
 Suite *faults_suite(void);
+Suite *cancel_suite(void);
 
 #endif
