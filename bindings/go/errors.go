@@ -32,6 +32,7 @@ const (
 	ErrUnsupported Code = C.PODC_EUNSUPPORTED // the server's libpod API is too old
 	ErrMigration   Code = C.PODC_EMIGRATION   // a database migration failed
 	ErrAuth        Code = C.PODC_EAUTH        // a registry refused the credentials or none were given; ssh: no key accepted
+	ErrFile        Code = C.PODC_EFILE        // a local file or directory could not be read, written or made
 )
 
 // Error returns the category's English text, e.g. "not found".

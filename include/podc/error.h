@@ -33,7 +33,10 @@ typedef enum podc_result {
     PODC_EBUILD = -11,      /* an image build failed; the message carries the failing step */
     PODC_EUNSUPPORTED = -12, /* the server's libpod API is too old */
     PODC_EMIGRATION = -13,   /* a database migration failed (details: file, statement) */
-    PODC_EAUTH = -14         /* a registry refused the credentials, or none were given */
+    PODC_EAUTH = -14,        /* a registry refused the credentials, or none were given */
+    PODC_EFILE = -15         /* a local file or directory could not be read, written or made (the
+                              * OS refused: permissions, I/O, no space); details: path, errno.
+                              * A path argument that does not exist is invalid input. */
 } podc_result;
 
 typedef struct podc_error podc_error;

@@ -74,6 +74,16 @@ static int fail(podc_build_context *ctx, int code, const char *fmt, ...)
     return code;
 }
 
+/* The OS refused a file of the context (errno e): a local file error, not bad input. */
+static int fail_os(podc_build_context *ctx, int e, const char *what, const char *path)
+{
+    if (!ctx->error) {
+        ctx->error = podc_error_local(e, NULL, path, "build context: cannot %s %s", what, path);
+        podc_error_add_detail(ctx->error, "field", "context_dir");
+    }
+    return podc_error_code(ctx->error);
+}
+
 static int fail_archive(podc_build_context *ctx, const char *what)
 {
     const char *why = archive_error_string(ctx->a);
@@ -157,7 +167,7 @@ static int push_dir(podc_build_context *ctx, const char *rel)
     }
     f.n = scandir(full, &f.ents, not_dots, by_name);
     if (f.n < 0) {
-        int rc = fail(ctx, PODC_EINVAL, "build context: cannot list %s: %s", full, strerror(errno));
+        int rc = fail_os(ctx, errno, "list", full);
         free(full);
         free(f.rel);
         return rc;
@@ -211,7 +221,7 @@ static int open_file(podc_build_context *ctx, const char *full, const char *name
 {
     int fd = open(full, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
     if (fd < 0)
-        return fail(ctx, PODC_EINVAL, "build context: cannot open %s: %s", full, strerror(errno));
+        return fail_os(ctx, errno, "open", full);
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         close(fd);
@@ -236,8 +246,7 @@ static int copy_chunk(podc_build_context *ctx)
     if (n < 0) {
         if (errno == EINTR)
             return 0;
-        return fail(ctx, PODC_EINVAL, "build context: cannot read %s: %s", ctx->fd_path ? ctx->fd_path : "file",
-                    strerror(errno));
+        return fail_os(ctx, errno, "read", ctx->fd_path ? ctx->fd_path : "file");
     }
     if (n > 0) {
         if (archive_write_data(ctx->a, buf, (size_t)n) < 0)
@@ -273,7 +282,7 @@ static int next_entry(podc_build_context *ctx)
         rc = fail(ctx, PODC_ENOMEM, "out of memory");
     } else if (lstat(full, &st) < 0) {
         if (errno != ENOENT) /* vanished while walking: nothing to send */
-            rc = fail(ctx, PODC_EINVAL, "build context: cannot stat %s: %s", full, strerror(errno));
+            rc = fail_os(ctx, errno, "stat", full);
     } else {
         int excluded = podc_ignore_excluded(ctx->ig, rel);
         if (S_ISDIR(st.st_mode)) {
@@ -289,7 +298,7 @@ static int next_entry(podc_build_context *ctx)
             char target[4096];
             ssize_t n = readlink(full, target, sizeof target - 1);
             if (n < 0) {
-                rc = fail(ctx, PODC_EINVAL, "build context: cannot read link %s: %s", full, strerror(errno));
+                rc = fail_os(ctx, errno, "read link", full);
             } else {
                 target[n] = '\0';
                 rc = write_header(ctx, rel, &st, target);

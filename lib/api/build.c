@@ -244,7 +244,7 @@ static int plan_containerfile(plan *p, const char *context_dir, const char *give
     }
     char *real = realpath(file, NULL);
     if (!real) {
-        int rc = invalid_file(err, "containerfile", file, strerror(errno));
+        int rc = podc_error_set_local(err, errno, "containerfile", file, "containerfile %s", file);
         free(file);
         return rc;
     }
@@ -401,7 +401,7 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
         return rc;
     struct stat st;
     if (stat(context_dir, &st) < 0)
-        return invalid_file(err, "context_dir", context_dir, strerror(errno));
+        return podc_error_set_local(err, errno, "context_dir", context_dir, "context_dir %s", context_dir);
     if (!S_ISDIR(st.st_mode))
         return invalid_file(err, "context_dir", context_dir, "not a directory");
     if ((rc = check_options(opts, err)) < 0)
@@ -410,7 +410,7 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
     plan p = { 0 };
     p.ctx_real = realpath(context_dir, NULL);
     if (!p.ctx_real)
-        return invalid_file(err, "context_dir", context_dir, strerror(errno));
+        return podc_error_set_local(err, errno, "context_dir", context_dir, "context_dir %s", context_dir);
     rc = plan_containerfile(&p, context_dir, opts ? opts->containerfile : NULL, err);
     if (rc == 0)
         rc = plan_ignore(&p, context_dir, err);

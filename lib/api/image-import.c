@@ -181,8 +181,7 @@ int podc_image_import_file(podc_client *c, const podc_image_import_options *opts
         return rc;
     FILE *f = fopen(tar_path, "rb");
     if (!f) {
-        podc_error *e = podc_error_new(PODC_EINVAL, "cannot open %s: %s", tar_path, strerror(errno));
-        podc_error_add_detail(e, "field", "tar_path");
+        podc_error *e = podc_error_local(errno, "tar_path", tar_path, "cannot open %s", tar_path);
         podc_error_add_detail(e, "file", tar_path);
         return podc_error_put(err, e);
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/frames.h"
+#include "api/logs-private.h"
 #include "api/validate.h"
 #include "core/buf.h"
 #include "core/encode.h"
@@ -174,8 +175,7 @@ void podc_logs_free(podc_logs *l)
     free(l);
 }
 
-/* Start of the last n lines of text (a final line without '\n' counts as a line). */
-static size_t last_lines_start(const char *text, size_t len, int64_t n)
+size_t podc_logs_last_lines_start(const char *text, size_t len, int64_t n)
 {
     size_t i = len;
     if (i > 0 && text[i - 1] == '\n')
@@ -201,7 +201,7 @@ int podc_logs_tail(podc_client *c, const char *container, int64_t n, char **out_
     if (rc)
         return rc;
     /* podman counts records, and its tail mis-splits partial lines (libpod-api.md §5): cut by lines here */
-    size_t start = last_lines_start(l->all.data, l->all.len, n);
+    size_t start = podc_logs_last_lines_start(l->all.data, l->all.len, n);
     char *text = strndup(l->all.data + start, l->all.len - start);
     podc_logs_free(l);
     if (!text)

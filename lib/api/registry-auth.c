@@ -107,7 +107,7 @@ static int load_file(const char *path, int required, auth_file *out, podc_error 
     free(text);
     if (!root || !YAJL_IS_OBJECT(root)) {
         podc_json_free(root);
-        podc_error *pe = e && e != EFBIG ? podc_error_new(PODC_EINVAL, "auth file %s: %s", path, strerror(e))
+        podc_error *pe = e && e != EFBIG ? podc_error_local(e, "authfile", path, "auth file %s", path)
                                          : podc_error_new(PODC_EINVAL, "auth file %s: not a JSON object%s", path,
                                                           e == EFBIG ? " (larger than 1 MiB)" : "");
         podc_error_add_detail(pe, "file", path);

@@ -78,7 +78,8 @@ static void header(podc_tar_end *t)
     /* header-only types, as Go's archive/tar (podman's reader) treats them */
     if (type >= '1' && type <= '6')
         size = 0;
-    t->skip = (size + 511) / 512 * 512;
+    /* a base-256 size near 2^64 would wrap when rounded up: everything after is its data */
+    t->skip = size > UINT64_MAX - 511 ? UINT64_MAX : (size + 511) / 512 * 512;
 }
 
 size_t podc_tar_end_feed(podc_tar_end *t, const char *data, size_t len)

@@ -39,6 +39,16 @@ int podc_error_oom(podc_error **err);
 int podc_error_invalid(podc_error **err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * A local path the OS refused (errnum): PODC_EFILE, or invalid input when field names the
+ * caller's argument and the path does not exist (ENOENT, ENOTDIR). The message is the
+ * formatted text, ": ", strerror(errnum); details path, errno (its name), field when given.
+ */
+podc_error *podc_error_local(int errnum, const char *field, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int podc_error_set_local(podc_error **err, int errnum, const char *field, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* Setters tolerate NULL e; strings are copied. */
 void podc_error_set_request(podc_error *e, const char *method, const char *path_and_query);
 void podc_error_set_server(podc_error *e, int http_status, const char *cause, const char *message);

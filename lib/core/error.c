@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ static const struct {
     { PODC_EUNSUPPORTED, "unsupported", "unsupported server version" },
     { PODC_EMIGRATION, "migration", "database migration failed" },
     { PODC_EAUTH, "auth", "registry authentication failed" },
+    { PODC_EFILE, "local_file", "local file error" },
 };
 
 const char *podc_strerror(int code)
@@ -115,6 +117,40 @@ int podc_error_invalid(podc_error **err, const char *field, const char *fmt, ...
     podc_error *e = vnew(PODC_EINVAL, fmt, ap);
     va_end(ap);
     podc_error_add_detail(e, "field", field);
+    return podc_error_put(err, e);
+}
+
+static podc_error *vlocal(int errnum, const char *field, const char *path, const char *fmt, va_list ap)
+{
+    int code = field && (errnum == ENOENT || errnum == ENOTDIR) ? PODC_EINVAL : PODC_EFILE;
+    if (errnum == ENOMEM)
+        code = PODC_ENOMEM;
+    char what[512];
+    vsnprintf(what, sizeof what, fmt, ap);
+    podc_error *e = podc_error_new(code, "%s: %s", what, strerror(errnum));
+    podc_error_add_detail(e, "path", path);
+    const char *name = strerrorname_np(errnum);
+    podc_error_add_detail(e, "errno", name ? name : "unknown");
+    if (field)
+        podc_error_add_detail(e, "field", field);
+    return e;
+}
+
+podc_error *podc_error_local(int errnum, const char *field, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    podc_error *e = vlocal(errnum, field, path, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+int podc_error_set_local(podc_error **err, int errnum, const char *field, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    podc_error *e = vlocal(errnum, field, path, fmt, ap);
+    va_end(ap);
     return podc_error_put(err, e);
 }
 

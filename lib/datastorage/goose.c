@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/error-private.h"
+#include "core/file.h"
 
 int64_t podc_goose_version_of(const char *name)
 {
@@ -174,34 +175,14 @@ static int by_version(const void *a, const void *b)
     return (x->version > y->version) - (x->version < y->version);
 }
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    podc_buf b = PODC_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (podc_buf_append(&b, chunk, n) < 0) {
-            podc_buf_free(&b);
-            fclose(f);
-            return NULL;
-        }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        podc_buf_free(&b);
-        return NULL;
-    }
-    return podc_buf_detach(&b);
-}
+/* A migration file may be large (seed data), but not unbounded. */
+#define MAX_MIGRATION_BYTES (64u << 20)
 
 int podc_goose_load_dir(const char *dir, podc_goose_migration **out, size_t *n_out, podc_error **err)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return podc_error_invalid(err, "migrations_dir", "migrations dir %s: %s", dir, strerror(errno));
+        return podc_error_set_local(err, errno, "migrations_dir", dir, "migrations dir %s", dir);
     podc_goose_migration *list = NULL;
     size_t n = 0;
     int rc = 0;
@@ -211,10 +192,12 @@ int podc_goose_load_dir(const char *dir, podc_goose_migration **out, size_t *n_o
             continue;
         podc_buf path = PODC_BUF_INIT;
         podc_buf_printf(&path, "%s/%s", dir, de->d_name);
-        char *text = path.data ? read_file(path.data) : NULL;
-        if (!text) {
-            rc = podc_error_invalid(err, "migrations_dir", "cannot read %s: %s", path.data ? path.data : de->d_name,
-                                    strerror(errno));
+        char *text = NULL;
+        int e = path.data ? podc_file_read(path.data, MAX_MIGRATION_BYTES, 0, &text, NULL) : ENOMEM;
+        if (e) {
+            rc = e == EFBIG ? podc_error_invalid(err, "migrations_dir", "%s: larger than 64 MiB", path.data)
+                            : podc_error_set_local(err, e, NULL, path.data ? path.data : de->d_name, "cannot read %s",
+                                                   path.data ? path.data : de->d_name);
             podc_buf_free(&path);
             break;
         }

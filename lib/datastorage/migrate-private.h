@@ -27,6 +27,9 @@ int podc_migration_plan_run(podc_client *c, const char *container, const podc_mi
  * the same shell) means: *applied_out, or PODC_EMIGRATION naming the file and statement. */
 int podc_migration_plan_result(const podc_migration_plan *p, const char *container, const podc_exec_result *r,
                                int *applied_out, podc_error **err);
+/* The same from the run's exit code and its stdout and stderr text (what _result reads of r). */
+int podc_migration_plan_outcome(const podc_migration_plan *p, const char *container, int exit_code, const char *out,
+                                const char *errtext, int *applied_out, podc_error **err);
 void podc_migration_plan_free(podc_migration_plan *p);
 
 #endif

@@ -148,9 +148,8 @@ static int make_tar(const pending *p, size_t n, podc_buf *tar)
 }
 
 /* psql reports "psql:FILE:LINE: ERROR: ..." with LINE inside the failing statement. */
-static podc_error *failure(ctx *x, const pending *p, size_t n, const podc_exec_result *r)
+static podc_error *failure(const char *container, const pending *p, size_t n, int exit_code, const char *msg)
 {
-    const char *msg = podc_exec_result_stderr(r);
     const pending *f = NULL;
     int stmt = -1;
     const char *at = strstr(msg, "psql:" SCRIPT_DIR "/");
@@ -176,8 +175,8 @@ static podc_error *failure(ctx *x, const pending *p, size_t n, const podc_exec_r
     if (f && stmt >= 0)
         podc_error_add_detail(e, "statement", f->m->stmts[stmt].sql);
     podc_error_add_detail(e, "psql", msg);
-    podc_error_set_container(e, x->container, NULL);
-    podc_error_set_exit_code(e, podc_exec_result_exit_code(r));
+    podc_error_set_container(e, container, NULL);
+    podc_error_set_exit_code(e, exit_code);
     return e;
 }
 
@@ -263,18 +262,24 @@ int podc_migration_plan_copy(podc_client *c, const char *container, const podc_m
     return rc < 0 ? rc : podc_copy_put_tar(c, container, SCRIPT_DIR, p->tar.data, p->tar.len, err);
 }
 
-int podc_migration_plan_result(const podc_migration_plan *p, const char *container, const podc_exec_result *r,
-                               int *applied_out, podc_error **err)
+int podc_migration_plan_outcome(const podc_migration_plan *p, const char *container, int exit_code, const char *out,
+                                const char *errtext, int *applied_out, podc_error **err)
 {
-    ctx x = { .container = container, .user = p->user, .db = p->db, .xo = p->xo };
     int applied = 0;
-    for (const char *s = podc_exec_result_stdout(r); (s = strstr(s, "podc-applied ")) != NULL; s++)
+    for (const char *s = out; (s = strstr(s, "podc-applied ")) != NULL; s++)
         applied++;
-    if (podc_exec_result_exit_code(r) != 0)
-        return podc_error_put(err, failure(&x, p->todo, p->nm, r));
+    if (exit_code != 0)
+        return podc_error_put(err, failure(container, p->todo, p->nm, exit_code, errtext));
     if (applied_out)
         *applied_out = applied;
     return 0;
+}
+
+int podc_migration_plan_result(const podc_migration_plan *p, const char *container, const podc_exec_result *r,
+                               int *applied_out, podc_error **err)
+{
+    return podc_migration_plan_outcome(p, container, podc_exec_result_exit_code(r), podc_exec_result_stdout(r),
+                                       podc_exec_result_stderr(r), applied_out, err);
 }
 
 int podc_migration_plan_run(podc_client *c, const char *container, const podc_migration_plan *p, int *applied_out,

@@ -100,14 +100,9 @@ static void set(char **slot, char *v)
     *slot = v;
 }
 
-static void read_conf(conf *c, const char *path)
+/* One file's text (split into lines in place): see podc_connections_conf_read. */
+static void parse_conf(conf *c, char *text)
 {
-    char *text = slurp(path);
-    if (!text)
-        return;
-    if (c->read.len)
-        podc_buf_puts(&c->read, ", ");
-    podc_buf_puts(&c->read, path);
     char *table = strdup("");
     for (char *line = text; line && *line;) {
         char *nl = strchr(line, '\n');
@@ -145,6 +140,26 @@ static void read_conf(conf *c, const char *path)
         line = nl ? nl + 1 : NULL;
     }
     free(table);
+}
+
+void podc_connections_conf_read(char *text, const char *name, char **active, char **uri, char **identity)
+{
+    conf c = { .active = *active, .uri = *uri, .identity = *identity, .want = name };
+    parse_conf(&c, text);
+    *active = c.active;
+    *uri = c.uri;
+    *identity = c.identity;
+}
+
+static void read_conf(conf *c, const char *path)
+{
+    char *text = slurp(path);
+    if (!text)
+        return;
+    if (c->read.len)
+        podc_buf_puts(&c->read, ", ");
+    podc_buf_puts(&c->read, path);
+    podc_connections_conf_read(text, c->want, &c->active, &c->uri, &c->identity);
     free(text);
 }
 

@@ -3,6 +3,7 @@
 
 #include "transport/endpoint.h"
 
+#include <ctype.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,32 @@ static int bad_uri(podc_error **err, const char *uri, const char *why)
                               "ssh://[USER@]HOST[:PORT][/path])", uri, why);
 }
 
+static int host_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+           c == '_';
+}
+
+/* An IPv6 literal, maybe with a zone ("fe80::1%eth0"): anything else in brackets would come
+ * out of canonical() unbracketed and not parse again ("[a!]", "[[x]"). */
+static int v6_literal(const char *s, size_t n)
+{
+    int colon = 0;
+    size_t i = 0;
+    for (; i < n && s[i] != '%'; i++) {
+        if (s[i] == ':')
+            colon = 1;
+        else if (!isxdigit((unsigned char)s[i]) && s[i] != '.')
+            return 0;
+    }
+    if (i < n && i + 1 == n)
+        return 0; /* an empty zone */
+    for (i++; i < n; i++)
+        if (!host_char(s[i]))
+            return 0;
+    return colon;
+}
+
 /* "HOST[:PORT]" or "[V6][:PORT]" from s[0..n): host new, *port set when given. */
 static int host_port(const char *s, size_t n, char **host, int *port)
 {
@@ -36,7 +63,7 @@ static int host_port(const char *s, size_t n, char **host, int *port)
     size_t hl;
     if (n && s[0] == '[') {
         const char *end = memchr(s, ']', n);
-        if (!end || end == s + 1)
+        if (!end || !v6_literal(s + 1, (size_t)(end - s - 1)))
             return -1;
         hl = (size_t)(end - s - 1);
         if ((size_t)(end + 1 - s) < n) {
@@ -51,8 +78,7 @@ static int host_port(const char *s, size_t n, char **host, int *port)
         if (!hl)
             return -1;
         for (size_t i = 0; i < hl; i++)
-            if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-                  s[i] == '.' || s[i] == '-' || s[i] == '_'))
+            if (!host_char(s[i]))
                 return -1;
         *host = strndup(s, hl);
     }

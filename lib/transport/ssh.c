@@ -505,7 +505,8 @@ static int listen_local(podc_ssh *s, podc_error **err)
     if (!mkdtemp(b.data)) {
         int e = errno;
         podc_buf_free(&b);
-        return podc_error_set(err, PODC_ETRANSPORT, "ssh: cannot make a private directory: %s", strerror(e));
+        return podc_error_set_local(err, e, NULL, base && *base ? base : "/tmp",
+                                    "ssh: cannot make a private directory for the relay socket");
     }
     s->dir = podc_buf_detach(&b);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -515,7 +516,7 @@ static int listen_local(podc_ssh *s, podc_error **err)
     s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
         listen(s->listen_fd, MAX_CHANNELS) < 0)
-        return podc_error_set(err, PODC_ETRANSPORT, "ssh: cannot listen on %s: %s", s->local_path, strerror(errno));
+        return podc_error_set_local(err, errno, NULL, s->local_path, "ssh: cannot listen on %s", s->local_path);
     return 0;
 }
 

@@ -63,6 +63,7 @@ not_in_files() { ! grep -rq -- "$1" "${@:2}"; }
 # ---- help, version, info ---------------------------------------------------------------
 expect_rc 0 "--help" "$PODC" --help
 check "--help documents exit codes" grep -q "9 migration failed, 10 registry authentication failed" "$TMP/out"
+check "--help documents exit code 11" grep -q "11 local file error" "$TMP/out"
 expect_rc 0 "version" "$PODC" version
 check "version names the service and why" grep -q "service:.*found via" "$TMP/out"
 expect_rc 0 "version --json" "$PODC" --json version
@@ -165,6 +166,10 @@ expect_rc 0 "must-gather" "$PODC" must-gather "$TMP/gather" --label "podc.ds.sta
 check "must-gather: logs and inspect of 3 containers" test "$(ls "$TMP/gather" | wc -l)" -eq 6
 check "must-gather: inspect JSON parses" jq -e .Id "$TMP/gather/${ID}-ds_postgres_test.inspect.json"
 check "must-gather: no password in the files" not_in_files test_password "$TMP/gather"
+: >"$TMP/a-file"
+expect_rc 11 "must-gather into a path the OS refuses: local file error" "$PODC" --json must-gather "$TMP/a-file/sub"
+check "local file error: category and path in the JSON error" \
+    json_err '.category == "local_file" and (.details.path | endswith("a-file/sub"))'
 expect_rc 0 "must-gather --json" "$PODC" --json must-gather "$TMP/gather2" --label "podc.ds.stack=$ID-ds" \
     --label podc.ds.component=redis
 check "must-gather --json: the one redis container, complete" json_out '(.containers | length == 1) and .containers[0].complete'

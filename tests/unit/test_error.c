@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +98,29 @@ START_TEST(set_replaces_and_null_is_safe)
 }
 END_TEST
 
+START_TEST(local_file_errors)
+{
+    /* the OS refused: its own category, naming path and errno */
+    podc_error *e = podc_error_local(EACCES, "context_dir", "/srv/ctx", "context_dir %s", "/srv/ctx");
+    ck_assert_int_eq(podc_error_code(e), PODC_EFILE);
+    ck_assert_str_eq(podc_error_code_name(PODC_EFILE), "local_file");
+    ck_assert_str_eq(podc_error_message(e), "context_dir /srv/ctx: Permission denied");
+    ck_assert_str_eq(podc_error_detail(e, "path"), "/srv/ctx");
+    ck_assert_str_eq(podc_error_detail(e, "errno"), "EACCES");
+    ck_assert_str_eq(podc_error_detail(e, "field"), "context_dir");
+    podc_error_free(e);
+    /* a path argument that does not exist is the caller's input */
+    e = podc_error_local(ENOENT, "migrations_dir", "/nope", "migrations dir %s", "/nope");
+    ck_assert_int_eq(podc_error_code(e), PODC_EINVAL);
+    podc_error_free(e);
+    /* ... but a file podc needs on its way (no field) is a file error either way */
+    podc_error *out = NULL;
+    ck_assert_int_eq(podc_error_set_local(&out, ENOENT, NULL, "/a/b", "cannot read %s", "/a/b"), PODC_EFILE);
+    ck_assert_str_eq(podc_error_detail(out, "errno"), "ENOENT");
+    podc_error_free(out);
+}
+END_TEST
+
 Suite *error_suite(void)
 {
     Suite *s = suite_create("error");
@@ -106,6 +130,7 @@ Suite *error_suite(void)
     tcase_add_test(tc, plain_text_router_miss_is_protocol);
     tcase_add_test(tc, to_json_has_every_field);
     tcase_add_test(tc, set_replaces_and_null_is_safe);
+    tcase_add_test(tc, local_file_errors);
     suite_add_tcase(s, tc);
     return s;
 }

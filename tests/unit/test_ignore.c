@@ -520,11 +520,13 @@ START_TEST(context_unreadable_file_is_reported)
     ck_assert_int_eq(podc_build_context_new(&ctx, dir, NULL, "x", "/nonexistent/podc/Containerfile", NULL), 0);
     char buf[512];
     size_t n = 99;
-    ck_assert_int_eq(podc_build_context_read(ctx, buf, sizeof buf, &n), PODC_EINVAL);
+    ck_assert_int_eq(podc_build_context_read(ctx, buf, sizeof buf, &n), PODC_EFILE); /* the OS refused it */
     ck_assert_int_eq(n, 0);
     ck_assert_ptr_nonnull(strstr(podc_error_message(podc_build_context_error(ctx)), "/nonexistent/podc"));
+    ck_assert_str_eq(podc_error_detail(podc_build_context_error(ctx), "errno"), "ENOENT");
+    ck_assert_str_eq(podc_error_detail(podc_build_context_error(ctx), "path"), "/nonexistent/podc/Containerfile");
     /* it stays failed */
-    ck_assert_int_eq(podc_build_context_read(ctx, buf, sizeof buf, &n), PODC_EINVAL);
+    ck_assert_int_eq(podc_build_context_read(ctx, buf, sizeof buf, &n), PODC_EFILE);
     podc_error *e = podc_build_context_take_error(ctx);
     ck_assert_ptr_nonnull(e);
     ck_assert_ptr_null(podc_build_context_error(ctx));

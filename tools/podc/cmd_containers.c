@@ -402,8 +402,10 @@ int podc_cmd_must_gather(tool *t, int argc, char **argv)
         return podc_tool_usage_error(t, "must-gather needs a DIR");
     }
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "must-gather: cannot create %s: %s", dir, strerror(errno));
         podc_filters_free(f);
-        return podc_tool_usage_error(t, "cannot create %s: %s", dir, strerror(errno));
+        return podc_tool_local_file(t, dir, msg);
     }
     podc_container_list *l = NULL;
     podc_error *err = NULL;

@@ -87,6 +87,8 @@ int podc_cmd_run(tool *t, int argc, char **argv)
                                       sizeof msg);
         if (rc == PODC_EINVAL)
             rc = podc_tool_invalid(t, field, msg);
+        else if (rc == PODC_EFILE)
+            rc = podc_tool_local_file(t, path, msg);
         else if (rc < 0)
             rc = podc_tool_fail(t, rc, NULL);
     }

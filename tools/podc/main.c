@@ -27,6 +27,7 @@ int podc_tool_exit_code(int rc)
     case PODC_EBUILD: return 8;
     case PODC_EMIGRATION: return PODC_EXIT_MIGRATION;
     case PODC_EAUTH: return PODC_EXIT_AUTH;
+    case PODC_EFILE: return PODC_EXIT_FILE;
     case PODC_ECANCELLED: return 130;
     default: return 1;
     }
@@ -66,7 +67,7 @@ static void usage(FILE *out)
             "exit codes: 0 ok, 1 other error, 2 invalid input, 3 service unreachable, 4 timeout,\n"
             "            5 not found, 6 conflict (name in use, port busy), 7 health check failed,\n"
             "            8 build failed, 9 migration failed, 10 registry authentication failed,\n"
-            "            130 interrupted/cancelled\n"
+            "            11 local file error (unreadable, cannot write), 130 interrupted/cancelled\n"
             "            (exec: the command's own exit code)\n");
 }
 
@@ -127,6 +128,21 @@ int podc_tool_invalid(const tool *t, const char *field, const char *msg)
     }
     free(m);
     return 2;
+}
+
+int podc_tool_local_file(const tool *t, const char *path, const char *msg)
+{
+    podc_out_progress_done();
+    if (t->json) { /* the same shape as podc_error_to_json() */
+        fprintf(stderr, "{\"category\":\"local_file\",\"code\":%d,\"message\":", PODC_EFILE);
+        json_escaped(stderr, msg);
+        fputs(",\"details\":{\"path\":", stderr);
+        json_escaped(stderr, path);
+        fputs("}}\n", stderr);
+    } else {
+        fprintf(stderr, "podc: %s\n", msg);
+    }
+    return PODC_EXIT_FILE;
 }
 
 int podc_tool_usage_error(const tool *t, const char *fmt, ...)

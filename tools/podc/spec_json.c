@@ -574,11 +574,16 @@ static int scan_text(parse *p, const char *path, const char *text)
     return bad(p, sc.bad_field, "run spec %s: \"%s\" %s", path, sc.bad_field, sc.problem);
 }
 
-static char *read_file(const char *path, char *msg, size_t msg_len)
+/* NULL with *rc PODC_EINVAL (no such file, too large) or PODC_EFILE (the OS refused it). */
+static char *read_file(const char *path, char *msg, size_t msg_len, int *rc)
 {
+    *rc = PODC_EINVAL;
     FILE *f = strcmp(path, "-") == 0 ? fdopen(dup(0), "r") : fopen(path, "r");
     if (!f) {
-        snprintf(msg, msg_len, "cannot open run spec %s: %s", path, strerror(errno));
+        int e = errno;
+        snprintf(msg, msg_len, "cannot open run spec %s: %s", path, strerror(e));
+        if (e != ENOENT && e != ENOTDIR)
+            *rc = PODC_EFILE;
         return NULL;
     }
     char *buf = malloc(SPEC_MAX_BYTES + 1);
@@ -601,9 +606,10 @@ int podc_spec_from_json_file(const char *path, podc_service_spec **out, podc_ima
                 .msg_len = msg_len };
     name[0] = '\0';
     snprintf(field, field_len, "spec");
-    char *text = read_file(path, msg, msg_len);
+    int rrc;
+    char *text = read_file(path, msg, msg_len, &rrc);
     if (!text)
-        return PODC_EINVAL;
+        return rrc;
     int src = scan_text(&p, path, text);
     if (src < 0) {
         free(text);

@@ -14,6 +14,8 @@
 #define PODC_EXIT_MIGRATION 9
 /* Exit code for "a registry refused the credentials" (PODC_EAUTH). */
 #define PODC_EXIT_AUTH 10
+/* Exit code for "a local file could not be read or written" (PODC_EFILE). */
+#define PODC_EXIT_FILE 11
 
 /* What every command gets from main(). */
 typedef struct tool {
@@ -30,6 +32,8 @@ int podc_tool_fail(const tool *t, int rc, podc_error *err);
 /* Prints an input problem (category invalid input, detail "field") the way podc_tool_fail()
  * prints a library error, and returns 2. */
 int podc_tool_invalid(const tool *t, const char *field, const char *msg);
+/* A local file the OS refused (category local_file, exit 11); details: path. */
+int podc_tool_local_file(const tool *t, const char *path, const char *msg);
 /* Same for command-line mistakes (field "arguments"). */
 int podc_tool_usage_error(const tool *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -17,7 +17,7 @@ from ._lib import dec as _dec, lib as _cdll, library_path
 from .client import STDERR, STDOUT, Client
 from .datastorage import DataStorageStack
 from .errors import (AuthError, BuildFailed, Cancelled, Conflict, HealthCheckFailed, InvalidInput,
-                     MigrationFailed, NotFound, OutOfMemory, PodcError, ProtocolError,
+                     LocalFileError, MigrationFailed, NotFound, OutOfMemory, PodcError, ProtocolError,
                      ServerError, Timeout, TransportError, Unsupported)
 from .pull import POLICIES as PULL_POLICIES, PullOptions
 from .service import (Build, ExecCheck, HttpCheck, LogCheck, PodmanCheck, Service, TcpCheck,
@@ -36,4 +36,4 @@ __all__ = ["Client", "Service", "DataStorageStack", "HttpCheck", "TcpCheck", "Ex
            "library_path", "STDOUT", "STDERR", "PodcError", "TransportError", "Timeout",
            "NotFound", "Conflict", "InvalidInput", "ServerError", "ProtocolError",
            "HealthCheckFailed", "Cancelled", "OutOfMemory", "BuildFailed", "Unsupported",
-           "MigrationFailed", "AuthError", "PullOptions", "PULL_POLICIES"]
+           "MigrationFailed", "AuthError", "LocalFileError", "PullOptions", "PULL_POLICIES"]

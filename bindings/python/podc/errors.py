@@ -13,13 +13,14 @@ from ._lib import dec, lib, take_string
 
 __all__ = ["PodcError", "TransportError", "Timeout", "NotFound", "Conflict", "InvalidInput",
            "ServerError", "ProtocolError", "HealthCheckFailed", "Cancelled", "OutOfMemory",
-           "BuildFailed", "Unsupported", "MigrationFailed", "AuthError", "CODES", "error_from", "check", "call"]
+           "BuildFailed", "Unsupported", "MigrationFailed", "AuthError", "LocalFileError", "CODES", "error_from", "check", "call"]
 
 # PODC_E* values (part of the ABI, never renumbered)
 OK = 0
 ETRANSPORT, ETIMEOUT, ENOTFOUND, ECONFLICT, EINVAL, ESERVER, EPROTOCOL = -1, -2, -3, -4, -5, -6, -7
 EHEALTH, ECANCELLED, ENOMEM, EBUILD, EUNSUPPORTED, EMIGRATION = -8, -9, -10, -11, -12, -13
 EAUTH = -14
+EFILE = -15
 
 # detail keys the library documents (podc_error_detail)
 _DETAIL_KEYS = ("field", "socket", "tried", "component", "file", "statement", "port", "oom_killed",
@@ -118,10 +119,16 @@ class AuthError(PodcError):
     code = EAUTH
 
 
+class LocalFileError(PodcError):
+    """A local file or directory could not be read, written or made (category "local_file":
+    permissions, I/O, no space); details["path"] names it."""
+    code = EFILE
+
+
 CODES = {cls.code: cls for cls in (TransportError, Timeout, NotFound, Conflict, InvalidInput,
                                    ServerError, ProtocolError, HealthCheckFailed, Cancelled,
                                    OutOfMemory, BuildFailed, Unsupported, MigrationFailed,
-                                   AuthError)}
+                                   AuthError, LocalFileError)}
 
 
 def error_from(rc, err=None):
