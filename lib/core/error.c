@@ -51,7 +51,7 @@ const char *podc_error_code_name(int code)
     return "unknown";
 }
 
-static podc_error *vnew(int code, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static podc_error *vnew(int code, const char *fmt, va_list ap)
 {
     podc_error *e = calloc(1, sizeof *e);
     if (!e)
@@ -120,7 +120,8 @@ int podc_error_invalid(podc_error **err, const char *field, const char *fmt, ...
     return podc_error_put(err, e);
 }
 
-static podc_error *vlocal(int errnum, const char *field, const char *path, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static podc_error *vlocal(int errnum, const char *field, const char *path, const char *fmt,
+                                                            va_list ap)
 {
     int code = field && (errnum == ENOENT || errnum == ENOTDIR) ? PODC_EINVAL : PODC_EFILE;
     if (errnum == ENOMEM)

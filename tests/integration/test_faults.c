@@ -2,12 +2,15 @@
  * socket of its own, sharing the machine's storage), killed while podc waits on it: podc
  * notices within about a second, spends next to no CPU doing so, says what it could not
  * remove, and a later cleanup through the main service removes it. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -161,6 +164,180 @@ START_TEST(service_killed_during_health_wait)
 }
 END_TEST
 
+/* ---- between two steps of a start: something else changes the world ---- */
+
+typedef struct race {
+    const char *at;   /* the step after which it happens */
+    int what;         /* RACE_* */
+    const char *name; /* container name / image ref / -- */
+    int port;
+    int fd;           /* the socket holding the port */
+    int done;
+} race;
+
+enum { RACE_FOREIGN_NAME, RACE_IMAGE_GONE, RACE_PORT_TAKEN };
+
+/* Listens on 0.0.0.0:port (as podman would publish it). -1 when it can't. */
+static int take_port(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 1) < 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* A port nothing listens on now (the kernel's pick). */
+static int free_port(void)
+{
+    int fd = take_port(0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in a;
+    socklen_t l = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &l);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static int race_step(const char *line, void *ud)
+{
+    race *r = ud;
+    if (r->done || !strstr(line, r->at))
+        return 0;
+    r->done = 1;
+    podc_client *other = itest_client(); /* someone else on the same service */
+    podc_error *err = NULL;
+    if (r->what == RACE_FOREIGN_NAME) {
+        podc_container_spec *cs = podc_container_spec_new();
+        const char *argv[] = { "/bin/busybox", "sleep", "300" };
+        podc_container_spec_set_name(cs, r->name);
+        podc_container_spec_set_image(cs, "localhost/podc-base:latest");
+        podc_container_spec_set_command(cs, argv, 3);
+        ck_assert_ok(podc_container_create(other, cs, NULL, &err), &err);
+        podc_container_spec_free(cs);
+    } else if (r->what == RACE_IMAGE_GONE) {
+        ck_assert_ok(podc_image_remove(other, r->name, 0, &err), &err);
+    } else {
+        r->fd = take_port(r->port);
+        ck_assert_msg(r->fd >= 0, "cannot take port %d", r->port);
+    }
+    podc_client_free(other);
+    return 0;
+}
+
+static podc_service_spec *race_spec(const char *name, const char *image, const char *network, race *r)
+{
+    podc_service_spec *s = podc_service_spec_new();
+    const char *cmd[] = { "/bin/busybox", "sleep", "300" };
+    podc_service_spec_set_name(s, name);
+    podc_service_spec_set_image(s, image);
+    podc_service_spec_set_command(s, cmd, 3);
+    podc_service_spec_set_session(s, SESSION);
+    podc_service_spec_set_network(s, network); /* made by the start: the rollback removes it */
+    podc_service_spec_set_progress(s, race_step, r);
+    return s;
+}
+
+/* Nothing of the session left on the main service. */
+static size_t session_leftovers(podc_client *c)
+{
+    podc_filters *f = podc_filters_new();
+    podc_filters_add(f, "label", PODC_SERVICE_LABEL_SESSION "=" SESSION);
+    podc_container_list *cl = NULL;
+    podc_network_list *nl = NULL;
+    ck_assert_int_eq(podc_container_list_get(c, f, 1, &cl, NULL), 0);
+    ck_assert_int_eq(podc_network_list_get(c, f, &nl, NULL), 0);
+    size_t n = podc_container_list_count(cl) + podc_network_list_count(nl);
+    podc_container_list_free(cl);
+    podc_network_list_free(nl);
+    podc_filters_free(f);
+    return n;
+}
+
+START_TEST(name_taken_by_a_foreign_container_before_create)
+{
+    podc_client *c = itest_client();
+    char *name = itest_name("race-name"), *net = itest_name("race-name-net");
+    race r = { .at = "no stale container", .what = RACE_FOREIGN_NAME, .name = name };
+    podc_service_spec *s = race_spec(name, "localhost/podc-base:latest", net, &r);
+    podc_service *svc = NULL;
+    podc_error *err = NULL;
+    int rc = podc_service_start(c, s, &svc, &err);
+    ck_assert_msg(rc == PODC_ECONFLICT, "rc %d: %s", rc, podc_error_message(err));
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), name));
+    /* the foreign container is not ours to remove; what the start made is gone */
+    int exists = 0;
+    ck_assert_int_eq(podc_container_exists(c, name, &exists, NULL), 0);
+    ck_assert_int_eq(exists, 1);
+    ck_assert_uint_eq(session_leftovers(c), 0);
+    podc_error_free(err);
+    err = NULL;
+    ck_assert_ok(podc_container_remove(c, name, PODC_CONTAINER_REMOVE_FORCE, &err), &err);
+    podc_service_spec_free(s);
+    free(name);
+    free(net);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(image_removed_between_check_and_create)
+{
+    podc_client *c = itest_client();
+    char *name = itest_name("race-image"), *net = itest_name("race-image-net"), tag[128];
+    snprintf(tag, sizeof tag, "localhost/%s:gone", name);
+    char *repo = strndup(tag, strlen(tag) - strlen(":gone"));
+    podc_error *err = NULL;
+    ck_assert_ok(podc_image_tag(c, "localhost/podc-base:latest", repo, "gone", &err), &err);
+    race r = { .at = "no stale container", .what = RACE_IMAGE_GONE, .name = tag };
+    podc_service_spec *s = race_spec(name, tag, net, &r);
+    podc_image_pull_options *never = podc_image_pull_options_new();
+    podc_image_pull_options_set_policy(never, PODC_PULL_NEVER);
+    podc_service_spec_set_pull_options(s, never);
+    podc_image_pull_options_free(never);
+    podc_service *svc = NULL;
+    int rc = podc_service_start(c, s, &svc, &err);
+    ck_assert_msg(r.done, "the race never ran: %s", podc_error_message(err));
+    ck_assert_msg(rc == PODC_ENOTFOUND, "rc %d: %s", rc, podc_error_message(err));
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), name));
+    ck_assert_uint_eq(session_leftovers(c), 0);
+    podc_error_free(err);
+    podc_service_spec_free(s);
+    free(repo);
+    free(name);
+    free(net);
+    podc_client_free(c);
+}
+END_TEST
+
+START_TEST(host_port_taken_between_check_and_start)
+{
+    podc_client *c = itest_client();
+    char *name = itest_name("race-port"), *net = itest_name("race-port-net");
+    race r = { .at = "created container", .what = RACE_PORT_TAKEN, .port = free_port(), .fd = -1 };
+    podc_service_spec *s = race_spec(name, "localhost/podc-base:latest", net, &r);
+    podc_service_spec_add_port(s, 8080, r.port);
+    podc_service *svc = NULL;
+    podc_error *err = NULL;
+    int rc = podc_service_start(c, s, &svc, &err);
+    ck_assert_msg(r.fd >= 0, "the port was not taken: %s", podc_error_message(err));
+    close(r.fd);
+    ck_assert_msg(rc == PODC_ECONFLICT, "rc %d: %s", rc, podc_error_message(err));
+    char port[16];
+    snprintf(port, sizeof port, "%d", r.port);
+    ck_assert_msg(strstr(podc_error_message(err), port), "the error does not name port %s: %s", port,
+                  podc_error_message(err));
+    ck_assert_uint_eq(session_leftovers(c), 0);
+    podc_error_free(err);
+    podc_service_spec_free(s);
+    free(name);
+    free(net);
+    podc_client_free(c);
+}
+END_TEST
+
 static void teardown(void)
 {
     kill_own_service();
@@ -193,5 +370,12 @@ Suite *faults_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, service_killed_during_health_wait);
     suite_add_tcase(s, tc);
+    TCase *between = tcase_create("between steps");
+    tcase_add_unchecked_fixture(between, NULL, sweep);
+    tcase_set_timeout(between, 60);
+    tcase_add_test(between, name_taken_by_a_foreign_container_before_create);
+    tcase_add_test(between, image_removed_between_check_and_create);
+    tcase_add_test(between, host_port_taken_between_check_and_start);
+    suite_add_tcase(s, between);
     return s;
 }
