@@ -448,6 +448,8 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
         rc = podc_error_set(err, PODC_EPROTOCOL, "POST /libpod/build: progress line is not a JSON object");
     } else if (rc < 0 && ss.oom) {
         rc = podc_error_oom(err);
+    } else if (rc == PODC_ETRANSPORT && err && *err) {
+        podc_error_prefix(*err, "while building %s", context_dir);
     }
     if (rc == 0) {
         int r = podc_progress_stream_finish(&ss);

@@ -276,7 +276,20 @@ int podc_container_remove(podc_client *c, const char *name, unsigned int flags, 
     podc_http_request req = { .method = "DELETE", .path = p.data };
     podc_http_response resp;
     podc_error *e = NULL;
+    podc_call_enter(c);
     rc = podc_resource_call(c, &req, &resp, name, NULL, &e);
+    /* After a podman service died mid-call its container's shm mount can stay busy for a moment
+     * ("unlinkat .../userdata/shm: device or resource busy"); it clears: ask again. */
+    for (int retry = 0; retry < 15 && rc == PODC_ESERVER && podc_error_server_message(e) &&
+                        strstr(podc_error_server_message(e), "device or resource busy");
+         retry++) {
+        podc_http_response_free(&resp);
+        podc_error_free(e);
+        e = NULL;
+        if ((rc = podc_http_sleep(c, 200, &e)) == 0)
+            rc = podc_resource_call(c, &req, &resp, name, NULL, &e);
+    }
+    podc_call_leave(c);
     if (rc == PODC_ENOTFOUND && (flags & PODC_CONTAINER_REMOVE_IGNORE_MISSING)) {
         podc_error_free(e);
         e = NULL;

@@ -108,6 +108,8 @@ int podc_logs_stream(podc_client *c, const char *container, const podc_logs_opti
         rc = podc_error_put(err, e);
     } else if (rc < 0 && err && *err) {
         podc_error_set_container(*err, container, NULL);
+        if (rc == PODC_ETRANSPORT && o->follow)
+            podc_error_prefix(*err, "while following the logs of %s", container);
     }
     podc_frames_free(&lc.frames);
     podc_http_response_free(&resp);

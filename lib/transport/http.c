@@ -204,8 +204,8 @@ static int setup(podc_client *c, CURL *h, const podc_http_request *req, xfer *x,
     return 0;
 }
 
-static int map_curl_error(podc_client *c, const podc_http_request *req, CURLcode rc, const char *errbuf,
-                          podc_error **err)
+static int map_curl_error(podc_client *c, const podc_http_request *req, CURLcode rc, long os_errno,
+                          const char *errbuf, podc_error **err)
 {
     int code = PODC_ETRANSPORT;
     if (rc == CURLE_OPERATION_TIMEDOUT)
@@ -213,8 +213,19 @@ static int map_curl_error(podc_client *c, const podc_http_request *req, CURLcode
     else if (rc == CURLE_OUT_OF_MEMORY)
         code = PODC_ENOMEM;
     const char *ssh = c->ssh ? podc_ssh_error(c->ssh) : "";
+    const char *where = c->ep.path ? c->ep.path : c->ep.uri;
+    char why[CURL_ERROR_SIZE + 320];
+    /* curl's own words name the fake host of a unix socket ("d port 80"): say what happened */
+    if (rc == CURLE_COULDNT_CONNECT)
+        snprintf(why, sizeof why, "cannot connect to the podman service at %s: %s", where,
+                 os_errno ? strerror((int)os_errno) : "connection refused");
+    else if (rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING || rc == CURLE_SEND_ERROR)
+        snprintf(why, sizeof why, "the podman service at %s dropped the connection in the middle of the call "
+                 "(it stopped, or a relay closed it): %s", where, errbuf && *errbuf ? errbuf : curl_easy_strerror(rc));
+    else
+        snprintf(why, sizeof why, "%s", errbuf && *errbuf ? errbuf : curl_easy_strerror(rc));
     podc_error *e = podc_error_new(code, "%s %.*s: %s%s%s", req->method, (int)strcspn(req->path, "?"), req->path,
-                                   errbuf && *errbuf ? errbuf : curl_easy_strerror(rc), *ssh ? "; " : "", ssh);
+                                   why, *ssh ? "; " : "", ssh);
     podc_error_set_request(e, req->method, req->path);
     podc_error_add_detail(e, "socket", c->ep.path ? c->ep.path : c->ep.uri);
     return podc_error_put(err, e);
@@ -256,7 +267,9 @@ int podc_http_do(podc_client *c, const podc_http_request *req, podc_http_respons
     } else if (x.stopped_by_callback) {
         rc = podc_error_set(err, PODC_ECANCELLED, "%s %.*s: stopped by callback", req->method, plen, req->path);
     } else if (cres != CURLE_OK) {
-        rc = map_curl_error(c, req, cres, errbuf, err);
+        long os_errno = 0;
+        curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
+        rc = map_curl_error(c, req, cres, os_errno, errbuf, err);
     } else {
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

@@ -89,25 +89,55 @@ static void kill_own_service(void)
 typedef struct killer {
     pthread_t th;
     int started;
+    int delay_ms;     /* 0: 800 */
+    const char *when; /* the progress line that arms it; NULL: ": started" */
     double killed_at;
 } killer;
 
 static void *kill_later(void *arg)
 {
     killer *k = arg;
-    usleep(800 * 1000); /* well into the health wait */
+    usleep((useconds_t)(k->delay_ms ? k->delay_ms : 800) * 1000); /* well into the wait */
     kill_own_service();
     k->killed_at = now_s();
     return NULL;
+}
+
+static void arm_killer(killer *k)
+{
+    if (!k->started)
+        k->started = pthread_create(&k->th, NULL, kill_later, k) == 0;
 }
 
 /* Once the container runs, the start is in its health wait: the service dies a little later. */
 static int on_step(const char *line, void *ud)
 {
     killer *k = ud;
-    if (!k->started && strstr(line, ": started"))
-        k->started = pthread_create(&k->th, NULL, kill_later, k) == 0;
+    if (strstr(line, k->when ? k->when : ": started"))
+        arm_killer(k);
     return 0;
+}
+
+static size_t session_leftovers(podc_client *c);
+
+/* Build lines arm the killer too (the build's RUN step). */
+static int on_build_line(const char *data, size_t len, void *ud)
+{
+    killer *k = ud;
+    if (memmem(data, len, k->when, strlen(k->when)))
+        arm_killer(k);
+    return 0;
+}
+
+/* The call saw the service die: promptly, cheaply, as a transport error saying what it waited for. */
+static void expect_noticed(const killer *k, int rc, podc_error *err, double noticed, double cpu, const char *what)
+{
+    ck_assert_msg(k->killed_at > 0, "%s: the service was not killed (rc %d: %s)", what, rc, podc_error_message(err));
+    ck_assert_msg(rc == PODC_ETRANSPORT, "%s: rc %d: %s", what, rc, podc_error_message(err));
+    fprintf(stderr, "faults: %s: dead service noticed %.3f s after the kill, %.3f CPU-s in all: %s\n", what,
+            noticed - k->killed_at, cpu, podc_error_message(err));
+    ck_assert_msg(noticed - k->killed_at < 2.0, "%s: noticed %.2f s after the kill", what, noticed - k->killed_at);
+    ck_assert_msg(cpu < 1.0, "%s: %.2f CPU-s spent (a busy loop?)", what, cpu);
 }
 
 START_TEST(service_killed_during_health_wait)
@@ -338,6 +368,125 @@ START_TEST(host_port_taken_between_check_and_start)
 }
 END_TEST
 
+START_TEST(service_killed_during_logs_follow)
+{
+    podc_client *c = start_own_service();
+    char *name = itest_name("faults-follow");
+    podc_container_spec *cs = podc_container_spec_new();
+    const char *argv[] = { "/bin/busybox", "sh", "-c", "echo started; exec /bin/busybox sleep 300" };
+    podc_container_spec_set_name(cs, name);
+    podc_container_spec_set_image(cs, "localhost/podc-base:latest");
+    podc_container_spec_set_command(cs, argv, 4);
+    podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_SESSION, SESSION);
+    podc_error *err = NULL;
+    ck_assert_ok(podc_container_create(c, cs, NULL, &err), &err);
+    podc_container_spec_free(cs);
+    ck_assert_ok(podc_container_start(c, name, &err), &err);
+    podc_logs_options o = PODC_LOGS_OPTIONS_INIT;
+    o.follow = 1;
+    killer k = { .delay_ms = 800 };
+    arm_killer(&k);
+    podc_logs *lg = NULL;
+    double cpu0 = cpu_s();
+    int rc = podc_logs_get(c, name, &o, &lg, &err);
+    double noticed = now_s(), cpu = cpu_s() - cpu0;
+    pthread_join(k.th, NULL);
+    expect_noticed(&k, rc, err, noticed, cpu, "logs follow");
+    podc_error_free(err);
+    err = NULL;
+    podc_logs_free(lg);
+    podc_client_free(c);
+    /* the container is the test's own: removed through the main service */
+    podc_client *main_c = itest_client();
+    ck_assert_ok(podc_service_cleanup(main_c, SESSION, NULL, &err), &err);
+    ck_assert_uint_eq(session_leftovers(main_c), 0);
+    podc_client_free(main_c);
+    free(name);
+}
+END_TEST
+
+START_TEST(service_killed_during_a_build)
+{
+    char dir[] = "/tmp/podc-it-faults-build-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/Containerfile", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("FROM localhost/podc-base:latest\nRUN /bin/busybox sleep 20\n", f);
+    fclose(f);
+    podc_client *c = start_own_service();
+    char *tag = itest_name("faults-build"), ref[160];
+    snprintf(ref, sizeof ref, "localhost/%s:test", tag);
+    podc_build_options *o = podc_build_options_new();
+    podc_build_options_add_tag(o, ref);
+    podc_build_options_set_pull_never(o, 1);
+    podc_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, SESSION);
+    killer k = { .delay_ms = 1500, .when = "RUN" };
+    podc_build_options_set_progress(o, on_build_line, &k);
+    podc_error *err = NULL;
+    char *id = NULL;
+    double cpu0 = cpu_s();
+    int rc = podc_image_build(c, dir, o, &id, &err);
+    double noticed = now_s(), cpu = cpu_s() - cpu0;
+    if (k.started)
+        pthread_join(k.th, NULL);
+    expect_noticed(&k, rc, err, noticed, cpu, "build");
+    ck_assert_ptr_null(id);
+    podc_error_free(err);
+    err = NULL;
+    podc_build_options_free(o);
+    podc_client_free(c);
+    /* no image of the build's: the tag was never made */
+    podc_client *main_c = itest_client();
+    int exists = 1;
+    ck_assert_ok(podc_image_exists(main_c, ref, &exists, &err), &err);
+    ck_assert_int_eq(exists, 0);
+    podc_client_free(main_c);
+    unlink(path);
+    rmdir(dir);
+    free(tag);
+}
+END_TEST
+
+START_TEST(service_killed_during_ds_up_then_restarted)
+{
+    podc_client *c = start_own_service();
+    char *svc = itest_name("faults-ds");
+    podc_ds_config *cfg = podc_ds_config_new(svc);
+    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test");
+    podc_ds_config_set_image(cfg, PODC_DS_REDIS, "localhost/podc-redis:test");
+    podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test");
+    for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
+        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0);
+    podc_ds_config_set_migrations_dir(cfg, TOP_SRCDIR "/tests/images/datastorage/migrations");
+    podc_ds_config_set_session(cfg, SESSION);
+    killer k = { .delay_ms = 300, .when = "starting postgres" };
+    podc_ds_config_set_progress(cfg, on_step, &k);
+    podc_ds_stack *st = NULL;
+    podc_error *err = NULL;
+    double cpu0 = cpu_s();
+    int rc = podc_ds_up(c, cfg, &st, &err);
+    double noticed = now_s(), cpu = cpu_s() - cpu0;
+    if (k.started)
+        pthread_join(k.th, NULL);
+    expect_noticed(&k, rc, err, noticed, cpu, "ds up");
+    ck_assert_ptr_null(st);
+    /* honest: what it made could not be removed with the service gone */
+    ck_assert_ptr_nonnull(podc_error_detail(err, "not_removed"));
+    podc_error_free(err);
+    err = NULL;
+    podc_client_free(c);
+    /* the service comes back: a down through it removes the rest */
+    c = start_own_service();
+    ck_assert_ok(podc_ds_down(c, svc, 0, &err), &err);
+    ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
+    podc_client_free(c);
+    podc_ds_config_free(cfg);
+    free(svc);
+}
+END_TEST
+
 static void teardown(void)
 {
     kill_own_service();
@@ -369,6 +518,9 @@ Suite *faults_suite(void)
     tcase_add_unchecked_fixture(tc, NULL, sweep);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, service_killed_during_health_wait);
+    tcase_add_test(tc, service_killed_during_logs_follow);
+    tcase_add_test(tc, service_killed_during_a_build);
+    tcase_add_test(tc, service_killed_during_ds_up_then_restarted);
     suite_add_tcase(s, tc);
     TCase *between = tcase_create("between steps");
     tcase_add_unchecked_fixture(between, NULL, sweep);
