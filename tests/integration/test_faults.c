@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proxy.h"
 #include "suites.h"
 
 /* fixed, so the runner's teardown can sweep up after a test process that died */
@@ -487,6 +488,128 @@ START_TEST(service_killed_during_ds_up_then_restarted)
 }
 END_TEST
 
+/* ---- a relay between podc and the service drops every connection mid-call ---- */
+
+static podc_client *client_via(itest_proxy *p)
+{
+    char uri[256];
+    snprintf(uri, sizeof uri, "unix://%s", itest_proxy_path(p));
+    podc_client_options o = PODC_CLIENT_OPTIONS_INIT;
+    o.uri = uri;
+    podc_client *c = NULL;
+    podc_error *err = NULL;
+    ck_assert_ok(podc_client_new(&c, &o, &err), &err);
+    return c;
+}
+
+typedef struct dropper {
+    itest_proxy *p;
+    const char *when;
+    int delay_ms;
+    pthread_t th;
+    int started;
+    double at;
+} dropper;
+
+static void *drop_later(void *arg)
+{
+    dropper *d = arg;
+    usleep((useconds_t)d->delay_ms * 1000);
+    d->at = now_s();
+    itest_proxy_drop_all(d->p);
+    return NULL;
+}
+
+static int drop_step(const char *line, void *ud)
+{
+    dropper *d = ud;
+    if (!d->started && strstr(line, d->when))
+        d->started = pthread_create(&d->th, NULL, drop_later, d) == 0;
+    return 0;
+}
+
+START_TEST(relay_drops_a_logs_follow)
+{
+    podc_client *direct = itest_client();
+    itest_proxy *p = itest_proxy_start(podc_client_socket_path(direct));
+    ck_assert_ptr_nonnull(p);
+    podc_client *c = client_via(p);
+    char *name = itest_name("relay-follow");
+    podc_container_spec *cs = podc_container_spec_new();
+    const char *argv[] = { "/bin/busybox", "sh", "-c", "while true; do echo tick; sleep 0.2; done" };
+    podc_container_spec_set_name(cs, name);
+    podc_container_spec_set_image(cs, "localhost/podc-base:latest");
+    podc_container_spec_set_command(cs, argv, 4);
+    podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_SESSION, SESSION);
+    podc_error *err = NULL;
+    ck_assert_ok(podc_container_create(c, cs, NULL, &err), &err);
+    podc_container_spec_free(cs);
+    ck_assert_ok(podc_container_start(c, name, &err), &err);
+    dropper d = { .p = p, .when = "", .delay_ms = 800 };
+    d.started = pthread_create(&d.th, NULL, drop_later, &d) == 0;
+    podc_logs_options o = PODC_LOGS_OPTIONS_INIT;
+    o.follow = 1;
+    podc_logs *lg = NULL;
+    int rc = podc_logs_get(c, name, &o, &lg, &err);
+    double noticed = now_s();
+    pthread_join(d.th, NULL);
+    ck_assert_msg(rc == PODC_ETRANSPORT, "rc %d: %s", rc, podc_error_message(err));
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "dropped the connection"));
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "while following the logs of"));
+    ck_assert_msg(noticed - d.at < 1.0, "noticed %.2f s after the drop", noticed - d.at);
+    podc_error_free(err);
+    err = NULL;
+    /* the client goes on over a fresh connection */
+    ck_assert_ok(podc_container_remove(c, name, PODC_CONTAINER_REMOVE_FORCE, &err), &err);
+    ck_assert_uint_eq(session_leftovers(direct), 0);
+    podc_client_free(c);
+    podc_client_free(direct);
+    itest_proxy_stop(p);
+    free(name);
+}
+END_TEST
+
+START_TEST(relay_drops_a_health_wait)
+{
+    podc_client *direct = itest_client();
+    itest_proxy *p = itest_proxy_start(podc_client_socket_path(direct));
+    ck_assert_ptr_nonnull(p);
+    podc_client *c = client_via(p);
+    char *name = itest_name("relay-wait"), *net = itest_name("relay-wait-net");
+    podc_service_spec *s = podc_service_spec_new();
+    const char *cmd[] = { "/bin/busybox", "sleep", "300" };
+    podc_service_spec_set_name(s, name);
+    podc_service_spec_set_image(s, "localhost/podc-base:latest");
+    podc_service_spec_set_command(s, cmd, 3);
+    podc_service_spec_set_session(s, SESSION);
+    podc_service_spec_set_network(s, net);
+    podc_service_spec_add_check_log(s, "^never-printed$", 1);
+    podc_service_spec_set_startup_timeout(s, 60000);
+    dropper d = { .p = p, .when = ": started", .delay_ms = 500 };
+    podc_service_spec_set_progress(s, drop_step, &d);
+    podc_service *svc = NULL;
+    podc_error *err = NULL;
+    int rc = podc_service_start(c, s, &svc, &err);
+    double returned = now_s();
+    if (d.started)
+        pthread_join(d.th, NULL);
+    ck_assert_msg(d.at > 0, "nothing was dropped: %s", podc_error_message(err));
+    /* the watcher's wait was cut: the start says so at once, and (the service being alive)
+     * removes what it made over fresh connections */
+    ck_assert_msg(rc == PODC_ETRANSPORT, "rc %d: %s", rc, podc_error_message(err));
+    ck_assert_msg(returned - d.at < 3.0, "returned %.2f s after the drop", returned - d.at);
+    ck_assert_ptr_null(podc_error_detail(err, "not_removed"));
+    ck_assert_uint_eq(session_leftovers(direct), 0);
+    podc_error_free(err);
+    podc_service_spec_free(s);
+    podc_client_free(c);
+    podc_client_free(direct);
+    itest_proxy_stop(p);
+    free(name);
+    free(net);
+}
+END_TEST
+
 static void teardown(void)
 {
     kill_own_service();
@@ -529,5 +652,11 @@ Suite *faults_suite(void)
     tcase_add_test(between, image_removed_between_check_and_create);
     tcase_add_test(between, host_port_taken_between_check_and_start);
     suite_add_tcase(s, between);
+    TCase *relay = tcase_create("relay");
+    tcase_add_unchecked_fixture(relay, NULL, sweep);
+    tcase_set_timeout(relay, 60);
+    tcase_add_test(relay, relay_drops_a_logs_follow);
+    tcase_add_test(relay, relay_drops_a_health_wait);
+    suite_add_tcase(s, relay);
     return s;
 }
