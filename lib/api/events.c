@@ -163,6 +163,8 @@ int podc_events_stream(podc_client *c, const podc_events_options *opts, podc_eve
         rc = podc_error_set(err, PODC_ECANCELLED, "GET /libpod/events: stopped by callback");
     if (ec.failure) /* the transport calls every stop a cancel: report the real reason */
         rc = podc_error_put(err, ec.failure);
+    else if (rc == PODC_ETRANSPORT && o->follow && err && *err)
+        podc_error_prefix(*err, "while following events");
     podc_lines_free(&ec.lines);
     podc_http_response_free(&resp);
     podc_buf_free(&path);

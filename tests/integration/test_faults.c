@@ -406,6 +406,29 @@ START_TEST(service_killed_during_logs_follow)
 }
 END_TEST
 
+static int ignore_event(const podc_event *e, void *ud)
+{
+    (void)e, (void)ud;
+    return 0;
+}
+
+START_TEST(service_killed_during_events_follow)
+{
+    podc_client *c = start_own_service();
+    podc_events_options o = PODC_EVENTS_OPTIONS_INIT;
+    killer k = { .delay_ms = 800 };
+    arm_killer(&k);
+    podc_error *err = NULL;
+    double cpu0 = cpu_s();
+    int rc = podc_events_stream(c, &o, ignore_event, NULL, &err);
+    double noticed = now_s(), cpu = cpu_s() - cpu0;
+    pthread_join(k.th, NULL);
+    expect_noticed(&k, rc, err, noticed, cpu, "events follow");
+    podc_error_free(err);
+    podc_client_free(c);
+}
+END_TEST
+
 START_TEST(service_killed_during_a_build)
 {
     char dir[] = "/tmp/podc-it-faults-build-XXXXXX";
@@ -642,6 +665,7 @@ Suite *faults_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, service_killed_during_health_wait);
     tcase_add_test(tc, service_killed_during_logs_follow);
+    tcase_add_test(tc, service_killed_during_events_follow);
     tcase_add_test(tc, service_killed_during_a_build);
     tcase_add_test(tc, service_killed_during_ds_up_then_restarted);
     suite_add_tcase(s, tc);
