@@ -158,6 +158,30 @@ if [ "${PODC_QUICK:-0}" != 1 ]; then
     step "tests under ASan+UBSan"
     ASAN_OPTIONS=detect_leaks=1 check_in build-asan --enable-sanitizers || status=1
 
+    step "concurrency tests under ThreadSanitizer (clang -fsanitize=thread)"
+    # what runs threads: cancellation (unit, fake server), services (the exit watcher, side by
+    # side stops, the registry of waiting starts), cancel, faults, logs and events streams, and
+    # the stack's side-by-side jobs. A report fails the lane even when Check saw no failure.
+    mkdir -p build-tsan
+    if (cd build-tsan && { [ -f Makefile ] || CC=clang "$root/configure" -q --enable-tsan; } &&
+        make -j2 -s >/dev/null && make -s tests/unit/test_unit tests/integration/test_integration >/dev/null); then
+        for run in unit:cancel unit:transport integration:service integration:cancel integration:faults \
+                   integration:logs integration:events integration:datastorage; do
+            kind=${run%%:*} suite=${run#*:} log=build-tsan/tsan-$kind-$suite.log
+            if TSAN_OPTIONS="halt_on_error=0 exitcode=66" CK_RUN_SUITE=$suite \
+                build-tsan/tests/$kind/test_$kind >"$log" 2>&1 && ! grep -q "WARNING: ThreadSanitizer" "$log"; then
+                grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" | sed "s/^/tsan $suite: /"
+                grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" >>"$totals" || true
+            else
+                echo "FAILED under TSan: $suite"; grep -E ':[EF]:' "$log" || true
+                grep -A30 -m3 "WARNING: ThreadSanitizer" "$log" || tail -20 "$log"
+                status=1; echo "Checks: 1, Failures: 1, Errors: 0" >>"$totals"
+            fi
+        done
+    else
+        echo "FAILED: the TSan build"; status=1; echo "Checks: 1, Failures: 1, Errors: 0" >>"$totals"
+    fi
+
     step "unit and integration tests under valgrind"
     vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=1"
     if CK_FORK=no $vg build/tests/unit/test_unit >build/valgrind-unit.log 2>&1 &&
