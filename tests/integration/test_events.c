@@ -21,6 +21,7 @@ typedef struct watch {
     int64_t time_ns;
     int saw_label;
     int stop_on_died;
+    int died; /* set (atomically) once exit_code is written: the test thread polls it */
     int rc;
     podc_error *err;
     podc_events_options opts;
@@ -42,6 +43,7 @@ static int on_event(const podc_event *e, void *ud)
     if (strcmp(podc_event_action(e), "died") == 0) {
         const char *code = podc_event_attribute(e, "containerExitCode");
         snprintf(w->exit_code, sizeof w->exit_code, "%s", code ? code : "?");
+        __atomic_store_n(&w->died, 1, __ATOMIC_RELEASE);
         return w->stop_on_died;
     }
     return 0;
@@ -90,11 +92,11 @@ START_TEST(start_and_died_on_filtered_stream)
     /* the callback stops the stream at `died`; a watchdog cancels if it never comes */
     int64_t t0 = fx_now_ms();
     while (fx_now_ms() - t0 < 20000) {
-        if (w.exit_code[0])
+        if (__atomic_load_n(&w.died, __ATOMIC_ACQUIRE))
             break;
         usleep(50 * 1000);
     }
-    if (!w.exit_code[0])
+    if (!__atomic_load_n(&w.died, __ATOMIC_ACQUIRE))
         podc_client_cancel(sc);
     pthread_join(th, NULL);
     ck_assert_msg(w.rc == PODC_ECANCELLED, "stream returned %d: %s", w.rc, podc_error_message(w.err));
