@@ -1,5 +1,5 @@
 # Benchmarks print numbers; they are built with `make bench` and run by bench/run.sh.
-EXTRA_PROGRAMS = bench/bench_client bench/bench_ds bench/bench_pull bench/bench_remote
+EXTRA_PROGRAMS = bench/bench_client bench/bench_ds bench/bench_pull bench/bench_remote bench/bench_failfast
 bench_bench_client_SOURCES = bench/bench_client.c
 bench_bench_client_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 bench_bench_client_LDADD = lib/libpodc.la $(CURL_LIBS)
@@ -10,7 +10,11 @@ bench_bench_pull_SOURCES = bench/bench_pull.c
 bench_bench_pull_LDADD = lib/libpodc.la
 bench_bench_remote_SOURCES = bench/bench_remote.c
 bench_bench_remote_LDADD = lib/libpodc.la
+bench_bench_failfast_SOURCES = bench/bench_failfast.c
+# finds failfast-testcontainers.mjs and its node_modules in the source tree
+bench_bench_failfast_CPPFLAGS = $(AM_CPPFLAGS) -DPODC_BENCH_SRCDIR='"$(abs_top_srcdir)/bench"'
+bench_bench_failfast_LDADD = lib/libpodc.la -lpthread
 bench: $(EXTRA_PROGRAMS)
 .PHONY: bench
 CLEANFILES += $(EXTRA_PROGRAMS)
-EXTRA_DIST += bench/run.sh
+EXTRA_DIST += bench/run.sh bench/failfast-testcontainers.mjs bench/package.json bench/package-lock.json

@@ -1,9 +1,10 @@
 /*
  * watch.c - notices at once when a starting container exits: a thread with its own client
- * blocks in podman's wait (podman polls the state every WAIT_INTERVAL_MS instead of its
- * default 250 ms) and, when it returns, wakes the health loop and interrupts the health
- * client's call in flight. Its client is a child of the health client: a cancel of the start
- * ends the wait too, and wakes the health loop's sleep through a waker.
+ * inspects the container every WATCH_POLL_MS and, when it has stopped, wakes the health loop
+ * and interrupts the health client's call in flight. (Podman 4.3.1's wait, and even its `died`
+ * event, answer only after podman's cleanup of the container, 0.15-0.5 s after the exit; the
+ * state says so ~30 ms after it.) Its client is a child of the health client: a cancel of the
+ * start ends the watch too, and wakes the health loop's sleep through a waker.
  */
 #include "config.h"
 
@@ -14,8 +15,9 @@
 
 #include "core/error-private.h"
 #include "service/service-private.h"
+#include "transport/http.h"
 
-#define WAIT_INTERVAL_MS 100
+#define WATCH_POLL_MS 50
 
 int64_t podc_svc_now_ms(void)
 {
@@ -24,17 +26,34 @@ int64_t podc_svc_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* 1 when the container has stopped (its exit code in *code), 0 while it runs, or an error:
+ * ENOTFOUND (removed), a transport error (the service went away), ECANCELLED (stopped). */
+static int stopped(podc_svc_watch *w, int *code, podc_error **err)
+{
+    podc_container_info *info = NULL;
+    int rc = podc_container_inspect(w->own, w->container, &info, err);
+    if (rc == 0) {
+        const char *st = podc_container_info_status(info);
+        rc = podc_container_info_running(info) != 1 && st &&
+             (strcmp(st, "exited") == 0 || strcmp(st, "stopped") == 0 || strcmp(st, "dead") == 0);
+        *code = podc_container_info_exit_code(info);
+    }
+    podc_container_info_free(info);
+    return rc;
+}
+
 static void *watch_main(void *arg)
 {
     podc_svc_watch *w = arg;
-    static const char *const conds[] = { "stopped", "exited" };
-    int code = 0;
+    int code = 0, rc;
     podc_error *err = NULL;
-    int rc = podc_container_wait_interval(w->own, w->container, conds, 2, 0, WAIT_INTERVAL_MS, &code, &err);
+    /* the sleep is the client's poll: podc_svc_watch_stop()'s cancel ends it at once */
+    while ((rc = stopped(w, &code, &err)) == 0 && (rc = podc_http_sleep(w->own, WATCH_POLL_MS, &err)) == 0)
+        ;
     pthread_mutex_lock(&w->mu);
-    /* rc != 0: cancelled by podc_svc_watch_stop(), or the wait itself failed: the service went
-     * away (its connection dropped) or the container was removed; the health loop ends on it */
-    if (rc == 0 && !w->stopping) {
+    /* rc < 0: cancelled by podc_svc_watch_stop(), or the inspect failed: the service went away
+     * (its connection dropped) or the container was removed; the health loop ends on it */
+    if (rc == 1 && !w->stopping) {
         w->exit_code = code;
         atomic_store(&w->exited, 1);
         podc_client_interrupt(w->health);
