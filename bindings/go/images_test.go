@@ -390,6 +390,14 @@ func TestPullBadOptionsNothingSent(t *testing.T) {
 	if _, err := c.PullImage(ctx, "Bad Ref!", nil); !errors.Is(err, ErrInvalid) {
 		t.Errorf("PullImage(bad ref): %v", err)
 	}
+	// an auth file the OS refuses (a directory) is a local file error, not bad input
+	if _, err := c.PullImage(ctx, ref, &PullOptions{AuthFile: "/"}); !errors.Is(err, ErrFile) ||
+		asError(t, err).Category != "local_file" || asError(t, err).Details["path"] != "/" {
+		t.Errorf("PullImage(AuthFile: /): %v, want ErrFile", err)
+	}
+	if _, err := c.PullImage(ctx, ref, &PullOptions{AuthFile: "/nonexistent/podc-auth.json"}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("PullImage(AuthFile: missing): %v, want ErrInvalid", err)
+	}
 	if _, err := c.StartService(ctx, ServiceSpec{Name: uname("badpull"), Image: imgBase,
 		Pull: &PullOptions{Retries: 11}}); !errors.Is(err, ErrInvalid) || asError(t, err).Details["field"] != "retries" {
 		t.Errorf("StartService with Pull.Retries 11: %v", err)

@@ -36,11 +36,12 @@ int podc_file_read(const char *path, size_t max, int wipe, char **out, size_t *l
             buf = nb;
             cap = ncap;
         }
+        errno = 0;
         size_t n = fread(buf + len, 1, cap - len, f);
         len += n;
         if (n == 0) {
             if (ferror(f))
-                rc = EIO;
+                rc = errno ? errno : EIO; /* the read's own reason (EISDIR, EIO...) */
             break;
         }
     }

@@ -285,6 +285,20 @@ START_TEST(helpers_and_broken_files_are_clear_errors)
     ck_assert_int_eq(podc_registry_auth_resolve(&other, &a, &err), PODC_EINVAL);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "user:password"));
     podc_error_free(err);
+    err = NULL;
+
+    /* an auth file the OS refuses to read (a directory here: root reads everything else) is
+     * a local file error naming it; one that does not exist is the caller's bad input */
+    podc_registry_auth_in dir = { .ref = "other.example/a:1", .authfile = "/" };
+    ck_assert_int_eq(podc_registry_auth_resolve(&dir, &a, &err), PODC_EFILE);
+    ck_assert_str_eq(podc_error_detail(err, "path"), "/");
+    ck_assert_str_eq(podc_error_detail(err, "errno"), "EISDIR");
+    podc_error_free(err);
+    err = NULL;
+    podc_registry_auth_in missing = { .ref = "other.example/a:1", .authfile = "/nonexistent/podc-auth.json" };
+    ck_assert_int_eq(podc_registry_auth_resolve(&missing, &a, &err), PODC_EINVAL);
+    ck_assert_str_eq(podc_error_detail(err, "field"), "authfile");
+    podc_error_free(err);
 }
 END_TEST
 

@@ -249,6 +249,12 @@ class TestPull(PullTestCase):
         with self.assertRaises(podc.InvalidInput) as cm:
             self.images.pull("Bad Ref!")
         self.assertEqual(cm.exception.http_status, 0)
+        # an auth file the OS refuses (a directory) is a local file error, not bad input
+        with self.assertRaises(podc.LocalFileError) as cm:
+            self.images.pull(ref, authfile="/")
+        self.assertEqual((cm.exception.category, cm.exception.details.get("path")), ("local_file", "/"))
+        with self.assertRaises(podc.InvalidInput):
+            self.images.pull(ref, authfile="/nonexistent/podc-auth.json")
         self.assertEqual(podc.PULL_POLICIES, ("missing", "always", "newer", "never"))
         self.assertEqual(podc.pull.pull_policy_name(2), "newer")
 
