@@ -1,8 +1,10 @@
 /* images-private.h - image name checks shared by images.c and build.c (Docker's reference
- * grammar, so bad names fail before anything is sent instead of deep inside a build). */
+ * grammar, so bad names fail before anything is sent instead of deep inside a build), and the
+ * image objects images.c makes from parsed replies. */
 #ifndef PODC_API_IMAGES_PRIVATE_H
 #define PODC_API_IMAGES_PRIVATE_H
 
+#include "core/json.h"
 #include "podc/error.h"
 #include "podc/images.h"
 
@@ -40,6 +42,14 @@ int podc_image_pull_options_policy(const struct podc_image_pull_options *o);
  */
 int podc_image_ensure(podc_client *c, const char *ref, const struct podc_image_pull_options *o, podc_data_cb progress,
                       void *progress_ud, int *pulled, podc_error **err);
+
+/* The image of an inspect reply (an object) and json, the reply's text: both taken on
+ * success; NULL on OOM (the caller still owns them). */
+podc_image *podc_image_from_json(yajl_val root, char *json);
+/* The entries of a list reply (an array, or null) whose Labels have every one of
+ * labels[0..nlabels) ("k": present, "k=v": with that value); takes root on success, NULL on
+ * OOM (the caller still owns root). */
+podc_image_list *podc_image_list_from_json(yajl_val root, char *const *labels, size_t nlabels);
 
 /* "sha256:<hex>" -> "<hex>" (new string), anything else copied; NULL on OOM. */
 char *podc_image_strip_digest_prefix(const char *id);

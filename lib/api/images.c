@@ -87,25 +87,30 @@ int podc_image_inspect(podc_client *c, const char *ref, podc_image **out, podc_e
     if (rc == 0 && !YAJL_IS_OBJECT(root))
         rc = podc_error_set(err, PODC_EPROTOCOL, "GET %s: reply is not an object", path.data);
     if (rc == 0) {
-        podc_image *img = calloc(1, sizeof *img);
+        char *json = podc_buf_detach(&resp.body);
+        podc_image *img = json ? podc_image_from_json(root, json) : NULL;
         if (!img) {
+            free(json);
             rc = podc_error_oom(err);
         } else {
-            img->root = img->node = root;
-            img->json = podc_buf_detach(&resp.body);
             root = NULL;
-            if (!img->json) {
-                podc_image_free(img);
-                rc = podc_error_oom(err);
-            } else {
-                *out = img;
-            }
+            *out = img;
         }
     }
     podc_json_free(root);
     podc_http_response_free(&resp);
     podc_buf_free(&path);
     return rc;
+}
+
+podc_image *podc_image_from_json(yajl_val root, char *json)
+{
+    podc_image *img = calloc(1, sizeof *img);
+    if (img) {
+        img->root = img->node = root;
+        img->json = json;
+    }
+    return img;
 }
 
 const char *podc_image_id(const podc_image *img)
@@ -351,11 +356,11 @@ static int image_filters_prepare(const podc_filters *filters, image_filters *out
 }
 
 /* "k" means the label is present, "k=v" that it has that value. */
-static int labels_match(yajl_val entry, const image_filters *f)
+static int labels_match(yajl_val entry, char *const *want_labels, size_t nlabels)
 {
     yajl_val labels = podc_json_get(entry, "Labels", NULL);
-    for (size_t i = 0; i < f->nlabels; i++) {
-        const char *want = f->labels[i];
+    for (size_t i = 0; i < nlabels; i++) {
+        const char *want = want_labels[i];
         const char *eq = strchr(want, '=');
         size_t kl = eq ? (size_t)(eq - want) : strlen(want);
         int ok = 0;
@@ -368,6 +373,32 @@ static int labels_match(yajl_val entry, const image_filters *f)
             return 0;
     }
     return 1;
+}
+
+podc_image_list *podc_image_list_from_json(yajl_val root, char *const *labels, size_t nlabels)
+{
+    podc_image_list *l = calloc(1, sizeof *l);
+    size_t n = podc_json_array_len(root);
+    if (l && n)
+        l->items = calloc(n, sizeof *l->items);
+    if (!l || (n && !l->items)) {
+        free(l);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        yajl_val node = podc_json_array_at(root, i);
+        if (!labels_match(node, labels, nlabels))
+            continue;
+        podc_image *img = &l->items[l->n++];
+        img->node = node;
+        img->json = node_json(node);
+        if (!img->json) {
+            podc_image_list_free(l); /* root not taken yet: the caller still owns it */
+            return NULL;
+        }
+    }
+    l->root = root;
+    return l;
 }
 
 int podc_image_list_get(podc_client *c, const podc_filters *filters, podc_image_list **out, podc_error **err)
@@ -393,30 +424,12 @@ int podc_image_list_get(podc_client *c, const podc_filters *filters, podc_image_
     if (rc == 0 && !YAJL_IS_ARRAY(root) && !YAJL_IS_NULL(root))
         rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/images/json: reply is not an array");
     if (rc == 0) {
-        podc_image_list *l = calloc(1, sizeof *l);
-        size_t n = podc_json_array_len(root);
-        if (l && n)
-            l->items = calloc(n, sizeof *l->items);
-        if (!l || (n && !l->items)) {
-            free(l);
+        podc_image_list *l = podc_image_list_from_json(root, f.labels, f.nlabels);
+        if (!l) {
             rc = podc_error_oom(err);
         } else {
-            l->root = root;
             root = NULL;
-            for (size_t i = 0; i < n && rc == 0; i++) {
-                yajl_val node = podc_json_array_at(l->root, i);
-                if (!labels_match(node, &f))
-                    continue;
-                podc_image *img = &l->items[l->n++];
-                img->node = node;
-                img->json = node_json(node);
-                if (!img->json)
-                    rc = podc_error_oom(err);
-            }
-            if (rc == 0)
-                *out = l;
-            else
-                podc_image_list_free(l);
+            *out = l;
         }
     }
     podc_json_free(root);

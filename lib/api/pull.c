@@ -9,6 +9,7 @@
 
 #include "api/images-private.h"
 #include "api/progress-stream.h"
+#include "api/pull-private.h"
 #include "api/registry-auth.h"
 #include "api/validate.h"
 #include "core/encode.h"
@@ -234,15 +235,7 @@ static char *registry_in_text(const char *text)
 /* ------------------------------------------------------------------------------------------ */
 /* One try                                                                                      */
 
-typedef struct transfer {
-    const char *verb;                 /* "pull" or "push" */
-    const char *ref;                  /* what the caller named */
-    const podc_image_pull_options *o;
-    podc_registry_auth auth;
-    char *id;                         /* pull: {"id": ...} */
-    char *digest;                     /* push: {"manifestdigest": ...} when sent */
-    int try_no, tries;                /* the try in progress, of how many */
-} transfer;
+typedef podc_transfer transfer;
 
 static int on_object(yajl_val obj, void *ud)
 {
@@ -256,8 +249,7 @@ static int on_object(yajl_val obj, void *ud)
     return 0;
 }
 
-/* The error for podman's in-band failure text; *transient set for what a retry may fix. */
-static podc_error *stream_error(const transfer *t, const podc_http_request *req, const char *text, int *transient)
+podc_error *podc_transfer_error(const transfer *t, const podc_http_request *req, const char *text, int *transient)
 {
     fail_kind kind = classify(text);
     *transient = kind == KIND_TRANSIENT;
@@ -343,7 +335,7 @@ static int one_try(podc_client *c, transfer *t, const char *path, int *transient
         /* a failure podman reported as a status, not in the stream (a quiet push does) */
         int tr = 0;
         char *text = strdup(podc_error_server_message(*err));
-        rc = text ? podc_error_put(err, stream_error(t, &req, text, &tr)) : podc_error_oom(err);
+        rc = text ? podc_error_put(err, podc_transfer_error(t, &req, text, &tr)) : podc_error_oom(err);
         *transient = tr;
         free(text);
     }
@@ -357,7 +349,7 @@ static int one_try(podc_client *c, transfer *t, const char *path, int *transient
             rc = podc_error_oom(err);
     }
     if (rc == 0 && ps.error) {
-        rc = podc_error_put(err, stream_error(t, &req, ps.error, transient));
+        rc = podc_error_put(err, podc_transfer_error(t, &req, ps.error, transient));
     } else if (rc == 0 && strcmp(t->verb, "pull") == 0 && !t->id) {
         rc = podc_error_set(err, PODC_EPROTOCOL, "POST %.*s: the pull ended without an image ID", plen, path);
     }

@@ -72,14 +72,15 @@ static char fuzz_dir_path[512];
 
 static inline void fuzz_dir_cleanup(void)
 {
-    /* only the files the targets write: dir/ *.json, dir/.docker, dir/home */
-    static const char *const files[] = { "in.json", "spec.json", "home/.docker/config.json", NULL };
+    /* only the files the targets write: dir/ *.json, dir/.docker, dir/home, dir/containers */
+    static const char *const files[] = { "in.json", "spec.json", "home/.docker/config.json", "containers.conf",
+                                         "containers/podman-connections.json", NULL };
     char p[600];
     for (const char *const *f = files; *f; f++) {
         snprintf(p, sizeof p, "%s/%s", fuzz_dir_path, *f);
         unlink(p);
     }
-    static const char *const dirs[] = { "home/.docker", "home", "", NULL };
+    static const char *const dirs[] = { "home/.docker", "home", "containers", "", NULL };
     for (const char *const *d = dirs; *d; d++) {
         snprintf(p, sizeof p, "%s/%s", fuzz_dir_path, *d);
         rmdir(p);

@@ -20,7 +20,7 @@ bdir=${PODC_FUZZ_BUILD:-$root/build-fuzz}
 cc=${CC:-clang}
 fz=$root/tests/fuzz
 
-all_targets="json container progress frames ignore goose registry_auth image_ref spec"
+all_targets="json container progress frames ignore goose registry_auth image_ref spec events connections tar_end migrate logs images pull_error"
 targets=${*:-$all_targets}
 for t in $targets; do
     case " $all_targets " in *" $t "*) ;; *) echo "run.sh: unknown target $t (have: $all_targets)" >&2; exit 2 ;; esac

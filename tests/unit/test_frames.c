@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../fake/fake_server.h"
+#include "api/events-private.h"
 #include "api/frames.h"
 #include "api/tar-end.h"
 #include "core/buf.h"
@@ -896,6 +897,16 @@ static int on_event(const podc_event *e, void *ud)
     return ++r->n == r->stop_at;
 }
 
+/* on_event's record, for events without an Actor */
+static int on_event_nojson(const podc_event *e, void *ud)
+{
+    evrec *r = ud;
+    podc_buf_printf(&r->seen, "%s/%s/%s/%s/-/%lld;", podc_event_type(e), podc_event_action(e),
+                    podc_event_actor_id(e) ? podc_event_actor_id(e) : "(null)",
+                    podc_event_name(e) ? podc_event_name(e) : "(null)", (long long)podc_event_time_ns(e));
+    return 0;
+}
+
 #define EV_START "{\"status\":\"start\",\"id\":\"d1\",\"Type\":\"container\",\"Action\":\"start\",\"Actor\":{\"ID\":\"d1\"," \
                  "\"Attributes\":{\"name\":\"probe-ev\",\"l\":\"1\"}},\"time\":1795632099,\"timeNano\":1795632099750514756}\n"
 #define EV_DIED "{\"status\":\"died\",\"Type\":\"container\",\"Action\":\"died\",\"Actor\":{\"ID\":\"d1\"," \
@@ -976,6 +987,25 @@ START_TEST(events_error_inside_200)
     fake_server_stop(srv);
     podc_buf_free(&b1);
     podc_buf_free(&b2);
+}
+END_TEST
+
+/* fuzz finding: a `time` in seconds past what int64 nanoseconds hold overflowed (signed) */
+START_TEST(events_time_out_of_range)
+{
+    static const char lines[] = "{\"Type\":\"container\",\"Action\":\"start\",\"time\":61537759501}\n"
+                                "{\"Type\":\"container\",\"Action\":\"died\",\"time\":-9223372037}\n"
+                                "{\"Type\":\"container\",\"Action\":\"died\",\"time\":9223372036}\n";
+    evrec r = { PODC_BUF_INIT, 0, 0 };
+    podc_events_reader er;
+    podc_events_reader_init(&er, "/libpod/events", on_event_nojson, &r);
+    ck_assert_int_eq(podc_events_reader_feed(lines, strlen(lines), &er), 0);
+    ck_assert_int_eq(podc_lines_finish(&er.lines), 0);
+    ck_assert_ptr_null(er.failure);
+    ck_assert_str_eq(s(&r.seen), "container/start/(null)/(null)/-/0;container/died/(null)/(null)/-/0;"
+                                 "container/died/(null)/(null)/-/9223372036000000000;");
+    podc_lines_free(&er.lines);
+    podc_buf_free(&r.seen);
 }
 END_TEST
 
@@ -1106,6 +1136,30 @@ START_TEST(tar_end_base256_size)
     podc_tar_end_init(&t);
     ck_assert_uint_eq(podc_tar_end_feed(&t, tar.data, tar.len), 512 + 1024 + 1024);
     podc_buf_free(&tar);
+}
+END_TEST
+
+/* fuzz finding: a base-256 size near 2^64 wrapped when rounded up to blocks, so the file's
+ * data was walked as headers and two zero blocks inside it ended the upload early */
+START_TEST(tar_end_size_near_2_64)
+{
+    unsigned char tar[512 + 1024 + 512];
+    memset(tar, 0, sizeof tar);
+    memcpy(tar, "f", 1);
+    memcpy(tar + 100, "0000644", 7);
+    tar[124] = 0x80; /* 0x80 00 00 00 ff ff ff ff ff ff ff ff: 2^64 - 1 bytes */
+    memset(tar + 128, 0xff, 8);
+    tar[156] = '0';
+    memcpy(tar + 257, "ustar\0" "00", 8);
+    unsigned sum = 0;
+    for (int i = 0; i < 512; i++)
+        sum += (i >= 148 && i < 156) ? ' ' : tar[i];
+    snprintf((char *)tar + 148, 8, "%06o", sum);
+    memset(tar + 512 + 1024, 'x', 512); /* data after two zero blocks */
+    podc_tar_end t;
+    podc_tar_end_init(&t);
+    ck_assert_uint_eq(podc_tar_end_feed(&t, (const char *)tar, sizeof tar), sizeof tar);
+    ck_assert_int_eq(podc_tar_end_done(&t), 0);
 }
 END_TEST
 
@@ -1324,6 +1378,7 @@ Suite *frames_suite(void)
     tcase_add_test(f, copy_get_file_from_tar);
     tcase_add_test(f, events_lines_split_and_fields);
     tcase_add_test(f, events_error_inside_200);
+    tcase_add_test(f, events_time_out_of_range);
     tcase_add_test(f, bad_input_sends_nothing);
     tcase_add_test(f, copy_upload_stops_at_tar_end);
     suite_add_tcase(su, f);
@@ -1332,6 +1387,7 @@ Suite *frames_suite(void)
     tcase_set_timeout(t, 30);
     tcase_add_test(t, tar_end_found_at_every_split);
     tcase_add_test(t, tar_end_base256_size);
+    tcase_add_test(t, tar_end_size_near_2_64);
     tcase_add_test(t, tar_end_passes_non_tar_through);
     suite_add_tcase(su, t);
     return su;

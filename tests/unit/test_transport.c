@@ -11,6 +11,7 @@
 #include "core/error-private.h"
 #include "podc.h"
 #include "suites.h"
+#include "transport/endpoint.h"
 #include "transport/http.h"
 
 #define HDR "Libpod-Api-Version: 4.3.1\r\n"
@@ -289,6 +290,34 @@ START_TEST(missing_socket_names_path)
 }
 END_TEST
 
+/* fuzz finding: brackets took any host ("[a!]", "[[x]"), whose canonical URI came out
+ * unbracketed and did not parse again; they hold an IPv6 literal (and its zone) only */
+START_TEST(endpoint_brackets_hold_ipv6_only)
+{
+    const char *bad[] = { "ssh://[[]", "tcp://[a!]:8080", "tcp://[engine]:1", "ssh://u@[fe80::1%]:22", "tcp://[]:1" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        podc_endpoint ep;
+        podc_error *err = NULL;
+        ck_assert_msg(podc_endpoint_parse(bad[i], &ep, &err) == PODC_EINVAL, "%s accepted", bad[i]);
+        ck_assert_str_eq(podc_error_detail(err, "field"), "uri");
+        podc_error_free(err);
+    }
+    const char *good[][2] = { { "tcp://[::1]:8080", "tcp://[::1]:8080" },
+                              { "ssh://core@[fe80::1%eth0]:2222/run/podman/podman.sock",
+                                "ssh://core@[fe80::1%eth0]:2222/run/podman/podman.sock" },
+                              { "tcp://[::ffff:127.0.0.1]:1/", "tcp://[::ffff:127.0.0.1]:1" } };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        podc_endpoint ep, again;
+        ck_assert_msg(podc_endpoint_parse(good[i][0], &ep, NULL) == 0, "%s refused", good[i][0]);
+        ck_assert_str_eq(ep.uri, good[i][1]);
+        ck_assert_int_eq(podc_endpoint_parse(ep.uri, &again, NULL), 0);
+        ck_assert_str_eq(again.host, ep.host);
+        podc_endpoint_clear(&again);
+        podc_endpoint_clear(&ep);
+    }
+}
+END_TEST
+
 static void write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -467,6 +496,7 @@ Suite *transport_suite(void)
     tcase_add_test(tc, chunked_stream_delivered_in_pieces);
     tcase_add_test(tc, stream_callback_can_stop);
     tcase_add_test(tc, missing_socket_names_path);
+    tcase_add_test(tc, endpoint_brackets_hold_ipv6_only);
     tcase_add_test(tc, discovery_order);
     tcase_add_test(tc, named_connections);
     suite_add_tcase(s, tc);
