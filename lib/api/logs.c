@@ -190,6 +190,28 @@ size_t podc_logs_last_lines_start(const char *text, size_t len, int64_t n)
     return 0;
 }
 
+/* The tail is a C string: a NUL the program wrote becomes U+FFFD instead of cutting it short
+ * (a fuzz finding). */
+static char *text_without_nul(const char *p, size_t len)
+{
+    size_t nuls = 0;
+    for (size_t i = 0; i < len; i++)
+        nuls += p[i] == '\0';
+    char *t = malloc(len + 2 * nuls + 1), *o = t;
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '\0') {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+        } else {
+            *o++ = p[i];
+        }
+    }
+    *o = '\0';
+    return t;
+}
+
 int podc_logs_tail(podc_client *c, const char *container, int64_t n, char **out_text, podc_error **err)
 {
     if (!out_text)
@@ -204,7 +226,7 @@ int podc_logs_tail(podc_client *c, const char *container, int64_t n, char **out_
         return rc;
     /* podman counts records, and its tail mis-splits partial lines (libpod-api.md §5): cut by lines here */
     size_t start = podc_logs_last_lines_start(l->all.data, l->all.len, n);
-    char *text = strndup(l->all.data + start, l->all.len - start);
+    char *text = text_without_nul(l->all.data + start, l->all.len - start);
     podc_logs_free(l);
     if (!text)
         return podc_error_oom(err);

@@ -152,9 +152,19 @@ static podc_error *failure(const char *container, const pending *p, size_t n, in
 {
     const pending *f = NULL;
     int stmt = -1;
-    const char *at = strstr(msg, "psql:" SCRIPT_DIR "/");
+    /* the line that carries the ERROR (a NOTICE of an earlier file may come first), else the first */
+    static const char prefix[] = "psql:" SCRIPT_DIR "/";
+    const char *at = NULL;
+    for (const char *l = strstr(msg, prefix); l && !at; l = strstr(l + 1, prefix)) {
+        const char *eol = strchr(l, '\n');
+        const char *err = strstr(l, ": ERROR:");
+        if (err && (!eol || err < eol))
+            at = l;
+    }
+    if (!at)
+        at = strstr(msg, prefix);
     if (at) {
-        const char *name = at + strlen("psql:" SCRIPT_DIR "/");
+        const char *name = at + strlen(prefix);
         size_t len = strcspn(name, ":");
         for (size_t i = 0; i < n && !f; i++)
             if (strlen(p[i].m->file) == len && strncmp(p[i].m->file, name, len) == 0)

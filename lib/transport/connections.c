@@ -58,7 +58,11 @@ static char *toml_string(const char *p)
     return podc_buf_detach(&b);
 }
 
-/* "[engine.service_destinations.\"my conn\"]" -> its dotted parts joined by '\x1f'. */
+/* Keys under a table podc does not read: an array of tables ("[[x]]"), a malformed header. */
+#define IGNORED_TABLE "\x1e"
+
+/* "[engine.service_destinations.\"my conn\"]" -> its dotted parts joined by '\x1f'; NULL for
+ * a header that does not close (an open quote, no ']'). */
 static char *table_name(const char *p)
 {
     podc_buf b = PODC_BUF_INIT;
@@ -68,8 +72,10 @@ static char *table_name(const char *p)
             p++;
         if (*p == '"' || *p == '\'') {
             char *s = toml_string(p);
-            if (!s)
-                break;
+            if (!s) {
+                podc_buf_free(&b);
+                return NULL;
+            }
             podc_buf_puts(&b, s);
             char q = *p;
             for (p++; *p && *p != q; p++)
@@ -88,6 +94,10 @@ static char *table_name(const char *p)
             podc_buf_puts(&b, "\x1f");
             p++;
         }
+    }
+    if (*p != ']') {
+        podc_buf_free(&b);
+        return NULL;
     }
     if (!b.data)
         podc_buf_puts(&b, "");
@@ -111,8 +121,9 @@ static void parse_conf(conf *c, char *text)
         char *p = line;
         while (*p == ' ' || *p == '\t')
             p++;
-        if (p[0] == '[' && p[1] != '[') {
-            set(&table, table_name(p));
+        if (p[0] == '[') {
+            char *name = p[1] == '[' ? NULL : table_name(p);
+            set(&table, name ? name : strdup(IGNORED_TABLE));
         } else if (*p && *p != '#' && table) {
             size_t kl = strcspn(p, " \t=");
             char *eq = strchr(p, '=');

@@ -90,6 +90,15 @@ START_TEST(tail_n)
     podc_free(text);
     fx_remove(c, name);
     free(name);
+
+    /* a NUL in the output does not cut the tail short (a fuzz finding): it becomes U+FFFD */
+    name = fx_run(c, "logs-nul", "printf 'before\\000after\\nlast\\n'");
+    ck_assert_int_eq(fx_wait(c, name), 0);
+    ck_assert_ok(podc_logs_tail(c, name, 5, &text, &err), &err);
+    ck_assert_str_eq(text, "before\xEF\xBF\xBD" "after\nlast\n");
+    podc_free(text);
+    fx_remove(c, name);
+    free(name);
     podc_client_free(c);
 }
 END_TEST

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "datastorage/goose.h"
+#include "datastorage/migrate-private.h"
 #include "suites.h"
 
 START_TEST(up_section_only_with_blocks)
@@ -137,6 +138,25 @@ START_TEST(project_test_migrations_parse)
 }
 END_TEST
 
+START_TEST(failure_blamed_on_the_error_line)
+{
+    /* fuzz finding (corpus migrate/notice-then-error.txt): a NOTICE of an earlier file came first */
+    podc_migration_plan *plan = NULL;
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_migration_plan_new(TOP_SRCDIR "/tests/images/datastorage/migrations", NULL, &plan, &err), 0);
+    const char *text = "psql:/tmp/podc-migrations/001_audit.sql:2: NOTICE:  extension \"uuid-ossp\" already exists, "
+                       "skipping\npsql:/tmp/podc-migrations/002_audit_digest.sql:10: ERROR:  trigger "
+                       "\"audit_events_digest\" for relation \"audit_events\" already exists\n";
+    int applied = -1;
+    ck_assert_int_eq(podc_migration_plan_outcome(plan, "pg", 3, " podc-applied 1\n", text, &applied, &err),
+                     PODC_EMIGRATION);
+    ck_assert_str_eq(podc_error_detail(err, "file"), "002_audit_digest.sql");
+    ck_assert_ptr_nonnull(strstr(podc_error_detail(err, "statement"), "CREATE TRIGGER"));
+    podc_error_free(err);
+    podc_migration_plan_free(plan);
+}
+END_TEST
+
 Suite *goose_suite(void)
 {
     Suite *s = suite_create("goose");
@@ -147,6 +167,7 @@ Suite *goose_suite(void)
     tcase_add_test(tc, file_names_to_versions);
     tcase_add_test(tc, directory_sorted_numerically);
     tcase_add_test(tc, project_test_migrations_parse);
+    tcase_add_test(tc, failure_blamed_on_the_error_line);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -11,6 +11,7 @@
 #include "core/error-private.h"
 #include "podc.h"
 #include "suites.h"
+#include "transport/connections.h"
 #include "transport/endpoint.h"
 #include "transport/http.h"
 
@@ -290,6 +291,31 @@ START_TEST(missing_socket_names_path)
 }
 END_TEST
 
+/* fuzz findings (no crash): keys after an array of tables ("[[x]]") counted for the table
+ * before it, and a header left open named a connection "" */
+START_TEST(conf_tables_podc_does_not_read)
+{
+    char text[] = "[engine]\nactive_service = \"a\"\n"
+                  "[engine.service_destinations.a]\nuri = \"ssh://u@h/run/p.sock\"\n"
+                  "[[engine.service_destinations.a.extra]]\nuri = \"tcp://wrong:1\"\n"
+                  "[engine.service_destinations.\"b\nuri = \"tcp://also-wrong:1\"\n"
+                  "[engine]\nactive_service = \"c\"\n";
+    char *active = NULL, *uri = NULL, *identity = NULL;
+    podc_connections_conf_read(text, "a", &active, &uri, &identity);
+    ck_assert_str_eq(uri, "ssh://u@h/run/p.sock");
+    ck_assert_str_eq(active, "c");
+    ck_assert_ptr_null(identity);
+    free(active);
+    free(uri);
+    active = NULL;
+    char text2[] = "[engine.service_destinations.\"\nuri = \"tcp://x:1\"\n";
+    uri = NULL;
+    podc_connections_conf_read(text2, "", &active, &uri, &identity);
+    ck_assert_ptr_null(uri);
+    free(active);
+}
+END_TEST
+
 /* fuzz finding: brackets took any host ("[a!]", "[[x]"), whose canonical URI came out
  * unbracketed and did not parse again; they hold an IPv6 literal (and its zone) only */
 START_TEST(endpoint_brackets_hold_ipv6_only)
@@ -499,6 +525,7 @@ Suite *transport_suite(void)
     tcase_add_test(tc, endpoint_brackets_hold_ipv6_only);
     tcase_add_test(tc, discovery_order);
     tcase_add_test(tc, named_connections);
+    tcase_add_test(tc, conf_tables_podc_does_not_read);
     suite_add_tcase(s, tc);
     return s;
 }
