@@ -6,6 +6,7 @@ lib_libpodc_core_la_SOURCES = \
 	lib/core/json.c lib/core/json.h \
 	lib/core/encode.c lib/core/encode.h \
 	lib/core/base64.c lib/core/base64.h \
+	lib/core/sha256.c lib/core/sha256.h \
 	lib/core/file.c lib/core/file.h \
 	lib/core/error.c lib/core/error_map.c lib/core/error-private.h \
 	lib/transport/client.c lib/transport/client-private.h \

@@ -1,6 +1,9 @@
 #include <stdlib.h>
 
+#include <string.h>
+
 #include "core/encode.h"
+#include "core/sha256.h"
 #include "suites.h"
 
 START_TEST(escape_everything_reserved)
@@ -45,6 +48,30 @@ START_TEST(buf_grows_and_consumes)
 }
 END_TEST
 
+static void sha_hex(const char *text, size_t repeat, char out[65])
+{
+    podc_sha256 s;
+    podc_sha256_init(&s);
+    for (size_t i = 0; i < repeat; i++)
+        podc_sha256_update(&s, text, strlen(text));
+    podc_sha256_hex(&s, out);
+}
+
+START_TEST(sha256_test_vectors)
+{
+    /* FIPS 180-4 examples, and a million 'a's fed in pieces */
+    char h[65];
+    sha_hex("", 1, h);
+    ck_assert_str_eq(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    sha_hex("abc", 1, h);
+    ck_assert_str_eq(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    sha_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1, h);
+    ck_assert_str_eq(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    sha_hex("aaaaaaaaaa", 100000, h);
+    ck_assert_str_eq(h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+END_TEST
+
 Suite *encode_suite(void)
 {
     Suite *s = suite_create("encode");
@@ -52,6 +79,7 @@ Suite *encode_suite(void)
     tcase_add_test(tc, escape_everything_reserved);
     tcase_add_test(tc, query_separators);
     tcase_add_test(tc, buf_grows_and_consumes);
+    tcase_add_test(tc, sha256_test_vectors);
     suite_add_tcase(s, tc);
     return s;
 }
