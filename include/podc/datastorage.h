@@ -92,6 +92,23 @@ PODC_EXTERN int podc_ds_config_set_preserve_image(podc_ds_config *cfg, int prese
 PODC_EXTERN int podc_ds_config_add_env(podc_ds_config *cfg, const char *key, const char *value);
 /* Run without Redis (DataStorage's config then has no redis section). */
 PODC_EXTERN int podc_ds_config_set_skip_redis(podc_ds_config *cfg, int skip);
+/*
+ * Postgres for tests by default: fsync, synchronous_commit and full_page_writes off and PGDATA
+ * on a tmpfs (what testcontainers' Postgres module does; nothing survives the container, which a
+ * test stack never needs). durable = 1 keeps Postgres's own settings and an ordinary data dir.
+ */
+PODC_EXTERN int podc_ds_config_set_postgres_durable(podc_ds_config *cfg, int durable);
+/*
+ * reuse = 1: when a healthy running stack of the same definition exists (a hash of the images'
+ * ids, credentials, ports, env, the config dir's and the migrations' contents, carried as a
+ * label), podc_ds_up() resets it instead of starting a new one: the database is dropped and
+ * created again from a template made right after the migrations (every row written since is
+ * gone, the migrations' own rows are back), Redis is flushed (FLUSHALL), DataStorage's /readyz is
+ * checked; nothing is restarted. Anything else (no such stack, another definition, a member
+ * not running or not ready) is replaced as without reuse. A cold up with reuse also makes the
+ * template (one CREATE DATABASE after the migrations).
+ */
+PODC_EXTERN int podc_ds_config_set_reuse(podc_ds_config *cfg, int reuse);
 /* Readiness timeout per component (default 60 s). */
 PODC_EXTERN int podc_ds_config_set_timeout(podc_ds_config *cfg, int64_t timeout_ms);
 /* Session label for everything created (default: the service module's per-process session). */
@@ -135,6 +152,8 @@ PODC_EXTERN const char *podc_ds_stack_api_url(const podc_ds_stack *s);         /
 PODC_EXTERN const char *podc_ds_stack_health_url(const podc_ds_stack *s);
 PODC_EXTERN const char *podc_ds_stack_metrics_url(const podc_ds_stack *s);
 PODC_EXTERN int64_t podc_ds_stack_up_ms(const podc_ds_stack *s);
+/* 1 when podc_ds_up() reset a running stack instead of starting one (podc_ds_config_set_reuse). */
+PODC_EXTERN int podc_ds_stack_reused(const podc_ds_stack *s);
 PODC_EXTERN void podc_ds_stack_free(podc_ds_stack *s);
 
 /*

@@ -95,6 +95,9 @@ PODC_EXTERN int podc_service_spec_add_network_alias(podc_service_spec *s, const 
 /* Named volume (NULL/"" = anonymous) at destination; options may be NULL when n_options is 0. */
 PODC_EXTERN int podc_service_spec_add_volume(podc_service_spec *s, const char *name, const char *destination,
                                              const char *const *options, size_t n_options);
+/* A tmpfs at destination (options e.g. "size=256m", "mode=0700"); gone with the container. */
+PODC_EXTERN int podc_service_spec_add_tmpfs(podc_service_spec *s, const char *destination, const char *const *options,
+                                            size_t n_options);
 /* Bind mount of an ABSOLUTE host path. */
 PODC_EXTERN int podc_service_spec_add_bind_mount(podc_service_spec *s, const char *source, const char *destination,
                                                  const char *const *options, size_t n_options);

@@ -196,6 +196,22 @@ int podc_ds_config_add_env(podc_ds_config *cfg, const char *key, const char *val
     return 0;
 }
 
+int podc_ds_config_set_postgres_durable(podc_ds_config *cfg, int durable)
+{
+    if (!cfg)
+        return PODC_EINVAL;
+    cfg->pg_durable = durable != 0;
+    return 0;
+}
+
+int podc_ds_config_set_reuse(podc_ds_config *cfg, int reuse)
+{
+    if (!cfg)
+        return PODC_EINVAL;
+    cfg->reuse = reuse != 0;
+    return 0;
+}
+
 int podc_ds_config_set_skip_redis(podc_ds_config *cfg, int skip)
 {
     if (!cfg)

@@ -25,6 +25,8 @@ struct podc_ds_config {
     ds_env *env;
     size_t nenv;
     int skip_redis;
+    int pg_durable;                 /* 0: the fast test settings (see podc_ds_config_set_postgres_durable) */
+    int reuse;
     int64_t timeout_ms;
     char *session;
     podc_service_progress_cb progress;
@@ -47,6 +49,23 @@ int podc_ds_check_ports(const podc_ds_config *cfg, int probe_here, podc_error **
 /* dsconfig.c: without a config dir of the caller's, the generated config.yaml and secrets
  * files are written into the created, not yet started, DataStorage container. */
 int podc_ds_copy_config(podc_client *c, const podc_ds_config *cfg, const char *container, podc_error **err);
+
+/* reuse.c: the warm path (see there). The label every member carries, and the template
+ * database a cold up with reuse makes right after the migrations. */
+#define PODC_DS_LABEL_HASH "podc.ds.hash"
+#define PODC_DS_TEMPLATE_DB "podc_reuse_template"
+struct podc_migration_plan;
+/* The definition hash into out (64 hex digits); "" when an image is not there yet (so no
+ * stack of it can be running). Errors: transport, local files of the config dir. */
+int podc_ds_definition_hash(podc_client *c, const podc_ds_config *cfg, const struct podc_migration_plan *plan,
+                            char out[65], podc_error **err);
+/* 1 when every member runs, is not unhealthy and carries hash (ports = their host ports); 0
+ * with why when not; an error when the service could not be asked. */
+int podc_ds_reusable(podc_client *c, const podc_ds_config *cfg, const char *hash, const char names[3][DS_NAME_MAX],
+                     int ports[DS_NPORTS], char *why, size_t why_len, podc_error **err);
+/* Database from the template, Redis flushed (side by side), then /readyz. */
+int podc_ds_reset(podc_client *c, const podc_ds_config *cfg, const char names[3][DS_NAME_MAX],
+                  const int ports[DS_NPORTS], podc_error **err);
 
 /* down.c: force-removes the stack's containers side by side (missing ones are fine). */
 int podc_ds_remove_containers(podc_client *c, const char *service, podc_error **err);

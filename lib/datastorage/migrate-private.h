@@ -30,6 +30,10 @@ int podc_migration_plan_result(const podc_migration_plan *p, const char *contain
 /* The same from the run's exit code and its stdout and stderr text (what _result reads of r). */
 int podc_migration_plan_outcome(const podc_migration_plan *p, const char *container, int exit_code, const char *out,
                                 const char *errtext, int *applied_out, podc_error **err);
+/* Feeds what the plan applies (each file's name, transaction mode and Up statements, in order)
+ * into a definition hash. */
+struct podc_sha256;
+void podc_migration_plan_hash(const podc_migration_plan *p, struct podc_sha256 *s);
 void podc_migration_plan_free(podc_migration_plan *p);
 
 #endif

@@ -11,6 +11,7 @@
 #include "api/validate.h"
 #include "core/buf.h"
 #include "core/error-private.h"
+#include "core/sha256.h"
 #include "transport/cancel.h"
 #include "datastorage/goose.h"
 #include "datastorage/migrate-private.h"
@@ -200,6 +201,17 @@ struct podc_migration_plan {
     char *user, *db;
     podc_exec_options *xo;
 };
+
+void podc_migration_plan_hash(const podc_migration_plan *p, podc_sha256 *s)
+{
+    for (size_t i = 0; p && i < p->nm; i++) {
+        const podc_goose_migration *m = &p->ms[i];
+        podc_sha256_update(s, m->file, strlen(m->file) + 1); /* NULs keep the fields apart */
+        podc_sha256_update(s, m->no_transaction ? "n" : "t", 2);
+        for (size_t k = 0; k < m->nstmts; k++)
+            podc_sha256_update(s, m->stmts[k].sql, strlen(m->stmts[k].sql) + 1);
+    }
+}
 
 void podc_migration_plan_free(podc_migration_plan *p)
 {

@@ -31,6 +31,7 @@ struct podc_ds_stack {
     int ports[DS_NPORTS];
     char *dsn, *dsn_masked, *redis_addr, *api_url, *health_url, *metrics_url;
     int64_t up_ms;
+    int reused;
 };
 
 typedef struct run {
@@ -50,6 +51,7 @@ typedef struct run {
     int pg_started;
     pthread_mutex_t progress_mu;   /* pull lines come from several threads: one at a time */
     podc_image_pull_options *no_pull; /* for the services: the images are there by then */
+    char hash[65];                 /* with reuse: the definition hash (a label on every member) */
 } run;
 
 static int64_t now_ms(void)
@@ -113,6 +115,7 @@ static podc_service_spec *base_spec(run *r, int which)
               podc_service_spec_set_network(s, r->net) || podc_service_spec_set_session(s, r->session) ||
               podc_service_spec_add_label(s, PODC_DS_LABEL_STACK, r->cfg->service) ||
               podc_service_spec_add_label(s, "podc.ds.component", component[which]) ||
+              (r->hash[0] && podc_service_spec_add_label(s, PODC_DS_LABEL_HASH, r->hash)) ||
               podc_service_spec_set_startup_timeout(s, r->cfg->timeout_ms) ||
               podc_service_spec_set_poll_interval(s, 25, 100) || /* exec and HTTP checks are cheap: poll tight */
               podc_service_spec_set_progress(s, r->cfg->progress, r->cfg->progress_ud) ||
@@ -142,6 +145,15 @@ static podc_service_spec *postgres_spec(run *r)
               podc_service_spec_add_env(s, "POSTGRES_DB", cfg->pg_db) ||
               podc_service_spec_add_port(s, 5432, podc_ds_effective_port(cfg, PODC_DS_PORT_POSTGRES)) ||
               podc_service_spec_set_poll_interval(s, 10, 25) || podc_service_spec_add_check_tcp(s, 5432);
+    if (!bad && !cfg->pg_durable) {
+        /* a test database: no fsyncs, no full-page images, data in memory (both images' entrypoints
+         * take "postgres -c ..." and chown PGDATA) */
+        static const char *const fast[] = { "postgres", "-c", "fsync=off", "-c", "synchronous_commit=off",
+                                            "-c", "full_page_writes=off" };
+        static const char *const tmpfs[] = { "mode=0700" };
+        bad = podc_service_spec_set_command(s, fast, sizeof fast / sizeof fast[0]) ||
+              podc_service_spec_add_tmpfs(s, "/var/lib/postgresql/data", tmpfs, 1);
+    }
     if (bad) {
         podc_service_spec_free(s);
         return NULL;
@@ -167,12 +179,18 @@ static int ready_and_migrate(run *r, int *applied, podc_error **err)
         "done\n"
         "out=$(psql -X -A -t -h 127.0.0.1 -p 5432 -U \"$1\" -d \"$2\" -c 'SELECT 1' 2>&1)\n"
         "[ \"$out\" = 1 ] || { echo \"SELECT 1 failed: $out\" >&2; exit 98; }\n"
-        "[ \"$3\" = migrate ] || exit 0\n"
-        "exec " PODC_MIGRATION_PSQL " -U \"$1\" -d \"$2\" -f " PODC_MIGRATION_DRIVER "\n";
+        "if [ \"$3\" = migrate ]; then\n"
+        "  " PODC_MIGRATION_PSQL " -U \"$1\" -d \"$2\" -f " PODC_MIGRATION_DRIVER " || exit $?\n"
+        "fi\n"
+        "[ -n \"$4\" ] || exit 0\n"
+        /* reuse: the freshly-migrated database, kept as the template a warm up resets from */
+        "printf '%s\\n' 'DROP DATABASE IF EXISTS :\"tmpl\";' 'CREATE DATABASE :\"tmpl\" TEMPLATE :\"db\";' |\n"
+        "  psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 5432 -U \"$1\" -d postgres -v db=\"$2\" -v tmpl=\"$4\" >&2 ||\n"
+        "  { echo \"cannot make the reuse template\" >&2; exit 96; }\n";
     char pw[1024];
     snprintf(pw, sizeof pw, "PGPASSWORD=%s", cfg->pg_password);
     const char *argv[] = { "env", pw, "sh", "-c", script, "podc-ready", cfg->pg_user, cfg->pg_db,
-                           r->plan ? "migrate" : "check", NULL };
+                           r->plan ? "migrate" : "check", r->hash[0] ? PODC_DS_TEMPLATE_DB : "", NULL };
     const char *pg = r->names[PODC_DS_POSTGRES];
     podc_exec_options *xo = podc_exec_options_new();
     if (!xo)
@@ -182,8 +200,8 @@ static int ready_and_migrate(run *r, int *applied, podc_error **err)
     int rc = podc_exec_run(r->c, pg, argv, xo, &res, err), code = rc == 0 ? podc_exec_result_exit_code(res) : 0;
     /* psql exits 0-3: anything else is the readiness part (or the shell itself) failing */
     if (rc == 0 && (code > 3 || (code != 0 && !r->plan))) {
-        podc_error *e = podc_error_new(PODC_EHEALTH, "%s: postgres is not ready: %s", cfg->service,
-                                       podc_exec_result_stderr(res));
+        podc_error *e = podc_error_new(PODC_EHEALTH, code == 96 ? "%s: postgres: %s" : "%s: postgres is not ready: %s",
+                                       cfg->service, podc_exec_result_stderr(res));
         podc_error_set_container(e, pg, NULL);
         podc_error_set_exit_code(e, code);
         char *tail = NULL;
@@ -439,7 +457,8 @@ static char *str_printf(const char *fmt, ...)
     return podc_buf_detach(&b);
 }
 
-static podc_ds_stack *make_stack(run *r)
+/* The handle for a stack whose members' host ports are known (NULL on OOM). */
+static podc_ds_stack *make_stack(run *r, const int ports[DS_NPORTS])
 {
     const podc_ds_config *cfg = r->cfg;
     podc_ds_stack *s = calloc(1, sizeof *s);
@@ -448,13 +467,9 @@ static podc_ds_stack *make_stack(run *r)
     s->service = strdup(cfg->service);
     s->network = strdup(r->net);
     for (int i = 0; i < 3; i++)
-        if (r->svc[i])
+        if (i != PODC_DS_REDIS || !cfg->skip_redis)
             s->containers[i] = strdup(r->names[i]);
-    s->ports[PODC_DS_PORT_POSTGRES] = podc_service_host_port(r->svc[PODC_DS_POSTGRES], 5432);
-    s->ports[PODC_DS_PORT_REDIS] = r->svc[PODC_DS_REDIS] ? podc_service_host_port(r->svc[PODC_DS_REDIS], 6379) : 0;
-    s->ports[PODC_DS_PORT_API] = podc_service_host_port(r->svc[PODC_DS_DATASTORAGE], 8080);
-    s->ports[PODC_DS_PORT_HEALTH] = podc_service_host_port(r->svc[PODC_DS_DATASTORAGE], 8081);
-    s->ports[PODC_DS_PORT_METRICS] = podc_service_host_port(r->svc[PODC_DS_DATASTORAGE], 9090);
+    memcpy(s->ports, ports, sizeof s->ports);
     /* the ports are published where the service runs: a remote podman's host */
     const char *h = podc_client_host(r->c);
     char host[300];
@@ -463,18 +478,57 @@ static podc_ds_stack *make_stack(run *r)
                         s->ports[PODC_DS_PORT_POSTGRES], cfg->pg_db);
     s->dsn_masked = str_printf("postgres://%s:***@%s:%d/%s?sslmode=disable", cfg->pg_user, host,
                                s->ports[PODC_DS_PORT_POSTGRES], cfg->pg_db);
-    if (r->svc[PODC_DS_REDIS])
+    if (!cfg->skip_redis)
         s->redis_addr = str_printf("%s:%d", host, s->ports[PODC_DS_PORT_REDIS]);
     s->api_url = str_printf("http://%s:%d", host, s->ports[PODC_DS_PORT_API]);
     s->health_url = str_printf("http://%s:%d", host, s->ports[PODC_DS_PORT_HEALTH]);
     s->metrics_url = str_printf("http://%s:%d", host, s->ports[PODC_DS_PORT_METRICS]);
     s->up_ms = now_ms() - r->t0;
     if (!s->service || !s->network || !s->dsn || !s->dsn_masked || !s->api_url || !s->health_url ||
-        !s->metrics_url || (r->svc[PODC_DS_REDIS] && !s->redis_addr)) {
+        !s->metrics_url || (!cfg->skip_redis && !s->redis_addr)) {
         podc_ds_stack_free(s);
         return NULL;
     }
     return s;
+}
+
+/* With reuse: a running stack of the same definition is reset and handed out (*reused = 1);
+ * otherwise the hash is kept for the cold path's labels and template. */
+static int try_reuse(run *r, podc_ds_stack **out, int *reused, podc_error **err)
+{
+    int rc = podc_ds_definition_hash(r->c, r->cfg, r->plan, r->hash, err);
+    if (rc < 0 || !r->hash[0])
+        return rc;
+    int ports[DS_NPORTS];
+    char why[300] = "", what[400];
+    int ok = podc_ds_reusable(r->c, r->cfg, r->hash, r->names, ports, why, sizeof why, err);
+    if (ok < 0)
+        return ok;
+    if (!ok) {
+        snprintf(what, sizeof what, "reuse: %s: starting a new stack", why);
+        return step(r, err, what);
+    }
+    snprintf(what, sizeof what, "reuse: the running stack has this definition (%.12s): resetting it", r->hash);
+    if ((rc = step(r, err, what)) < 0)
+        return rc;
+    podc_error *e = NULL;
+    rc = podc_ds_reset(r->c, r->cfg, r->names, ports, &e);
+    if (rc == PODC_ECANCELLED || rc == PODC_ETRANSPORT || rc == PODC_ENOMEM)
+        return podc_error_put(err, e);
+    if (rc < 0) { /* e.g. a stack made before templates existed: replaced as without reuse */
+        snprintf(what, sizeof what, "reuse: the reset failed (%s): replacing the stack", podc_error_message(e));
+        podc_error_free(e);
+        return step(r, err, what);
+    }
+    podc_ds_stack *s = make_stack(r, ports);
+    if (!s)
+        return podc_error_oom(err);
+    s->reused = 1;
+    (void)progress(r, "reused in %.3fs (database as after the migrations, redis flushed, /readyz 200)",
+                   s->up_ms / 1000.0);
+    *out = s;
+    *reused = 1;
+    return 0;
 }
 
 static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, podc_error **err);
@@ -518,6 +572,16 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
         }
     }
 
+    /* 0b. reuse: a running stack of the same definition is reset instead of replaced */
+    if (cfg->reuse) {
+        int reused = 0;
+        if ((rc = try_reuse(&r, out, &reused, err)) < 0 || reused) {
+            podc_migration_plan_free(r.plan);
+            podc_image_pull_options_free(r.no_pull);
+            return rc;
+        }
+    }
+
     /* 1. a stale stack of a crashed run goes first (it may hold our ports); the network stays */
     rc = podc_ds_remove_containers(c, cfg->service, err);
     if (rc == 0)
@@ -556,6 +620,10 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
     if (rc == 0 && cfg->build_context)
         rc = build_image(&r, err);
     r.config_dir = cfg->config_dir;
+    /* with reuse, the members carry the hash of what they are made of: images pulled or built
+     * above count with the ids they have now */
+    if (rc == 0 && cfg->reuse)
+        rc = podc_ds_definition_hash(c, cfg, r.plan, r.hash, err);
 
     /* 5. side by side once Postgres runs: Redis, and DataStorage prepared (not started) with the
      * migration scripts copied into Postgres's container */
@@ -599,8 +667,16 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
         podc_service_spec_free(jobs[i].spec);
 
     podc_ds_stack *stack = NULL;
-    if (rc == 0 && !(stack = make_stack(&r)))
-        rc = podc_error_oom(err);
+    if (rc == 0) {
+        int ports[DS_NPORTS] = { 0 };
+        ports[PODC_DS_PORT_POSTGRES] = podc_service_host_port(r.svc[PODC_DS_POSTGRES], 5432);
+        ports[PODC_DS_PORT_REDIS] = r.svc[PODC_DS_REDIS] ? podc_service_host_port(r.svc[PODC_DS_REDIS], 6379) : 0;
+        ports[PODC_DS_PORT_API] = podc_service_host_port(r.svc[PODC_DS_DATASTORAGE], 8080);
+        ports[PODC_DS_PORT_HEALTH] = podc_service_host_port(r.svc[PODC_DS_DATASTORAGE], 8081);
+        ports[PODC_DS_PORT_METRICS] = podc_service_host_port(r.svc[PODC_DS_DATASTORAGE], 9090);
+        if (!(stack = make_stack(&r, ports)))
+            rc = podc_error_oom(err);
+    }
     if (rc < 0) {
         (void)progress(&r, "failed; removing what this call created");
         undo(&r, err);
@@ -628,6 +704,7 @@ const char *podc_ds_stack_api_url(const podc_ds_stack *s) { return s ? s->api_ur
 const char *podc_ds_stack_health_url(const podc_ds_stack *s) { return s ? s->health_url : NULL; }
 const char *podc_ds_stack_metrics_url(const podc_ds_stack *s) { return s ? s->metrics_url : NULL; }
 int64_t podc_ds_stack_up_ms(const podc_ds_stack *s) { return s ? s->up_ms : 0; }
+int podc_ds_stack_reused(const podc_ds_stack *s) { return s ? s->reused : 0; }
 
 const char *podc_ds_stack_container(const podc_ds_stack *s, podc_ds_component which)
 {

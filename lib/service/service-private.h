@@ -27,11 +27,13 @@ typedef struct podc_svc_check {
     char *shell;           /* PODMAN: NULL = the image's HEALTHCHECK */
 } podc_svc_check;
 
+typedef enum { PODC_SVC_VOLUME, PODC_SVC_BIND, PODC_SVC_TMPFS } podc_svc_mount_kind;
+
 typedef struct podc_svc_mount {
-    char *source;          /* bind: host path; volume: name or NULL */
+    char *source;          /* bind: host path; volume: name or NULL; tmpfs: NULL */
     char *dest;
     podc_strv options;
-    int bind;
+    podc_svc_mount_kind kind;
 } podc_svc_mount;
 
 struct podc_service_spec {

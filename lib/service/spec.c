@@ -153,16 +153,16 @@ int podc_service_spec_add_network_alias(podc_service_spec *s, const char *alias)
     return s ? podc_strv_push(&s->aliases, alias) : PODC_EINVAL;
 }
 
-static int add_mount(podc_service_spec *s, int bind, const char *source, const char *dest,
+static int add_mount(podc_service_spec *s, podc_svc_mount_kind kind, const char *source, const char *dest,
                      const char *const *options, size_t n_options)
 {
-    if (!s || !dest || (bind && !source) || (n_options && !options))
+    if (!s || !dest || (kind == PODC_SVC_BIND && !source) || (n_options && !options))
         return PODC_EINVAL;
     podc_svc_mount *m = realloc(s->mounts, (s->n_mounts + 1) * sizeof *m);
     if (!m)
         return PODC_ENOMEM;
     s->mounts = m;
-    podc_svc_mount nm = { .bind = bind };
+    podc_svc_mount nm = { .kind = kind };
     if ((source && *source && !(nm.source = strdup(source))) || !(nm.dest = strdup(dest)) ||
         (n_options && podc_strv_set(&nm.options, options, n_options) < 0)) {
         free(nm.source);
@@ -176,13 +176,19 @@ static int add_mount(podc_service_spec *s, int bind, const char *source, const c
 int podc_service_spec_add_volume(podc_service_spec *s, const char *name, const char *destination,
                                  const char *const *options, size_t n_options)
 {
-    return add_mount(s, 0, name, destination, options, n_options);
+    return add_mount(s, PODC_SVC_VOLUME, name, destination, options, n_options);
+}
+
+int podc_service_spec_add_tmpfs(podc_service_spec *s, const char *destination, const char *const *options,
+                                size_t n_options)
+{
+    return add_mount(s, PODC_SVC_TMPFS, NULL, destination, options, n_options);
 }
 
 int podc_service_spec_add_bind_mount(podc_service_spec *s, const char *source, const char *destination,
                                      const char *const *options, size_t n_options)
 {
-    return add_mount(s, 1, source, destination, options, n_options);
+    return add_mount(s, PODC_SVC_BIND, source, destination, options, n_options);
 }
 
 int podc_service_spec_add_label(podc_service_spec *s, const char *key, const char *value)
@@ -419,7 +425,7 @@ int podc_service_spec_validate(const podc_service_spec *s, podc_error **err)
         if (m->dest[0] != '/')
             return podc_error_invalid(err, "mounts", "service %s: mount destination \"%s\" is not absolute", s->name,
                                       m->dest);
-        if (m->bind && m->source[0] != '/')
+        if (m->kind == PODC_SVC_BIND && m->source[0] != '/')
             return podc_error_invalid(err, "mounts", "service %s: bind source \"%s\" is not absolute", s->name,
                                       m->source);
     }
@@ -485,10 +491,10 @@ int podc_svc_container_spec(const podc_service_spec *s, const char *session, pod
         rc = podc_container_spec_add_network(cs, s->network, (const char *const *)s->aliases.v, s->aliases.n);
     for (size_t i = 0; !rc && i < s->n_mounts; i++) {
         const podc_svc_mount *m = &s->mounts[i];
-        rc = m->bind ? podc_container_spec_add_bind_mount(cs, m->source, m->dest, (const char *const *)m->options.v,
-                                                          m->options.n)
-                     : podc_container_spec_add_volume(cs, m->source, m->dest, (const char *const *)m->options.v,
-                                                      m->options.n);
+        const char *const *o = (const char *const *)m->options.v;
+        rc = m->kind == PODC_SVC_BIND    ? podc_container_spec_add_bind_mount(cs, m->source, m->dest, o, m->options.n)
+             : m->kind == PODC_SVC_TMPFS ? podc_container_spec_add_tmpfs(cs, m->dest, o, m->options.n)
+                                         : podc_container_spec_add_volume(cs, m->source, m->dest, o, m->options.n);
     }
     for (size_t i = 0; !rc && i < s->hosts.n; i++)
         rc = podc_container_spec_add_host(cs, s->hosts.keys[i], s->hosts.vals[i]);

@@ -69,7 +69,7 @@ static int ds_up_with(tool *t, int argc, char **argv, podc_image_pull_options *p
     const char *preset = NULL, *service = NULL, *migrations = NULL, *config_dir = NULL, *build_ctx = NULL,
                *containerfile = NULL, *session = NULL, *images[3] = { NULL, NULL, NULL };
     int ports[5] = { -1, -1, -1, -1, -1 };
-    int skip_redis = 0, build_always = 0;
+    int skip_redis = 0, build_always = 0, durable = 0, reuse = 0;
     long long timeout = -1;
     const char *envs[64];
     size_t nenv = 0;
@@ -89,6 +89,14 @@ static int ds_up_with(tool *t, int argc, char **argv, podc_image_pull_options *p
         }
         if (strcmp(argv[i], "--build-always") == 0) {
             build_always = 1;
+            continue;
+        }
+        if (strcmp(argv[i], "--durable-postgres") == 0) {
+            durable = 1;
+            continue;
+        }
+        if (strcmp(argv[i], "--reuse") == 0) {
+            reuse = 1;
             continue;
         }
         for (size_t k = 0; k < 5 && !known; k++) {
@@ -177,6 +185,10 @@ static int ds_up_with(tool *t, int argc, char **argv, podc_image_pull_options *p
         rc = podc_ds_config_set_build(cfg, build_ctx, containerfile, build_always);
     if (rc == 0 && skip_redis)
         rc = podc_ds_config_set_skip_redis(cfg, 1);
+    if (rc == 0 && durable)
+        rc = podc_ds_config_set_postgres_durable(cfg, 1);
+    if (rc == 0 && reuse)
+        rc = podc_ds_config_set_reuse(cfg, 1);
     if (rc == 0 && timeout > 0)
         rc = podc_ds_config_set_timeout(cfg, timeout);
     if (rc == 0 && session)
