@@ -91,7 +91,13 @@ type DataStorageConfig struct {
 	PreserveImage bool
 	Env           map[string]string // extra DataStorage environment
 	SkipRedis     bool
-	Timeout       time.Duration // readiness timeout per component (0 = 60 s)
+	// Reuse resets a healthy running stack of the same definition instead of replacing it:
+	// the database as right after the migrations, Redis flushed (Stack.Reused says so).
+	Reuse bool
+	// DurablePostgres keeps Postgres's fsync and an ordinary data dir (default: the fast test
+	// settings and a tmpfs).
+	DurablePostgres bool
+	Timeout         time.Duration // readiness timeout per component (0 = 60 s)
 	Session       string        // podc.session label ("" = DefaultSession())
 	// Progress receives one line per step. Library threads report side by side, but the
 	// calls are serialised. It must not call the Client that runs Up. A panic in it stops
@@ -117,6 +123,7 @@ type Stack struct {
 	HealthURL         string
 	MetricsURL        string
 	UpTime            time.Duration
+	Reused            bool // Reuse found a stack of the same definition and reset it
 
 	client        *Client
 	preserveImage bool
@@ -200,6 +207,12 @@ func buildDSConfig(cfg *DataStorageConfig, m *cmem, progress cgo.Handle) (*C.pod
 	if cfg.SkipRedis {
 		set(C.podc_ds_config_set_skip_redis(d, 1), "skip_redis")
 	}
+	if cfg.Reuse {
+		set(C.podc_ds_config_set_reuse(d, 1), "reuse")
+	}
+	if cfg.DurablePostgres {
+		set(C.podc_ds_config_set_postgres_durable(d, 1), "durable_postgres")
+	}
 	if cfg.Timeout != 0 {
 		set(C.podc_ds_config_set_timeout(d, ms(cfg.Timeout)), "timeout")
 	}
@@ -257,6 +270,7 @@ func (c *Client) DataStorageUp(ctx context.Context, cfg DataStorageConfig) (*Sta
 		HealthURL:         goStr(C.podc_ds_stack_health_url(st)),
 		MetricsURL:        goStr(C.podc_ds_stack_metrics_url(st)),
 		UpTime:            time.Duration(C.podc_ds_stack_up_ms(st)) * time.Millisecond,
+		Reused:            C.podc_ds_stack_reused(st) != 0,
 		client:            c,
 		preserveImage:     cfg.PreserveImage,
 	}

@@ -314,6 +314,18 @@ check "cleanup removed the leftover and the built image" json_out '.removed >= 2
 run "$PODC" --json ps --all --label "podc.session=$SESSION"
 check "cleanup: nothing of the session left" json_out 'length == 0'
 
+# ---- ds up --reuse: the second up resets the running stack -------------------------------
+expect_rc 0 "ds up --reuse (cold)" "$PODC" --json ds up --service "$ID-re" "${FREE_PORTS[@]}" "${IMAGES[@]}" \
+    --skip-redis --reuse --session "$SESSION"
+check "ds up --reuse (cold): not reused" json_out '.reused == false'
+expect_rc 0 "ds up --reuse (warm)" "$PODC" --json ds up --service "$ID-re" "${FREE_PORTS[@]}" "${IMAGES[@]}" \
+    --skip-redis --reuse --session "$SESSION"
+check "ds up --reuse (warm): reused" json_out '.reused == true'
+check "ds up --reuse (warm): a reuse line in the progress" grep -q "reuse: the running stack has this definition" "$TMP/err"
+expect_rc 0 "ds down after reuse" "$PODC" ds down "$ID-re"
+run "$PODC" --json ps --all --label "podc.ds.stack=$ID-re"
+check "ds down after reuse: nothing left" json_out 'length == 0'
+
 # ---- migration failure (9) -----------------------------------------------------------------
 mkdir -p "$TMP/badmig"
 printf -- '-- +goose Up\nSELECT no_such_function_at_all();\n' >"$TMP/badmig/001_bad.sql"

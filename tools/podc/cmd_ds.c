@@ -30,11 +30,13 @@ static void print_stack(const tool *t, const podc_ds_stack *s)
         podc_jw_str("health_url", podc_ds_stack_health_url(s));
         podc_jw_str("metrics_url", podc_ds_stack_metrics_url(s));
         podc_jw_int("up_ms", podc_ds_stack_up_ms(s));
+        podc_jw_bool("reused", podc_ds_stack_reused(s));
         podc_jw_end_object();
         podc_jw_end();
         return;
     }
-    printf("stack %s is up (%.3fs)\n", podc_ds_stack_service(s), podc_ds_stack_up_ms(s) / 1000.0);
+    printf("stack %s is up (%.3fs%s)\n", podc_ds_stack_service(s), podc_ds_stack_up_ms(s) / 1000.0,
+           podc_ds_stack_reused(s) ? ", reused: data reset" : "");
     printf("  network:      %s\n", podc_ds_stack_network(s));
     printf("  postgres:     %s\n", podc_ds_stack_postgres_dsn_masked(s));
     if (podc_ds_stack_redis_addr(s))

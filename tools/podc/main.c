@@ -44,6 +44,7 @@ static void usage(FILE *out)
             "        [--metrics-port P] [--health-port P] [--migrations DIR] [--config-dir DIR]\n"
             "        [--postgres-image IMG] [--redis-image IMG] [--datastorage-image IMG]\n"
             "        [--build-context DIR] [--containerfile FILE] [--skip-redis] [--env K=V]...\n"
+            "        [--reuse] [--durable-postgres]\n"
             "        [--session ID] [--timeout MS] [--pull P] [--tls-verify=false] [--creds USER[:PASS]]\n"
             "        [--authfile F] [--retries N]         bring the DataStorage stack up (port 0 = free port)\n"
             "  ds down NAME [--preserve-image]           take the stack down\n"

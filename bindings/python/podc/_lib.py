@@ -311,6 +311,8 @@ _PROTOS = {
     "podc_ds_config_set_preserve_image": (I, [H, I]),
     "podc_ds_config_add_env": (I, [H, S, S]),
     "podc_ds_config_set_skip_redis": (I, [H, I]),
+    "podc_ds_config_set_reuse": (I, [H, I]),
+    "podc_ds_config_set_postgres_durable": (I, [H, I]),
     "podc_ds_config_set_timeout": (I, [H, I64]),
     "podc_ds_config_set_session": (I, [H, S]),
     "podc_ds_config_set_progress": (I, [H, PROGRESS_CB, c_void_p]),
@@ -326,6 +328,7 @@ _PROTOS = {
     "podc_ds_stack_health_url": (S, [H]),
     "podc_ds_stack_metrics_url": (S, [H]),
     "podc_ds_stack_up_ms": (I64, [H]),
+    "podc_ds_stack_reused": (I, [H]),
     "podc_ds_stack_free": (None, [H]),
     "podc_ds_down": (I, [H, S, I, PH]),
 }

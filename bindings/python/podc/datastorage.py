@@ -59,13 +59,15 @@ class DataStorageStack:
         self.health_url = dec(lib.podc_ds_stack_health_url(handle))
         self.metrics_url = dec(lib.podc_ds_stack_metrics_url(handle))
         self.up_ms = lib.podc_ds_stack_up_ms(handle)
+        self.reused = bool(lib.podc_ds_stack_reused(handle))
         self.host = client.host if has("podc_client_host") else "127.0.0.1"
         self._down = False
 
     @classmethod
     def up(cls, client, service, preset=None, ports=None, migrations_dir=None, config_dir=None,
            images=None, env=None, skip_redis=False, timeout_ms=None, progress=None, session=None,
-           postgres_credentials=None, build=None, preserve_image=False, pull=None):
+           postgres_credentials=None, build=None, preserve_image=False, pull=None, reuse=False,
+           durable_postgres=False):
         """Brings the stack up and waits until DataStorage is ready.
 
         preset: a kubernaut suite's ports; ports: {"postgres"|"redis"|"api"|"metrics"|"health":
@@ -77,6 +79,10 @@ class DataStorageStack:
         keywords or a policy name; default policy "missing"): before anything is created,
         absent ones are pulled side by side, so a failed pull (AuthError, NotFound, ...) leaves
         nothing behind. "localhost/" images (the defaults) are never pulled.
+        reuse: a healthy running stack of the same definition is reset instead of replaced (the
+        database as right after the migrations, Redis flushed; see podc_ds_config_set_reuse);
+        stack.reused says which happened. durable_postgres: keep Postgres's fsync and an
+        ordinary data dir (default: the fast test settings and a tmpfs).
         Raises Conflict (a fixed port in use: details "port", "component"), MigrationFailed
         (details "file", "statement"), HealthCheckFailed (log_tail), InvalidInput, ...
         On failure nothing the call created is left behind.
@@ -116,6 +122,10 @@ class DataStorageStack:
                 check(lib.podc_ds_config_add_env(cfg, enc(k), enc(v)), "env")
             if skip_redis:
                 check(lib.podc_ds_config_set_skip_redis(cfg, 1), "skip_redis")
+            if reuse:
+                check(lib.podc_ds_config_set_reuse(cfg, 1), "reuse")
+            if durable_postgres:
+                check(lib.podc_ds_config_set_postgres_durable(cfg, 1), "durable_postgres")
             if timeout_ms is not None:
                 check(lib.podc_ds_config_set_timeout(cfg, int(timeout_ms)), "timeout_ms")
             if session is not None:
