@@ -119,6 +119,43 @@ func TestDataStorageUpDown(t *testing.T) {
 	}
 }
 
+// Reuse: the second up resets the running stack instead of starting one.
+func TestDataStorageReuse(t *testing.T) {
+	c := newClient(t)
+	ctx := testCtx(t, 5*time.Minute)
+	service := uname("dsre")
+	t.Cleanup(func() { _ = c.DataStorageDown(context.Background(), service, false) })
+	cfg := DataStorageConfig{
+		Service:   service,
+		Ports:     map[string]int{"postgres": 0, "api": 0, "metrics": 0, "health": 0},
+		Images:    map[string]string{"postgres": imgPostgres, "datastorage": imgDS},
+		SkipRedis: true,
+		Session:   testSession,
+		Timeout:   90 * time.Second,
+		Reuse:     true,
+	}
+	cold, err := c.DataStorageUp(ctx, cfg)
+	if err != nil {
+		t.Fatalf("DataStorageUp (cold): %v", err)
+	}
+	warm, err := c.DataStorageUp(ctx, cfg)
+	if err != nil {
+		t.Fatalf("DataStorageUp (warm): %v", err)
+	}
+	if cold.Reused || !warm.Reused {
+		t.Errorf("Reused: cold %v, warm %v; want false, true", cold.Reused, warm.Reused)
+	}
+	if warm.UpTime >= cold.UpTime || warm.Ports["postgres"] != cold.Ports["postgres"] {
+		t.Errorf("warm up %v (ports %v) against cold %v (ports %v)", warm.UpTime, warm.Ports, cold.UpTime, cold.Ports)
+	}
+	if err := c.DataStorageDown(ctx, service, false); err != nil {
+		t.Fatalf("DataStorageDown: %v", err)
+	}
+	if l, err := c.ListContainers(ctx, &ListOptions{Labels: map[string]string{LabelStack: service}}); err != nil || len(l) != 0 {
+		t.Errorf("after down: %v, %v", l, err)
+	}
+}
+
 func TestDataStorageBadInput(t *testing.T) {
 	c := newClient(t)
 	ctx := testCtx(t, time.Minute)

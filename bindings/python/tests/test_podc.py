@@ -389,6 +389,25 @@ class TestDataStorage(PodcTestCase):
         finally:
             podc.datastorage.down(self.client, service)  # idempotent
 
+    def test_stack_reuse(self):
+        service = uname("dsre")
+        kw = dict(ports={"postgres": 0, "api": 0, "metrics": 0, "health": 0}, skip_redis=True, session=SESSION,
+                  images={"postgres": "localhost/podc-postgres:test",
+                          "datastorage": "localhost/podc-datastorage:test"},
+                  timeout_ms=90000, reuse=True)
+        try:
+            cold = DataStorageStack.up(self.client, service, **kw)
+            self.assertFalse(cold.reused)
+            warm = DataStorageStack.up(self.client, service, **kw)
+            self.assertTrue(warm.reused)
+            self.assertEqual(warm.ports, cold.ports)
+            self.assertLess(warm.up_ms, cold.up_ms)
+            status, _ = http("GET", warm.health_url + "/readyz")
+            self.assertEqual(status, 200)
+        finally:
+            podc.datastorage.down(self.client, service)
+        self.assertEqual(self.stack_leftovers(service), [])
+
     def test_stack_bad_input(self):
         with self.assertRaises(podc.InvalidInput) as cm:
             DataStorageStack.up(self.client, uname("dsbad"), ports={"nope": 1})
