@@ -98,7 +98,7 @@ type DataStorageConfig struct {
 	// settings and a tmpfs).
 	DurablePostgres bool
 	Timeout         time.Duration // readiness timeout per component (0 = 60 s)
-	Session       string        // podc.session label ("" = DefaultSession())
+	Session         string        // podc.session label ("" = DefaultSession())
 	// Progress receives one line per step. Library threads report side by side, but the
 	// calls are serialised. It must not call the Client that runs Up. A panic in it stops
 	// the start (which removes what it created) and is raised again from DataStorageUp.
