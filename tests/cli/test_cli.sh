@@ -105,6 +105,10 @@ check "run: the NUL error names env.A" json_err '.details.field == "env.A"'
 { printf '{"name":"%s-deep","image":"localhost/podc-base:latest","labels":' "$ID"; printf '[%.0s' $(seq 100);
   printf ']%.0s' $(seq 100); printf '}'; } >"$TMP/deep.json"
 expect_rc 2 "run: nesting is bounded" "$PODC" --json run "$TMP/deep.json"
+# fuzz finding (tests/fuzz/crashes/spec-2): an empty key was refused with an empty field
+printf '{"name":"%s-ek","image":"localhost/podc-base:latest","":1}' "$ID" >"$TMP/emptykey.json"
+expect_rc 2 "run: an empty key is refused" "$PODC" --json run "$TMP/emptykey.json"
+check "run: an empty key's error names a field" json_err '.details.field == "spec"'
 printf '{"name":' >"$TMP/broken.json"
 expect_rc 2 "run: broken JSON" "$PODC" run "$TMP/broken.json"
 expect_rc 5 "logs of a missing container" "$PODC" --json logs "$ID-missing"

@@ -483,7 +483,8 @@ static int do_key(parse *p, const char *k, yajl_val v)
                 return rc;
         return 0;
     }
-    return bad(p, k, "run spec: unknown key \"%s\"", k);
+    /* an empty key still needs a field to name (a fuzz finding): the spec itself */
+    return bad(p, *k ? k : "spec", "run spec: unknown key \"%s\"", k);
 }
 
 /* ---- a first pass with yajl's event parser, which sees string lengths: yajl_tree would cut a
