@@ -21,11 +21,9 @@ char *itest_name(const char *suffix)
     return s;
 }
 
-/* Containers and networks still carrying the stack's label. */
-size_t itest_stack_leftovers(podc_client *c, const char *service)
+/* Containers (all states) and networks carrying label ("key=value"). */
+size_t itest_label_leftovers(podc_client *c, const char *label)
 {
-    char label[256];
-    snprintf(label, sizeof label, PODC_DS_LABEL_STACK "=%s", service);
     podc_filters *f = podc_filters_new();
     podc_filters_add(f, "label", label);
     podc_container_list *cl = NULL;
@@ -37,4 +35,11 @@ size_t itest_stack_leftovers(podc_client *c, const char *service)
     podc_network_list_free(nl);
     podc_filters_free(f);
     return n;
+}
+
+size_t itest_stack_leftovers(podc_client *c, const char *service)
+{
+    char label[256];
+    snprintf(label, sizeof label, PODC_DS_LABEL_STACK "=%s", service);
+    return itest_label_leftovers(c, label);
 }

@@ -11,6 +11,8 @@ podc_client *itest_client(void);
 /* A name unique to this test run: "podc-it-<pid>-<suffix>". Static buffer per call site is not
  * needed: returns a new string the caller frees. */
 char *itest_name(const char *suffix);
+/* Containers (all states) and networks carrying label ("key=value"). */
+size_t itest_label_leftovers(podc_client *c, const char *label);
 /* Containers (all states) and networks carrying the DataStorage stack label of service. */
 size_t itest_stack_leftovers(podc_client *c, const char *service);
 /* ck_assert with the error's JSON in the failure message. */

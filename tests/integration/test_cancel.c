@@ -66,17 +66,7 @@ static int on_line(const char *line, void *ud)
 /* Containers and networks of this suite's session. */
 static size_t session_leftovers(podc_client *c)
 {
-    podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "label", PODC_SERVICE_LABEL_SESSION "=" SESSION);
-    podc_container_list *cl = NULL;
-    podc_network_list *nl = NULL;
-    ck_assert_int_eq(podc_container_list_get(c, f, 1, &cl, NULL), 0);
-    ck_assert_int_eq(podc_network_list_get(c, f, &nl, NULL), 0);
-    size_t n = podc_container_list_count(cl) + podc_network_list_count(nl);
-    podc_container_list_free(cl);
-    podc_network_list_free(nl);
-    podc_filters_free(f);
-    return n;
+    return itest_label_leftovers(c, PODC_SERVICE_LABEL_SESSION "=" SESSION);
 }
 
 static podc_service_spec *sleeper_spec(const char *name, const char *network)
