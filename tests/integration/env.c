@@ -37,6 +37,28 @@ size_t itest_label_leftovers(podc_client *c, const char *label)
     return n;
 }
 
+void itest_cleanup_session(const char *session)
+{
+    podc_client *c = NULL;
+    if (podc_client_new(&c, NULL, NULL) == 0)
+        podc_service_cleanup(c, session, NULL, NULL);
+    podc_client_free(c);
+}
+
+podc_ds_config *itest_ds_config(const char *service, const char *session)
+{
+    podc_ds_config *cfg = podc_ds_config_new(service);
+    ck_assert_ptr_nonnull(cfg);
+    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test");
+    podc_ds_config_set_image(cfg, PODC_DS_REDIS, "localhost/podc-redis:test");
+    podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test");
+    for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
+        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0); /* free ports: tests run side by side */
+    podc_ds_config_set_migrations_dir(cfg, TOP_SRCDIR "/tests/images/datastorage/migrations");
+    podc_ds_config_set_session(cfg, session);
+    return cfg;
+}
+
 size_t itest_stack_leftovers(podc_client *c, const char *service)
 {
     char label[256];

@@ -13,6 +13,10 @@ podc_client *itest_client(void);
 char *itest_name(const char *suffix);
 /* Containers (all states) and networks carrying label ("key=value"). */
 size_t itest_label_leftovers(podc_client *c, const char *label);
+/* The unchecked teardown of a suite: everything of session goes (errors ignored). */
+void itest_cleanup_session(const char *session);
+/* A stack config with the offline images, free ports and the test migrations. */
+podc_ds_config *itest_ds_config(const char *service, const char *session);
 /* Containers (all states) and networks carrying the DataStorage stack label of service. */
 size_t itest_stack_leftovers(podc_client *c, const char *service);
 /* ck_assert with the error's JSON in the failure message. */

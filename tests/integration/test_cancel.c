@@ -11,7 +11,6 @@
 #include "suites.h"
 
 #define SESSION "podc-it-cancel"
-#define MIGRATIONS TOP_SRCDIR "/tests/images/datastorage/migrations"
 
 static double now_s(void)
 {
@@ -182,14 +181,7 @@ START_TEST(ds_up_cancelled_at_each_phase)
     char suffix[32];
     snprintf(suffix, sizeof suffix, "dscancel%d", _i);
     char *svc = itest_name(suffix);
-    podc_ds_config *cfg = podc_ds_config_new(svc);
-    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test");
-    podc_ds_config_set_image(cfg, PODC_DS_REDIS, "localhost/podc-redis:test");
-    podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test");
-    for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
-        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0);
-    podc_ds_config_set_migrations_dir(cfg, MIGRATIONS);
-    podc_ds_config_set_session(cfg, SESSION);
+    podc_ds_config *cfg = itest_ds_config(svc, SESSION);
     canceller k = { .c = c, .delay_ms = 50, .when = ds_phases[_i] };
     podc_ds_config_set_progress(cfg, on_line, &k);
     podc_ds_stack *st = NULL;
@@ -211,10 +203,7 @@ END_TEST
 
 static void sweep(void)
 {
-    podc_client *c = NULL;
-    if (podc_client_new(&c, NULL, NULL) == 0)
-        podc_service_cleanup(c, SESSION, NULL, NULL);
-    podc_client_free(c);
+    itest_cleanup_session(SESSION);
 }
 
 Suite *cancel_suite(void)

@@ -17,16 +17,7 @@
 
 static podc_ds_config *test_config(const char *service)
 {
-    podc_ds_config *cfg = podc_ds_config_new(service);
-    ck_assert_ptr_nonnull(cfg);
-    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test");
-    podc_ds_config_set_image(cfg, PODC_DS_REDIS, "localhost/podc-redis:test");
-    podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test");
-    for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
-        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0); /* free ports: tests run side by side */
-    podc_ds_config_set_migrations_dir(cfg, MIGRATIONS);
-    podc_ds_config_set_session(cfg, "podc-it-ds");
-    return cfg;
+    return itest_ds_config(service, "podc-it-ds");
 }
 
 
@@ -566,12 +557,7 @@ END_TEST
 
 static void teardown(void)
 {
-    /* whatever a failed test left: everything of this suite's session */
-    podc_client *c = NULL;
-    if (podc_client_new(&c, NULL, NULL) == 0) {
-        podc_service_cleanup(c, "podc-it-ds", NULL, NULL);
-        podc_client_free(c);
-    }
+    itest_cleanup_session("podc-it-ds"); /* whatever a failed test left */
 }
 
 Suite *datastorage_suite(void)

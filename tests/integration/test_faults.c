@@ -467,14 +467,7 @@ START_TEST(service_killed_during_ds_up_then_restarted)
 {
     podc_client *c = start_own_service();
     char *svc = itest_name("faults-ds");
-    podc_ds_config *cfg = podc_ds_config_new(svc);
-    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test");
-    podc_ds_config_set_image(cfg, PODC_DS_REDIS, "localhost/podc-redis:test");
-    podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test");
-    for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
-        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0);
-    podc_ds_config_set_migrations_dir(cfg, TOP_SRCDIR "/tests/images/datastorage/migrations");
-    podc_ds_config_set_session(cfg, SESSION);
+    podc_ds_config *cfg = itest_ds_config(svc, SESSION);
     killer k = { .delay_ms = 300, .when = "starting postgres" };
     podc_ds_config_set_progress(cfg, on_step, &k);
     podc_ds_stack *st = NULL;
@@ -640,10 +633,7 @@ static void sweep(void)
     if (f)
         fclose(f);
     unlink(PIDFILE);
-    podc_client *c = NULL;
-    if (podc_client_new(&c, NULL, NULL) == 0)
-        podc_service_cleanup(c, SESSION, NULL, NULL);
-    podc_client_free(c);
+    itest_cleanup_session(SESSION);
 }
 
 Suite *faults_suite(void)
