@@ -5,6 +5,8 @@ bench_bench_client_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS)
 bench_bench_client_LDADD = lib/libpodc.la $(CURL_LIBS)
 bench_bench_ds_SOURCES = bench/bench_ds.c
 bench_bench_ds_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(LIBPQ_CFLAGS)
+# finds kubernaut-sequence.sh in the source tree (PODC_BENCH_KS_SCRIPT overrides it)
+bench_bench_ds_CPPFLAGS = $(AM_CPPFLAGS) -DPODC_BENCH_SRCDIR='"$(abs_top_srcdir)/bench"'
 bench_bench_ds_LDADD = lib/libpodc.la $(CURL_LIBS) $(LIBPQ_LIBS) -lpthread
 bench_bench_pull_SOURCES = bench/bench_pull.c
 bench_bench_pull_LDADD = lib/libpodc.la
@@ -17,4 +19,4 @@ bench_bench_failfast_LDADD = lib/libpodc.la -lpthread
 bench: $(EXTRA_PROGRAMS)
 .PHONY: bench
 CLEANFILES += $(EXTRA_PROGRAMS)
-EXTRA_DIST += bench/run.sh bench/failfast-testcontainers.mjs bench/package.json bench/package-lock.json
+EXTRA_DIST += bench/run.sh bench/kubernaut-sequence.sh bench/failfast-testcontainers.mjs bench/package.json bench/package-lock.json

@@ -16,7 +16,7 @@ curl -s --unix-socket "$sock" -K "$cfg"; echo
 end=$(date +%s%N)
 rm -f "$cfg"
 awk -v ns=$((end - start)) 'BEGIN { printf "curl -K: 200 pings in %.1f ms, %.1f us per call (process start included)\n", ns/1e6, ns/1e3/200 }'
-echo "== DataStorage stack: up and down against the Postgres floor"
+echo "== DataStorage stack: up and down against the Postgres floor; cold up against the kubernaut sequence; four stacks side by side"
 PODC_BENCH_MIGRATIONS="$here/tests/images/datastorage/migrations" "$build/bench/bench_ds" 3
 echo "== pulls from the loopback registry against the podman CLI; ds up cold (pulling) and warm"
 PODC_BENCH_MIGRATIONS="$here/tests/images/datastorage/migrations" "$build/bench/bench_pull" 3 64
