@@ -22,11 +22,14 @@
  *                  four stacks at once (four threads released by a barrier, each with its own
  *                  client, service name and podman-chosen ports): the time until the last of the
  *                  four is ready, against the one; the order alternates by round. After each
- *                  measurement every stack is taken down (the four side by side, timed).
+ *                  measurement every stack is taken down (the four side by side, timed). Its
+ *                  floor in the same round: Postgres alone (as "floor (query)" above), one and four
+ *                  at once on their own threads and clients, until the last answers a host SELECT 1.
  *   Medians over the rounds, and the ratios of those medians (all from the same run).
  * Usage: bench_ds [rounds [cold_rounds [side_by_side_rounds]]]   (the latter two default to
  *        rounds; 0 skips a section). PODC_BENCH_MIGRATIONS=dir adds the migrations;
- *        PODC_BENCH_KS_SCRIPT=path overrides the script (default: the source tree's).
+ *        PODC_BENCH_KS_SCRIPT=path overrides the script (default: the source tree's);
+ *        PODC_BENCH_PROGRESS=1 prints the side-by-side stacks' progress lines.
  */
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -93,10 +96,10 @@ static int host_query_ok(int port)
     return ok;
 }
 
-/* Postgres alone: create + start, then a query until one works (from the host, or via exec). */
-static double postgres_floor(podc_client *c, int via_exec)
+/* Postgres alone: create + start, then a query until one works (from the host, or via exec).
+ * With before_rm, the container is removed only after every party has reached that barrier. */
+static double postgres_floor_named(podc_client *c, const char *name, int via_exec, pthread_barrier_t *before_rm)
 {
-    const char *name = "podc-bench-pg-floor";
     podc_container_remove(c, name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, NULL);
     podc_container_spec *s = podc_container_spec_new();
     podc_container_spec_set_name(s, name);
@@ -120,8 +123,15 @@ static double postgres_floor(podc_client *c, int via_exec)
         }
     }
     podc_container_spec_free(s);
+    if (before_rm)
+        pthread_barrier_wait(before_rm);
     podc_container_remove(c, name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, NULL);
     return t;
+}
+
+static double postgres_floor(podc_client *c, int via_exec)
+{
+    return postgres_floor_named(c, "podc-bench-pg-floor", via_exec, NULL);
 }
 
 /* One raw DELETE on its own connection. */
@@ -453,7 +463,9 @@ static void *par_stack(void *arg)
         err = NULL;
         j->rc = -1;
     } else {
-        cfg = bench_config_for(j->service, j->mig, 0);
+        /* PODC_BENCH_PROGRESS=1: every stack's progress lines (where the time goes) */
+        const char *pr = getenv("PODC_BENCH_PROGRESS");
+        cfg = bench_config_for(j->service, j->mig, pr && *pr && strcmp(pr, "0") != 0);
     }
     pthread_barrier_wait(j->go);
     j->t_start = now_s();
@@ -523,13 +535,65 @@ static int stacks_at_once(int n, const char *mig, const char *tag, double *wall,
     return rc;
 }
 
+/* The floor of the side-by-side section: Postgres alone (create + start until a host SELECT 1),
+ * n at once, each on its own thread and client; removed once all have answered. */
+typedef struct pg_job {
+    char name[64];
+    pthread_barrier_t *go, *done;
+    double t;
+} pg_job;
+
+static void *pg_floor_thread(void *arg)
+{
+    pg_job *j = arg;
+    podc_client *c = NULL;
+    int ok = podc_client_new(&c, NULL, NULL) == 0;
+    pthread_barrier_wait(j->go);
+    if (ok) {
+        j->t = postgres_floor_named(c, j->name, 0, j->done);
+    } else {
+        j->t = -1;
+        pthread_barrier_wait(j->done);
+    }
+    podc_client_free(c);
+    return NULL;
+}
+
+/* The slowest of n Postgres started at once, or -1. */
+static double postgres_floor_at_once(int n, int round)
+{
+    pg_job jobs[4];
+    pthread_t th[4];
+    pthread_barrier_t go, done;
+    pthread_barrier_init(&go, NULL, (unsigned)n);
+    pthread_barrier_init(&done, NULL, (unsigned)n);
+    for (int i = 0; i < n; i++) {
+        jobs[i] = (pg_job){ .go = &go, .done = &done };
+        snprintf(jobs[i].name, sizeof jobs[i].name, "podc-bench-pg-floor%d-%ld-%d-%d", n, (long)getpid(), round,
+                 i + 1);
+        if (pthread_create(&th[i], NULL, pg_floor_thread, &jobs[i]) != 0) {
+            fprintf(stderr, "side by side: pthread_create failed\n");
+            exit(1);
+        }
+    }
+    double worst = 0;
+    for (int i = 0; i < n; i++) {
+        pthread_join(th[i], NULL);
+        worst = jobs[i].t < 0 || worst < 0 ? -1 : jobs[i].t > worst ? jobs[i].t : worst;
+    }
+    pthread_barrier_destroy(&go);
+    pthread_barrier_destroy(&done);
+    return worst;
+}
+
 static int side_by_side(const char *mig, int rounds)
 {
     printf("== four stacks side by side (4 threads, own clients and names, free ports) against one in the same "
            "run [target: four <= 2.5 x one]\n");
     double *one = calloc((size_t)rounds, sizeof *one), *four = calloc((size_t)rounds, sizeof *four);
     double *ratio = calloc((size_t)rounds, sizeof *ratio), *four_dn = calloc((size_t)rounds, sizeof *four_dn);
-    int rc = one && four && ratio && four_dn ? 0 : -1;
+    double *pg1 = calloc((size_t)rounds, sizeof *pg1), *pg4 = calloc((size_t)rounds, sizeof *pg4);
+    int rc = one && four && ratio && four_dn && pg1 && pg4 ? 0 : -1;
     for (int r = 0; r < rounds && rc == 0; r++) {
         double f1 = 0, s1 = 0, d1 = 0, f4 = 0, s4 = 0;
         char tag1[16], tag4[16];
@@ -541,23 +605,38 @@ static int side_by_side(const char *mig, int rounds)
             else
                 rc = stacks_at_once(4, mig, tag4, &four[r], &f4, &s4, &four_dn[r]);
         }
+        for (int turn = 0; turn < 2 && rc == 0; turn++) { /* the floor, in the same order */
+            int n = (turn == 0) == (r % 2 == 0) ? 1 : 4;
+            double *t = n == 1 ? &pg1[r] : &pg4[r];
+            *t = postgres_floor_at_once(n, r + 1);
+            if (*t < 0) {
+                fprintf(stderr, "side by side: the Postgres floor failed\n");
+                rc = -1;
+            }
+        }
         if (rc != 0)
             break;
         ratio[r] = four[r] / one[r];
         printf("round %d (%s first): one %.3f s (its down %.3f s) | four %.3f s until the last is ready (each "
-               "%.3f-%.3f s), their downs side by side %.3f s | four/one %.2f\n",
-               r + 1, r % 2 == 0 ? "one" : "four", one[r], d1, four[r], f4, s4, four_dn[r], ratio[r]);
+               "%.3f-%.3f s), their downs side by side %.3f s | four/one %.2f | floor, Postgres alone until a "
+               "host SELECT 1: one %.3f s, four %.3f s = %.2f x\n",
+               r + 1, r % 2 == 0 ? "one" : "four", one[r], d1, four[r], f4, s4, four_dn[r], ratio[r], pg1[r],
+               pg4[r], pg4[r] / pg1[r]);
     }
     if (rc == 0) {
         double m1 = median(one, rounds), m4 = median(four, rounds);
+        double mp1 = median(pg1, rounds), mp4 = median(pg4, rounds);
         printf("median of %d: one %.3f s, four side by side %.3f s: four/one %.2f [target <= 2.5] (per-round "
-               "ratios' median %.2f); four downs side by side %.3f s\n",
-               rounds, m1, m4, m4 / m1, median(ratio, rounds), median(four_dn, rounds));
+               "ratios' median %.2f); four downs side by side %.3f s | floor, Postgres alone: one %.3f s, four "
+               "%.3f s = %.2f x\n",
+               rounds, m1, m4, m4 / m1, median(ratio, rounds), median(four_dn, rounds), mp1, mp4, mp4 / mp1);
     }
     free(one);
     free(four);
     free(ratio);
     free(four_dn);
+    free(pg1);
+    free(pg4);
     return rc;
 }
 
