@@ -17,12 +17,12 @@ end=$(date +%s%N)
 rm -f "$cfg"
 awk -v ns=$((end - start)) 'BEGIN { printf "curl -K: 200 pings in %.1f ms, %.1f us per call (process start included)\n", ns/1e6, ns/1e3/200 }'
 echo "== DataStorage stack: up and down against the Postgres floor; cold up against the kubernaut sequence; four stacks side by side"
-PODC_BENCH_MIGRATIONS="$here/tests/images/datastorage/migrations" "$build/bench/bench_ds" 3
+PODC_BENCH_MIGRATIONS="$here/tests/images/datastorage/migrations" "$build/bench/bench_ds" 2 2 2
 echo "== pulls from the loopback registry against the podman CLI; ds up cold (pulling) and warm"
-PODC_BENCH_MIGRATIONS="$here/tests/images/datastorage/migrations" "$build/bench/bench_pull" 3 64
+PODC_BENCH_MIGRATIONS="$here/tests/images/datastorage/migrations" "$build/bench/bench_pull" 2 64
 echo "== unix://, tcp:// and ssh://: per-call inspect, client setup, ds up over ssh against local"
 HOME=${PODC_SSH_HOME:-$HOME} PODC_BENCH_MIGRATIONS="$here/tests/images/datastorage/migrations" \
     "$build/bench/bench_remote" 500 2
-echo "== service module: start->healthy against create+start+tight polling, and Postgres readiness"; "$build/bench/bench_service" 5
+echo "== service module: start->healthy against create+start+tight polling, and Postgres readiness"; "$build/bench/bench_service" 3
 echo "== fail fast: a container that exits 0.5 s after start under a never-passing HTTP check; podc against testcontainers-node"
-"$build/bench/bench_failfast" 5 0  # (1 more arg: rounds of testcontainers without the option: ~37 s each)
+"$build/bench/bench_failfast" 4 0  # (1 more arg: rounds of testcontainers without the option: ~37 s each)
