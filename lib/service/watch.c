@@ -1,7 +1,7 @@
 /*
  * watch.c - notices at once when a starting container exits: a thread with its own client
- * inspects the container every WATCH_POLL_MS and, when it has stopped, wakes the health loop
- * and interrupts the health client's call in flight. (Podman 4.3.1's wait, and even its `died`
+ * inspects the container (every 50 ms for a second, then backing off to 250 ms) and, when it
+ * has stopped, wakes the health loop and interrupts the health client's call in flight. (Podman 4.3.1's wait, and even its `died`
  * event, answer only after podman's cleanup of the container, 0.15-0.5 s after the exit; the
  * state says so ~30 ms after it.) Its client is a child of the health client: a cancel of the
  * start ends the watch too, and wakes the health loop's sleep through a waker.
@@ -17,7 +17,9 @@
 #include "service/service-private.h"
 #include "transport/http.h"
 
-#define WATCH_POLL_MS 50
+#define WATCH_POLL_MS 50        /* the first second */
+#define WATCH_TIGHT_MS 1000
+#define WATCH_POLL_MAX_MS 250   /* after it: an exit is still noticed well within 0.5 s */
 
 int64_t podc_svc_now_ms(void)
 {
@@ -47,9 +49,13 @@ static void *watch_main(void *arg)
     podc_svc_watch *w = arg;
     int code = 0, rc;
     podc_error *err = NULL;
-    /* the sleep is the client's poll: podc_svc_watch_stop()'s cancel ends it at once */
-    while ((rc = stopped(w, &code, &err)) == 0 && (rc = podc_http_sleep(w->own, WATCH_POLL_MS, &err)) == 0)
-        ;
+    /* the sleep is the client's poll: podc_svc_watch_stop()'s cancel ends it at once. Tight
+     * for the first second (a container that exits at once is the common failure), then
+     * backing off: every inspect costs podman CPU, and four stacks start a dozen watchers */
+    int64_t t0 = podc_http_now_ms(), interval = WATCH_POLL_MS;
+    while ((rc = stopped(w, &code, &err)) == 0 && (rc = podc_http_sleep(w->own, interval, &err)) == 0)
+        if (podc_http_now_ms() - t0 > WATCH_TIGHT_MS && interval < WATCH_POLL_MAX_MS)
+            interval = interval * 3 / 2 < WATCH_POLL_MAX_MS ? interval * 3 / 2 : WATCH_POLL_MAX_MS;
     pthread_mutex_lock(&w->mu);
     /* rc < 0: cancelled by podc_svc_watch_stop(), or the inspect failed: the service went away
      * (its connection dropped) or the container was removed; the health loop ends on it */
