@@ -359,12 +359,11 @@ START_TEST(host_port_taken_between_check_and_start)
 }
 END_TEST
 
-START_TEST(service_killed_during_logs_follow)
+/* A running busybox container of the session with script as its shell command. */
+static void run_script(podc_client *c, const char *name, const char *script)
 {
-    podc_client *c = start_own_service();
-    char *name = itest_name("faults-follow");
     podc_container_spec *cs = podc_container_spec_new();
-    const char *argv[] = { "/bin/busybox", "sh", "-c", "echo started; exec /bin/busybox sleep 300" };
+    const char *argv[] = { "/bin/busybox", "sh", "-c", script };
     podc_container_spec_set_name(cs, name);
     podc_container_spec_set_image(cs, "localhost/podc-base:latest");
     podc_container_spec_set_command(cs, argv, 4);
@@ -373,6 +372,14 @@ START_TEST(service_killed_during_logs_follow)
     ck_assert_ok(podc_container_create(c, cs, NULL, &err), &err);
     podc_container_spec_free(cs);
     ck_assert_ok(podc_container_start(c, name, &err), &err);
+}
+
+START_TEST(service_killed_during_logs_follow)
+{
+    podc_client *c = start_own_service();
+    char *name = itest_name("faults-follow");
+    run_script(c, name, "echo started; exec /bin/busybox sleep 300");
+    podc_error *err = NULL;
     podc_logs_options o = PODC_LOGS_OPTIONS_INIT;
     o.follow = 1;
     killer k = { .delay_ms = 800 };
@@ -541,16 +548,8 @@ START_TEST(relay_drops_a_logs_follow)
     ck_assert_ptr_nonnull(p);
     podc_client *c = client_via(p);
     char *name = itest_name("relay-follow");
-    podc_container_spec *cs = podc_container_spec_new();
-    const char *argv[] = { "/bin/busybox", "sh", "-c", "while true; do echo tick; sleep 0.2; done" };
-    podc_container_spec_set_name(cs, name);
-    podc_container_spec_set_image(cs, "localhost/podc-base:latest");
-    podc_container_spec_set_command(cs, argv, 4);
-    podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_SESSION, SESSION);
+    run_script(c, name, "while true; do echo tick; sleep 0.2; done");
     podc_error *err = NULL;
-    ck_assert_ok(podc_container_create(c, cs, NULL, &err), &err);
-    podc_container_spec_free(cs);
-    ck_assert_ok(podc_container_start(c, name, &err), &err);
     dropper d = { .p = p, .when = "", .delay_ms = 800 };
     d.started = pthread_create(&d.th, NULL, drop_later, &d) == 0;
     podc_logs_options o = PODC_LOGS_OPTIONS_INIT;
