@@ -5,6 +5,14 @@
 # containers publish live in that namespace, so a client must use the host's address, not
 # 127.0.0.1. Traffic stays on this machine: only this namespace's addresses are used.
 #
+# It is a host of its own for podman too, not a second view of this one: its own storage
+# (the test images come from this host's store, read-only: additionalimagestores), container
+# database, tmp dir and network configs, and, in a mount namespace of its own, its own
+# /run/containers/networks. Rootful netavark keeps its IPAM db and aardvark-dns's configs and
+# pid there whatever podman is told (a path built in); shared, the aardvark-dns of whichever
+# namespace started first answers for both, and every container of the other one waits on DNS
+# until it times out (DataStorage's /readyz hung on its database's name).
+#
 #   eval "$(tests/env/netns-host.sh)"    # make/start; prints the env
 #   tests/env/netns-host.sh --stop
 # Needs tests/env/podman-service.sh (configuration) and tests/env/sshd.sh (keys) first.
@@ -16,6 +24,7 @@ PEER_IP=10.200.55.1
 STATE=${PODC_STATE_DIR:-/var/lib/podc-test}
 DIR=$STATE/netns
 RUN=/run/podc-remote
+MNTNS=$DIR/mnt/ns
 log() { printf 'netns-host: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root"
@@ -27,6 +36,8 @@ stop_all() {
         [ -f "$f" ] && pid_ok "$f" && kill "$(cat "$f")" 2>/dev/null || true
         rm -f "$f"
     done
+    umount "$MNTNS" 2>/dev/null || true
+    umount "$DIR/mnt" 2>/dev/null || true
     ip netns del "$NS" 2>/dev/null || true
     ip link del podc-veth0 2>/dev/null || true
 }
@@ -51,7 +62,47 @@ fi
 [ -f "$CONTAINERS_CONF" ] || die "no $CONTAINERS_CONF: run tests/env/podman-service.sh first"
 [ -f "$STATE/sshd/host_ed25519" ] || die "no test keys: run tests/env/sshd.sh first"
 
-# podman services inside the namespace: its own socket and a tcp one (one URI per process)
+# its podman configuration: this host's containers.conf, with its own state everywhere
+mkdir -p "$DIR/storage" "$DIR/networks" "$DIR/volumes" "$RUN/storage" "$RUN/libpod" "$RUN/networks"
+{
+    sed -n '/^\[engine\]/q;p' "$CONTAINERS_CONF"
+    printf '[network]\nnetwork_config_dir = "%s"\n\n' "$DIR/networks"
+    sed -n '/^\[engine\]/,$p' "$CONTAINERS_CONF"
+    printf 'tmp_dir = "%s"\nvolume_path = "%s"\n' "$RUN/libpod" "$DIR/volumes"
+} >"$DIR/containers.conf"
+main_root=$(podman info --format '{{.Store.GraphRoot}}' 2>/dev/null || echo /var/lib/containers/storage)
+cat >"$DIR/storage.conf" <<EOF
+[storage]
+driver = "overlay"
+graphroot = "$DIR/storage"
+runroot = "$RUN/storage"
+[storage.options]
+additionalimagestores = ["$main_root"]
+EOF
+
+# its mount namespace (one for both services: a container one service made, the other may stop)
+mntns_ok() { [ -e "$MNTNS" ] && nsenter --mount="$MNTNS" true 2>/dev/null; }
+if ! mntns_ok; then
+    log "making mount namespace $MNTNS (its own /run/containers/networks)"
+    mkdir -p "$DIR/mnt"
+    mountpoint -q "$DIR/mnt" || mount --bind "$DIR/mnt" "$DIR/mnt"
+    mount --make-private "$DIR/mnt"
+    touch "$MNTNS"
+    unshare --mount="$MNTNS" --propagation private true
+    nsenter --mount="$MNTNS" sh -c "mkdir -p /run/containers/networks && mount --bind '$RUN/networks' /run/containers/networks"
+fi
+
+# podman services inside the namespaces: its own socket and a tcp one (one URI per process);
+# services started with another configuration are restarted
+conf_hash=$(cat "$DIR/containers.conf" "$DIR/storage.conf" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$DIR/conf.hash" 2>/dev/null)" != "$conf_hash" ]; then
+    for name in unix tcp; do
+        pid_ok "$DIR/$name.pid" && kill "$(cat "$DIR/$name.pid")" 2>/dev/null || true
+        rm -f "$DIR/$name.pid"
+    done
+    sleep 1
+    echo "$conf_hash" >"$DIR/conf.hash"
+fi
 start_service() {
     local name=$1 uri=$2 check=$3
     if pid_ok "$DIR/$name.pid" && eval "$check"; then return 0; fi
@@ -59,7 +110,8 @@ start_service() {
     log "starting podman system service $uri in $NS"
     # nsenter, not ip netns exec: that remounts /sys and runc then finds no cgroups;
     # CONTAINER_HOST would make podman a remote client, without "system service"
-    setsid nsenter --net=/run/netns/"$NS" env -u CONTAINER_HOST -u CONTAINER_CONNECTION CONTAINERS_CONF="$CONTAINERS_CONF" \
+    setsid nsenter --net=/run/netns/"$NS" --mount="$MNTNS" env -u CONTAINER_HOST -u CONTAINER_CONNECTION \
+        CONTAINERS_CONF="$DIR/containers.conf" CONTAINERS_STORAGE_CONF="$DIR/storage.conf" \
         CONTAINERS_REGISTRIES_CONF="${CONTAINERS_REGISTRIES_CONF:-$STATE/registries.conf}" \
         podman system service --time=0 "$uri" </dev/null >>"$DIR/$name.log" 2>&1 &
     echo $! >"$DIR/$name.pid"
