@@ -28,6 +28,10 @@ podc_network_options *itc_net_options(void);
  * The container is left for cleanup (or removed by the caller). Fails the test on error. */
 int itc_run_to_exit(podc_client *c, const podc_container_spec *spec);
 
+/* Container B resolves container A by a network alias and by name through the DNS of a
+ * network made for it; everything is removed again. Fails the test otherwise. */
+void itc_check_dns_alias(podc_client *c);
+
 int64_t itc_now_ms(void);
 
 #endif

@@ -207,40 +207,7 @@ END_TEST
 START_TEST(network_dns_alias)
 {
     podc_client *c = itest_client();
-    podc_error *err = NULL;
-    char *net = itest_name("net-dns"), *a = itest_name("dns-a"), *b = itest_name("dns-b");
-    podc_network_options *o = itc_net_options(); /* dns_enabled: podc's default */
-    ck_assert_ok(podc_network_ensure(c, net, o, NULL, &err), &err);
-
-    podc_container_spec *sa = itc_spec(a, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
-    const char *aliases[] = { "svc-alpha" };
-    podc_container_spec_add_network(sa, net, aliases, 1);
-    podc_container_spec_set_stop_timeout(sa, 0);
-    ck_assert_ok(podc_container_create(c, sa, NULL, &err), &err);
-    ck_assert_ok(podc_container_start(c, a, &err), &err);
-
-    char script[512];
-    snprintf(script, sizeof script, "getent hosts svc-alpha && getent hosts %s", a);
-    podc_container_spec *sb = itc_spec(b, ITC_BASE_IMAGE, script);
-    podc_container_spec_add_network(sb, net, NULL, 0);
-    ck_assert_int_eq(itc_run_to_exit(c, sb), 0);
-
-    /* the alias resolves to A's address on that network */
-    podc_container_info *ia = NULL;
-    ck_assert_ok(podc_container_inspect(c, a, &ia, &err), &err);
-    const char *ip = podc_container_info_ip(ia, net);
-    ck_assert_ptr_nonnull(ip);
-    ck_assert_str_ne(ip, "");
-    podc_container_info_free(ia);
-
-    ck_assert_ok(podc_container_remove(c, b, PODC_CONTAINER_REMOVE_FORCE, &err), &err);
-    ck_assert_ok(podc_container_remove(c, a, PODC_CONTAINER_REMOVE_FORCE, &err), &err);
-    ck_assert_ok(podc_network_remove(c, net, 0, &err), &err);
-    podc_container_spec_free(sa);
-    podc_container_spec_free(sb);
-    podc_network_options_free(o);
-    podc_error_free(err);
-    free(net), free(a), free(b);
+    itc_check_dns_alias(c);
     podc_client_free(c);
 }
 END_TEST

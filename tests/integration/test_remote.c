@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture_containers.h"
 #include "suites.h"
 
 static char *saved_home;
@@ -269,6 +270,11 @@ START_TEST(a_second_host_over_tcp_and_ssh)
             char ready[300];
             snprintf(ready, sizeof ready, "%s/readyz", podc_ds_stack_health_url(st));
             ck_assert_int_eq(http_status(ready), 200);
+            /* and this host's DNS still answers while that host's answers there (the two
+             * hosts' aardvark-dns must not be one: then one host's containers wait on DNS) */
+            podc_client *local = itest_client();
+            itc_check_dns_alias(local);
+            podc_client_free(local);
             ck_assert_ok(podc_ds_down(c, ds, 0, &err), &err);
             podc_ds_stack_free(st);
             podc_ds_config_free(cfg);
@@ -289,6 +295,7 @@ Suite *remote_suite(void)
     tcase_add_test(tc, tcp_and_a_named_connection);
     TCase *hc = tcase_create("a second host");
     tcase_add_checked_fixture(hc, setup, teardown);
+    tcase_add_unchecked_fixture(hc, itc_setup, itc_cleanup);
     tcase_set_timeout(hc, 180);
     tcase_add_test(hc, a_second_host_over_tcp_and_ssh);
     suite_add_tcase(s, tc);
