@@ -2,7 +2,8 @@
 # Every test, from a fresh Debian 12 machine (as root) to a verdict:
 #   install packages, start the podman service, build the offline test images,
 #   start the loopback registries and push those images into them, build the library,
-#   run the whole suite normally, under ASan+UBSan and under valgrind,
+#   run the whole suite under ASan+UBSan (again over tcp://, ssh://, rootless, and the
+#   bindings), the unit and integration programs under valgrind, the threaded ones under TSan,
 #   check the tarball with distcheck, print the benchmark numbers.
 # Usage: tests/run-all.sh        (PODC_QUICK=1 skips the sanitizer, valgrind and distcheck passes)
 set -euo pipefail
@@ -65,15 +66,27 @@ check_in() {
 }
 
 status=0
-step "tests"
-check_in build || status=1
+# The plain build: the bindings, valgrind and the benchmarks use it (programs only, no run).
+step "plain build"
+mkdir -p build
+(cd build && { [ -f Makefile ] || "$root/configure" -q; } && make -j2 -s >/dev/null && make -j2 -s check TESTS= >/dev/null) ||
+    { echo "FAILED: the plain build"; echo "Checks: 1, Failures: 1, Errors: 0" >>"$totals"; status=1; }
+
+# The whole suite runs once, under ASan+UBSan (a memory error, a leak or undefined behaviour
+# fails it), and so do the tcp/ssh lanes; valgrind runs the unit and integration programs of
+# the plain build again below (uninitialised reads ASan does not see). PODC_QUICK=1: the plain
+# build instead, and no sanitizer at all.
+if [ "${PODC_QUICK:-0}" = 1 ]; then tb=build; else tb=build-asan; fi
+step "tests ($tb)"
+if [ "$tb" = build ]; then check_in build || status=1
+else ASAN_OPTIONS=detect_leaks=1 check_in build-asan --enable-sanitizers || status=1; fi
 
 step "the core suites again, over tcp:// (a second service: podman system service tcp://127.0.0.1)"
 # the client, containers, exec, logs, services (health checks on the service's host), the
 # DataStorage stack and registries through a tcp:// endpoint instead of the unix socket
 for suite in containers exec logs service datastorage registry; do
-    log=build/tcp-$suite.log
-    if CONTAINER_HOST=$PODC_TCP_URI CK_RUN_SUITE=$suite build/tests/integration/test_integration >"$log" 2>&1; then
+    log=$tb/tcp-$suite.log
+    if CONTAINER_HOST=$PODC_TCP_URI CK_RUN_SUITE=$suite $tb/tests/integration/test_integration >"$log" 2>&1; then
         grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" | sed "s/^/tcp $suite: /"
     else
         echo "FAILED over tcp: $suite"; grep -E ':[EF]:' "$log" || tail -20 "$log"; status=1
@@ -83,9 +96,9 @@ done
 
 step "the core suites again, over ssh:// (the library's own SSH: libssh2, a real sshd)"
 for suite in remote containers exec logs service datastorage; do
-    log=build/ssh-$suite.log
+    log=$tb/ssh-$suite.log
     if HOME=$PODC_SSH_HOME CONTAINER_HOST=$PODC_SSH_URI CK_RUN_SUITE=$suite \
-        build/tests/integration/test_integration >"$log" 2>&1; then
+        $tb/tests/integration/test_integration >"$log" 2>&1; then
         grep -ho 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' "$log" | sed "s/^/ssh $suite: /"
     else
         echo "FAILED over ssh: $suite"; grep -E ':[EF]:' "$log" || tail -20 "$log"; status=1
@@ -155,9 +168,6 @@ awk -v ok=$go_ok '/^--- PASS:/ { n++ } /^--- FAIL:/ { n++; f++ }
      END { printf "Checks: %d, Failures: %d, Errors: %d\n", n, f, (!ok && !f) ? 1 : 0 }' build/go-tests.log >>"$totals"
 
 if [ "${PODC_QUICK:-0}" != 1 ]; then
-    step "tests under ASan+UBSan"
-    ASAN_OPTIONS=detect_leaks=1 check_in build-asan --enable-sanitizers || status=1
-
     step "concurrency tests under ThreadSanitizer (clang -fsanitize=thread)"
     # what runs threads: cancellation (unit, fake server), services (the exit watcher, side by
     # side stops, the registry of waiting starts), cancel (also the stack's side-by-side jobs, at
