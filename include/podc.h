@@ -19,6 +19,8 @@
 #include "podc/events.h"
 #include "podc/migrations.h"
 #include "podc/service.h"
+#include "podc/stack.h"
+#include "podc/compose.h"
 #include "podc/datastorage.h"
 
 #endif

@@ -16,8 +16,9 @@ lib_libpodc_core_la_SOURCES = \
 	lib/transport/ssh.c lib/transport/ssh.h \
 	lib/transport/http.c lib/transport/http.h \
 	lib/api/system.c
-lib_libpodc_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(CURL_CFLAGS) $(YAJL_CFLAGS) $(ARCHIVE_CFLAGS) $(SSH2_CFLAGS)
-lib_libpodc_core_la_LIBADD = $(CURL_LIBS) $(YAJL_LIBS) $(ARCHIVE_LIBS) $(SSH2_LIBS)
+lib_libpodc_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(CURL_CFLAGS) $(YAJL_CFLAGS) $(ARCHIVE_CFLAGS) $(SSH2_CFLAGS) \
+	$(YAML_CFLAGS)
+lib_libpodc_core_la_LIBADD = $(CURL_LIBS) $(YAJL_LIBS) $(ARCHIVE_LIBS) $(SSH2_LIBS) $(YAML_LIBS)
 
 lib_LTLIBRARIES += lib/libpodc.la
 lib_libpodc_la_SOURCES =

@@ -86,6 +86,13 @@ PODC_EXTERN int podc_service_spec_add_build_arg(podc_service_spec *s, const char
 /* Publishes container_port (1-65535, tcp) on host_port (0 = a free port chosen by podman; read
  * it back with podc_service_host_port()). */
 PODC_EXTERN int podc_service_spec_add_port(podc_service_spec *s, int container_port, int host_port);
+/* The same, bound to one host address only (host_ip "127.0.0.1": reachable from this machine
+ * alone; NULL = every address). */
+PODC_EXTERN int podc_service_spec_add_port_on(podc_service_spec *s, int container_port, int host_port,
+                                              const char *host_ip);
+/* Working directory and user ("uid", "uid:gid", "name") of the process; NULL = the image's. */
+PODC_EXTERN int podc_service_spec_set_workdir(podc_service_spec *s, const char *dir);
+PODC_EXTERN int podc_service_spec_set_user(podc_service_spec *s, const char *user);
 /* Environment variable; a repeated key replaces the value. */
 PODC_EXTERN int podc_service_spec_add_env(podc_service_spec *s, const char *key, const char *value);
 /* Network to join, created (with DNS) when missing. NULL = podman's default network. */
@@ -105,6 +112,8 @@ PODC_EXTERN int podc_service_spec_add_bind_mount(podc_service_spec *s, const cha
 PODC_EXTERN int podc_service_spec_add_label(podc_service_spec *s, const char *key, const char *value);
 /* Command argv (argc >= 1), replacing the image's CMD. */
 PODC_EXTERN int podc_service_spec_set_command(podc_service_spec *s, const char *const *argv, size_t argc);
+/* Entrypoint argv, replacing the image's; argc 0 clears it (the command then runs as is). */
+PODC_EXTERN int podc_service_spec_set_entrypoint(podc_service_spec *s, const char *const *argv, size_t argc);
 /* "hostname ip" line in /etc/hosts (see podc_container_spec_add_host()). */
 PODC_EXTERN int podc_service_spec_add_host(podc_service_spec *s, const char *hostname, const char *ip);
 /*

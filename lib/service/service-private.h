@@ -43,10 +43,14 @@ struct podc_service_spec {
     char *build_ctx, *containerfile;
     podc_kvlist build_args;
     int *ports;            /* pairs: container, host */
+    char **port_ips;       /* per port: the host address it is bound to, or NULL (all) */
     size_t n_ports;
+    char *workdir, *user;  /* NULL = the image's */
     podc_kvlist env, labels, hosts;
     char *network;
-    podc_strv aliases, command, depends;
+    podc_strv aliases, command, entrypoint, depends;
+    int has_entrypoint;    /* set (argc 0 = an empty entrypoint, clearing the image's) */
+    podc_kvlist build_labels; /* extra labels on an image it builds (a stack's) */
     podc_svc_mount *mounts;
     size_t n_mounts;
     podc_svc_check *checks;
@@ -67,6 +71,7 @@ struct podc_service {
     int64_t startup_ms;
     int prepared;          /* podc_service_prepare() made it; podc_service_start_prepared() not yet run */
     int net_created;       /* prepare created the network (removed again if the start fails) */
+    char *built_image;     /* id of the image this start built, or NULL */
 };
 
 /* Monotonic clock in ms. */
@@ -74,6 +79,11 @@ int64_t podc_svc_now_ms(void);
 
 /* The session a spec uses. */
 const char *podc_svc_session_of(const podc_service_spec *s);
+
+/* A label on the image a start builds (a stack marks what it built); internal. */
+int podc_svc_spec_add_build_label(podc_service_spec *s, const char *key, const char *value);
+/* The id of the image the start that made svc built, or NULL. */
+const char *podc_svc_built_image(const podc_service *svc);
 
 /* The container spec for s (labels included). */
 int podc_svc_container_spec(const podc_service_spec *s, const char *session, podc_container_spec **out,

@@ -49,13 +49,20 @@ void podc_service_spec_free(podc_service_spec *s)
     free(s->containerfile);
     podc_image_pull_options_free(s->pull);
     podc_kvlist_clear(&s->build_args);
+    for (size_t i = 0; s->port_ips && i < s->n_ports; i++)
+        free(s->port_ips[i]);
+    free(s->port_ips);
     free(s->ports);
+    free(s->workdir);
+    free(s->user);
     podc_kvlist_clear(&s->env);
     podc_kvlist_clear(&s->labels);
     podc_kvlist_clear(&s->hosts);
     free(s->network);
     podc_strv_clear(&s->aliases);
     podc_strv_clear(&s->command);
+    podc_strv_clear(&s->entrypoint);
+    podc_kvlist_clear(&s->build_labels);
     podc_strv_clear(&s->depends);
     for (size_t i = 0; i < s->n_mounts; i++) {
         free(s->mounts[i].source);
@@ -126,16 +133,37 @@ int podc_service_spec_add_build_arg(podc_service_spec *s, const char *key, const
 
 int podc_service_spec_add_port(podc_service_spec *s, int container_port, int host_port)
 {
+    return podc_service_spec_add_port_on(s, container_port, host_port, NULL);
+}
+
+int podc_service_spec_add_port_on(podc_service_spec *s, int container_port, int host_port, const char *host_ip)
+{
     if (!s || container_port < 1 || container_port > 65535 || host_port < 0 || host_port > 65535)
         return PODC_EINVAL;
     int *p = realloc(s->ports, (s->n_ports + 1) * 2 * sizeof *p);
     if (!p)
         return PODC_ENOMEM;
     s->ports = p;
+    char **ips = realloc(s->port_ips, (s->n_ports + 1) * sizeof *ips);
+    if (!ips)
+        return PODC_ENOMEM;
+    s->port_ips = ips;
+    if (!(ips[s->n_ports] = host_ip && *host_ip ? strdup(host_ip) : NULL) && host_ip && *host_ip)
+        return PODC_ENOMEM;
     p[s->n_ports * 2] = container_port;
     p[s->n_ports * 2 + 1] = host_port;
     s->n_ports++;
     return 0;
+}
+
+int podc_service_spec_set_workdir(podc_service_spec *s, const char *dir)
+{
+    return s ? set_str(&s->workdir, dir, 1) : PODC_EINVAL;
+}
+
+int podc_service_spec_set_user(podc_service_spec *s, const char *user)
+{
+    return s ? set_str(&s->user, user, 1) : PODC_EINVAL;
 }
 
 int podc_service_spec_add_env(podc_service_spec *s, const char *key, const char *value)
@@ -204,6 +232,24 @@ int podc_service_spec_set_command(podc_service_spec *s, const char *const *argv,
         if (!argv[i])
             return PODC_EINVAL;
     return podc_strv_set(&s->command, argv, argc);
+}
+
+int podc_service_spec_set_entrypoint(podc_service_spec *s, const char *const *argv, size_t argc)
+{
+    if (!s || (!argv && argc))
+        return PODC_EINVAL;
+    for (size_t i = 0; i < argc; i++)
+        if (!argv[i])
+            return PODC_EINVAL;
+    int rc = argc ? podc_strv_set(&s->entrypoint, argv, argc) : (podc_strv_clear(&s->entrypoint), 0);
+    if (rc == 0)
+        s->has_entrypoint = 1;
+    return rc;
+}
+
+int podc_svc_spec_add_build_label(podc_service_spec *s, const char *key, const char *value)
+{
+    return s && key && value ? podc_kvlist_set(&s->build_labels, key, value) : PODC_EINVAL;
 }
 
 int podc_service_spec_add_host(podc_service_spec *s, const char *hostname, const char *ip)
@@ -479,6 +525,8 @@ int podc_svc_container_spec(const podc_service_spec *s, const char *session, pod
     rc = rc ? rc : podc_container_spec_set_image(cs, s->image);
     if (s->command.n)
         rc = rc ? rc : podc_container_spec_set_command(cs, (const char *const *)s->command.v, s->command.n);
+    if (s->has_entrypoint)
+        rc = rc ? rc : podc_container_spec_set_entrypoint(cs, (const char *const *)s->entrypoint.v, s->entrypoint.n);
     for (size_t i = 0; !rc && i < s->env.n; i++)
         rc = podc_container_spec_add_env(cs, s->env.keys[i], s->env.vals[i]);
     for (size_t i = 0; !rc && i < s->labels.n; i++)
@@ -486,7 +534,11 @@ int podc_svc_container_spec(const podc_service_spec *s, const char *session, pod
     rc = rc ? rc : podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_SESSION, session);
     rc = rc ? rc : podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_MANAGED, "true");
     for (size_t i = 0; !rc && i < s->n_ports; i++)
-        rc = podc_container_spec_add_port(cs, s->ports[2 * i], s->ports[2 * i + 1], "tcp", NULL);
+        rc = podc_container_spec_add_port(cs, s->ports[2 * i], s->ports[2 * i + 1], "tcp", s->port_ips[i]);
+    if (s->workdir)
+        rc = rc ? rc : podc_container_spec_set_workdir(cs, s->workdir);
+    if (s->user)
+        rc = rc ? rc : podc_container_spec_set_user(cs, s->user);
     if (!rc && s->network)
         rc = podc_container_spec_add_network(cs, s->network, (const char *const *)s->aliases.v, s->aliases.n);
     for (size_t i = 0; !rc && i < s->n_mounts; i++) {

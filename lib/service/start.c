@@ -71,6 +71,7 @@ typedef struct start_ctx {
     int64_t deadline;
     char *id;
     int net_created;
+    char *built_image; /* the image this start built (handed to the handle) */
 } start_ctx;
 
 /* Reports one step; a non-zero return from the callback aborts the start. */
@@ -264,6 +265,8 @@ static int build_if_needed(start_ctx *x, podc_error **err)
         rc = podc_build_options_add_build_arg(o, s->build_args.keys[i], s->build_args.vals[i]);
     rc = rc ? rc : podc_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, x->session);
     rc = rc ? rc : podc_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true");
+    for (size_t i = 0; !rc && i < s->build_labels.n; i++)
+        rc = podc_build_options_add_label(o, s->build_labels.keys[i], s->build_labels.vals[i]);
     if (rc) {
         podc_build_options_free(o);
         return podc_error_set(err, rc, "service %s: build options: %s", s->name, podc_strerror(rc));
@@ -279,6 +282,8 @@ static int build_if_needed(start_ctx *x, podc_error **err)
     }
     x->deadline += podc_svc_now_ms() - tb; /* the startup timeout excludes the build */
     rc = step(x, err, "built image %s (%.12s)", s->image, image_id);
+    free(x->built_image);
+    x->built_image = image_id ? strdup(image_id) : NULL;
     podc_free(image_id);
     return rc;
 }
@@ -472,6 +477,8 @@ static int make_handle(start_ctx *x, const podc_container_info *info, podc_servi
     }
     svc->n_ports = s->n_ports;
     svc->startup_ms = podc_svc_now_ms() - x->t0;
+    svc->built_image = x->built_image; /* the handle takes it */
+    x->built_image = NULL;
     *out = svc;
     return 0;
 }
@@ -594,6 +601,7 @@ static int finish(start_ctx *x, int rc, podc_error **err)
         podc_client_shield_end(x->c);
     }
     podc_free(x->id);
+    free(x->built_image);
     podc_svc_registry_remove(x->spec->name);
     podc_call_leave(x->c);
     return rc;
@@ -646,6 +654,8 @@ int podc_service_start_prepared(podc_client *c, const podc_service_spec *spec, p
         podc_service old = *svc;
         *svc = *fresh;
         *fresh = old;
+        svc->built_image = fresh->built_image; /* what prepare built stays known */
+        fresh->built_image = NULL;
     } else {
         svc->prepared = 0; /* its container is gone (unless kept): it can't be started again */
     }
@@ -728,5 +738,11 @@ void podc_service_free(podc_service *svc)
     free(svc->host);
     free(svc->session);
     free(svc->ports);
+    free(svc->built_image);
     free(svc);
+}
+
+const char *podc_svc_built_image(const podc_service *svc)
+{
+    return svc ? svc->built_image : NULL;
 }

@@ -151,7 +151,7 @@ PKGS=(podman runc uidmap netavark aardvark-dns iptables slirp4netns catatonit
       mmdebstrap libdpkg-perl gpg curl
       autoconf automake libtool pkg-config make gcc
       libcurl4-openssl-dev libyajl-dev check libsubunit-dev libarchive-dev valgrind
-      libssh2-1-dev iproute2 openssh-server openssh-client
+      libssh2-1-dev libyaml-dev iproute2 openssh-server openssh-client
       libpq-dev jq python3 golang-go   # libpq: DataStorage tests query Postgres; jq, python3, golang-go: CLI and binding tests
       clang libclang-rt-14-dev)        # the ThreadSanitizer lane and the fuzz targets
 if [ "${PODC_SKIP_APT:-0}" != 1 ]; then

@@ -1,4 +1,6 @@
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -64,4 +66,18 @@ size_t itest_stack_leftovers(podc_client *c, const char *service)
     char label[256];
     snprintf(label, sizeof label, PODC_DS_LABEL_STACK "=%s", service);
     return itest_label_leftovers(c, label);
+}
+
+/* "2026-11-25T20:29:44.624531457Z" (podman's UTC times) -> unix ms, or -1. */
+int64_t itest_rfc3339_ms(const char *t)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *rest = strptime(t, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!rest)
+        return -1;
+    int64_t ms = (int64_t)timegm(&tm) * 1000;
+    if (*rest == '.')
+        ms += (int64_t)(strtod(rest, NULL) * 1000);
+    return ms;
 }

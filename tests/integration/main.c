@@ -32,6 +32,7 @@ int main(void)
     srunner_add_suite(sr, copy_suite());
     srunner_add_suite(sr, events_suite());
     srunner_add_suite(sr, service_suite());
+    srunner_add_suite(sr, stack_suite());
     srunner_add_suite(sr, migrations_suite());
     srunner_add_suite(sr, datastorage_suite());
     srunner_add_suite(sr, faults_suite());

@@ -19,6 +19,8 @@ void itest_cleanup_session(const char *session);
 podc_ds_config *itest_ds_config(const char *service, const char *session);
 /* Containers (all states) and networks carrying the DataStorage stack label of service. */
 size_t itest_stack_leftovers(podc_client *c, const char *service);
+/* "2026-11-25T20:29:44.624531457Z" (podman's UTC times) -> unix ms, or -1. */
+int64_t itest_rfc3339_ms(const char *t);
 /* ck_assert with the error's JSON in the failure message. */
 #define ck_assert_ok(expr, errp)                                                              \
     do {                                                                                      \
@@ -38,6 +40,7 @@ Suite *exec_suite(void);
 Suite *copy_suite(void);
 Suite *events_suite(void);
 Suite *service_suite(void);
+Suite *stack_suite(void);
 Suite *migrations_suite(void);
 Suite *datastorage_suite(void);
 Suite *faults_suite(void);

@@ -163,20 +163,6 @@ static int64_t real_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* "2026-11-25T20:29:44.624531457Z" (podman's UTC times) -> unix ms, or -1. */
-static int64_t rfc3339_ms(const char *t)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *rest = strptime(t, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!rest)
-        return -1;
-    int64_t ms = (int64_t)timegm(&tm) * 1000;
-    if (*rest == '.')
-        ms += (int64_t)(strtod(rest, NULL) * 1000);
-    return ms;
-}
-
 static int on_progress(const char *line, void *ud)
 {
     progress_log *p = ud;
@@ -444,7 +430,7 @@ START_TEST(service_keep_on_failure)
     char *kept_id = strdup(podc_error_container_id(err));
     ck_assert_ok(podc_container_inspect(c, kept_id, &info, &err), &err);
     free(kept_id);
-    int64_t finished = rfc3339_ms(podc_container_info_finished_at(info));
+    int64_t finished = itest_rfc3339_ms(podc_container_info_finished_at(info));
     podc_container_info_free(info);
     ck_assert_int_gt(finished, 0);
     ck_assert_int_gt(pl.stopped_seen_real_ms, 0);
@@ -697,7 +683,7 @@ START_TEST(service_oom_fail_fast)
     err = NULL;
     ck_assert_ok(podc_container_inspect(c, kept_id, &info, &err), &err);
     free(kept_id);
-    int64_t finished = rfc3339_ms(podc_container_info_finished_at(info));
+    int64_t finished = itest_rfc3339_ms(podc_container_info_finished_at(info));
     podc_container_info_free(info);
     fprintf(stderr, "service_oom_fail_fast: OOM noticed %lld ms after the container finished\n",
             (long long)(pl.stopped_seen_real_ms - finished));
@@ -813,7 +799,7 @@ static int64_t created_ms(podc_client *c, const char *name)
     const char *j = podc_container_info_json(info);
     const char *p = j ? strstr(j, "\"Created\":\"") : NULL;
     ck_assert_ptr_nonnull(p);
-    int64_t ms = rfc3339_ms(p + strlen("\"Created\":\""));
+    int64_t ms = itest_rfc3339_ms(p + strlen("\"Created\":\""));
     podc_container_info_free(info);
     return ms;
 }

@@ -16,6 +16,8 @@ int main(void)
     srunner_add_suite(sr, goose_suite());
     srunner_add_suite(sr, ds_config_suite());
     srunner_add_suite(sr, service_spec_suite());
+    srunner_add_suite(sr, stack_spec_suite());
+    srunner_add_suite(sr, compose_suite());
     srunner_add_suite(sr, registry_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -15,6 +15,8 @@ Suite *frames_suite(void);
 Suite *goose_suite(void);
 Suite *ds_config_suite(void);
 Suite *service_spec_suite(void);
+Suite *stack_spec_suite(void);
+Suite *compose_suite(void);
 Suite *registry_suite(void);
 
 #endif

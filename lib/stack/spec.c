@@ -1,0 +1,301 @@
+/* spec.c - the stack spec: members, dependencies, and the checks run before anything is sent
+ * (names, unknown members, conditions that cannot hold, cycles). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/validate.h"
+#include "core/error-private.h"
+#include "service/service-private.h"
+#include "stack/stack-private.h"
+
+podc_stack_spec *podc_stack_spec_new(const char *name)
+{
+    podc_stack_spec *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    char net[300];
+    snprintf(net, sizeof net, "%s_default", name ? name : "");
+    s->progress = calloc(1, sizeof *s->progress);
+    if (!s->progress || !(s->name = strdup(name ? name : "")) || !(s->network = strdup(net)) ||
+        !(s->progress->stack = strdup(s->name)) || pthread_mutex_init(&s->progress->mu, NULL) != 0) {
+        if (s->progress)
+            free(s->progress->stack);
+        free(s->progress);
+        free(s->name);
+        free(s->network);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void podc_stack_spec_free(podc_stack_spec *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n_members; i++) {
+        free(s->members[i].name);
+        podc_service_spec_free(s->members[i].spec);
+    }
+    free(s->members);
+    for (size_t i = 0; i < s->n_edges; i++) {
+        free(s->edges[i].member);
+        free(s->edges[i].on);
+    }
+    free(s->edges);
+    pthread_mutex_destroy(&s->progress->mu);
+    free(s->progress->stack);
+    free(s->progress);
+    free(s->name);
+    free(s->network);
+    free(s->session);
+    free(s);
+}
+
+long podc_stack_find(const podc_stack_spec *s, const char *name)
+{
+    for (size_t i = 0; name && i < s->n_members; i++)
+        if (strcmp(s->members[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+int podc_stack_report(podc_stack_progress *p, const char *line)
+{
+    pthread_mutex_lock(&p->mu);
+    int stop = p->cb ? p->cb(line, p->ud) : 0;
+    pthread_mutex_unlock(&p->mu);
+    return stop;
+}
+
+static int member_progress(const char *line, void *ud)
+{
+    return podc_stack_report(ud, line);
+}
+
+/* What the stack sets on each member spec: its network with the member name as alias, the
+ * labels, the session, the progress. */
+static int adopt(podc_stack_spec *s, podc_stack_member *m)
+{
+    podc_service_spec *sp = m->spec;
+    int rc = podc_service_spec_set_network(sp, s->network);
+    rc = rc ? rc : podc_service_spec_add_network_alias(sp, m->name);
+    rc = rc ? rc : podc_service_spec_add_label(sp, PODC_STACK_LABEL, s->name);
+    rc = rc ? rc : podc_service_spec_add_label(sp, PODC_STACK_LABEL_MEMBER, m->name);
+    rc = rc ? rc : podc_svc_spec_add_build_label(sp, PODC_STACK_LABEL_BUILT, s->name);
+    rc = rc ? rc : podc_service_spec_set_session(sp, s->session);
+    rc = rc ? rc : podc_service_spec_set_progress(sp, member_progress, s->progress);
+    if (!rc && s->keep_on_failure)
+        rc = podc_service_spec_set_keep_on_failure(sp, 1);
+    if (!rc && !sp->name) { /* the default container name: <stack>_<member> */
+        char name[600];
+        snprintf(name, sizeof name, "%s_%s", s->name, m->name);
+        rc = podc_service_spec_set_name(sp, name);
+    }
+    return rc;
+}
+
+int podc_stack_spec_add_member(podc_stack_spec *s, const char *member, podc_stack_member_kind kind,
+                               podc_service_spec *spec)
+{
+    if (!s || !member || !spec || (kind != PODC_STACK_SERVICE && kind != PODC_STACK_JOB)) {
+        podc_service_spec_free(spec);
+        return PODC_EINVAL;
+    }
+    if (s->n_members == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 8;
+        podc_stack_member *m = realloc(s->members, cap * sizeof *m);
+        if (!m) {
+            podc_service_spec_free(spec);
+            return PODC_ENOMEM;
+        }
+        s->members = m;
+        s->cap = cap;
+    }
+    podc_stack_member *m = &s->members[s->n_members];
+    *m = (podc_stack_member){ .name = strdup(member), .kind = kind, .spec = spec };
+    int rc = m->name ? adopt(s, m) : PODC_ENOMEM;
+    if (rc) {
+        free(m->name);
+        podc_service_spec_free(spec);
+        return rc;
+    }
+    s->n_members++;
+    return 0;
+}
+
+int podc_stack_spec_add_dependency(podc_stack_spec *s, const char *member, const char *on,
+                                   podc_stack_condition cond)
+{
+    if (!s || !member || !on || (cond != PODC_STACK_STARTED && cond != PODC_STACK_HEALTHY &&
+                                 cond != PODC_STACK_COMPLETED))
+        return PODC_EINVAL;
+    if (s->n_edges == s->edges_cap) {
+        size_t cap = s->edges_cap ? s->edges_cap * 2 : 8;
+        podc_stack_edge *e = realloc(s->edges, cap * sizeof *e);
+        if (!e)
+            return PODC_ENOMEM;
+        s->edges = e;
+        s->edges_cap = cap;
+    }
+    podc_stack_edge *e = &s->edges[s->n_edges];
+    *e = (podc_stack_edge){ .member = strdup(member), .on = strdup(on), .cond = cond };
+    if (!e->member || !e->on) {
+        free(e->member);
+        free(e->on);
+        return PODC_ENOMEM;
+    }
+    s->n_edges++;
+    return 0;
+}
+
+int podc_stack_spec_set_network(podc_stack_spec *s, const char *network)
+{
+    if (!s || !network)
+        return PODC_EINVAL;
+    char *copy = strdup(network);
+    if (!copy)
+        return PODC_ENOMEM;
+    free(s->network);
+    s->network = copy;
+    for (size_t i = 0; i < s->n_members; i++)
+        if (podc_service_spec_set_network(s->members[i].spec, network) < 0)
+            return PODC_ENOMEM;
+    return 0;
+}
+
+int podc_stack_spec_set_keep_on_failure(podc_stack_spec *s, int keep)
+{
+    if (!s)
+        return PODC_EINVAL;
+    s->keep_on_failure = keep != 0;
+    for (size_t i = 0; i < s->n_members; i++)
+        podc_service_spec_set_keep_on_failure(s->members[i].spec, s->keep_on_failure);
+    return 0;
+}
+
+int podc_stack_spec_set_session(podc_stack_spec *s, const char *session)
+{
+    if (!s)
+        return PODC_EINVAL;
+    char *copy = NULL;
+    if (session && !(copy = strdup(session)))
+        return PODC_ENOMEM;
+    free(s->session);
+    s->session = copy;
+    for (size_t i = 0; i < s->n_members; i++)
+        if (podc_service_spec_set_session(s->members[i].spec, session) < 0)
+            return PODC_ENOMEM;
+    return 0;
+}
+
+int podc_stack_spec_set_progress(podc_stack_spec *s, podc_service_progress_cb cb, void *userdata)
+{
+    if (!s)
+        return PODC_EINVAL;
+    pthread_mutex_lock(&s->progress->mu);
+    s->progress->cb = cb;
+    s->progress->ud = userdata;
+    pthread_mutex_unlock(&s->progress->mu);
+    return 0;
+}
+
+static const char *cond_name(podc_stack_condition c)
+{
+    return c == PODC_STACK_HEALTHY ? "healthy" : c == PODC_STACK_COMPLETED ? "completed successfully" : "started";
+}
+
+/* Depth-first search for a cycle through member i; on finding one, writes "a -> b -> a". */
+static int find_cycle(const podc_stack_spec *s, size_t i, unsigned char *mark, size_t *path, size_t depth,
+                      char *out, size_t outsz)
+{
+    mark[i] = 1; /* on the current path */
+    path[depth] = i;
+    for (size_t e = 0; e < s->n_edges; e++) {
+        if (strcmp(s->edges[e].member, s->members[i].name) != 0)
+            continue;
+        size_t j = (size_t)podc_stack_find(s, s->edges[e].on);
+        if (mark[j] == 1) { /* back on the path: the cycle is path[from..depth] -> j */
+            size_t from = 0;
+            while (path[from] != j)
+                from++;
+            size_t n = 0;
+            for (size_t k = from; k <= depth && n < outsz; k++)
+                n += (size_t)snprintf(out + n, outsz - n, "%s -> ", s->members[path[k]].name);
+            if (n < outsz)
+                snprintf(out + n, outsz - n, "%s", s->members[j].name);
+            return 1;
+        }
+        if (mark[j] == 0 && find_cycle(s, j, mark, path, depth + 1, out, outsz))
+            return 1;
+    }
+    mark[i] = 2; /* done: no cycle through it */
+    return 0;
+}
+
+int podc_stack_spec_validate(const podc_stack_spec *s, podc_error **err)
+{
+    if (!s)
+        return podc_error_invalid(err, "stack", "stack spec is NULL");
+    int rc = podc_validate_name("name", s->name, err);
+    if (rc < 0)
+        return rc;
+    if ((rc = podc_validate_name("network", s->network, err)) < 0)
+        return rc;
+    if (s->n_members == 0)
+        return podc_error_invalid(err, "members", "stack %s has no members", s->name);
+    for (size_t i = 0; i < s->n_members; i++) {
+        const podc_stack_member *m = &s->members[i];
+        if ((rc = podc_validate_name("member", m->name, err)) < 0)
+            return rc;
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(s->members[j].name, m->name) == 0)
+                return podc_error_invalid(err, "member", "stack %s: member %s is defined twice", s->name, m->name);
+            if (strcmp(s->members[j].spec->name, m->spec->name) == 0)
+                return podc_error_invalid(err, "container", "stack %s: members %s and %s both name their container %s",
+                                          s->name, s->members[j].name, m->name, m->spec->name);
+        }
+        if ((rc = podc_service_spec_validate(m->spec, err)) < 0) {
+            if (err && *err) {
+                podc_error_prefix(*err, "stack %s, member %s", s->name, m->name);
+                podc_error_add_detail(*err, "member", m->name);
+            }
+            return rc;
+        }
+    }
+    for (size_t e = 0; e < s->n_edges; e++) {
+        const podc_stack_edge *d = &s->edges[e];
+        long a = podc_stack_find(s, d->member), b = podc_stack_find(s, d->on);
+        if (a < 0 || b < 0)
+            return podc_error_invalid(err, "depends_on", "stack %s: %s depends on %s, but there is no member %s",
+                                      s->name, d->member, d->on, a < 0 ? d->member : d->on);
+        if (a == b)
+            return podc_error_invalid(err, "depends_on", "stack %s: %s depends on itself", s->name, d->member);
+        podc_stack_member_kind k = s->members[b].kind;
+        if ((d->cond == PODC_STACK_HEALTHY && k == PODC_STACK_JOB) ||
+            (d->cond == PODC_STACK_COMPLETED && k == PODC_STACK_SERVICE))
+            return podc_error_invalid(err, "depends_on",
+                                      "stack %s: %s waits for %s to be %s, but %s is a %s (it can only be %s)",
+                                      s->name, d->member, d->on, cond_name(d->cond), d->on,
+                                      k == PODC_STACK_JOB ? "job" : "service",
+                                      k == PODC_STACK_JOB ? "started or completed successfully" : "started or healthy");
+    }
+    unsigned char *mark = calloc(s->n_members, 1);
+    size_t *path = calloc(s->n_members, sizeof *path);
+    char cycle[1024] = "";
+    int found = 0;
+    for (size_t i = 0; mark && path && !found && i < s->n_members; i++)
+        if (mark[i] == 0)
+            found = find_cycle(s, i, mark, path, 0, cycle, sizeof cycle);
+    int oom = !mark || !path;
+    free(mark);
+    free(path);
+    if (oom)
+        return podc_error_oom(err);
+    if (found)
+        return podc_error_invalid(err, "depends_on", "stack %s: dependency cycle %s", s->name, cycle);
+    return 0;
+}

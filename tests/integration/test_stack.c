@@ -1,0 +1,226 @@
+/* Stacks against the real service: the graph's order read back from the containers' own
+ * StartedAt/FinishedAt, members finding each other by member name, a failing job rolling
+ * everything back with its exit code, a dependency that dies while others wait, down and
+ * status by labels. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixture_containers.h"
+#include "suites.h"
+
+static char session[64];
+
+static void stack_setup(void)
+{
+    snprintf(session, sizeof session, "podc-it-stack-%d", (int)getpid());
+}
+
+static void stack_teardown(void)
+{
+    itest_cleanup_session(session);
+}
+
+/* An HTTP service healthy on /healthz; ready_after: seconds until /healthz says 200. */
+static podc_service_spec *http_member(const char *ready_after)
+{
+    podc_service_spec *s = podc_service_spec_new();
+    ck_assert_ptr_nonnull(s);
+    podc_service_spec_set_image(s, ITC_HTTP_IMAGE);
+    podc_service_spec_add_port(s, 8080, 0);
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 200, NULL, 1000);
+    if (ready_after)
+        podc_service_spec_add_env(s, "HEALTHZ_READY_AFTER", ready_after);
+    podc_service_spec_set_startup_timeout(s, 30000);
+    return s;
+}
+
+/* A job: /bin/busybox sh -c script in the base image. */
+static podc_service_spec *job_member(const char *script)
+{
+    podc_service_spec *s = podc_service_spec_new();
+    ck_assert_ptr_nonnull(s);
+    podc_service_spec_set_image(s, ITC_BASE_IMAGE);
+    const char *argv[] = { "/bin/busybox", "sh", "-c", script };
+    podc_service_spec_set_command(s, argv, 4);
+    podc_service_spec_set_startup_timeout(s, 30000);
+    return s;
+}
+
+static podc_stack_spec *new_stack(const char *suffix, char **name)
+{
+    *name = itest_name(suffix);
+    podc_stack_spec *s = podc_stack_spec_new(*name);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(podc_stack_spec_set_session(s, session), 0);
+    return s;
+}
+
+static int64_t container_time(podc_client *c, const char *name, int finished)
+{
+    podc_container_info *i = NULL;
+    podc_error *err = NULL;
+    ck_assert_ok(podc_container_inspect(c, name, &i, &err), &err);
+    int64_t t = itest_rfc3339_ms(finished ? podc_container_info_finished_at(i) : podc_container_info_started_at(i));
+    podc_container_info_free(i);
+    ck_assert_int_gt(t, 0);
+    return t;
+}
+
+static size_t stack_leftovers(podc_client *c, const char *name)
+{
+    char label[200];
+    snprintf(label, sizeof label, "%s=%s", PODC_STACK_LABEL, name);
+    return itest_label_leftovers(c, label);
+}
+
+/* a and c side by side; j waits for a healthy and finds it by name; b waits for j to
+ * complete and for c to start. */
+START_TEST(stack_graph_order_and_names)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name = NULL;
+    podc_stack_spec *s = new_stack("stk-graph", &name);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "a", PODC_STACK_SERVICE, http_member("2")), 0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "c", PODC_STACK_SERVICE, http_member("2")), 0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "j", PODC_STACK_JOB,
+                                                job_member("getent hosts a && getent hosts c && sleep 0.5")),
+                     0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "b", PODC_STACK_SERVICE, http_member(NULL)), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "j", "a", PODC_STACK_HEALTHY), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "j", PODC_STACK_COMPLETED), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "c", PODC_STACK_STARTED), 0);
+
+    podc_stack *st = NULL;
+    ck_assert_ok(podc_stack_up(c, s, &st, &err), &err);
+    ck_assert_int_eq(podc_stack_member_count(st), 4);
+    ck_assert_str_eq(podc_stack_member_name(st, 2), "j");
+    ck_assert_ptr_null(podc_stack_member_service(st, 2)); /* a job has no service handle */
+    const podc_service *b = podc_stack_service(st, "b");
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_gt(podc_service_host_port(b, 8080), 0);
+
+    char ca[200], cb[200], cc[200], cj[200];
+    snprintf(ca, sizeof ca, "%s_a", name);
+    snprintf(cb, sizeof cb, "%s_b", name);
+    snprintf(cc, sizeof cc, "%s_c", name);
+    snprintf(cj, sizeof cj, "%s_j", name);
+    ck_assert_str_eq(podc_stack_member_container(st, 0), ca);
+    int64_t a0 = container_time(c, ca, 0), c0 = container_time(c, cc, 0);
+    int64_t j0 = container_time(c, cj, 0), j1 = container_time(c, cj, 1), b0 = container_time(c, cb, 0);
+    printf("stack graph: a started %+lld ms, c %+lld, j %+lld..%+lld, b %+lld (ms from a); up %lld ms\n",
+           0LL, (long long)(c0 - a0), (long long)(j0 - a0), (long long)(j1 - a0), (long long)(b0 - a0),
+           (long long)podc_stack_up_ms(st));
+    /* side by side: c did not wait for a (a needs 1-2 s to be healthy) */
+    ck_assert_msg(llabs(c0 - a0) < 900, "a and c started %lld ms apart", (long long)(c0 - a0));
+    /* j only after a was healthy (a's /healthz says 503 for 1-2 s after it starts) */
+    ck_assert_msg(j0 - a0 >= 1000, "j started %lld ms after a", (long long)(j0 - a0));
+    /* b only after j completed */
+    ck_assert_msg(b0 >= j1, "b started %lld ms before j finished", (long long)(j1 - b0));
+
+    /* status by labels: every member, the job exited 0 */
+    podc_stack_status *ss = NULL;
+    ck_assert_ok(podc_stack_status_get(c, name, &ss, &err), &err);
+    ck_assert_int_eq(podc_stack_status_count(ss), 4);
+    ck_assert_str_eq(podc_stack_status_member(ss, 3), "j");
+    ck_assert_str_eq(podc_stack_status_state(ss, 3), "exited");
+    ck_assert_int_eq(podc_stack_status_exit_code(ss, 3), 0);
+    ck_assert_str_eq(podc_stack_status_state(ss, 0), "running");
+    ck_assert_msg(strstr(podc_stack_status_ports(ss, 0), "->8080/tcp"), "%s", podc_stack_status_ports(ss, 0));
+    podc_stack_status_free(ss);
+
+    size_t removed = 0;
+    ck_assert_ok(podc_stack_down(c, name, 0, 0, &removed, &err), &err);
+    ck_assert_int_eq(removed, 5); /* four containers and the network */
+    ck_assert_int_eq(stack_leftovers(c, name), 0);
+    ck_assert_ok(podc_stack_down(c, name, 0, 0, NULL, &err), &err); /* nothing left: fine */
+
+    podc_stack_free(st);
+    podc_stack_spec_free(s);
+    free(name);
+    podc_client_free(c);
+}
+END_TEST
+
+/* A job that exits 3: the up fails naming it, its code and log tail, and who waited for it;
+ * nothing of the stack is left. */
+START_TEST(stack_failing_job_rolls_back)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name = NULL;
+    podc_stack_spec *s = new_stack("stk-fail", &name);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "a", PODC_STACK_SERVICE, http_member(NULL)), 0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "migrate", PODC_STACK_JOB,
+                                                job_member("echo applying 0001; echo 'relation missing' >&2; exit 3")),
+                     0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "b", PODC_STACK_SERVICE, http_member(NULL)), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "migrate", "a", PODC_STACK_HEALTHY), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "migrate", PODC_STACK_COMPLETED), 0);
+
+    podc_stack *st = NULL;
+    ck_assert_int_eq(podc_stack_up(c, s, &st, &err), PODC_EHEALTH);
+    ck_assert_ptr_null(st);
+    printf("stack failing job: %s\n", podc_error_message(err));
+    int code = -1;
+    ck_assert_int_eq(podc_error_exit_code(err, &code), 1);
+    ck_assert_int_eq(code, 3);
+    ck_assert_str_eq(podc_error_detail(err, "member"), "migrate");
+    ck_assert_str_eq(podc_error_detail(err, "waiting"), "b");
+    ck_assert_msg(strstr(podc_error_message(err), "exited with code 3"), "%s", podc_error_message(err));
+    ck_assert_msg(podc_error_log_tail(err) && strstr(podc_error_log_tail(err), "relation missing"), "log tail: %s",
+                  podc_error_log_tail(err) ? podc_error_log_tail(err) : "(none)");
+    ck_assert_ptr_null(podc_error_detail(err, "not_removed"));
+    ck_assert_int_eq(stack_leftovers(c, name), 0);
+    podc_error_free(err);
+    podc_stack_spec_free(s);
+    free(name);
+    podc_client_free(c);
+}
+END_TEST
+
+/* a is healthy as soon as it runs (no checks) and exits 4 a second later, while b (waiting for
+ * a) is still in its own health wait: the up fails at once, naming a and its code. */
+START_TEST(stack_dependency_dies_while_others_start)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *name = NULL;
+    podc_stack_spec *s = new_stack("stk-dies", &name);
+    podc_service_spec *a = job_member("sleep 1; echo 'a: giving up' >&2; exit 4");
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "a", PODC_STACK_SERVICE, a), 0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "b", PODC_STACK_SERVICE, http_member("20")), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "a", PODC_STACK_HEALTHY), 0);
+
+    podc_stack *st = NULL;
+    int64_t t0 = itc_now_ms();
+    ck_assert_int_eq(podc_stack_up(c, s, &st, &err), PODC_EHEALTH);
+    int64_t took = itc_now_ms() - t0;
+    printf("stack dependency dies: failed after %lld ms: %s\n", (long long)took, podc_error_message(err));
+    ck_assert_str_eq(podc_error_detail(err, "member"), "a");
+    int code = -1;
+    ck_assert_int_eq(podc_error_exit_code(err, &code), 1);
+    ck_assert_int_eq(code, 4);
+    ck_assert_msg(took < 15000, "the up waited %lld ms for b (its check passes after 20 s)", (long long)took);
+    ck_assert_int_eq(stack_leftovers(c, name), 0);
+    podc_error_free(err);
+    podc_stack_spec_free(s);
+    free(name);
+    podc_client_free(c);
+}
+END_TEST
+
+Suite *stack_suite(void)
+{
+    Suite *s = suite_create("stack");
+    TCase *tc = tcase_create("up-down");
+    tcase_add_unchecked_fixture(tc, stack_setup, stack_teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, stack_graph_order_and_names);
+    tcase_add_test(tc, stack_failing_job_rolls_back);
+    tcase_add_test(tc, stack_dependency_dies_while_others_start);
+    suite_add_tcase(s, tc);
+    return s;
+}
