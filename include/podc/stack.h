@@ -92,6 +92,9 @@ PODC_EXTERN int podc_stack_spec_set_session(podc_stack_spec *s, const char *sess
 PODC_EXTERN int podc_stack_spec_set_progress(podc_stack_spec *s, podc_service_progress_cb cb, void *userdata);
 
 PODC_EXTERN int podc_stack_spec_validate(const podc_stack_spec *s, podc_error **err);
+/* The stack's name, and its network (borrowed). */
+PODC_EXTERN const char *podc_stack_spec_name(const podc_stack_spec *s);
+PODC_EXTERN const char *podc_stack_spec_network(const podc_stack_spec *s);
 
 /* ======================================================================================
  * Up, the handle, down, status

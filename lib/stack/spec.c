@@ -55,6 +55,9 @@ void podc_stack_spec_free(podc_stack_spec *s)
     free(s);
 }
 
+const char *podc_stack_spec_name(const podc_stack_spec *s) { return s ? s->name : NULL; }
+const char *podc_stack_spec_network(const podc_stack_spec *s) { return s ? s->network : NULL; }
+
 long podc_stack_find(const podc_stack_spec *s, const char *name)
 {
     for (size_t i = 0; name && i < s->n_members; i++)

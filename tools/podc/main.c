@@ -60,6 +60,11 @@ static void usage(FILE *out)
             "       [--retries N] [--platform OS/ARCH[/VARIANT]] [--quiet]   fetch an image from its registry\n"
             "  push IMAGE [DEST] [--tls-verify=false] [--creds USER[:PASS]] [--authfile F] [--retries N]\n"
             "                                            upload an image to a registry\n"
+            "  compose [-f FILE]... [-p NAME] [--profile P]... [--image SERVICE=IMAGE]... [--env K=V]...\n"
+            "          [--strict] [--keep-on-failure] [--session ID] up\n"
+            "                                            a compose file's services up, healthy, jobs done\n"
+            "  compose [-f FILE]... [-p NAME] down [--timeout MS] [--keep-images]   take it down\n"
+            "  compose [-f FILE]... [-p NAME] ps | logs [SERVICE] [--tail N]   its containers; their output\n"
             "  cleanup (--session ID | --label K=V)      remove leftovers of crashed runs\n"
             "  must-gather DIR [--label K=V]...          each container's logs and inspect JSON into DIR\n"
             "  version                                   client, server and API versions, the service used and why\n"
@@ -301,7 +306,7 @@ static const command commands[] = {
     { "ps", podc_cmd_ps },           { "logs", podc_cmd_logs },       { "exec", podc_cmd_exec },
     { "build", podc_cmd_build },     { "cleanup", podc_cmd_cleanup }, { "must-gather", podc_cmd_must_gather },
     { "version", podc_cmd_version }, { "info", podc_cmd_info },       { "pull", podc_cmd_pull },
-    { "push", podc_cmd_push },
+    { "push", podc_cmd_push },       { "compose", podc_cmd_compose },
 };
 
 int main(int argc, char **argv)

@@ -105,6 +105,7 @@ int podc_cmd_must_gather(tool *t, int argc, char **argv);
 int podc_cmd_build(tool *t, int argc, char **argv);
 int podc_cmd_pull(tool *t, int argc, char **argv);
 int podc_cmd_push(tool *t, int argc, char **argv);
+int podc_cmd_compose(tool *t, int argc, char **argv);
 
 /* ---- registry flags (cmd_images.c) ---- */
 /* Takes argv[*i] when it is a registry flag: policy_flag POLICY ("--pull" on ds up, run and
