@@ -31,6 +31,7 @@ FREE_PORTS=(--postgres-port 0 --redis-port 0 --api-port 0 --metrics-port 0 --hea
 cleanup() {
     [ -n "$LISTENER" ] && kill "$LISTENER" 2>/dev/null
     for s in "$ID-ds" "$ID-busy" "$ID-int" "$ID-mig" "$ID-dflt" gateway; do "$PODC" ds down "$s" >/dev/null 2>&1; done
+    for s in "$ID-cmp" "$ID-strict" "$ID-fail"; do "$PODC" compose -p "$s" down --timeout 0 >/dev/null 2>&1; done
     "$PODC" cleanup --session "$SESSION" >/dev/null 2>&1
     "$PODC" cleanup --label "podc.cli.test=$ID" >/dev/null 2>&1
     rm -rf "$TMP"
@@ -309,6 +310,38 @@ JSON
     expect_rc 0 "build --pull never" "$PODC" build "$TMP/ctx" -t "localhost/$ID-np:test" --pull never --label "podc.session=$SESSION"
     expect_rc 2 "build --pull bogus" "$PODC" build "$TMP/ctx" -t "localhost/$ID-np:test" --pull bogus
 fi
+
+# ---- compose: a kubernaut-shaped file up with image overrides, ps, logs, down ----------------
+COMPOSE=$srcdir/tests/compose/kubernaut-ds/compose.yaml
+[ -f "$COMPOSE" ] || COMPOSE=$(cd "$(dirname "$0")/../compose/kubernaut-ds" && pwd)/compose.yaml
+expect_rc 0 "compose up" "$PODC" --json compose -f "$COMPOSE" -p "$ID-cmp" --session "$SESSION" \
+    --image datastorage=localhost/podc-datastorage:test up
+check "compose up: four services, migrate a job" json_out '(.services | length) == 4 and (.services[] | select(.service == "migrate") | .kind) == "job"'
+check "compose up: progress on stderr" grep -q '"progress"' "$TMP/err"
+expect_rc 0 "compose ps" "$PODC" --json compose -p "$ID-cmp" ps
+check "compose ps: migrate exited 0, datastorage running" json_out '(.services[] | select(.service == "migrate") | .exit_code) == 0 and (.services[] | select(.service == "datastorage") | .state) == "running"'
+expect_rc 0 "compose logs migrate" "$PODC" compose -p "$ID-cmp" logs migrate
+check "compose logs: prefixed lines of the job" grep -q "^migrate *| applying /migrations/003" "$TMP/out"
+expect_rc 2 "compose logs of an unknown service" "$PODC" compose -p "$ID-cmp" logs nope
+expect_rc 0 "compose down" "$PODC" --json compose -f "$COMPOSE" -p "$ID-cmp" down
+check "compose down: four containers and the network" json_out '.removed == 5'
+expect_rc 0 "compose ps after down" "$PODC" --json compose -p "$ID-cmp" ps
+check "compose ps after down: nothing" json_out '(.services | length) == 0'
+# strict: an unsupported key is an error (2); a failing job fails the up (7), nothing is left
+printf 'services:\n  a:\n    image: localhost/podc-base:latest\n    command: ["/bin/busybox", "sleep", "60"]\n    restart: always\n' >"$TMP/strict.yaml"
+expect_rc 2 "compose --strict: unsupported key" "$PODC" --json compose -f "$TMP/strict.yaml" -p "$ID-strict" --strict up
+check "compose --strict: the error names the key" json_err '.details.field == "services.a.restart"'
+expect_rc 0 "compose without --strict: a warning" "$PODC" compose -f "$TMP/strict.yaml" -p "$ID-strict" --session "$SESSION" up
+check "compose warning names file, line and key" grep -q "warning: .*strict.yaml: line 5: services.a.restart" "$TMP/err"
+expect_rc 0 "compose down (strict file)" "$PODC" compose -p "$ID-strict" down --timeout 0
+printf 'services:\n  db:\n    image: localhost/podc-base:latest\n    command: ["/bin/busybox", "sleep", "60"]\n  migrate:\n    image: localhost/podc-base:latest\n    command: ["/bin/busybox", "sh", "-c", "echo broken schema >&2; exit 3"]\n    depends_on: [db]\n  app:\n    image: localhost/podc-base:latest\n    command: ["/bin/busybox", "sleep", "60"]\n    depends_on: {migrate: {condition: service_completed_successfully}}\n' >"$TMP/failjob.yaml"
+expect_rc 7 "compose up: a failing job" "$PODC" --json compose -f "$TMP/failjob.yaml" -p "$ID-fail" --session "$SESSION" up
+check "failing job: named with its exit code and waiter" json_err '.details.member == "migrate" and .exit_code == 3 and .details.waiting == "app"'
+expect_rc 0 "failing job: ps" "$PODC" --json compose -p "$ID-fail" ps
+check "failing job: nothing left" json_out '(.services | length) == 0'
+printf 'services:\n  a: {image: x, depends_on: [b]}\n  b: {image: x, depends_on: [a]}\n' >"$TMP/cycle.yaml"
+expect_rc 2 "compose: a cycle is refused before anything is sent" "$PODC" --json compose -f "$TMP/cycle.yaml" up
+check "cycle: named" json_err '.message | test("cycle a -> b -> a")'
 
 # ---- cleanup -------------------------------------------------------------------------------
 sed "s/$ID-web/$ID-left/" "$TMP/web.json" >"$TMP/left.json"
