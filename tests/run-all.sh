@@ -170,13 +170,13 @@ awk -v ok=$go_ok '/^--- PASS:/ { n++ } /^--- FAIL:/ { n++; f++ }
 if [ "${PODC_QUICK:-0}" != 1 ]; then
     step "concurrency tests under ThreadSanitizer (clang -fsanitize=thread)"
     # what runs threads: cancellation (unit, fake server), services (the exit watcher, side by
-    # side stops, the registry of waiting starts), cancel (also the stack's side-by-side jobs, at
+    # side stops, the registry of waiting starts), stacks (a thread per member, guards, cancels), cancel (also the stack's side-by-side jobs, at
     # each phase), logs and events streams. A report fails the lane even when Check saw no failure.
     # (faults and datastorage take minutes under TSan and add no thread of their own: not here)
     mkdir -p build-tsan
     if (cd build-tsan && { [ -f Makefile ] || CC=clang "$root/configure" -q --enable-tsan; } &&
         make -j2 -s >/dev/null && make -s tests/unit/test_unit tests/integration/test_integration >/dev/null); then
-        for run in unit:cancel unit:transport integration:service integration:cancel integration:logs \
+        for run in unit:cancel unit:transport integration:service integration:stack integration:cancel integration:logs \
                    integration:events; do
             kind=${run%%:*} suite=${run#*:} log=build-tsan/tsan-$kind-$suite.log
             if TSAN_OPTIONS="halt_on_error=0 exitcode=66" CK_RUN_SUITE=$suite \
