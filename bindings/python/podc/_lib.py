@@ -17,12 +17,13 @@ from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int64, c_s
                     c_uint, c_void_p)
 
 __all__ = ["lib", "library_path", "ClientOptions", "CLIENT_OPTIONS_VERSION", "LogsOptions", "DATA_CB",
-           "OUTPUT_CB", "PROGRESS_CB", "enc", "dec", "take_string", "argv_array", "bytes_at", "has", "need"]
+           "OUTPUT_CB", "PROGRESS_CB", "WARNING_CB", "enc", "dec", "take_string", "argv_array", "bytes_at", "has", "need"]
 
 # ---- callback types (common.h, logs.h, service.h) ---------------------------------------
 DATA_CB = CFUNCTYPE(c_int, c_void_p, c_size_t, c_void_p)            # podc_data_cb
 OUTPUT_CB = CFUNCTYPE(c_int, c_int, c_void_p, c_size_t, c_void_p)   # podc_output_cb
 PROGRESS_CB = CFUNCTYPE(c_int, c_char_p, c_void_p)                  # podc_service_progress_cb
+WARNING_CB = CFUNCTYPE(None, c_char_p, c_void_p)                    # podc_compose_warning_cb
 
 
 CLIENT_OPTIONS_VERSION = 2  # PODC_CLIENT_OPTIONS_VERSION
@@ -267,6 +268,10 @@ _PROTOS = {
     "podc_service_spec_add_label": (I, [H, S, S]),
     "podc_service_spec_set_command": (I, [H, ARGV, SZ]),
     "podc_service_spec_add_host": (I, [H, S, S]),
+    "podc_service_spec_set_entrypoint": (I, [H, ARGV, SZ]),
+    "podc_service_spec_set_workdir": (I, [H, S]),
+    "podc_service_spec_set_user": (I, [H, S]),
+    "podc_service_spec_add_port_on": (I, [H, I, I, S]),
     "podc_service_spec_add_depends_on": (I, [H, S]),
     "podc_service_spec_set_startup_timeout": (I, [H, I64]),
     "podc_service_spec_set_poll_interval": (I, [H, I64, I64]),
@@ -331,6 +336,50 @@ _PROTOS = {
     "podc_ds_stack_reused": (I, [H]),
     "podc_ds_stack_free": (None, [H]),
     "podc_ds_down": (I, [H, S, I, PH]),
+    # stack.h
+    "podc_stack_spec_new": (H, [S]),
+    "podc_stack_spec_free": (None, [H]),
+    "podc_stack_spec_set_network": (I, [H, S]),
+    "podc_stack_spec_add_member": (I, [H, S, I, H]),
+    "podc_stack_spec_add_dependency": (I, [H, S, S, I]),
+    "podc_stack_spec_set_keep_on_failure": (I, [H, I]),
+    "podc_stack_spec_set_session": (I, [H, S]),
+    "podc_stack_spec_set_progress": (I, [H, PROGRESS_CB, c_void_p]),
+    "podc_stack_spec_validate": (I, [H, PH]),
+    "podc_stack_spec_name": (S, [H]),
+    "podc_stack_spec_network": (S, [H]),
+    "podc_stack_up": (I, [H, H, PH, PH]),
+    "podc_stack_name": (S, [H]),
+    "podc_stack_network": (S, [H]),
+    "podc_stack_member_count": (SZ, [H]),
+    "podc_stack_member_name": (S, [H, SZ]),
+    "podc_stack_member_kind_of": (I, [H, SZ]),
+    "podc_stack_member_service": (H, [H, SZ]),
+    "podc_stack_member_container": (S, [H, SZ]),
+    "podc_stack_member_ready_ms": (I64, [H, SZ]),
+    "podc_stack_up_ms": (I64, [H]),
+    "podc_stack_free": (None, [H]),
+    "podc_stack_down": (I, [H, S, I64, U, POINTER(c_size_t), PH]),
+    "podc_stack_status_get": (I, [H, S, PH, PH]),
+    "podc_stack_status_count": (SZ, [H]),
+    "podc_stack_status_member": (S, [H, SZ]),
+    "podc_stack_status_container": (S, [H, SZ]),
+    "podc_stack_status_state": (S, [H, SZ]),
+    "podc_stack_status_health": (S, [H, SZ]),
+    "podc_stack_status_exit_code": (I, [H, SZ]),
+    "podc_stack_status_ports": (S, [H, SZ]),
+    "podc_stack_status_free": (None, [H]),
+    # compose.h
+    "podc_compose_options_new": (H, []),
+    "podc_compose_options_free": (None, [H]),
+    "podc_compose_options_add_file": (I, [H, S]),
+    "podc_compose_options_set_project": (I, [H, S]),
+    "podc_compose_options_add_profile": (I, [H, S]),
+    "podc_compose_options_set_image": (I, [H, S, S]),
+    "podc_compose_options_set_variable": (I, [H, S, S]),
+    "podc_compose_options_set_strict": (I, [H, I]),
+    "podc_compose_options_set_warning_cb": (I, [H, WARNING_CB, c_void_p]),
+    "podc_compose_load": (I, [H, PH, PH]),
 }
 
 missing = []

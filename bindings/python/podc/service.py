@@ -23,7 +23,7 @@ from .errors import NotFound, call, check
 from .pull import PullOptions
 
 __all__ = ["Service", "HttpCheck", "TcpCheck", "ExecCheck", "LogCheck", "PodmanCheck", "Build",
-           "cleanup", "cleanup_label", "default_session"]
+           "build_spec", "cleanup", "cleanup_label", "default_session"]
 
 
 class HttpCheck:
@@ -114,7 +114,8 @@ class Service:
     def start(cls, client, name, image, ports=None, env=None, network=None, aliases=None,
               command=None, labels=None, checks=None, depends_on=None, timeout_ms=None,
               session=None, progress=None, build=None, volumes=None, binds=None, hosts=None,
-              keep_on_failure=False, poll_interval_ms=None, memory_limit=None, pull=None):
+              keep_on_failure=False, poll_interval_ms=None, memory_limit=None, pull=None,
+              entrypoint=None, workdir=None, user=None):
         """Starts the service and waits until every check passed.
 
         ports: {container_port: host_port} (host 0 = a free port, see host_port());
@@ -128,67 +129,19 @@ class Service:
         dict of its keywords ({"policy": "always", "credentials": (user, password),
         "tls_verify": False, ...}) or a policy name; default policy "missing" (an absent image
         is pulled before anything is created). Its lines reach progress as "pulling REF: ...".
-        A "localhost/" image is never pulled.
+        A "localhost/" image is never pulled. entrypoint: argv list ([] clears the image's);
+        workdir, user: the process's.
         Raises InvalidInput (nothing sent), HealthCheckFailed (exited / not healthy in time:
         .exit_code, .log_tail), BuildFailed, Conflict, NotFound, AuthError (the pull), ...
         """
-        pull = PullOptions.of(pull)
-        s = lib.podc_service_spec_new()
-        if not s:
-            raise MemoryError("podc_service_spec_new")
         g = Guard()
+        s = build_spec(g, name=name, image=image, ports=ports, env=env, network=network, aliases=aliases,
+                       command=command, labels=labels, checks=checks, depends_on=depends_on,
+                       timeout_ms=timeout_ms, session=session, progress=progress, build=build,
+                       volumes=volumes, binds=binds, hosts=hosts, keep_on_failure=keep_on_failure,
+                       poll_interval_ms=poll_interval_ms, memory_limit=memory_limit, pull=pull,
+                       entrypoint=entrypoint, workdir=workdir, user=user)
         try:
-            check(lib.podc_service_spec_set_name(s, enc(name)), "name")
-            check(lib.podc_service_spec_set_image(s, enc(image)), "image")
-            if build is not None:
-                check(lib.podc_service_spec_set_build(s, enc(build.context_dir), enc(build.containerfile),
-                                                      1 if build.always else 0), "build")
-                for k, v in build.build_args.items():
-                    check(lib.podc_service_spec_add_build_arg(s, enc(k), enc(v)), "build_args")
-            if pull is not None:
-                po = pull._handle()
-                try:  # the spec keeps a copy
-                    check(need("podc_service_spec_set_pull_options")(s, po), "pull")
-                finally:
-                    lib.podc_image_pull_options_free(po)
-            for cport, hport in (ports or {}).items():
-                check(lib.podc_service_spec_add_port(s, int(cport), int(hport or 0)), "ports")
-            for k, v in (env or {}).items():
-                check(lib.podc_service_spec_add_env(s, enc(k), enc(v)), "env")
-            if network is not None:
-                check(lib.podc_service_spec_set_network(s, enc(network)), "network")
-            for a in (aliases or []):
-                check(lib.podc_service_spec_add_network_alias(s, enc(a)), "aliases")
-            for vname, dest in (volumes or {}).items():
-                check(lib.podc_service_spec_add_volume(s, enc(vname), enc(dest), None, 0), "volumes")
-            for src, dest in (binds or {}).items():
-                check(lib.podc_service_spec_add_bind_mount(s, enc(src), enc(dest), None, 0), "binds")
-            for k, v in (labels or {}).items():
-                check(lib.podc_service_spec_add_label(s, enc(k), enc(v)), "labels")
-            if command is not None:
-                if isinstance(command, str):
-                    command = ["/bin/sh", "-c", command]
-                arr, n = argv_array(command)
-                check(lib.podc_service_spec_set_command(s, arr, n), "command")
-            for h, ip in (hosts or {}).items():
-                check(lib.podc_service_spec_add_host(s, enc(h), enc(ip)), "hosts")
-            for d in (depends_on or []):
-                check(lib.podc_service_spec_add_depends_on(s, enc(getattr(d, "name", d))), "depends_on")
-            if timeout_ms is not None:
-                check(lib.podc_service_spec_set_startup_timeout(s, int(timeout_ms)), "timeout_ms")
-            if poll_interval_ms is not None:
-                lo, hi = poll_interval_ms
-                check(lib.podc_service_spec_set_poll_interval(s, int(lo), int(hi)), "poll_interval_ms")
-            if memory_limit is not None:
-                check(need("podc_service_spec_set_memory_limit")(s, int(memory_limit)), "memory_limit")
-            if keep_on_failure:
-                check(lib.podc_service_spec_set_keep_on_failure(s, 1), "keep_on_failure")
-            if session is not None:
-                check(lib.podc_service_spec_set_session(s, enc(session)), "session")
-            if progress is not None:
-                check(lib.podc_service_spec_set_progress(s, g.progress(progress), None), "progress")
-            for c in (checks or []):
-                c._add(s)
             h = c_void_p()
             guarded_call(g, call, lib.podc_service_start, client.handle, s, byref(h))
         finally:
@@ -250,6 +203,84 @@ class Service:
 
     def __repr__(self):
         return "Service(name=%r, id=%r)" % (self.name, (self.id or "")[:12])
+
+
+def build_spec(g, name, image, ports=None, env=None, network=None, aliases=None, command=None, labels=None,
+               checks=None, depends_on=None, timeout_ms=None, session=None, progress=None, build=None,
+               volumes=None, binds=None, hosts=None, keep_on_failure=False, poll_interval_ms=None,
+               memory_limit=None, pull=None, entrypoint=None, workdir=None, user=None):
+    """A new podc_service_spec from Service.start()'s keywords (the caller frees it, or hands
+    it to a stack); g keeps the progress callback alive. name None: the stack names it."""
+    pull = PullOptions.of(pull)
+    s = lib.podc_service_spec_new()
+    if not s:
+        raise MemoryError("podc_service_spec_new")
+    ok = False
+    try:
+        if name is not None:
+            check(lib.podc_service_spec_set_name(s, enc(name)), "name")
+        check(lib.podc_service_spec_set_image(s, enc(image)), "image")
+        if build is not None:
+            check(lib.podc_service_spec_set_build(s, enc(build.context_dir), enc(build.containerfile),
+                                                  1 if build.always else 0), "build")
+            for k, v in build.build_args.items():
+                check(lib.podc_service_spec_add_build_arg(s, enc(k), enc(v)), "build_args")
+        if pull is not None:
+            po = pull._handle()
+            try:  # the spec keeps a copy
+                check(need("podc_service_spec_set_pull_options")(s, po), "pull")
+            finally:
+                lib.podc_image_pull_options_free(po)
+        for cport, hport in (ports or {}).items():
+            check(lib.podc_service_spec_add_port(s, int(cport), int(hport or 0)), "ports")
+        for k, v in (env or {}).items():
+            check(lib.podc_service_spec_add_env(s, enc(k), enc(v)), "env")
+        if network is not None:
+            check(lib.podc_service_spec_set_network(s, enc(network)), "network")
+        for a in (aliases or []):
+            check(lib.podc_service_spec_add_network_alias(s, enc(a)), "aliases")
+        for vname, dest in (volumes or {}).items():
+            check(lib.podc_service_spec_add_volume(s, enc(vname), enc(dest), None, 0), "volumes")
+        for src, dest in (binds or {}).items():
+            check(lib.podc_service_spec_add_bind_mount(s, enc(src), enc(dest), None, 0), "binds")
+        for k, v in (labels or {}).items():
+            check(lib.podc_service_spec_add_label(s, enc(k), enc(v)), "labels")
+        if command is not None:
+            if isinstance(command, str):
+                command = ["/bin/sh", "-c", command]
+            arr, n = argv_array(command)
+            check(lib.podc_service_spec_set_command(s, arr, n), "command")
+        if entrypoint is not None:
+            arr, n = argv_array(entrypoint)
+            check(need("podc_service_spec_set_entrypoint")(s, arr, n), "entrypoint")
+        if workdir is not None:
+            check(need("podc_service_spec_set_workdir")(s, enc(workdir)), "workdir")
+        if user is not None:
+            check(need("podc_service_spec_set_user")(s, enc(user)), "user")
+        for h, ip in (hosts or {}).items():
+            check(lib.podc_service_spec_add_host(s, enc(h), enc(ip)), "hosts")
+        for d in (depends_on or []):
+            check(lib.podc_service_spec_add_depends_on(s, enc(getattr(d, "name", d))), "depends_on")
+        if timeout_ms is not None:
+            check(lib.podc_service_spec_set_startup_timeout(s, int(timeout_ms)), "timeout_ms")
+        if poll_interval_ms is not None:
+            lo, hi = poll_interval_ms
+            check(lib.podc_service_spec_set_poll_interval(s, int(lo), int(hi)), "poll_interval_ms")
+        if memory_limit is not None:
+            check(need("podc_service_spec_set_memory_limit")(s, int(memory_limit)), "memory_limit")
+        if keep_on_failure:
+            check(lib.podc_service_spec_set_keep_on_failure(s, 1), "keep_on_failure")
+        if session is not None:
+            check(lib.podc_service_spec_set_session(s, enc(session)), "session")
+        if progress is not None:
+            check(lib.podc_service_spec_set_progress(s, g.progress(progress), None), "progress")
+        for c in (checks or []):
+            c._add(s)
+        ok = True
+        return s
+    finally:
+        if not ok:
+            lib.podc_service_spec_free(s)
 
 
 def cleanup(client, session=None):

@@ -19,9 +19,12 @@ sys.path.insert(0, os.path.dirname(HERE))  # bindings/python
 import podc  # noqa: E402
 from podc.datastorage import DataStorageStack  # noqa: E402
 from podc.service import ExecCheck, HttpCheck, LogCheck, Service, TcpCheck  # noqa: E402
+from podc.stack import StackSpec  # noqa: E402
+from podc import stack as podc_stack  # noqa: E402
 
 TOP = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 MIGRATIONS = os.path.join(TOP, "tests", "images", "datastorage", "migrations")
+COMPOSE_DS = os.path.join(TOP, "tests", "compose", "kubernaut-ds", "compose.yaml")
 BASE = "localhost/podc-base:latest"
 HTTPSVC = "localhost/podc-httpsvc:test"
 BUSYBOX = "/bin/busybox"
@@ -349,6 +352,77 @@ class TestNetworksImages(PodcTestCase):
                 self.client.images.remove(tag, force=True)
             except podc.PodcError:
                 pass
+
+
+class TestStack(PodcTestCase):
+    def test_graph_up_and_down(self):
+        name = uname("stk")
+        lines = []
+        spec = StackSpec(name, session=SESSION, progress=lines.append)
+        spec.service("web", image=HTTPSVC, ports={8080: 0}, checks=[HttpCheck(8080, "/healthz")],
+                     timeout_ms=30000)
+        spec.job("probe", image=BASE, command=[BUSYBOX, "sh", "-c", "getent hosts web"],
+                 depends_on={"web": "healthy"})
+        spec.service("after", image=BASE, command=[BUSYBOX, "sleep", "600"], depends_on={"probe": "completed"})
+        self.assertEqual(spec.network, name + "_default")
+        with spec.up(self.client) as st:
+            self.assertEqual([m["name"] for m in st.members], ["web", "probe", "after"])
+            self.assertEqual(st.members[1]["kind"], "job")
+            status, _ = http("GET", st.service("web").url(8080, "/healthz"))
+            self.assertEqual(status, 200)
+            with self.assertRaises(KeyError):
+                st.service("probe")
+            rows = {r["member"]: r for r in st.status()}
+            self.assertEqual(rows["probe"]["exit_code"], 0)
+            self.assertEqual(rows["after"]["state"], "running")
+        self.assertEqual(podc_stack.status(self.client, name), [])  # the block took it down
+        self.assertTrue(any("started" in line for line in lines), lines)
+        spec.close()
+
+    def test_failing_job_and_cycle(self):
+        name = uname("stkf")
+        spec = StackSpec(name, session=SESSION)
+        spec.service("db", image=BASE, command=[BUSYBOX, "sleep", "600"])
+        spec.job("migrate", image=BASE, command=[BUSYBOX, "sh", "-c", "echo no such table >&2; exit 3"],
+                 depends_on=["db"])
+        spec.service("app", image=BASE, command=[BUSYBOX, "sleep", "600"], depends_on={"migrate": "completed"})
+        with self.assertRaises(podc.HealthCheckFailed) as cm:
+            spec.up(self.client)
+        e = cm.exception
+        self.assertEqual(e.exit_code, 3)
+        self.assertEqual(e.details.get("member"), "migrate")
+        self.assertEqual(e.details.get("waiting"), "app")
+        self.assertIn("no such table", e.log_tail)
+        self.assertEqual(podc_stack.status(self.client, name), [])
+        spec.close()
+
+        cyc = StackSpec(uname("cyc"))
+        cyc.service("a", image=BASE, depends_on=["b"])
+        cyc.service("b", image=BASE, depends_on=["a"])
+        with self.assertRaises(podc.InvalidInput) as cm:
+            cyc.up(self.client)
+        self.assertIn("cycle", str(cm.exception))
+        with self.assertRaises(podc.InvalidInput):
+            cyc.service("c", image=BASE, depends_on={"a": "ready"})
+        cyc.close()
+
+    def test_compose_file(self):
+        name = uname("cmp")
+        warnings = []
+        spec = StackSpec.compose(COMPOSE_DS, project=name, session=SESSION, on_warning=warnings.append,
+                                 images={"datastorage": "localhost/podc-datastorage:test"})
+        self.assertEqual(spec.name, name)
+        with spec.up(self.client) as st:
+            kinds = {m["name"]: m["kind"] for m in st.members}
+            self.assertEqual(kinds, {"postgres": "service", "redis": "service", "migrate": "job",
+                                     "datastorage": "service"})
+            status, _ = http("GET", st.service("datastorage").url(8081, "/readyz"))
+            self.assertEqual(status, 200)
+        self.assertEqual(warnings, [])
+        spec.close()
+        with self.assertRaises(podc.InvalidInput) as cm:
+            StackSpec.compose(COMPOSE_DS, strict=True, variables={"PROJECT": "bad name!"})
+        self.assertEqual(cm.exception.details.get("field"), "name")
 
 
 class TestDataStorage(PodcTestCase):
