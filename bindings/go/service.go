@@ -150,6 +150,9 @@ type ServiceSpec struct {
 	Hosts   map[string]string // hostname -> ip lines in /etc/hosts
 	Labels  map[string]string // podc.session and podc.managed are reserved
 	Command []string          // replaces the image's CMD
+	// Entrypoint replaces the image's (non-nil empty: cleared); Workdir, User the process's.
+	Entrypoint    []string
+	Workdir, User string
 	// DependsOn names containers that must be running and healthy first.
 	DependsOn []string
 	// StartupTimeout covers dependencies and health, not the build (0 = 60 s).
@@ -165,6 +168,8 @@ type ServiceSpec struct {
 	// call the Client that runs the start. A panic in it stops the start (which cleans up)
 	// and is raised again from StartService.
 	Progress func(line string)
+
+	stackMember bool // built for a stack: Name may be empty
 }
 
 func buildServiceSpec(spec *ServiceSpec, m *cmem, progress cgo.Handle) (*C.podc_service_spec, error) {
@@ -185,9 +190,13 @@ func buildServiceSpec(spec *ServiceSpec, m *cmem, progress cgo.Handle) (*C.podc_
 			err = setterError(rc, field)
 		}
 	}
-	set(C.podc_service_spec_set_name(s, m.str(spec.Name)), "name")
+	if spec.Name != "" || !spec.stackMember { // a stack names its members' containers
+		set(C.podc_service_spec_set_name(s, m.str(spec.Name)), "name")
+	}
 	set(C.podc_service_spec_set_image(s, m.str(spec.Image)), "image")
-	set(C.podc_go_service_set_progress(s, C.uintptr_t(progress)), "progress")
+	if progress != 0 { // 0: a stack member (the stack's progress replaces it)
+		set(C.podc_go_service_set_progress(s, C.uintptr_t(progress)), "progress")
+	}
 	if spec.Pull != nil {
 		po, perr := spec.Pull.build(m, 0, false)
 		if perr != nil {
@@ -239,6 +248,16 @@ func buildServiceSpec(spec *ServiceSpec, m *cmem, progress cgo.Handle) (*C.podc_
 		argv, n := m.argv(spec.Command, false)
 		set(C.podc_service_spec_set_command(s, argv, n), "command")
 	}
+	if spec.Entrypoint != nil {
+		argv, n := m.argv(spec.Entrypoint, false)
+		set(C.podc_service_spec_set_entrypoint(s, argv, n), "entrypoint")
+	}
+	if spec.Workdir != "" {
+		set(C.podc_service_spec_set_workdir(s, m.str(spec.Workdir)), "workdir")
+	}
+	if spec.User != "" {
+		set(C.podc_service_spec_set_user(s, m.str(spec.User)), "user")
+	}
 	for _, d := range spec.DependsOn {
 		set(C.podc_service_spec_add_depends_on(s, m.str(d)), "depends_on")
 	}
@@ -276,10 +295,20 @@ type Service struct {
 	// StartupTime is the time from the start call until healthy.
 	StartupTime time.Duration
 
-	host   string
-	client *Client
-	mu     sync.Mutex
-	h      *C.podc_service
+	host     string
+	client   *Client
+	mu       sync.Mutex
+	h        *C.podc_service
+	borrowed bool // a stack member's: the Stack frees the handle
+}
+
+// release drops the handle (freeing it unless a Stack owns it). Under s.mu.
+func (s *Service) release() {
+	if s.h != nil && !s.borrowed {
+		C.podc_service_free(s.h)
+	}
+	s.h = nil
+	runtime.SetFinalizer(s, nil)
 }
 
 // StartService starts a service: dependencies, build, network, create, start, then waits
@@ -390,9 +419,7 @@ func (s *Service) StopTimeout(ctx context.Context, timeout time.Duration) error 
 		return cerr(func(e **C.podc_error) C.int { return C.podc_service_stop(ch, s.h, ms(timeout), e) })
 	})
 	if err == nil {
-		C.podc_service_free(s.h)
-		s.h = nil
-		runtime.SetFinalizer(s, nil)
+		s.release()
 	}
 	return err
 }
@@ -402,11 +429,7 @@ func (s *Service) StopTimeout(ctx context.Context, timeout time.Duration) error 
 func (s *Service) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.h != nil {
-		C.podc_service_free(s.h)
-		s.h = nil
-		runtime.SetFinalizer(s, nil)
-	}
+	s.release()
 	return nil
 }
 
