@@ -131,6 +131,8 @@ int podc_compose_str(podc_compose_ctx *x, const podc_ynode *n, const char *path,
             return 0;
         return podc_compose_bad(x, n, path, "has no value");
     }
+    if (strlen(n->str) != n->len) /* refused, not cut at the NUL */
+        return podc_compose_bad(x, n, path, "holds a NUL character");
     char *why = NULL;
     int rc = podc_interpolate(n->str, podc_compose_lookup, x, out, &why);
     if (rc == PODC_EINVAL) {
@@ -191,11 +193,16 @@ static int env_line(char *line, podc_kvlist *kv)
 int podc_compose_env_file(podc_compose_ctx *x, const char *path, int required, podc_kvlist *kv)
 {
     char *text = NULL;
-    int e = podc_file_read(path, MAX_FILE, 0, &text, NULL);
+    size_t len = 0;
+    int e = podc_file_read(path, MAX_FILE, 0, &text, &len);
     if (e == ENOENT && !required)
         return 0;
     if (e)
         return podc_error_set_local(x->err, e, NULL, path, "compose: cannot read env file %s", path);
+    if (memchr(text, '\0', len)) { /* refused, not cut */
+        free(text);
+        return podc_error_invalid(x->err, "env_file", "compose: env file %s holds a NUL character", path);
+    }
     int rc = 0;
     for (char *save = NULL, *line = strtok_r(text, "\r\n", &save); rc == 0 && line;
          line = strtok_r(NULL, "\r\n", &save))

@@ -94,7 +94,8 @@ static podc_ynode *copy_node(const podc_ynode *src)
     n->kind = src->kind;
     n->is_null = src->is_null;
     n->line = src->line;
-    if (src->str && !(n->str = strdup(src->str))) {
+    n->len = src->len;
+    if (src->str && (!(n->str = malloc(src->len + 1)) || !memcpy(n->str, src->str, src->len + 1))) {
         free(n);
         return NULL;
     }
@@ -149,6 +150,10 @@ static podc_ynode *convert_map(conv *cv, yaml_node_t *yn, podc_ynode *n, int dep
                 return NULL;
             }
             const char *key = (const char *)k->data.scalar.value;
+            if (memchr(key, '\0', k->data.scalar.length)) {
+                fail(cv, k->start_mark.line + 1, "a key holds a NUL character");
+                return NULL;
+            }
             int is_merge = strcmp(key, "<<") == 0 && k->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
             if (is_merge != pass)
                 continue;
@@ -205,16 +210,14 @@ static podc_ynode *convert(conv *cv, int id, int depth)
         n->kind = PODC_YN_SCALAR;
         const char *v = (const char *)yn->data.scalar.value;
         size_t len = yn->data.scalar.length;
-        if (memchr(v, '\0', len)) {
-            podc_ynode_free(n);
-            fail(cv, yn->start_mark.line + 1, "a value holds a NUL character");
-            return NULL;
-        }
-        if (!(n->str = strndup(v, len))) {
+        /* a NUL is kept (len says so): the reader of the value names its key in the error */
+        if (!(n->str = malloc(len + 1)) || !memcpy(n->str, v, len)) {
             podc_ynode_free(n);
             podc_error_oom(cv->err);
             return NULL;
         }
+        n->str[len] = '\0';
+        n->len = len;
         n->is_null = yn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
                      (len == 0 || strcmp(n->str, "~") == 0 || strcasecmp(n->str, "null") == 0);
         return n;

@@ -12,7 +12,8 @@ typedef enum { PODC_YN_SCALAR, PODC_YN_SEQ, PODC_YN_MAP } podc_yn_kind;
 
 typedef struct podc_ynode {
     podc_yn_kind kind;
-    char *str;                 /* scalar text (NUL-terminated; may hold no NUL itself) */
+    char *str;                 /* scalar text, NUL-terminated */
+    size_t len;                /* its length: more than strlen(str) when the text holds a NUL */
     int is_null;               /* a plain scalar "", "~", "null" */
     size_t line;               /* 1-based */
     size_t n;                  /* items (sequence) or pairs (mapping) */

@@ -20,7 +20,7 @@ bdir=${PODC_FUZZ_BUILD:-$root/build-fuzz}
 cc=${CC:-clang}
 fz=$root/tests/fuzz
 
-all_targets="json container progress frames ignore goose registry_auth image_ref spec events connections tar_end migrate logs images pull_error"
+all_targets="json container progress frames ignore goose registry_auth image_ref spec events connections tar_end migrate logs images pull_error compose"
 targets=${*:-$all_targets}
 for t in $targets; do
     case " $all_targets " in *" $t "*) ;; *) echo "run.sh: unknown target $t (have: $all_targets)" >&2; exit 2 ;; esac
@@ -55,7 +55,7 @@ want="#define PACKAGE \"podc\"
 [ -f "$cfg" ] && [ "$(cat "$cfg")" = "$want" ] || printf '%s\n' "$want" >"$cfg"
 
 # The libraries the library links: configure.ac's pkg-config modules (less the test-only ones).
-pkgs=$(sed -n 's/^PKG_CHECK_MODULES(\[[A-Z0-9_]*\], *\[\([a-z0-9_-]*\).*/\1/p' "$root/configure.ac" |
+pkgs=$(sed -n 's/^PKG_CHECK_MODULES(\[[A-Z0-9_]*\], *\[\([a-z0-9_.-]*\).*/\1/p' "$root/configure.ac" |
     grep -vx 'check\|libpq' | tr '\n' ' ') || true
 libs="$(pkg-config --libs $pkgs 2>/dev/null || echo -lcurl -lyajl -larchive) -lpthread"
 

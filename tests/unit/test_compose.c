@@ -266,6 +266,19 @@ START_TEST(compose_strict_and_errors)
     load_fails(opts("bomb.yml"), PODC_EINVAL, "too many nodes", "yaml");
 
     load_fails(opts("missing.yml"), PODC_EFILE, "cannot read", NULL);
+
+    /* a NUL in a value is refused naming the key, not cut; YAML nesting is bounded */
+    write_file("nul.yml", "services:\n  a: {image: x, environment: {A: \"v\\0w\"}}\n");
+    load_fails(opts("nul.yml"), PODC_EINVAL, "services.a.environment.A: holds a NUL character",
+               "services.a.environment.A");
+    char deep[400] = "services: {a: {image: x}}\nx-deep: ";
+    for (int i = 0; i < 100; i++)
+        strcat(deep, "[");
+    for (int i = 0; i < 100; i++)
+        strcat(deep, "]");
+    strcat(deep, "\n");
+    write_file("deep.yml", deep);
+    load_fails(opts("deep.yml"), PODC_EINVAL, "nested too deeply", "yaml");
 }
 END_TEST
 
