@@ -244,8 +244,11 @@ static int guard(member_run *r, podc_error **err)
         podc_error_free(e);
         return 0;
     }
-    if (rc < 0)
+    if (rc < 0) {
+        if (e)
+            podc_error_prefix(e, "while watching it (healthy) for the members still starting");
         return podc_error_put(err, e);
+    }
     e = podc_error_new(PODC_EHEALTH, "service %s stopped with code %d after it was healthy", sp->name, code);
     if (!e)
         return podc_error_oom(err);

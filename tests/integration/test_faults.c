@@ -501,6 +501,48 @@ START_TEST(service_killed_during_ds_up_then_restarted)
 }
 END_TEST
 
+/* A compose stack (the kubernaut-shaped file) while Postgres is in its health wait and the
+ * others wait for it: every member notices, the up says what it could not remove; a down
+ * through the restarted service removes it. */
+START_TEST(service_killed_during_compose_up_then_restarted)
+{
+    podc_client *c = start_own_service();
+    char *name = itest_name("faults-cmp");
+    podc_compose_options *o = podc_compose_options_new();
+    podc_compose_options_add_file(o, TOP_SRCDIR "/tests/compose/kubernaut-ds/compose.yaml");
+    podc_compose_options_set_project(o, name);
+    podc_compose_options_set_image(o, "datastorage", "localhost/podc-datastorage:test");
+    podc_stack_spec *s = NULL;
+    podc_error *err = NULL;
+    ck_assert_ok(podc_compose_load(o, &s, &err), &err);
+    podc_compose_options_free(o);
+    killer k = { .delay_ms = 300, .when = "_postgres: started" };
+    podc_stack_spec_set_session(s, SESSION);
+    podc_stack_spec_set_progress(s, on_step, &k);
+    podc_stack *st = NULL;
+    double cpu0 = cpu_s();
+    int rc = podc_stack_up(c, s, &st, &err);
+    double noticed = now_s(), cpu = cpu_s() - cpu0;
+    if (k.started)
+        pthread_join(k.th, NULL);
+    expect_noticed(&k, rc, err, noticed, cpu, "compose up");
+    ck_assert_ptr_null(st);
+    ck_assert_ptr_nonnull(podc_error_detail(err, "member"));
+    ck_assert_ptr_nonnull(podc_error_detail(err, "not_removed")); /* honest: the service is gone */
+    podc_error_free(err);
+    err = NULL;
+    podc_client_free(c);
+    c = start_own_service();
+    ck_assert_ok(podc_stack_down(c, name, 0, 0, NULL, &err), &err);
+    char label[200];
+    snprintf(label, sizeof label, "%s=%s", PODC_STACK_LABEL, name);
+    ck_assert_uint_eq(itest_label_leftovers(c, label), 0);
+    podc_client_free(c);
+    podc_stack_spec_free(s);
+    free(name);
+}
+END_TEST
+
 /* ---- a relay between podc and the service drops every connection mid-call ---- */
 
 static podc_client *client_via(itest_proxy *p)
@@ -649,6 +691,7 @@ Suite *faults_suite(void)
     tcase_add_test(tc, service_killed_during_events_follow);
     tcase_add_test(tc, service_killed_during_a_build);
     tcase_add_test(tc, service_killed_during_ds_up_then_restarted);
+    tcase_add_test(tc, service_killed_during_compose_up_then_restarted);
     suite_add_tcase(s, tc);
     TCase *between = tcase_create("between steps");
     tcase_add_unchecked_fixture(between, NULL, sweep);
