@@ -72,7 +72,8 @@ static podc_service_spec *sleeper_spec(const char *name, const char *network)
 {
     podc_service_spec *s = podc_service_spec_new();
     const char *cmd[] = { "/bin/busybox", "sleep", "300" };
-    podc_service_spec_set_name(s, name);
+    if (*name) /* "": a stack member, named by the stack */
+        podc_service_spec_set_name(s, name);
     podc_service_spec_set_image(s, "localhost/podc-base:latest");
     podc_service_spec_set_command(s, cmd, 3);
     podc_service_spec_set_session(s, SESSION);
@@ -201,6 +202,38 @@ START_TEST(ds_up_cancelled_at_each_phase)
 }
 END_TEST
 
+/* A stack cancelled while one member is in its health wait, a job waits for it and an
+ * independent member runs: noticed at once, everything removed. */
+START_TEST(stack_up_cancelled_while_members_wait)
+{
+    podc_client *c = itest_client();
+    char *name = itest_name("stkcancel");
+    podc_stack_spec *s = podc_stack_spec_new(name);
+    podc_service_spec *slow = sleeper_spec("", NULL), *other = sleeper_spec("", NULL), *job = sleeper_spec("", NULL);
+    podc_service_spec_add_check_log(slow, "^never-printed$", 1);
+    podc_stack_spec_add_member(s, "slow", PODC_STACK_SERVICE, slow);
+    podc_stack_spec_add_member(s, "other", PODC_STACK_SERVICE, other);
+    podc_stack_spec_add_member(s, "job", PODC_STACK_JOB, job);
+    podc_stack_spec_add_dependency(s, "job", "slow", PODC_STACK_HEALTHY);
+    podc_stack_spec_set_session(s, SESSION);
+    canceller k = { .c = c, .delay_ms = 300, .when = "_slow: started" };
+    podc_stack_spec_set_progress(s, on_line, &k);
+    podc_stack *st = NULL;
+    podc_error *err = NULL;
+    int rc = podc_stack_up(c, s, &st, &err);
+    double returned = now_s();
+    disarm(&k);
+    expect_prompt_cancel(rc, err, &k, returned, "stack up with members waiting");
+    ck_assert_ptr_null(st);
+    ck_assert_uint_eq(session_leftovers(c), 0);
+    ck_assert_int_eq(podc_ping(c, NULL), 0);
+    podc_error_free(err);
+    podc_stack_spec_free(s);
+    free(name);
+    podc_client_free(c);
+}
+END_TEST
+
 static void sweep(void)
 {
     itest_cleanup_session(SESSION);
@@ -216,6 +249,7 @@ Suite *cancel_suite(void)
     tcase_add_test(tc, start_cancelled_waiting_for_a_dependency);
     tcase_add_test(tc, exec_cancelled_while_it_runs);
     tcase_add_loop_test(tc, ds_up_cancelled_at_each_phase, 0, (int)(sizeof ds_phases / sizeof ds_phases[0]));
+    tcase_add_test(tc, stack_up_cancelled_while_members_wait);
     suite_add_tcase(s, tc);
     return s;
 }
