@@ -24,5 +24,7 @@ echo "== unix://, tcp:// and ssh://: per-call inspect, client setup, ds up over 
 HOME=${PODC_SSH_HOME:-$HOME} PODC_BENCH_MIGRATIONS="$here/tests/images/datastorage/migrations" \
     "$build/bench/bench_remote" 500 2
 echo "== service module: start->healthy against create+start+tight polling, and Postgres readiness"; "$build/bench/bench_service" 3
+echo "== compose: five services in two chains, against the longest chain alone and against podman-compose (the peer)"
+"$build/bench/bench_compose" 2
 echo "== fail fast: a container that exits 0.5 s after start under a never-passing HTTP check; podc against testcontainers-node"
 "$build/bench/bench_failfast" 4 0  # (1 more arg: rounds of testcontainers without the option: ~37 s each)

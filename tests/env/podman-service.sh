@@ -153,7 +153,8 @@ PKGS=(podman runc uidmap netavark aardvark-dns iptables slirp4netns catatonit
       libcurl4-openssl-dev libyajl-dev check libsubunit-dev libarchive-dev valgrind
       libssh2-1-dev libyaml-dev iproute2 openssh-server openssh-client
       libpq-dev jq python3 golang-go   # libpq: DataStorage tests query Postgres; jq, python3, golang-go: CLI and binding tests
-      clang libclang-rt-14-dev)        # the ThreadSanitizer lane and the fuzz targets
+      clang libclang-rt-14-dev         # the ThreadSanitizer lane and the fuzz targets
+      podman-compose)                  # bench_compose's peer
 if [ "${PODC_SKIP_APT:-0}" != 1 ]; then
     missing=()
     for p in "${PKGS[@]}"; do
