@@ -10,7 +10,7 @@
 package podc
 
 /*
-#cgo LDFLAGS: -lpodc
+#cgo pkg-config: podc
 #include <stdlib.h>
 #include <podc.h>
 */

@@ -458,40 +458,16 @@ func (c *Client) Exec(ctx context.Context, name string, argv []string, opts *Exe
 	if len(argv) == 0 {
 		return nil, invalidOr(ErrInvalid, "argv", "exec: argv is empty")
 	}
-	if opts == nil {
-		opts = &ExecOptions{}
-	}
 	var m cmem
 	defer m.free()
-	o := C.podc_exec_options_new()
-	if o == nil {
-		return nil, invalidOr(ErrNoMemory, "", "podc_exec_options_new: out of memory")
+	o, err := execOptions(opts, &m)
+	if err != nil {
+		return nil, err
 	}
 	defer C.podc_exec_options_free(o)
-	for _, k := range sortedKeys(opts.Env) {
-		if err := cerr(func(e **C.podc_error) C.int { return C.podc_exec_options_add_env(o, m.str(k), m.str(opts.Env[k]), e) }); err != nil {
-			return nil, err
-		}
-	}
-	if opts.Workdir != "" {
-		if err := cerr(func(e **C.podc_error) C.int { return C.podc_exec_options_set_workdir(o, m.str(opts.Workdir), e) }); err != nil {
-			return nil, err
-		}
-	}
-	if opts.User != "" {
-		if err := cerr(func(e **C.podc_error) C.int { return C.podc_exec_options_set_user(o, m.str(opts.User), e) }); err != nil {
-			return nil, err
-		}
-	}
-	if opts.Timeout > 0 {
-		C.podc_exec_options_set_timeout(o, ms(opts.Timeout))
-	}
-	if opts.TTY {
-		C.podc_exec_options_set_tty(o, 1)
-	}
 	cargv, _ := m.argv(argv, true)
 	var res *ExecResult
-	err := c.nameCall(ctx, name, func(h *C.podc_client, n *C.char, e **C.podc_error) C.int {
+	err = c.nameCall(ctx, name, func(h *C.podc_client, n *C.char, e **C.podc_error) C.int {
 		var r *C.podc_exec_result
 		rc := C.podc_exec_run(h, n, cargv, o, &r, e)
 		if rc < 0 {
@@ -509,6 +485,40 @@ func (c *Client) Exec(ctx context.Context, name string, argv []string, opts *Exe
 		return nil, err
 	}
 	return res, nil
+}
+
+// execOptions is the C form of opts (nil = the defaults); the caller frees it.
+func execOptions(opts *ExecOptions, m *cmem) (*C.podc_exec_options, error) {
+	if opts == nil {
+		opts = &ExecOptions{}
+	}
+	o := C.podc_exec_options_new()
+	if o == nil {
+		return nil, invalidOr(ErrNoMemory, "", "podc_exec_options_new: out of memory")
+	}
+	var err error
+	for _, k := range sortedKeys(opts.Env) {
+		if err == nil {
+			err = cerr(func(e **C.podc_error) C.int { return C.podc_exec_options_add_env(o, m.str(k), m.str(opts.Env[k]), e) })
+		}
+	}
+	if err == nil && opts.Workdir != "" {
+		err = cerr(func(e **C.podc_error) C.int { return C.podc_exec_options_set_workdir(o, m.str(opts.Workdir), e) })
+	}
+	if err == nil && opts.User != "" {
+		err = cerr(func(e **C.podc_error) C.int { return C.podc_exec_options_set_user(o, m.str(opts.User), e) })
+	}
+	if err != nil {
+		C.podc_exec_options_free(o)
+		return nil, err
+	}
+	if opts.Timeout > 0 {
+		C.podc_exec_options_set_timeout(o, ms(opts.Timeout))
+	}
+	if opts.TTY {
+		C.podc_exec_options_set_tty(o, 1)
+	}
+	return o, nil
 }
 
 // LogsOptions select a container's output for Logs.
@@ -529,31 +539,14 @@ type LogOutput struct {
 
 // Logs reads a container's output. ErrNotFound when it does not exist.
 func (c *Client) Logs(ctx context.Context, name string, opts *LogsOptions) (*LogOutput, error) {
-	if opts == nil {
-		opts = &LogsOptions{}
-	}
-	if opts.Tail < 0 {
-		return nil, invalidOr(ErrInvalid, "tail", "logs: tail must not be negative")
-	}
-	var o C.podc_logs_options
-	if rc := C.podc_logs_options_init(&o, C.PODC_LOGS_OPTIONS_VERSION); rc < 0 {
-		return nil, setterError(rc, "options")
-	}
 	var m cmem
 	defer m.free()
-	if opts.Tail > 0 {
-		o.tail = C.int64_t(opts.Tail)
+	o, err := logsOptions(opts, &m)
+	if err != nil {
+		return nil, err
 	}
-	o.since_text = m.opt(opts.Since)
-	if opts.Timestamps {
-		o.timestamps = 1
-	}
-	if opts.Follow {
-		o.follow = 1
-	}
-	o.timeout_ms = ms(opts.Timeout)
 	var out *LogOutput
-	err := c.nameCall(ctx, name, func(h *C.podc_client, n *C.char, e **C.podc_error) C.int {
+	err = c.nameCall(ctx, name, func(h *C.podc_client, n *C.char, e **C.podc_error) C.int {
 		var l *C.podc_logs
 		rc := C.podc_logs_get(h, n, &o, &l, e)
 		if rc < 0 {
@@ -571,6 +564,32 @@ func (c *Client) Logs(ctx context.Context, name string, opts *LogsOptions) (*Log
 		return nil, err
 	}
 	return out, nil
+}
+
+// logsOptions is the C form of opts (nil = the defaults).
+func logsOptions(opts *LogsOptions, m *cmem) (C.podc_logs_options, error) {
+	var o C.podc_logs_options
+	if opts == nil {
+		opts = &LogsOptions{}
+	}
+	if opts.Tail < 0 {
+		return o, invalidOr(ErrInvalid, "tail", "logs: tail must not be negative")
+	}
+	if rc := C.podc_logs_options_init(&o, C.PODC_LOGS_OPTIONS_VERSION); rc < 0 {
+		return o, setterError(rc, "options")
+	}
+	if opts.Tail > 0 {
+		o.tail = C.int64_t(opts.Tail)
+	}
+	o.since_text = m.opt(opts.Since)
+	if opts.Timestamps {
+		o.timestamps = 1
+	}
+	if opts.Follow {
+		o.follow = 1
+	}
+	o.timeout_ms = ms(opts.Timeout)
+	return o, nil
 }
 
 // LogsTail returns the last n lines (n >= 1) of stdout and stderr together ("" when the

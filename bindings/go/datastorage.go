@@ -22,28 +22,41 @@ import "C"
 import (
 	"context"
 	"runtime/cgo"
-	"sort"
-	"strings"
 	"time"
 )
 
 // LabelStack is the label every DataStorage stack object carries: podc.ds.stack=<service>.
 const LabelStack = C.PODC_DS_LABEL_STACK
 
-// Components of the stack, as keys of DataStorageConfig.Images and Stack.Containers.
+// Components of the stack, as keys of Stack.Containers.
 var dsComponents = map[string]C.podc_ds_component{
 	"postgres":    C.PODC_DS_POSTGRES,
 	"redis":       C.PODC_DS_REDIS,
 	"datastorage": C.PODC_DS_DATASTORAGE,
 }
 
-// Host ports of the stack, as keys of DataStorageConfig.Ports and Stack.Ports.
-var dsPorts = map[string]C.podc_ds_port{
-	"postgres": C.PODC_DS_PORT_POSTGRES,
-	"redis":    C.PODC_DS_PORT_REDIS,
-	"api":      C.PODC_DS_PORT_API,
-	"metrics":  C.PODC_DS_PORT_METRICS,
-	"health":   C.PODC_DS_PORT_HEALTH,
+// FreePort in DataStorageConfig.Ports: podman picks a free host port (read it back from
+// Stack.Ports).
+const FreePort = -1
+
+// DSPorts are the stack's host ports. In DataStorageConfig: 0 = the default (the preset's,
+// else the contract's; Health defaults to API + 10000), FreePort = a free one. In Stack: the
+// ports in use (0 = unused: Redis skipped).
+type DSPorts struct {
+	Postgres, Redis, API, Metrics, Health int
+}
+
+func (p *DSPorts) each(fn func(which C.podc_ds_port, port *int)) {
+	fn(C.PODC_DS_PORT_POSTGRES, &p.Postgres)
+	fn(C.PODC_DS_PORT_REDIS, &p.Redis)
+	fn(C.PODC_DS_PORT_API, &p.API)
+	fn(C.PODC_DS_PORT_METRICS, &p.Metrics)
+	fn(C.PODC_DS_PORT_HEALTH, &p.Health)
+}
+
+// DSImages replace the stack's images ("" = the default).
+type DSImages struct {
+	Postgres, Redis, DataStorage string
 }
 
 // DataStoragePresets lists the kubernaut suites with predefined ports ("gateway", ...).
@@ -68,14 +81,12 @@ type PostgresCredentials struct {
 type DataStorageConfig struct {
 	Service string
 	Preset  string // a kubernaut suite's ports (see DataStoragePresets)
-	// Ports by name: "postgres", "redis", "api", "metrics", "health"; 0 = a free port. The
-	// health port defaults to the API port + 10000 unless set.
-	Ports         map[string]int
+	// Ports: 0 = the default, FreePort = a free port (see DSPorts).
+	Ports         DSPorts
 	MigrationsDir string // goose migrations on the host ("" = none are run)
 	ConfigDir     string // mounted at /etc/datastorage ("" = podc writes one)
-	// Images overrides by component: "postgres", "redis", "datastorage".
-	Images      map[string]string
-	Credentials *PostgresCredentials
+	Images        DSImages
+	Credentials   *PostgresCredentials
 	// Build the DataStorage image from BuildContext (Containerfile may be "") when it is
 	// missing, or always with AlwaysBuild.
 	BuildContext  string
@@ -110,7 +121,7 @@ type Stack struct {
 	Service    string
 	Network    string
 	Containers map[string]string // component -> container name (no "redis" when skipped)
-	Ports      map[string]int    // port name -> host port (resolved; absent when unused)
+	Ports      DSPorts           // the host ports in use
 	// Host is where the endpoints below are reached (Client.Host: "127.0.0.1" on a local
 	// podman, the remote host on tcp:// and ssh://); they all come from libpodc.
 	Host string
@@ -129,23 +140,7 @@ type Stack struct {
 	preserveImage bool
 }
 
-func badKey(field, key string, table []string) error {
-	sort.Strings(table)
-	return invalidOr(ErrInvalid, field, "unknown "+field+" "+strings.TrimSpace(key)+" (one of "+strings.Join(table, ", ")+")")
-}
-
 func buildDSConfig(cfg *DataStorageConfig, m *cmem, progress cgo.Handle) (*C.podc_ds_config, error) {
-	// keys are checked first: an unknown one must not leave a half-made config behind
-	for k := range cfg.Ports {
-		if _, ok := dsPorts[k]; !ok {
-			return nil, badKey("ports", k, sortedKeys(dsPorts))
-		}
-	}
-	for k := range cfg.Images {
-		if _, ok := dsComponents[k]; !ok {
-			return nil, badKey("images", k, sortedKeys(dsComponents))
-		}
-	}
 	if cfg.Service == "" {
 		return nil, invalidOr(ErrInvalid, "service", "service: a stack needs a name")
 	}
@@ -164,17 +159,29 @@ func buildDSConfig(cfg *DataStorageConfig, m *cmem, progress cgo.Handle) (*C.pod
 	if cfg.Preset != "" {
 		set(C.podc_ds_config_set_preset(d, m.str(cfg.Preset)), "preset")
 	}
-	for _, k := range sortedKeys(cfg.Ports) {
-		set(C.podc_ds_config_set_port(d, dsPorts[k], C.int(cfg.Ports[k])), "ports")
-	}
+	ports := cfg.Ports
+	ports.each(func(which C.podc_ds_port, p *int) {
+		switch {
+		case *p == FreePort:
+			set(C.podc_ds_config_set_port(d, which, 0), "ports")
+		case *p != 0:
+			set(C.podc_ds_config_set_port(d, which, C.int(*p)), "ports")
+		}
+	})
 	if cfg.MigrationsDir != "" {
 		set(C.podc_ds_config_set_migrations_dir(d, m.str(cfg.MigrationsDir)), "migrations_dir")
 	}
 	if cfg.ConfigDir != "" {
 		set(C.podc_ds_config_set_config_dir(d, m.str(cfg.ConfigDir)), "config_dir")
 	}
-	for _, k := range sortedKeys(cfg.Images) {
-		set(C.podc_ds_config_set_image(d, dsComponents[k], m.str(cfg.Images[k])), "images")
+	for _, im := range []struct {
+		which C.podc_ds_component
+		ref   string
+	}{{C.PODC_DS_POSTGRES, cfg.Images.Postgres}, {C.PODC_DS_REDIS, cfg.Images.Redis},
+		{C.PODC_DS_DATASTORAGE, cfg.Images.DataStorage}} {
+		if im.ref != "" {
+			set(C.podc_ds_config_set_image(d, im.which, m.str(im.ref)), "images")
+		}
 	}
 	if cr := cfg.Credentials; cr != nil {
 		set(C.podc_ds_config_set_postgres_credentials(d, m.str(cr.User), m.str(cr.Password), m.str(cr.Database)),
@@ -262,7 +269,6 @@ func (c *Client) DataStorageUp(ctx context.Context, cfg DataStorageConfig) (*Sta
 		Network:           goStr(C.podc_ds_stack_network(st)),
 		Host:              host,
 		Containers:        map[string]string{},
-		Ports:             map[string]int{},
 		PostgresDSN:       goStr(C.podc_ds_stack_postgres_dsn(st)),
 		PostgresDSNMasked: goStr(C.podc_ds_stack_postgres_dsn_masked(st)),
 		RedisAddr:         goStr(C.podc_ds_stack_redis_addr(st)),
@@ -279,11 +285,11 @@ func (c *Client) DataStorageUp(ctx context.Context, cfg DataStorageConfig) (*Sta
 			stack.Containers[k] = name
 		}
 	}
-	for k, v := range dsPorts {
-		if p := int(C.podc_ds_stack_port(st, v)); p > 0 {
-			stack.Ports[k] = p
+	stack.Ports.each(func(which C.podc_ds_port, p *int) {
+		if v := int(C.podc_ds_stack_port(st, which)); v > 0 {
+			*p = v
 		}
-	}
+	})
 	if prog.didPanic() {
 		// the panic came after the stack was up: take it down before raising it
 		_ = stack.Down(context.Background())

@@ -41,9 +41,9 @@ func TestDataStorageUpDown(t *testing.T) {
 	var lines []string
 	st, err := c.DataStorageUp(ctx, DataStorageConfig{
 		Service:       service,
-		Ports:         map[string]int{"postgres": 0, "redis": 0, "api": 0, "metrics": 0, "health": 0},
+		Ports:         DSPorts{Postgres: FreePort, Redis: FreePort, API: FreePort, Metrics: FreePort, Health: FreePort},
 		MigrationsDir: filepath.Join(topDir(t), "tests", "images", "datastorage", "migrations"),
-		Images:        map[string]string{"postgres": imgPostgres, "redis": imgRedis, "datastorage": imgDS},
+		Images:        DSImages{Postgres: imgPostgres, Redis: imgRedis, DataStorage: imgDS},
 		Session:       testSession,
 		Timeout:       90 * time.Second,
 		Progress: func(line string) {
@@ -65,10 +65,8 @@ func TestDataStorageUpDown(t *testing.T) {
 		st.Containers["datastorage"] != service+"_datastorage_test" {
 		t.Errorf("containers %v", st.Containers)
 	}
-	for _, k := range []string{"postgres", "redis", "api", "metrics", "health"} {
-		if st.Ports[k] <= 0 {
-			t.Errorf("port %s = %d (ports %v)", k, st.Ports[k], st.Ports)
-		}
+	if p := st.Ports; p.Postgres <= 0 || p.Redis <= 0 || p.API <= 0 || p.Metrics <= 0 || p.Health <= 0 {
+		t.Errorf("ports %+v", p)
 	}
 	if st.PostgresDSN == "" || strings.Contains(st.PostgresDSN, "***") || !strings.HasPrefix(st.PostgresDSN, "postgres://") {
 		t.Errorf("DSN %q", st.PostgresDSN)
@@ -127,8 +125,8 @@ func TestDataStorageReuse(t *testing.T) {
 	t.Cleanup(func() { _ = c.DataStorageDown(context.Background(), service, false) })
 	cfg := DataStorageConfig{
 		Service:   service,
-		Ports:     map[string]int{"postgres": 0, "api": 0, "metrics": 0, "health": 0},
-		Images:    map[string]string{"postgres": imgPostgres, "datastorage": imgDS},
+		Ports:     DSPorts{Postgres: FreePort, API: FreePort, Metrics: FreePort, Health: FreePort},
+		Images:    DSImages{Postgres: imgPostgres, DataStorage: imgDS},
 		SkipRedis: true,
 		Session:   testSession,
 		Timeout:   90 * time.Second,
@@ -145,7 +143,7 @@ func TestDataStorageReuse(t *testing.T) {
 	if cold.Reused || !warm.Reused {
 		t.Errorf("Reused: cold %v, warm %v; want false, true", cold.Reused, warm.Reused)
 	}
-	if warm.UpTime >= cold.UpTime || warm.Ports["postgres"] != cold.Ports["postgres"] {
+	if warm.UpTime >= cold.UpTime || warm.Ports.Postgres != cold.Ports.Postgres {
 		t.Errorf("warm up %v (ports %v) against cold %v (ports %v)", warm.UpTime, warm.Ports, cold.UpTime, cold.Ports)
 	}
 	if err := c.DataStorageDown(ctx, service, false); err != nil {
@@ -159,13 +157,9 @@ func TestDataStorageReuse(t *testing.T) {
 func TestDataStorageBadInput(t *testing.T) {
 	c := newClient(t)
 	ctx := testCtx(t, time.Minute)
-	_, err := c.DataStorageUp(ctx, DataStorageConfig{Service: uname("dsbad"), Ports: map[string]int{"nope": 1}})
+	_, err := c.DataStorageUp(ctx, DataStorageConfig{Service: uname("dsbad"), Ports: DSPorts{API: 70000}})
 	if !errors.Is(err, ErrInvalid) || asError(t, err).Details["field"] != "ports" {
-		t.Errorf("unknown port name: %v", err)
-	}
-	_, err = c.DataStorageUp(ctx, DataStorageConfig{Service: uname("dsbad"), Images: map[string]string{"mysql": "x"}})
-	if !errors.Is(err, ErrInvalid) || asError(t, err).Details["field"] != "images" {
-		t.Errorf("unknown component: %v", err)
+		t.Errorf("a port out of range: %v", err)
 	}
 	_, err = c.DataStorageUp(ctx, DataStorageConfig{Service: uname("dsbad"), MigrationsDir: "/nonexistent/migrations"})
 	if !errors.Is(err, ErrInvalid) {

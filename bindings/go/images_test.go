@@ -506,8 +506,8 @@ func TestDataStoragePullErrAuthLeavesNothing(t *testing.T) {
 	_, err := c.DataStorageUp(ctx, DataStorageConfig{
 		Service: service,
 		Session: testSession,
-		Ports:   map[string]int{"postgres": 0, "redis": 0, "api": 0, "metrics": 0, "health": 0},
-		Images:  map[string]string{"redis": env.auth + "/podc/httpsvc:test"},
+		Ports:   DSPorts{Postgres: FreePort, Redis: FreePort, API: FreePort, Metrics: FreePort, Health: FreePort},
+		Images:  DSImages{Redis: env.auth + "/podc/httpsvc:test"},
 		Pull: &PullOptions{Policy: PullAlways, InsecureSkipTLSVerify: true, Username: env.user,
 			Password: wrong, Retries: 1},
 	})

@@ -21,12 +21,20 @@ fi
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$top/bindings/go" || exit 2
 export CGO_ENABLED=1
-export CGO_CFLAGS="-I$top/include"
-export CGO_LDFLAGS="-L$libdir -Wl,-rpath,$libdir"
+# `#cgo pkg-config: podc` finds this tree's library: pkg-config takes podc-uninstalled.pc
+# over an installed podc.pc when it is on PKG_CONFIG_PATH (an installed libpodc needs nothing)
+cat >"$build_dir/podc-uninstalled.pc" <<EOF
+Name: podc
+Description: libpodc of the build tree $build_dir
+Version: 0
+Libs: -L$libdir -Wl,-rpath,$libdir -lpodc
+Cflags: -I$top/include
+EOF
+export PKG_CONFIG_PATH="$build_dir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 export GOCACHE="$build_dir/go-cache/build"
 export GOPATH="$build_dir/go-cache/path"
 export GOTOOLCHAIN=local GOPROXY=off GO111MODULE=on
 go version
 go vet ./... || exit 1
-go test -v -count=1 -timeout 15m ./...
+go test -race -v -count=1 -timeout 20m ./...
 exit $?

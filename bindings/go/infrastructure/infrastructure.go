@@ -98,22 +98,9 @@ func StartDSBootstrapContext(ctx context.Context, cfg DSBootstrapConfig, writer 
 	if isPreset(cfg.ServiceName) {
 		dc.Preset = cfg.ServiceName
 	}
-	ports := map[string]int{}
-	for name, p := range map[string]int{"postgres": cfg.PostgresPort, "redis": cfg.RedisPort,
-		"api": cfg.DataStoragePort, "metrics": cfg.MetricsPort, "health": cfg.HealthPort} {
-		if p != 0 {
-			ports[name] = p
-		}
-	}
-	dc.Ports = ports
-	images := map[string]string{}
-	for name, img := range map[string]string{"postgres": cfg.PostgresImage, "redis": cfg.RedisImage,
-		"datastorage": cfg.DataStorageImage} {
-		if img != "" {
-			images[name] = img
-		}
-	}
-	dc.Images = images
+	dc.Ports = podc.DSPorts{Postgres: cfg.PostgresPort, Redis: cfg.RedisPort, API: cfg.DataStoragePort,
+		Metrics: cfg.MetricsPort, Health: cfg.HealthPort}
+	dc.Images = podc.DSImages{Postgres: cfg.PostgresImage, Redis: cfg.RedisImage, DataStorage: cfg.DataStorageImage}
 	if cfg.PostgresUser != "" || cfg.PostgresPassword != "" || cfg.PostgresDB != "" {
 		dc.Credentials = &podc.PostgresCredentials{User: def(cfg.PostgresUser, "slm_user"),
 			Password: def(cfg.PostgresPassword, "test_password"), Database: def(cfg.PostgresDB, "action_history")}
