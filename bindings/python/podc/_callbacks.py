@@ -54,6 +54,20 @@ class Guard:
         self._refs.append(cb)
         return cb
 
+    def data_bytes(self, fn):
+        """podc_data_cb from fn(data: bytes) (a tar stream, say)."""
+        def tramp(data, n, _ud):
+            if self.exc is not None:
+                return 1
+            try:
+                fn(bytes_at(data, n))
+                return 0
+            except BaseException as e:  # noqa: B902
+                return self._fail(e)
+        cb = DATA_CB(tramp)
+        self._refs.append(cb)
+        return cb
+
     def output(self, fn):
         """podc_output_cb from fn(stream: int, data: bytes)."""
         def tramp(stream, data, n, _ud):

@@ -17,13 +17,14 @@ from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int64, c_s
                     c_uint, c_void_p)
 
 __all__ = ["lib", "library_path", "ClientOptions", "CLIENT_OPTIONS_VERSION", "LogsOptions", "DATA_CB",
-           "OUTPUT_CB", "PROGRESS_CB", "WARNING_CB", "enc", "dec", "take_string", "argv_array", "bytes_at", "has", "need"]
+           "OUTPUT_CB", "PROGRESS_CB", "WARNING_CB", "EVENT_CB", "EventsOptions", "enc", "dec", "take_string", "argv_array", "bytes_at", "has", "need"]
 
 # ---- callback types (common.h, logs.h, service.h) ---------------------------------------
 DATA_CB = CFUNCTYPE(c_int, c_void_p, c_size_t, c_void_p)            # podc_data_cb
 OUTPUT_CB = CFUNCTYPE(c_int, c_int, c_void_p, c_size_t, c_void_p)   # podc_output_cb
 PROGRESS_CB = CFUNCTYPE(c_int, c_char_p, c_void_p)                  # podc_service_progress_cb
 WARNING_CB = CFUNCTYPE(None, c_char_p, c_void_p)                    # podc_compose_warning_cb
+EVENT_CB = CFUNCTYPE(c_int, c_void_p, c_void_p)                     # podc_event_cb
 
 
 CLIENT_OPTIONS_VERSION = 2  # PODC_CLIENT_OPTIONS_VERSION
@@ -34,6 +35,11 @@ class ClientOptions(Structure):
     _fields_ = [("version", c_uint), ("uri", c_char_p), ("timeout_ms", c_int64),
                 ("connect_timeout_ms", c_int64),
                 ("connection", c_char_p)]  # version 2
+
+
+class EventsOptions(Structure):
+    _fields_ = [("version", c_uint), ("filters", c_void_p), ("since", c_char_p), ("until", c_char_p),
+                ("follow", c_int), ("timeout_ms", c_int64)]
 
 
 class LogsOptions(Structure):
@@ -202,6 +208,35 @@ _PROTOS = {
     "podc_image_exists": (I, [H, S, POINTER(c_int), PH]),
     "podc_image_inspect": (I, [H, S, PH, PH]),
     "podc_image_json": (S, [H]),
+    "podc_image_id": (S, [H]),
+    "podc_image_tag_count": (SZ, [H]),
+    "podc_image_tag_at": (S, [H, SZ]),
+    "podc_image_size": (I64, [H]),
+    "podc_image_created_unix": (I64, [H]),
+    "podc_image_label_count": (SZ, [H]),
+    "podc_image_label_key_at": (S, [H, SZ]),
+    "podc_image_label_value_at": (S, [H, SZ]),
+    "podc_image_list_get": (I, [H, H, PH, PH]),
+    "podc_image_list_count": (SZ, [H]),
+    "podc_image_list_at": (H, [H, SZ]),
+    "podc_image_list_free": (None, [H]),
+    # events.h
+    "podc_events_options_init": (I, [POINTER(EventsOptions), U]),
+    "podc_events_stream": (I, [H, POINTER(EventsOptions), EVENT_CB, c_void_p, PH]),
+    "podc_event_type": (S, [H]),
+    "podc_event_action": (S, [H]),
+    "podc_event_actor_id": (S, [H]),
+    "podc_event_name": (S, [H]),
+    "podc_event_attribute_count": (SZ, [H]),
+    "podc_event_attribute_key": (S, [H, SZ]),
+    "podc_event_attribute_value": (S, [H, SZ]),
+    "podc_event_time_ns": (I64, [H]),
+    "podc_event_json": (S, [H]),
+    # copy.h
+    "podc_copy_put_tar": (I, [H, S, S, c_void_p, SZ, PH]),
+    "podc_copy_put_file": (I, [H, S, S, S, c_void_p, SZ, U, PH]),
+    "podc_copy_get_tar": (I, [H, S, S, DATA_CB, c_void_p, PH]),
+    "podc_copy_get_file": (I, [H, S, S, PH, POINTER(c_size_t), PH]),
     "podc_image_free": (None, [H]),
     "podc_image_tag": (I, [H, S, S, S, PH]),
     "podc_image_remove": (I, [H, S, U, PH]),

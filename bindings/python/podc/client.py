@@ -14,14 +14,15 @@ client.like() makes another one on the same service for another thread.
 """
 
 import contextlib
+import ctypes
 import json
-from ctypes import byref, c_int, c_void_p
+from ctypes import byref, c_int, c_size_t, c_void_p
 
 from . import _lib
 from ._callbacks import Guard, guarded_call
-from ._lib import (CLIENT_OPTIONS_VERSION, ClientOptions, LogsOptions, argv_array, bytes_at, dec,
-                   enc, lib, take_string)
-from .errors import InvalidInput, Unsupported, call, check
+from ._lib import (CLIENT_OPTIONS_VERSION, EVENT_CB, ClientOptions, EventsOptions, LogsOptions, argv_array,
+                   bytes_at, dec, enc, lib, take_string)
+from .errors import Cancelled, InvalidInput, Unsupported, call, check
 from .pull import PullOptions, pull_policy as _pull_policy
 
 __all__ = ["Client", "Containers", "Images", "Networks", "STDOUT", "STDERR"]
@@ -235,6 +236,54 @@ class Client:
                 lib.podc_client_scope_end(self._h)
 
     # ---- system ----------------------------------------------------------------------
+    def events(self, callback, filters=None, since=None, until=None, follow=True, timeout_ms=None):
+        """Calls callback(event) for podman's events, oldest first; event is a dict {type,
+        action, actor_id, name, time_ns, attributes, json}. A callback returning True stops
+        the stream (then this returns normally); with follow=False the events since..until are
+        delivered and it returns. filters: {key: value or [values]} ("type", "container",
+        "event", "label", ...); since/until: "10m", RFC 3339 or unix seconds. Stop a live
+        stream from another thread with cancel() (Cancelled)."""
+        pairs = []
+        for k, v in (filters or {}).items():
+            pairs += [(k, x) for x in (v if isinstance(v, (list, tuple)) else [v])]
+        f = _filters(pairs)
+        o = EventsOptions()
+        try:
+            check(_lib.need("podc_events_options_init")(byref(o), 1), "options")
+            o.filters = f
+            keep = [enc(since), enc(until)]  # referenced by o during the call
+            o.since, o.until = keep
+            o.follow = 1 if follow else 0
+            if timeout_ms is not None:
+                o.timeout_ms = int(timeout_ms)
+            g = Guard()
+            stopped = []
+
+            def tramp(ev, _ud):
+                if g.exc is not None:
+                    return 1
+                try:
+                    e = {"type": dec(lib.podc_event_type(ev)), "action": dec(lib.podc_event_action(ev)),
+                         "actor_id": dec(lib.podc_event_actor_id(ev)), "name": dec(lib.podc_event_name(ev)),
+                         "time_ns": lib.podc_event_time_ns(ev), "json": dec(lib.podc_event_json(ev)),
+                         "attributes": {dec(lib.podc_event_attribute_key(ev, i)): dec(lib.podc_event_attribute_value(ev, i))
+                                        for i in range(lib.podc_event_attribute_count(ev))}}
+                    if callback(e) is True:
+                        stopped.append(True)
+                        return 1
+                    return 0
+                except BaseException as exc:  # noqa: B902 - must not reach C
+                    return g._fail(exc)
+            cb = EVENT_CB(tramp)
+            try:
+                guarded_call(g, call, lib.podc_events_stream, self.handle, byref(o), cb, None)
+            except Cancelled:
+                if not stopped:
+                    raise
+        finally:
+            if f:
+                lib.podc_filters_free(f)
+
     def ping(self):
         """True when the service answers; raises TransportError/Timeout otherwise."""
         call(lib.podc_ping, self.handle)
@@ -435,6 +484,39 @@ class Containers(_Part):
         cb = g.output(callback)
         guarded_call(g, call, lib.podc_logs_stream, self._c, enc(name), byref(o), cb, None)
 
+    # ---- copy --------------------------------------------------------------------------
+    def copy_in(self, name, path, tar):
+        """Extracts a tar archive (bytes, or a binary file object read to its end) into
+        directory `path` of the container (created when missing)."""
+        data = tar if isinstance(tar, (bytes, bytearray)) else tar.read()
+        buf = ctypes.create_string_buffer(bytes(data), len(data))
+        call(lib.podc_copy_put_tar, self._c, enc(name), enc(path), buf, len(data))
+
+    def copy_out(self, name, path, fileobj=None):
+        """`path` of the container as a tar archive: written to fileobj (binary) as it comes,
+        or returned as bytes when fileobj is None."""
+        chunks = []
+        sink = fileobj.write if fileobj is not None else chunks.append
+        g = Guard()
+        cb = g.data_bytes(sink)
+        guarded_call(g, call, lib.podc_copy_get_tar, self._c, enc(name), enc(path), cb, None)
+        return None if fileobj is not None else b"".join(chunks)
+
+    def put_file(self, name, directory, filename, content, mode=0o644):
+        """Writes one file directory/filename (str or bytes content) in the container."""
+        data = enc(content) if isinstance(content, str) else bytes(content)
+        buf = ctypes.create_string_buffer(data, len(data))
+        call(lib.podc_copy_put_file, self._c, enc(name), enc(directory), enc(filename), buf, len(data), int(mode))
+
+    def get_file(self, name, path):
+        """One regular file of the container, as bytes."""
+        out, n = c_void_p(), c_size_t()
+        call(lib.podc_copy_get_file, self._c, enc(name), enc(path), byref(out), byref(n))
+        try:
+            return bytes_at(out.value, n.value)
+        finally:
+            lib.podc_free(out)
+
     def exec(self, name, argv, env=None, workdir=None, user=None, timeout_ms=None, tty=False,
              callback=None):
         """Runs argv in the running container: returns (exit_code, stdout, stderr) as str.
@@ -477,7 +559,32 @@ class Containers(_Part):
 
 
 class Images(_Part):
-    """client.images: exists, inspect, digest, tag, remove, build, pull, push."""
+    """client.images: exists, inspect, digest, list, tag, remove, build, pull, push."""
+
+    def list(self, labels=None, reference=None):
+        """Images as [{id, tags, size, created (unix s), labels}], sorted by id. labels: every
+        key must match ({"k": None} = the key with any value); reference: "localhost/app",
+        "app:1", "localhost/app*"."""
+        f = _filters(_label_pairs(labels) + [("reference", reference)])
+        lst = c_void_p()
+        try:
+            call(lib.podc_image_list_get, self._c, f, byref(lst))
+        finally:
+            if f:
+                lib.podc_filters_free(f)
+        try:
+            out = []
+            for i in range(lib.podc_image_list_count(lst)):
+                img = lib.podc_image_list_at(lst, i)
+                out.append({"id": dec(lib.podc_image_id(img)),
+                            "tags": [dec(lib.podc_image_tag_at(img, j)) for j in range(lib.podc_image_tag_count(img))],
+                            "size": lib.podc_image_size(img),
+                            "created": lib.podc_image_created_unix(img),
+                            "labels": {dec(lib.podc_image_label_key_at(img, j)): dec(lib.podc_image_label_value_at(img, j))
+                                       for j in range(lib.podc_image_label_count(img))}})
+            return sorted(out, key=lambda x: x["id"])
+        finally:
+            lib.podc_image_list_free(lst)
 
     def exists(self, ref):
         out = c_int()

@@ -354,6 +354,84 @@ class TestNetworksImages(PodcTestCase):
                 pass
 
 
+class TestStreamsCopyEvents(PodcTestCase):
+    def test_exec_and_logs_streaming(self):
+        svc = self.sleeper()
+        out = []
+        code, so, se = self.client.containers.exec(svc.name, [BUSYBOX, "sh", "-c", "echo o; echo e >&2; exit 4"],
+                                                   callback=lambda stream, data: out.append((stream, data)))
+        self.assertEqual(code, 4)
+        self.assertEqual(sorted(out), [(podc.STDOUT, b"o\n"), (podc.STDERR, b"e\n")])
+        logs = []
+        self.client.containers.stream_logs(svc.name, lambda stream, data: logs.append(data), follow=False)
+        self.assertIn(b"started\n", logs)
+
+    def test_copy_in_out_and_files(self):
+        import io
+        import tarfile
+        svc = self.sleeper()
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tf:
+            body = b"podc copy\n" * 3000
+            ti = tarfile.TarInfo("conf/app.ini")
+            ti.size = len(body)
+            tf.addfile(ti, io.BytesIO(body))
+        self.client.containers.copy_in(svc.name, "/srv", buf.getvalue())
+        out = io.BytesIO()
+        self.client.containers.copy_out(svc.name, "/srv/conf", out)
+        out.seek(0)
+        with tarfile.open(fileobj=out) as tf:
+            self.assertEqual(tf.extractfile("conf/app.ini").read(), body)
+        self.client.containers.put_file(svc.name, "/srv", "note.txt", "hello\n", mode=0o600)
+        self.assertEqual(self.client.containers.get_file(svc.name, "/srv/note.txt"), b"hello\n")
+        with self.assertRaises(podc.NotFound):
+            self.client.containers.copy_out(svc.name, "/nonexistent")
+
+    def test_events(self):
+        name = self.track(uname("ev"))
+        seen = []
+        errors = []
+
+        def watch():
+            try:
+                with podc.Client() as w:
+                    w.events(lambda e: seen.append(e["action"]) or e["action"] == "start",
+                             filters={"container": name, "type": "container"})
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+        t = threading.Thread(target=watch)
+        t.start()
+        time.sleep(0.3)
+        self.client.containers.create(BASE, name=name, command=[BUSYBOX, "sleep", "600"])
+        self.client.containers.start(name)
+        t.join(30)
+        self.assertFalse(t.is_alive(), "no start event within 30 s")
+        self.assertEqual(errors, [])
+        self.assertEqual(seen[-1], "start")
+        replay = []
+        self.client.events(lambda e: replay.append(e["action"]), filters={"container": name}, since="5m",
+                           follow=False)
+        self.assertIn("create", replay)
+
+    def test_images_list(self):
+        d = tempfile.mkdtemp()
+        try:
+            with open(os.path.join(d, "Containerfile"), "w") as f:
+                f.write("FROM %s\nRUN true\n" % BASE)
+            tag = "localhost/%s:1" % uname("pylist")
+            iid = self.client.images.build(d, tag=tag, labels={"podc.py.test": "list"}, pull_policy="never")
+            try:
+                found = [i for i in self.client.images.list(labels={"podc.py.test": "list"}) if i["id"] == iid]
+                self.assertEqual(len(found), 1)
+                self.assertEqual(found[0]["tags"], [tag])
+                self.assertEqual(found[0]["labels"]["podc.py.test"], "list")
+                self.assertGreater(found[0]["size"], 0)
+            finally:
+                self.client.images.remove(iid, force=True)
+        finally:
+            shutil.rmtree(d)
+
+
 class TestStack(PodcTestCase):
     def test_graph_up_and_down(self):
         name = uname("stk")
