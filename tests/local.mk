@@ -19,5 +19,5 @@ tests_integration_test_integration_CFLAGS = $(TEST_CFLAGS) $(LIBPQ_CFLAGS)
 tests_integration_test_integration_LDADD = $(TEST_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS)
 
 TESTS += tests/unit/test_unit tests/integration/test_integration tests/check-symbols.sh
-EXTRA_DIST += tests/check-symbols.sh tests/images tests/env tests/run-all.sh
+EXTRA_DIST += tests/check-symbols.sh tests/images tests/env tests/run-all.sh tests/compose
 AM_TESTS_ENVIRONMENT = NM='$(NM)' top_builddir='$(top_builddir)'; export NM top_builddir srcdir;
