@@ -2,6 +2,7 @@ package podc
 
 /*
 #include <stdlib.h>
+#include <podc.h>
 */
 import "C"
 
@@ -51,6 +52,39 @@ func (m *cmem) argv(list []string, nullTerm bool) (**C.char, C.size_t) {
 		s[i] = m.str(v)
 	}
 	return arr, C.size_t(n)
+}
+
+// filters makes a podc_filters (free it with C.podc_filters_free): a "label" filter per key
+// of labels ("k=v", or "k" for an empty value), then key/value pairs (an empty value is left
+// out).
+func (m *cmem) filters(labels map[string]string, pairs ...string) (*C.podc_filters, error) {
+	f := C.podc_filters_new()
+	if f == nil {
+		return nil, invalidOr(ErrNoMemory, "", "podc_filters_new: out of memory")
+	}
+	add := func(k, v string) error {
+		return setterError(C.podc_filters_add(f, m.str(k), m.str(v)), "filters")
+	}
+	var err error
+	for _, k := range sortedKeys(labels) {
+		v := k
+		if labels[k] != "" {
+			v = k + "=" + labels[k]
+		}
+		if err == nil {
+			err = add("label", v)
+		}
+	}
+	for i := 0; err == nil && i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			err = add(pairs[i], pairs[i+1])
+		}
+	}
+	if err != nil {
+		C.podc_filters_free(f)
+		return nil, err
+	}
+	return f, nil
 }
 
 func (m *cmem) free() {

@@ -356,35 +356,15 @@ func (c *Client) ListContainers(ctx context.Context, opts *ListOptions) ([]Conta
 	}
 	var m cmem
 	defer m.free()
-	f := C.podc_filters_new()
-	if f == nil {
-		return nil, invalidOr(ErrNoMemory, "", "podc_filters_new: out of memory")
+	f, ferr := m.filters(opts.Labels, "name", opts.Name, "status", opts.Status)
+	if ferr != nil {
+		return nil, ferr
 	}
 	defer C.podc_filters_free(f)
-	add := func(k, v string) error {
-		return setterError(C.podc_filters_add(f, m.str(k), m.str(v)), "filters")
-	}
-	keys := sortedKeys(opts.Labels)
+	keys := sortedKeys(opts.Labels) // the summaries report the labels asked about
 	ckeys := make([]*C.char, len(keys))
 	for i, k := range keys {
 		ckeys[i] = m.str(k)
-		v := k
-		if opts.Labels[k] != "" {
-			v = k + "=" + opts.Labels[k]
-		}
-		if err := add("label", v); err != nil {
-			return nil, err
-		}
-	}
-	if opts.Name != "" {
-		if err := add("name", opts.Name); err != nil {
-			return nil, err
-		}
-	}
-	if opts.Status != "" {
-		if err := add("status", opts.Status); err != nil {
-			return nil, err
-		}
 	}
 	all := C.int(1)
 	if opts.RunningOnly {

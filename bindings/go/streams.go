@@ -295,25 +295,11 @@ func (c *Client) ListImages(ctx context.Context, opts *ImageListOptions) ([]Imag
 	}
 	var m cmem
 	defer m.free()
-	f := C.podc_filters_new()
-	if f == nil {
-		return nil, invalidOr(ErrNoMemory, "", "podc_filters_new: out of memory")
+	f, ferr := m.filters(opts.Labels, "reference", opts.Reference)
+	if ferr != nil {
+		return nil, ferr
 	}
 	defer C.podc_filters_free(f)
-	for _, k := range sortedKeys(opts.Labels) {
-		v := k
-		if opts.Labels[k] != "" {
-			v = k + "=" + opts.Labels[k]
-		}
-		if rc := C.podc_filters_add(f, m.str("label"), m.str(v)); rc < 0 {
-			return nil, setterError(rc, "labels")
-		}
-	}
-	if opts.Reference != "" {
-		if rc := C.podc_filters_add(f, m.str("reference"), m.str(opts.Reference)); rc < 0 {
-			return nil, setterError(rc, "reference")
-		}
-	}
 	out := []Image{}
 	err := c.do(ctx, true, func(h *C.podc_client) error {
 		var l *C.podc_image_list

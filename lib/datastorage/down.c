@@ -13,36 +13,16 @@
 #include "podc/filters.h"
 #include "podc/images.h"
 #include "podc/networks.h"
+#include "service/service-private.h"
 #include "transport/cancel.h"
-
-typedef struct rm_job {
-    podc_job_result res; /* first: see core/parallel.h */
-    podc_client *like;
-    const char *name;
-} rm_job;
-
-/* Force-remove kills at once (timeout=0): these are throwaway test containers. */
-static void *rm_thread(void *arg)
-{
-    rm_job *j = arg;
-    podc_client *c = NULL;
-    j->res.rc = podc_client_new_child(&c, j->like, &j->res.err);
-    if (j->res.rc == 0)
-        j->res.rc = podc_container_remove(c, j->name,
-                                          PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, &j->res.err);
-    podc_client_free(c);
-    return NULL;
-}
 
 int podc_ds_remove_containers(podc_client *c, const char *service, podc_error **err)
 {
     char names[4][DS_NAME_MAX];
     podc_ds_names(service, NULL, names[0], names[1], names[2], DS_NAME_MAX);
     snprintf(names[3], DS_NAME_MAX, "%s_migrations", service); /* upstream's stale helper container */
-    rm_job jobs[4];
-    for (int i = 0; i < 4; i++)
-        jobs[i] = (rm_job){ .like = c, .name = names[i] };
-    return podc_parallel(rm_thread, jobs, sizeof jobs[0], 4, err);
+    const char *const list[4] = { names[0], names[1], names[2], names[3] };
+    return podc_svc_remove_containers(c, list, 4, NULL, err);
 }
 
 /* Teardown treats "not found" as done; any other error goes to the caller. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/error-private.h"
+#include "core/parallel.h"
 #include "podc/images.h"
 #include "podc/networks.h"
 #include "service/service-private.h"
@@ -45,6 +46,42 @@ static void keep_first(int *rc, podc_error **err, int r, podc_error *e)
     } else {
         podc_error_free(e);
     }
+}
+
+typedef struct rm_job {
+    podc_job_result res; /* first: see core/parallel.h */
+    podc_client *like;
+    const char *name;
+} rm_job;
+
+/* Force-remove kills at once (timeout 0): these are throwaway test containers. */
+static void *rm_thread(void *arg)
+{
+    rm_job *j = arg;
+    podc_client *c = NULL;
+    j->res.rc = podc_client_new_child(&c, j->like, &j->res.err);
+    if (j->res.rc == 0)
+        j->res.rc = podc_container_remove(c, j->name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
+                                          &j->res.err);
+    podc_client_free(c);
+    return NULL;
+}
+
+int podc_svc_remove_containers(podc_client *like, const char *const *names, size_t n, unsigned char *failed,
+                               podc_error **err)
+{
+    if (n == 0)
+        return 0;
+    rm_job *jobs = calloc(n, sizeof *jobs);
+    if (!jobs)
+        return podc_error_oom(err);
+    for (size_t i = 0; i < n; i++)
+        jobs[i] = (rm_job){ .like = like, .name = names[i] };
+    int rc = podc_parallel(rm_thread, jobs, sizeof *jobs, n, err);
+    for (size_t i = 0; failed && i < n; i++)
+        failed[i] = jobs[i].res.rc < 0;
+    free(jobs);
+    return rc;
 }
 
 int podc_service_cleanup_label(podc_client *c, const char *label, size_t *n_removed, podc_error **err)

@@ -152,6 +152,12 @@ void podc_svc_watch_sleep(podc_svc_watch *w, int64_t ms);
 /* Ends the wait and joins the thread; frees everything. Safe on a watcher that never started. */
 void podc_svc_watch_stop(podc_svc_watch *w);
 
+/* Force-removes the containers names[0..n) side by side, each on a child client of like (a
+ * missing one is fine); failed[i] (may be NULL) says which could not be removed. Returns the
+ * first failure. (cleanup.c) */
+int podc_svc_remove_containers(podc_client *like, const char *const *names, size_t n, unsigned char *failed,
+                               podc_error **err);
+
 /* ---- dependencies: services this process is still starting (start.c) ---- */
 int podc_svc_registry_add(const char *name);
 void podc_svc_registry_remove(const char *name);

@@ -299,24 +299,6 @@ static void *member_thread(void *arg)
 
 /* ---- removing: a stale stack before, what this call made after a failure ---- */
 
-typedef struct rm_job {
-    podc_job_result res; /* first: see core/parallel.h */
-    podc_client *like;
-    const char *name;
-} rm_job;
-
-static void *rm_thread(void *arg)
-{
-    rm_job *j = arg;
-    podc_client *c = NULL;
-    j->res.rc = podc_client_new_child(&c, j->like, &j->res.err);
-    if (j->res.rc == 0)
-        j->res.rc = podc_container_remove(c, j->name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
-                                          &j->res.err);
-    podc_client_free(c);
-    return NULL;
-}
-
 /* Force-removes, side by side, every container labelled podc.stack=<name> (a crashed run's). */
 static int remove_stale(podc_client *c, const char *name, podc_error **err)
 {
@@ -328,14 +310,14 @@ static int remove_stale(podc_client *c, const char *name, podc_error **err)
                                                            : podc_container_list_get(c, f, 1, &l, err);
     podc_filters_free(f);
     size_t n = rc == 0 ? podc_container_list_count(l) : 0;
-    rm_job *jobs = n ? calloc(n, sizeof *jobs) : NULL;
-    if (n && !jobs)
+    const char **ids = n ? calloc(n, sizeof *ids) : NULL;
+    if (n && !ids)
         rc = podc_error_oom(err);
-    for (size_t i = 0; jobs && i < n; i++)
-        jobs[i] = (rm_job){ .like = c, .name = podc_container_summary_id(podc_container_list_at(l, i)) };
+    for (size_t i = 0; ids && i < n; i++)
+        ids[i] = podc_container_summary_id(podc_container_list_at(l, i));
     if (rc == 0 && n)
-        rc = podc_parallel(rm_thread, jobs, sizeof *jobs, n, err);
-    free(jobs);
+        rc = podc_svc_remove_containers(c, ids, n, NULL, err);
+    free(ids);
     podc_container_list_free(l);
     return rc;
 }
@@ -354,18 +336,20 @@ static void rollback(up_run *u, int net_created, podc_error **err)
     const podc_stack_spec *s = u->s;
     char left[800] = "";
     podc_client_shield_begin(u->c); /* a cancelled up still removes what it made */
-    rm_job *jobs = calloc(s->n_members, sizeof *jobs);
-    if (jobs) {
+    const char **names = calloc(s->n_members, sizeof *names);
+    unsigned char *failed = calloc(s->n_members, 1);
+    if (names && failed) {
         for (size_t i = 0; i < s->n_members; i++)
-            jobs[i] = (rm_job){ .like = u->c, .name = s->members[i].spec->name };
-        (void)podc_parallel(rm_thread, jobs, sizeof *jobs, s->n_members, NULL);
+            names[i] = s->members[i].spec->name;
+        (void)podc_svc_remove_containers(u->c, names, s->n_members, failed, NULL);
         for (size_t i = 0; i < s->n_members; i++)
-            if (jobs[i].res.rc < 0)
+            if (failed[i])
                 append(left, sizeof left, s->members[i].spec->name);
-        free(jobs);
     } else {
         append(left, sizeof left, "the stack's containers");
     }
+    free(names);
+    free(failed);
     for (size_t i = 0; i < s->n_members; i++) {
         const char *img = podc_svc_built_image(u->m[i].svc);
         char what[80];
