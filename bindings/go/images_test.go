@@ -465,7 +465,7 @@ func TestServicePullsAbsentImage(t *testing.T) {
 		Image:          redisUpstream,
 		Pull:           &PullOptions{Policy: PullMissing, Retries: 2, Backoff: 200 * time.Millisecond},
 		Ports:          map[int]int{6379: 0},
-		Checks:         []Check{TCPCheck{Port: 6379}},
+		Checks:         []Check{TCPCheck{Port: 6379, Send: "PING\r\n", Expect: "+PONG"}},
 		Session:        testSession,
 		StartupTimeout: time.Minute,
 		Progress: func(line string) {

@@ -65,9 +65,16 @@ func (c HTTPCheck) add(s *C.podc_service_spec, m *cmem) C.int {
 // TCPCheck passes when a TCP connect to the host port published for Port succeeds.
 type TCPCheck struct {
 	Port int
+	// Send and Expect (both or neither): after the connect Send is written and the reply must
+	// contain Expect within Timeout (0 = 1 s): "PING\r\n" and "+PONG" for Redis.
+	Send, Expect string
+	Timeout      time.Duration
 }
 
 func (c TCPCheck) add(s *C.podc_service_spec, m *cmem) C.int {
+	if c.Send != "" || c.Expect != "" {
+		return C.podc_service_spec_add_check_tcp_exchange(s, C.int(c.Port), m.str(c.Send), m.str(c.Expect), ms(c.Timeout))
+	}
 	return C.podc_service_spec_add_check_tcp(s, C.int(c.Port))
 }
 

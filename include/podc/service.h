@@ -153,6 +153,12 @@ PODC_EXTERN int podc_service_spec_add_check_http(podc_service_spec *s, int conta
                                                  int64_t per_try_timeout_ms);
 /* TCP connect to 127.0.0.1:<host port of container_port> (published) succeeds. */
 PODC_EXTERN int podc_service_spec_add_check_tcp(podc_service_spec *s, int container_port);
+/* TCP to the host port of container_port, then `send` is written and the reply (up to 255
+ * bytes) must contain `expect` within per_try_timeout_ms (<= 0 = 1000): a protocol's own
+ * liveness question answered from here, with no process in the container ("PING\r\n" ->
+ * "+PONG" for Redis). */
+PODC_EXTERN int podc_service_spec_add_check_tcp_exchange(podc_service_spec *s, int container_port, const char *send,
+                                                         const char *expect, int64_t per_try_timeout_ms);
 /* argv run in the container exits 0 and, when stdout_substring is not NULL, its stdout
  * contains it. per_try_timeout_ms <= 0 = 5000. */
 PODC_EXTERN int podc_service_spec_add_check_exec(podc_service_spec *s, const char *const *argv, size_t argc,

@@ -228,12 +228,11 @@ static podc_service_spec *redis_spec(run *r)
     podc_service_spec *s = base_spec(r, PODC_DS_REDIS);
     if (!s)
         return NULL;
-    /* Redis says it serves, and its published port connects: no exec (each one is a process
-     * podman and runc start in the container; with four stacks starting side by side a
+    /* the contract's "PING answers PONG", asked over its published port: no exec (each one is a
+     * process podman and runc start in the container; with four stacks starting side by side a
      * `redis-cli ping` took 5 s a try) */
     if (podc_service_spec_add_port(s, 6379, podc_ds_effective_port(r->cfg, PODC_DS_PORT_REDIS)) ||
-        podc_service_spec_add_check_log(s, "Ready to accept connections", 1) ||
-        podc_service_spec_add_check_tcp(s, 6379)) {
+        podc_service_spec_add_check_tcp_exchange(s, 6379, "PING\r\n", "+PONG", 2000)) {
         podc_service_spec_free(s);
         return NULL;
     }

@@ -157,8 +157,39 @@ static int closed_at_once(int fd)
     return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
+/* An exchange on a connected socket: send k->path, wait up to k->timeout_ms for a reply that
+ * contains k->substr. 0, or an errno (EPROTO: it answered something else, into got). */
+static int exchange(int fd, const podc_svc_health *h, const podc_svc_check *k, char *got, size_t gotsz)
+{
+    size_t len = strlen(k->path);
+    if (send(fd, k->path, len, MSG_NOSIGNAL) != (ssize_t)len)
+        return errno ? errno : EIO;
+    size_t n = 0;
+    got[0] = '\0';
+    int64_t limit = k->timeout_ms > 0 ? k->timeout_ms : TCP_TIMEOUT_MS;
+    for (int64_t waited = 0; waited < limit && !aborted(h); waited += ABORT_SLICE_MS) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int r = poll(&p, 1, ABORT_SLICE_MS);
+        if (r < 0)
+            return errno;
+        if (r == 0)
+            continue;
+        ssize_t m = recv(fd, got + n, gotsz - 1 - n, 0);
+        if (m <= 0)
+            return m == 0 ? (n ? EPROTO : ECONNRESET) : errno;
+        n += (size_t)m;
+        got[n] = '\0';
+        if (strstr(got, k->substr))
+            return 0;
+        if (n == gotsz - 1)
+            return EPROTO;
+    }
+    return n ? EPROTO : ETIMEDOUT;
+}
+
 static int check_tcp(const podc_svc_health *h, const podc_svc_check *k, char **reason)
 {
+    char got[256] = "";
     int port = host_port(h, k->port);
     if (port <= 0)
         return (*reason = reasonf("TCP :%d: container port not published", k->port)) ? 0 : PODC_ENOMEM;
@@ -193,13 +224,23 @@ static int check_tcp(const podc_svc_health *h, const podc_svc_check *k, char **r
                     e = errno;
             }
         }
-        if (e == 0 && closed_at_once(fd))
+        if (e == 0 && k->path) /* an exchange proves more than the settle below */
+            e = exchange(fd, h, k, got, sizeof got);
+        else if (e == 0 && closed_at_once(fd))
             e = ECONNRESET;
         close(fd);
     }
     freeaddrinfo(res);
     if (e == 0)
         return 1;
+    if (e == EPROTO) {
+        for (char *c = got; *c; c++) /* one line for the reason */
+            if ((unsigned char)*c < 0x20)
+                *c = ' ';
+        return (*reason = reasonf("TCP %s:%d: answered \"%.80s\", not \"%s\"", h->address, port, got, k->substr))
+                   ? 0
+                   : PODC_ENOMEM;
+    }
     if (e == ECONNRESET)
         return (*reason = reasonf("TCP %s:%d: accepted, then closed at once (a port forwarder with nothing "
                                   "listening behind it)", h->address, port)) ? 0 : PODC_ENOMEM;

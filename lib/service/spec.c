@@ -360,6 +360,24 @@ int podc_service_spec_add_check_tcp(podc_service_spec *s, int container_port)
     return 0;
 }
 
+int podc_service_spec_add_check_tcp_exchange(podc_service_spec *s, int container_port, const char *send,
+                                             const char *expect, int64_t per_try_timeout_ms)
+{
+    if (!s || container_port < 1 || container_port > 65535 || !send || !*send || !expect || !*expect)
+        return PODC_EINVAL;
+    podc_svc_check *k = new_check(s, PODC_SVC_CHECK_TCP);
+    if (!k)
+        return PODC_ENOMEM;
+    k->port = container_port;
+    k->timeout_ms = per_try_timeout_ms > 0 ? per_try_timeout_ms : 1000;
+    if (!(k->path = strdup(send)) || !(k->substr = strdup(expect))) {
+        check_clear(k);
+        return PODC_ENOMEM;
+    }
+    s->n_checks++;
+    return 0;
+}
+
 int podc_service_spec_add_check_exec(podc_service_spec *s, const char *const *argv, size_t argc,
                                      const char *stdout_substring, int64_t per_try_timeout_ms)
 {

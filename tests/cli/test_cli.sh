@@ -192,7 +192,8 @@ cat >"$TMP/web.json" <<JSON
   "ports": [{"container": 8080, "host": 0}],
   "env": {"GREETING": "hi", "WEB_TOKEN": "tok-$$-secret"},
   "labels": {"podc.cli.test": "$ID"},
-  "checks": [{"type": "http", "port": 8080, "path": "/healthz", "status": 200}, {"type": "tcp", "port": 8080}],
+  "checks": [{"type": "http", "port": 8080, "path": "/healthz", "status": 200}, {"type": "tcp", "port": 8080},
+             {"type": "tcp", "port": 8080, "send": "GET /healthz HTTP/1.0\\r\\n\\r\\n", "expect": "200"}],
   "timeout_ms": 30000,
   "poll_ms": {"initial": 50, "max": 500},
   "session": "$SESSION"

@@ -264,6 +264,37 @@ START_TEST(service_tcp_healthy)
 }
 END_TEST
 
+/* A protocol's own question over TCP (Redis: PING -> +PONG), no process in the container; a
+ * reply that is not the expected one is named in the failure. */
+START_TEST(service_tcp_exchange_healthy)
+{
+    podc_client *c = itest_client();
+    char *name, *session;
+    podc_service_spec *s = new_spec("svc-tcpx", REDIS_IMAGE, &name, &session);
+    podc_service_spec_add_port(s, 6379, 0);
+    ck_assert_int_eq(podc_service_spec_add_check_tcp_exchange(s, 6379, "PING\r\n", "+PONG", 0), 0);
+    ck_assert_int_eq(podc_service_spec_add_check_tcp_exchange(s, 6379, "", "+PONG", 0), PODC_EINVAL);
+    start_and_stop(c, s, "service_tcp_exchange_healthy (PING over TCP)");
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+
+    s = new_spec("svc-tcpx-bad", REDIS_IMAGE, &name, &session);
+    podc_service_spec_add_port(s, 6379, 0);
+    podc_service_spec_add_check_tcp_exchange(s, 6379, "PING\r\n", "+HELLO", 0);
+    podc_service_spec_set_startup_timeout(s, 3000);
+    podc_service *svc = NULL;
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EHEALTH);
+    ck_assert_msg(strstr(podc_error_message(err), "answered \"+PONG"), "%s", podc_error_message(err));
+    podc_error_free(err);
+    podc_service_spec_free(s);
+    free(name);
+    free(session);
+    podc_client_free(c);
+}
+END_TEST
+
 START_TEST(service_exec_healthy)
 {
     podc_client *c = itest_client();
@@ -946,6 +977,7 @@ Suite *service_suite(void)
     tcase_add_test(tc, service_http_healthy);
     tcase_add_test(tc, service_tcp_healthy);
     tcase_add_test(tc, service_exec_healthy);
+    tcase_add_test(tc, service_tcp_exchange_healthy);
     tcase_add_test(tc, service_podman_healthcheck);
     tcase_add_test(tc, service_log_and_all_of);
     tcase_add_test(tc, service_log_counts_each_line_once);

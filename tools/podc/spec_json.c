@@ -334,13 +334,24 @@ static int one_check(parse *p, yajl_val c)
             rc = setter(p, podc_service_spec_add_check_http(p->s, (int)port, path, (int)status, body, timeout),
                         "checks");
     } else if (strcmp(type, "tcp") == 0) {
-        static const char *const keys[] = { "port", NULL };
+        static const char *const keys[] = { "port", "send", "expect", "timeout_ms", NULL };
+        const char *send = NULL, *expect = NULL;
         rc = check_keys(p, c, type, keys);
         if (rc == 0)
             rc = (v = member(c, "port")) ? int_of(p, v, "checks.port", 1, 65535, &port)
                                          : bad(p, "checks", "run spec: a tcp check needs \"port\"");
+        if (rc == 0 && (v = member(c, "send")))
+            rc = need_str(p, v, "checks.send", &send);
+        if (rc == 0 && (v = member(c, "expect")))
+            rc = need_str(p, v, "checks.expect", &expect);
+        if (rc == 0 && (v = member(c, "timeout_ms")))
+            rc = int_of(p, v, "checks.timeout_ms", 1, INT_MAX, &timeout);
+        if (rc == 0 && (!send) != (!expect))
+            rc = bad(p, "checks", "run spec: a tcp check has \"send\" and \"expect\" together, or neither");
         if (rc == 0)
-            rc = setter(p, podc_service_spec_add_check_tcp(p->s, (int)port), "checks");
+            rc = setter(p, send ? podc_service_spec_add_check_tcp_exchange(p->s, (int)port, send, expect, timeout)
+                                : podc_service_spec_add_check_tcp(p->s, (int)port),
+                        "checks");
     } else if (strcmp(type, "exec") == 0) {
         static const char *const keys[] = { "command", "stdout", "timeout_ms", NULL };
         const char **argv = NULL, *out = NULL;

@@ -316,6 +316,7 @@ _PROTOS = {
     "podc_service_spec_set_progress": (I, [H, PROGRESS_CB, c_void_p]),
     "podc_service_spec_add_check_http": (I, [H, I, S, I, S, I64]),
     "podc_service_spec_add_check_tcp": (I, [H, I]),
+    "podc_service_spec_add_check_tcp_exchange": (I, [H, I, S, S, I64]),
     "podc_service_spec_add_check_exec": (I, [H, ARGV, SZ, S, I64]),
     "podc_service_spec_add_check_log": (I, [H, S, I]),
     "podc_service_spec_add_check_podman": (I, [H, S]),

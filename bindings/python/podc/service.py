@@ -39,13 +39,19 @@ class HttpCheck:
 
 
 class TcpCheck:
-    """A TCP connect to the host port published for `port` (on the service host) succeeds."""
+    """A TCP connect to the host port published for `port` (on the service host) succeeds;
+    with send and expect, send is written and the reply must contain expect (within
+    timeout_ms, default 1000): TcpCheck(6379, "PING\\r\\n", "+PONG") for Redis."""
 
-    def __init__(self, port):
-        self.port = port
+    def __init__(self, port, send=None, expect=None, timeout_ms=None):
+        self.port, self.send, self.expect, self.timeout_ms = port, send, expect, timeout_ms
 
     def _add(self, s):
-        check(lib.podc_service_spec_add_check_tcp(s, int(self.port)), "checks")
+        if self.send is not None or self.expect is not None:
+            check(need("podc_service_spec_add_check_tcp_exchange")(s, int(self.port), enc(self.send), enc(self.expect),
+                                                                   int(self.timeout_ms or 0)), "checks")
+        else:
+            check(lib.podc_service_spec_add_check_tcp(s, int(self.port)), "checks")
 
 
 class ExecCheck:

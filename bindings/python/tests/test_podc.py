@@ -139,7 +139,8 @@ class TestService(PodcTestCase):
         name = self.track(uname("web"))
         lines = []
         svc = Service.start(self.client, name=name, image=HTTPSVC, ports={8080: 0},
-                            checks=[HttpCheck(8080, "/healthz"), TcpCheck(8080)], labels={"podc.py": "web"},
+                            checks=[HttpCheck(8080, "/healthz"), TcpCheck(8080),
+                                    TcpCheck(8080, "GET /healthz HTTP/1.0\r\n\r\n", "200")], labels={"podc.py": "web"},
                             session=SESSION, timeout_ms=60000, progress=lines.append)
         with svc:
             self.assertEqual(svc.name, name)
