@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/error-private.h"
 #include "core/parallel.h"
@@ -67,13 +66,6 @@ struct podc_stack {
     int64_t up_ms;
 };
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int say(up_run *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int say(up_run *u, const char *fmt, ...)
 {
@@ -82,7 +74,7 @@ static int say(up_run *u, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    int64_t el = now_ms() - u->t0;
+    int64_t el = podc_svc_now_ms() - u->t0;
     snprintf(line, sizeof line, "[%4lld.%03llds] %s: %s", (long long)(el / 1000), (long long)(el % 1000),
              u->s->name, msg);
     return podc_stack_report(u->s->progress, line);
@@ -103,7 +95,7 @@ static void set_state(member_run *r, int state)
     r->state = state;
     if (state == M_HEALTHY || state == M_COMPLETED) {
         r->done = 1;
-        r->ready_ms = now_ms() - u->t0;
+        r->ready_ms = podc_svc_now_ms() - u->t0;
     }
     pthread_cond_broadcast(&u->cv);
     pthread_mutex_unlock(&u->mu);
@@ -392,7 +384,7 @@ static podc_stack *make_handle(up_run *u)
             u->m[i].svc = NULL;
         }
     }
-    st->up_ms = now_ms() - u->t0;
+    st->up_ms = podc_svc_now_ms() - u->t0;
     if (bad) {
         podc_stack_free(st);
         return NULL;
@@ -460,7 +452,7 @@ int podc_stack_up(podc_client *c, const podc_stack_spec *s, podc_stack **out, po
     int rc = podc_stack_spec_validate(s, err);
     if (rc < 0)
         return rc;
-    up_run u = { .c = c, .s = s, .t0 = now_ms(), .failed = -1, .mu = PTHREAD_MUTEX_INITIALIZER,
+    up_run u = { .c = c, .s = s, .t0 = podc_svc_now_ms(), .failed = -1, .mu = PTHREAD_MUTEX_INITIALIZER,
                  .cv = PTHREAD_COND_INITIALIZER };
     u.session = s->session ? s->session : podc_service_default_session();
     if (!(u.m = calloc(s->n_members, sizeof *u.m)))

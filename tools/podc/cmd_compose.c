@@ -251,16 +251,25 @@ static int compose_down(tool *t, compose_args *a)
     return 0;
 }
 
+/* The project's name and its containers (ps, logs): *ss set, or the exit code of what failed. */
+static int project_status(tool *t, compose_args *a, char *project, size_t psz, podc_stack_status **ss)
+{
+    int rc = project_of(t, a, project, psz);
+    if (!project[0])
+        return rc;
+    podc_error *err = NULL;
+    if ((rc = podc_stack_status_get(t->c, project, ss, &err)) < 0)
+        return podc_tool_fail(t, rc, err);
+    return 0;
+}
+
 static int compose_ps(tool *t, compose_args *a)
 {
     char project[256] = "";
-    int rc = project_of(t, a, project, sizeof project);
-    if (!project[0])
-        return rc;
     podc_stack_status *ss = NULL;
-    podc_error *err = NULL;
-    if ((rc = podc_stack_status_get(t->c, project, &ss, &err)) < 0)
-        return podc_tool_fail(t, rc, err);
+    int rc = project_status(t, a, project, sizeof project, &ss);
+    if (!ss)
+        return rc;
     size_t n = podc_stack_status_count(ss);
     if (t->json) {
         podc_jw_begin_object(NULL);
@@ -318,13 +327,10 @@ static void print_prefixed(const char *service, const char *text)
 static int compose_logs(tool *t, compose_args *a)
 {
     char project[256] = "";
-    int rc = project_of(t, a, project, sizeof project);
-    if (!project[0])
-        return rc;
     podc_stack_status *ss = NULL;
-    podc_error *err = NULL;
-    if ((rc = podc_stack_status_get(t->c, project, &ss, &err)) < 0)
-        return podc_tool_fail(t, rc, err);
+    int rc = project_status(t, a, project, sizeof project, &ss);
+    if (!ss)
+        return rc;
     podc_logs_options o = PODC_LOGS_OPTIONS_INIT;
     if (a->tail > 0)
         o.tail = a->tail;
@@ -334,6 +340,7 @@ static int compose_logs(tool *t, compose_args *a)
         podc_jw_begin_array("services");
     }
     size_t shown = 0;
+    podc_error *err = NULL;
     for (size_t i = 0; rc == 0 && i < podc_stack_status_count(ss); i++) {
         const char *svc = podc_stack_status_member(ss, i);
         if (a->service && strcmp(a->service, svc) != 0)
