@@ -22,6 +22,8 @@
 #include "podc/logs.h"
 #include "podc/migrations.h"
 #include "podc/networks.h"
+#include "podc/stack.h"
+#include "stack/stack-private.h"
 #include "transport/cancel.h"
 #include "transport/endpoint.h"
 
@@ -40,16 +42,11 @@ typedef struct run {
     char net[DS_NAME_MAX], names[3][DS_NAME_MAX];
     const char *session;
     int64_t t0;
-    podc_service *svc[3];
     int created_network;
     char *built_image_id;
     const char *config_dir; /* the caller's, bind-mounted; NULL = generated, copied into the container */
     podc_migration_plan *plan;     /* NULL without a migrations dir */
-    /* Postgres's process runs (1) or never will (-1); 0 = not yet: the other jobs wait for it */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int pg_started;
-    pthread_mutex_t progress_mu;   /* pull lines come from several threads: one at a time */
+    pthread_mutex_t progress_mu;   /* lines come from several threads: one at a time */
     podc_image_pull_options *no_pull; /* for the services: the images are there by then */
     char hash[65];                 /* with reuse: the definition hash (a label on every member) */
 } run;
@@ -73,7 +70,22 @@ static int progress(run *r, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(line, sizeof line, "[%7.3fs] %s: %s", (now_ms() - r->t0) / 1000.0, r->cfg->service, msg);
-    return r->cfg->progress(line, r->cfg->progress_ud);
+    pthread_mutex_lock(&r->progress_mu);
+    int stop = r->cfg->progress(line, r->cfg->progress_ud);
+    pthread_mutex_unlock(&r->progress_mu);
+    return stop;
+}
+
+/* The members' own lines (the stack engine's callback), one at a time with the others. */
+static int member_line(const char *line, void *ud)
+{
+    run *r = ud;
+    if (!r->cfg->progress)
+        return 0;
+    pthread_mutex_lock(&r->progress_mu);
+    int stop = r->cfg->progress(line, r->cfg->progress_ud);
+    pthread_mutex_unlock(&r->progress_mu);
+    return stop;
 }
 
 /* The step lines honour the callback's "stop" like the services' own do. */
@@ -118,7 +130,6 @@ static podc_service_spec *base_spec(run *r, int which)
               (r->hash[0] && podc_service_spec_add_label(s, PODC_DS_LABEL_HASH, r->hash)) ||
               podc_service_spec_set_startup_timeout(s, r->cfg->timeout_ms) ||
               podc_service_spec_set_poll_interval(s, 25, 100) || /* exec and HTTP checks are cheap: poll tight */
-              podc_service_spec_set_progress(s, r->cfg->progress, r->cfg->progress_ud) ||
               podc_service_spec_set_pull_options(s, r->no_pull);
     if (bad) {
         podc_service_spec_free(s);
@@ -168,7 +179,7 @@ static podc_service_spec *postgres_spec(run *r)
  * podman's exec overhead on the critical path; the order is the contract's. User and database
  * are arguments, never spliced into the script.
  */
-static int ready_and_migrate(run *r, int *applied, podc_error **err)
+static int ready_and_migrate(run *r, podc_client *c, int *applied, podc_error **err)
 {
     const podc_ds_config *cfg = r->cfg;
     static const char script[] =
@@ -197,7 +208,7 @@ static int ready_and_migrate(run *r, int *applied, podc_error **err)
         return podc_error_oom(err);
     podc_exec_options_set_timeout(xo, cfg->timeout_ms);
     podc_exec_result *res = NULL;
-    int rc = podc_exec_run(r->c, pg, argv, xo, &res, err), code = rc == 0 ? podc_exec_result_exit_code(res) : 0;
+    int rc = podc_exec_run(c, pg, argv, xo, &res, err), code = rc == 0 ? podc_exec_result_exit_code(res) : 0;
     /* psql exits 0-3: anything else is the readiness part (or the shell itself) failing */
     if (rc == 0 && (code > 3 || (code != 0 && !r->plan))) {
         podc_error *e = podc_error_new(PODC_EHEALTH, code == 96 ? "%s: postgres: %s" : "%s: postgres is not ready: %s",
@@ -205,7 +216,7 @@ static int ready_and_migrate(run *r, int *applied, podc_error **err)
         podc_error_set_container(e, pg, NULL);
         podc_error_set_exit_code(e, code);
         char *tail = NULL;
-        if (podc_logs_tail(r->c, pg, 50, &tail, NULL) == 0)
+        if (podc_logs_tail(c, pg, 50, &tail, NULL) == 0)
             podc_error_set_log_tail(e, tail);
         podc_free(tail);
         podc_error_add_detail(e, "component", "postgres");
@@ -261,89 +272,87 @@ static podc_service_spec *datastorage_spec(run *r)
     return s;
 }
 
-/* One component's part of the first phase, on its own client, side by side with the others. */
-typedef struct start_job {
-    podc_job_result res; /* first: see core/parallel.h */
-    run *r;
-    int which;           /* podc_ds_component */
-    podc_service_spec *spec;
-    podc_service *out;
-} start_job;
+/* ---- the members, on the stack engine (podc/stack.h) ---- */
 
-static void set_pg_started(run *r, int v)
+/* The migrations member, while Postgres initialises: its scripts go into Postgres's container. */
+static int migrations_prepare(podc_client *c, void *ud, podc_error **err)
 {
-    pthread_mutex_lock(&r->mu);
-    r->pg_started = v;
-    pthread_cond_broadcast(&r->cv);
-    pthread_mutex_unlock(&r->mu);
-}
-
-static int wait_pg_started(run *r)
-{
-    pthread_mutex_lock(&r->mu);
-    while (r->pg_started == 0)
-        pthread_cond_wait(&r->cv, &r->mu);
-    int v = r->pg_started;
-    pthread_mutex_unlock(&r->mu);
-    return v;
-}
-
-/* Postgres: prepared and its process started before the others begin (they would slow its
- * start down: podman and the CPU are shared), then waited for; start_prepared's own start is
- * then podman's cheap "already running". A failure is cleaned up by podc_ds_up()'s undo(). */
-static int postgres_job(start_job *j, podc_client *c)
-{
-    int rc = podc_service_prepare(c, j->spec, &j->out, &j->res.err);
-    if (rc == 0)
-        rc = podc_container_start(c, podc_service_id(j->out), &j->res.err);
-    set_pg_started(j->r, rc == 0 ? 1 : -1);
-    return rc == 0 ? podc_service_start_prepared(c, j->spec, j->out, &j->res.err) : rc;
-}
-
-/* Redis: side by side with Postgres's run (it does not need Postgres). */
-static int redis_job(start_job *j, podc_client *c)
-{
-    if (wait_pg_started(j->r) < 0)
-        return 0; /* Postgres's own job reports why */
-    return podc_service_start(c, j->spec, &j->out, &j->res.err);
-}
-
-/* DataStorage: while Postgres initialises, the migration scripts go into its container and
- * DataStorage is prepared (network, ports, mounts); its process starts only after the
- * migrations (step 7). A generated config is copied into the prepared container. */
-static int datastorage_job(start_job *j, podc_client *c)
-{
-    run *r = j->r;
-    if (wait_pg_started(r) < 0)
-        return 0; /* Postgres's own job reports why */
-    int rc = 0;
-    if (r->plan && (rc = podc_migration_plan_copy(c, r->names[PODC_DS_POSTGRES], r->plan, &j->res.err)) < 0) {
-        if (j->res.err)
-            podc_error_add_detail(j->res.err, "component", "migrations");
-        return rc;
-    }
-    rc = podc_service_prepare(c, j->spec, &j->out, &j->res.err);
-    if (rc == 0 && !r->config_dir)
-        rc = podc_ds_copy_config(c, r->cfg, podc_service_id(j->out), &j->res.err);
+    run *r = ud;
+    int rc = r->plan ? podc_migration_plan_copy(c, r->names[PODC_DS_POSTGRES], r->plan, err) : 0;
+    if (rc < 0 && err && *err)
+        podc_error_add_detail(*err, "component", "migrations");
     return rc;
 }
 
-static void *start_thread(void *arg)
+/* Once Postgres listens: its readiness checks and the migrations, one exec. */
+static int migrations_run(podc_client *c, void *ud, podc_error **err)
 {
-    start_job *j = arg;
-    static const char *const component[] = { "postgres", "redis", "datastorage" };
-    podc_client *c = NULL;
-    j->res.rc = podc_client_new_child(&c, j->r->c, &j->res.err);
-    if (j->res.rc == 0)
-        j->res.rc = j->which == PODC_DS_POSTGRES  ? postgres_job(j, c)
-                    : j->which == PODC_DS_REDIS   ? redis_job(j, c)
-                                                  : datastorage_job(j, c);
-    else if (j->which == PODC_DS_POSTGRES)
-        set_pg_started(j->r, -1);
-    if (j->res.rc < 0 && j->res.err && !podc_error_detail(j->res.err, "component"))
-        podc_error_add_detail(j->res.err, "component", component[j->which]);
-    podc_client_free(c);
-    return NULL;
+    run *r = ud;
+    int applied = 0;
+    int rc = step(r, err, "postgres listening");
+    if (rc == 0)
+        rc = ready_and_migrate(r, c, &applied, err);
+    char what[64];
+    snprintf(what, sizeof what, "migrations applied (%d files)", applied);
+    if (rc == 0 && r->plan)
+        rc = step(r, err, what);
+    return rc;
+}
+
+/* DataStorage prepared: a generated config goes into its container before the process starts. */
+static int datastorage_prepared(podc_client *c, const podc_service *svc, void *ud, podc_error **err)
+{
+    run *r = ud;
+    return r->config_dir ? 0 : podc_ds_copy_config(c, r->cfg, podc_service_id(svc), err);
+}
+
+/*
+ * Postgres first: the others are prepared only once its process runs (they would slow its
+ * start down: podman and the CPU are shared). Then side by side: Redis; DataStorage prepared
+ * (a generated config copied in); the migration scripts copied into Postgres's container. Once
+ * Postgres listens, its readiness checks and the migrations; DataStorage's process once they
+ * are done and Redis is ready, ready when /readyz answers 200. The caller made the network and
+ * removes what a failure leaves (embedded). The members' host ports go to ports.
+ */
+static int start_members(run *r, int ports[DS_NPORTS], podc_error **err)
+{
+    const podc_ds_config *cfg = r->cfg;
+    podc_stack_spec *s = podc_stack_spec_new(cfg->service);
+    const podc_stack_task migrations = { .prepare = migrations_prepare, .run = migrations_run, .ud = r };
+    int bad = !s || podc_stack_spec_set_network(s, r->net) || podc_stack_spec_set_session(s, r->session) ||
+              podc_stack_spec_set_progress(s, member_line, r) ||
+              podc_stack_spec_add_member(s, "postgres", PODC_STACK_SERVICE, postgres_spec(r)) ||
+              podc_stack_spec_add_task(s, "migrations", &migrations) ||
+              podc_stack_spec_add_prepare_gate(s, "migrations", "postgres", PODC_STACK_STARTED) ||
+              podc_stack_spec_add_dependency(s, "migrations", "postgres", PODC_STACK_HEALTHY) ||
+              podc_stack_spec_add_member(s, "datastorage", PODC_STACK_SERVICE, datastorage_spec(r)) ||
+              podc_stack_spec_set_prepared_hook(s, "datastorage", datastorage_prepared, r) ||
+              podc_stack_spec_add_prepare_gate(s, "datastorage", "postgres", PODC_STACK_STARTED) ||
+              podc_stack_spec_add_dependency(s, "datastorage", "migrations", PODC_STACK_COMPLETED);
+    if (!bad && !cfg->skip_redis)
+        bad = podc_stack_spec_add_member(s, "redis", PODC_STACK_SERVICE, redis_spec(r)) ||
+              podc_stack_spec_add_prepare_gate(s, "redis", "postgres", PODC_STACK_STARTED) ||
+              podc_stack_spec_add_dependency(s, "datastorage", "redis", PODC_STACK_HEALTHY);
+    podc_stack_spec_set_embedded(s);
+    podc_stack *st = NULL;
+    int rc = bad ? podc_error_oom(err) : podc_stack_up(r->c, s, &st, err);
+    const char *member = rc < 0 && err && *err ? podc_error_detail(*err, "member") : NULL;
+    if (member && !podc_error_detail(*err, "component")) { /* the members are named as the components */
+        char component[32];
+        snprintf(component, sizeof component, "%s", member);
+        podc_error_add_detail(*err, "component", component);
+    }
+    if (rc == 0) {
+        const podc_service *pg = podc_stack_service(st, "postgres"), *ds = podc_stack_service(st, "datastorage");
+        ports[PODC_DS_PORT_POSTGRES] = podc_service_host_port(pg, 5432);
+        ports[PODC_DS_PORT_REDIS] = cfg->skip_redis ? 0 : podc_service_host_port(podc_stack_service(st, "redis"), 6379);
+        ports[PODC_DS_PORT_API] = podc_service_host_port(ds, 8080);
+        ports[PODC_DS_PORT_HEALTH] = podc_service_host_port(ds, 8081);
+        ports[PODC_DS_PORT_METRICS] = podc_service_host_port(ds, 9090);
+    }
+    podc_stack_free(st);
+    podc_stack_spec_free(s);
+    return rc;
 }
 
 /* ---- images: every one the stack does not build is made present first, side by side ---- */
@@ -356,11 +365,7 @@ typedef struct pull_job {
 
 static int pull_progress(const char *data, size_t len, void *ud)
 {
-    run *r = ud;
-    pthread_mutex_lock(&r->progress_mu);
-    int stop = progress(r, "%.*s", (int)len, data);
-    pthread_mutex_unlock(&r->progress_mu);
-    return stop;
+    return progress(ud, "%.*s", (int)len, data);
 }
 
 static void *pull_thread(void *arg)
@@ -552,8 +557,7 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
 {
     int rc;
 
-    run r = { .c = c, .cfg = cfg, .t0 = now_ms(), .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER,
-              .progress_mu = PTHREAD_MUTEX_INITIALIZER, .no_pull = podc_image_pull_options_new() };
+    run r = { .c = c, .cfg = cfg, .t0 = now_ms(), .progress_mu = PTHREAD_MUTEX_INITIALIZER, .no_pull = podc_image_pull_options_new() };
     if (!r.no_pull || podc_image_pull_options_set_policy(r.no_pull, PODC_PULL_NEVER) < 0) {
         podc_image_pull_options_free(r.no_pull);
         return podc_error_oom(err);
@@ -627,58 +631,18 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
     if (rc == 0 && cfg->reuse)
         rc = podc_ds_definition_hash(c, cfg, r.plan, r.hash, err);
 
-    /* 5. side by side once Postgres runs: Redis, and DataStorage prepared (not started) with the
-     * migration scripts copied into Postgres's container */
-    start_job jobs[3] = { { .r = &r, .which = PODC_DS_POSTGRES, .spec = postgres_spec(&r) },
-                          { .r = &r, .which = PODC_DS_DATASTORAGE, .spec = datastorage_spec(&r) },
-                          { .r = &r, .which = PODC_DS_REDIS, .spec = cfg->skip_redis ? NULL : redis_spec(&r) } };
-    size_t njobs = cfg->skip_redis ? 2 : 3;
-    for (size_t i = 0; rc == 0 && i < njobs; i++)
-        if (!jobs[i].spec)
-            rc = podc_error_oom(err);
+    /* 5-7. the members (see start_members) */
     if (rc == 0)
-        rc = step(&r, err, njobs == 3 ? "starting postgres and redis, preparing datastorage"
-                                      : "starting postgres, preparing datastorage");
+        rc = step(&r, err, cfg->skip_redis ? "starting postgres, preparing datastorage"
+                                           : "starting postgres and redis, preparing datastorage");
+    int ports[DS_NPORTS] = { 0 };
     if (rc == 0)
-        rc = podc_parallel(start_thread, jobs, sizeof jobs[0], njobs, err);
-    for (size_t i = 0; i < njobs; i++)
-        r.svc[jobs[i].which] = jobs[i].out;
+        rc = start_members(&r, ports, err);
     if (rc == 0)
-        rc = step(&r, err, njobs == 3 ? "postgres listening, redis ready, datastorage prepared"
-                                      : "postgres listening, datastorage prepared");
-
-    /* 6. Postgres's readiness checks and the migrations (already copied in), one exec */
-    if (rc == 0) {
-        int applied = 0;
-        rc = ready_and_migrate(&r, &applied, err);
-        char what[64];
-        snprintf(what, sizeof what, "migrations applied (%d files)", applied);
-        if (rc == 0 && r.plan)
-            rc = step(&r, err, what);
-    }
-
-    /* 7. DataStorage's process, ready when /readyz answers 200 */
-    if (rc == 0) {
-        rc = podc_service_start_prepared(c, jobs[1].spec, r.svc[PODC_DS_DATASTORAGE], err);
-        if (rc < 0 && err && *err && !podc_error_detail(*err, "component"))
-            podc_error_add_detail(*err, "component", "datastorage");
-        if (rc == 0)
-            rc = step(&r, err, "datastorage ready");
-    }
-    for (size_t i = 0; i < 3; i++)
-        podc_service_spec_free(jobs[i].spec);
-
+        rc = step(&r, err, "datastorage ready");
     podc_ds_stack *stack = NULL;
-    if (rc == 0) {
-        int ports[DS_NPORTS] = { 0 };
-        ports[PODC_DS_PORT_POSTGRES] = podc_service_host_port(r.svc[PODC_DS_POSTGRES], 5432);
-        ports[PODC_DS_PORT_REDIS] = r.svc[PODC_DS_REDIS] ? podc_service_host_port(r.svc[PODC_DS_REDIS], 6379) : 0;
-        ports[PODC_DS_PORT_API] = podc_service_host_port(r.svc[PODC_DS_DATASTORAGE], 8080);
-        ports[PODC_DS_PORT_HEALTH] = podc_service_host_port(r.svc[PODC_DS_DATASTORAGE], 8081);
-        ports[PODC_DS_PORT_METRICS] = podc_service_host_port(r.svc[PODC_DS_DATASTORAGE], 9090);
-        if (!(stack = make_stack(&r, ports)))
-            rc = podc_error_oom(err);
-    }
+    if (rc == 0 && !(stack = make_stack(&r, ports)))
+        rc = podc_error_oom(err);
     if (rc < 0) {
         (void)progress(&r, "failed; removing what this call created");
         undo(&r, err);
@@ -686,13 +650,9 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
         (void)progress(&r, "up in %.3fs", stack->up_ms / 1000.0);
         *out = stack;
     }
-    for (int i = 0; i < 3; i++)
-        podc_service_free(r.svc[i]);
     free(r.built_image_id);
     podc_migration_plan_free(r.plan);
     podc_image_pull_options_free(r.no_pull);
-    pthread_cond_destroy(&r.cv);
-    pthread_mutex_destroy(&r.mu);
     pthread_mutex_destroy(&r.progress_mu);
     return rc;
 }

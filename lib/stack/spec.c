@@ -101,6 +101,22 @@ static int adopt(podc_stack_spec *s, podc_stack_member *m)
     return rc;
 }
 
+/* A new member slot (NULL on OOM); the caller fills it and counts it. */
+static podc_stack_member *new_member(podc_stack_spec *s, const char *member)
+{
+    if (s->n_members == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 8;
+        podc_stack_member *m = realloc(s->members, cap * sizeof *m);
+        if (!m)
+            return NULL;
+        s->members = m;
+        s->cap = cap;
+    }
+    podc_stack_member *m = &s->members[s->n_members];
+    *m = (podc_stack_member){ .name = strdup(member) };
+    return m->name ? m : NULL;
+}
+
 int podc_stack_spec_add_member(podc_stack_spec *s, const char *member, podc_stack_member_kind kind,
                                podc_service_spec *spec)
 {
@@ -108,21 +124,16 @@ int podc_stack_spec_add_member(podc_stack_spec *s, const char *member, podc_stac
         podc_service_spec_free(spec);
         return PODC_EINVAL;
     }
-    if (s->n_members == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 8;
-        podc_stack_member *m = realloc(s->members, cap * sizeof *m);
-        if (!m) {
-            podc_service_spec_free(spec);
-            return PODC_ENOMEM;
-        }
-        s->members = m;
-        s->cap = cap;
+    podc_stack_member *m = new_member(s, member);
+    int rc = PODC_ENOMEM;
+    if (m) {
+        m->kind = kind;
+        m->spec = spec;
+        rc = adopt(s, m);
     }
-    podc_stack_member *m = &s->members[s->n_members];
-    *m = (podc_stack_member){ .name = strdup(member), .kind = kind, .spec = spec };
-    int rc = m->name ? adopt(s, m) : PODC_ENOMEM;
     if (rc) {
-        free(m->name);
+        if (m)
+            free(m->name);
         podc_service_spec_free(spec);
         return rc;
     }
@@ -130,8 +141,36 @@ int podc_stack_spec_add_member(podc_stack_spec *s, const char *member, podc_stac
     return 0;
 }
 
-int podc_stack_spec_add_dependency(podc_stack_spec *s, const char *member, const char *on,
-                                   podc_stack_condition cond)
+int podc_stack_spec_add_task(podc_stack_spec *s, const char *member, const podc_stack_task *task)
+{
+    if (!s || !member || !task || !task->run)
+        return PODC_EINVAL;
+    podc_stack_member *m = new_member(s, member);
+    if (!m)
+        return PODC_ENOMEM;
+    m->kind = PODC_STACK_JOB;
+    m->task = *task;
+    s->n_members++;
+    return 0;
+}
+
+int podc_stack_spec_set_prepared_hook(podc_stack_spec *s, const char *member, podc_stack_prepared_fn fn, void *ud)
+{
+    long i = s ? podc_stack_find(s, member) : -1;
+    if (i < 0 || !s->members[i].spec)
+        return PODC_EINVAL;
+    s->members[i].prepared = fn;
+    s->members[i].prepared_ud = ud;
+    return 0;
+}
+
+void podc_stack_spec_set_embedded(podc_stack_spec *s)
+{
+    if (s)
+        s->embedded = 1;
+}
+
+static int add_edge(podc_stack_spec *s, const char *member, const char *on, podc_stack_condition cond, int gate)
 {
     if (!s || !member || !on || (cond != PODC_STACK_STARTED && cond != PODC_STACK_HEALTHY &&
                                  cond != PODC_STACK_COMPLETED))
@@ -145,7 +184,7 @@ int podc_stack_spec_add_dependency(podc_stack_spec *s, const char *member, const
         s->edges_cap = cap;
     }
     podc_stack_edge *e = &s->edges[s->n_edges];
-    *e = (podc_stack_edge){ .member = strdup(member), .on = strdup(on), .cond = cond };
+    *e = (podc_stack_edge){ .member = strdup(member), .on = strdup(on), .cond = cond, .prepare_gate = gate };
     if (!e->member || !e->on) {
         free(e->member);
         free(e->on);
@@ -153,6 +192,18 @@ int podc_stack_spec_add_dependency(podc_stack_spec *s, const char *member, const
     }
     s->n_edges++;
     return 0;
+}
+
+int podc_stack_spec_add_dependency(podc_stack_spec *s, const char *member, const char *on,
+                                   podc_stack_condition cond)
+{
+    return add_edge(s, member, on, cond, 0);
+}
+
+int podc_stack_spec_add_prepare_gate(podc_stack_spec *s, const char *member, const char *on,
+                                     podc_stack_condition cond)
+{
+    return add_edge(s, member, on, cond, 1);
 }
 
 int podc_stack_spec_set_network(podc_stack_spec *s, const char *network)
@@ -165,7 +216,7 @@ int podc_stack_spec_set_network(podc_stack_spec *s, const char *network)
     free(s->network);
     s->network = copy;
     for (size_t i = 0; i < s->n_members; i++)
-        if (podc_service_spec_set_network(s->members[i].spec, network) < 0)
+        if (s->members[i].spec && podc_service_spec_set_network(s->members[i].spec, network) < 0)
             return PODC_ENOMEM;
     return 0;
 }
@@ -176,7 +227,8 @@ int podc_stack_spec_set_keep_on_failure(podc_stack_spec *s, int keep)
         return PODC_EINVAL;
     s->keep_on_failure = keep != 0;
     for (size_t i = 0; i < s->n_members; i++)
-        podc_service_spec_set_keep_on_failure(s->members[i].spec, s->keep_on_failure);
+        if (s->members[i].spec)
+            podc_service_spec_set_keep_on_failure(s->members[i].spec, s->keep_on_failure);
     return 0;
 }
 
@@ -190,7 +242,7 @@ int podc_stack_spec_set_session(podc_stack_spec *s, const char *session)
     free(s->session);
     s->session = copy;
     for (size_t i = 0; i < s->n_members; i++)
-        if (podc_service_spec_set_session(s->members[i].spec, session) < 0)
+        if (s->members[i].spec && podc_service_spec_set_session(s->members[i].spec, session) < 0)
             return PODC_ENOMEM;
     return 0;
 }
@@ -257,11 +309,11 @@ int podc_stack_spec_validate(const podc_stack_spec *s, podc_error **err)
         for (size_t j = 0; j < i; j++) {
             if (strcmp(s->members[j].name, m->name) == 0)
                 return podc_error_invalid(err, "member", "stack %s: member %s is defined twice", s->name, m->name);
-            if (strcmp(s->members[j].spec->name, m->spec->name) == 0)
+            if (m->spec && s->members[j].spec && strcmp(s->members[j].spec->name, m->spec->name) == 0)
                 return podc_error_invalid(err, "container", "stack %s: members %s and %s both name their container %s",
                                           s->name, s->members[j].name, m->name, m->spec->name);
         }
-        if ((rc = podc_service_spec_validate(m->spec, err)) < 0) {
+        if (m->spec && (rc = podc_service_spec_validate(m->spec, err)) < 0) {
             if (err && *err) {
                 podc_error_prefix(*err, "stack %s, member %s", s->name, m->name);
                 podc_error_add_detail(*err, "member", m->name);

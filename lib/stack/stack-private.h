@@ -6,16 +6,34 @@
 
 #include "podc/stack.h"
 
-/* member waits until `on` has reached cond */
+/* member waits until `on` has reached cond: to start, or (prepare_gate) to be prepared at all */
 typedef struct podc_stack_edge {
     char *member, *on;
     podc_stack_condition cond;
+    int prepare_gate;
 } podc_stack_edge;
+
+/* Internal: a member that is a function instead of a container (a job of the stack that runs
+ * here: the DataStorage bootstrap's readiness checks and migrations). Both steps run on the
+ * member's thread with its own client; prepare (may be NULL) where a container would be
+ * created, run once the dependencies are met. */
+typedef struct podc_stack_task {
+    int (*prepare)(podc_client *c, void *ud, podc_error **err);
+    int (*run)(podc_client *c, void *ud, podc_error **err);
+    void *ud;
+} podc_stack_task;
+
+/* Internal: called on the member's thread right after its container is prepared (a file to
+ * copy in before the process starts). */
+typedef int (*podc_stack_prepared_fn)(podc_client *c, const podc_service *svc, void *ud, podc_error **err);
 
 typedef struct podc_stack_member {
     char *name;
     podc_stack_member_kind kind;
-    podc_service_spec *spec;   /* owned */
+    podc_service_spec *spec;   /* owned; NULL for a task */
+    podc_stack_task task;      /* a task: kind job, no container */
+    podc_stack_prepared_fn prepared;
+    void *prepared_ud;
 } podc_stack_member;
 
 /* The one progress callback every member's lines go through, one at a time. Allocated, so the
@@ -34,8 +52,23 @@ struct podc_stack_spec {
     podc_stack_edge *edges;    /* checked by validate (names may come later) */
     size_t n_edges, edges_cap;
     int keep_on_failure;
+    int embedded;              /* see podc_stack_spec_set_embedded() */
     podc_stack_progress *progress;
 };
+
+/* Internal, for a bootstrap built on the engine (lib/datastorage). */
+/* Adds a task member (kind job: dependents wait for it to complete). */
+int podc_stack_spec_add_task(podc_stack_spec *s, const char *member, const podc_stack_task *task);
+/* member is not even prepared until `on` has reached cond (it would slow `on`'s own start:
+ * podman and the CPU are shared). Also a dependency. */
+int podc_stack_spec_add_prepare_gate(podc_stack_spec *s, const char *member, const char *on,
+                                     podc_stack_condition cond);
+/* fn runs right after member's container is prepared. */
+int podc_stack_spec_set_prepared_hook(podc_stack_spec *s, const char *member, podc_stack_prepared_fn fn, void *ud);
+/* The caller owns the stack's setting: it removed a stale one and made the network, it removes
+ * what a failed up made and words the errors (no "stack X: member Y" prefix; the "member" and
+ * "waiting" details stay); the engine prints no lines of its own. */
+void podc_stack_spec_set_embedded(podc_stack_spec *s);
 
 /* Index of the member named name, or -1. */
 long podc_stack_find(const podc_stack_spec *s, const char *name);

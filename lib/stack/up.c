@@ -69,6 +69,8 @@ struct podc_stack {
 static int say(up_run *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int say(up_run *u, const char *fmt, ...)
 {
+    if (u->s->embedded)
+        return 0; /* the caller prints its own lines */
     char msg[512], line[700];
     va_list ap;
     va_start(ap, fmt);
@@ -132,12 +134,14 @@ static void fail(member_run *r, int rc, podc_error *e)
         if (e) {
             if (!podc_error_detail(e, "member"))
                 podc_error_add_detail(e, "member", member);
-            if (waiting[0]) {
+            if (waiting[0])
                 podc_error_add_detail(e, "waiting", waiting);
+            if (u->s->embedded)
+                ; /* the caller words it */
+            else if (waiting[0])
                 podc_error_prefix(e, "stack %s: member %s (%s waiting for it)", u->s->name, member, waiting);
-            } else {
+            else
                 podc_error_prefix(e, "stack %s: member %s", u->s->name, member);
-            }
         }
         u->err = e;
         e = NULL;
@@ -152,16 +156,16 @@ static void fail(member_run *r, int rc, podc_error *e)
                 podc_client_cancel(u->m[j].c);
 }
 
-/* 1 when every dependency of member r has reached its condition; -1 when one never will (the
- * up failed or was cancelled). Under u->mu. */
-static int deps_met(member_run *r)
+/* 1 when every dependency of member r (only its prepare gates, with gates_only) has reached
+ * its condition; -1 when one never will (the up failed or was cancelled). Under u->mu. */
+static int deps_met(member_run *r, int gates_only)
 {
     up_run *u = r->u;
     const podc_stack_spec *s = u->s;
     if (u->failed >= 0 || u->finished || podc_client_cancelled(r->c))
         return -1;
     for (size_t e = 0; e < s->n_edges; e++) {
-        if (strcmp(s->edges[e].member, s->members[r->i].name) != 0)
+        if (strcmp(s->edges[e].member, s->members[r->i].name) != 0 || (gates_only && !s->edges[e].prepare_gate))
             continue;
         int st = u->m[podc_stack_find(s, s->edges[e].on)].state;
         int want = s->edges[e].cond == PODC_STACK_HEALTHY     ? M_HEALTHY
@@ -173,12 +177,12 @@ static int deps_met(member_run *r)
     return 1;
 }
 
-static int wait_deps(member_run *r, podc_error **err)
+static int wait_deps(member_run *r, int gates_only, podc_error **err)
 {
     up_run *u = r->u;
     pthread_mutex_lock(&u->mu);
     int met;
-    while ((met = deps_met(r)) == 0)
+    while ((met = deps_met(r, gates_only)) == 0)
         pthread_cond_wait(&u->cv, &u->mu);
     pthread_mutex_unlock(&u->mu);
     return met > 0 ? 0 : podc_error_set(err, PODC_ECANCELLED, "stopped while waiting for its dependencies");
@@ -259,17 +263,22 @@ static void *member_thread(void *arg)
     pthread_mutex_lock(&u->mu);
     int over = u->failed >= 0; /* failed before this thread ran: its cancel came too early to stick */
     pthread_mutex_unlock(&u->mu);
-    int rc = over ? podc_error_set(&e, PODC_ECANCELLED, "the stack failed before it started")
-                  : podc_service_prepare(r->c, m->spec, &r->svc, &e);
+    int rc = over ? podc_error_set(&e, PODC_ECANCELLED, "the stack failed before it started") : wait_deps(r, 1, &e);
+    if (rc == 0 && !m->spec)
+        rc = m->task.prepare ? m->task.prepare(r->c, m->task.ud, &e) : 0;
+    else if (rc == 0 && (rc = podc_service_prepare(r->c, m->spec, &r->svc, &e)) == 0 && m->prepared)
+        rc = m->prepared(r->c, r->svc, m->prepared_ud, &e);
     if (rc == 0) {
         set_state(r, M_PREPARED);
-        rc = wait_deps(r, &e);
+        rc = wait_deps(r, 0, &e);
     }
-    if (rc == 0 && (rc = podc_container_start(r->c, podc_service_id(r->svc), &e)) < 0 && e)
+    if (rc == 0 && m->spec && (rc = podc_container_start(r->c, podc_service_id(r->svc), &e)) < 0 && e)
         podc_error_set_container(e, m->spec->name, podc_service_id(r->svc));
     if (rc == 0) {
         set_state(r, M_STARTED);
-        rc = m->kind == PODC_STACK_SERVICE ? podc_service_start_prepared(r->c, m->spec, r->svc, &e) : run_job(r, &e);
+        rc = !m->spec                        ? m->task.run(r->c, m->task.ud, &e)
+             : m->kind == PODC_STACK_SERVICE ? podc_service_start_prepared(r->c, m->spec, r->svc, &e)
+                                             : run_job(r, &e);
     }
     if (rc == 0) {
         set_state(r, m->kind == PODC_STACK_SERVICE ? M_HEALTHY : M_COMPLETED);
@@ -331,12 +340,14 @@ static void rollback(up_run *u, int net_created, podc_error **err)
     const char **names = calloc(s->n_members, sizeof *names);
     unsigned char *failed = calloc(s->n_members, 1);
     if (names && failed) {
+        size_t n = 0; /* tasks have no container */
         for (size_t i = 0; i < s->n_members; i++)
-            names[i] = s->members[i].spec->name;
-        (void)podc_svc_remove_containers(u->c, names, s->n_members, failed, NULL);
-        for (size_t i = 0; i < s->n_members; i++)
+            if (s->members[i].spec)
+                names[n++] = s->members[i].spec->name;
+        (void)podc_svc_remove_containers(u->c, names, n, failed, NULL);
+        for (size_t i = 0; i < n; i++)
             if (failed[i])
-                append(left, sizeof left, s->members[i].spec->name);
+                append(left, sizeof left, names[i]);
     } else {
         append(left, sizeof left, "the stack's containers");
     }
@@ -376,7 +387,8 @@ static podc_stack *make_handle(up_run *u)
     int bad = !st->members || !st->containers || !st->kinds || !st->svcs || !st->ready_ms ||
               !(st->name = strdup(s->name)) || !(st->network = strdup(s->network));
     for (size_t i = 0; !bad && i < st->n; i++) {
-        bad = !(st->members[i] = strdup(s->members[i].name)) || !(st->containers[i] = strdup(s->members[i].spec->name));
+        bad = !(st->members[i] = strdup(s->members[i].name)) ||
+              (s->members[i].spec && !(st->containers[i] = strdup(s->members[i].spec->name)));
         st->kinds[i] = s->members[i].kind;
         st->ready_ms[i] = u->m[i].ready_ms;
         if (s->members[i].kind == PODC_STACK_SERVICE) { /* the handle takes the service */
@@ -464,8 +476,9 @@ int podc_stack_up(podc_client *c, const podc_stack_spec *s, podc_stack **out, po
     podc_client_add_waker(c, &u.waker);
 
     int net_created = 0;
-    rc = remove_stale(c, s->name, err);
-    if (rc == 0)
+    if (!s->embedded) /* else the caller did both */
+        rc = remove_stale(c, s->name, err);
+    if (rc == 0 && !s->embedded)
         rc = ensure_network(&u, &net_created, err);
     if (rc == 0 && say(&u, "network %s %s; starting %zu members", s->network, net_created ? "created" : "exists",
                        s->n_members))
@@ -478,7 +491,7 @@ int podc_stack_up(podc_client *c, const podc_stack_spec *s, podc_stack **out, po
         rc = podc_error_oom(err);
     if (rc < 0) {
         (void)say(&u, "failed: %s", err && *err ? podc_error_message(*err) : podc_strerror(rc));
-        if (!s->keep_on_failure && (ran || net_created))
+        if (!s->keep_on_failure && !s->embedded && (ran || net_created))
             rollback(&u, net_created, err);
     } else {
         (void)say(&u, "up in %.3fs", st->up_ms / 1000.0);

@@ -81,3 +81,17 @@ int64_t itest_rfc3339_ms(const char *t)
         ms += (int64_t)(strtod(rest, NULL) * 1000);
     return ms;
 }
+
+int64_t itest_container_ms(podc_client *c, const char *name, int which)
+{
+    podc_container_info *i = NULL;
+    podc_error *err = NULL;
+    ck_assert_ok(podc_container_inspect(c, name, &i, &err), &err);
+    const char *created = strstr(podc_container_info_json(i), "\"Created\":\"");
+    int64_t t = which == ITEST_CREATED   ? (created ? itest_rfc3339_ms(created + strlen("\"Created\":\"")) : -1)
+                : which == ITEST_STARTED ? itest_rfc3339_ms(podc_container_info_started_at(i))
+                                         : itest_rfc3339_ms(podc_container_info_finished_at(i));
+    podc_container_info_free(i);
+    ck_assert_msg(t > 0, "%s has no time %d", name, which);
+    return t;
+}

@@ -21,6 +21,9 @@ podc_ds_config *itest_ds_config(const char *service, const char *session);
 size_t itest_stack_leftovers(podc_client *c, const char *service);
 /* "2026-11-25T20:29:44.624531457Z" (podman's UTC times) -> unix ms, or -1. */
 int64_t itest_rfc3339_ms(const char *t);
+/* A container's Created, StartedAt or FinishedAt, unix ms (the test fails without it). */
+enum { ITEST_CREATED, ITEST_STARTED, ITEST_FINISHED };
+int64_t itest_container_ms(podc_client *c, const char *name, int which);
 /* ck_assert with the error's JSON in the failure message. */
 #define ck_assert_ok(expr, errp)                                                              \
     do {                                                                                      \

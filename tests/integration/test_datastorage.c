@@ -207,6 +207,22 @@ START_TEST(up_round_trip_down)
     ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
     ck_assert_str_eq(PQgetvalue(res, 0, 0), "3");
     PQclear(res);
+    /* the order: Redis and DataStorage made only once Postgres ran, DataStorage's process
+     * after the migrations and Redis */
+    res = PQexec(pg, "SELECT (extract(epoch FROM max(tstamp) AT TIME ZONE current_setting('TimeZone')) * 1000)"
+                     "::bigint FROM goose_db_version");
+    ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+    long long migrated = atoll(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    const char *pgc = podc_ds_stack_container(st, PODC_DS_POSTGRES), *rdc = podc_ds_stack_container(st, PODC_DS_REDIS),
+               *dsc = podc_ds_stack_container(st, PODC_DS_DATASTORAGE);
+    int64_t pg0 = itest_container_ms(c, pgc, ITEST_STARTED), rd_made = itest_container_ms(c, rdc, ITEST_CREATED),
+            ds_made = itest_container_ms(c, dsc, ITEST_CREATED), rd0 = itest_container_ms(c, rdc, ITEST_STARTED),
+            ds0 = itest_container_ms(c, dsc, ITEST_STARTED);
+    ck_assert_msg(rd_made >= pg0 && ds_made >= pg0 && ds0 >= rd0 && ds0 >= migrated,
+                  "order (ms from postgres's start): redis created %+lld started %+lld, datastorage created %+lld "
+                  "started %+lld, migrated %+lld", (long long)(rd_made - pg0), (long long)(rd0 - pg0),
+                  (long long)(ds_made - pg0), (long long)(ds0 - pg0), (long long)(migrated - pg0));
     ck_assert_ptr_null(strstr(podc_ds_stack_postgres_dsn_masked(st), "test_password"));
     ck_assert_ptr_nonnull(strstr(podc_ds_stack_postgres_dsn_masked(st), ":***@"));
 

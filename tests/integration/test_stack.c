@@ -57,29 +57,12 @@ static podc_stack_spec *new_stack(const char *suffix, char **name)
     return s;
 }
 
-enum { CREATED, STARTED, FINISHED };
-
-/* The container's Created, StartedAt or FinishedAt, unix ms. */
-static int64_t container_time(podc_client *c, const char *name, int which)
-{
-    podc_container_info *i = NULL;
-    podc_error *err = NULL;
-    ck_assert_ok(podc_container_inspect(c, name, &i, &err), &err);
-    const char *created = strstr(podc_container_info_json(i), "\"Created\":\"");
-    int64_t t = which == CREATED    ? (created ? itest_rfc3339_ms(created + strlen("\"Created\":\"")) : -1)
-                : which == STARTED ? itest_rfc3339_ms(podc_container_info_started_at(i))
-                                   : itest_rfc3339_ms(podc_container_info_finished_at(i));
-    podc_container_info_free(i);
-    ck_assert_int_gt(t, 0);
-    return t;
-}
-
 /* Two members made side by side: each was created before the other started (one after the
  * other, the second is only created once the first runs). */
 static void side_by_side(podc_client *c, const char *x, const char *y)
 {
-    int64_t xc = container_time(c, x, CREATED), yc = container_time(c, y, CREATED);
-    int64_t xs = container_time(c, x, STARTED), ys = container_time(c, y, STARTED);
+    int64_t xc = itest_container_ms(c, x, ITEST_CREATED), yc = itest_container_ms(c, y, ITEST_CREATED);
+    int64_t xs = itest_container_ms(c, x, ITEST_STARTED), ys = itest_container_ms(c, y, ITEST_STARTED);
     ck_assert_msg(xc < ys && yc < xs, "%s and %s one after the other: created %+lld / %+lld, started %+lld / %+lld ms",
                   x, y, 0LL, (long long)(yc - xc), (long long)(xs - xc), (long long)(ys - xc));
 }
@@ -124,8 +107,8 @@ START_TEST(stack_graph_order_and_names)
     snprintf(cc, sizeof cc, "%s_c", name);
     snprintf(cj, sizeof cj, "%s_j", name);
     ck_assert_str_eq(podc_stack_member_container(st, 0), ca);
-    int64_t a0 = container_time(c, ca, STARTED), c0 = container_time(c, cc, STARTED);
-    int64_t j0 = container_time(c, cj, STARTED), j1 = container_time(c, cj, FINISHED), b0 = container_time(c, cb, STARTED);
+    int64_t a0 = itest_container_ms(c, ca, ITEST_STARTED), c0 = itest_container_ms(c, cc, ITEST_STARTED);
+    int64_t j0 = itest_container_ms(c, cj, ITEST_STARTED), j1 = itest_container_ms(c, cj, ITEST_FINISHED), b0 = itest_container_ms(c, cb, ITEST_STARTED);
     printf("stack graph: a started %+lld ms, c %+lld, j %+lld..%+lld, b %+lld (ms from a); up %lld ms\n",
            0LL, (long long)(c0 - a0), (long long)(j0 - a0), (long long)(j1 - a0), (long long)(b0 - a0),
            (long long)podc_stack_up_ms(st));
@@ -251,9 +234,9 @@ START_TEST(compose_kubernaut_file_in_order)
     snprintf(rd, sizeof rd, "%s_redis", name);
     snprintf(mg, sizeof mg, "%s_migrate", name);
     snprintf(ds, sizeof ds, "%s_datastorage", name);
-    int64_t pg0 = container_time(c, pg, STARTED), rd0 = container_time(c, rd, STARTED),
-            mg0 = container_time(c, mg, STARTED), mg1 = container_time(c, mg, FINISHED),
-            ds0 = container_time(c, ds, STARTED);
+    int64_t pg0 = itest_container_ms(c, pg, ITEST_STARTED), rd0 = itest_container_ms(c, rd, ITEST_STARTED),
+            mg0 = itest_container_ms(c, mg, ITEST_STARTED), mg1 = itest_container_ms(c, mg, ITEST_FINISHED),
+            ds0 = itest_container_ms(c, ds, ITEST_STARTED);
     printf("compose kubernaut-ds: postgres +0, redis %+lld, migrate %+lld..%+lld, datastorage %+lld ms; up %lld ms\n",
            (long long)(rd0 - pg0), (long long)(mg0 - pg0), (long long)(mg1 - pg0), (long long)(ds0 - pg0),
            (long long)podc_stack_up_ms(st));
