@@ -9,8 +9,12 @@
  * module's session labels, so podc_ds_down() and podc_service_cleanup() find it after a crash.
  * URLs always use 127.0.0.1 (podman publishes on IPv4 only).
  *
- * Thread-safety: a config is used from one thread at a time; podc_ds_up() uses its own
- * clients internally to start Postgres, Redis and DataStorage's preparation side by side.
+ * The stack runs on the stack engine (podc/stack.h): its members are postgres, redis, a
+ * migrations task (run here, not a container) and datastorage; its containers also carry the
+ * engine's labels (podc.stack={service}, podc.stack.member=<member>).
+ *
+ * Thread-safety: a config is used from one thread at a time; podc_ds_up() runs each member on
+ * a thread and client of its own; the progress callback is called one line at a time.
  */
 #ifndef PODC_DATASTORAGE_H
 #define PODC_DATASTORAGE_H
@@ -127,7 +131,9 @@ typedef struct podc_ds_stack podc_ds_stack;
  * DataStorage's container is created and initialised (network, ports, mounts) but its process
  * not started. Postgres's readiness is gated by a TCP connect to its published port (cheap to
  * poll; fails until the final server listens); pg_isready, SELECT 1 and the migrations then run
- * in one exec, in that order; then DataStorage's process starts.
+ * in one exec, in that order (while Redis may still be getting ready); DataStorage's process
+ * starts once they are done and Redis answers PING. Postgres and Redis are watched while the
+ * rest starts: one that stops fails the up at once (detail "member" too).
  * Before anything starts, every fixed host port is checked: one in use gives PODC_ECONFLICT
  * naming the port and the component (details "port", "component").
  * On any failure everything this call created is removed again (containers, network, a

@@ -172,8 +172,7 @@ void podc_stack_spec_set_embedded(podc_stack_spec *s)
 
 static int add_edge(podc_stack_spec *s, const char *member, const char *on, podc_stack_condition cond, int gate)
 {
-    if (!s || !member || !on || (cond != PODC_STACK_STARTED && cond != PODC_STACK_HEALTHY &&
-                                 cond != PODC_STACK_COMPLETED))
+    if (!s || !member || !on || cond < PODC_STACK_STARTED || cond > PODC_STACK_PREPARED)
         return PODC_EINVAL;
     if (s->n_edges == s->edges_cap) {
         size_t cap = s->edges_cap ? s->edges_cap * 2 : 8;
@@ -196,6 +195,14 @@ static int add_edge(podc_stack_spec *s, const char *member, const char *on, podc
 
 int podc_stack_spec_add_dependency(podc_stack_spec *s, const char *member, const char *on,
                                    podc_stack_condition cond)
+{
+    if (cond == PODC_STACK_PREPARED) /* internal */
+        return PODC_EINVAL;
+    return add_edge(s, member, on, cond, 0);
+}
+
+int podc_stack_spec_add_internal_dependency(podc_stack_spec *s, const char *member, const char *on,
+                                            podc_stack_condition cond)
 {
     return add_edge(s, member, on, cond, 0);
 }
@@ -270,7 +277,9 @@ static int find_cycle(const podc_stack_spec *s, size_t i, unsigned char *mark, s
     mark[i] = 1; /* on the current path */
     path[depth] = i;
     for (size_t e = 0; e < s->n_edges; e++) {
-        if (strcmp(s->edges[e].member, s->members[i].name) != 0)
+        /* waiting for a member to be prepared cannot close a cycle: a prepare waits only for
+         * prepare gates, which the internal callers keep acyclic */
+        if (strcmp(s->edges[e].member, s->members[i].name) != 0 || s->edges[e].cond == PODC_STACK_PREPARED)
             continue;
         size_t j = (size_t)podc_stack_find(s, s->edges[e].on);
         if (mark[j] == 1) { /* back on the path: the cycle is path[from..depth] -> j */

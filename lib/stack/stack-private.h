@@ -14,11 +14,9 @@ typedef struct podc_stack_edge {
 } podc_stack_edge;
 
 /* Internal: a member that is a function instead of a container (a job of the stack that runs
- * here: the DataStorage bootstrap's readiness checks and migrations). Both steps run on the
- * member's thread with its own client; prepare (may be NULL) where a container would be
- * created, run once the dependencies are met. */
+ * here: the DataStorage bootstrap's readiness checks and migrations). run is called on the
+ * member's thread, with its own client, once the dependencies are met. */
 typedef struct podc_stack_task {
-    int (*prepare)(podc_client *c, void *ud, podc_error **err);
     int (*run)(podc_client *c, void *ud, podc_error **err);
     void *ud;
 } podc_stack_task;
@@ -63,6 +61,11 @@ int podc_stack_spec_add_task(podc_stack_spec *s, const char *member, const podc_
  * podman and the CPU are shared). Also a dependency. */
 int podc_stack_spec_add_prepare_gate(podc_stack_spec *s, const char *member, const char *on,
                                      podc_stack_condition cond);
+/* Internal condition: the member is prepared (its prepared hook done). */
+#define PODC_STACK_PREPARED ((podc_stack_condition)3)
+/* podc_stack_spec_add_dependency() that also takes PODC_STACK_PREPARED. */
+int podc_stack_spec_add_internal_dependency(podc_stack_spec *s, const char *member, const char *on,
+                                            podc_stack_condition cond);
 /* fn runs right after member's container is prepared. */
 int podc_stack_spec_set_prepared_hook(podc_stack_spec *s, const char *member, podc_stack_prepared_fn fn, void *ud);
 /* The caller owns the stack's setting: it removed a stale one and made the network, it removes

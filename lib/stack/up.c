@@ -170,6 +170,7 @@ static int deps_met(member_run *r, int gates_only)
         int st = u->m[podc_stack_find(s, s->edges[e].on)].state;
         int want = s->edges[e].cond == PODC_STACK_HEALTHY     ? M_HEALTHY
                    : s->edges[e].cond == PODC_STACK_COMPLETED ? M_COMPLETED
+                   : s->edges[e].cond == PODC_STACK_PREPARED  ? M_PREPARED
                                                               : M_STARTED;
         if (st < want)
             return 0;
@@ -264,9 +265,7 @@ static void *member_thread(void *arg)
     int over = u->failed >= 0; /* failed before this thread ran: its cancel came too early to stick */
     pthread_mutex_unlock(&u->mu);
     int rc = over ? podc_error_set(&e, PODC_ECANCELLED, "the stack failed before it started") : wait_deps(r, 1, &e);
-    if (rc == 0 && !m->spec)
-        rc = m->task.prepare ? m->task.prepare(r->c, m->task.ud, &e) : 0;
-    else if (rc == 0 && (rc = podc_service_prepare(r->c, m->spec, &r->svc, &e)) == 0 && m->prepared)
+    if (rc == 0 && m->spec && (rc = podc_service_prepare(r->c, m->spec, &r->svc, &e)) == 0 && m->prepared)
         rc = m->prepared(r->c, r->svc, m->prepared_ud, &e);
     if (rc == 0) {
         set_state(r, M_PREPARED);

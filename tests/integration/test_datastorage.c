@@ -333,6 +333,52 @@ START_TEST(never_ready_fails_with_logs_and_leaves_nothing)
 }
 END_TEST
 
+/* Redis SIGKILLed the moment it is healthy: while the migrations and DataStorage still wait,
+ * the up notices, fails naming Redis and leaves nothing. */
+typedef struct killer {
+    podc_client *c;
+    char redis[128];
+    int killed;
+} killer;
+
+static int kill_redis_when_healthy(const char *line, void *ud)
+{
+    killer *k = ud;
+    if (!k->killed && strstr(line, k->redis) && strstr(line, "healthy after"))
+        k->killed = podc_container_kill(k->c, k->redis, "KILL", NULL) == 0 ? 1 : -1;
+    return 0;
+}
+
+START_TEST(redis_dying_after_healthy_fails_the_up)
+{
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *svc = itest_name("ds8");
+    podc_ds_config *cfg = test_config(svc);
+    killer k = { .c = itest_client() };
+    snprintf(k.redis, sizeof k.redis, "%s_redis_test", svc);
+    podc_ds_config_set_progress(cfg, kill_redis_when_healthy, &k);
+    podc_ds_stack *st = NULL;
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EHEALTH, "expected PODC_EHEALTH, got: %s", podc_error_message(err));
+    ck_assert_int_eq(k.killed, 1);
+    ck_assert_str_eq(podc_error_detail(err, "component"), "redis");
+    ck_assert_str_eq(podc_error_detail(err, "member"), "redis");
+    int code = 0;
+    ck_assert_int_eq(podc_error_exit_code(err, &code), 1);
+    ck_assert_int_eq(code, 137);
+    ck_assert_ptr_nonnull(strstr(podc_error_message(err), "after it was healthy"));
+    ck_assert_ptr_null(st);
+    ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
+    const char *waiting = podc_error_detail(err, "waiting");
+    printf("redis killed: %s (waiting: %s)\n", podc_error_message(err), waiting ? waiting : "-");
+    podc_error_free(err);
+    podc_ds_config_free(cfg);
+    podc_client_free(k.c);
+    free(svc);
+    podc_client_free(c);
+}
+END_TEST
+
 START_TEST(busy_port_named_before_anything_starts)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -587,6 +633,7 @@ Suite *datastorage_suite(void)
     tcase_add_test(tc, bad_migration_leaves_nothing);
     tcase_add_test(tc, never_ready_fails_with_logs_and_leaves_nothing);
     tcase_add_test(tc, busy_port_named_before_anything_starts);
+    tcase_add_test(tc, redis_dying_after_healthy_fails_the_up);
     tcase_add_test(tc, up_over_a_stale_stack);
     tcase_add_test(tc, two_stacks_at_once_and_a_built_image);
     tcase_add_test(tc, config_checked_before_sending);

@@ -7,6 +7,7 @@
 
 #include "../fake/fake_server.h"
 #include "podc/stack.h"
+#include "stack/stack-private.h"
 #include "suites.h"
 
 static podc_service_spec *svc(const char *image)
@@ -60,6 +61,35 @@ START_TEST(stack_cycle_named)
     ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "j", PODC_STACK_COMPLETED), 0);
     ck_assert_int_eq(podc_stack_spec_add_dependency(s, "j", "a", PODC_STACK_STARTED), 0);
     expect_invalid(s, "depends_on", "dependency cycle a -> b -> j -> a");
+}
+END_TEST
+
+static int task_ok(podc_client *c, void *ud, podc_error **err)
+{
+    (void)c, (void)ud, (void)err;
+    return 0;
+}
+
+/* The internal extensions the DataStorage bootstrap uses: a task member (a job without a
+ * container), prepare gates, and "prepared" waits, which only internal callers may add and
+ * which close no cycle (a prepare waits for gates only). */
+START_TEST(stack_internal_task_and_gates)
+{
+    podc_stack_spec *s = three();
+    const podc_stack_task t = { .run = task_ok };
+    ck_assert_int_eq(podc_stack_spec_add_task(s, "m", &t), 0);
+    ck_assert_int_eq(podc_stack_spec_add_task(s, "bad", &(podc_stack_task){ 0 }), PODC_EINVAL);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "m", "b", PODC_STACK_PREPARED), PODC_EINVAL);
+    ck_assert_int_eq(podc_stack_spec_add_internal_dependency(s, "m", "b", PODC_STACK_PREPARED), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "m", PODC_STACK_COMPLETED), 0);
+    ck_assert_int_eq(podc_stack_spec_add_prepare_gate(s, "b", "a", PODC_STACK_STARTED), 0);
+    ck_assert_int_eq(podc_stack_spec_set_prepared_hook(s, "m", NULL, NULL), PODC_EINVAL); /* no container */
+    ck_assert_int_eq(podc_stack_spec_set_prepared_hook(s, "nope", NULL, NULL), PODC_EINVAL);
+    podc_error *err = NULL;
+    ck_assert_msg(podc_stack_spec_validate(s, &err) == 0, "%s", podc_error_message(err));
+    /* a task is a job: nobody can wait for it to be healthy */
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "j", "m", PODC_STACK_HEALTHY), 0);
+    expect_invalid(s, "depends_on", "m is a job");
 }
 END_TEST
 
@@ -163,6 +193,7 @@ Suite *stack_spec_suite(void)
     tcase_add_test(tc, stack_valid_graph);
     tcase_add_test(tc, stack_cycle_named);
     tcase_add_test(tc, stack_self_and_unknown);
+    tcase_add_test(tc, stack_internal_task_and_gates);
     tcase_add_test(tc, stack_conditions_that_cannot_hold);
     tcase_add_test(tc, stack_duplicates_and_names);
     tcase_add_test(tc, stack_up_refuses_before_sending);
