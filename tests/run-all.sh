@@ -45,7 +45,7 @@ trap 'rm -f "$totals"' EXIT
 check_in() {
     local dir=$1; shift
     mkdir -p "$dir"
-    (cd "$dir" && { [ -f Makefile ] || "$root/configure" -q "$@"; } && make -j2 -s >/dev/null)
+    (cd "$dir" && { [ -f Makefile ] || "$root/configure" -q --enable-werror "$@"; } && make -j2 -s >/dev/null)
     local rc=0
     make -C "$dir" -s -j1 check >/dev/null 2>&1 || rc=$?
     for log in "$dir"/tests/*/test_*.log "$dir"/tests/check-symbols.sh.log; do
@@ -69,7 +69,7 @@ status=0
 # The plain build: the bindings, valgrind and the benchmarks use it (programs only, no run).
 step "plain build"
 mkdir -p build
-(cd build && { [ -f Makefile ] || "$root/configure" -q; } && make -j2 -s >/dev/null && make -j2 -s check TESTS= >/dev/null) ||
+(cd build && { [ -f Makefile ] || "$root/configure" -q --enable-werror; } && make -j2 -s >/dev/null && make -j2 -s check TESTS= >/dev/null) ||
     { echo "FAILED: the plain build"; echo "Checks: 1, Failures: 1, Errors: 0" >>"$totals"; status=1; }
 
 # The whole suite runs once, under ASan+UBSan (a memory error, a leak or undefined behaviour
@@ -174,7 +174,7 @@ if [ "${PODC_QUICK:-0}" != 1 ]; then
     # each phase), logs and events streams. A report fails the lane even when Check saw no failure.
     # (faults and datastorage take minutes under TSan and add no thread of their own: not here)
     mkdir -p build-tsan
-    if (cd build-tsan && { [ -f Makefile ] || CC=clang "$root/configure" -q --enable-tsan; } &&
+    if (cd build-tsan && { [ -f Makefile ] || CC=clang "$root/configure" -q --enable-werror --enable-tsan; } &&
         make -j2 -s >/dev/null && make -s tests/unit/test_unit tests/integration/test_integration >/dev/null); then
         for run in unit:cancel unit:transport integration:service integration:stack integration:cancel integration:logs \
                    integration:events; do
