@@ -59,11 +59,8 @@ int podc_container_create(podc_client *c, const podc_container_spec *spec, char 
     const char *name = podc_container_spec_get_name(spec);
     podc_http_request req = { .method = "POST", .path = "/libpod/containers/create", .body = body,
                               .body_len = strlen(body) };
-    podc_http_response resp;
-    rc = podc_resource_call(c, &req, &resp, name, NULL, err);
     yajl_val root = NULL;
-    if (rc == 0)
-        rc = podc_http_json(&req, &resp, &root, err);
+    rc = podc_resource_json(c, &req, name, PODC_REPLY_ANY, &root, NULL, err);
     if (rc == 0) {
         const char *id = podc_json_str(root, "Id", NULL);
         if (!id || !*id) {
@@ -77,7 +74,6 @@ int podc_container_create(podc_client *c, const podc_container_spec *spec, char 
         }
     }
     podc_json_free(root);
-    podc_http_response_free(&resp);
     free(body);
     return rc;
 }
@@ -399,13 +395,8 @@ int podc_container_list_get(podc_client *c, const podc_filters *filters, int all
         return podc_error_oom(err);
     }
     podc_http_request req = { .method = "GET", .path = p.data };
-    podc_http_response resp;
     yajl_val root = NULL;
-    int rc = podc_http_call(c, &req, &resp, err);
-    if (rc == 0)
-        rc = podc_http_json(&req, &resp, &root, err);
-    if (rc == 0 && !YAJL_IS_ARRAY(root) && !YAJL_IS_NULL(root))
-        rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/json: reply is not an array");
+    int rc = podc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
     if (rc == 0) {
         podc_container_list *l = podc_container_list_from_json(root);
         if (!l) {
@@ -416,7 +407,6 @@ int podc_container_list_get(podc_client *c, const podc_filters *filters, int all
         }
     }
     podc_json_free(root);
-    podc_http_response_free(&resp);
     podc_buf_free(&p);
     return rc;
 }
@@ -431,11 +421,8 @@ int podc_container_healthcheck_run(podc_client *c, const char *name, char **stat
     if (container_path(&p, name, "/healthcheck", err) < 0)
         return PODC_ENOMEM;
     podc_http_request req = { .method = "GET", .path = p.data };
-    podc_http_response resp;
     yajl_val root = NULL;
-    int rc = podc_resource_call(c, &req, &resp, name, NULL, err);
-    if (rc == 0)
-        rc = podc_http_json(&req, &resp, &root, err);
+    int rc = podc_resource_json(c, &req, name, PODC_REPLY_ANY, &root, NULL, err);
     if (rc == 0) {
         const char *status = podc_json_str(root, "Status", NULL);
         if (!status) {
@@ -450,7 +437,6 @@ int podc_container_healthcheck_run(podc_client *c, const char *name, char **stat
         }
     }
     podc_json_free(root);
-    podc_http_response_free(&resp);
     podc_buf_free(&p);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "api/frames.h"
+#include "api/resource.h"
 #include "api/validate.h"
 #include "core/buf.h"
 #include "core/encode.h"
@@ -182,11 +183,8 @@ static int exec_create(podc_client *c, const char *container, const char *const 
     }
     podc_http_request req = { .method = "POST", .path = path.data, .body = body, .body_len = strlen(body),
                               .timeout_ms = budget(deadline, 0) };
-    podc_http_response resp;
     yajl_val root = NULL;
-    rc = podc_http_call(c, &req, &resp, err);
-    if (rc == 0)
-        rc = podc_http_json(&req, &resp, &root, err);
+    rc = podc_resource_json(c, &req, NULL, PODC_REPLY_ANY, &root, NULL, err);
     if (rc == 0) {
         const char *id = podc_json_str(root, "Id", NULL);
         if (!id || !*id)
@@ -195,7 +193,6 @@ static int exec_create(podc_client *c, const char *container, const char *const 
             rc = podc_error_oom(err);
     }
     podc_json_free(root);
-    podc_http_response_free(&resp);
     podc_buf_free(&path);
     free(body);
     return rc;

@@ -8,6 +8,7 @@
 
 #include "api/filters-private.h"
 #include "api/images-private.h"
+#include "api/resource.h"
 #include "api/validate.h"
 #include "core/encode.h"
 #include "core/error-private.h"
@@ -33,25 +34,30 @@ struct podc_image_list {
 /* "/libpod/images/<escaped ref><suffix>" */
 static int image_path(podc_buf *b, const char *ref, const char *suffix)
 {
-    if (podc_buf_puts(b, "/libpod/images/") < 0 || podc_buf_put_escaped(b, ref) < 0 ||
-        (suffix && podc_buf_puts(b, suffix) < 0))
-        return PODC_ENOMEM;
-    return 0;
+    return podc_resource_path(b, "/libpod/images/", ref, suffix);
+}
+
+/* A call on one image: its arguments checked, its path built. */
+static int image_call_path(podc_client *c, const void *out, const char *ref, const char *suffix, podc_buf *path,
+                           podc_error **err)
+{
+    if (!c || !out)
+        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    int rc = podc_validate_image("ref", ref, err);
+    if (rc == 0 && image_path(path, ref, suffix) < 0) {
+        podc_buf_free(path);
+        rc = podc_error_oom(err);
+    }
+    return rc;
 }
 
 
 int podc_image_exists(podc_client *c, const char *ref, int *out, podc_error **err)
 {
-    if (!c || !out)
-        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
-    int rc = podc_validate_image("ref", ref, err);
+    podc_buf path = PODC_BUF_INIT;
+    int rc = image_call_path(c, out, ref, "/exists", &path, err);
     if (rc < 0)
         return rc;
-    podc_buf path = PODC_BUF_INIT;
-    if (image_path(&path, ref, "/exists") < 0) {
-        podc_buf_free(&path);
-        return podc_error_oom(err);
-    }
     rc = podc_http_exists(c, path.data, out, err);
     podc_buf_free(&path);
     return rc;
@@ -68,37 +74,22 @@ static char *node_json(yajl_val node)
 
 int podc_image_inspect(podc_client *c, const char *ref, podc_image **out, podc_error **err)
 {
-    if (!c || !out)
-        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
-    int rc = podc_validate_image("ref", ref, err);
+    podc_buf path = PODC_BUF_INIT;
+    int rc = image_call_path(c, out, ref, "/json", &path, err);
     if (rc < 0)
         return rc;
-    podc_buf path = PODC_BUF_INIT;
-    if (image_path(&path, ref, "/json") < 0) {
-        podc_buf_free(&path);
-        return podc_error_oom(err);
-    }
     podc_http_request req = { .method = "GET", .path = path.data };
-    podc_http_response resp;
     yajl_val root = NULL;
-    rc = podc_http_call(c, &req, &resp, err);
-    if (rc == 0)
-        rc = podc_http_json(&req, &resp, &root, err);
-    if (rc == 0 && !YAJL_IS_OBJECT(root))
-        rc = podc_error_set(err, PODC_EPROTOCOL, "GET %s: reply is not an object", path.data);
-    if (rc == 0) {
-        char *json = podc_buf_detach(&resp.body);
-        podc_image *img = json ? podc_image_from_json(root, json) : NULL;
-        if (!img) {
-            free(json);
-            rc = podc_error_oom(err);
-        } else {
-            root = NULL;
-            *out = img;
-        }
+    char *json = NULL;
+    rc = podc_resource_json(c, &req, NULL, PODC_REPLY_OBJECT, &root, &json, err);
+    podc_image *img = rc == 0 ? podc_image_from_json(root, json) : NULL;
+    if (rc == 0 && !img) {
+        podc_json_free(root);
+        free(json);
+        rc = podc_error_oom(err);
+    } else if (rc == 0) {
+        *out = img;
     }
-    podc_json_free(root);
-    podc_http_response_free(&resp);
     podc_buf_free(&path);
     return rc;
 }
@@ -416,13 +407,8 @@ int podc_image_list_get(podc_client *c, const podc_filters *filters, podc_image_
         return podc_error_oom(err);
     }
     podc_http_request req = { .method = "GET", .path = path.data };
-    podc_http_response resp;
     yajl_val root = NULL;
-    rc = podc_http_call(c, &req, &resp, err);
-    if (rc == 0)
-        rc = podc_http_json(&req, &resp, &root, err);
-    if (rc == 0 && !YAJL_IS_ARRAY(root) && !YAJL_IS_NULL(root))
-        rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/images/json: reply is not an array");
+    rc = podc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
     if (rc == 0) {
         podc_image_list *l = podc_image_list_from_json(root, f.labels, f.nlabels);
         if (!l) {
@@ -433,7 +419,6 @@ int podc_image_list_get(podc_client *c, const podc_filters *filters, podc_image_
         }
     }
     podc_json_free(root);
-    podc_http_response_free(&resp);
     podc_buf_free(&path);
     image_filters_free(&f);
     return rc;

@@ -270,26 +270,27 @@ void podc_network_list_free(podc_network_list *l)
 /* ---- calls --------------------------------------------------------------------------- */
 
 
-/* A reply that must be a JSON object describing a network; takes over the response body. */
-static int network_from_reply(const podc_http_request *req, podc_http_response *resp, podc_network **out,
-                              podc_error **err)
+/* A call whose reply is a network object; *out (may be NULL) takes it. */
+static int network_call(podc_client *c, const podc_http_request *req, podc_network **out, podc_error **err)
 {
     yajl_val root = NULL;
-    int rc = podc_http_json(req, resp, &root, err);
+    char *json = NULL;
+    int rc = podc_resource_json(c, req, NULL, PODC_REPLY_OBJECT, &root, out ? &json : NULL, err);
     if (rc < 0)
         return rc;
-    if (!YAJL_IS_OBJECT(root) || !podc_json_str(root, "name", NULL)) {
-        podc_json_free(root);
-        return podc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not a network object", req->method,
-                              (int)strcspn(req->path, "?"), req->path);
+    podc_network *n = NULL;
+    if (!podc_json_str(root, "name", NULL))
+        rc = podc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not a network object", req->method,
+                            (int)strcspn(req->path, "?"), req->path);
+    else if (out && !(n = network_new(root, json)))
+        rc = podc_error_oom(err);
+    if (n) {
+        *out = n;
+        return 0;
     }
-    podc_network *n = network_new(root, podc_buf_detach(&resp->body));
-    if (!n) {
-        podc_json_free(root);
-        return podc_error_oom(err);
-    }
-    *out = n;
-    return 0;
+    podc_json_free(root);
+    free(json);
+    return rc;
 }
 
 int podc_network_create(podc_client *c, const char *name, const podc_network_options *opts, podc_network **out,
@@ -304,12 +305,8 @@ int podc_network_create(podc_client *c, const char *name, const podc_network_opt
     if (!body)
         return podc_error_oom(err);
     podc_http_request req = { .method = "POST", .path = "/libpod/networks/create", .body = body, .body_len = len };
-    podc_http_response resp;
-    int rc = podc_http_call(c, &req, &resp, err);
+    int rc = network_call(c, &req, out, err);
     free(body);
-    if (rc == 0 && out)
-        rc = network_from_reply(&req, &resp, out, err);
-    podc_http_response_free(&resp);
     return rc;
 }
 
@@ -366,11 +363,7 @@ int podc_network_inspect(podc_client *c, const char *name, podc_network **out, p
     if (network_path(&p, name, "/json", err) < 0)
         return PODC_ENOMEM;
     podc_http_request req = { .method = "GET", .path = p.data };
-    podc_http_response resp;
-    int rc = podc_http_call(c, &req, &resp, err);
-    if (rc == 0)
-        rc = network_from_reply(&req, &resp, out, err);
-    podc_http_response_free(&resp);
+    int rc = network_call(c, &req, out, err);
     podc_buf_free(&p);
     return rc;
 }
@@ -385,13 +378,8 @@ int podc_network_list_get(podc_client *c, const podc_filters *filters, podc_netw
         return podc_error_oom(err);
     }
     podc_http_request req = { .method = "GET", .path = p.data };
-    podc_http_response resp;
     yajl_val root = NULL;
-    int rc = podc_http_call(c, &req, &resp, err);
-    if (rc == 0)
-        rc = podc_http_json(&req, &resp, &root, err);
-    if (rc == 0 && !YAJL_IS_ARRAY(root) && !YAJL_IS_NULL(root))
-        rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/networks/json: reply is not an array");
+    int rc = podc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
     podc_network_list *l = NULL;
     if (rc == 0) {
         l = calloc(1, sizeof *l);
@@ -420,7 +408,6 @@ int podc_network_list_get(podc_client *c, const podc_filters *filters, podc_netw
     }
     podc_network_list_free(l);
     podc_json_free(root);
-    podc_http_response_free(&resp);
     podc_buf_free(&p);
     return rc;
 }

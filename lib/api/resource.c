@@ -7,6 +7,7 @@
 
 #include "core/encode.h"
 #include "core/error-private.h"
+#include "core/json.h"
 
 int podc_resource_path(podc_buf *b, const char *base, const char *name, const char *suffix)
 {
@@ -36,4 +37,29 @@ int podc_resource_call(podc_client *c, const podc_http_request *req, podc_http_r
     if (container)
         podc_error_set_container(e, container, NULL);
     return podc_error_put(err, e);
+}
+
+int podc_resource_json(podc_client *c, const podc_http_request *req, const char *container, podc_reply_shape shape,
+                       yajl_val *root, char **text, podc_error **err)
+{
+    podc_http_response resp;
+    yajl_val r = NULL;
+    int rc = podc_resource_call(c, req, &resp, container, NULL, err);
+    if (rc == 0)
+        rc = podc_http_json(req, &resp, &r, err);
+    if (rc == 0 && shape == PODC_REPLY_OBJECT && !YAJL_IS_OBJECT(r))
+        rc = podc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not an object", req->method,
+                            (int)strcspn(req->path, "?"), req->path);
+    if (rc == 0 && shape == PODC_REPLY_LIST && !YAJL_IS_ARRAY(r) && !YAJL_IS_NULL(r))
+        rc = podc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not an array", req->method,
+                            (int)strcspn(req->path, "?"), req->path);
+    if (rc == 0 && text && !(*text = podc_buf_detach(&resp.body)))
+        rc = podc_error_oom(err);
+    if (rc == 0) {
+        *root = r;
+        r = NULL;
+    }
+    podc_json_free(r);
+    podc_http_response_free(&resp);
+    return rc;
 }

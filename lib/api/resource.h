@@ -1,7 +1,10 @@
-/* resource.h - helpers shared by the network and container calls: paths for a named object,
- * and one request with the error tagged with the container it is about. */
+/* resource.h - the request path of the typed calls: paths for a named object, one request with
+ * the error tagged with the container it is about, and the JSON reply parsed and its shape
+ * checked. */
 #ifndef PODC_API_RESOURCE_H
 #define PODC_API_RESOURCE_H
+
+#include <yajl/yajl_tree.h>
 
 #include "core/buf.h"
 #include "podc/error.h"
@@ -22,5 +25,20 @@ int podc_resource_path(podc_buf *b, const char *base, const char *name, const ch
  */
 int podc_resource_call(podc_client *c, const podc_http_request *req, podc_http_response *resp,
                        const char *container, const char *const *conflict_causes, podc_error **err);
+
+/* What a JSON reply must be. */
+typedef enum podc_reply_shape {
+    PODC_REPLY_ANY,
+    PODC_REPLY_OBJECT,
+    PODC_REPLY_LIST, /* an array; podman's null for an empty list counts as one */
+} podc_reply_shape;
+
+/*
+ * podc_resource_call() (no conflict causes), then the reply parsed as JSON and its shape
+ * checked (PODC_EPROTOCOL "METHOD PATH: reply is not ..."). On success *root owns the tree and
+ * *text (text may be NULL) the reply's text, for the objects that hand it out.
+ */
+int podc_resource_json(podc_client *c, const podc_http_request *req, const char *container, podc_reply_shape shape,
+                       yajl_val *root, char **text, podc_error **err);
 
 #endif

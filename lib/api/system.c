@@ -7,6 +7,7 @@
 
 #include "core/error-private.h"
 #include "core/json.h"
+#include "api/resource.h"
 #include "podc/system.h"
 #include "transport/http.h"
 
@@ -44,11 +45,8 @@ int podc_version_get(podc_client *c, podc_version **out, podc_error **err)
     if (!c || !out)
         return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
     podc_http_request req = { .method = "GET", .path = "/libpod/version" };
-    podc_http_response resp;
     yajl_val root = NULL;
-    int rc = podc_http_call(c, &req, &resp, err);
-    if (rc == 0)
-        rc = podc_http_json(&req, &resp, &root, err);
+    int rc = podc_resource_json(c, &req, NULL, PODC_REPLY_OBJECT, &root, NULL, err);
     if (rc == 0) {
         /* libpod's own API version lives in Components[0].Details; top-level ApiVersion is Docker's */
         yajl_val comps = podc_json_get(root, "Components", NULL);
@@ -89,7 +87,6 @@ int podc_version_get(podc_client *c, podc_version **out, podc_error **err)
         }
     }
     podc_json_free(root);
-    podc_http_response_free(&resp);
     return rc;
 }
 
@@ -119,23 +116,19 @@ int podc_info_get(podc_client *c, podc_info **out, podc_error **err)
     if (!c || !out)
         return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
     podc_http_request req = { .method = "GET", .path = "/libpod/info" };
-    podc_http_response resp;
     yajl_val root = NULL;
-    int rc = podc_http_call(c, &req, &resp, err);
-    if (rc == 0)
-        rc = podc_http_json(&req, &resp, &root, err);
-    if (rc == 0) {
-        podc_info *i = calloc(1, sizeof *i);
-        if (!i) {
-            podc_json_free(root);
-            rc = podc_error_oom(err);
-        } else {
-            i->root = root;
-            i->json = podc_buf_detach(&resp.body);
-            *out = i;
-        }
+    char *json = NULL;
+    int rc = podc_resource_json(c, &req, NULL, PODC_REPLY_OBJECT, &root, &json, err);
+    podc_info *i = rc == 0 ? calloc(1, sizeof *i) : NULL;
+    if (rc == 0 && !i) {
+        podc_json_free(root);
+        free(json);
+        rc = podc_error_oom(err);
+    } else if (rc == 0) {
+        i->root = root;
+        i->json = json;
+        *out = i;
     }
-    podc_http_response_free(&resp);
     return rc;
 }
 
