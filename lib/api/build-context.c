@@ -26,15 +26,15 @@ typedef struct frame {
     int n, i;
 } frame;
 
-struct podc_build_context {
+struct pdc_build_context {
     char *root;
-    const podc_ignore *ig;
+    const pdc_ignore *ig;
     char *extra_name, *extra_path;
     int extra_done;
     int started;             /* root frame pushed */
     int finished;            /* archive closed, everything is in out */
     struct archive *a;
-    podc_buf out;            /* tar bytes not yet read */
+    pdc_buf out;            /* tar bytes not yet read */
     size_t out_off;
     frame *stack;
     size_t depth, cap;
@@ -47,55 +47,55 @@ struct podc_build_context {
 
 static la_ssize_t on_write(struct archive *a, void *ud, const void *buf, size_t len)
 {
-    podc_build_context *ctx = ud;
-    if (podc_buf_append(&ctx->out, buf, len) < 0) {
+    pdc_build_context *ctx = ud;
+    if (pdc_buf_append(&ctx->out, buf, len) < 0) {
         archive_set_error(a, ENOMEM, "out of memory");
         return -1;
     }
     return (la_ssize_t)len;
 }
 
-static int fail(podc_build_context *ctx, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(pdc_build_context *ctx, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Keeps the first failure; the reader returns its code and the build reports it. */
-static int fail(podc_build_context *ctx, int code, const char *fmt, ...)
+static int fail(pdc_build_context *ctx, int code, const char *fmt, ...)
 {
     if (!ctx->error) {
-        podc_buf msg = PODC_BUF_INIT;
+        pdc_buf msg = PODC_BUF_INIT;
         va_list ap;
         va_start(ap, fmt);
-        int r = podc_buf_vprintf(&msg, fmt, ap);
+        int r = pdc_buf_vprintf(&msg, fmt, ap);
         va_end(ap);
-        ctx->error = podc_error_new(code, "%s", r == 0 && msg.data ? msg.data : "build context failed");
+        ctx->error = pdc_error_new(code, "%s", r == 0 && msg.data ? msg.data : "build context failed");
         if (code != PODC_ENOMEM)
-            podc_error_add_detail(ctx->error, "field", "context_dir");
-        podc_buf_free(&msg);
+            pdc_error_add_detail(ctx->error, "field", "context_dir");
+        pdc_buf_free(&msg);
     }
     return code;
 }
 
 /* The OS refused a file of the context (errno e): a local file error, not bad input. */
-static int fail_os(podc_build_context *ctx, int e, const char *what, const char *path)
+static int fail_os(pdc_build_context *ctx, int e, const char *what, const char *path)
 {
     if (!ctx->error) {
-        ctx->error = podc_error_local(e, NULL, path, "build context: cannot %s %s", what, path);
-        podc_error_add_detail(ctx->error, "field", "context_dir");
+        ctx->error = pdc_error_local(e, NULL, path, "build context: cannot %s %s", what, path);
+        pdc_error_add_detail(ctx->error, "field", "context_dir");
     }
     return podc_error_code(ctx->error);
 }
 
-static int fail_archive(podc_build_context *ctx, const char *what)
+static int fail_archive(pdc_build_context *ctx, const char *what)
 {
     const char *why = archive_error_string(ctx->a);
     return fail(ctx, PODC_EINVAL, "build context: %s: %s", what, why ? why : "libarchive error");
 }
 
-int podc_build_context_new(podc_build_context **out, const char *dir, const podc_ignore *ig,
+int pdc_build_context_new(pdc_build_context **out, const char *dir, const pdc_ignore *ig,
                            const char *extra_name, const char *extra_path, podc_error **err)
 {
-    podc_build_context *ctx = calloc(1, sizeof *ctx);
+    pdc_build_context *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     ctx->fd = -1;
     ctx->ig = ig;
     ctx->root = strdup(dir);
@@ -107,16 +107,16 @@ int podc_build_context_new(podc_build_context **out, const char *dir, const podc
     }
     ctx->a = archive_write_new();
     if (!ctx->root || !ctx->a || (extra_name && (!ctx->extra_name || !ctx->extra_path))) {
-        podc_build_context_free(ctx);
-        return podc_error_oom(err);
+        pdc_build_context_free(ctx);
+        return pdc_error_oom(err);
     }
     /* pax keeps long and non-ASCII names; no blocking so every piece is passed on at once */
     if (archive_write_set_format_pax_restricted(ctx->a) != ARCHIVE_OK ||
         archive_write_add_filter_none(ctx->a) != ARCHIVE_OK ||
         archive_write_set_bytes_per_block(ctx->a, 0) != ARCHIVE_OK ||
         archive_write_open(ctx->a, ctx, NULL, on_write, NULL) != ARCHIVE_OK) {
-        int rc = podc_error_set(err, PODC_ENOMEM, "build context: %s", archive_error_string(ctx->a));
-        podc_build_context_free(ctx);
+        int rc = pdc_error_set(err, PODC_ENOMEM, "build context: %s", archive_error_string(ctx->a));
+        pdc_build_context_free(ctx);
         return rc;
     }
     *out = ctx;
@@ -148,7 +148,7 @@ static int by_name(const struct dirent **a, const struct dirent **b)
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static int push_dir(podc_build_context *ctx, const char *rel)
+static int push_dir(pdc_build_context *ctx, const char *rel)
 {
     if (ctx->depth == ctx->cap) {
         size_t nc = ctx->cap ? ctx->cap * 2 : 8;
@@ -177,7 +177,7 @@ static int push_dir(podc_build_context *ctx, const char *rel)
     return 0;
 }
 
-static void pop_dir(podc_build_context *ctx)
+static void pop_dir(pdc_build_context *ctx)
 {
     frame *f = &ctx->stack[--ctx->depth];
     for (int i = 0; i < f->n; i++)
@@ -187,7 +187,7 @@ static void pop_dir(podc_build_context *ctx)
 }
 
 /* Writes a header for name from st (already lstat'ed, or stat'ed for the extra file). */
-static int write_header(podc_build_context *ctx, const char *name, const struct stat *st, const char *link)
+static int write_header(pdc_build_context *ctx, const char *name, const struct stat *st, const char *link)
 {
     struct archive_entry *e = archive_entry_new();
     if (!e)
@@ -217,7 +217,7 @@ static int write_header(podc_build_context *ctx, const char *name, const struct 
 }
 
 /* Starts sending a regular file's data. */
-static int open_file(podc_build_context *ctx, const char *full, const char *name, int follow)
+static int open_file(pdc_build_context *ctx, const char *full, const char *name, int follow)
 {
     int fd = open(full, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
     if (fd < 0)
@@ -238,7 +238,7 @@ static int open_file(podc_build_context *ctx, const char *full, const char *name
     return 0;
 }
 
-static int copy_chunk(podc_build_context *ctx)
+static int copy_chunk(pdc_build_context *ctx)
 {
     char buf[CHUNK];
     size_t want = ctx->remaining < (int64_t)sizeof buf ? (size_t)ctx->remaining : sizeof buf;
@@ -266,7 +266,7 @@ static int copy_chunk(podc_build_context *ctx)
 }
 
 /* Handles the next directory entry of the walk. */
-static int next_entry(podc_build_context *ctx)
+static int next_entry(pdc_build_context *ctx)
 {
     frame *f = &ctx->stack[ctx->depth - 1];
     if (f->i >= f->n) {
@@ -284,11 +284,11 @@ static int next_entry(podc_build_context *ctx)
         if (errno != ENOENT) /* vanished while walking: nothing to send */
             rc = fail_os(ctx, errno, "stat", full);
     } else {
-        int excluded = podc_ignore_excluded(ctx->ig, rel);
+        int excluded = pdc_ignore_excluded(ctx->ig, rel);
         if (S_ISDIR(st.st_mode)) {
             if (!excluded)
                 rc = write_header(ctx, rel, &st, NULL);
-            if (rc == 0 && (!excluded || podc_ignore_must_descend(ctx->ig, rel)))
+            if (rc == 0 && (!excluded || pdc_ignore_must_descend(ctx->ig, rel)))
                 rc = push_dir(ctx, rel);
         } else if (excluded) {
             /* left out */
@@ -312,7 +312,7 @@ static int next_entry(podc_build_context *ctx)
 }
 
 /* Produces the next piece of the archive (possibly zero bytes). */
-static int produce(podc_build_context *ctx)
+static int produce(pdc_build_context *ctx)
 {
     if (ctx->fd >= 0)
         return copy_chunk(ctx);
@@ -332,13 +332,13 @@ static int produce(podc_build_context *ctx)
     return 0;
 }
 
-int podc_build_context_read(podc_build_context *ctx, char *buf, size_t cap, size_t *n)
+int pdc_build_context_read(pdc_build_context *ctx, char *buf, size_t cap, size_t *n)
 {
     *n = 0;
     if (ctx->error)
         return podc_error_code(ctx->error);
     while (ctx->out.len == ctx->out_off && !ctx->finished) {
-        podc_buf_clear(&ctx->out);
+        pdc_buf_clear(&ctx->out);
         ctx->out_off = 0;
         int rc = produce(ctx);
         if (rc < 0)
@@ -355,12 +355,12 @@ int podc_build_context_read(podc_build_context *ctx, char *buf, size_t cap, size
     return 0;
 }
 
-const podc_error *podc_build_context_error(const podc_build_context *ctx)
+const podc_error *pdc_build_context_error(const pdc_build_context *ctx)
 {
     return ctx ? ctx->error : NULL;
 }
 
-podc_error *podc_build_context_take_error(podc_build_context *ctx)
+podc_error *pdc_build_context_take_error(pdc_build_context *ctx)
 {
     podc_error *e = ctx ? ctx->error : NULL;
     if (ctx)
@@ -368,17 +368,17 @@ podc_error *podc_build_context_take_error(podc_build_context *ctx)
     return e;
 }
 
-uint64_t podc_build_context_entries(const podc_build_context *ctx)
+uint64_t pdc_build_context_entries(const pdc_build_context *ctx)
 {
     return ctx ? ctx->entries : 0;
 }
 
-uint64_t podc_build_context_bytes(const podc_build_context *ctx)
+uint64_t pdc_build_context_bytes(const pdc_build_context *ctx)
 {
     return ctx ? ctx->bytes : 0;
 }
 
-void podc_build_context_free(podc_build_context *ctx)
+void pdc_build_context_free(pdc_build_context *ctx)
 {
     if (!ctx)
         return;
@@ -390,7 +390,7 @@ void podc_build_context_free(podc_build_context *ctx)
     free(ctx->fd_path);
     if (ctx->a)
         archive_write_free(ctx->a); /* also closes; the output is discarded with out */
-    podc_buf_free(&ctx->out);
+    pdc_buf_free(&ctx->out);
     podc_error_free(ctx->error);
     free(ctx->root);
     free(ctx->extra_name);

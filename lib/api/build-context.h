@@ -12,32 +12,32 @@
 #include "api/ignore.h"
 #include "podc/error.h"
 
-typedef struct podc_build_context podc_build_context;
+typedef struct pdc_build_context pdc_build_context;
 
 /*
  * Prepares a stream of dir's contents (entry names relative to dir, no "./" prefix).
  * ig may be NULL (send everything); it is borrowed and must outlive the context.
  * When extra_name is set, the file extra_path is sent first under that name (a Containerfile
- * from outside the context). Nothing is read until the first podc_build_context_read().
+ * from outside the context). Nothing is read until the first pdc_build_context_read().
  */
-int podc_build_context_new(podc_build_context **out, const char *dir, const podc_ignore *ig,
+int pdc_build_context_new(pdc_build_context **out, const char *dir, const pdc_ignore *ig,
                            const char *extra_name, const char *extra_path, podc_error **err);
 
 /*
  * Copies up to cap bytes of tar into buf; *n = 0 means the end. Returns 0, or a negative
- * category with the failure kept in the context (see podc_build_context_error()).
+ * category with the failure kept in the context (see pdc_build_context_error()).
  */
-int podc_build_context_read(podc_build_context *ctx, char *buf, size_t cap, size_t *n);
+int pdc_build_context_read(pdc_build_context *ctx, char *buf, size_t cap, size_t *n);
 
 /* The error that stopped the stream (borrowed), or NULL. */
-const podc_error *podc_build_context_error(const podc_build_context *ctx);
+const podc_error *pdc_build_context_error(const pdc_build_context *ctx);
 /* Takes the error out of the context (caller owns it), or NULL. */
-podc_error *podc_build_context_take_error(podc_build_context *ctx);
+podc_error *pdc_build_context_take_error(pdc_build_context *ctx);
 
 /* Entries (files, dirs, links) and total tar bytes produced so far. */
-uint64_t podc_build_context_entries(const podc_build_context *ctx);
-uint64_t podc_build_context_bytes(const podc_build_context *ctx);
+uint64_t pdc_build_context_entries(const pdc_build_context *ctx);
+uint64_t pdc_build_context_bytes(const pdc_build_context *ctx);
 
-void podc_build_context_free(podc_build_context *ctx);
+void pdc_build_context_free(pdc_build_context *ctx);
 
 #endif

@@ -177,7 +177,7 @@ typedef struct plan {
     char *ctx_real;        /* realpath of the context dir */
     char *dockerfile;      /* name inside the tar, for dockerfile= */
     char *outside_path;    /* a containerfile from outside the context, sent as `dockerfile` */
-    podc_ignore *ig;
+    pdc_ignore *ig;
 } plan;
 
 static void plan_free(plan *p)
@@ -185,7 +185,7 @@ static void plan_free(plan *p)
     free(p->ctx_real);
     free(p->dockerfile);
     free(p->outside_path);
-    podc_ignore_free(p->ig);
+    pdc_ignore_free(p->ig);
 }
 
 /* NULL when path is a regular file (symlinks followed), else why not. */
@@ -205,10 +205,10 @@ static char *path_join(const char *a, const char *b)
 
 static int invalid_file(podc_error **err, const char *field, const char *path, const char *why)
 {
-    podc_error *e = podc_error_new(PODC_EINVAL, "%s %s: %s", field, path, why);
-    podc_error_add_detail(e, "field", field);
-    podc_error_add_detail(e, "file", path);
-    return podc_error_put(err, e);
+    podc_error *e = pdc_error_new(PODC_EINVAL, "%s %s: %s", field, path, why);
+    pdc_error_add_detail(e, "field", field);
+    pdc_error_add_detail(e, "file", path);
+    return pdc_error_put(err, e);
 }
 
 /* Finds the containerfile and decides how it travels: by its path inside the context, or
@@ -221,7 +221,7 @@ static int plan_containerfile(plan *p, const char *context_dir, const char *give
         for (size_t i = 0; i < 2 && !file; i++) {
             char *cand = path_join(context_dir, defaults[i]);
             if (!cand)
-                return podc_error_oom(err);
+                return pdc_error_oom(err);
             if (!not_regular(cand))
                 file = cand;
             else
@@ -231,10 +231,10 @@ static int plan_containerfile(plan *p, const char *context_dir, const char *give
             return invalid_file(err, "containerfile", context_dir, "no Containerfile or Dockerfile in the context");
     } else {
         if (!*given)
-            return podc_error_invalid(err, "containerfile", "containerfile: empty path");
+            return pdc_error_invalid(err, "containerfile", "containerfile: empty path");
         file = given[0] == '/' ? strdup(given) : path_join(context_dir, given);
         if (!file)
-            return podc_error_oom(err);
+            return pdc_error_oom(err);
         const char *why = not_regular(file);
         if (why) {
             int rc = invalid_file(err, "containerfile", file, why);
@@ -244,7 +244,7 @@ static int plan_containerfile(plan *p, const char *context_dir, const char *give
     }
     char *real = realpath(file, NULL);
     if (!real) {
-        int rc = podc_error_set_local(err, errno, "containerfile", file, "containerfile %s", file);
+        int rc = pdc_error_set_local(err, errno, "containerfile", file, "containerfile %s", file);
         free(file);
         return rc;
     }
@@ -267,95 +267,95 @@ static int plan_containerfile(plan *p, const char *context_dir, const char *give
         if (!p->outside_path) {
             free(real);
             free(file);
-            return podc_error_oom(err);
+            return pdc_error_oom(err);
         }
     }
     free(real);
     free(file);
-    return p->dockerfile ? 0 : podc_error_oom(err);
+    return p->dockerfile ? 0 : pdc_error_oom(err);
 }
 
 /* "!" + path with glob characters escaped, so the exception names exactly that file. */
-static int add_keep(podc_ignore *ig, const char *path)
+static int add_keep(pdc_ignore *ig, const char *path)
 {
-    podc_buf b = PODC_BUF_INIT;
-    int rc = podc_buf_puts(&b, "!");
+    pdc_buf b = PODC_BUF_INIT;
+    int rc = pdc_buf_puts(&b, "!");
     for (const char *c = path; rc == 0 && *c; c++) {
         if (strchr("*?[]\\", *c))
-            rc = podc_buf_append(&b, "\\", 1);
+            rc = pdc_buf_append(&b, "\\", 1);
         if (rc == 0)
-            rc = podc_buf_append(&b, c, 1);
+            rc = pdc_buf_append(&b, c, 1);
     }
     if (rc == 0)
-        rc = podc_ignore_add_line(ig, b.data, b.len, NULL);
-    podc_buf_free(&b);
+        rc = pdc_ignore_add_line(ig, b.data, b.len, NULL);
+    pdc_buf_free(&b);
     return rc;
 }
 
 /* Loads .containerignore (else .dockerignore) and keeps the files the build needs. */
 static int plan_ignore(plan *p, const char *context_dir, podc_error **err)
 {
-    p->ig = podc_ignore_new();
+    p->ig = pdc_ignore_new();
     if (!p->ig)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     static const char *const names[] = { ".containerignore", ".dockerignore" };
     for (size_t i = 0; i < 2; i++) {
         char *path = path_join(context_dir, names[i]);
         if (!path)
-            return podc_error_oom(err);
+            return pdc_error_oom(err);
         int loaded = 0;
-        int rc = podc_ignore_load_file(p->ig, path, &loaded, err);
+        int rc = pdc_ignore_load_file(p->ig, path, &loaded, err);
         free(path);
         if (rc < 0)
             return rc;
         if (loaded) {
             /* the server needs the ignore file and the Containerfile whatever the patterns say */
             if (add_keep(p->ig, names[i]) < 0 || (!p->outside_path && add_keep(p->ig, p->dockerfile) < 0))
-                return podc_error_oom(err);
+                return pdc_error_oom(err);
             break;
         }
     }
     return 0;
 }
 
-static int put_json_map(podc_buf *path, const char *key, const kv *items, size_t n)
+static int put_json_map(pdc_buf *path, const char *key, const kv *items, size_t n)
 {
     if (!n)
         return 0;
-    podc_jgen j;
-    if (podc_jgen_init(&j) < 0)
+    pdc_jgen j;
+    if (pdc_jgen_init(&j) < 0)
         return PODC_ENOMEM;
-    podc_jgen_obj_open(&j);
+    pdc_jgen_obj_open(&j);
     for (size_t i = 0; i < n; i++)
-        podc_jgen_kstr(&j, items[i].key, items[i].value);
-    podc_jgen_obj_close(&j);
-    char *json = podc_jgen_finish(&j, NULL);
+        pdc_jgen_kstr(&j, items[i].key, items[i].value);
+    pdc_jgen_obj_close(&j);
+    char *json = pdc_jgen_finish(&j, NULL);
     if (!json)
         return PODC_ENOMEM;
-    int rc = podc_buf_put_query(path, key, json);
+    int rc = pdc_buf_put_query(path, key, json);
     free(json);
     return rc;
 }
 
-static int build_path(podc_buf *path, const podc_build_options *o, const plan *p)
+static int build_path(pdc_buf *path, const podc_build_options *o, const plan *p)
 {
-    int rc = podc_buf_puts(path, "/libpod/build");
+    int rc = pdc_buf_puts(path, "/libpod/build");
     for (size_t i = 0; rc == 0 && o && i < o->ntags; i++)
-        rc = podc_buf_put_query(path, "t", o->tags[i]);
+        rc = pdc_buf_put_query(path, "t", o->tags[i]);
     /* always explicit: without it 4.3 answers a missing default with two error objects */
     if (rc == 0)
-        rc = podc_buf_put_query(path, "dockerfile", p->dockerfile);
+        rc = pdc_buf_put_query(path, "dockerfile", p->dockerfile);
     if (rc == 0 && o)
         rc = put_json_map(path, "buildargs", o->args, o->nargs);
     if (rc == 0 && o)
         rc = put_json_map(path, "labels", o->labels, o->nlabels);
     if (rc == 0 && o && o->target)
-        rc = podc_buf_put_query(path, "target", o->target);
+        rc = pdc_buf_put_query(path, "target", o->target);
     if (rc == 0 && o && o->no_cache)
-        rc = podc_buf_put_query_bool(path, "nocache", 1);
+        rc = pdc_buf_put_query_bool(path, "nocache", 1);
     /* libpod reads `pullpolicy`; `pull` only matters on the compat path */
     if (rc == 0 && o && o->pull_policy != PODC_PULL_MISSING)
-        rc = podc_buf_put_query(path, "pullpolicy", podc_pull_policy_name((podc_pull_policy)o->pull_policy));
+        rc = pdc_buf_put_query(path, "pullpolicy", podc_pull_policy_name((podc_pull_policy)o->pull_policy));
     return rc;
 }
 
@@ -365,16 +365,16 @@ static int check_options(const podc_build_options *o, podc_error **err)
         return 0;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < o->ntags; i++)
-        rc = podc_image_check_name("tag", o->tags[i], err);
+        rc = pdc_image_check_name("tag", o->tags[i], err);
     for (size_t i = 0; rc == 0 && i < o->nargs; i++)
-        rc = podc_validate_env_key("build_arg", o->args[i].key, err);
+        rc = pdc_validate_env_key("build_arg", o->args[i].key, err);
     for (size_t i = 0; rc == 0 && i < o->nlabels; i++) {
         const char *k = o->labels[i].key;
         if (!*k || strchr(k, '='))
-            rc = podc_error_invalid(err, "label", "label key \"%s\": must be non-empty without '='", k);
+            rc = pdc_error_invalid(err, "label", "label key \"%s\": must be non-empty without '='", k);
     }
     if (rc == 0 && o->target)
-        rc = podc_validate_image("target", o->target, err);
+        rc = pdc_validate_image("target", o->target, err);
     return rc;
 }
 
@@ -384,7 +384,7 @@ static int check_options(const podc_build_options *o, podc_error **err)
 static size_t context_read(char *buf, size_t size, size_t nitems, void *ud)
 {
     size_t n = 0;
-    if (podc_build_context_read(ud, buf, size * nitems, &n) < 0)
+    if (pdc_build_context_read(ud, buf, size * nitems, &n) < 0)
         return CURL_READFUNC_ABORT;
     return n;
 }
@@ -395,13 +395,13 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
                      podc_error **err)
 {
     if (!c || !out_id)
-        return podc_error_invalid(err, c ? "out_id" : "client", "NULL argument");
-    int rc = podc_validate_nonempty("context_dir", context_dir, err);
+        return pdc_error_invalid(err, c ? "out_id" : "client", "NULL argument");
+    int rc = pdc_validate_nonempty("context_dir", context_dir, err);
     if (rc < 0)
         return rc;
     struct stat st;
     if (stat(context_dir, &st) < 0)
-        return podc_error_set_local(err, errno, "context_dir", context_dir, "context_dir %s", context_dir);
+        return pdc_error_set_local(err, errno, "context_dir", context_dir, "context_dir %s", context_dir);
     if (!S_ISDIR(st.st_mode))
         return invalid_file(err, "context_dir", context_dir, "not a directory");
     if ((rc = check_options(opts, err)) < 0)
@@ -410,80 +410,80 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_build_o
     plan p = { 0 };
     p.ctx_real = realpath(context_dir, NULL);
     if (!p.ctx_real)
-        return podc_error_set_local(err, errno, "context_dir", context_dir, "context_dir %s", context_dir);
+        return pdc_error_set_local(err, errno, "context_dir", context_dir, "context_dir %s", context_dir);
     rc = plan_containerfile(&p, context_dir, opts ? opts->containerfile : NULL, err);
     if (rc == 0)
         rc = plan_ignore(&p, context_dir, err);
-    podc_buf path = PODC_BUF_INIT;
+    pdc_buf path = PODC_BUF_INIT;
     if (rc == 0 && build_path(&path, opts, &p) < 0)
-        rc = podc_error_oom(err);
-    podc_build_context *ctx = NULL;
+        rc = pdc_error_oom(err);
+    pdc_build_context *ctx = NULL;
     if (rc == 0)
-        rc = podc_build_context_new(&ctx, context_dir, p.ig, p.outside_path ? p.dockerfile : NULL, p.outside_path,
+        rc = pdc_build_context_new(&ctx, context_dir, p.ig, p.outside_path ? p.dockerfile : NULL, p.outside_path,
                                     err);
     if (rc < 0) {
-        podc_buf_free(&path);
+        pdc_buf_free(&path);
         plan_free(&p);
         return rc;
     }
 
-    podc_progress_stream ss;
-    podc_progress_stream_init(&ss, opts ? opts->progress : NULL, opts ? opts->progress_ud : NULL);
-    podc_http_request req = {
+    pdc_progress_stream ss;
+    pdc_progress_stream_init(&ss, opts ? opts->progress : NULL, opts ? opts->progress_ud : NULL);
+    pdc_http_request req = {
         .method = "POST",
         .path = path.data,
         .content_type = "application/x-tar",
         .read_cb = context_read,
         .read_ud = ctx,
-        .on_data = podc_progress_stream_feed,
+        .on_data = pdc_progress_stream_feed,
         .data_ud = &ss,
         .timeout_ms = opts && opts->timeout_ms ? opts->timeout_ms : -1,
     };
-    podc_http_response resp;
-    rc = podc_http_call(c, &req, &resp, err);
-    if (rc < 0 && podc_build_context_error(ctx)) {
+    pdc_http_response resp;
+    rc = pdc_http_call(c, &req, &resp, err);
+    if (rc < 0 && pdc_build_context_error(ctx)) {
         /* our side stopped the upload (unreadable file...): that is the real story */
-        rc = podc_error_put(err, podc_build_context_take_error(ctx));
+        rc = pdc_error_put(err, pdc_build_context_take_error(ctx));
     } else if (rc < 0 && ss.protocol_error) {
-        rc = podc_error_set(err, PODC_EPROTOCOL, "POST /libpod/build: progress line is not a JSON object");
+        rc = pdc_error_set(err, PODC_EPROTOCOL, "POST /libpod/build: progress line is not a JSON object");
     } else if (rc < 0 && ss.oom) {
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     } else if (rc == PODC_ETRANSPORT && err && *err) {
-        podc_error_prefix(*err, "while building %s", context_dir);
+        pdc_error_prefix(*err, "while building %s", context_dir);
     }
     if (rc == 0) {
-        int r = podc_progress_stream_finish(&ss);
+        int r = pdc_progress_stream_finish(&ss);
         if (r == PODC_ECANCELLED)
-            rc = podc_error_set(err, r, "POST /libpod/build: stopped by callback");
+            rc = pdc_error_set(err, r, "POST /libpod/build: stopped by callback");
         else if (r == PODC_EPROTOCOL)
-            rc = podc_error_set(err, r, "POST /libpod/build: progress line is not a JSON object");
+            rc = pdc_error_set(err, r, "POST /libpod/build: progress line is not a JSON object");
         else if (r < 0)
-            rc = podc_error_oom(err);
+            rc = pdc_error_oom(err);
     }
     if (rc == 0 && ss.error) {
-        podc_error *e = podc_error_new(PODC_EBUILD, "build failed: %s", ss.error);
-        podc_error_set_request(e, req.method, req.path);
-        podc_error_set_server(e, resp.status, NULL, ss.error);
-        char *tail = podc_progress_stream_tail(&ss);
-        podc_error_set_log_tail(e, tail);
+        podc_error *e = pdc_error_new(PODC_EBUILD, "build failed: %s", ss.error);
+        pdc_error_set_request(e, req.method, req.path);
+        pdc_error_set_server(e, resp.status, NULL, ss.error);
+        char *tail = pdc_progress_stream_tail(&ss);
+        pdc_error_set_log_tail(e, tail);
         free(tail);
-        podc_error_add_detail(e, "file", p.outside_path ? p.outside_path : p.dockerfile);
-        rc = podc_error_put(err, e);
+        pdc_error_add_detail(e, "file", p.outside_path ? p.outside_path : p.dockerfile);
+        rc = pdc_error_put(err, e);
     } else if (rc == 0) {
         const char *id = ss.last_line;
         while (id && (*id == ' ' || *id == '\t'))
             id++;
-        if (!id || !podc_image_is_full_id(id)) {
-            rc = podc_error_set(err, PODC_EPROTOCOL, "POST /libpod/build: the build ended without an image ID "
+        if (!id || !pdc_image_is_full_id(id)) {
+            rc = pdc_error_set(err, PODC_EPROTOCOL, "POST /libpod/build: the build ended without an image ID "
                                 "(last line: \"%.80s\")", id ? id : "");
         } else if (!(*out_id = strdup(id))) {
-            rc = podc_error_oom(err);
+            rc = pdc_error_oom(err);
         }
     }
-    podc_http_response_free(&resp);
-    podc_progress_stream_free(&ss);
-    podc_build_context_free(ctx);
-    podc_buf_free(&path);
+    pdc_http_response_free(&resp);
+    pdc_progress_stream_free(&ss);
+    pdc_build_context_free(ctx);
+    pdc_buf_free(&path);
     plan_free(&p);
     return rc;
 }

@@ -62,16 +62,16 @@ static yajl_val member(yajl_val obj, const char *key)
 {
     if (!key)
         return NULL;
-    for (size_t i = 0; i < podc_json_object_len(obj); i++)
-        if (strcmp(podc_json_object_key(obj, i), key) == 0)
-            return podc_json_object_value(obj, i);
+    for (size_t i = 0; i < pdc_json_object_len(obj); i++)
+        if (strcmp(pdc_json_object_key(obj, i), key) == 0)
+            return pdc_json_object_value(obj, i);
     return NULL;
 }
 
 static int int_or(yajl_val v, int fallback)
 {
     int64_t n;
-    return podc_json_int(v, &n, NULL) ? (int)n : fallback;
+    return pdc_json_int(v, &n, NULL) ? (int)n : fallback;
 }
 
 /* ---- inspect ------------------------------------------------------------------------- */
@@ -86,24 +86,24 @@ struct podc_container_info {
  * HostPort is a string; a null list means exposed but not published. */
 static int parse_inspect_ports(podc_container_info *i)
 {
-    yajl_val ports = podc_json_get(i->root, "NetworkSettings", "Ports", NULL);
-    for (size_t k = 0; k < podc_json_object_len(ports); k++) {
-        const char *key = podc_json_object_key(ports, k);
-        yajl_val binds = podc_json_object_value(ports, k);
+    yajl_val ports = pdc_json_get(i->root, "NetworkSettings", "Ports", NULL);
+    for (size_t k = 0; k < pdc_json_object_len(ports); k++) {
+        const char *key = pdc_json_object_key(ports, k);
+        yajl_val binds = pdc_json_object_value(ports, k);
         const char *slash = strchr(key, '/');
         int cport = atoi(key);
-        for (size_t b = 0; b < podc_json_array_len(binds); b++) {
-            yajl_val bind = podc_json_array_at(binds, b);
-            const char *hp = podc_json_str(bind, "HostPort", NULL);
+        for (size_t b = 0; b < pdc_json_array_len(binds); b++) {
+            yajl_val bind = pdc_json_array_at(binds, b);
+            const char *hp = pdc_json_str(bind, "HostPort", NULL);
             if (port_push(&i->ports, cport, hp ? atoi(hp) : 0, slash ? slash + 1 : "tcp",
-                          podc_json_str(bind, "HostIp", NULL)) < 0)
+                          pdc_json_str(bind, "HostIp", NULL)) < 0)
                 return -1;
         }
     }
     return 0;
 }
 
-podc_container_info *podc_container_info_from_json(yajl_val root, char *json)
+podc_container_info *pdc_container_info_from_json(yajl_val root, char *json)
 {
     podc_container_info *i = calloc(1, sizeof *i);
     if (!i)
@@ -123,96 +123,96 @@ void podc_container_info_free(podc_container_info *i)
     if (!i)
         return;
     ports_free(&i->ports);
-    podc_json_free(i->root);
+    pdc_json_free(i->root);
     free(i->json);
     free(i);
 }
 
 #define ROOT(i) ((i) ? (i)->root : NULL)
 
-const char *podc_container_info_id(const podc_container_info *i) { return podc_json_str(ROOT(i), "Id", NULL); }
-const char *podc_container_info_name(const podc_container_info *i) { return podc_json_str(ROOT(i), "Name", NULL); }
-const char *podc_container_info_image_id(const podc_container_info *i) { return podc_json_str(ROOT(i), "Image", NULL); }
+const char *podc_container_info_id(const podc_container_info *i) { return pdc_json_str(ROOT(i), "Id", NULL); }
+const char *podc_container_info_name(const podc_container_info *i) { return pdc_json_str(ROOT(i), "Name", NULL); }
+const char *podc_container_info_image_id(const podc_container_info *i) { return pdc_json_str(ROOT(i), "Image", NULL); }
 const char *podc_container_info_json(const podc_container_info *i) { return i ? i->json : NULL; }
 
 const char *podc_container_info_image(const podc_container_info *i)
 {
     /* "Image" is the ID on libpod; the reference is ImageName */
-    const char *n = podc_json_str(ROOT(i), "ImageName", NULL);
-    return n ? n : podc_json_str(ROOT(i), "Config", "Image", NULL);
+    const char *n = pdc_json_str(ROOT(i), "ImageName", NULL);
+    return n ? n : pdc_json_str(ROOT(i), "Config", "Image", NULL);
 }
 
 const char *podc_container_info_status(const podc_container_info *i)
 {
-    return podc_json_str(ROOT(i), "State", "Status", NULL);
+    return pdc_json_str(ROOT(i), "State", "Status", NULL);
 }
 
 int podc_container_info_running(const podc_container_info *i)
 {
-    return podc_json_bool(ROOT(i), "State", "Running", NULL);
+    return pdc_json_bool(ROOT(i), "State", "Running", NULL);
 }
 
 int podc_container_info_oom_killed(const podc_container_info *i)
 {
-    return podc_json_bool(ROOT(i), "State", "OOMKilled", NULL);
+    return pdc_json_bool(ROOT(i), "State", "OOMKilled", NULL);
 }
 
 int64_t podc_container_info_pid(const podc_container_info *i)
 {
     int64_t n = -1;
-    podc_json_int(ROOT(i), &n, "State", "Pid", NULL);
+    pdc_json_int(ROOT(i), &n, "State", "Pid", NULL);
     return n;
 }
 
 int podc_container_info_exit_code(const podc_container_info *i)
 {
-    return int_or(podc_json_get(ROOT(i), "State", "ExitCode", NULL), -1);
+    return int_or(pdc_json_get(ROOT(i), "State", "ExitCode", NULL), -1);
 }
 
 const char *podc_container_info_started_at(const podc_container_info *i)
 {
-    return podc_json_str(ROOT(i), "State", "StartedAt", NULL);
+    return pdc_json_str(ROOT(i), "State", "StartedAt", NULL);
 }
 
 const char *podc_container_info_finished_at(const podc_container_info *i)
 {
-    return podc_json_str(ROOT(i), "State", "FinishedAt", NULL);
+    return pdc_json_str(ROOT(i), "State", "FinishedAt", NULL);
 }
 
 /* 4.3 reports State.Health; newer podman renamed it State.Healthcheck. */
 static yajl_val health_of(const podc_container_info *i)
 {
-    yajl_val h = podc_json_get(ROOT(i), "State", "Health", NULL);
-    return h ? h : podc_json_get(ROOT(i), "State", "Healthcheck", NULL);
+    yajl_val h = pdc_json_get(ROOT(i), "State", "Health", NULL);
+    return h ? h : pdc_json_get(ROOT(i), "State", "Healthcheck", NULL);
 }
 
 const char *podc_container_info_health_status(const podc_container_info *i)
 {
     if (!i)
         return NULL;
-    const char *s = podc_json_str(health_of(i), "Status", NULL);
+    const char *s = pdc_json_str(health_of(i), "Status", NULL);
     return s ? s : "";
 }
 
 int podc_container_info_health_failing_streak(const podc_container_info *i)
 {
-    return i ? int_or(podc_json_get(health_of(i), "FailingStreak", NULL), 0) : -1;
+    return i ? int_or(pdc_json_get(health_of(i), "FailingStreak", NULL), 0) : -1;
 }
 
 int podc_container_info_restart_count(const podc_container_info *i)
 {
-    return int_or(podc_json_get(ROOT(i), "RestartCount", NULL), -1);
+    return int_or(pdc_json_get(ROOT(i), "RestartCount", NULL), -1);
 }
 
 const char *podc_container_info_hostname(const podc_container_info *i)
 {
-    return podc_json_str(ROOT(i), "Config", "Hostname", NULL);
+    return pdc_json_str(ROOT(i), "Config", "Hostname", NULL);
 }
 
-int64_t podc_container_info_stop_timeout(const podc_container_info *i)
+int64_t pdc_container_info_stop_timeout(const podc_container_info *i)
 {
     int64_t n;
-    return podc_json_int(ROOT(i), &n, "Config", "StopTimeout", NULL) ? n : -1;
+    return pdc_json_int(ROOT(i), &n, "Config", "StopTimeout", NULL) ? n : -1;
 }
 
 size_t podc_container_info_port_count(const podc_container_info *i) { return i ? i->ports.n : 0; }
@@ -236,60 +236,60 @@ int podc_container_info_host_port(const podc_container_info *i, int container_po
 
 static yajl_val networks_of(const podc_container_info *i)
 {
-    return podc_json_get(ROOT(i), "NetworkSettings", "Networks", NULL);
+    return pdc_json_get(ROOT(i), "NetworkSettings", "Networks", NULL);
 }
 
 size_t podc_container_info_network_count(const podc_container_info *i)
 {
-    return podc_json_object_len(networks_of(i));
+    return pdc_json_object_len(networks_of(i));
 }
 
 const char *podc_container_info_network_name_at(const podc_container_info *i, size_t idx)
 {
-    return podc_json_object_key(networks_of(i), idx);
+    return pdc_json_object_key(networks_of(i), idx);
 }
 
 const char *podc_container_info_network_ip_at(const podc_container_info *i, size_t idx)
 {
-    return podc_json_str(podc_json_object_value(networks_of(i), idx), "IPAddress", NULL);
+    return pdc_json_str(pdc_json_object_value(networks_of(i), idx), "IPAddress", NULL);
 }
 
 const char *podc_container_info_network_gateway_at(const podc_container_info *i, size_t idx)
 {
-    return podc_json_str(podc_json_object_value(networks_of(i), idx), "Gateway", NULL);
+    return pdc_json_str(pdc_json_object_value(networks_of(i), idx), "Gateway", NULL);
 }
 
 size_t podc_container_info_network_alias_count(const podc_container_info *i, size_t idx)
 {
-    return podc_json_array_len(podc_json_get(podc_json_object_value(networks_of(i), idx), "Aliases", NULL));
+    return pdc_json_array_len(pdc_json_get(pdc_json_object_value(networks_of(i), idx), "Aliases", NULL));
 }
 
 const char *podc_container_info_network_alias_at(const podc_container_info *i, size_t idx, size_t alias_idx)
 {
-    yajl_val aliases = podc_json_get(podc_json_object_value(networks_of(i), idx), "Aliases", NULL);
-    return podc_json_as_str(podc_json_array_at(aliases, alias_idx));
+    yajl_val aliases = pdc_json_get(pdc_json_object_value(networks_of(i), idx), "Aliases", NULL);
+    return pdc_json_as_str(pdc_json_array_at(aliases, alias_idx));
 }
 
 const char *podc_container_info_ip(const podc_container_info *i, const char *network)
 {
-    return podc_json_str(member(networks_of(i), network), "IPAddress", NULL);
+    return pdc_json_str(member(networks_of(i), network), "IPAddress", NULL);
 }
 
 const char *podc_container_info_label(const podc_container_info *i, const char *key)
 {
-    return podc_json_as_str(member(podc_json_get(ROOT(i), "Config", "Labels", NULL), key));
+    return pdc_json_as_str(member(pdc_json_get(ROOT(i), "Config", "Labels", NULL), key));
 }
 
 static yajl_val env_of(const podc_container_info *i)
 {
-    return podc_json_get(ROOT(i), "Config", "Env", NULL);
+    return pdc_json_get(ROOT(i), "Config", "Env", NULL);
 }
 
-size_t podc_container_info_env_count(const podc_container_info *i) { return podc_json_array_len(env_of(i)); }
+size_t podc_container_info_env_count(const podc_container_info *i) { return pdc_json_array_len(env_of(i)); }
 
 const char *podc_container_info_env_at(const podc_container_info *i, size_t idx)
 {
-    return podc_json_as_str(podc_json_array_at(env_of(i), idx));
+    return pdc_json_as_str(pdc_json_array_at(env_of(i), idx));
 }
 
 const char *podc_container_info_env(const podc_container_info *i, const char *key)
@@ -298,8 +298,8 @@ const char *podc_container_info_env(const podc_container_info *i, const char *ke
         return NULL;
     size_t klen = strlen(key);
     yajl_val env = env_of(i);
-    for (size_t k = 0; k < podc_json_array_len(env); k++) {
-        const char *e = podc_json_as_str(podc_json_array_at(env, k));
+    for (size_t k = 0; k < pdc_json_array_len(env); k++) {
+        const char *e = pdc_json_as_str(pdc_json_array_at(env, k));
         if (e && strncmp(e, key, klen) == 0 && e[klen] == '=')
             return e + klen + 1;
     }
@@ -326,12 +326,12 @@ struct podc_container_list {
  * *left: how many more ports the whole list may hold (every protocol of every range counts). */
 static int parse_list_ports(podc_container_summary *s, size_t *left)
 {
-    yajl_val ports = podc_json_get(s->v, "Ports", NULL);
-    for (size_t k = 0; k < podc_json_array_len(ports); k++) {
-        yajl_val p = podc_json_array_at(ports, k);
-        int cport = int_or(podc_json_get(p, "container_port", NULL), 0);
-        int hport = int_or(podc_json_get(p, "host_port", NULL), 0);
-        int range = int_or(podc_json_get(p, "range", NULL), 1);
+    yajl_val ports = pdc_json_get(s->v, "Ports", NULL);
+    for (size_t k = 0; k < pdc_json_array_len(ports); k++) {
+        yajl_val p = pdc_json_array_at(ports, k);
+        int cport = int_or(pdc_json_get(p, "container_port", NULL), 0);
+        int hport = int_or(pdc_json_get(p, "host_port", NULL), 0);
+        int range = int_or(pdc_json_get(p, "range", NULL), 1);
         if (range < 1 || range > 65536)
             range = 1;
         /* a reply podc did not write: ports stay ports, and a list stays a list's size */
@@ -341,8 +341,8 @@ static int parse_list_ports(podc_container_summary *s, size_t *left)
             range = 65536 - cport;
         if (hport && range > 65536 - hport)
             range = 65536 - hport;
-        const char *proto = podc_json_str(p, "protocol", NULL);
-        const char *ip = podc_json_str(p, "host_ip", NULL);
+        const char *proto = pdc_json_str(p, "protocol", NULL);
+        const char *ip = pdc_json_str(p, "host_ip", NULL);
         /* "tcp,udp" in one mapping is listed once per protocol, like inspect does */
         const char *pp = proto && *proto ? proto : "tcp";
         while (*pp) {
@@ -364,19 +364,19 @@ static int parse_list_ports(podc_container_summary *s, size_t *left)
     return 0;
 }
 
-podc_container_list *podc_container_list_from_json(yajl_val root)
+podc_container_list *pdc_container_list_from_json(yajl_val root)
 {
     podc_container_list *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
-    size_t n = podc_json_array_len(root);
+    size_t n = pdc_json_array_len(root);
     if (n && !(l->items = calloc(n, sizeof *l->items))) {
         free(l);
         return NULL;
     }
     size_t left = MAX_LIST_PORTS;
     for (size_t k = 0; k < n; k++) {
-        l->items[k].v = podc_json_array_at(root, k);
+        l->items[k].v = pdc_json_array_at(root, k);
         l->n = k + 1;
         if (parse_list_ports(&l->items[k], &left) < 0) {
             podc_container_list_free(l); /* does not own root yet */
@@ -401,39 +401,39 @@ void podc_container_list_free(podc_container_list *l)
     for (size_t k = 0; k < l->n; k++)
         ports_free(&l->items[k].ports);
     free(l->items);
-    podc_json_free(l->root);
+    pdc_json_free(l->root);
     free(l);
 }
 
 #define SV(s) ((s) ? (s)->v : NULL)
 
-const char *podc_container_summary_id(const podc_container_summary *s) { return podc_json_str(SV(s), "Id", NULL); }
+const char *podc_container_summary_id(const podc_container_summary *s) { return pdc_json_str(SV(s), "Id", NULL); }
 const char *podc_container_summary_image(const podc_container_summary *s)
 {
-    return podc_json_str(SV(s), "Image", NULL);
+    return pdc_json_str(SV(s), "Image", NULL);
 }
 
 const char *podc_container_summary_state(const podc_container_summary *s)
 {
-    return podc_json_str(SV(s), "State", NULL);
+    return pdc_json_str(SV(s), "State", NULL);
 }
 
 const char *podc_container_summary_health(const podc_container_summary *s)
 {
     if (!s)
         return NULL;
-    const char *h = podc_json_str(s->v, "Status", NULL);
+    const char *h = pdc_json_str(s->v, "Status", NULL);
     return h ? h : "";
 }
 
 size_t podc_container_summary_name_count(const podc_container_summary *s)
 {
-    return podc_json_array_len(podc_json_get(SV(s), "Names", NULL));
+    return pdc_json_array_len(pdc_json_get(SV(s), "Names", NULL));
 }
 
 const char *podc_container_summary_name_at(const podc_container_summary *s, size_t idx)
 {
-    return podc_json_as_str(podc_json_array_at(podc_json_get(SV(s), "Names", NULL), idx));
+    return pdc_json_as_str(pdc_json_array_at(pdc_json_get(SV(s), "Names", NULL), idx));
 }
 
 const char *podc_container_summary_name(const podc_container_summary *s)
@@ -443,12 +443,12 @@ const char *podc_container_summary_name(const podc_container_summary *s)
 
 const char *podc_container_summary_label(const podc_container_summary *s, const char *key)
 {
-    return podc_json_as_str(member(podc_json_get(SV(s), "Labels", NULL), key));
+    return pdc_json_as_str(member(pdc_json_get(SV(s), "Labels", NULL), key));
 }
 
 int podc_container_summary_exit_code(const podc_container_summary *s)
 {
-    return int_or(podc_json_get(SV(s), "ExitCode", NULL), -1);
+    return int_or(pdc_json_get(SV(s), "ExitCode", NULL), -1);
 }
 
 size_t podc_container_summary_port_count(const podc_container_summary *s) { return s ? s->ports.n : 0; }

@@ -7,10 +7,10 @@
 #include "podc/containers.h"
 
 /* Takes root and json (the reply text) on success; NULL on OOM (the caller still owns them). */
-podc_container_info *podc_container_info_from_json(yajl_val root, char *json);
+podc_container_info *pdc_container_info_from_json(yajl_val root, char *json);
 /* Takes root (an array, or null for no containers) on success; NULL on OOM. */
-podc_container_list *podc_container_list_from_json(yajl_val root);
+podc_container_list *pdc_container_list_from_json(yajl_val root);
 /* Config.StopTimeout in seconds, or -1 when absent. */
-int64_t podc_container_info_stop_timeout(const podc_container_info *i);
+int64_t pdc_container_info_stop_timeout(const podc_container_info *i);
 
 #endif

@@ -26,14 +26,14 @@ typedef struct spec_port {
 
 typedef struct spec_net {
     char *name;
-    podc_strv aliases;
+    pdc_strv aliases;
 } spec_net;
 
 typedef struct spec_mount {
     enum mount_kind kind;
     char *source; /* bind: host path; volume: name ("" = anonymous); tmpfs: NULL */
     char *dest;
-    podc_strv options;
+    pdc_strv options;
 } spec_mount;
 
 typedef struct spec_rlimit {
@@ -44,8 +44,8 @@ typedef struct spec_rlimit {
 struct podc_container_spec {
     char *name, *image, *user, *workdir, *hostname, *stop_signal;
     int has_command, has_entrypoint;
-    podc_strv command, entrypoint;
-    podc_kvlist env, labels, hosts;
+    pdc_strv command, entrypoint;
+    pdc_kvlist env, labels, hosts;
     spec_port *ports;
     size_t nports, cap_ports;
     spec_net *nets;
@@ -57,7 +57,7 @@ struct podc_container_spec {
     int has_stop_timeout;
     int64_t stop_timeout_ms;
     int64_t memory_limit; /* bytes; 0 = none */
-    podc_strv health_test; /* "CMD"/"CMD-SHELL" first; empty = no health check */
+    pdc_strv health_test; /* "CMD"/"CMD-SHELL" first; empty = no health check */
     int has_health_timing;
     int64_t hc_interval_ms, hc_timeout_ms, hc_start_ms;
     int hc_retries;
@@ -126,11 +126,11 @@ void podc_container_spec_free(podc_container_spec *s)
     free(s->workdir);
     free(s->hostname);
     free(s->stop_signal);
-    podc_strv_clear(&s->command);
-    podc_strv_clear(&s->entrypoint);
-    podc_kvlist_clear(&s->env);
-    podc_kvlist_clear(&s->labels);
-    podc_kvlist_clear(&s->hosts);
+    pdc_strv_clear(&s->command);
+    pdc_strv_clear(&s->entrypoint);
+    pdc_kvlist_clear(&s->env);
+    pdc_kvlist_clear(&s->labels);
+    pdc_kvlist_clear(&s->hosts);
     for (size_t i = 0; i < s->nports; i++) {
         free(s->ports[i].protocol);
         free(s->ports[i].host_ip);
@@ -138,23 +138,23 @@ void podc_container_spec_free(podc_container_spec *s)
     free(s->ports);
     for (size_t i = 0; i < s->nnets; i++) {
         free(s->nets[i].name);
-        podc_strv_clear(&s->nets[i].aliases);
+        pdc_strv_clear(&s->nets[i].aliases);
     }
     free(s->nets);
     for (size_t i = 0; i < s->nmounts; i++) {
         free(s->mounts[i].source);
         free(s->mounts[i].dest);
-        podc_strv_clear(&s->mounts[i].options);
+        pdc_strv_clear(&s->mounts[i].options);
     }
     free(s->mounts);
     for (size_t i = 0; i < s->nrlimits; i++)
         free(s->rlimits[i].type);
     free(s->rlimits);
-    podc_strv_clear(&s->health_test);
+    pdc_strv_clear(&s->health_test);
     free(s);
 }
 
-const char *podc_container_spec_get_name(const podc_container_spec *s)
+const char *pdc_container_spec_get_name(const podc_container_spec *s)
 {
     return s ? s->name : NULL;
 }
@@ -195,7 +195,7 @@ int podc_container_spec_set_command(podc_container_spec *s, const char *const *a
 {
     if (!s || argc == 0)
         return PODC_EINVAL;
-    int rc = podc_strv_set(&s->command, argv, argc);
+    int rc = pdc_strv_set(&s->command, argv, argc);
     if (rc == 0)
         s->has_command = 1;
     return rc;
@@ -205,7 +205,7 @@ int podc_container_spec_set_entrypoint(podc_container_spec *s, const char *const
 {
     if (!s)
         return PODC_EINVAL;
-    int rc = podc_strv_set(&s->entrypoint, argv, argc);
+    int rc = pdc_strv_set(&s->entrypoint, argv, argc);
     if (rc == 0)
         s->has_entrypoint = 1;
     return rc;
@@ -213,17 +213,17 @@ int podc_container_spec_set_entrypoint(podc_container_spec *s, const char *const
 
 int podc_container_spec_add_env(podc_container_spec *s, const char *key, const char *value)
 {
-    return s ? podc_kvlist_set(&s->env, key, value) : PODC_EINVAL;
+    return s ? pdc_kvlist_set(&s->env, key, value) : PODC_EINVAL;
 }
 
 int podc_container_spec_add_label(podc_container_spec *s, const char *key, const char *value)
 {
-    return s ? podc_kvlist_set(&s->labels, key, value) : PODC_EINVAL;
+    return s ? pdc_kvlist_set(&s->labels, key, value) : PODC_EINVAL;
 }
 
 int podc_container_spec_add_host(podc_container_spec *s, const char *hostname, const char *ip)
 {
-    return s ? podc_kvlist_set(&s->hosts, hostname, ip) : PODC_EINVAL;
+    return s ? pdc_kvlist_set(&s->hosts, hostname, ip) : PODC_EINVAL;
 }
 
 int podc_container_spec_add_port(podc_container_spec *s, int container_port, int host_port, const char *protocol,
@@ -249,13 +249,13 @@ int podc_container_spec_add_network(podc_container_spec *s, const char *network,
 {
     if (!s || !network || (n_aliases && !aliases))
         return PODC_EINVAL;
-    podc_strv al = PODC_STRV_INIT;
-    int rc = podc_strv_set(&al, aliases, n_aliases);
+    pdc_strv al = PODC_STRV_INIT;
+    int rc = pdc_strv_set(&al, aliases, n_aliases);
     if (rc < 0)
         return rc;
     for (size_t i = 0; i < s->nnets; i++) { /* the same network again replaces its aliases */
         if (strcmp(s->nets[i].name, network) == 0) {
-            podc_strv_clear(&s->nets[i].aliases);
+            pdc_strv_clear(&s->nets[i].aliases);
             s->nets[i].aliases = al;
             return 0;
         }
@@ -263,7 +263,7 @@ int podc_container_spec_add_network(podc_container_spec *s, const char *network,
     char *name = strdup(network);
     if (!name || grow((void **)&s->nets, &s->cap_nets, s->nnets + 1, sizeof *s->nets) < 0) {
         free(name);
-        podc_strv_clear(&al);
+        pdc_strv_clear(&al);
         return PODC_ENOMEM;
     }
     s->nets[s->nnets].name = name;
@@ -281,13 +281,13 @@ static int add_mount(podc_container_spec *s, enum mount_kind kind, const char *s
     int failed = 0;
     m.source = dup_opt(source, &failed);
     m.dest = dup_opt(dest, &failed);
-    int rc = failed ? PODC_ENOMEM : podc_strv_set(&m.options, options, n_options);
+    int rc = failed ? PODC_ENOMEM : pdc_strv_set(&m.options, options, n_options);
     if (rc == 0)
         rc = grow((void **)&s->mounts, &s->cap_mounts, s->nmounts + 1, sizeof *s->mounts);
     if (rc < 0) {
         free(m.source);
         free(m.dest);
-        podc_strv_clear(&m.options);
+        pdc_strv_clear(&m.options);
         return rc;
     }
     s->mounts[s->nmounts++] = m;
@@ -335,15 +335,15 @@ int podc_container_spec_set_healthcheck_cmd(podc_container_spec *s, const char *
 {
     if (!s || !argv || argc == 0)
         return PODC_EINVAL;
-    podc_strv t = PODC_STRV_INIT;
-    int rc = podc_strv_push(&t, "CMD");
+    pdc_strv t = PODC_STRV_INIT;
+    int rc = pdc_strv_push(&t, "CMD");
     for (size_t i = 0; rc == 0 && i < argc; i++)
-        rc = podc_strv_push(&t, argv[i]);
+        rc = pdc_strv_push(&t, argv[i]);
     if (rc < 0) {
-        podc_strv_clear(&t);
+        pdc_strv_clear(&t);
         return rc;
     }
-    podc_strv_clear(&s->health_test);
+    pdc_strv_clear(&s->health_test);
     s->health_test = t;
     return 0;
 }
@@ -353,7 +353,7 @@ int podc_container_spec_set_healthcheck_shell(podc_container_spec *s, const char
     if (!s || !command)
         return PODC_EINVAL;
     const char *argv[] = { "CMD-SHELL", command };
-    return podc_strv_set(&s->health_test, argv, 2);
+    return pdc_strv_set(&s->health_test, argv, 2);
 }
 
 int podc_container_spec_set_healthcheck_timing(podc_container_spec *s, int64_t interval_ms, int64_t timeout_ms,
@@ -413,7 +413,7 @@ static const struct {
     { "SYS", SIGSYS },
 };
 
-int podc_signal_parse(const char *s)
+int pdc_signal_parse(const char *s)
 {
     if (!s || !*s)
         return -1;
@@ -478,11 +478,11 @@ static int known_rlimit(const char *t)
     return 0;
 }
 
-static int check_options(const char *field, const podc_strv *o, podc_error **err)
+static int check_options(const char *field, const pdc_strv *o, podc_error **err)
 {
     for (size_t i = 0; i < o->n; i++)
         if (!*o->v[i] || strchr(o->v[i], ',') || has_space(o->v[i]))
-            return podc_error_invalid(err, field, "%s option \"%s\": must be one non-empty word (no ',' or spaces)",
+            return pdc_error_invalid(err, field, "%s option \"%s\": must be one non-empty word (no ',' or spaces)",
                                       field, o->v[i]);
     return 0;
 }
@@ -495,38 +495,38 @@ static int is_host_gateway_entry(const char *host, const char *ip)
 int podc_container_spec_validate(const podc_container_spec *s, podc_error **err)
 {
     if (!s)
-        return podc_error_invalid(err, "spec", "spec is NULL");
-    if (podc_validate_image("image", s->image, err) < 0)
+        return pdc_error_invalid(err, "spec", "spec is NULL");
+    if (pdc_validate_image("image", s->image, err) < 0)
         return PODC_EINVAL;
-    if (s->name && podc_validate_name("name", s->name, err) < 0)
+    if (s->name && pdc_validate_name("name", s->name, err) < 0)
         return PODC_EINVAL;
     if (s->has_command && (s->command.n == 0 || !*s->command.v[0]))
-        return podc_error_invalid(err, "command", "command: the program (argv[0]) is empty");
+        return pdc_error_invalid(err, "command", "command: the program (argv[0]) is empty");
     for (size_t i = 0; i < s->env.n; i++)
-        if (podc_validate_env_key("env", s->env.keys[i], err) < 0)
+        if (pdc_validate_env_key("env", s->env.keys[i], err) < 0)
             return PODC_EINVAL;
     for (size_t i = 0; i < s->labels.n; i++)
         if (!*s->labels.keys[i])
-            return podc_error_invalid(err, "labels", "labels: empty label key");
+            return pdc_error_invalid(err, "labels", "labels: empty label key");
 
     for (size_t i = 0; i < s->nports; i++) {
         const spec_port *p = &s->ports[i];
-        if (podc_validate_port("ports.container_port", p->container_port, 0, err) < 0 ||
-            podc_validate_port("ports.host_port", p->host_port, 1, err) < 0)
+        if (pdc_validate_port("ports.container_port", p->container_port, 0, err) < 0 ||
+            pdc_validate_port("ports.host_port", p->host_port, 1, err) < 0)
             return PODC_EINVAL;
         if (p->protocol && !valid_protocol(p->protocol))
-            return podc_error_invalid(err, "ports.protocol",
+            return pdc_error_invalid(err, "ports.protocol",
                                       "ports.protocol \"%s\": expected tcp, udp, sctp or a comma list of them",
                                       p->protocol);
         if (p->host_ip && (!*p->host_ip || has_space(p->host_ip)))
-            return podc_error_invalid(err, "ports.host_ip", "ports.host_ip \"%s\": not an address", p->host_ip);
+            return pdc_error_invalid(err, "ports.host_ip", "ports.host_ip \"%s\": not an address", p->host_ip);
     }
 
     for (size_t i = 0; i < s->nnets; i++) {
-        if (podc_validate_name("networks", s->nets[i].name, err) < 0)
+        if (pdc_validate_name("networks", s->nets[i].name, err) < 0)
             return PODC_EINVAL;
         for (size_t k = 0; k < s->nets[i].aliases.n; k++)
-            if (podc_validate_name("networks.aliases", s->nets[i].aliases.v[k], err) < 0)
+            if (pdc_validate_name("networks.aliases", s->nets[i].aliases.v[k], err) < 0)
                 return PODC_EINVAL;
     }
 
@@ -535,13 +535,13 @@ int podc_container_spec_validate(const podc_container_spec *s, podc_error **err)
         static const char *const fields[] = { "mounts.bind", "volumes", "mounts.tmpfs" };
         const char *field = fields[m->kind];
         if (m->dest[0] != '/')
-            return podc_error_invalid(err, field, "%s destination \"%s\": must be an absolute path", field, m->dest);
+            return pdc_error_invalid(err, field, "%s destination \"%s\": must be an absolute path", field, m->dest);
         if (m->kind == MOUNT_BIND && m->source[0] != '/')
-            return podc_error_invalid(err, field,
+            return pdc_error_invalid(err, field,
                                       "%s source \"%s\": must be an absolute path (podman would resolve a "
                                       "relative one against the service's working directory)",
                                       field, m->source);
-        if (m->kind == MOUNT_VOLUME && *m->source && podc_validate_name(field, m->source, err) < 0)
+        if (m->kind == MOUNT_VOLUME && *m->source && pdc_validate_name(field, m->source, err) < 0)
             return PODC_EINVAL;
         if (check_options(field, &m->options, err) < 0)
             return PODC_EINVAL;
@@ -550,52 +550,52 @@ int podc_container_spec_validate(const podc_container_spec *s, podc_error **err)
     for (size_t i = 0; i < s->hosts.n; i++) {
         const char *h = s->hosts.keys[i], *ip = s->hosts.vals[i];
         if (!valid_hostname(h))
-            return podc_error_invalid(err, "hosts", "hosts: \"%s\" is not a host name", h);
+            return pdc_error_invalid(err, "hosts", "hosts: \"%s\" is not a host name", h);
         if (!*ip || has_space(ip))
-            return podc_error_invalid(err, "hosts", "hosts %s: \"%s\" is not an address", h, ip);
+            return pdc_error_invalid(err, "hosts", "hosts %s: \"%s\" is not an address", h, ip);
         if (strcmp(ip, "host-gateway") == 0 && !is_host_gateway_entry(h, ip))
-            return podc_error_invalid(err, "hosts",
+            return pdc_error_invalid(err, "hosts",
                                       "hosts %s: podman 4.3 does not resolve \"host-gateway\" (it would write the "
                                       "word into /etc/hosts); use host.containers.internal, which podman adds itself",
                                       h);
     }
 
     if (s->user && (!*s->user || has_space(s->user)))
-        return podc_error_invalid(err, "user", "user \"%s\": expected uid[:gid] or name[:group]", s->user);
+        return pdc_error_invalid(err, "user", "user \"%s\": expected uid[:gid] or name[:group]", s->user);
     if (s->workdir && s->workdir[0] != '/')
-        return podc_error_invalid(err, "workdir", "workdir \"%s\": must be an absolute path", s->workdir);
+        return pdc_error_invalid(err, "workdir", "workdir \"%s\": must be an absolute path", s->workdir);
     if (s->hostname && !valid_hostname(s->hostname))
-        return podc_error_invalid(err, "hostname", "hostname \"%s\": only letters, digits, '-', '.' and '_'",
+        return pdc_error_invalid(err, "hostname", "hostname \"%s\": only letters, digits, '-', '.' and '_'",
                                   s->hostname);
-    if (s->stop_signal && podc_signal_parse(s->stop_signal) < 0)
-        return podc_error_invalid(err, "stop_signal", "stop_signal \"%s\": unknown signal", s->stop_signal);
+    if (s->stop_signal && pdc_signal_parse(s->stop_signal) < 0)
+        return pdc_error_invalid(err, "stop_signal", "stop_signal \"%s\": unknown signal", s->stop_signal);
     if (s->has_stop_timeout && s->stop_timeout_ms < 0)
-        return podc_error_invalid(err, "stop_timeout", "stop_timeout: must not be negative");
+        return pdc_error_invalid(err, "stop_timeout", "stop_timeout: must not be negative");
 
     if (s->has_health_timing && s->health_test.n == 0)
-        return podc_error_invalid(err, "healthcheck", "healthcheck: timing set but no check command");
+        return pdc_error_invalid(err, "healthcheck", "healthcheck: timing set but no check command");
     if (s->health_test.n) {
         if (!*s->health_test.v[1])
-            return podc_error_invalid(err, "healthcheck", "healthcheck: the check command is empty");
+            return pdc_error_invalid(err, "healthcheck", "healthcheck: the check command is empty");
         if (s->hc_interval_ms <= 0 || s->hc_timeout_ms <= 0)
-            return podc_error_invalid(err, "healthcheck", "healthcheck: interval and timeout must be positive");
+            return pdc_error_invalid(err, "healthcheck", "healthcheck: interval and timeout must be positive");
         if (s->hc_retries < 1)
-            return podc_error_invalid(err, "healthcheck", "healthcheck: retries must be at least 1");
+            return pdc_error_invalid(err, "healthcheck", "healthcheck: retries must be at least 1");
     }
 
     int nofile = 0, nproc = 0;
     for (size_t i = 0; i < s->nrlimits; i++) {
         const spec_rlimit *r = &s->rlimits[i];
         if (!known_rlimit(r->type))
-            return podc_error_invalid(err, "rlimits", "rlimits: unknown type \"%s\"", r->type);
+            return pdc_error_invalid(err, "rlimits", "rlimits: unknown type \"%s\"", r->type);
         if (r->soft > r->hard)
-            return podc_error_invalid(err, "rlimits", "rlimits %s: soft limit %llu above hard limit %llu", r->type,
+            return pdc_error_invalid(err, "rlimits", "rlimits %s: soft limit %llu above hard limit %llu", r->type,
                                       (unsigned long long)r->soft, (unsigned long long)r->hard);
         nofile |= strcmp(r->type, "nofile") == 0;
         nproc |= strcmp(r->type, "nproc") == 0;
     }
     if (s->nrlimits && !(nofile && nproc))
-        return podc_error_invalid(err, "rlimits",
+        return pdc_error_invalid(err, "rlimits",
                                   "rlimits: set both nofile and nproc: per-container limits replace the service's "
                                   "default ulimits, and podman then asks for %s=1048576, which runc cannot set "
                                   "when the host's hard limit is lower (start fails)",
@@ -605,29 +605,29 @@ int podc_container_spec_validate(const podc_container_spec *s, podc_error **err)
 
 /* ---- JSON ---------------------------------------------------------------------------- */
 
-static void gen_strv(podc_jgen *j, const char *key, const podc_strv *v)
+static void gen_strv(pdc_jgen *j, const char *key, const pdc_strv *v)
 {
-    podc_jgen_str(j, key);
-    podc_jgen_arr_open(j);
+    pdc_jgen_str(j, key);
+    pdc_jgen_arr_open(j);
     for (size_t i = 0; i < v->n; i++)
-        podc_jgen_str(j, v->v[i]);
-    podc_jgen_arr_close(j);
+        pdc_jgen_str(j, v->v[i]);
+    pdc_jgen_arr_close(j);
 }
 
-static void gen_map(podc_jgen *j, const char *key, const podc_kvlist *kv)
+static void gen_map(pdc_jgen *j, const char *key, const pdc_kvlist *kv)
 {
-    podc_jgen_str(j, key);
-    podc_jgen_obj_open(j);
+    pdc_jgen_str(j, key);
+    pdc_jgen_obj_open(j);
     for (size_t i = 0; i < kv->n; i++)
-        podc_jgen_kstr(j, kv->keys[i], kv->vals[i]);
-    podc_jgen_obj_close(j);
+        pdc_jgen_kstr(j, kv->keys[i], kv->vals[i]);
+    pdc_jgen_obj_close(j);
 }
 
-static void gen_u64(podc_jgen *j, const char *key, uint64_t v)
+static void gen_u64(pdc_jgen *j, const char *key, uint64_t v)
 {
     char num[24];
     int n = snprintf(num, sizeof num, "%llu", (unsigned long long)v);
-    podc_jgen_str(j, key);
+    pdc_jgen_str(j, key);
     if (!j->failed && yajl_gen_number(j->g, num, (size_t)n) != yajl_gen_status_ok)
         j->failed = 1;
 }
@@ -637,12 +637,12 @@ static int64_t ms_to_ns(int64_t ms)
     return ms * 1000000;
 }
 
-static void gen_body(podc_jgen *j, const podc_container_spec *s)
+static void gen_body(pdc_jgen *j, const podc_container_spec *s)
 {
-    podc_jgen_obj_open(j);
+    pdc_jgen_obj_open(j);
     if (s->name)
-        podc_jgen_kstr(j, "name", s->name);
-    podc_jgen_kstr(j, "image", s->image);
+        pdc_jgen_kstr(j, "name", s->name);
+    pdc_jgen_kstr(j, "image", s->image);
     if (s->has_command)
         gen_strv(j, "command", &s->command);
     if (s->has_entrypoint)
@@ -653,37 +653,37 @@ static void gen_body(podc_jgen *j, const podc_container_spec *s)
         gen_map(j, "labels", &s->labels);
 
     if (s->nports) {
-        podc_jgen_str(j, "portmappings");
-        podc_jgen_arr_open(j);
+        pdc_jgen_str(j, "portmappings");
+        pdc_jgen_arr_open(j);
         for (size_t i = 0; i < s->nports; i++) {
             const spec_port *p = &s->ports[i];
-            podc_jgen_obj_open(j);
-            podc_jgen_kint(j, "container_port", p->container_port);
+            pdc_jgen_obj_open(j);
+            pdc_jgen_kint(j, "container_port", p->container_port);
             if (p->host_port) /* left out: podman picks a free port */
-                podc_jgen_kint(j, "host_port", p->host_port);
-            podc_jgen_kstr(j, "protocol", p->protocol ? p->protocol : "tcp");
+                pdc_jgen_kint(j, "host_port", p->host_port);
+            pdc_jgen_kstr(j, "protocol", p->protocol ? p->protocol : "tcp");
             if (p->host_ip)
-                podc_jgen_kstr(j, "host_ip", p->host_ip);
-            podc_jgen_obj_close(j);
+                pdc_jgen_kstr(j, "host_ip", p->host_ip);
+            pdc_jgen_obj_close(j);
         }
-        podc_jgen_arr_close(j);
+        pdc_jgen_arr_close(j);
     }
 
     if (s->nnets) {
-        podc_jgen_str(j, "netns");
-        podc_jgen_obj_open(j);
-        podc_jgen_kstr(j, "nsmode", "bridge");
-        podc_jgen_obj_close(j);
-        podc_jgen_str(j, "networks");
-        podc_jgen_obj_open(j);
+        pdc_jgen_str(j, "netns");
+        pdc_jgen_obj_open(j);
+        pdc_jgen_kstr(j, "nsmode", "bridge");
+        pdc_jgen_obj_close(j);
+        pdc_jgen_str(j, "networks");
+        pdc_jgen_obj_open(j);
         for (size_t i = 0; i < s->nnets; i++) {
-            podc_jgen_str(j, s->nets[i].name);
-            podc_jgen_obj_open(j);
+            pdc_jgen_str(j, s->nets[i].name);
+            pdc_jgen_obj_open(j);
             if (s->nets[i].aliases.n)
                 gen_strv(j, "aliases", &s->nets[i].aliases);
-            podc_jgen_obj_close(j);
+            pdc_jgen_obj_close(j);
         }
-        podc_jgen_obj_close(j);
+        pdc_jgen_obj_close(j);
     }
 
     int any_mount = 0, any_volume = 0;
@@ -692,35 +692,35 @@ static void gen_body(podc_jgen *j, const podc_container_spec *s)
         any_volume |= s->mounts[i].kind == MOUNT_VOLUME;
     }
     if (any_mount) {
-        podc_jgen_str(j, "mounts");
-        podc_jgen_arr_open(j);
+        pdc_jgen_str(j, "mounts");
+        pdc_jgen_arr_open(j);
         for (size_t i = 0; i < s->nmounts; i++) {
             const spec_mount *m = &s->mounts[i];
             if (m->kind == MOUNT_VOLUME)
                 continue;
-            podc_jgen_obj_open(j);
-            podc_jgen_kstr(j, "destination", m->dest);
-            podc_jgen_kstr(j, "type", m->kind == MOUNT_BIND ? "bind" : "tmpfs");
-            podc_jgen_kstr(j, "source", m->kind == MOUNT_BIND ? m->source : "tmpfs");
+            pdc_jgen_obj_open(j);
+            pdc_jgen_kstr(j, "destination", m->dest);
+            pdc_jgen_kstr(j, "type", m->kind == MOUNT_BIND ? "bind" : "tmpfs");
+            pdc_jgen_kstr(j, "source", m->kind == MOUNT_BIND ? m->source : "tmpfs");
             gen_strv(j, "options", &m->options);
-            podc_jgen_obj_close(j);
+            pdc_jgen_obj_close(j);
         }
-        podc_jgen_arr_close(j);
+        pdc_jgen_arr_close(j);
     }
     if (any_volume) {
-        podc_jgen_str(j, "volumes");
-        podc_jgen_arr_open(j);
+        pdc_jgen_str(j, "volumes");
+        pdc_jgen_arr_open(j);
         for (size_t i = 0; i < s->nmounts; i++) {
             const spec_mount *m = &s->mounts[i];
             if (m->kind != MOUNT_VOLUME)
                 continue;
-            podc_jgen_obj_open(j);
-            podc_jgen_kstr(j, "Name", m->source);
-            podc_jgen_kstr(j, "Dest", m->dest);
+            pdc_jgen_obj_open(j);
+            pdc_jgen_kstr(j, "Name", m->source);
+            pdc_jgen_kstr(j, "Dest", m->dest);
             gen_strv(j, "Options", &m->options);
-            podc_jgen_obj_close(j);
+            pdc_jgen_obj_close(j);
         }
-        podc_jgen_arr_close(j);
+        pdc_jgen_arr_close(j);
     }
 
     size_t nhosts = 0;
@@ -728,8 +728,8 @@ static void gen_body(podc_jgen *j, const podc_container_spec *s)
         nhosts += !is_host_gateway_entry(s->hosts.keys[i], s->hosts.vals[i]);
     if (nhosts) {
         /* host.containers.internal:host-gateway is left to podman, which adds it itself */
-        podc_jgen_str(j, "hostadd");
-        podc_jgen_arr_open(j);
+        pdc_jgen_str(j, "hostadd");
+        pdc_jgen_arr_open(j);
         for (size_t i = 0; i < s->hosts.n; i++) {
             if (is_host_gateway_entry(s->hosts.keys[i], s->hosts.vals[i]))
                 continue;
@@ -740,75 +740,75 @@ static void gen_body(podc_jgen *j, const podc_container_spec *s)
                 break;
             }
             snprintf(entry, len, "%s:%s", s->hosts.keys[i], s->hosts.vals[i]);
-            podc_jgen_str(j, entry);
+            pdc_jgen_str(j, entry);
             free(entry);
         }
-        podc_jgen_arr_close(j);
+        pdc_jgen_arr_close(j);
     }
 
     if (s->user)
-        podc_jgen_kstr(j, "user", s->user);
+        pdc_jgen_kstr(j, "user", s->user);
     if (s->workdir) {
-        podc_jgen_kstr(j, "work_dir", s->workdir);
-        podc_jgen_kbool(j, "create_working_dir", 1); /* else start fails when the image lacks it */
+        pdc_jgen_kstr(j, "work_dir", s->workdir);
+        pdc_jgen_kbool(j, "create_working_dir", 1); /* else start fails when the image lacks it */
     }
     if (s->hostname)
-        podc_jgen_kstr(j, "hostname", s->hostname);
+        pdc_jgen_kstr(j, "hostname", s->hostname);
     if (s->stop_signal)
-        podc_jgen_kint(j, "stop_signal", podc_signal_parse(s->stop_signal)); /* a number in SpecGenerator */
+        pdc_jgen_kint(j, "stop_signal", pdc_signal_parse(s->stop_signal)); /* a number in SpecGenerator */
     if (s->has_stop_timeout)
-        podc_jgen_kint(j, "stop_timeout", (s->stop_timeout_ms + 999) / 1000); /* whole seconds */
+        pdc_jgen_kint(j, "stop_timeout", (s->stop_timeout_ms + 999) / 1000); /* whole seconds */
 
     if (s->health_test.n) {
-        podc_jgen_str(j, "healthconfig");
-        podc_jgen_obj_open(j);
+        pdc_jgen_str(j, "healthconfig");
+        pdc_jgen_obj_open(j);
         gen_strv(j, "Test", &s->health_test);
-        podc_jgen_kint(j, "Interval", ms_to_ns(s->hc_interval_ms)); /* integer nanoseconds */
-        podc_jgen_kint(j, "Timeout", ms_to_ns(s->hc_timeout_ms));
-        podc_jgen_kint(j, "StartPeriod", ms_to_ns(s->hc_start_ms));
-        podc_jgen_kint(j, "Retries", s->hc_retries);
-        podc_jgen_obj_close(j);
+        pdc_jgen_kint(j, "Interval", ms_to_ns(s->hc_interval_ms)); /* integer nanoseconds */
+        pdc_jgen_kint(j, "Timeout", ms_to_ns(s->hc_timeout_ms));
+        pdc_jgen_kint(j, "StartPeriod", ms_to_ns(s->hc_start_ms));
+        pdc_jgen_kint(j, "Retries", s->hc_retries);
+        pdc_jgen_obj_close(j);
     }
 
     if (s->memory_limit > 0) {
         /* SpecGenerator: resource_limits is the OCI LinuxResources ({"memory":{"limit":N}}) */
-        podc_jgen_str(j, "resource_limits");
-        podc_jgen_obj_open(j);
-        podc_jgen_str(j, "memory");
-        podc_jgen_obj_open(j);
-        podc_jgen_kint(j, "limit", s->memory_limit);
-        podc_jgen_obj_close(j);
-        podc_jgen_obj_close(j);
+        pdc_jgen_str(j, "resource_limits");
+        pdc_jgen_obj_open(j);
+        pdc_jgen_str(j, "memory");
+        pdc_jgen_obj_open(j);
+        pdc_jgen_kint(j, "limit", s->memory_limit);
+        pdc_jgen_obj_close(j);
+        pdc_jgen_obj_close(j);
     }
 
     if (s->nrlimits) {
-        podc_jgen_str(j, "r_limits");
-        podc_jgen_arr_open(j);
+        pdc_jgen_str(j, "r_limits");
+        pdc_jgen_arr_open(j);
         for (size_t i = 0; i < s->nrlimits; i++) {
-            podc_jgen_obj_open(j);
-            podc_jgen_kstr(j, "type", s->rlimits[i].type); /* podman prefixes RLIMIT_ itself */
+            pdc_jgen_obj_open(j);
+            pdc_jgen_kstr(j, "type", s->rlimits[i].type); /* podman prefixes RLIMIT_ itself */
             gen_u64(j, "soft", s->rlimits[i].soft); /* uint64 in podman: "unlimited" is 2^64-1 */
             gen_u64(j, "hard", s->rlimits[i].hard);
-            podc_jgen_obj_close(j);
+            pdc_jgen_obj_close(j);
         }
-        podc_jgen_arr_close(j);
+        pdc_jgen_arr_close(j);
     }
-    podc_jgen_obj_close(j);
+    pdc_jgen_obj_close(j);
 }
 
 int podc_container_spec_to_json(const podc_container_spec *s, char **out, podc_error **err)
 {
     if (!out)
-        return podc_error_invalid(err, "out", "out is NULL");
+        return pdc_error_invalid(err, "out", "out is NULL");
     if (podc_container_spec_validate(s, err) < 0)
         return PODC_EINVAL;
-    podc_jgen j;
-    if (podc_jgen_init(&j) < 0)
-        return podc_error_oom(err);
+    pdc_jgen j;
+    if (pdc_jgen_init(&j) < 0)
+        return pdc_error_oom(err);
     gen_body(&j, s);
-    char *json = podc_jgen_finish(&j, NULL);
+    char *json = pdc_jgen_finish(&j, NULL);
     if (!json)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     *out = json;
     return 0;
 }

@@ -27,16 +27,16 @@
 static int check_args(podc_client *c, const char *name, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
-    return podc_validate_name("name", name, err);
+        return pdc_error_invalid(err, "client", "client is NULL");
+    return pdc_validate_name("name", name, err);
 }
 
 /* "/libpod/containers/{name}{suffix}" */
-static int container_path(podc_buf *p, const char *name, const char *suffix, podc_error **err)
+static int container_path(pdc_buf *p, const char *name, const char *suffix, podc_error **err)
 {
-    if (podc_resource_path(p, "/libpod/containers/", name, suffix) < 0) {
-        podc_buf_free(p);
-        return podc_error_oom(err);
+    if (pdc_resource_path(p, "/libpod/containers/", name, suffix) < 0) {
+        pdc_buf_free(p);
+        return pdc_error_oom(err);
     }
     return 0;
 }
@@ -51,29 +51,29 @@ static int64_t ms_to_seconds_up(int64_t ms)
 int podc_container_create(podc_client *c, const podc_container_spec *spec, char **id_out, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
+        return pdc_error_invalid(err, "client", "client is NULL");
     char *body = NULL;
     int rc = podc_container_spec_to_json(spec, &body, err);
     if (rc < 0)
         return rc;
-    const char *name = podc_container_spec_get_name(spec);
-    podc_http_request req = { .method = "POST", .path = "/libpod/containers/create", .body = body,
+    const char *name = pdc_container_spec_get_name(spec);
+    pdc_http_request req = { .method = "POST", .path = "/libpod/containers/create", .body = body,
                               .body_len = strlen(body) };
     yajl_val root = NULL;
-    rc = podc_resource_json(c, &req, name, PODC_REPLY_ANY, &root, NULL, err);
+    rc = pdc_resource_json(c, &req, name, PODC_REPLY_ANY, &root, NULL, err);
     if (rc == 0) {
-        const char *id = podc_json_str(root, "Id", NULL);
+        const char *id = pdc_json_str(root, "Id", NULL);
         if (!id || !*id) {
-            rc = podc_error_set(err, PODC_EPROTOCOL, "POST /libpod/containers/create: reply has no Id");
+            rc = pdc_error_set(err, PODC_EPROTOCOL, "POST /libpod/containers/create: reply has no Id");
         } else if (id_out) {
             char *copy = strdup(id);
             if (!copy)
-                rc = podc_error_oom(err);
+                rc = pdc_error_oom(err);
             else
                 *id_out = copy;
         }
     }
-    podc_json_free(root);
+    pdc_json_free(root);
     free(body);
     return rc;
 }
@@ -81,13 +81,13 @@ int podc_container_create(podc_client *c, const podc_container_spec *spec, char 
 /* ---- lifecycle --------------------------------------------------------------------------- */
 
 /* POST /libpod/containers/{name}{verb}[?query]; 204 and 304 (already in that state) succeed. */
-static int post_action(podc_client *c, const char *name, podc_buf *path, int64_t timeout_ms, podc_error **err)
+static int post_action(podc_client *c, const char *name, pdc_buf *path, int64_t timeout_ms, podc_error **err)
 {
-    podc_http_request req = { .method = "POST", .path = path->data, .timeout_ms = timeout_ms };
-    podc_http_response resp;
-    int rc = podc_resource_call(c, &req, &resp, name, NULL, err);
-    podc_http_response_free(&resp);
-    podc_buf_free(path);
+    pdc_http_request req = { .method = "POST", .path = path->data, .timeout_ms = timeout_ms };
+    pdc_http_response resp;
+    int rc = pdc_resource_call(c, &req, &resp, name, NULL, err);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(path);
     return rc;
 }
 
@@ -95,7 +95,7 @@ int podc_container_start(podc_client *c, const char *name, podc_error **err)
 {
     if (check_args(c, name, err) < 0)
         return PODC_EINVAL;
-    podc_buf p = PODC_BUF_INIT;
+    pdc_buf p = PODC_BUF_INIT;
     if (container_path(&p, name, "/start", err) < 0)
         return PODC_ENOMEM;
     return post_action(c, name, &p, 0, err);
@@ -105,7 +105,7 @@ int podc_container_init(podc_client *c, const char *name, podc_error **err)
 {
     if (check_args(c, name, err) < 0)
         return PODC_EINVAL;
-    podc_buf p = PODC_BUF_INIT;
+    pdc_buf p = PODC_BUF_INIT;
     if (container_path(&p, name, "/init", err) < 0)
         return PODC_ENOMEM;
     return post_action(c, name, &p, 0, err);
@@ -114,14 +114,14 @@ int podc_container_init(podc_client *c, const char *name, podc_error **err)
 /* stop and restart: libpod's parameter is `timeout` (seconds); `t` is silently ignored. */
 static int timed_action(podc_client *c, const char *name, const char *verb, int64_t seconds, podc_error **err)
 {
-    podc_buf p = PODC_BUF_INIT;
+    pdc_buf p = PODC_BUF_INIT;
     if (container_path(&p, name, verb, err) < 0)
         return PODC_ENOMEM;
     int64_t call_timeout = 0;
     if (seconds >= 0) {
-        if (podc_buf_put_query_int(&p, "timeout", seconds) < 0) {
-            podc_buf_free(&p);
-            return podc_error_oom(err);
+        if (pdc_buf_put_query_int(&p, "timeout", seconds) < 0) {
+            pdc_buf_free(&p);
+            return pdc_error_oom(err);
         }
         call_timeout = seconds * 1000 + STOP_MARGIN_MS;
     }
@@ -145,13 +145,13 @@ int podc_container_restart(podc_client *c, const char *name, int64_t timeout_ms,
     } else {
         /* without `timeout` podman kills at once, so send the container's own grace period */
         podc_container_info *info = NULL;
-        podc_call_enter(c); /* inspect + restart: one call for a cancel */
+        pdc_call_enter(c); /* inspect + restart: one call for a cancel */
         int rc = podc_container_inspect(c, name, &info, err);
-        seconds = rc < 0 ? 0 : podc_container_info_stop_timeout(info);
+        seconds = rc < 0 ? 0 : pdc_container_info_stop_timeout(info);
         podc_container_info_free(info);
         if (rc == 0)
             rc = timed_action(c, name, "/restart", seconds < 0 ? 10 : seconds, err); /* 10: podman's default */
-        podc_call_leave(c);
+        pdc_call_leave(c);
         return rc;
     }
     return timed_action(c, name, "/restart", seconds, err);
@@ -161,15 +161,15 @@ int podc_container_kill(podc_client *c, const char *name, const char *signal, po
 {
     if (check_args(c, name, err) < 0)
         return PODC_EINVAL;
-    int sig = signal ? podc_signal_parse(signal) : 9;
+    int sig = signal ? pdc_signal_parse(signal) : 9;
     if (sig < 0)
-        return podc_error_invalid(err, "signal", "signal \"%s\": unknown signal", signal);
-    podc_buf p = PODC_BUF_INIT;
+        return pdc_error_invalid(err, "signal", "signal \"%s\": unknown signal", signal);
+    pdc_buf p = PODC_BUF_INIT;
     if (container_path(&p, name, "/kill", err) < 0)
         return PODC_ENOMEM;
-    if (podc_buf_put_query_int(&p, "signal", sig) < 0) {
-        podc_buf_free(&p);
-        return podc_error_oom(err);
+    if (pdc_buf_put_query_int(&p, "signal", sig) < 0) {
+        pdc_buf_free(&p);
+        return pdc_error_oom(err);
     }
     return post_action(c, name, &p, 0, err);
 }
@@ -198,34 +198,34 @@ int podc_container_wait_interval(podc_client *c, const char *name, const char *c
     if (check_args(c, name, err) < 0)
         return PODC_EINVAL;
     if (n_conditions && !conditions)
-        return podc_error_invalid(err, "conditions", "conditions is NULL but n_conditions is %zu", n_conditions);
+        return pdc_error_invalid(err, "conditions", "conditions is NULL but n_conditions is %zu", n_conditions);
     for (size_t i = 0; i < n_conditions; i++)
         if (!conditions[i] || !known_condition(conditions[i]))
-            return podc_error_invalid(err, "conditions",
+            return pdc_error_invalid(err, "conditions",
                                       "condition \"%s\": podman 4.3 accepts created, running, paused, stopped, "
                                       "exited, removing, unknown (no \"healthy\")",
                                       conditions[i] ? conditions[i] : "(null)");
-    podc_buf p = PODC_BUF_INIT;
+    pdc_buf p = PODC_BUF_INIT;
     if (container_path(&p, name, "/wait", err) < 0)
         return PODC_ENOMEM;
     for (size_t i = 0; i < n_conditions; i++) {
-        if (podc_buf_put_query(&p, "condition", conditions[i]) < 0) {
-            podc_buf_free(&p);
-            return podc_error_oom(err);
+        if (pdc_buf_put_query(&p, "condition", conditions[i]) < 0) {
+            pdc_buf_free(&p);
+            return pdc_error_oom(err);
         }
     }
     if (interval_ms > 0) {
         char iv[32];
         snprintf(iv, sizeof iv, "%lldms", (long long)interval_ms); /* a Go duration */
-        if (podc_buf_put_query(&p, "interval", iv) < 0) {
-            podc_buf_free(&p);
-            return podc_error_oom(err);
+        if (pdc_buf_put_query(&p, "interval", iv) < 0) {
+            pdc_buf_free(&p);
+            return pdc_error_oom(err);
         }
     }
     /* podman sends no headers until the condition is met: no header timeout of our own */
-    podc_http_request req = { .method = "POST", .path = p.data, .timeout_ms = timeout_ms > 0 ? timeout_ms : -1 };
-    podc_http_response resp;
-    int rc = podc_resource_call(c, &req, &resp, name, NULL, err);
+    pdc_http_request req = { .method = "POST", .path = p.data, .timeout_ms = timeout_ms > 0 ? timeout_ms : -1 };
+    pdc_http_response resp;
+    int rc = pdc_resource_call(c, &req, &resp, name, NULL, err);
     if (rc == 0) {
         /* text/plain "137\n" */
         const char *b = resp.body.data ? resp.body.data : "";
@@ -237,15 +237,15 @@ int podc_container_wait_interval(podc_client *c, const char *name, const char *c
         while (end && isspace((unsigned char)*end))
             end++;
         if (end == b || !end || *end || errno) {
-            rc = podc_error_set(err, PODC_EPROTOCOL,
+            rc = pdc_error_set(err, PODC_EPROTOCOL,
                                 "POST /libpod/containers/%s/wait: expected an exit code, got \"%.40s\"", name,
                                 resp.body.data ? resp.body.data : "");
         } else if (exit_code) {
             *exit_code = (int)code;
         }
     }
-    podc_http_response_free(&resp);
-    podc_buf_free(&p);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&p);
     return rc;
 }
 
@@ -253,65 +253,65 @@ int podc_container_remove(podc_client *c, const char *name, unsigned int flags, 
 {
     if (check_args(c, name, err) < 0)
         return PODC_EINVAL;
-    podc_buf p = PODC_BUF_INIT;
+    pdc_buf p = PODC_BUF_INIT;
     if (container_path(&p, name, NULL, err) < 0)
         return PODC_ENOMEM;
     /* libpod ignores `v`: anonymous volumes go only with `volumes`. force alone would wait out the
      * stop timeout; timeout=0 kills at once. */
-    int rc = podc_buf_put_query_bool(&p, "volumes", 1);
+    int rc = pdc_buf_put_query_bool(&p, "volumes", 1);
     if (rc == 0 && (flags & PODC_CONTAINER_REMOVE_FORCE))
-        rc = (podc_buf_put_query_bool(&p, "force", 1) < 0 || podc_buf_put_query_int(&p, "timeout", 0) < 0)
+        rc = (pdc_buf_put_query_bool(&p, "force", 1) < 0 || pdc_buf_put_query_int(&p, "timeout", 0) < 0)
                  ? PODC_ENOMEM
                  : 0;
     if (rc == 0 && (flags & PODC_CONTAINER_REMOVE_IGNORE_MISSING))
-        rc = podc_buf_put_query_bool(&p, "ignore", 1);
+        rc = pdc_buf_put_query_bool(&p, "ignore", 1);
     if (rc < 0) {
-        podc_buf_free(&p);
-        return podc_error_oom(err);
+        pdc_buf_free(&p);
+        return pdc_error_oom(err);
     }
-    podc_http_request req = { .method = "DELETE", .path = p.data };
-    podc_http_response resp;
+    pdc_http_request req = { .method = "DELETE", .path = p.data };
+    pdc_http_response resp;
     podc_error *e = NULL;
-    podc_call_enter(c);
-    rc = podc_resource_call(c, &req, &resp, name, NULL, &e);
+    pdc_call_enter(c);
+    rc = pdc_resource_call(c, &req, &resp, name, NULL, &e);
     /* After a podman service died mid-call its container's shm mount can stay busy for a moment
      * ("unlinkat .../userdata/shm: device or resource busy"); it clears: ask again. */
     for (int retry = 0; retry < 15 && rc == PODC_ESERVER && podc_error_server_message(e) &&
                         strstr(podc_error_server_message(e), "device or resource busy");
          retry++) {
-        podc_http_response_free(&resp);
+        pdc_http_response_free(&resp);
         podc_error_free(e);
         e = NULL;
-        if ((rc = podc_http_sleep(c, 200, &e)) == 0)
-            rc = podc_resource_call(c, &req, &resp, name, NULL, &e);
+        if ((rc = pdc_http_sleep(c, 200, &e)) == 0)
+            rc = pdc_resource_call(c, &req, &resp, name, NULL, &e);
     }
-    podc_call_leave(c);
+    pdc_call_leave(c);
     if (rc == PODC_ENOTFOUND && (flags & PODC_CONTAINER_REMOVE_IGNORE_MISSING)) {
         podc_error_free(e);
         e = NULL;
         rc = 0;
     } else if (rc < 0) {
-        podc_error_put(err, e);
+        pdc_error_put(err, e);
         e = NULL;
     } else {
         /* 200 [{"Id":..,"RawInput":..,"Err":..}]: a per-container failure would be in Err */
         yajl_val root = NULL;
-        if (podc_http_json(&req, &resp, &root, NULL) == 0) {
-            yajl_val first = podc_json_array_at(root, 0);
-            const char *msg = podc_json_str(first, "Err", NULL);
+        if (pdc_http_json(&req, &resp, &root, NULL) == 0) {
+            yajl_val first = pdc_json_array_at(root, 0);
+            const char *msg = pdc_json_str(first, "Err", NULL);
             if (msg && *msg) {
-                podc_error *fail = podc_error_new(podc_error_category_for(500, msg, msg), "DELETE %.*s: %s",
+                podc_error *fail = pdc_error_new(pdc_error_category_for(500, msg, msg), "DELETE %.*s: %s",
                                                   (int)strcspn(req.path, "?"), req.path, msg);
-                podc_error_set_request(fail, req.method, req.path);
-                podc_error_set_server(fail, resp.status, msg, msg);
-                podc_error_set_container(fail, name, podc_json_str(first, "Id", NULL));
-                rc = podc_error_put(err, fail);
+                pdc_error_set_request(fail, req.method, req.path);
+                pdc_error_set_server(fail, resp.status, msg, msg);
+                pdc_error_set_container(fail, name, pdc_json_str(first, "Id", NULL));
+                rc = pdc_error_put(err, fail);
             }
         }
-        podc_json_free(root);
+        pdc_json_free(root);
     }
-    podc_http_response_free(&resp);
-    podc_buf_free(&p);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&p);
     return rc;
 }
 
@@ -320,14 +320,14 @@ int podc_container_exists(podc_client *c, const char *name, int *out, podc_error
     if (check_args(c, name, err) < 0)
         return PODC_EINVAL;
     if (!out)
-        return podc_error_invalid(err, "out", "out is NULL");
-    podc_buf p = PODC_BUF_INIT;
+        return pdc_error_invalid(err, "out", "out is NULL");
+    pdc_buf p = PODC_BUF_INIT;
     if (container_path(&p, name, "/exists", err) < 0)
         return PODC_ENOMEM;
-    int rc = podc_http_exists(c, p.data, out, err);
+    int rc = pdc_http_exists(c, p.data, out, err);
     if (rc < 0 && err)
-        podc_error_set_container(*err, name, NULL);
-    podc_buf_free(&p);
+        pdc_error_set_container(*err, name, NULL);
+    pdc_buf_free(&p);
     return rc;
 }
 
@@ -338,48 +338,48 @@ int podc_container_inspect(podc_client *c, const char *name, podc_container_info
     if (check_args(c, name, err) < 0)
         return PODC_EINVAL;
     if (!out)
-        return podc_error_invalid(err, "out", "out is NULL");
-    podc_buf p = PODC_BUF_INIT;
+        return pdc_error_invalid(err, "out", "out is NULL");
+    pdc_buf p = PODC_BUF_INIT;
     if (container_path(&p, name, "/json", err) < 0)
         return PODC_ENOMEM;
-    podc_http_request req = { .method = "GET", .path = p.data };
-    podc_http_response resp;
+    pdc_http_request req = { .method = "GET", .path = p.data };
+    pdc_http_response resp;
     yajl_val root = NULL;
     /* Podman 4.3 race: inspecting a container whose process is just exiting answers 500
      * "read /proc/PID/cgroup: no such process". It settles within milliseconds: ask again. */
     podc_error *e = NULL;
-    podc_call_enter(c);
-    int rc = podc_resource_call(c, &req, &resp, name, NULL, &e);
+    pdc_call_enter(c);
+    int rc = pdc_resource_call(c, &req, &resp, name, NULL, &e);
     for (int retry = 0; retry < 10 && rc == PODC_ESERVER && podc_error_cause(e) &&
                         strcmp(podc_error_cause(e), "no such process") == 0;
          retry++) {
-        podc_http_response_free(&resp);
+        pdc_http_response_free(&resp);
         podc_error_free(e);
         e = NULL;
-        if ((rc = podc_http_sleep(c, 20, &e)) == 0)
-            rc = podc_resource_call(c, &req, &resp, name, NULL, &e);
+        if ((rc = pdc_http_sleep(c, 20, &e)) == 0)
+            rc = pdc_resource_call(c, &req, &resp, name, NULL, &e);
     }
-    podc_call_leave(c);
+    pdc_call_leave(c);
     if (rc < 0)
-        podc_error_put(err, e);
+        pdc_error_put(err, e);
     if (rc == 0)
-        rc = podc_http_json(&req, &resp, &root, err);
-    if (rc == 0 && !podc_json_str(root, "Id", NULL))
-        rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/json: reply has no Id", name);
+        rc = pdc_http_json(&req, &resp, &root, err);
+    if (rc == 0 && !pdc_json_str(root, "Id", NULL))
+        rc = pdc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/json: reply has no Id", name);
     if (rc == 0) {
-        char *json = podc_buf_detach(&resp.body);
-        podc_container_info *info = json ? podc_container_info_from_json(root, json) : NULL;
+        char *json = pdc_buf_detach(&resp.body);
+        podc_container_info *info = json ? pdc_container_info_from_json(root, json) : NULL;
         if (!info) {
             free(json);
-            rc = podc_error_oom(err);
+            rc = pdc_error_oom(err);
         } else {
             root = NULL;
             *out = info;
         }
     }
-    podc_json_free(root);
-    podc_http_response_free(&resp);
-    podc_buf_free(&p);
+    pdc_json_free(root);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&p);
     return rc;
 }
 
@@ -387,27 +387,27 @@ int podc_container_list_get(podc_client *c, const podc_filters *filters, int all
                         podc_error **err)
 {
     if (!c || !out)
-        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
-    podc_buf p = PODC_BUF_INIT;
-    if (podc_buf_puts(&p, "/libpod/containers/json") < 0 || (all && podc_buf_put_query_bool(&p, "all", 1) < 0) ||
-        podc_filters_put_query(filters, &p) < 0) {
-        podc_buf_free(&p);
-        return podc_error_oom(err);
+        return pdc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    pdc_buf p = PODC_BUF_INIT;
+    if (pdc_buf_puts(&p, "/libpod/containers/json") < 0 || (all && pdc_buf_put_query_bool(&p, "all", 1) < 0) ||
+        pdc_filters_put_query(filters, &p) < 0) {
+        pdc_buf_free(&p);
+        return pdc_error_oom(err);
     }
-    podc_http_request req = { .method = "GET", .path = p.data };
+    pdc_http_request req = { .method = "GET", .path = p.data };
     yajl_val root = NULL;
-    int rc = podc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
+    int rc = pdc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
     if (rc == 0) {
-        podc_container_list *l = podc_container_list_from_json(root);
+        podc_container_list *l = pdc_container_list_from_json(root);
         if (!l) {
-            rc = podc_error_oom(err);
+            rc = pdc_error_oom(err);
         } else {
             root = NULL;
             *out = l;
         }
     }
-    podc_json_free(root);
-    podc_buf_free(&p);
+    pdc_json_free(root);
+    pdc_buf_free(&p);
     return rc;
 }
 
@@ -417,27 +417,27 @@ int podc_container_healthcheck_run(podc_client *c, const char *name, char **stat
 {
     if (check_args(c, name, err) < 0)
         return PODC_EINVAL;
-    podc_buf p = PODC_BUF_INIT;
+    pdc_buf p = PODC_BUF_INIT;
     if (container_path(&p, name, "/healthcheck", err) < 0)
         return PODC_ENOMEM;
-    podc_http_request req = { .method = "GET", .path = p.data };
+    pdc_http_request req = { .method = "GET", .path = p.data };
     yajl_val root = NULL;
-    int rc = podc_resource_json(c, &req, name, PODC_REPLY_ANY, &root, NULL, err);
+    int rc = pdc_resource_json(c, &req, name, PODC_REPLY_ANY, &root, NULL, err);
     if (rc == 0) {
-        const char *status = podc_json_str(root, "Status", NULL);
+        const char *status = pdc_json_str(root, "Status", NULL);
         if (!status) {
-            rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/healthcheck: reply has no Status",
+            rc = pdc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/healthcheck: reply has no Status",
                                 name);
         } else if (status_out) {
             char *copy = strdup(status);
             if (!copy)
-                rc = podc_error_oom(err);
+                rc = pdc_error_oom(err);
             else
                 *status_out = copy;
         }
     }
-    podc_json_free(root);
-    podc_buf_free(&p);
+    pdc_json_free(root);
+    pdc_buf_free(&p);
     return rc;
 }
 
@@ -452,7 +452,7 @@ int podc_container_health(podc_client *c, const char *name, char **status_out, i
         char *copy = strdup(podc_container_info_health_status(info));
         if (!copy) {
             podc_container_info_free(info);
-            return podc_error_oom(err);
+            return pdc_error_oom(err);
         }
         *status_out = copy;
     }

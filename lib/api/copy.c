@@ -20,25 +20,25 @@
 static int check_args(podc_client *c, const char *container, const char *path, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
-    int rc = podc_validate_name("container", container, err);
+        return pdc_error_invalid(err, "client", "client is NULL");
+    int rc = pdc_validate_name("container", container, err);
     if (rc)
         return rc;
     if (!path || path[0] != '/')
-        return podc_error_invalid(err, "path", "path \"%s\": an absolute path in the container is required",
+        return pdc_error_invalid(err, "path", "path \"%s\": an absolute path in the container is required",
                                   path ? path : "(null)");
     return 0;
 }
 
-static int archive_path(const char *container, const char *path, podc_buf *out)
+static int archive_path(const char *container, const char *path, pdc_buf *out)
 {
-    int rc = podc_buf_puts(out, "/libpod/containers/");
+    int rc = pdc_buf_puts(out, "/libpod/containers/");
     if (!rc)
-        rc = podc_buf_put_escaped(out, container);
+        rc = pdc_buf_put_escaped(out, container);
     if (!rc)
-        rc = podc_buf_puts(out, "/archive");
+        rc = pdc_buf_puts(out, "/archive");
     if (!rc)
-        rc = podc_buf_put_query(out, "path", path);
+        rc = pdc_buf_put_query(out, "path", path);
     return rc;
 }
 
@@ -46,7 +46,7 @@ typedef struct upload {
     podc_copy_read_cb cb;
     void *ud;
     int aborted;
-    podc_tar_end end;
+    pdc_tar_end end;
 } upload;
 
 static size_t upload_read(char *buf, size_t size, size_t nitems, void *ud)
@@ -62,7 +62,7 @@ static size_t upload_read(char *buf, size_t size, size_t nitems, void *ud)
         if (n == 0)
             return 0;
         /* send nothing past the end-of-archive marker (tar-end.h), but drain the source */
-        size_t keep = podc_tar_end_feed(&u->end, buf, (size_t)n);
+        size_t keep = pdc_tar_end_feed(&u->end, buf, (size_t)n);
         if (keep)
             return keep;
     }
@@ -71,33 +71,33 @@ static size_t upload_read(char *buf, size_t size, size_t nitems, void *ud)
 static int put(podc_client *c, const char *container, const char *path, const void *tar, size_t len, upload *u,
                podc_error **err)
 {
-    podc_buf p = PODC_BUF_INIT;
+    pdc_buf p = PODC_BUF_INIT;
     if (archive_path(container, path, &p) < 0) {
-        podc_buf_free(&p);
-        return podc_error_oom(err);
+        pdc_buf_free(&p);
+        return pdc_error_oom(err);
     }
-    podc_http_request req = { .method = "PUT", .path = p.data, .content_type = "application/x-tar" };
+    pdc_http_request req = { .method = "PUT", .path = p.data, .content_type = "application/x-tar" };
     if (u) {
         req.read_cb = upload_read;
         req.read_ud = u;
     } else {
-        podc_tar_end end;
-        podc_tar_end_init(&end);
+        pdc_tar_end end;
+        pdc_tar_end_init(&end);
         req.body = tar ? tar : "";
-        req.body_len = tar ? podc_tar_end_feed(&end, tar, len) : 0;
+        req.body_len = tar ? pdc_tar_end_feed(&end, tar, len) : 0;
     }
-    podc_http_response resp;
-    int rc = podc_http_call(c, &req, &resp, err);
+    pdc_http_response resp;
+    int rc = pdc_http_call(c, &req, &resp, err);
     if (u && u->aborted) { /* curl calls our abort a transport failure */
-        podc_error *e = podc_error_new(PODC_ECANCELLED, "PUT /libpod/containers/%s/archive: upload aborted by the "
+        podc_error *e = pdc_error_new(PODC_ECANCELLED, "PUT /libpod/containers/%s/archive: upload aborted by the "
                                        "read callback", container);
-        podc_error_set_request(e, "PUT", p.data);
-        rc = podc_error_put(err, e);
+        pdc_error_set_request(e, "PUT", p.data);
+        rc = pdc_error_put(err, e);
     }
     if (rc < 0 && err && *err)
-        podc_error_set_container(*err, container, NULL);
-    podc_http_response_free(&resp);
-    podc_buf_free(&p);
+        pdc_error_set_container(*err, container, NULL);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&p);
     return rc;
 }
 
@@ -108,7 +108,7 @@ int podc_copy_put_tar(podc_client *c, const char *container, const char *path, c
     if (rc)
         return rc;
     if (!tar && len)
-        return podc_error_invalid(err, "tar", "tar is NULL");
+        return pdc_error_invalid(err, "tar", "tar is NULL");
     return put(c, container, path, tar, len, NULL, err);
 }
 
@@ -119,9 +119,9 @@ int podc_copy_put_tar_stream(podc_client *c, const char *container, const char *
     if (rc)
         return rc;
     if (!read_cb)
-        return podc_error_invalid(err, "read_cb", "read callback is NULL");
+        return pdc_error_invalid(err, "read_cb", "read callback is NULL");
     upload u = { .cb = read_cb, .ud = userdata };
-    podc_tar_end_init(&u.end);
+    pdc_tar_end_init(&u.end);
     return put(c, container, path, NULL, 0, &u, err);
 }
 
@@ -144,11 +144,11 @@ static int name_ok(const char *name)
 static la_ssize_t tar_write(struct archive *a, void *ud, const void *buf, size_t len)
 {
     (void)a;
-    return podc_buf_append(ud, buf, len) == 0 ? (la_ssize_t)len : -1;
+    return pdc_buf_append(ud, buf, len) == 0 ? (la_ssize_t)len : -1;
 }
 
 /* A one-file tar in memory (pax restricted: plain ustar unless a name needs more). */
-static int tar_one_file(const char *name, const void *content, size_t len, unsigned int mode, podc_buf *out)
+static int tar_one_file(const char *name, const void *content, size_t len, unsigned int mode, pdc_buf *out)
 {
     struct archive *a = archive_write_new();
     struct archive_entry *e = archive_entry_new();
@@ -183,19 +183,19 @@ int podc_copy_put_file(podc_client *c, const char *container, const char *dir, c
     if (rc)
         return rc;
     if (!name_ok(name))
-        return podc_error_invalid(err, "name", "file name \"%s\": a relative path without \".\" or \"..\" parts",
+        return pdc_error_invalid(err, "name", "file name \"%s\": a relative path without \".\" or \"..\" parts",
                                   name ? name : "(null)");
     if (!content && len)
-        return podc_error_invalid(err, "content", "content is NULL");
+        return pdc_error_invalid(err, "content", "content is NULL");
     if (mode > 07777)
-        return podc_error_invalid(err, "mode", "mode %o: only permission bits (07777) are allowed", mode);
-    podc_buf tar = PODC_BUF_INIT;
+        return pdc_error_invalid(err, "mode", "mode %o: only permission bits (07777) are allowed", mode);
+    pdc_buf tar = PODC_BUF_INIT;
     if (tar_one_file(name, content, len, mode, &tar) < 0) {
-        podc_buf_free(&tar);
-        return podc_error_set(err, PODC_ENOMEM, "building the tar for %s failed", name);
+        pdc_buf_free(&tar);
+        return pdc_error_set(err, PODC_ENOMEM, "building the tar for %s failed", name);
     }
     rc = put(c, container, dir, tar.data, tar.len, NULL, err);
-    podc_buf_free(&tar);
+    pdc_buf_free(&tar);
     return rc;
 }
 
@@ -205,18 +205,18 @@ static int get(podc_client *c, const char *container, const char *path, podc_dat
     int rc = check_args(c, container, path, err);
     if (rc)
         return rc;
-    podc_buf p = PODC_BUF_INIT;
+    pdc_buf p = PODC_BUF_INIT;
     if (archive_path(container, path, &p) < 0) {
-        podc_buf_free(&p);
-        return podc_error_oom(err);
+        pdc_buf_free(&p);
+        return pdc_error_oom(err);
     }
-    podc_http_request req = { .method = "GET", .path = p.data, .on_data = cb, .data_ud = ud };
-    podc_http_response resp;
-    rc = podc_http_call(c, &req, &resp, err);
+    pdc_http_request req = { .method = "GET", .path = p.data, .on_data = cb, .data_ud = ud };
+    pdc_http_response resp;
+    rc = pdc_http_call(c, &req, &resp, err);
     if (rc < 0 && err && *err)
-        podc_error_set_container(*err, container, NULL);
-    podc_http_response_free(&resp);
-    podc_buf_free(&p);
+        pdc_error_set_container(*err, container, NULL);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&p);
     return rc;
 }
 
@@ -224,33 +224,33 @@ int podc_copy_get_tar(podc_client *c, const char *container, const char *path, p
                       podc_error **err)
 {
     if (!cb)
-        return podc_error_invalid(err, "callback", "callback is NULL");
+        return pdc_error_invalid(err, "callback", "callback is NULL");
     return get(c, container, path, cb, userdata, err);
 }
 
 typedef struct sink {
-    podc_buf buf;
+    pdc_buf buf;
     int oom;
 } sink;
 
 static int to_sink(const char *data, size_t len, void *ud)
 {
     sink *s = ud;
-    if (podc_buf_append(&s->buf, data, len) < 0) {
+    if (pdc_buf_append(&s->buf, data, len) < 0) {
         s->oom = 1;
         return PODC_ENOMEM;
     }
     return 0;
 }
 
-static int get_mem(podc_client *c, const char *container, const char *path, podc_buf *out, podc_error **err)
+static int get_mem(podc_client *c, const char *container, const char *path, pdc_buf *out, podc_error **err)
 {
     sink s = { PODC_BUF_INIT, 0 };
     int rc = get(c, container, path, to_sink, &s, err);
     if (s.oom)
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     if (rc)
-        podc_buf_free(&s.buf);
+        pdc_buf_free(&s.buf);
     else
         *out = s.buf;
     return rc;
@@ -260,15 +260,15 @@ int podc_copy_get_tar_mem(podc_client *c, const char *container, const char *pat
                           podc_error **err)
 {
     if (!out || !out_len)
-        return podc_error_invalid(err, "out", "NULL argument");
-    podc_buf b;
+        return pdc_error_invalid(err, "out", "NULL argument");
+    pdc_buf b;
     int rc = get_mem(c, container, path, &b, err);
     if (rc)
         return rc;
     size_t len = b.len;
-    char *data = podc_buf_detach(&b);
+    char *data = pdc_buf_detach(&b);
     if (!data)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     *out = data;
     *out_len = len;
     return 0;
@@ -278,46 +278,46 @@ int podc_copy_get_file(podc_client *c, const char *container, const char *path, 
                        podc_error **err)
 {
     if (!out)
-        return podc_error_invalid(err, "out", "NULL argument");
-    podc_buf tar;
+        return pdc_error_invalid(err, "out", "NULL argument");
+    pdc_buf tar;
     int rc = get_mem(c, container, path, &tar, err);
     if (rc)
         return rc;
     struct archive *a = archive_read_new();
     struct archive_entry *e = NULL;
-    podc_buf content = PODC_BUF_INIT;
+    pdc_buf content = PODC_BUF_INIT;
     if (!a) {
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     } else {
         archive_read_support_format_tar(a);
         if (archive_read_open_memory(a, tar.data ? tar.data : "", tar.len) != ARCHIVE_OK ||
             archive_read_next_header(a, &e) != ARCHIVE_OK) {
-            rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/archive: unreadable tar: %s",
+            rc = pdc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/archive: unreadable tar: %s",
                                 container, archive_error_string(a) ? archive_error_string(a) : "no entry");
         } else if (archive_entry_filetype(e) != AE_IFREG) {
-            rc = podc_error_invalid(err, "path", "%s in %s is not a regular file", path, container);
+            rc = pdc_error_invalid(err, "path", "%s in %s is not a regular file", path, container);
         } else {
             char chunk[16384];
             la_ssize_t n;
             while (rc == 0 && (n = archive_read_data(a, chunk, sizeof chunk)) != 0) {
                 if (n < 0)
-                    rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/archive: %s", container,
+                    rc = pdc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/archive: %s", container,
                                         archive_error_string(a) ? archive_error_string(a) : "read error");
-                else if (podc_buf_append(&content, chunk, (size_t)n) < 0)
-                    rc = podc_error_oom(err);
+                else if (pdc_buf_append(&content, chunk, (size_t)n) < 0)
+                    rc = pdc_error_oom(err);
             }
         }
         archive_read_free(a);
     }
-    podc_buf_free(&tar);
+    pdc_buf_free(&tar);
     if (rc) {
-        podc_buf_free(&content);
+        pdc_buf_free(&content);
         return rc;
     }
     size_t len = content.len;
-    char *data = podc_buf_detach(&content);
+    char *data = pdc_buf_detach(&content);
     if (!data)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     *out = data;
     if (out_len)
         *out_len = len;

@@ -9,19 +9,19 @@
 #include "podc/error.h"
 #include "podc/events.h"
 
-typedef struct podc_events_reader {
-    podc_lines lines;
+typedef struct pdc_events_reader {
+    pdc_lines lines;
     podc_event_cb cb;
     void *ud;
     const char *path;    /* the request's, for errors (borrowed) */
     podc_error *failure; /* an error reported inside the stream, or a line we could not read */
-} podc_events_reader;
+} pdc_events_reader;
 
-void podc_events_reader_init(podc_events_reader *r, const char *path, podc_event_cb cb, void *ud);
+void pdc_events_reader_init(pdc_events_reader *r, const char *path, podc_event_cb cb, void *ud);
 /* A podc_data_cb for the reply's pieces (ud: the reader). Each complete line is one event for
  * cb; non-zero stops: cb's value, or an error with r->failure set. At the end of the reply,
- * podc_lines_finish(&r->lines) delivers a last line without '\n'; podc_lines_free() and
+ * pdc_lines_finish(&r->lines) delivers a last line without '\n'; pdc_lines_free() and
  * podc_error_free(r->failure) release it. */
-int podc_events_reader_feed(const char *data, size_t len, void *ud);
+int pdc_events_reader_feed(const char *data, size_t len, void *ud);
 
 #endif

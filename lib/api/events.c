@@ -21,33 +21,33 @@ struct podc_event {
     const char *json;
 };
 
-const char *podc_event_type(const podc_event *e) { return e ? podc_json_str(e->root, "Type", NULL) : NULL; }
-const char *podc_event_actor_id(const podc_event *e) { return e ? podc_json_str(e->root, "Actor", "ID", NULL) : NULL; }
+const char *podc_event_type(const podc_event *e) { return e ? pdc_json_str(e->root, "Type", NULL) : NULL; }
+const char *podc_event_actor_id(const podc_event *e) { return e ? pdc_json_str(e->root, "Actor", "ID", NULL) : NULL; }
 const char *podc_event_name(const podc_event *e) { return podc_event_attribute(e, "name"); }
 const char *podc_event_json(const podc_event *e) { return e ? e->json : NULL; }
-size_t podc_event_attribute_count(const podc_event *e) { return e ? podc_json_object_len(e->attrs) : 0; }
+size_t podc_event_attribute_count(const podc_event *e) { return e ? pdc_json_object_len(e->attrs) : 0; }
 
 const char *podc_event_action(const podc_event *e)
 {
     if (!e)
         return NULL;
-    const char *a = podc_json_str(e->root, "Action", NULL);
-    return a ? a : podc_json_str(e->root, "status", NULL);
+    const char *a = pdc_json_str(e->root, "Action", NULL);
+    return a ? a : pdc_json_str(e->root, "status", NULL);
 }
 
 const char *podc_event_attribute(const podc_event *e, const char *key)
 {
-    return e && key ? podc_json_str(e->attrs, key, NULL) : NULL;
+    return e && key ? pdc_json_str(e->attrs, key, NULL) : NULL;
 }
 
 const char *podc_event_attribute_key(const podc_event *e, size_t i)
 {
-    return e && i < podc_json_object_len(e->attrs) ? podc_json_object_key(e->attrs, i) : NULL;
+    return e && i < pdc_json_object_len(e->attrs) ? pdc_json_object_key(e->attrs, i) : NULL;
 }
 
 const char *podc_event_attribute_value(const podc_event *e, size_t i)
 {
-    return e && i < podc_json_object_len(e->attrs) ? podc_json_as_str(podc_json_object_value(e->attrs, i)) : NULL;
+    return e && i < pdc_json_object_len(e->attrs) ? pdc_json_as_str(pdc_json_object_value(e->attrs, i)) : NULL;
 }
 
 int64_t podc_event_time_ns(const podc_event *e)
@@ -55,10 +55,10 @@ int64_t podc_event_time_ns(const podc_event *e)
     int64_t v = 0;
     if (!e)
         return 0;
-    if (podc_json_int(e->root, &v, "timeNano", NULL))
+    if (pdc_json_int(e->root, &v, "timeNano", NULL))
         return v;
     /* seconds beyond what int64 nanoseconds hold (years past 2262) overflowed: no time */
-    if (podc_json_int(e->root, &v, "time", NULL))
+    if (pdc_json_int(e->root, &v, "time", NULL))
         return v <= INT64_MAX / 1000000000 && v >= INT64_MIN / 1000000000 ? v * 1000000000 : 0;
     return 0;
 }
@@ -74,61 +74,61 @@ int podc_events_options_init(podc_events_options *opts, unsigned int version)
 
 static int on_line(char *line, size_t len, void *ud)
 {
-    podc_events_reader *ec = ud;
+    pdc_events_reader *ec = ud;
     if (len == 0)
         return 0;
     char msg[128] = "";
-    yajl_val root = podc_json_parse(line, msg, sizeof msg);
+    yajl_val root = pdc_json_parse(line, msg, sizeof msg);
     if (!root || !YAJL_IS_OBJECT(root)) {
-        ec->failure = podc_error_new(PODC_EPROTOCOL, "GET /libpod/events: event is not a JSON object (%.*s)",
+        ec->failure = pdc_error_new(PODC_EPROTOCOL, "GET /libpod/events: event is not a JSON object (%.*s)",
                                      (int)strcspn(msg, "\n"), root ? "not an object" : msg);
-        podc_error_set_request(ec->failure, "GET", ec->path);
-        podc_json_free(root);
+        pdc_error_set_request(ec->failure, "GET", ec->path);
+        pdc_json_free(root);
         return PODC_EPROTOCOL;
     }
     /* errors come inside the 200 stream as podman's error object (§7) */
     int64_t status = 0;
-    if (podc_json_get(root, "cause", NULL) && podc_json_int(root, &status, "response", NULL) &&
-        !podc_json_get(root, "Action", NULL)) {
-        ec->failure = podc_error_from_reply((int)status, line, "GET", ec->path);
-        podc_json_free(root);
+    if (pdc_json_get(root, "cause", NULL) && pdc_json_int(root, &status, "response", NULL) &&
+        !pdc_json_get(root, "Action", NULL)) {
+        ec->failure = pdc_error_from_reply((int)status, line, "GET", ec->path);
+        pdc_json_free(root);
         return PODC_ESERVER;
     }
-    podc_event ev = { .root = root, .attrs = podc_json_get(root, "Actor", "Attributes", NULL), .json = line };
+    podc_event ev = { .root = root, .attrs = pdc_json_get(root, "Actor", "Attributes", NULL), .json = line };
     int rc = ec->cb(&ev, ec->ud);
-    podc_json_free(root);
+    pdc_json_free(root);
     return rc;
 }
 
-void podc_events_reader_init(podc_events_reader *r, const char *path, podc_event_cb cb, void *ud)
+void pdc_events_reader_init(pdc_events_reader *r, const char *path, podc_event_cb cb, void *ud)
 {
     memset(r, 0, sizeof *r);
     r->cb = cb;
     r->ud = ud;
     r->path = path;
-    podc_lines_init(&r->lines, on_line, r);
+    pdc_lines_init(&r->lines, on_line, r);
 }
 
-int podc_events_reader_feed(const char *data, size_t len, void *ud)
+int pdc_events_reader_feed(const char *data, size_t len, void *ud)
 {
-    podc_events_reader *ec = ud;
-    int rc = podc_lines_feed(&ec->lines, data, len);
+    pdc_events_reader *ec = ud;
+    int rc = pdc_lines_feed(&ec->lines, data, len);
     if (rc == PODC_ENOMEM && !ec->failure)
-        ec->failure = podc_error_new(PODC_ENOMEM, "out of memory");
+        ec->failure = pdc_error_new(PODC_ENOMEM, "out of memory");
     return rc;
 }
 
-static int build_path(const podc_events_options *o, podc_buf *p)
+static int build_path(const podc_events_options *o, pdc_buf *p)
 {
-    int rc = podc_buf_puts(p, "/libpod/events");
+    int rc = pdc_buf_puts(p, "/libpod/events");
     if (!rc)
-        rc = podc_buf_put_query_bool(p, "stream", o->follow != 0);
+        rc = pdc_buf_put_query_bool(p, "stream", o->follow != 0);
     if (!rc && o->since)
-        rc = podc_buf_put_query(p, "since", o->since);
+        rc = pdc_buf_put_query(p, "since", o->since);
     if (!rc && o->until)
-        rc = podc_buf_put_query(p, "until", o->until);
+        rc = pdc_buf_put_query(p, "until", o->until);
     if (!rc)
-        rc = podc_filters_put_query(o->filters, p);
+        rc = pdc_filters_put_query(o->filters, p);
     return rc;
 }
 
@@ -138,35 +138,35 @@ int podc_events_stream(podc_client *c, const podc_events_options *opts, podc_eve
     podc_events_options defaults = PODC_EVENTS_OPTIONS_INIT;
     const podc_events_options *o = opts ? opts : &defaults;
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
+        return pdc_error_invalid(err, "client", "client is NULL");
     if (!cb)
-        return podc_error_invalid(err, "callback", "callback is NULL");
+        return pdc_error_invalid(err, "callback", "callback is NULL");
     if (o->version != PODC_EVENTS_OPTIONS_VERSION)
-        return podc_error_invalid(err, "version", "unknown podc_events_options version %u", o->version);
+        return pdc_error_invalid(err, "version", "unknown podc_events_options version %u", o->version);
     if (o->since && !*o->since)
-        return podc_error_invalid(err, "since", "events: since is empty");
+        return pdc_error_invalid(err, "since", "events: since is empty");
     if (o->until && !*o->until)
-        return podc_error_invalid(err, "until", "events: until is empty");
+        return pdc_error_invalid(err, "until", "events: until is empty");
 
-    podc_buf path = PODC_BUF_INIT;
+    pdc_buf path = PODC_BUF_INIT;
     if (build_path(o, &path) < 0) {
-        podc_buf_free(&path);
-        return podc_error_oom(err);
+        pdc_buf_free(&path);
+        return pdc_error_oom(err);
     }
-    podc_events_reader ec;
-    podc_events_reader_init(&ec, path.data, cb, userdata);
-    podc_http_request req = { .method = "GET", .path = path.data, .on_data = podc_events_reader_feed, .data_ud = &ec };
+    pdc_events_reader ec;
+    pdc_events_reader_init(&ec, path.data, cb, userdata);
+    pdc_http_request req = { .method = "GET", .path = path.data, .on_data = pdc_events_reader_feed, .data_ud = &ec };
     req.timeout_ms = o->timeout_ms ? o->timeout_ms : (o->follow ? -1 : 0);
-    podc_http_response resp;
-    int rc = podc_http_call(c, &req, &resp, err);
-    if (rc == 0 && !ec.failure && podc_lines_finish(&ec.lines) != 0 && !ec.failure) /* a last line without '\n' */
-        rc = podc_error_set(err, PODC_ECANCELLED, "GET /libpod/events: stopped by callback");
+    pdc_http_response resp;
+    int rc = pdc_http_call(c, &req, &resp, err);
+    if (rc == 0 && !ec.failure && pdc_lines_finish(&ec.lines) != 0 && !ec.failure) /* a last line without '\n' */
+        rc = pdc_error_set(err, PODC_ECANCELLED, "GET /libpod/events: stopped by callback");
     if (ec.failure) /* the transport calls every stop a cancel: report the real reason */
-        rc = podc_error_put(err, ec.failure);
+        rc = pdc_error_put(err, ec.failure);
     else if (rc == PODC_ETRANSPORT && o->follow && err && *err)
-        podc_error_prefix(*err, "while following events");
-    podc_lines_free(&ec.lines);
-    podc_http_response_free(&resp);
-    podc_buf_free(&path);
+        pdc_error_prefix(*err, "while following events");
+    pdc_lines_free(&ec.lines);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&path);
     return rc;
 }

@@ -34,32 +34,32 @@ podc_exec_options *podc_exec_options_new(void)
 int podc_exec_options_add_env(podc_exec_options *o, const char *key, const char *value, podc_error **err)
 {
     if (!o)
-        return podc_error_invalid(err, "options", "options is NULL");
-    int rc = podc_validate_env_key("env", key, err);
+        return pdc_error_invalid(err, "options", "options is NULL");
+    int rc = pdc_validate_env_key("env", key, err);
     if (rc)
         return rc;
     if (!value)
-        return podc_error_invalid(err, "env", "env %s: value is NULL", key);
-    podc_buf kv = PODC_BUF_INIT;
+        return pdc_error_invalid(err, "env", "env %s: value is NULL", key);
+    pdc_buf kv = PODC_BUF_INIT;
     char **grown = realloc(o->env, (o->nenv + 1) * sizeof *grown);
-    if (!grown || podc_buf_printf(&kv, "%s=%s", key, value) < 0) {
+    if (!grown || pdc_buf_printf(&kv, "%s=%s", key, value) < 0) {
         if (grown)
             o->env = grown;
-        podc_buf_free(&kv);
-        return podc_error_oom(err);
+        pdc_buf_free(&kv);
+        return pdc_error_oom(err);
     }
     o->env = grown;
-    o->env[o->nenv++] = podc_buf_detach(&kv);
+    o->env[o->nenv++] = pdc_buf_detach(&kv);
     return 0;
 }
 
 static int set_str(char **slot, const char *field, const char *v, podc_error **err)
 {
     if (v && !*v)
-        return podc_error_invalid(err, field, "%s is empty (pass NULL for the default)", field);
+        return pdc_error_invalid(err, field, "%s is empty (pass NULL for the default)", field);
     char *copy = v ? strdup(v) : NULL;
     if (v && !copy)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     free(*slot);
     *slot = copy;
     return 0;
@@ -68,14 +68,14 @@ static int set_str(char **slot, const char *field, const char *v, podc_error **e
 int podc_exec_options_set_workdir(podc_exec_options *o, const char *dir, podc_error **err)
 {
     if (!o)
-        return podc_error_invalid(err, "options", "options is NULL");
+        return pdc_error_invalid(err, "options", "options is NULL");
     return set_str(&o->workdir, "workdir", dir, err);
 }
 
 int podc_exec_options_set_user(podc_exec_options *o, const char *user, podc_error **err)
 {
     if (!o)
-        return podc_error_invalid(err, "options", "options is NULL");
+        return pdc_error_invalid(err, "options", "options is NULL");
     return set_str(&o->user, "user", user, err);
 }
 
@@ -121,85 +121,85 @@ static int64_t budget(int64_t deadline, int streaming)
 
 static int timed_out(podc_error **err, const char *container, const char *what)
 {
-    podc_error *e = podc_error_new(PODC_ETIMEOUT, "exec in %s: timed out %s (the command may still be running)",
+    podc_error *e = pdc_error_new(PODC_ETIMEOUT, "exec in %s: timed out %s (the command may still be running)",
                                    container, what);
-    podc_error_set_container(e, container, NULL);
-    return podc_error_put(err, e);
+    pdc_error_set_container(e, container, NULL);
+    return pdc_error_put(err, e);
 }
 
 static char *create_body(const char *const *argv, const podc_exec_options *o)
 {
-    podc_jgen j;
-    if (podc_jgen_init(&j) < 0)
+    pdc_jgen j;
+    if (pdc_jgen_init(&j) < 0)
         return NULL;
-    podc_jgen_obj_open(&j);
-    podc_jgen_kbool(&j, "AttachStdin", 0);
-    podc_jgen_kbool(&j, "AttachStdout", 1);
-    podc_jgen_kbool(&j, "AttachStderr", 1);
-    podc_jgen_kbool(&j, "Tty", o && o->tty);
-    podc_jgen_str(&j, "Cmd");
-    podc_jgen_arr_open(&j);
+    pdc_jgen_obj_open(&j);
+    pdc_jgen_kbool(&j, "AttachStdin", 0);
+    pdc_jgen_kbool(&j, "AttachStdout", 1);
+    pdc_jgen_kbool(&j, "AttachStderr", 1);
+    pdc_jgen_kbool(&j, "Tty", o && o->tty);
+    pdc_jgen_str(&j, "Cmd");
+    pdc_jgen_arr_open(&j);
     for (size_t i = 0; argv[i]; i++)
-        podc_jgen_str(&j, argv[i]);
-    podc_jgen_arr_close(&j);
+        pdc_jgen_str(&j, argv[i]);
+    pdc_jgen_arr_close(&j);
     if (o && o->nenv) {
-        podc_jgen_str(&j, "Env"); /* a K=V list here, unlike the create spec's map */
-        podc_jgen_arr_open(&j);
+        pdc_jgen_str(&j, "Env"); /* a K=V list here, unlike the create spec's map */
+        pdc_jgen_arr_open(&j);
         for (size_t i = 0; i < o->nenv; i++)
-            podc_jgen_str(&j, o->env[i]);
-        podc_jgen_arr_close(&j);
+            pdc_jgen_str(&j, o->env[i]);
+        pdc_jgen_arr_close(&j);
     }
     if (o && o->workdir)
-        podc_jgen_kstr(&j, "WorkingDir", o->workdir);
+        pdc_jgen_kstr(&j, "WorkingDir", o->workdir);
     if (o && o->user)
-        podc_jgen_kstr(&j, "User", o->user);
-    podc_jgen_obj_close(&j);
-    return podc_jgen_finish(&j, NULL);
+        pdc_jgen_kstr(&j, "User", o->user);
+    pdc_jgen_obj_close(&j);
+    return pdc_jgen_finish(&j, NULL);
 }
 
 static int put_container(podc_error **err, int rc, const char *container)
 {
     if (rc < 0 && err && *err)
-        podc_error_set_container(*err, container, NULL);
+        pdc_error_set_container(*err, container, NULL);
     return rc;
 }
 
 static int exec_create(podc_client *c, const char *container, const char *const *argv, const podc_exec_options *o,
                        int64_t deadline, char **id_out, podc_error **err)
 {
-    podc_buf path = PODC_BUF_INIT;
+    pdc_buf path = PODC_BUF_INIT;
     char *body = create_body(argv, o);
     int rc = body ? 0 : PODC_ENOMEM;
     if (!rc)
-        rc = podc_buf_puts(&path, "/libpod/containers/");
+        rc = pdc_buf_puts(&path, "/libpod/containers/");
     if (!rc)
-        rc = podc_buf_put_escaped(&path, container);
+        rc = pdc_buf_put_escaped(&path, container);
     if (!rc)
-        rc = podc_buf_puts(&path, "/exec");
+        rc = pdc_buf_puts(&path, "/exec");
     if (rc) {
         free(body);
-        podc_buf_free(&path);
-        return podc_error_oom(err);
+        pdc_buf_free(&path);
+        return pdc_error_oom(err);
     }
-    podc_http_request req = { .method = "POST", .path = path.data, .body = body, .body_len = strlen(body),
+    pdc_http_request req = { .method = "POST", .path = path.data, .body = body, .body_len = strlen(body),
                               .timeout_ms = budget(deadline, 0) };
     yajl_val root = NULL;
-    rc = podc_resource_json(c, &req, NULL, PODC_REPLY_ANY, &root, NULL, err);
+    rc = pdc_resource_json(c, &req, NULL, PODC_REPLY_ANY, &root, NULL, err);
     if (rc == 0) {
-        const char *id = podc_json_str(root, "Id", NULL);
+        const char *id = pdc_json_str(root, "Id", NULL);
         if (!id || !*id)
-            rc = podc_error_set(err, PODC_EPROTOCOL, "POST %s: reply has no exec session Id", path.data);
+            rc = pdc_error_set(err, PODC_EPROTOCOL, "POST %s: reply has no exec session Id", path.data);
         else if (!(*id_out = strdup(id)))
-            rc = podc_error_oom(err);
+            rc = pdc_error_oom(err);
     }
-    podc_json_free(root);
-    podc_buf_free(&path);
+    pdc_json_free(root);
+    pdc_buf_free(&path);
     free(body);
     return rc;
 }
 
 typedef struct exec_io {
-    podc_frames frames;
+    pdc_frames frames;
     podc_output_cb cb;
     void *ud;
 } exec_io;
@@ -207,7 +207,7 @@ typedef struct exec_io {
 static int io_data(const char *data, size_t len, void *ud)
 {
     exec_io *io = ud;
-    return podc_frames_feed(&io->frames, data, len);
+    return pdc_frames_feed(&io->frames, data, len);
 }
 
 static int io_frame(int stream, const char *data, size_t len, void *ud)
@@ -219,40 +219,40 @@ static int io_frame(int stream, const char *data, size_t len, void *ud)
 static int exec_start(podc_client *c, const char *id, int tty, int64_t deadline, podc_output_cb cb, void *ud,
                       podc_error **err)
 {
-    podc_buf path = PODC_BUF_INIT;
-    podc_jgen j;
+    pdc_buf path = PODC_BUF_INIT;
+    pdc_jgen j;
     char *body = NULL;
-    if (podc_jgen_init(&j) == 0) {
-        podc_jgen_obj_open(&j);
-        podc_jgen_kbool(&j, "Detach", 0);
-        podc_jgen_kbool(&j, "Tty", tty);
-        podc_jgen_obj_close(&j);
-        body = podc_jgen_finish(&j, NULL);
+    if (pdc_jgen_init(&j) == 0) {
+        pdc_jgen_obj_open(&j);
+        pdc_jgen_kbool(&j, "Detach", 0);
+        pdc_jgen_kbool(&j, "Tty", tty);
+        pdc_jgen_obj_close(&j);
+        body = pdc_jgen_finish(&j, NULL);
     }
-    if (!body || podc_buf_puts(&path, "/libpod/exec/") < 0 || podc_buf_put_escaped(&path, id) < 0 ||
-        podc_buf_puts(&path, "/start") < 0) {
+    if (!body || pdc_buf_puts(&path, "/libpod/exec/") < 0 || pdc_buf_put_escaped(&path, id) < 0 ||
+        pdc_buf_puts(&path, "/start") < 0) {
         free(body);
-        podc_buf_free(&path);
-        return podc_error_oom(err);
+        pdc_buf_free(&path);
+        return pdc_error_oom(err);
     }
     exec_io io = { .cb = cb, .ud = ud };
     /* frames follow read chunks, not records (§6): no point in reassembling them */
-    podc_frames_init(&io.frames, tty ? PODC_FRAMES_RAW : PODC_FRAMES_PIECES, io_frame, &io);
+    pdc_frames_init(&io.frames, tty ? PODC_FRAMES_RAW : PODC_FRAMES_PIECES, io_frame, &io);
     /* the reply hijacks the socket (no length, no chunking, EOF ends it): keep it off the pool */
-    podc_http_request req = { .method = "POST", .path = path.data, .body = body, .body_len = strlen(body),
+    pdc_http_request req = { .method = "POST", .path = path.data, .body = body, .body_len = strlen(body),
                               .on_data = io_data, .data_ud = &io, .timeout_ms = budget(deadline, 1),
                               .own_connection = 1 };
-    podc_http_response resp;
-    int rc = podc_http_call(c, &req, &resp, err);
+    pdc_http_response resp;
+    int rc = pdc_http_call(c, &req, &resp, err);
     /* the transport calls any stop from on_data a cancel: report a broken stream as such */
-    if (io.frames.failed || (rc == 0 && podc_frames_finish(&io.frames) != 0)) {
-        podc_error *e = podc_error_new(io.frames.failed, "POST %s: %s", path.data, io.frames.error);
-        podc_error_set_request(e, "POST", path.data);
-        rc = podc_error_put(err, e);
+    if (io.frames.failed || (rc == 0 && pdc_frames_finish(&io.frames) != 0)) {
+        podc_error *e = pdc_error_new(io.frames.failed, "POST %s: %s", path.data, io.frames.error);
+        pdc_error_set_request(e, "POST", path.data);
+        rc = pdc_error_put(err, e);
     }
-    podc_frames_free(&io.frames);
-    podc_http_response_free(&resp);
-    podc_buf_free(&path);
+    pdc_frames_free(&io.frames);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&path);
     free(body);
     return rc;
 }
@@ -260,36 +260,36 @@ static int exec_start(podc_client *c, const char *id, int tty, int64_t deadline,
 /* Reads ExitCode; after EOF the session can still read Running for a moment, so poll briefly. */
 static int exec_exit_code(podc_client *c, const char *id, int64_t deadline, int *code_out, podc_error **err)
 {
-    podc_buf path = PODC_BUF_INIT;
-    if (podc_buf_puts(&path, "/libpod/exec/") < 0 || podc_buf_put_escaped(&path, id) < 0 ||
-        podc_buf_puts(&path, "/json") < 0) {
-        podc_buf_free(&path);
-        return podc_error_oom(err);
+    pdc_buf path = PODC_BUF_INIT;
+    if (pdc_buf_puts(&path, "/libpod/exec/") < 0 || pdc_buf_put_escaped(&path, id) < 0 ||
+        pdc_buf_puts(&path, "/json") < 0) {
+        pdc_buf_free(&path);
+        return pdc_error_oom(err);
     }
     int rc = 0;
     for (int attempt = 0;; attempt++) {
-        podc_http_request req = { .method = "GET", .path = path.data, .timeout_ms = budget(deadline, 0) };
-        podc_http_response resp;
+        pdc_http_request req = { .method = "GET", .path = path.data, .timeout_ms = budget(deadline, 0) };
+        pdc_http_response resp;
         yajl_val root = NULL;
-        rc = podc_http_call(c, &req, &resp, err);
+        rc = pdc_http_call(c, &req, &resp, err);
         if (rc == 0)
-            rc = podc_http_json(&req, &resp, &root, err);
+            rc = pdc_http_json(&req, &resp, &root, err);
         int64_t code = 0;
-        int running = rc == 0 ? podc_json_bool(root, "Running", NULL) : 0;
-        int has_code = rc == 0 && podc_json_int(root, &code, "ExitCode", NULL);
-        podc_json_free(root);
-        podc_http_response_free(&resp);
+        int running = rc == 0 ? pdc_json_bool(root, "Running", NULL) : 0;
+        int has_code = rc == 0 && pdc_json_int(root, &code, "ExitCode", NULL);
+        pdc_json_free(root);
+        pdc_http_response_free(&resp);
         if (rc)
             break;
         if (running != 1) {
             if (!has_code)
-                rc = podc_error_set(err, PODC_EPROTOCOL, "GET %s: reply has no ExitCode", path.data);
+                rc = pdc_error_set(err, PODC_EPROTOCOL, "GET %s: reply has no ExitCode", path.data);
             else
                 *code_out = (int)code;
             break;
         }
         if (attempt >= 100) { /* ~5 s */
-            rc = podc_error_set(err, PODC_EPROTOCOL, "GET %s: session still running after its output ended",
+            rc = pdc_error_set(err, PODC_EPROTOCOL, "GET %s: session still running after its output ended",
                                 path.data);
             break;
         }
@@ -297,10 +297,10 @@ static int exec_exit_code(podc_client *c, const char *id, int64_t deadline, int 
             rc = PODC_ETIMEOUT;
             break;
         }
-        if ((rc = podc_http_sleep(c, 50, err)) < 0) /* a cancel wakes it */
+        if ((rc = pdc_http_sleep(c, 50, err)) < 0) /* a cancel wakes it */
             break;
     }
-    podc_buf_free(&path);
+    pdc_buf_free(&path);
     return rc;
 }
 
@@ -308,24 +308,24 @@ int podc_exec_stream(podc_client *c, const char *container, const char *const *a
                      podc_output_cb cb, void *userdata, int *exit_code, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
-    int rc = podc_validate_name("container", container, err);
+        return pdc_error_invalid(err, "client", "client is NULL");
+    int rc = pdc_validate_name("container", container, err);
     if (rc)
         return rc;
     if (!argv || !argv[0] || !*argv[0])
-        return podc_error_invalid(err, "argv", "exec: a command is required");
+        return pdc_error_invalid(err, "argv", "exec: a command is required");
     int64_t limit = opts ? opts->timeout_ms : 0;
     int64_t deadline = limit > 0 ? now_ms() + limit : 0;
 
     char *id = NULL;
-    podc_call_enter(c); /* create, start, exit code: one call for a cancel */
+    pdc_call_enter(c); /* create, start, exit code: one call for a cancel */
     rc = exec_create(c, container, argv, opts, deadline, &id, err);
     if (rc == 0)
         rc = exec_start(c, id, opts && opts->tty, deadline, cb, userdata, err);
     int code = -1;
     if (rc == 0)
         rc = exec_exit_code(c, id, deadline, &code, err);
-    podc_call_leave(c);
+    pdc_call_leave(c);
     if (rc == PODC_ETIMEOUT)
         rc = timed_out(err, container, id ? "while the command ran" : "creating the session");
     free(id);
@@ -336,14 +336,14 @@ int podc_exec_stream(podc_client *c, const char *container, const char *const *a
 
 struct podc_exec_result {
     int exit_code;
-    podc_buf out, errb;
+    pdc_buf out, errb;
     int oom;
 };
 
 static int collect(int stream, const char *data, size_t len, void *ud)
 {
     podc_exec_result *r = ud;
-    if (podc_buf_append(stream == PODC_STREAM_STDERR ? &r->errb : &r->out, data, len) < 0) {
+    if (pdc_buf_append(stream == PODC_STREAM_STDERR ? &r->errb : &r->out, data, len) < 0) {
         r->oom = 1;
         return PODC_ENOMEM;
     }
@@ -354,15 +354,15 @@ int podc_exec_run(podc_client *c, const char *container, const char *const *argv
                   podc_exec_result **out, podc_error **err)
 {
     if (!out)
-        return podc_error_invalid(err, "out", "NULL argument");
+        return pdc_error_invalid(err, "out", "NULL argument");
     podc_exec_result *r = calloc(1, sizeof *r);
     if (!r)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     int rc = podc_exec_stream(c, container, argv, opts, collect, r, &r->exit_code, err);
     if (r->oom)
-        rc = podc_error_oom(err);
-    if (rc == 0 && (podc_buf_append(&r->out, "", 0) < 0 || podc_buf_append(&r->errb, "", 0) < 0))
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
+    if (rc == 0 && (pdc_buf_append(&r->out, "", 0) < 0 || pdc_buf_append(&r->errb, "", 0) < 0))
+        rc = pdc_error_oom(err);
     if (rc) {
         podc_exec_result_free(r);
         return rc;
@@ -381,7 +381,7 @@ void podc_exec_result_free(podc_exec_result *r)
 {
     if (!r)
         return;
-    podc_buf_free(&r->out);
-    podc_buf_free(&r->errb);
+    pdc_buf_free(&r->out);
+    pdc_buf_free(&r->errb);
     free(r);
 }

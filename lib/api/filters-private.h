@@ -6,6 +6,6 @@
 #include "podc/filters.h"
 
 /* Appends "?filters=<encoded JSON>" or "&filters=..." to a path; nothing when f is NULL or empty. */
-int podc_filters_put_query(const podc_filters *f, podc_buf *path);
+int pdc_filters_put_query(const podc_filters *f, pdc_buf *path);
 
 #endif

@@ -58,14 +58,14 @@ void podc_filters_free(podc_filters *f)
     free(f);
 }
 
-int podc_filters_put_query(const podc_filters *f, podc_buf *path)
+int pdc_filters_put_query(const podc_filters *f, pdc_buf *path)
 {
     if (!f || f->n == 0)
         return 0;
-    podc_jgen j;
-    if (podc_jgen_init(&j) < 0)
+    pdc_jgen j;
+    if (pdc_jgen_init(&j) < 0)
         return PODC_ENOMEM;
-    podc_jgen_obj_open(&j);
+    pdc_jgen_obj_open(&j);
     /* group values by key, in first-seen order: podman wants arrays of strings */
     for (size_t i = 0; i < f->n; i++) {
         int seen = 0;
@@ -73,18 +73,18 @@ int podc_filters_put_query(const podc_filters *f, podc_buf *path)
             seen = strcmp(f->keys[k], f->keys[i]) == 0;
         if (seen)
             continue;
-        podc_jgen_str(&j, f->keys[i]);
-        podc_jgen_arr_open(&j);
+        pdc_jgen_str(&j, f->keys[i]);
+        pdc_jgen_arr_open(&j);
         for (size_t k = i; k < f->n; k++)
             if (strcmp(f->keys[k], f->keys[i]) == 0)
-                podc_jgen_str(&j, f->values[k]);
-        podc_jgen_arr_close(&j);
+                pdc_jgen_str(&j, f->values[k]);
+        pdc_jgen_arr_close(&j);
     }
-    podc_jgen_obj_close(&j);
-    char *json = podc_jgen_finish(&j, NULL);
+    pdc_jgen_obj_close(&j);
+    char *json = pdc_jgen_finish(&j, NULL);
     if (!json)
         return PODC_ENOMEM;
-    int rc = podc_buf_put_query(path, "filters", json);
+    int rc = pdc_buf_put_query(path, "filters", json);
     free(json);
     return rc;
 }

@@ -8,7 +8,7 @@
 
 #include "podc/error.h"
 
-void podc_frames_init(podc_frames *f, podc_frames_mode mode, podc_frame_cb cb, void *ud)
+void pdc_frames_init(pdc_frames *f, pdc_frames_mode mode, pdc_frame_cb cb, void *ud)
 {
     memset(f, 0, sizeof *f);
     f->mode = mode;
@@ -16,7 +16,7 @@ void podc_frames_init(podc_frames *f, podc_frames_mode mode, podc_frame_cb cb, v
     f->ud = ud;
 }
 
-static int fail(podc_frames *f, int code, const char *what)
+static int fail(pdc_frames *f, int code, const char *what)
 {
     f->failed = code;
     snprintf(f->error, sizeof f->error, "%s", what);
@@ -24,7 +24,7 @@ static int fail(podc_frames *f, int code, const char *what)
 }
 
 /* Stream-3 frames carry the server's error text: keep what fits, report at the frame's end. */
-static void syserr_append(podc_frames *f, const char *data, size_t len)
+static void syserr_append(pdc_frames *f, const char *data, size_t len)
 {
     size_t have = strlen(f->error);
     size_t room = sizeof f->error - 1 - have;
@@ -37,7 +37,7 @@ static void syserr_append(podc_frames *f, const char *data, size_t len)
     f->error[have + len] = '\0';
 }
 
-static int deliver(podc_frames *f, const char *data, size_t len, int frame_done)
+static int deliver(pdc_frames *f, const char *data, size_t len, int frame_done)
 {
     if (f->stream == PODC_FRAME_SYSERR) {
         syserr_append(f, data, len);
@@ -51,19 +51,19 @@ static int deliver(podc_frames *f, const char *data, size_t len, int frame_done)
     if (f->mode != PODC_FRAMES_WHOLE || f->frame_len > PODC_FRAMES_WHOLE_MAX)
         return len ? f->cb(stream, data, len, f->ud) : 0;
     if (!frame_done)
-        return podc_buf_append(&f->whole, data, len) == 0 ? 0 : fail(f, PODC_ENOMEM, "out of memory");
+        return pdc_buf_append(&f->whole, data, len) == 0 ? 0 : fail(f, PODC_ENOMEM, "out of memory");
     int rc = 0;
     if (f->whole.len == 0)
         rc = len ? f->cb(stream, data, len, f->ud) : 0; /* the frame arrived in one piece: no copy */
-    else if (podc_buf_append(&f->whole, data, len) == 0)
+    else if (pdc_buf_append(&f->whole, data, len) == 0)
         rc = f->cb(stream, f->whole.data, f->whole.len, f->ud);
     else
         rc = fail(f, PODC_ENOMEM, "out of memory");
-    podc_buf_clear(&f->whole);
+    pdc_buf_clear(&f->whole);
     return rc;
 }
 
-int podc_frames_feed(podc_frames *f, const char *data, size_t len)
+int pdc_frames_feed(pdc_frames *f, const char *data, size_t len)
 {
     if (f->failed)
         return f->failed;
@@ -112,7 +112,7 @@ int podc_frames_feed(podc_frames *f, const char *data, size_t len)
     return 0;
 }
 
-int podc_frames_finish(podc_frames *f)
+int pdc_frames_finish(pdc_frames *f)
 {
     if (f->failed)
         return f->failed;
@@ -127,7 +127,7 @@ int podc_frames_finish(podc_frames *f)
     return fail(f, PODC_EPROTOCOL, what);
 }
 
-void podc_frames_free(podc_frames *f)
+void pdc_frames_free(pdc_frames *f)
 {
-    podc_buf_free(&f->whole);
+    pdc_buf_free(&f->whole);
 }

@@ -22,38 +22,38 @@
 #define PODC_FRAMES_WHOLE_MAX (1024 * 1024)
 
 /* Called with payload bytes of one stream (1 stdout, 2 stderr); len > 0. Non-zero stops. */
-typedef int (*podc_frame_cb)(int stream, const char *data, size_t len, void *ud);
+typedef int (*pdc_frame_cb)(int stream, const char *data, size_t len, void *ud);
 
-typedef enum podc_frames_mode {
+typedef enum pdc_frames_mode {
     PODC_FRAMES_PIECES = 0, /* payload delivered as it arrives (no buffering) */
     PODC_FRAMES_WHOLE = 1,  /* each frame delivered in one call (up to PODC_FRAMES_WHOLE_MAX) */
     PODC_FRAMES_RAW = 2     /* not multiplexed: every byte is stdout */
-} podc_frames_mode;
+} pdc_frames_mode;
 
-typedef struct podc_frames {
-    podc_frames_mode mode;
-    podc_frame_cb cb;
+typedef struct pdc_frames {
+    pdc_frames_mode mode;
+    pdc_frame_cb cb;
     void *ud;
     unsigned char hdr[8];
     size_t hdr_have;     /* header bytes collected for the current frame */
     uint32_t remaining;  /* payload bytes still to come for the current frame */
     uint32_t frame_len;
     int stream;
-    podc_buf whole;      /* PODC_FRAMES_WHOLE: payload collected so far */
+    pdc_buf whole;      /* PODC_FRAMES_WHOLE: payload collected so far */
     int failed;          /* sticky: 0, or the PODC_E* code of the error seen */
     char error[160];     /* what was wrong (protocol errors), or the server's stream-3 text */
-} podc_frames;
+} pdc_frames;
 
-void podc_frames_init(podc_frames *f, podc_frames_mode mode, podc_frame_cb cb, void *ud);
+void pdc_frames_init(pdc_frames *f, pdc_frames_mode mode, pdc_frame_cb cb, void *ud);
 /*
  * Feeds bytes. Returns 0, the callback's non-zero value, PODC_ENOMEM, PODC_EPROTOCOL (a
  * stream byte other than 0-3 or non-zero padding: not a multiplexed stream) or PODC_ESERVER
  * (a stream-3 "system error" frame; its text is in f->error). Stream 0 counts as stdout, as in
  * Docker's stdcopy; zero-length frames are skipped. After an error every feed fails the same way.
  */
-int podc_frames_feed(podc_frames *f, const char *data, size_t len);
+int pdc_frames_feed(pdc_frames *f, const char *data, size_t len);
 /* End of input: PODC_EPROTOCOL when it stopped inside a header or a payload, else 0. */
-int podc_frames_finish(podc_frames *f);
-void podc_frames_free(podc_frames *f);
+int pdc_frames_finish(pdc_frames *f);
+void pdc_frames_free(pdc_frames *f);
 
 #endif

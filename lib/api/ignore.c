@@ -44,7 +44,7 @@ typedef struct pattern {
     int suffix;       /* "**" + plain text: moby matches it as a plain suffix ("**file" ~ "xfile") */
 } pattern;
 
-struct podc_ignore {
+struct pdc_ignore {
     size_t n, cap;
     pattern *pats;
     int has_exclusions;
@@ -75,7 +75,7 @@ static size_t utf8_next(const char *s, uint32_t *cp)
     return n;
 }
 
-void podc_path_clean(char *path)
+void pdc_path_clean(char *path)
 {
     /* Go's filepath.Clean: collapse '/', drop ".", resolve ".." lexically, no trailing '/'. */
     int rooted = path[0] == '/';
@@ -346,12 +346,12 @@ static int match_path(const pattern *p, const char *path)
     return r;
 }
 
-podc_ignore *podc_ignore_new(void)
+pdc_ignore *pdc_ignore_new(void)
 {
-    return calloc(1, sizeof(podc_ignore));
+    return calloc(1, sizeof(pdc_ignore));
 }
 
-void podc_ignore_free(podc_ignore *ig)
+void pdc_ignore_free(pdc_ignore *ig)
 {
     if (!ig)
         return;
@@ -361,7 +361,7 @@ void podc_ignore_free(podc_ignore *ig)
     free(ig);
 }
 
-size_t podc_ignore_count(const podc_ignore *ig)
+size_t pdc_ignore_count(const pdc_ignore *ig)
 {
     return ig ? ig->n : 0;
 }
@@ -371,7 +371,7 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
-int podc_ignore_add_line(podc_ignore *ig, const char *line, size_t len, const char **why)
+int pdc_ignore_add_line(pdc_ignore *ig, const char *line, size_t len, const char **why)
 {
     static const char *none;
     if (!why)
@@ -406,7 +406,7 @@ int podc_ignore_add_line(podc_ignore *ig, const char *line, size_t len, const ch
         return PODC_ENOMEM;
     memcpy(p.text, line, len);
     p.text[len] = p.text[len + 1] = '\0';
-    podc_path_clean(p.text);
+    pdc_path_clean(p.text);
     if (p.text[0] == '/' && p.text[1])
         memmove(p.text, p.text + 1, strlen(p.text));
     int rc = compile(&p, why);
@@ -427,7 +427,7 @@ int podc_ignore_add_line(podc_ignore *ig, const char *line, size_t len, const ch
     return 0;
 }
 
-int podc_ignore_add_text(podc_ignore *ig, const char *text, size_t len, const char *origin, podc_error **err)
+int pdc_ignore_add_text(pdc_ignore *ig, const char *text, size_t len, const char *origin, podc_error **err)
 {
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         text += 3, len -= 3;
@@ -437,16 +437,16 @@ int podc_ignore_add_text(podc_ignore *ig, const char *text, size_t len, const ch
         size_t n = nl ? (size_t)(nl - text) : len;
         lineno++;
         const char *why = NULL;
-        int rc = podc_ignore_add_line(ig, text, n, &why);
+        int rc = pdc_ignore_add_line(ig, text, n, &why);
         if (rc == PODC_ENOMEM)
-            return podc_error_oom(err);
+            return pdc_error_oom(err);
         if (rc < 0) {
-            podc_error *e = podc_error_new(PODC_EINVAL, "%s:%zu: %s: \"%.*s\"", origin ? origin : "ignore file", lineno,
+            podc_error *e = pdc_error_new(PODC_EINVAL, "%s:%zu: %s: \"%.*s\"", origin ? origin : "ignore file", lineno,
                                            why ? why : "bad pattern", (int)(n > 200 ? 200 : n), text);
-            podc_error_add_detail(e, "field", "ignore file");
+            pdc_error_add_detail(e, "field", "ignore file");
             if (origin)
-                podc_error_add_detail(e, "file", origin);
-            return podc_error_put(err, e);
+                pdc_error_add_detail(e, "file", origin);
+            return pdc_error_put(err, e);
         }
         text += n + (nl ? 1 : 0);
         len -= n + (nl ? 1 : 0);
@@ -454,23 +454,23 @@ int podc_ignore_add_text(podc_ignore *ig, const char *text, size_t len, const ch
     return 0;
 }
 
-int podc_ignore_load_file(podc_ignore *ig, const char *path, int *loaded, podc_error **err)
+int pdc_ignore_load_file(pdc_ignore *ig, const char *path, int *loaded, podc_error **err)
 {
     *loaded = 0;
     char *text = NULL;
     size_t len = 0;
-    int fe = podc_file_read(path, (size_t)64 << 20, 0, &text, &len);
+    int fe = pdc_file_read(path, (size_t)64 << 20, 0, &text, &len);
     if (fe == ENOENT)
         return 0;
     if (fe == ENOMEM)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     if (fe != 0) {
-        podc_error *pe = podc_error_new(PODC_EINVAL, "cannot read %s: %s", path, strerror(fe));
-        podc_error_add_detail(pe, "field", "ignore file");
-        podc_error_add_detail(pe, "file", path);
-        return podc_error_put(err, pe);
+        podc_error *pe = pdc_error_new(PODC_EINVAL, "cannot read %s: %s", path, strerror(fe));
+        pdc_error_add_detail(pe, "field", "ignore file");
+        pdc_error_add_detail(pe, "file", path);
+        return pdc_error_put(err, pe);
     }
-    int rc = podc_ignore_add_text(ig, text, len, path, err);
+    int rc = pdc_ignore_add_text(ig, text, len, path, err);
     free(text);
     if (rc == 0)
         *loaded = 1;
@@ -489,7 +489,7 @@ static int pattern_matches(const pattern *p, const char *path)
     return match_path(p, path);
 }
 
-int podc_ignore_excluded(const podc_ignore *ig, const char *path)
+int pdc_ignore_excluded(const pdc_ignore *ig, const char *path)
 {
     if (!ig || ig->n == 0)
         return 0;
@@ -520,7 +520,7 @@ int podc_ignore_excluded(const podc_ignore *ig, const char *path)
     return matched;
 }
 
-int podc_ignore_must_descend(const podc_ignore *ig, const char *dir)
+int pdc_ignore_must_descend(const pdc_ignore *ig, const char *dir)
 {
     if (!ig || !ig->has_exclusions)
         return 0;

@@ -18,40 +18,40 @@
 
 #include "podc/error.h"
 
-typedef struct podc_ignore podc_ignore;
+typedef struct pdc_ignore pdc_ignore;
 
 /* New empty matcher (excludes nothing), or NULL on OOM. */
-podc_ignore *podc_ignore_new(void);
-void podc_ignore_free(podc_ignore *ig);
+pdc_ignore *pdc_ignore_new(void);
+void pdc_ignore_free(pdc_ignore *ig);
 
 /*
  * Adds one ignore-file line (comment and blank lines are accepted and skipped).
  * Returns 0, PODC_ENOMEM, or PODC_EINVAL for a bad pattern (unterminated '[', a lone '!'),
  * with *why set to static text.
  */
-int podc_ignore_add_line(podc_ignore *ig, const char *line, size_t len, const char **why);
+int pdc_ignore_add_line(pdc_ignore *ig, const char *line, size_t len, const char **why);
 
 /* Adds every line of an ignore file's text (a UTF-8 BOM is skipped). Errors as above, naming
  * the line (detail "file" = origin). */
-int podc_ignore_add_text(podc_ignore *ig, const char *text, size_t len, const char *origin, podc_error **err);
+int pdc_ignore_add_text(pdc_ignore *ig, const char *text, size_t len, const char *origin, podc_error **err);
 
 /* Loads a file. A missing file is not an error (*loaded = 0). */
-int podc_ignore_load_file(podc_ignore *ig, const char *path, int *loaded, podc_error **err);
+int pdc_ignore_load_file(pdc_ignore *ig, const char *path, int *loaded, podc_error **err);
 
 /* 1 when the context-relative path ("a/b.txt", no leading "./" or '/') is excluded, else 0. */
-int podc_ignore_excluded(const podc_ignore *ig, const char *path);
+int pdc_ignore_excluded(const pdc_ignore *ig, const char *path);
 
 /*
  * For an excluded directory: 1 when an exception pattern might re-include something below it,
  * so the walk must still descend (the directory entry itself is not sent), 0 when the whole
  * subtree can be skipped.
  */
-int podc_ignore_must_descend(const podc_ignore *ig, const char *dir);
+int pdc_ignore_must_descend(const pdc_ignore *ig, const char *dir);
 
 /* Number of patterns (comments and blanks not counted). */
-size_t podc_ignore_count(const podc_ignore *ig);
+size_t pdc_ignore_count(const pdc_ignore *ig);
 
 /* Go's filepath.Clean on a '/'-separated path, in place (result never longer). "" -> ".". */
-void podc_path_clean(char *path);
+void pdc_path_clean(char *path);
 
 #endif

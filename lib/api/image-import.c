@@ -104,30 +104,30 @@ int podc_image_import(podc_client *c, const podc_image_import_options *opts, pod
                       void *userdata, char **out_id, podc_error **err)
 {
     if (!c || !read || !out_id)
-        return podc_error_invalid(err, !c ? "client" : !read ? "read" : "out_id", "NULL argument");
+        return pdc_error_invalid(err, !c ? "client" : !read ? "read" : "out_id", "NULL argument");
     int rc = 0;
     if (opts && opts->reference)
-        rc = podc_image_check_name("reference", opts->reference, err);
+        rc = pdc_image_check_name("reference", opts->reference, err);
     for (size_t i = 0; rc == 0 && opts && i < opts->nchanges; i++)
-        rc = podc_validate_nonempty("change", opts->changes[i], err);
+        rc = pdc_validate_nonempty("change", opts->changes[i], err);
     if (rc < 0)
         return rc;
 
-    podc_buf path = PODC_BUF_INIT;
-    int q = podc_buf_puts(&path, "/libpod/images/import");
+    pdc_buf path = PODC_BUF_INIT;
+    int q = pdc_buf_puts(&path, "/libpod/images/import");
     if (q == 0 && opts && opts->reference)
-        q = podc_buf_put_query(&path, "reference", opts->reference);
+        q = pdc_buf_put_query(&path, "reference", opts->reference);
     if (q == 0 && opts && opts->message)
-        q = podc_buf_put_query(&path, "message", opts->message);
+        q = pdc_buf_put_query(&path, "message", opts->message);
     for (size_t i = 0; q == 0 && opts && i < opts->nchanges; i++)
-        q = podc_buf_put_query(&path, "changes", opts->changes[i]);
+        q = pdc_buf_put_query(&path, "changes", opts->changes[i]);
     if (q < 0) {
-        podc_buf_free(&path);
-        return podc_error_oom(err);
+        pdc_buf_free(&path);
+        return pdc_error_oom(err);
     }
 
     import_reader r = { .cb = read, .ud = userdata };
-    podc_http_request req = {
+    pdc_http_request req = {
         .method = "POST",
         .path = path.data,
         .content_type = "application/x-tar",
@@ -135,27 +135,27 @@ int podc_image_import(podc_client *c, const podc_image_import_options *opts, pod
         .read_ud = &r,
         .timeout_ms = opts && opts->timeout_ms ? opts->timeout_ms : -1,
     };
-    podc_http_response resp;
+    pdc_http_response resp;
     yajl_val root = NULL;
-    rc = podc_http_call(c, &req, &resp, err);
+    rc = pdc_http_call(c, &req, &resp, err);
     if (rc < 0 && r.aborted)
-        rc = podc_error_set(err, PODC_ECANCELLED, "POST /libpod/images/import: the read callback aborted the upload");
+        rc = pdc_error_set(err, PODC_ECANCELLED, "POST /libpod/images/import: the read callback aborted the upload");
     if (rc == 0)
-        rc = podc_http_json(&req, &resp, &root, err);
+        rc = pdc_http_json(&req, &resp, &root, err);
     if (rc == 0) {
-        const char *id = podc_json_str(root, "Id", NULL);
-        char *bare = id ? podc_image_strip_digest_prefix(id) : NULL;
+        const char *id = pdc_json_str(root, "Id", NULL);
+        char *bare = id ? pdc_image_strip_digest_prefix(id) : NULL;
         if (!id) {
-            rc = podc_error_set(err, PODC_EPROTOCOL, "POST /libpod/images/import: reply has no Id");
+            rc = pdc_error_set(err, PODC_EPROTOCOL, "POST /libpod/images/import: reply has no Id");
         } else if (!bare) {
-            rc = podc_error_oom(err);
+            rc = pdc_error_oom(err);
         } else {
             *out_id = bare;
         }
     }
-    podc_json_free(root);
-    podc_http_response_free(&resp);
-    podc_buf_free(&path);
+    pdc_json_free(root);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&path);
     return rc;
 }
 
@@ -172,25 +172,25 @@ int podc_image_import_file(podc_client *c, const podc_image_import_options *opts
                            char **out_id, podc_error **err)
 {
     if (!c || !out_id)
-        return podc_error_invalid(err, c ? "out_id" : "client", "NULL argument");
-    int rc = podc_validate_nonempty("tar_path", tar_path, err);
+        return pdc_error_invalid(err, c ? "out_id" : "client", "NULL argument");
+    int rc = pdc_validate_nonempty("tar_path", tar_path, err);
     if (rc < 0)
         return rc;
     /* check the name before opening anything */
-    if (opts && opts->reference && (rc = podc_image_check_name("reference", opts->reference, err)) < 0)
+    if (opts && opts->reference && (rc = pdc_image_check_name("reference", opts->reference, err)) < 0)
         return rc;
     FILE *f = fopen(tar_path, "rb");
     if (!f) {
-        podc_error *e = podc_error_local(errno, "tar_path", tar_path, "cannot open %s", tar_path);
-        podc_error_add_detail(e, "file", tar_path);
-        return podc_error_put(err, e);
+        podc_error *e = pdc_error_local(errno, "tar_path", tar_path, "cannot open %s", tar_path);
+        pdc_error_add_detail(e, "file", tar_path);
+        return pdc_error_put(err, e);
     }
     rc = podc_image_import(c, opts, read_file, f, out_id, err);
     if (rc == PODC_ECANCELLED && ferror(f)) {
-        podc_error *e = podc_error_new(PODC_EINVAL, "cannot read %s", tar_path);
-        podc_error_add_detail(e, "field", "tar_path");
-        podc_error_add_detail(e, "file", tar_path);
-        rc = podc_error_put(err, e);
+        podc_error *e = pdc_error_new(PODC_EINVAL, "cannot read %s", tar_path);
+        pdc_error_add_detail(e, "field", "tar_path");
+        pdc_error_add_detail(e, "file", tar_path);
+        rc = pdc_error_put(err, e);
     }
     fclose(f);
     return rc;

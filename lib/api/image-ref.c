@@ -91,9 +91,9 @@ static int tag_ok(const char *s, size_t n)
 static int repo_check(const char *field, const char *name, size_t n, podc_error **err)
 {
     if (n == 0)
-        return podc_error_invalid(err, field, "%s \"%s\": empty repository name", field, name);
+        return pdc_error_invalid(err, field, "%s \"%s\": empty repository name", field, name);
     if (n > 255)
-        return podc_error_invalid(err, field, "%s: repository name longer than 255 characters", field);
+        return pdc_error_invalid(err, field, "%s: repository name longer than 255 characters", field);
     const char *slash = memchr(name, '/', n);
     size_t i = 0;
     if (slash) {
@@ -104,7 +104,7 @@ static int repo_check(const char *field, const char *name, size_t n, podc_error 
             is_domain = name[k] >= 'A' && name[k] <= 'Z';
         if (is_domain) {
             if (!domain_ok(name, fl))
-                return podc_error_invalid(err, field, "%s \"%s\": invalid registry \"%.*s\"", field, name, (int)fl,
+                return pdc_error_invalid(err, field, "%s \"%s\": invalid registry \"%.*s\"", field, name, (int)fl,
                                           name);
             i = fl + 1;
         }
@@ -115,9 +115,9 @@ static int repo_check(const char *field, const char *name, size_t n, podc_error 
         if (!path_component_ok(name + i, cl)) {
             for (size_t k = i; k < i + cl; k++)
                 if (name[k] >= 'A' && name[k] <= 'Z')
-                    return podc_error_invalid(err, field, "%s \"%s\": repository name must be lowercase", field,
+                    return pdc_error_invalid(err, field, "%s \"%s\": repository name must be lowercase", field,
                                               name);
-            return podc_error_invalid(err, field,
+            return pdc_error_invalid(err, field,
                                       "%s \"%s\": invalid path component \"%.*s\" (lowercase letters and digits, "
                                       "separated by '.', '_', '__' or '-')",
                                       field, name, (int)cl, name + i);
@@ -127,50 +127,50 @@ static int repo_check(const char *field, const char *name, size_t n, podc_error 
     return 0;
 }
 
-int podc_image_check_name(const char *field, const char *name, podc_error **err)
+int pdc_image_check_name(const char *field, const char *name, podc_error **err)
 {
     if (!name || !*name)
-        return podc_error_invalid(err, field, "%s: an image name is required", field);
+        return pdc_error_invalid(err, field, "%s: an image name is required", field);
     if (strchr(name, '@'))
-        return podc_error_invalid(err, field, "%s \"%s\": a digest cannot name a new image", field, name);
+        return pdc_error_invalid(err, field, "%s \"%s\": a digest cannot name a new image", field, name);
     size_t n = strlen(name);
     const char *slash = strrchr(name, '/');
     const char *colon = strrchr(slash ? slash : name, ':');
     if (colon) {
         const char *tag = colon + 1;
         if (!tag_ok(tag, strlen(tag)))
-            return podc_error_invalid(err, field, "%s \"%s\": invalid tag \"%s\" ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})",
+            return pdc_error_invalid(err, field, "%s \"%s\": invalid tag \"%s\" ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})",
                                       field, name, tag);
         n = (size_t)(colon - name);
     }
     return repo_check(field, name, n, err);
 }
 
-int podc_image_check_repo(const char *field, const char *repo, podc_error **err)
+int pdc_image_check_repo(const char *field, const char *repo, podc_error **err)
 {
     if (!repo || !*repo)
-        return podc_error_invalid(err, field, "%s: a repository name is required", field);
+        return pdc_error_invalid(err, field, "%s: a repository name is required", field);
     const char *slash = strrchr(repo, '/');
     if (strchr(repo, '@') || strchr(slash ? slash : repo, ':'))
-        return podc_error_invalid(err, field, "%s \"%s\": give the tag separately", field, repo);
+        return pdc_error_invalid(err, field, "%s \"%s\": give the tag separately", field, repo);
     return repo_check(field, repo, strlen(repo), err);
 }
 
-int podc_image_check_tag(const char *field, const char *tag, podc_error **err)
+int pdc_image_check_tag(const char *field, const char *tag, podc_error **err)
 {
     if (!tag || !tag_ok(tag, strlen(tag)))
-        return podc_error_invalid(err, field, "%s \"%s\": invalid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})", field,
+        return pdc_error_invalid(err, field, "%s \"%s\": invalid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})", field,
                                   tag ? tag : "");
     return 0;
 }
 
-int podc_image_check_pull_ref(const char *field, const char *ref, podc_error **err)
+int pdc_image_check_pull_ref(const char *field, const char *ref, podc_error **err)
 {
     if (!ref || !*ref)
-        return podc_error_invalid(err, field, "%s: an image reference is required", field);
+        return pdc_error_invalid(err, field, "%s: an image reference is required", field);
     const char *at = strchr(ref, '@');
     if (!at)
-        return podc_image_check_name(field, ref, err);
+        return pdc_image_check_name(field, ref, err);
     const char *d = at + 1;
     size_t hex = 0;
     if (strncmp(d, "sha256:", 7) == 0)
@@ -181,17 +181,17 @@ int podc_image_check_pull_ref(const char *field, const char *ref, podc_error **e
     while (d[k] && ((d[k] >= '0' && d[k] <= '9') || (d[k] >= 'a' && d[k] <= 'f')))
         k++;
     if (!hex || k != hex || d[k])
-        return podc_error_invalid(err, field, "%s \"%s\": invalid digest (sha256:<64 hex> or sha512:<128 hex>)",
+        return pdc_error_invalid(err, field, "%s \"%s\": invalid digest (sha256:<64 hex> or sha512:<128 hex>)",
                                   field, ref);
     char *name = strndup(ref, (size_t)(at - ref));
     if (!name)
-        return podc_error_oom(err);
-    int rc = podc_image_check_name(field, name, err);
+        return pdc_error_oom(err);
+    int rc = pdc_image_check_name(field, name, err);
     free(name);
     return rc;
 }
 
-int podc_image_ref_split(const char *ref, char **domain, char **path)
+int pdc_image_ref_split(const char *ref, char **domain, char **path)
 {
     *domain = *path = NULL;
     size_t n = strcspn(ref, "@");
@@ -226,14 +226,14 @@ int podc_image_ref_split(const char *ref, char **domain, char **path)
     return 0;
 }
 
-char *podc_image_strip_digest_prefix(const char *id)
+char *pdc_image_strip_digest_prefix(const char *id)
 {
     if (strncmp(id, "sha256:", 7) == 0)
         id += 7;
     return strdup(id);
 }
 
-int podc_image_is_full_id(const char *s)
+int pdc_image_is_full_id(const char *s)
 {
     size_t i = 0;
     for (; s[i]; i++)

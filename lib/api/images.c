@@ -32,21 +32,21 @@ struct podc_image_list {
 };
 
 /* "/libpod/images/<escaped ref><suffix>" */
-static int image_path(podc_buf *b, const char *ref, const char *suffix)
+static int image_path(pdc_buf *b, const char *ref, const char *suffix)
 {
-    return podc_resource_path(b, "/libpod/images/", ref, suffix);
+    return pdc_resource_path(b, "/libpod/images/", ref, suffix);
 }
 
 /* A call on one image: its arguments checked, its path built. */
-static int image_call_path(podc_client *c, const void *out, const char *ref, const char *suffix, podc_buf *path,
+static int image_call_path(podc_client *c, const void *out, const char *ref, const char *suffix, pdc_buf *path,
                            podc_error **err)
 {
     if (!c || !out)
-        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
-    int rc = podc_validate_image("ref", ref, err);
+        return pdc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    int rc = pdc_validate_image("ref", ref, err);
     if (rc == 0 && image_path(path, ref, suffix) < 0) {
-        podc_buf_free(path);
-        rc = podc_error_oom(err);
+        pdc_buf_free(path);
+        rc = pdc_error_oom(err);
     }
     return rc;
 }
@@ -54,47 +54,47 @@ static int image_call_path(podc_client *c, const void *out, const char *ref, con
 
 int podc_image_exists(podc_client *c, const char *ref, int *out, podc_error **err)
 {
-    podc_buf path = PODC_BUF_INIT;
+    pdc_buf path = PODC_BUF_INIT;
     int rc = image_call_path(c, out, ref, "/exists", &path, err);
     if (rc < 0)
         return rc;
-    rc = podc_http_exists(c, path.data, out, err);
-    podc_buf_free(&path);
+    rc = pdc_http_exists(c, path.data, out, err);
+    pdc_buf_free(&path);
     return rc;
 }
 
 static char *node_json(yajl_val node)
 {
-    podc_jgen j;
-    if (podc_jgen_init(&j) < 0)
+    pdc_jgen j;
+    if (pdc_jgen_init(&j) < 0)
         return NULL;
-    podc_jgen_tree(&j, node);
-    return podc_jgen_finish(&j, NULL);
+    pdc_jgen_tree(&j, node);
+    return pdc_jgen_finish(&j, NULL);
 }
 
 int podc_image_inspect(podc_client *c, const char *ref, podc_image **out, podc_error **err)
 {
-    podc_buf path = PODC_BUF_INIT;
+    pdc_buf path = PODC_BUF_INIT;
     int rc = image_call_path(c, out, ref, "/json", &path, err);
     if (rc < 0)
         return rc;
-    podc_http_request req = { .method = "GET", .path = path.data };
+    pdc_http_request req = { .method = "GET", .path = path.data };
     yajl_val root = NULL;
     char *json = NULL;
-    rc = podc_resource_json(c, &req, NULL, PODC_REPLY_OBJECT, &root, &json, err);
-    podc_image *img = rc == 0 ? podc_image_from_json(root, json) : NULL;
+    rc = pdc_resource_json(c, &req, NULL, PODC_REPLY_OBJECT, &root, &json, err);
+    podc_image *img = rc == 0 ? pdc_image_from_json(root, json) : NULL;
     if (rc == 0 && !img) {
-        podc_json_free(root);
+        pdc_json_free(root);
         free(json);
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     } else if (rc == 0) {
         *out = img;
     }
-    podc_buf_free(&path);
+    pdc_buf_free(&path);
     return rc;
 }
 
-podc_image *podc_image_from_json(yajl_val root, char *json)
+podc_image *pdc_image_from_json(yajl_val root, char *json)
 {
     podc_image *img = calloc(1, sizeof *img);
     if (img) {
@@ -106,12 +106,12 @@ podc_image *podc_image_from_json(yajl_val root, char *json)
 
 const char *podc_image_id(const podc_image *img)
 {
-    return img ? podc_json_str(img->node, "Id", NULL) : NULL;
+    return img ? pdc_json_str(img->node, "Id", NULL) : NULL;
 }
 
 const char *podc_image_digest(const podc_image *img)
 {
-    const char *d = img ? podc_json_str(img->node, "Digest", NULL) : NULL;
+    const char *d = img ? pdc_json_str(img->node, "Digest", NULL) : NULL;
     return d && *d ? d : NULL;
 }
 
@@ -119,15 +119,15 @@ static size_t arr_count(const podc_image *img, const char *k1, const char *k2)
 {
     if (!img)
         return 0;
-    return podc_json_array_len(k2 ? podc_json_get(img->node, k1, k2, NULL) : podc_json_get(img->node, k1, NULL));
+    return pdc_json_array_len(k2 ? pdc_json_get(img->node, k1, k2, NULL) : pdc_json_get(img->node, k1, NULL));
 }
 
 static const char *arr_at(const podc_image *img, const char *k1, const char *k2, size_t i)
 {
     if (!img)
         return NULL;
-    yajl_val a = k2 ? podc_json_get(img->node, k1, k2, NULL) : podc_json_get(img->node, k1, NULL);
-    return podc_json_as_str(podc_json_array_at(a, i));
+    yajl_val a = k2 ? pdc_json_get(img->node, k1, k2, NULL) : pdc_json_get(img->node, k1, NULL);
+    return pdc_json_as_str(pdc_json_array_at(a, i));
 }
 
 size_t podc_image_tag_count(const podc_image *img) { return arr_count(img, "RepoTags", NULL); }
@@ -140,12 +140,12 @@ const char *podc_image_cmd_at(const podc_image *img, size_t i) { return arr_at(i
 int64_t podc_image_size(const podc_image *img)
 {
     int64_t v;
-    return img && podc_json_int(img->node, &v, "Size", NULL) ? v : -1;
+    return img && pdc_json_int(img->node, &v, "Size", NULL) ? v : -1;
 }
 
 const char *podc_image_created(const podc_image *img)
 {
-    return img ? podc_json_str(img->node, "Created", NULL) : NULL;
+    return img ? pdc_json_str(img->node, "Created", NULL) : NULL;
 }
 
 /* RFC 3339 ("2026-11-25T19:53:00.545854625Z", "...+02:00") to unix seconds, -1 if malformed. */
@@ -181,9 +181,9 @@ int64_t podc_image_created_unix(const podc_image *img)
     if (!img)
         return -1;
     int64_t v;
-    if (podc_json_int(img->node, &v, "Created", NULL))
+    if (pdc_json_int(img->node, &v, "Created", NULL))
         return v;
-    const char *s = podc_json_str(img->node, "Created", NULL);
+    const char *s = pdc_json_str(img->node, "Created", NULL);
     return s ? parse_rfc3339(s) : -1;
 }
 
@@ -192,18 +192,18 @@ static yajl_val labels_of(const podc_image *img)
 {
     if (!img)
         return NULL;
-    yajl_val l = podc_json_get(img->node, "Labels", NULL);
+    yajl_val l = pdc_json_get(img->node, "Labels", NULL);
     if (!YAJL_IS_OBJECT(l))
-        l = podc_json_get(img->node, "Config", "Labels", NULL);
+        l = pdc_json_get(img->node, "Config", "Labels", NULL);
     return YAJL_IS_OBJECT(l) ? l : NULL;
 }
 
-size_t podc_image_label_count(const podc_image *img) { return podc_json_object_len(labels_of(img)); }
-const char *podc_image_label_key_at(const podc_image *img, size_t i) { return podc_json_object_key(labels_of(img), i); }
+size_t podc_image_label_count(const podc_image *img) { return pdc_json_object_len(labels_of(img)); }
+const char *podc_image_label_key_at(const podc_image *img, size_t i) { return pdc_json_object_key(labels_of(img), i); }
 
 const char *podc_image_label_value_at(const podc_image *img, size_t i)
 {
-    return podc_json_as_str(podc_json_object_value(labels_of(img), i));
+    return pdc_json_as_str(pdc_json_object_value(labels_of(img), i));
 }
 
 const char *podc_image_label(const podc_image *img, const char *key)
@@ -211,22 +211,22 @@ const char *podc_image_label(const podc_image *img, const char *key)
     yajl_val l = labels_of(img);
     if (!l || !key)
         return NULL;
-    for (size_t i = 0; i < podc_json_object_len(l); i++) {
-        const char *k = podc_json_object_key(l, i);
+    for (size_t i = 0; i < pdc_json_object_len(l); i++) {
+        const char *k = pdc_json_object_key(l, i);
         if (k && strcmp(k, key) == 0)
-            return podc_json_as_str(podc_json_object_value(l, i));
+            return pdc_json_as_str(pdc_json_object_value(l, i));
     }
     return NULL;
 }
 
 size_t podc_image_exposed_port_count(const podc_image *img)
 {
-    return img ? podc_json_object_len(podc_json_get(img->node, "Config", "ExposedPorts", NULL)) : 0;
+    return img ? pdc_json_object_len(pdc_json_get(img->node, "Config", "ExposedPorts", NULL)) : 0;
 }
 
 const char *podc_image_exposed_port_at(const podc_image *img, size_t i)
 {
-    return img ? podc_json_object_key(podc_json_get(img->node, "Config", "ExposedPorts", NULL), i) : NULL;
+    return img ? pdc_json_object_key(pdc_json_get(img->node, "Config", "ExposedPorts", NULL), i) : NULL;
 }
 
 const char *podc_image_json(const podc_image *img)
@@ -238,7 +238,7 @@ void podc_image_free(podc_image *img)
 {
     if (!img)
         return;
-    podc_json_free(img->root);
+    pdc_json_free(img->root);
     free(img->json);
     free(img);
 }
@@ -275,14 +275,14 @@ static int hexval(char c)
 static int image_filters_prepare(const podc_filters *filters, image_filters *out, podc_error **err)
 {
     memset(out, 0, sizeof *out);
-    podc_buf q = PODC_BUF_INIT;
-    if (podc_filters_put_query(filters, &q) < 0)
-        return podc_error_oom(err);
+    pdc_buf q = PODC_BUF_INIT;
+    if (pdc_filters_put_query(filters, &q) < 0)
+        return pdc_error_oom(err);
     if (!q.len)
         return 0;
     /* "?filters=<escaped JSON>" -> JSON */
     const char *enc = strchr(q.data, '=');
-    podc_buf json = PODC_BUF_INIT;
+    pdc_buf json = PODC_BUF_INIT;
     int rc = 0;
     for (const char *p = enc ? enc + 1 : ""; *p && rc == 0; p++) {
         char ch = *p;
@@ -290,54 +290,54 @@ static int image_filters_prepare(const podc_filters *filters, image_filters *out
             ch = (char)(hexval(p[1]) * 16 + hexval(p[2]));
             p += 2;
         }
-        rc = podc_buf_append(&json, &ch, 1);
+        rc = pdc_buf_append(&json, &ch, 1);
     }
-    podc_buf_free(&q);
-    yajl_val root = rc == 0 && json.data ? podc_json_parse(json.data, NULL, 0) : NULL;
-    podc_buf_free(&json);
+    pdc_buf_free(&q);
+    yajl_val root = rc == 0 && json.data ? pdc_json_parse(json.data, NULL, 0) : NULL;
+    pdc_buf_free(&json);
     if (!root)
-        return rc < 0 ? podc_error_oom(err) : podc_error_set(err, PODC_EPROTOCOL, "filters: cannot encode");
+        return rc < 0 ? pdc_error_oom(err) : pdc_error_set(err, PODC_EPROTOCOL, "filters: cannot encode");
 
-    podc_jgen j;
-    if (podc_jgen_init(&j) < 0) {
-        podc_json_free(root);
-        return podc_error_oom(err);
+    pdc_jgen j;
+    if (pdc_jgen_init(&j) < 0) {
+        pdc_json_free(root);
+        return pdc_error_oom(err);
     }
-    podc_jgen_obj_open(&j);
-    for (size_t i = 0; i < podc_json_object_len(root) && rc == 0; i++) {
-        const char *key = podc_json_object_key(root, i);
-        yajl_val vals = podc_json_object_value(root, i);
-        size_t n = podc_json_array_len(vals);
+    pdc_jgen_obj_open(&j);
+    for (size_t i = 0; i < pdc_json_object_len(root) && rc == 0; i++) {
+        const char *key = pdc_json_object_key(root, i);
+        yajl_val vals = pdc_json_object_value(root, i);
+        size_t n = pdc_json_array_len(vals);
         if (n > 1 && strcmp(key, "label") != 0) {
-            rc = podc_error_invalid(err, "filters",
+            rc = pdc_error_invalid(err, "filters",
                                     "filters: podman 4.3 cannot combine several \"%s\" values when listing images", key);
             break;
         }
-        podc_jgen_str(&j, key);
-        podc_jgen_arr_open(&j);
-        podc_jgen_str(&j, podc_json_as_str(podc_json_array_at(vals, 0)));
-        podc_jgen_arr_close(&j);
+        pdc_jgen_str(&j, key);
+        pdc_jgen_arr_open(&j);
+        pdc_jgen_str(&j, pdc_json_as_str(pdc_json_array_at(vals, 0)));
+        pdc_jgen_arr_close(&j);
         for (size_t k = 1; k < n && rc == 0; k++) {
             char **nl = realloc(out->labels, (out->nlabels + 1) * sizeof *nl);
-            if (!nl || !(nl[out->nlabels] = strdup(podc_json_as_str(podc_json_array_at(vals, k))))) {
+            if (!nl || !(nl[out->nlabels] = strdup(pdc_json_as_str(pdc_json_array_at(vals, k))))) {
                 if (nl)
                     out->labels = nl;
-                rc = podc_error_oom(err);
+                rc = pdc_error_oom(err);
             } else {
                 out->labels = nl;
                 out->nlabels++;
             }
         }
     }
-    podc_jgen_obj_close(&j);
-    podc_json_free(root);
-    char *text = rc == 0 ? podc_jgen_finish(&j, NULL) : (podc_jgen_abort(&j), NULL);
+    pdc_jgen_obj_close(&j);
+    pdc_json_free(root);
+    char *text = rc == 0 ? pdc_jgen_finish(&j, NULL) : (pdc_jgen_abort(&j), NULL);
     if (rc == 0 && !text)
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     if (rc == 0) {
-        podc_buf b = PODC_BUF_INIT;
-        if (podc_buf_put_query(&b, "filters", text) < 0)
-            rc = podc_error_oom(err);
+        pdc_buf b = PODC_BUF_INIT;
+        if (pdc_buf_put_query(&b, "filters", text) < 0)
+            rc = pdc_error_oom(err);
         out->query = b.data;
     }
     free(text);
@@ -349,15 +349,15 @@ static int image_filters_prepare(const podc_filters *filters, image_filters *out
 /* "k" means the label is present, "k=v" that it has that value. */
 static int labels_match(yajl_val entry, char *const *want_labels, size_t nlabels)
 {
-    yajl_val labels = podc_json_get(entry, "Labels", NULL);
+    yajl_val labels = pdc_json_get(entry, "Labels", NULL);
     for (size_t i = 0; i < nlabels; i++) {
         const char *want = want_labels[i];
         const char *eq = strchr(want, '=');
         size_t kl = eq ? (size_t)(eq - want) : strlen(want);
         int ok = 0;
-        for (size_t k = 0; k < podc_json_object_len(labels) && !ok; k++) {
-            const char *key = podc_json_object_key(labels, k);
-            const char *val = podc_json_as_str(podc_json_object_value(labels, k));
+        for (size_t k = 0; k < pdc_json_object_len(labels) && !ok; k++) {
+            const char *key = pdc_json_object_key(labels, k);
+            const char *val = pdc_json_as_str(pdc_json_object_value(labels, k));
             ok = key && strlen(key) == kl && strncmp(key, want, kl) == 0 && (!eq || (val && strcmp(val, eq + 1) == 0));
         }
         if (!ok)
@@ -366,10 +366,10 @@ static int labels_match(yajl_val entry, char *const *want_labels, size_t nlabels
     return 1;
 }
 
-podc_image_list *podc_image_list_from_json(yajl_val root, char *const *labels, size_t nlabels)
+podc_image_list *pdc_image_list_from_json(yajl_val root, char *const *labels, size_t nlabels)
 {
     podc_image_list *l = calloc(1, sizeof *l);
-    size_t n = podc_json_array_len(root);
+    size_t n = pdc_json_array_len(root);
     if (l && n)
         l->items = calloc(n, sizeof *l->items);
     if (!l || (n && !l->items)) {
@@ -377,7 +377,7 @@ podc_image_list *podc_image_list_from_json(yajl_val root, char *const *labels, s
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        yajl_val node = podc_json_array_at(root, i);
+        yajl_val node = pdc_json_array_at(root, i);
         if (!labels_match(node, labels, nlabels))
             continue;
         podc_image *img = &l->items[l->n++];
@@ -395,31 +395,31 @@ podc_image_list *podc_image_list_from_json(yajl_val root, char *const *labels, s
 int podc_image_list_get(podc_client *c, const podc_filters *filters, podc_image_list **out, podc_error **err)
 {
     if (!c || !out)
-        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
+        return pdc_error_invalid(err, c ? "out" : "client", "NULL argument");
     image_filters f;
     int rc = image_filters_prepare(filters, &f, err);
     if (rc < 0)
         return rc;
-    podc_buf path = PODC_BUF_INIT;
-    if (podc_buf_puts(&path, "/libpod/images/json") < 0 || (f.query && podc_buf_puts(&path, f.query) < 0)) {
-        podc_buf_free(&path);
+    pdc_buf path = PODC_BUF_INIT;
+    if (pdc_buf_puts(&path, "/libpod/images/json") < 0 || (f.query && pdc_buf_puts(&path, f.query) < 0)) {
+        pdc_buf_free(&path);
         image_filters_free(&f);
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     }
-    podc_http_request req = { .method = "GET", .path = path.data };
+    pdc_http_request req = { .method = "GET", .path = path.data };
     yajl_val root = NULL;
-    rc = podc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
+    rc = pdc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
     if (rc == 0) {
-        podc_image_list *l = podc_image_list_from_json(root, f.labels, f.nlabels);
+        podc_image_list *l = pdc_image_list_from_json(root, f.labels, f.nlabels);
         if (!l) {
-            rc = podc_error_oom(err);
+            rc = pdc_error_oom(err);
         } else {
             root = NULL;
             *out = l;
         }
     }
-    podc_json_free(root);
-    podc_buf_free(&path);
+    pdc_json_free(root);
+    pdc_buf_free(&path);
     image_filters_free(&f);
     return rc;
 }
@@ -441,7 +441,7 @@ void podc_image_list_free(podc_image_list *l)
     for (size_t i = 0; i < l->n; i++)
         free(l->items[i].json);
     free(l->items);
-    podc_json_free(l->root);
+    pdc_json_free(l->root);
     free(l);
 }
 
@@ -451,69 +451,69 @@ void podc_image_list_free(podc_image_list *l)
 int podc_image_tag(podc_client *c, const char *ref, const char *repo, const char *tag, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "NULL argument");
+        return pdc_error_invalid(err, "client", "NULL argument");
     if (!tag)
         tag = "latest";
-    int rc = podc_validate_image("ref", ref, err);
+    int rc = pdc_validate_image("ref", ref, err);
     if (rc == 0)
-        rc = podc_image_check_repo("repo", repo, err);
+        rc = pdc_image_check_repo("repo", repo, err);
     if (rc == 0)
-        rc = podc_image_check_tag("tag", tag, err);
+        rc = pdc_image_check_tag("tag", tag, err);
     if (rc < 0)
         return rc;
-    podc_buf path = PODC_BUF_INIT;
-    if (image_path(&path, ref, "/tag") < 0 || podc_buf_put_query(&path, "repo", repo) < 0 ||
-        podc_buf_put_query(&path, "tag", tag) < 0) {
-        podc_buf_free(&path);
-        return podc_error_oom(err);
+    pdc_buf path = PODC_BUF_INIT;
+    if (image_path(&path, ref, "/tag") < 0 || pdc_buf_put_query(&path, "repo", repo) < 0 ||
+        pdc_buf_put_query(&path, "tag", tag) < 0) {
+        pdc_buf_free(&path);
+        return pdc_error_oom(err);
     }
-    podc_http_request req = { .method = "POST", .path = path.data };
-    podc_http_response resp;
-    rc = podc_http_call(c, &req, &resp, err);
-    podc_http_response_free(&resp);
-    podc_buf_free(&path);
+    pdc_http_request req = { .method = "POST", .path = path.data };
+    pdc_http_response resp;
+    rc = pdc_http_call(c, &req, &resp, err);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&path);
     return rc;
 }
 
 int podc_image_remove(podc_client *c, const char *ref, unsigned int flags, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "NULL argument");
-    int rc = podc_validate_image("ref", ref, err);
+        return pdc_error_invalid(err, "client", "NULL argument");
+    int rc = pdc_validate_image("ref", ref, err);
     if (rc < 0)
         return rc;
     if (flags & ~PODC_IMAGE_REMOVE_FORCE)
-        return podc_error_invalid(err, "flags", "unknown flags 0x%x", flags & ~PODC_IMAGE_REMOVE_FORCE);
-    podc_buf path = PODC_BUF_INIT;
+        return pdc_error_invalid(err, "flags", "unknown flags 0x%x", flags & ~PODC_IMAGE_REMOVE_FORCE);
+    pdc_buf path = PODC_BUF_INIT;
     if (image_path(&path, ref, NULL) < 0 ||
-        ((flags & PODC_IMAGE_REMOVE_FORCE) && podc_buf_put_query_bool(&path, "force", 1) < 0)) {
-        podc_buf_free(&path);
-        return podc_error_oom(err);
+        ((flags & PODC_IMAGE_REMOVE_FORCE) && pdc_buf_put_query_bool(&path, "force", 1) < 0)) {
+        pdc_buf_free(&path);
+        return pdc_error_oom(err);
     }
-    podc_http_request req = { .method = "DELETE", .path = path.data };
-    podc_http_response resp;
+    pdc_http_request req = { .method = "DELETE", .path = path.data };
+    pdc_http_response resp;
     yajl_val root = NULL;
-    rc = podc_http_call(c, &req, &resp, err);
+    rc = pdc_http_call(c, &req, &resp, err);
     if (rc == 0)
-        rc = podc_http_json(&req, &resp, &root, err);
+        rc = pdc_http_json(&req, &resp, &root, err);
     if (rc == 0) {
         /* a 200 can still carry a failure in its report */
         int64_t exit_code = 0;
-        podc_json_int(root, &exit_code, "ExitCode", NULL);
-        yajl_val errors = podc_json_get(root, "Errors", NULL);
-        if (exit_code != 0 || podc_json_array_len(errors) > 0) {
-            const char *first = podc_json_as_str(podc_json_array_at(errors, 0));
+        pdc_json_int(root, &exit_code, "ExitCode", NULL);
+        yajl_val errors = pdc_json_get(root, "Errors", NULL);
+        if (exit_code != 0 || pdc_json_array_len(errors) > 0) {
+            const char *first = pdc_json_as_str(pdc_json_array_at(errors, 0));
             if (!first)
-                first = podc_json_str(podc_json_array_at(errors, 0), "message", NULL);
-            podc_error *e = podc_error_new(podc_error_category_for(500, first, NULL), "DELETE %s: %s", ref,
+                first = pdc_json_str(pdc_json_array_at(errors, 0), "message", NULL);
+            podc_error *e = pdc_error_new(pdc_error_category_for(500, first, NULL), "DELETE %s: %s", ref,
                                            first ? first : "removal reported a failure");
-            podc_error_set_request(e, req.method, req.path);
-            podc_error_set_server(e, resp.status, first, first);
-            rc = podc_error_put(err, e);
+            pdc_error_set_request(e, req.method, req.path);
+            pdc_error_set_server(e, resp.status, first, first);
+            rc = pdc_error_put(err, e);
         }
     }
-    podc_json_free(root);
-    podc_http_response_free(&resp);
-    podc_buf_free(&path);
+    pdc_json_free(root);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&path);
     return rc;
 }

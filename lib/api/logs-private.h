@@ -6,6 +6,6 @@
 #include <stdint.h>
 
 /* Start of the last n (>= 1) lines of text[0..len) (a final line without '\n' counts as a line). */
-size_t podc_logs_last_lines_start(const char *text, size_t len, int64_t n);
+size_t pdc_logs_last_lines_start(const char *text, size_t len, int64_t n);
 
 #endif

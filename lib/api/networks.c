@@ -20,9 +20,9 @@ struct podc_network_options {
     int internal;
     int dns_enabled;
     char *driver;
-    podc_kvlist labels;
-    podc_strv subnets;
-    podc_strv gateways; /* "" = let podman pick */
+    pdc_kvlist labels;
+    pdc_strv subnets;
+    pdc_strv gateways; /* "" = let podman pick */
 };
 
 podc_network_options *podc_network_options_new(void)
@@ -38,9 +38,9 @@ void podc_network_options_free(podc_network_options *o)
     if (!o)
         return;
     free(o->driver);
-    podc_kvlist_clear(&o->labels);
-    podc_strv_clear(&o->subnets);
-    podc_strv_clear(&o->gateways);
+    pdc_kvlist_clear(&o->labels);
+    pdc_strv_clear(&o->subnets);
+    pdc_strv_clear(&o->gateways);
     free(o);
 }
 
@@ -76,15 +76,15 @@ int podc_network_options_add_label(podc_network_options *o, const char *key, con
 {
     if (!o || !key || !value)
         return PODC_EINVAL;
-    return podc_kvlist_set(&o->labels, key, value);
+    return pdc_kvlist_set(&o->labels, key, value);
 }
 
 int podc_network_options_add_subnet(podc_network_options *o, const char *subnet, const char *gateway)
 {
     if (!o || !subnet)
         return PODC_EINVAL;
-    int rc = podc_strv_push(&o->subnets, subnet);
-    if (rc == 0 && (rc = podc_strv_push(&o->gateways, gateway ? gateway : "")) < 0) {
+    int rc = pdc_strv_push(&o->subnets, subnet);
+    if (rc == 0 && (rc = pdc_strv_push(&o->gateways, gateway ? gateway : "")) < 0) {
         free(o->subnets.v[--o->subnets.n]);
     }
     return rc;
@@ -94,50 +94,50 @@ static int validate_options(const podc_network_options *o, podc_error **err)
 {
     if (!o)
         return 0;
-    if (o->driver && podc_validate_name("driver", o->driver, err) < 0)
+    if (o->driver && pdc_validate_name("driver", o->driver, err) < 0)
         return PODC_EINVAL;
     for (size_t i = 0; i < o->labels.n; i++)
         if (!*o->labels.keys[i])
-            return podc_error_invalid(err, "labels", "labels: empty label key");
+            return pdc_error_invalid(err, "labels", "labels: empty label key");
     for (size_t i = 0; i < o->subnets.n; i++) {
         const char *s = o->subnets.v[i];
         if (!*s || !strchr(s, '/') || strpbrk(s, " \t\r\n"))
-            return podc_error_invalid(err, "subnets", "subnets \"%s\": expected CIDR such as 10.89.77.0/24", s);
+            return pdc_error_invalid(err, "subnets", "subnets \"%s\": expected CIDR such as 10.89.77.0/24", s);
     }
     return 0;
 }
 
 static char *options_json(const char *name, const podc_network_options *o, size_t *len)
 {
-    podc_jgen j;
-    if (podc_jgen_init(&j) < 0)
+    pdc_jgen j;
+    if (pdc_jgen_init(&j) < 0)
         return NULL;
-    podc_jgen_obj_open(&j);
-    podc_jgen_kstr(&j, "name", name);
-    podc_jgen_kstr(&j, "driver", o && o->driver ? o->driver : "bridge");
-    podc_jgen_kbool(&j, "internal", o ? o->internal : 0);
-    podc_jgen_kbool(&j, "dns_enabled", o ? o->dns_enabled : 1);
+    pdc_jgen_obj_open(&j);
+    pdc_jgen_kstr(&j, "name", name);
+    pdc_jgen_kstr(&j, "driver", o && o->driver ? o->driver : "bridge");
+    pdc_jgen_kbool(&j, "internal", o ? o->internal : 0);
+    pdc_jgen_kbool(&j, "dns_enabled", o ? o->dns_enabled : 1);
     if (o && o->labels.n) {
-        podc_jgen_str(&j, "labels");
-        podc_jgen_obj_open(&j);
+        pdc_jgen_str(&j, "labels");
+        pdc_jgen_obj_open(&j);
         for (size_t i = 0; i < o->labels.n; i++)
-            podc_jgen_kstr(&j, o->labels.keys[i], o->labels.vals[i]);
-        podc_jgen_obj_close(&j);
+            pdc_jgen_kstr(&j, o->labels.keys[i], o->labels.vals[i]);
+        pdc_jgen_obj_close(&j);
     }
     if (o && o->subnets.n) {
-        podc_jgen_str(&j, "subnets");
-        podc_jgen_arr_open(&j);
+        pdc_jgen_str(&j, "subnets");
+        pdc_jgen_arr_open(&j);
         for (size_t i = 0; i < o->subnets.n; i++) {
-            podc_jgen_obj_open(&j);
-            podc_jgen_kstr(&j, "subnet", o->subnets.v[i]);
+            pdc_jgen_obj_open(&j);
+            pdc_jgen_kstr(&j, "subnet", o->subnets.v[i]);
             if (*o->gateways.v[i])
-                podc_jgen_kstr(&j, "gateway", o->gateways.v[i]);
-            podc_jgen_obj_close(&j);
+                pdc_jgen_kstr(&j, "gateway", o->gateways.v[i]);
+            pdc_jgen_obj_close(&j);
         }
-        podc_jgen_arr_close(&j);
+        pdc_jgen_arr_close(&j);
     }
-    podc_jgen_obj_close(&j);
-    return podc_jgen_finish(&j, len);
+    pdc_jgen_obj_close(&j);
+    return pdc_jgen_finish(&j, len);
 }
 
 /* ---- network objects ----------------------------------------------------------------- */
@@ -156,11 +156,11 @@ struct podc_network_list {
 
 static char *tree_json(yajl_val v)
 {
-    podc_jgen j;
-    if (podc_jgen_init(&j) < 0)
+    pdc_jgen j;
+    if (pdc_jgen_init(&j) < 0)
         return NULL;
-    podc_jgen_tree(&j, v);
-    return podc_jgen_finish(&j, NULL);
+    pdc_jgen_tree(&j, v);
+    return pdc_jgen_finish(&j, NULL);
 }
 
 /* Takes root (and json, when given) on success. */
@@ -178,30 +178,30 @@ static podc_network *network_new(yajl_val root, char *json)
     return n;
 }
 
-const char *podc_network_name(const podc_network *n) { return n ? podc_json_str(n->v, "name", NULL) : NULL; }
-const char *podc_network_id(const podc_network *n) { return n ? podc_json_str(n->v, "id", NULL) : NULL; }
-const char *podc_network_driver(const podc_network *n) { return n ? podc_json_str(n->v, "driver", NULL) : NULL; }
+const char *podc_network_name(const podc_network *n) { return n ? pdc_json_str(n->v, "name", NULL) : NULL; }
+const char *podc_network_id(const podc_network *n) { return n ? pdc_json_str(n->v, "id", NULL) : NULL; }
+const char *podc_network_driver(const podc_network *n) { return n ? pdc_json_str(n->v, "driver", NULL) : NULL; }
 const char *podc_network_interface(const podc_network *n)
 {
-    return n ? podc_json_str(n->v, "network_interface", NULL) : NULL;
+    return n ? pdc_json_str(n->v, "network_interface", NULL) : NULL;
 }
-int podc_network_internal(const podc_network *n) { return n ? podc_json_bool(n->v, "internal", NULL) : -1; }
-int podc_network_dns_enabled(const podc_network *n) { return n ? podc_json_bool(n->v, "dns_enabled", NULL) : -1; }
+int podc_network_internal(const podc_network *n) { return n ? pdc_json_bool(n->v, "internal", NULL) : -1; }
+int podc_network_dns_enabled(const podc_network *n) { return n ? pdc_json_bool(n->v, "dns_enabled", NULL) : -1; }
 const char *podc_network_json(const podc_network *n) { return n ? n->json : NULL; }
 
 size_t podc_network_subnet_count(const podc_network *n)
 {
-    return n ? podc_json_array_len(podc_json_get(n->v, "subnets", NULL)) : 0;
+    return n ? pdc_json_array_len(pdc_json_get(n->v, "subnets", NULL)) : 0;
 }
 
 const char *podc_network_subnet_at(const podc_network *n, size_t i)
 {
-    return n ? podc_json_str(podc_json_array_at(podc_json_get(n->v, "subnets", NULL), i), "subnet", NULL) : NULL;
+    return n ? pdc_json_str(pdc_json_array_at(pdc_json_get(n->v, "subnets", NULL), i), "subnet", NULL) : NULL;
 }
 
 const char *podc_network_gateway_at(const podc_network *n, size_t i)
 {
-    return n ? podc_json_str(podc_json_array_at(podc_json_get(n->v, "subnets", NULL), i), "gateway", NULL) : NULL;
+    return n ? pdc_json_str(pdc_json_array_at(pdc_json_get(n->v, "subnets", NULL), i), "gateway", NULL) : NULL;
 }
 
 const char *podc_network_gateway(const podc_network *n)
@@ -218,33 +218,33 @@ const char *podc_network_label(const podc_network *n, const char *key)
 {
     if (!n || !key)
         return NULL;
-    yajl_val labels = podc_json_get(n->v, "labels", NULL);
-    for (size_t i = 0; i < podc_json_object_len(labels); i++)
-        if (strcmp(podc_json_object_key(labels, i), key) == 0)
-            return podc_json_as_str(podc_json_object_value(labels, i));
+    yajl_val labels = pdc_json_get(n->v, "labels", NULL);
+    for (size_t i = 0; i < pdc_json_object_len(labels); i++)
+        if (strcmp(pdc_json_object_key(labels, i), key) == 0)
+            return pdc_json_as_str(pdc_json_object_value(labels, i));
     return NULL;
 }
 
 size_t podc_network_label_count(const podc_network *n)
 {
-    return n ? podc_json_object_len(podc_json_get(n->v, "labels", NULL)) : 0;
+    return n ? pdc_json_object_len(pdc_json_get(n->v, "labels", NULL)) : 0;
 }
 
 const char *podc_network_label_key_at(const podc_network *n, size_t i)
 {
-    return n ? podc_json_object_key(podc_json_get(n->v, "labels", NULL), i) : NULL;
+    return n ? pdc_json_object_key(pdc_json_get(n->v, "labels", NULL), i) : NULL;
 }
 
 const char *podc_network_label_value_at(const podc_network *n, size_t i)
 {
-    return n ? podc_json_as_str(podc_json_object_value(podc_json_get(n->v, "labels", NULL), i)) : NULL;
+    return n ? pdc_json_as_str(pdc_json_object_value(pdc_json_get(n->v, "labels", NULL), i)) : NULL;
 }
 
 void podc_network_free(podc_network *n)
 {
     if (!n)
         return;
-    podc_json_free(n->root);
+    pdc_json_free(n->root);
     free(n->json);
     free(n);
 }
@@ -263,7 +263,7 @@ void podc_network_list_free(podc_network_list *l)
     for (size_t i = 0; i < l->n; i++)
         free(l->items[i].json);
     free(l->items);
-    podc_json_free(l->root);
+    pdc_json_free(l->root);
     free(l);
 }
 
@@ -271,24 +271,24 @@ void podc_network_list_free(podc_network_list *l)
 
 
 /* A call whose reply is a network object; *out (may be NULL) takes it. */
-static int network_call(podc_client *c, const podc_http_request *req, podc_network **out, podc_error **err)
+static int network_call(podc_client *c, const pdc_http_request *req, podc_network **out, podc_error **err)
 {
     yajl_val root = NULL;
     char *json = NULL;
-    int rc = podc_resource_json(c, req, NULL, PODC_REPLY_OBJECT, &root, out ? &json : NULL, err);
+    int rc = pdc_resource_json(c, req, NULL, PODC_REPLY_OBJECT, &root, out ? &json : NULL, err);
     if (rc < 0)
         return rc;
     podc_network *n = NULL;
-    if (!podc_json_str(root, "name", NULL))
-        rc = podc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not a network object", req->method,
+    if (!pdc_json_str(root, "name", NULL))
+        rc = pdc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not a network object", req->method,
                             (int)strcspn(req->path, "?"), req->path);
     else if (out && !(n = network_new(root, json)))
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     if (n) {
         *out = n;
         return 0;
     }
-    podc_json_free(root);
+    pdc_json_free(root);
     free(json);
     return rc;
 }
@@ -297,14 +297,14 @@ int podc_network_create(podc_client *c, const char *name, const podc_network_opt
                         podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
-    if (podc_validate_name("name", name, err) < 0 || validate_options(opts, err) < 0)
+        return pdc_error_invalid(err, "client", "client is NULL");
+    if (pdc_validate_name("name", name, err) < 0 || validate_options(opts, err) < 0)
         return PODC_EINVAL;
     size_t len = 0;
     char *body = options_json(name, opts, &len);
     if (!body)
-        return podc_error_oom(err);
-    podc_http_request req = { .method = "POST", .path = "/libpod/networks/create", .body = body, .body_len = len };
+        return pdc_error_oom(err);
+    pdc_http_request req = { .method = "POST", .path = "/libpod/networks/create", .body = body, .body_len = len };
     int rc = network_call(c, &req, out, err);
     free(body);
     return rc;
@@ -324,17 +324,17 @@ int podc_network_ensure(podc_client *c, const char *name, const podc_network_opt
         return 0;
     }
     if (rc < 0)
-        return podc_error_put(err, e);
+        return pdc_error_put(err, e);
     if (created)
         *created = 1;
     return 0;
 }
 
-static int network_path(podc_buf *p, const char *name, const char *suffix, podc_error **err)
+static int network_path(pdc_buf *p, const char *name, const char *suffix, podc_error **err)
 {
-    if (podc_resource_path(p, "/libpod/networks/", name, suffix) < 0) {
-        podc_buf_free(p);
-        return podc_error_oom(err);
+    if (pdc_resource_path(p, "/libpod/networks/", name, suffix) < 0) {
+        pdc_buf_free(p);
+        return pdc_error_oom(err);
     }
     return 0;
 }
@@ -342,60 +342,60 @@ static int network_path(podc_buf *p, const char *name, const char *suffix, podc_
 int podc_network_exists(podc_client *c, const char *name, int *out, podc_error **err)
 {
     if (!c || !out)
-        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
-    if (podc_validate_name("name", name, err) < 0)
+        return pdc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    if (pdc_validate_name("name", name, err) < 0)
         return PODC_EINVAL;
-    podc_buf p = PODC_BUF_INIT;
+    pdc_buf p = PODC_BUF_INIT;
     if (network_path(&p, name, "/exists", err) < 0)
         return PODC_ENOMEM;
-    int rc = podc_http_exists(c, p.data, out, err);
-    podc_buf_free(&p);
+    int rc = pdc_http_exists(c, p.data, out, err);
+    pdc_buf_free(&p);
     return rc;
 }
 
 int podc_network_inspect(podc_client *c, const char *name, podc_network **out, podc_error **err)
 {
     if (!c || !out)
-        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
-    if (podc_validate_name("name", name, err) < 0)
+        return pdc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    if (pdc_validate_name("name", name, err) < 0)
         return PODC_EINVAL;
-    podc_buf p = PODC_BUF_INIT;
+    pdc_buf p = PODC_BUF_INIT;
     if (network_path(&p, name, "/json", err) < 0)
         return PODC_ENOMEM;
-    podc_http_request req = { .method = "GET", .path = p.data };
+    pdc_http_request req = { .method = "GET", .path = p.data };
     int rc = network_call(c, &req, out, err);
-    podc_buf_free(&p);
+    pdc_buf_free(&p);
     return rc;
 }
 
 int podc_network_list_get(podc_client *c, const podc_filters *filters, podc_network_list **out, podc_error **err)
 {
     if (!c || !out)
-        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
-    podc_buf p = PODC_BUF_INIT;
-    if (podc_buf_puts(&p, "/libpod/networks/json") < 0 || podc_filters_put_query(filters, &p) < 0) {
-        podc_buf_free(&p);
-        return podc_error_oom(err);
+        return pdc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    pdc_buf p = PODC_BUF_INIT;
+    if (pdc_buf_puts(&p, "/libpod/networks/json") < 0 || pdc_filters_put_query(filters, &p) < 0) {
+        pdc_buf_free(&p);
+        return pdc_error_oom(err);
     }
-    podc_http_request req = { .method = "GET", .path = p.data };
+    pdc_http_request req = { .method = "GET", .path = p.data };
     yajl_val root = NULL;
-    int rc = podc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
+    int rc = pdc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
     podc_network_list *l = NULL;
     if (rc == 0) {
         l = calloc(1, sizeof *l);
-        size_t n = podc_json_array_len(root);
+        size_t n = pdc_json_array_len(root);
         if (l && n)
             l->items = calloc(n, sizeof *l->items);
         if (!l || (n && !l->items)) {
-            rc = podc_error_oom(err);
+            rc = pdc_error_oom(err);
         } else {
             l->root = root;
             root = NULL;
             for (size_t i = 0; i < n; i++) {
-                l->items[i].v = podc_json_array_at(l->root, i);
+                l->items[i].v = pdc_json_array_at(l->root, i);
                 l->items[i].json = tree_json(l->items[i].v);
                 if (!l->items[i].json) {
-                    rc = podc_error_oom(err);
+                    rc = pdc_error_oom(err);
                     break;
                 }
                 l->n = i + 1;
@@ -407,39 +407,39 @@ int podc_network_list_get(podc_client *c, const podc_filters *filters, podc_netw
         }
     }
     podc_network_list_free(l);
-    podc_json_free(root);
-    podc_buf_free(&p);
+    pdc_json_free(root);
+    pdc_buf_free(&p);
     return rc;
 }
 
 int podc_network_remove(podc_client *c, const char *name, int force, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
-    if (podc_validate_name("name", name, err) < 0)
+        return pdc_error_invalid(err, "client", "client is NULL");
+    if (pdc_validate_name("name", name, err) < 0)
         return PODC_EINVAL;
-    podc_buf p = PODC_BUF_INIT;
+    pdc_buf p = PODC_BUF_INIT;
     if (network_path(&p, name, NULL, err) < 0)
         return PODC_ENOMEM;
-    if (force && podc_buf_put_query_bool(&p, "force", 1) < 0) {
-        podc_buf_free(&p);
-        return podc_error_oom(err);
+    if (force && pdc_buf_put_query_bool(&p, "force", 1) < 0) {
+        pdc_buf_free(&p);
+        return pdc_error_oom(err);
     }
-    podc_http_request req = { .method = "DELETE", .path = p.data };
-    podc_http_response resp;
-    int rc = podc_http_call(c, &req, &resp, err);
+    pdc_http_request req = { .method = "DELETE", .path = p.data };
+    pdc_http_response resp;
+    int rc = pdc_http_call(c, &req, &resp, err);
     if (rc == 0) {
         /* 200 [{"Name":..,"Err":null}]: a per-network error would be in Err */
         yajl_val root = NULL;
-        if (podc_http_json(&req, &resp, &root, NULL) == 0) {
-            const char *e = podc_json_str(podc_json_array_at(root, 0), "Err", NULL);
+        if (pdc_http_json(&req, &resp, &root, NULL) == 0) {
+            const char *e = pdc_json_str(pdc_json_array_at(root, 0), "Err", NULL);
             if (e && *e)
-                rc = podc_error_set(err, PODC_ESERVER, "DELETE /libpod/networks/%s: %s", name, e);
+                rc = pdc_error_set(err, PODC_ESERVER, "DELETE /libpod/networks/%s: %s", name, e);
         }
-        podc_json_free(root);
+        pdc_json_free(root);
     }
-    podc_http_response_free(&resp);
-    podc_buf_free(&p);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&p);
     return rc;
 }
 
@@ -449,43 +449,43 @@ static int connect_common(podc_client *c, const char *network, const char *conta
                           const char *const *aliases, size_t n_aliases, int force, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
-    if (podc_validate_name("network", network, err) < 0 || podc_validate_name("container", container, err) < 0)
+        return pdc_error_invalid(err, "client", "client is NULL");
+    if (pdc_validate_name("network", network, err) < 0 || pdc_validate_name("container", container, err) < 0)
         return PODC_EINVAL;
     if (n_aliases && !aliases)
-        return podc_error_invalid(err, "aliases", "aliases is NULL but n_aliases is %zu", n_aliases);
+        return pdc_error_invalid(err, "aliases", "aliases is NULL but n_aliases is %zu", n_aliases);
     for (size_t i = 0; i < n_aliases; i++)
-        if (podc_validate_name("aliases", aliases[i], err) < 0)
+        if (pdc_validate_name("aliases", aliases[i], err) < 0)
             return PODC_EINVAL;
 
-    podc_jgen j;
-    if (podc_jgen_init(&j) < 0)
-        return podc_error_oom(err);
-    podc_jgen_obj_open(&j);
-    podc_jgen_kstr(&j, "container", container);
+    pdc_jgen j;
+    if (pdc_jgen_init(&j) < 0)
+        return pdc_error_oom(err);
+    pdc_jgen_obj_open(&j);
+    pdc_jgen_kstr(&j, "container", container);
     if (n_aliases) {
-        podc_jgen_str(&j, "aliases");
-        podc_jgen_arr_open(&j);
+        pdc_jgen_str(&j, "aliases");
+        pdc_jgen_arr_open(&j);
         for (size_t i = 0; i < n_aliases; i++)
-            podc_jgen_str(&j, aliases[i]);
-        podc_jgen_arr_close(&j);
+            pdc_jgen_str(&j, aliases[i]);
+        pdc_jgen_arr_close(&j);
     }
     if (force)
-        podc_jgen_kbool(&j, "force", 1);
-    podc_jgen_obj_close(&j);
+        pdc_jgen_kbool(&j, "force", 1);
+    pdc_jgen_obj_close(&j);
     size_t len = 0;
-    char *body = podc_jgen_finish(&j, &len);
-    podc_buf p = PODC_BUF_INIT;
+    char *body = pdc_jgen_finish(&j, &len);
+    pdc_buf p = PODC_BUF_INIT;
     if (!body || network_path(&p, network, verb, err) < 0) {
         free(body);
-        podc_buf_free(&p);
-        return podc_error_oom(err);
+        pdc_buf_free(&p);
+        return pdc_error_oom(err);
     }
-    podc_http_request req = { .method = "POST", .path = p.data, .body = body, .body_len = len };
-    podc_http_response resp;
-    int rc = podc_resource_call(c, &req, &resp, container, connect_conflicts, err);
-    podc_http_response_free(&resp);
-    podc_buf_free(&p);
+    pdc_http_request req = { .method = "POST", .path = p.data, .body = body, .body_len = len };
+    pdc_http_response resp;
+    int rc = pdc_resource_call(c, &req, &resp, container, connect_conflicts, err);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&p);
     free(body);
     return rc;
 }

@@ -8,7 +8,7 @@
 
 #include "podc/error.h"
 
-static int output_line(podc_progress_stream *st, const char *line, size_t len)
+static int output_line(pdc_progress_stream *st, const char *line, size_t len)
 {
     char *copy = strndup(line, len);
     if (!copy)
@@ -28,9 +28,9 @@ static int output_line(podc_progress_stream *st, const char *line, size_t len)
 }
 
 /* Feeds `stream` text; whole lines go to output_line. */
-static int stream_text(podc_progress_stream *st, const char *s, size_t len)
+static int stream_text(pdc_progress_stream *st, const char *s, size_t len)
 {
-    if (podc_buf_append(&st->text, s, len) < 0)
+    if (pdc_buf_append(&st->text, s, len) < 0)
         return PODC_ENOMEM;
     size_t start = 0;
     int rc = 0;
@@ -40,28 +40,28 @@ static int stream_text(podc_progress_stream *st, const char *s, size_t len)
             start = i + 1;
         }
     }
-    podc_buf_consume(&st->text, start);
+    pdc_buf_consume(&st->text, start);
     return rc;
 }
 
 static int on_json_line(char *line, size_t len, void *ud)
 {
-    podc_progress_stream *st = ud;
+    pdc_progress_stream *st = ud;
     while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
         line[--len] = '\0';
     if (!len)
         return 0;
-    yajl_val v = podc_json_parse(line, NULL, 0);
+    yajl_val v = pdc_json_parse(line, NULL, 0);
     if (!v || !YAJL_IS_OBJECT(v)) {
-        podc_json_free(v);
+        pdc_json_free(v);
         st->protocol_error = 1;
         return PODC_EPROTOCOL;
     }
     int rc = 0;
-    const char *err = podc_json_str(v, "errorDetail", "message", NULL);
+    const char *err = pdc_json_str(v, "errorDetail", "message", NULL);
     if (!err || !*err)
-        err = podc_json_str(v, "error", NULL);
-    yajl_val s = podc_json_get(v, "stream", NULL);
+        err = pdc_json_str(v, "error", NULL);
+    yajl_val s = pdc_json_get(v, "stream", NULL);
     if (err && *err) {
         if (!st->error && !(st->error = strdup(err)))
             rc = PODC_ENOMEM;
@@ -69,59 +69,59 @@ static int on_json_line(char *line, size_t len, void *ud)
         while (n && (st->error[n - 1] == '\n' || st->error[n - 1] == '\r'))
             st->error[--n] = '\0';
     } else if (s) {
-        const char *text = podc_json_as_str(s);
+        const char *text = pdc_json_as_str(s);
         if (text)
             rc = stream_text(st, text, strlen(text));
     } else if (st->on_object) {
         rc = st->on_object(v, st->object_ud);
     }
-    podc_json_free(v);
+    pdc_json_free(v);
     return rc;
 }
 
-void podc_progress_stream_init(podc_progress_stream *st, podc_data_cb progress, void *progress_ud)
+void pdc_progress_stream_init(pdc_progress_stream *st, podc_data_cb progress, void *progress_ud)
 {
     memset(st, 0, sizeof *st);
     st->progress = progress;
     st->progress_ud = progress_ud;
-    podc_lines_init(&st->json_lines, on_json_line, st);
+    pdc_lines_init(&st->json_lines, on_json_line, st);
 }
 
-int podc_progress_stream_feed(const char *data, size_t len, void *ud)
+int pdc_progress_stream_feed(const char *data, size_t len, void *ud)
 {
-    podc_progress_stream *st = ud;
-    int rc = podc_lines_feed(&st->json_lines, data, len);
+    pdc_progress_stream *st = ud;
+    int rc = pdc_lines_feed(&st->json_lines, data, len);
     if (rc == PODC_ENOMEM)
         st->oom = 1;
     return rc;
 }
 
-int podc_progress_stream_finish(podc_progress_stream *st)
+int pdc_progress_stream_finish(pdc_progress_stream *st)
 {
-    int rc = podc_lines_finish(&st->json_lines);
+    int rc = pdc_lines_finish(&st->json_lines);
     if (rc == 0 && st->text.len) /* a last line without '\n' (build's ID may come so) */
         rc = output_line(st, st->text.data, st->text.len);
     return rc;
 }
 
-char *podc_progress_stream_tail(const podc_progress_stream *st)
+char *pdc_progress_stream_tail(const pdc_progress_stream *st)
 {
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     size_t first = (st->tail_next + PODC_PROGRESS_TAIL - st->tail_n) % PODC_PROGRESS_TAIL;
     for (size_t k = 0; k < st->tail_n; k++) {
         const char *l = st->tail[(first + k) % PODC_PROGRESS_TAIL];
-        if ((k && podc_buf_puts(&b, "\n") < 0) || podc_buf_puts(&b, l) < 0) {
-            podc_buf_free(&b);
+        if ((k && pdc_buf_puts(&b, "\n") < 0) || pdc_buf_puts(&b, l) < 0) {
+            pdc_buf_free(&b);
             return NULL;
         }
     }
-    return podc_buf_detach(&b);
+    return pdc_buf_detach(&b);
 }
 
-void podc_progress_stream_free(podc_progress_stream *st)
+void pdc_progress_stream_free(pdc_progress_stream *st)
 {
-    podc_lines_free(&st->json_lines);
-    podc_buf_free(&st->text);
+    pdc_lines_free(&st->json_lines);
+    pdc_buf_free(&st->text);
     for (size_t i = 0; i < PODC_PROGRESS_TAIL; i++)
         free(st->tail[i]);
     free(st->last_line);

@@ -15,9 +15,9 @@
 
 #define PODC_PROGRESS_TAIL 20
 
-typedef struct podc_progress_stream {
-    podc_lines json_lines;             /* splits the reply into JSON objects */
-    podc_buf text;                     /* `stream` text not yet ending in '\n' */
+typedef struct pdc_progress_stream {
+    pdc_lines json_lines;             /* splits the reply into JSON objects */
+    pdc_buf text;                     /* `stream` text not yet ending in '\n' */
     char *tail[PODC_PROGRESS_TAIL];    /* ring of the last output lines */
     size_t tail_next, tail_n;
     char *last_line;                   /* the last complete output line */
@@ -30,16 +30,16 @@ typedef struct podc_progress_stream {
      * Non-zero stops the stream. */
     int (*on_object)(yajl_val obj, void *ud);
     void *object_ud;
-} podc_progress_stream;
+} pdc_progress_stream;
 
-void podc_progress_stream_init(podc_progress_stream *st, podc_data_cb progress, void *progress_ud);
-/* A podc_http_request.on_data callback; ud is the stream. */
-int podc_progress_stream_feed(const char *data, size_t len, void *ud);
+void pdc_progress_stream_init(pdc_progress_stream *st, podc_data_cb progress, void *progress_ud);
+/* A pdc_http_request.on_data callback; ud is the stream. */
+int pdc_progress_stream_feed(const char *data, size_t len, void *ud);
 /* After the reply: the last line without '\n'. 0, PODC_ECANCELLED (progress callback),
  * PODC_EPROTOCOL, PODC_ENOMEM. */
-int podc_progress_stream_finish(podc_progress_stream *st);
+int pdc_progress_stream_finish(pdc_progress_stream *st);
 /* The last output lines joined by '\n' (new string), or NULL when none or on OOM. */
-char *podc_progress_stream_tail(const podc_progress_stream *st);
-void podc_progress_stream_free(podc_progress_stream *st);
+char *pdc_progress_stream_tail(const pdc_progress_stream *st);
+void pdc_progress_stream_free(pdc_progress_stream *st);
 
 #endif

@@ -8,19 +8,19 @@
 #include "podc/images.h"
 #include "transport/http.h"
 
-typedef struct podc_transfer {
+typedef struct pdc_transfer {
     const char *verb;                 /* "pull" or "push" */
     const char *ref;                  /* what the caller named */
     const podc_image_pull_options *o;
-    podc_registry_auth auth;
+    pdc_registry_auth auth;
     char *id;                         /* pull: {"id": ...} */
     char *digest;                     /* push: {"manifestdigest": ...} when sent */
     int try_no, tries;                /* the try in progress, of how many */
-} podc_transfer;
+} pdc_transfer;
 
 /* The error for podman's failure text of try t->try_no (req: the request, for the error);
  * *transient set for what a retry may fix. Never NULL (the static OOM error at worst). */
-podc_error *podc_transfer_error(const podc_transfer *t, const podc_http_request *req, const char *text,
+podc_error *pdc_transfer_error(const pdc_transfer *t, const pdc_http_request *req, const char *text,
                                 int *transient);
 
 #endif

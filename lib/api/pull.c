@@ -65,7 +65,7 @@ static int set_secret(char **slot, const char *v)
     char *copy = NULL;
     if (v && !(copy = strdup(v)))
         return PODC_ENOMEM;
-    podc_secret_wipe(*slot);
+    pdc_secret_wipe(*slot);
     free(*slot);
     *slot = copy;
     return 0;
@@ -235,21 +235,21 @@ static char *registry_in_text(const char *text)
 /* ------------------------------------------------------------------------------------------ */
 /* One try                                                                                      */
 
-typedef podc_transfer transfer;
+typedef pdc_transfer transfer;
 
 static int on_object(yajl_val obj, void *ud)
 {
     transfer *t = ud;
-    const char *id = podc_json_str(obj, "id", NULL);
-    const char *digest = podc_json_str(obj, "manifestdigest", NULL);
-    if (id && *id && !t->id && !(t->id = podc_image_strip_digest_prefix(id)))
+    const char *id = pdc_json_str(obj, "id", NULL);
+    const char *digest = pdc_json_str(obj, "manifestdigest", NULL);
+    if (id && *id && !t->id && !(t->id = pdc_image_strip_digest_prefix(id)))
         return PODC_ENOMEM;
     if (digest && *digest && !t->digest && !(t->digest = strdup(digest)))
         return PODC_ENOMEM;
     return 0;
 }
 
-podc_error *podc_transfer_error(const transfer *t, const podc_http_request *req, const char *text, int *transient)
+podc_error *pdc_transfer_error(const transfer *t, const pdc_http_request *req, const char *text, int *transient)
 {
     fail_kind kind = classify(text);
     *transient = kind == KIND_TRANSIENT;
@@ -259,47 +259,47 @@ podc_error *podc_transfer_error(const transfer *t, const podc_http_request *req,
     switch (kind) {
     case KIND_AUTH:
         if (t->auth.source)
-            e = podc_error_new(PODC_EAUTH, "%s %s: the registry%s%s refused the credentials (from %s): %s", t->verb,
+            e = pdc_error_new(PODC_EAUTH, "%s %s: the registry%s%s refused the credentials (from %s): %s", t->verb,
                                t->ref, reg ? " " : "", reg ? reg : "", t->auth.source, text);
         else if (t->auth.creds_store)
-            e = podc_error_new(PODC_EAUTH, "%s %s: the registry%s%s asks for credentials: %s (%s names the credential "
+            e = pdc_error_new(PODC_EAUTH, "%s %s: the registry%s%s asks for credentials: %s (%s names the credential "
                                "store docker-credential-%s, which podc cannot use: give the credentials explicitly "
                                "or in an auth file)", t->verb, t->ref, reg ? " " : "", reg ? reg : "", text,
                                t->auth.store_file, t->auth.creds_store);
         else
-            e = podc_error_new(PODC_EAUTH, "%s %s: the registry%s%s asks for credentials and none were found "
+            e = pdc_error_new(PODC_EAUTH, "%s %s: the registry%s%s asks for credentials and none were found "
                                "(give them explicitly or log in to an auth file): %s", t->verb, t->ref,
                                reg ? " " : "", reg ? reg : "", text);
         break;
     case KIND_NOT_FOUND:
-        e = podc_error_new(PODC_ENOTFOUND, "%s %s: not found: %s", t->verb, t->ref, text);
+        e = pdc_error_new(PODC_ENOTFOUND, "%s %s: not found: %s", t->verb, t->ref, text);
         break;
     case KIND_TLS:
-        e = podc_error_new(PODC_EINVAL, "%s %s: TLS failed: %s (for a plain-HTTP or self-signed registry you trust, "
+        e = pdc_error_new(PODC_EINVAL, "%s %s: TLS failed: %s (for a plain-HTTP or self-signed registry you trust, "
                            "turn TLS verification off: --tls-verify=false)", t->verb, t->ref, text);
-        podc_error_add_detail(e, "field", "tls_verify");
+        pdc_error_add_detail(e, "field", "tls_verify");
         break;
     case KIND_INVALID:
-        e = podc_error_new(PODC_EINVAL, "%s %s: %s", t->verb, t->ref, text);
-        podc_error_add_detail(e, "field", "ref");
+        e = pdc_error_new(PODC_EINVAL, "%s %s: %s", t->verb, t->ref, text);
+        pdc_error_add_detail(e, "field", "ref");
         break;
     case KIND_TRANSIENT:
         if (t->try_no == t->tries && t->tries > 1)
-            e = podc_error_new(PODC_ETRANSPORT, "%s %s: the registry%s%s is unreachable after %d tries: %s", t->verb,
+            e = pdc_error_new(PODC_ETRANSPORT, "%s %s: the registry%s%s is unreachable after %d tries: %s", t->verb,
                                t->ref, reg ? " " : "", reg ? reg : "", t->tries, text);
         else
-            e = podc_error_new(PODC_ETRANSPORT, "%s %s: the registry%s%s is unreachable: %s", t->verb, t->ref,
+            e = pdc_error_new(PODC_ETRANSPORT, "%s %s: the registry%s%s is unreachable: %s", t->verb, t->ref,
                                reg ? " " : "", reg ? reg : "", text);
         break;
     default:
-        e = podc_error_new(PODC_ESERVER, "%s %s: %s", t->verb, t->ref, text);
+        e = pdc_error_new(PODC_ESERVER, "%s %s: %s", t->verb, t->ref, text);
         break;
     }
-    podc_error_set_request(e, req->method, req->path);
-    podc_error_set_server(e, 200, NULL, text);
+    pdc_error_set_request(e, req->method, req->path);
+    pdc_error_set_server(e, 200, NULL, text);
     if (reg)
-        podc_error_add_detail(e, "registry", reg);
-    podc_error_add_detail(e, "image", t->ref);
+        pdc_error_add_detail(e, "registry", reg);
+    pdc_error_add_detail(e, "image", t->ref);
     free(reg_text);
     return e;
 }
@@ -308,26 +308,26 @@ static int one_try(podc_client *c, transfer *t, const char *path, int *transient
 {
     *transient = 0;
     const podc_image_pull_options *o = t->o;
-    podc_progress_stream ps;
-    podc_progress_stream_init(&ps, o ? o->progress : NULL, o ? o->progress_ud : NULL);
+    pdc_progress_stream ps;
+    pdc_progress_stream_init(&ps, o ? o->progress : NULL, o ? o->progress_ud : NULL);
     ps.on_object = on_object;
     ps.object_ud = t;
     const char *headers[2] = { t->auth.header, NULL };
-    podc_http_request req = {
+    pdc_http_request req = {
         .method = "POST",
         .path = path,
         .headers = headers,
-        .on_data = podc_progress_stream_feed,
+        .on_data = pdc_progress_stream_feed,
         .data_ud = &ps,
         .timeout_ms = o && o->timeout_ms ? o->timeout_ms : -1,
     };
-    podc_http_response resp;
-    int rc = podc_http_call(c, &req, &resp, err);
+    pdc_http_response resp;
+    int rc = pdc_http_call(c, &req, &resp, err);
     int plen = (int)strcspn(path, "?");
     if (rc < 0 && ps.protocol_error) {
-        rc = podc_error_set(err, PODC_EPROTOCOL, "POST %.*s: progress line is not a JSON object", plen, path);
+        rc = pdc_error_set(err, PODC_EPROTOCOL, "POST %.*s: progress line is not a JSON object", plen, path);
     } else if (rc < 0 && ps.oom) {
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     } else if (rc == PODC_ETIMEOUT) {
         *transient = 1;
     } else if ((rc == PODC_ESERVER || rc == PODC_EINVAL) && err && *err && podc_error_http_status(*err) >= 400 &&
@@ -335,26 +335,26 @@ static int one_try(podc_client *c, transfer *t, const char *path, int *transient
         /* a failure podman reported as a status, not in the stream (a quiet push does) */
         int tr = 0;
         char *text = strdup(podc_error_server_message(*err));
-        rc = text ? podc_error_put(err, podc_transfer_error(t, &req, text, &tr)) : podc_error_oom(err);
+        rc = text ? pdc_error_put(err, pdc_transfer_error(t, &req, text, &tr)) : pdc_error_oom(err);
         *transient = tr;
         free(text);
     }
     if (rc == 0) {
-        int r = podc_progress_stream_finish(&ps);
+        int r = pdc_progress_stream_finish(&ps);
         if (r == PODC_ECANCELLED)
-            rc = podc_error_set(err, r, "POST %.*s: stopped by callback", plen, path);
+            rc = pdc_error_set(err, r, "POST %.*s: stopped by callback", plen, path);
         else if (r == PODC_EPROTOCOL)
-            rc = podc_error_set(err, r, "POST %.*s: progress line is not a JSON object", plen, path);
+            rc = pdc_error_set(err, r, "POST %.*s: progress line is not a JSON object", plen, path);
         else if (r < 0)
-            rc = podc_error_oom(err);
+            rc = pdc_error_oom(err);
     }
     if (rc == 0 && ps.error) {
-        rc = podc_error_put(err, podc_transfer_error(t, &req, ps.error, transient));
+        rc = pdc_error_put(err, pdc_transfer_error(t, &req, ps.error, transient));
     } else if (rc == 0 && strcmp(t->verb, "pull") == 0 && !t->id) {
-        rc = podc_error_set(err, PODC_EPROTOCOL, "POST %.*s: the pull ended without an image ID", plen, path);
+        rc = pdc_error_set(err, PODC_EPROTOCOL, "POST %.*s: the pull ended without an image ID", plen, path);
     }
-    podc_http_response_free(&resp);
-    podc_progress_stream_free(&ps);
+    pdc_http_response_free(&resp);
+    pdc_progress_stream_free(&ps);
     return rc;
 }
 
@@ -378,7 +378,7 @@ static int with_retries(podc_client *c, transfer *t, const char *path, podc_erro
             break;
         if (n == tries) {
             if (rc == PODC_ETIMEOUT && tries > 1)
-                podc_error_prefix(last, "%s %s: timed out %d times", t->verb, t->ref, tries);
+                pdc_error_prefix(last, "%s %s: timed out %d times", t->verb, t->ref, tries);
             break;
         }
         if (o && o->progress) {
@@ -389,17 +389,17 @@ static int with_retries(podc_client *c, transfer *t, const char *path, podc_erro
                 len = (int)sizeof line - 1;
             if (o->progress(line, (size_t)len, o->progress_ud) != 0) {
                 podc_error_free(last);
-                return podc_error_set(err, PODC_ECANCELLED, "%s %s: stopped by callback", t->verb, t->ref);
+                return pdc_error_set(err, PODC_ECANCELLED, "%s %s: stopped by callback", t->verb, t->ref);
             }
         }
         podc_error_free(last);
         last = NULL;
-        if ((rc = podc_http_sleep(c, wait, &last)) < 0)
+        if ((rc = pdc_http_sleep(c, wait, &last)) < 0)
             break;
         wait *= 2;
     }
     if (rc < 0)
-        return last ? podc_error_put(err, last) : rc;
+        return last ? pdc_error_put(err, last) : rc;
     podc_error_free(last);
     return 0;
 }
@@ -410,19 +410,19 @@ static int begin(transfer *t, const char *verb, const char *ref, const podc_imag
     t->verb = verb;
     t->ref = ref;
     t->o = o;
-    podc_registry_auth_in in = {
+    pdc_registry_auth_in in = {
         .ref = ref,
         .user = o ? o->user : NULL,
         .password = o ? o->password : NULL,
         .token = o ? o->token : NULL,
         .authfile = o ? o->authfile : NULL,
     };
-    return podc_registry_auth_resolve(&in, &t->auth, err);
+    return pdc_registry_auth_resolve(&in, &t->auth, err);
 }
 
 static void end(transfer *t)
 {
-    podc_registry_auth_free(&t->auth);
+    pdc_registry_auth_free(&t->auth);
     free(t->id);
     free(t->digest);
 }
@@ -431,33 +431,33 @@ int podc_image_pull(podc_client *c, const char *ref, const podc_image_pull_optio
                     podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "NULL argument");
-    int rc = podc_image_check_pull_ref("ref", ref, err);
+        return pdc_error_invalid(err, "client", "NULL argument");
+    int rc = pdc_image_check_pull_ref("ref", ref, err);
     if (rc < 0)
         return rc;
     transfer t;
     if ((rc = begin(&t, "pull", ref, o, err)) < 0)
         return rc;
-    podc_buf path = PODC_BUF_INIT;
-    int bad = podc_buf_puts(&path, "/libpod/images/pull") || podc_buf_put_query(&path, "reference", ref) ||
-              podc_buf_put_query(&path, "policy", podc_pull_policy_name(o ? o->policy : PODC_PULL_MISSING)) ||
-              podc_buf_put_query_bool(&path, "quiet", o && (o->flags & PODC_IMAGE_PULL_QUIET));
+    pdc_buf path = PODC_BUF_INIT;
+    int bad = pdc_buf_puts(&path, "/libpod/images/pull") || pdc_buf_put_query(&path, "reference", ref) ||
+              pdc_buf_put_query(&path, "policy", podc_pull_policy_name(o ? o->policy : PODC_PULL_MISSING)) ||
+              pdc_buf_put_query_bool(&path, "quiet", o && (o->flags & PODC_IMAGE_PULL_QUIET));
     if (!bad && o && (o->flags & PODC_IMAGE_PULL_TLS_NO_VERIFY))
-        bad = podc_buf_put_query_bool(&path, "tlsVerify", 0);
+        bad = pdc_buf_put_query_bool(&path, "tlsVerify", 0);
     if (!bad && o && o->os)
-        bad = podc_buf_put_query(&path, "OS", o->os);
+        bad = pdc_buf_put_query(&path, "OS", o->os);
     if (!bad && o && o->arch)
-        bad = podc_buf_put_query(&path, "Arch", o->arch);
+        bad = pdc_buf_put_query(&path, "Arch", o->arch);
     if (!bad && o && o->variant)
-        bad = podc_buf_put_query(&path, "Variant", o->variant);
-    podc_call_enter(c); /* the tries and the sleeps between them: one call for a cancel */
-    rc = bad ? podc_error_oom(err) : with_retries(c, &t, path.data, err);
-    podc_call_leave(c);
+        bad = pdc_buf_put_query(&path, "Variant", o->variant);
+    pdc_call_enter(c); /* the tries and the sleeps between them: one call for a cancel */
+    rc = bad ? pdc_error_oom(err) : with_retries(c, &t, path.data, err);
+    pdc_call_leave(c);
     if (rc == 0 && out_id) {
         *out_id = t.id;
         t.id = NULL;
     }
-    podc_buf_free(&path);
+    pdc_buf_free(&path);
     end(&t);
     return rc;
 }
@@ -466,30 +466,30 @@ int podc_image_push(podc_client *c, const char *ref, const char *destination, co
                     char **out_digest, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "NULL argument");
-    int rc = podc_validate_image("ref", ref, err);
+        return pdc_error_invalid(err, "client", "NULL argument");
+    int rc = pdc_validate_image("ref", ref, err);
     if (rc == 0 && destination)
-        rc = podc_image_check_name("destination", destination, err);
+        rc = pdc_image_check_name("destination", destination, err);
     if (rc < 0)
         return rc;
     const char *dest = destination ? destination : ref;
     transfer t;
     if ((rc = begin(&t, "push", dest, o, err)) < 0)
         return rc;
-    podc_buf path = PODC_BUF_INIT;
-    int bad = podc_buf_puts(&path, "/libpod/images/") || podc_buf_put_escaped(&path, ref) ||
-              podc_buf_puts(&path, "/push") || podc_buf_put_query(&path, "destination", dest) ||
-              podc_buf_put_query_bool(&path, "quiet", o && (o->flags & PODC_IMAGE_PULL_QUIET));
+    pdc_buf path = PODC_BUF_INIT;
+    int bad = pdc_buf_puts(&path, "/libpod/images/") || pdc_buf_put_escaped(&path, ref) ||
+              pdc_buf_puts(&path, "/push") || pdc_buf_put_query(&path, "destination", dest) ||
+              pdc_buf_put_query_bool(&path, "quiet", o && (o->flags & PODC_IMAGE_PULL_QUIET));
     if (!bad && o && (o->flags & PODC_IMAGE_PULL_TLS_NO_VERIFY))
-        bad = podc_buf_put_query_bool(&path, "tlsVerify", 0);
-    podc_call_enter(c);
-    rc = bad ? podc_error_oom(err) : with_retries(c, &t, path.data, err);
-    podc_call_leave(c);
+        bad = pdc_buf_put_query_bool(&path, "tlsVerify", 0);
+    pdc_call_enter(c);
+    rc = bad ? pdc_error_oom(err) : with_retries(c, &t, path.data, err);
+    pdc_call_leave(c);
     if (rc == 0 && out_digest) {
         *out_digest = t.digest;
         t.digest = NULL;
     }
-    podc_buf_free(&path);
+    pdc_buf_free(&path);
     end(&t);
     return rc;
 }
@@ -497,7 +497,7 @@ int podc_image_push(podc_client *c, const char *ref, const char *destination, co
 /* ------------------------------------------------------------------------------------------ */
 /* For the layers above: make sure an image is there, as a policy says                          */
 
-podc_image_pull_options *podc_image_pull_options_dup(const podc_image_pull_options *o)
+podc_image_pull_options *pdc_image_pull_options_dup(const podc_image_pull_options *o)
 {
     podc_image_pull_options *d = podc_image_pull_options_new();
     if (!d || !o)
@@ -520,9 +520,9 @@ podc_image_pull_options *podc_image_pull_options_dup(const podc_image_pull_optio
     return d;
 }
 
-int podc_image_pull_options_replace(podc_image_pull_options **slot, const podc_image_pull_options *opts)
+int pdc_image_pull_options_replace(podc_image_pull_options **slot, const podc_image_pull_options *opts)
 {
-    podc_image_pull_options *copy = opts ? podc_image_pull_options_dup(opts) : NULL;
+    podc_image_pull_options *copy = opts ? pdc_image_pull_options_dup(opts) : NULL;
     if (opts && !copy)
         return PODC_ENOMEM;
     podc_image_pull_options_free(*slot);
@@ -530,7 +530,7 @@ int podc_image_pull_options_replace(podc_image_pull_options **slot, const podc_i
     return 0;
 }
 
-int podc_image_pull_options_policy(const podc_image_pull_options *o)
+int pdc_image_pull_options_policy(const podc_image_pull_options *o)
 {
     return o ? o->policy : PODC_PULL_MISSING;
 }
@@ -545,21 +545,21 @@ typedef struct prefixed {
 static int prefixed_line(const char *data, size_t len, void *ud)
 {
     prefixed *p = ud;
-    podc_buf b = PODC_BUF_INIT;
-    if (podc_buf_printf(&b, "pulling %s: %.*s", p->ref, (int)len, data) < 0) {
-        podc_buf_free(&b);
+    pdc_buf b = PODC_BUF_INIT;
+    if (pdc_buf_printf(&b, "pulling %s: %.*s", p->ref, (int)len, data) < 0) {
+        pdc_buf_free(&b);
         return 0;
     }
     int rc = p->cb(b.data, b.len, p->ud);
-    podc_buf_free(&b);
+    pdc_buf_free(&b);
     return rc;
 }
 
-int podc_image_ensure(podc_client *c, const char *ref, const podc_image_pull_options *o, podc_data_cb progress,
+int pdc_image_ensure(podc_client *c, const char *ref, const podc_image_pull_options *o, podc_data_cb progress,
                       void *progress_ud, int *pulled, podc_error **err)
 {
     *pulled = 0;
-    podc_pull_policy policy = podc_image_pull_options_policy(o);
+    podc_pull_policy policy = pdc_image_pull_options_policy(o);
     int exists = 0, rc = 0;
     if (policy == PODC_PULL_MISSING || policy == PODC_PULL_NEVER || strncmp(ref, "localhost/", 10) == 0)
         if ((rc = podc_image_exists(c, ref, &exists, err)) < 0)
@@ -567,16 +567,16 @@ int podc_image_ensure(podc_client *c, const char *ref, const podc_image_pull_opt
     if (exists && (policy == PODC_PULL_MISSING || policy == PODC_PULL_NEVER || strncmp(ref, "localhost/", 10) == 0))
         return 0;
     if (!exists && (policy == PODC_PULL_NEVER || strncmp(ref, "localhost/", 10) == 0)) {
-        podc_error *e = podc_error_new(PODC_ENOTFOUND, "image %s is not present%s", ref,
+        podc_error *e = pdc_error_new(PODC_ENOTFOUND, "image %s is not present%s", ref,
                                        policy == PODC_PULL_NEVER ? " and the pull policy is never"
                                                                  : " (localhost/ names local images: build it, "
                                                                    "or tag one with that name; nothing to pull)");
-        podc_error_add_detail(e, "image", ref);
-        return podc_error_put(err, e);
+        pdc_error_add_detail(e, "image", ref);
+        return pdc_error_put(err, e);
     }
-    podc_image_pull_options *po = podc_image_pull_options_dup(o);
+    podc_image_pull_options *po = pdc_image_pull_options_dup(o);
     if (!po)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     /* the caller's step callback gets the lines; the options' own is not used here (a stack
      * pulls from several threads, and only its own callback is serialised) */
     prefixed p = { .ref = ref, .cb = progress, .ud = progress_ud };

@@ -5,31 +5,31 @@
 
 #include "podc/error.h"
 
-typedef struct podc_registry_auth_in {
+typedef struct pdc_registry_auth_in {
     const char *ref;       /* the checked image reference */
     const char *user;      /* explicit credentials (user + password, or token), or NULL */
     const char *password;
     const char *token;
     const char *authfile;  /* only this file, or NULL for podman's search order */
-} podc_registry_auth_in;
+} pdc_registry_auth_in;
 
-typedef struct podc_registry_auth {
+typedef struct pdc_registry_auth {
     char *header;      /* "X-Registry-Auth: <base64 JSON>", or NULL = anonymous; wiped when freed */
     char *registry;    /* the reference's registry, or NULL for a short name */
     char *source;      /* where the credentials came from: "explicit" or a file path; NULL = none */
     char *creds_store; /* a file's global credsStore helper ("desktop"), named when access is refused */
     char *store_file;  /* the file naming it */
-} podc_registry_auth;
+} pdc_registry_auth;
 
 /*
  * Resolves the credentials for in->ref. Errors: PODC_EINVAL (detail "file": an auth file that
  * was named but cannot be read, or is not JSON; an `auth` that is not base64 "user:password"),
  * PODC_EUNSUPPORTED (a credHelpers entry for the registry), PODC_ENOMEM.
  */
-int podc_registry_auth_resolve(const podc_registry_auth_in *in, podc_registry_auth *out, podc_error **err);
-void podc_registry_auth_free(podc_registry_auth *a);
+int pdc_registry_auth_resolve(const pdc_registry_auth_in *in, pdc_registry_auth *out, podc_error **err);
+void pdc_registry_auth_free(pdc_registry_auth *a);
 
 /* Writes zeros over s (then it may be freed): secrets leave no copy in freed memory. */
-void podc_secret_wipe(char *s);
+void pdc_secret_wipe(char *s);
 
 #endif

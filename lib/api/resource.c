@@ -9,22 +9,22 @@
 #include "core/error-private.h"
 #include "core/json.h"
 
-int podc_resource_path(podc_buf *b, const char *base, const char *name, const char *suffix)
+int pdc_resource_path(pdc_buf *b, const char *base, const char *name, const char *suffix)
 {
-    if (podc_buf_puts(b, base) < 0 || podc_buf_put_escaped(b, name) < 0 || (suffix && podc_buf_puts(b, suffix) < 0))
+    if (pdc_buf_puts(b, base) < 0 || pdc_buf_put_escaped(b, name) < 0 || (suffix && pdc_buf_puts(b, suffix) < 0))
         return PODC_ENOMEM;
     return 0;
 }
 
-int podc_resource_call(podc_client *c, const podc_http_request *req, podc_http_response *resp,
+int pdc_resource_call(podc_client *c, const pdc_http_request *req, pdc_http_response *resp,
                        const char *container, const char *const *conflict_causes, podc_error **err)
 {
     podc_error *e = NULL;
-    int rc = podc_http_call(c, req, resp, &e);
+    int rc = pdc_http_call(c, req, resp, &e);
     if (rc == 0)
         return 0;
     if (!e)
-        return podc_error_set(err, rc, "%s %.*s: %s", req->method, (int)strcspn(req->path, "?"), req->path,
+        return pdc_error_set(err, rc, "%s %.*s: %s", req->method, (int)strcspn(req->path, "?"), req->path,
                               podc_strerror(rc));
     if (rc == PODC_ESERVER && e->cause && conflict_causes) {
         for (size_t i = 0; conflict_causes[i]; i++) {
@@ -35,31 +35,31 @@ int podc_resource_call(podc_client *c, const podc_http_request *req, podc_http_r
         }
     }
     if (container)
-        podc_error_set_container(e, container, NULL);
-    return podc_error_put(err, e);
+        pdc_error_set_container(e, container, NULL);
+    return pdc_error_put(err, e);
 }
 
-int podc_resource_json(podc_client *c, const podc_http_request *req, const char *container, podc_reply_shape shape,
+int pdc_resource_json(podc_client *c, const pdc_http_request *req, const char *container, pdc_reply_shape shape,
                        yajl_val *root, char **text, podc_error **err)
 {
-    podc_http_response resp;
+    pdc_http_response resp;
     yajl_val r = NULL;
-    int rc = podc_resource_call(c, req, &resp, container, NULL, err);
+    int rc = pdc_resource_call(c, req, &resp, container, NULL, err);
     if (rc == 0)
-        rc = podc_http_json(req, &resp, &r, err);
+        rc = pdc_http_json(req, &resp, &r, err);
     if (rc == 0 && shape == PODC_REPLY_OBJECT && !YAJL_IS_OBJECT(r))
-        rc = podc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not an object", req->method,
+        rc = pdc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not an object", req->method,
                             (int)strcspn(req->path, "?"), req->path);
     if (rc == 0 && shape == PODC_REPLY_LIST && !YAJL_IS_ARRAY(r) && !YAJL_IS_NULL(r))
-        rc = podc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not an array", req->method,
+        rc = pdc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not an array", req->method,
                             (int)strcspn(req->path, "?"), req->path);
-    if (rc == 0 && text && !(*text = podc_buf_detach(&resp.body)))
-        rc = podc_error_oom(err);
+    if (rc == 0 && text && !(*text = pdc_buf_detach(&resp.body)))
+        rc = pdc_error_oom(err);
     if (rc == 0) {
         *root = r;
         r = NULL;
     }
-    podc_json_free(r);
-    podc_http_response_free(&resp);
+    pdc_json_free(r);
+    pdc_http_response_free(&resp);
     return rc;
 }

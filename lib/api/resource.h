@@ -12,10 +12,10 @@
 
 /* Appends base + escaped(name) + suffix, e.g. ("/libpod/containers/", "web", "/json").
  * suffix may be NULL. 0 or PODC_ENOMEM. */
-int podc_resource_path(podc_buf *b, const char *base, const char *name, const char *suffix);
+int pdc_resource_path(pdc_buf *b, const char *base, const char *name, const char *suffix);
 
 /*
- * podc_http_call(), then on failure:
+ * pdc_http_call(), then on failure:
  *  - container (may be NULL) is recorded on the error;
  *  - a PODC_ESERVER whose cause contains one of conflict_causes (NULL-terminated list, may be
  *    NULL) becomes PODC_ECONFLICT. Podman answers some conflicts with a 500 whose cause the
@@ -23,22 +23,22 @@ int podc_resource_path(podc_buf *b, const char *base, const char *name, const ch
  *    network ..."). The error is built locally so the category does not depend on whether the
  *    caller asked for an error object.
  */
-int podc_resource_call(podc_client *c, const podc_http_request *req, podc_http_response *resp,
+int pdc_resource_call(podc_client *c, const pdc_http_request *req, pdc_http_response *resp,
                        const char *container, const char *const *conflict_causes, podc_error **err);
 
 /* What a JSON reply must be. */
-typedef enum podc_reply_shape {
+typedef enum pdc_reply_shape {
     PODC_REPLY_ANY,
     PODC_REPLY_OBJECT,
     PODC_REPLY_LIST, /* an array; podman's null for an empty list counts as one */
-} podc_reply_shape;
+} pdc_reply_shape;
 
 /*
- * podc_resource_call() (no conflict causes), then the reply parsed as JSON and its shape
+ * pdc_resource_call() (no conflict causes), then the reply parsed as JSON and its shape
  * checked (PODC_EPROTOCOL "METHOD PATH: reply is not ..."). On success *root owns the tree and
  * *text (text may be NULL) the reply's text, for the objects that hand it out.
  */
-int podc_resource_json(podc_client *c, const podc_http_request *req, const char *container, podc_reply_shape shape,
+int pdc_resource_json(podc_client *c, const pdc_http_request *req, const char *container, pdc_reply_shape shape,
                        yajl_val *root, char **text, podc_error **err);
 
 #endif

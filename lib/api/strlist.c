@@ -23,7 +23,7 @@ static int grow(char ***arr, size_t *cap, size_t need)
     return 0;
 }
 
-int podc_strv_push(podc_strv *sv, const char *s)
+int pdc_strv_push(pdc_strv *sv, const char *s)
 {
     if (!sv || !s)
         return PODC_EINVAL;
@@ -36,26 +36,26 @@ int podc_strv_push(podc_strv *sv, const char *s)
     return 0;
 }
 
-int podc_strv_set(podc_strv *sv, const char *const *argv, size_t argc)
+int pdc_strv_set(pdc_strv *sv, const char *const *argv, size_t argc)
 {
     if (!sv || (argc && !argv))
         return PODC_EINVAL;
     for (size_t i = 0; i < argc; i++)
         if (!argv[i])
             return PODC_EINVAL;
-    podc_strv fresh = PODC_STRV_INIT;
+    pdc_strv fresh = PODC_STRV_INIT;
     for (size_t i = 0; i < argc; i++) {
-        if (podc_strv_push(&fresh, argv[i]) < 0) {
-            podc_strv_clear(&fresh);
+        if (pdc_strv_push(&fresh, argv[i]) < 0) {
+            pdc_strv_clear(&fresh);
             return PODC_ENOMEM;
         }
     }
-    podc_strv_clear(sv);
+    pdc_strv_clear(sv);
     *sv = fresh;
     return 0;
 }
 
-void podc_strv_clear(podc_strv *sv)
+void pdc_strv_clear(pdc_strv *sv)
 {
     if (!sv)
         return;
@@ -66,7 +66,7 @@ void podc_strv_clear(podc_strv *sv)
     sv->n = sv->cap = 0;
 }
 
-int podc_kvlist_set(podc_kvlist *kv, const char *key, const char *val)
+int pdc_kvlist_set(pdc_kvlist *kv, const char *key, const char *val)
 {
     if (!kv || !key || !val)
         return PODC_EINVAL;
@@ -100,7 +100,7 @@ int podc_kvlist_set(podc_kvlist *kv, const char *key, const char *val)
     return 0;
 }
 
-const char *podc_kvlist_get(const podc_kvlist *kv, const char *key)
+const char *pdc_kvlist_get(const pdc_kvlist *kv, const char *key)
 {
     if (!kv || !key)
         return NULL;
@@ -110,7 +110,7 @@ const char *podc_kvlist_get(const podc_kvlist *kv, const char *key)
     return NULL;
 }
 
-void podc_kvlist_clear(podc_kvlist *kv)
+void pdc_kvlist_clear(pdc_kvlist *kv)
 {
     if (!kv)
         return;

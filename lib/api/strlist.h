@@ -7,30 +7,30 @@
 
 #include <stddef.h>
 
-typedef struct podc_strv {
+typedef struct pdc_strv {
     char **v;
     size_t n, cap;
-} podc_strv;
+} pdc_strv;
 
 #define PODC_STRV_INIT { NULL, 0, 0 }
 
 /* Appends a copy of s (NULL is refused). 0, PODC_EINVAL or PODC_ENOMEM. */
-int podc_strv_push(podc_strv *sv, const char *s);
+int pdc_strv_push(pdc_strv *sv, const char *s);
 /* Replaces the contents with copies of argv[0..argc); on failure sv is unchanged. */
-int podc_strv_set(podc_strv *sv, const char *const *argv, size_t argc);
-void podc_strv_clear(podc_strv *sv);
+int pdc_strv_set(pdc_strv *sv, const char *const *argv, size_t argc);
+void pdc_strv_clear(pdc_strv *sv);
 
-typedef struct podc_kvlist {
+typedef struct pdc_kvlist {
     char **keys, **vals;
     size_t n, cap;
-} podc_kvlist;
+} pdc_kvlist;
 
 #define PODC_KVLIST_INIT { NULL, NULL, 0, 0 }
 
 /* Sets key to a copy of val, replacing an existing key in place (order is kept). */
-int podc_kvlist_set(podc_kvlist *kv, const char *key, const char *val);
+int pdc_kvlist_set(pdc_kvlist *kv, const char *key, const char *val);
 /* Value for key, or NULL. */
-const char *podc_kvlist_get(const podc_kvlist *kv, const char *key);
-void podc_kvlist_clear(podc_kvlist *kv);
+const char *pdc_kvlist_get(const pdc_kvlist *kv, const char *key);
+void pdc_kvlist_clear(pdc_kvlist *kv);
 
 #endif

@@ -14,14 +14,14 @@
 int podc_ping(podc_client *c, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
-    podc_http_request req = { .method = "GET", .path = "/libpod/_ping" };
-    podc_http_response resp;
-    int rc = podc_http_call(c, &req, &resp, err);
+        return pdc_error_invalid(err, "client", "client is NULL");
+    pdc_http_request req = { .method = "GET", .path = "/libpod/_ping" };
+    pdc_http_response resp;
+    int rc = pdc_http_call(c, &req, &resp, err);
     if (rc == 0 && (!resp.body.data || strncmp(resp.body.data, "OK", 2) != 0))
-        rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/_ping: expected \"OK\", got \"%.40s\"",
+        rc = pdc_error_set(err, PODC_EPROTOCOL, "GET /libpod/_ping: expected \"OK\", got \"%.40s\"",
                             resp.body.data ? resp.body.data : "");
-    podc_http_response_free(&resp);
+    pdc_http_response_free(&resp);
     return rc;
 }
 
@@ -43,28 +43,28 @@ static int major_of(const char *v)
 int podc_version_get(podc_client *c, podc_version **out, podc_error **err)
 {
     if (!c || !out)
-        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
-    podc_http_request req = { .method = "GET", .path = "/libpod/version" };
+        return pdc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    pdc_http_request req = { .method = "GET", .path = "/libpod/version" };
     yajl_val root = NULL;
-    int rc = podc_resource_json(c, &req, NULL, PODC_REPLY_OBJECT, &root, NULL, err);
+    int rc = pdc_resource_json(c, &req, NULL, PODC_REPLY_OBJECT, &root, NULL, err);
     if (rc == 0) {
         /* libpod's own API version lives in Components[0].Details; top-level ApiVersion is Docker's */
-        yajl_val comps = podc_json_get(root, "Components", NULL);
+        yajl_val comps = pdc_json_get(root, "Components", NULL);
         const char *api = NULL, *min_api = NULL;
-        for (size_t i = 0; i < podc_json_array_len(comps); i++) {
-            yajl_val comp = podc_json_array_at(comps, i);
-            const char *name = podc_json_str(comp, "Name", NULL);
+        for (size_t i = 0; i < pdc_json_array_len(comps); i++) {
+            yajl_val comp = pdc_json_array_at(comps, i);
+            const char *name = pdc_json_str(comp, "Name", NULL);
             if (name && strcmp(name, "Podman Engine") == 0) {
-                api = podc_json_str(comp, "Details", "APIVersion", NULL);
-                min_api = podc_json_str(comp, "Details", "MinAPIVersion", NULL);
+                api = pdc_json_str(comp, "Details", "APIVersion", NULL);
+                min_api = pdc_json_str(comp, "Details", "MinAPIVersion", NULL);
             }
         }
-        const char *os = podc_json_str(root, "Os", NULL), *arch = podc_json_str(root, "Arch", NULL);
-        const char *server = podc_json_str(root, "Version", NULL);
+        const char *os = pdc_json_str(root, "Os", NULL), *arch = pdc_json_str(root, "Arch", NULL);
+        const char *server = pdc_json_str(root, "Version", NULL);
         if (!server || !api) {
-            rc = podc_error_set(err, PODC_EPROTOCOL, "GET /libpod/version: reply lacks Version or libpod APIVersion");
+            rc = pdc_error_set(err, PODC_EPROTOCOL, "GET /libpod/version: reply lacks Version or libpod APIVersion");
         } else if (major_of(api) < 4) {
-            rc = podc_error_set(err, PODC_EUNSUPPORTED,
+            rc = pdc_error_set(err, PODC_EUNSUPPORTED,
                                 "the service speaks libpod API %s; podc needs 4.0 or newer", api);
         } else {
             podc_version *v = calloc(1, sizeof *v);
@@ -80,13 +80,13 @@ int podc_version_get(podc_client *c, podc_version **out, podc_error **err)
             }
             if (!v || !v->server || !v->api) {
                 podc_version_free(v);
-                rc = podc_error_oom(err);
+                rc = pdc_error_oom(err);
             } else {
                 *out = v;
             }
         }
     }
-    podc_json_free(root);
+    pdc_json_free(root);
     return rc;
 }
 
@@ -114,16 +114,16 @@ struct podc_info {
 int podc_info_get(podc_client *c, podc_info **out, podc_error **err)
 {
     if (!c || !out)
-        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
-    podc_http_request req = { .method = "GET", .path = "/libpod/info" };
+        return pdc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    pdc_http_request req = { .method = "GET", .path = "/libpod/info" };
     yajl_val root = NULL;
     char *json = NULL;
-    int rc = podc_resource_json(c, &req, NULL, PODC_REPLY_OBJECT, &root, &json, err);
+    int rc = pdc_resource_json(c, &req, NULL, PODC_REPLY_OBJECT, &root, &json, err);
     podc_info *i = rc == 0 ? calloc(1, sizeof *i) : NULL;
     if (rc == 0 && !i) {
-        podc_json_free(root);
+        pdc_json_free(root);
         free(json);
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     } else if (rc == 0) {
         i->root = root;
         i->json = json;
@@ -132,25 +132,25 @@ int podc_info_get(podc_client *c, podc_info **out, podc_error **err)
     return rc;
 }
 
-const char *podc_info_version(const podc_info *i) { return i ? podc_json_str(i->root, "version", "Version", NULL) : NULL; }
-const char *podc_info_api_version(const podc_info *i) { return i ? podc_json_str(i->root, "version", "APIVersion", NULL) : NULL; }
-const char *podc_info_oci_runtime(const podc_info *i) { return i ? podc_json_str(i->root, "host", "ociRuntime", "name", NULL) : NULL; }
-const char *podc_info_network_backend(const podc_info *i) { return i ? podc_json_str(i->root, "host", "networkBackend", NULL) : NULL; }
-const char *podc_info_cgroup_version(const podc_info *i) { return i ? podc_json_str(i->root, "host", "cgroupVersion", NULL) : NULL; }
-const char *podc_info_log_driver(const podc_info *i) { return i ? podc_json_str(i->root, "host", "logDriver", NULL) : NULL; }
-const char *podc_info_graph_root(const podc_info *i) { return i ? podc_json_str(i->root, "store", "graphRoot", NULL) : NULL; }
+const char *podc_info_version(const podc_info *i) { return i ? pdc_json_str(i->root, "version", "Version", NULL) : NULL; }
+const char *podc_info_api_version(const podc_info *i) { return i ? pdc_json_str(i->root, "version", "APIVersion", NULL) : NULL; }
+const char *podc_info_oci_runtime(const podc_info *i) { return i ? pdc_json_str(i->root, "host", "ociRuntime", "name", NULL) : NULL; }
+const char *podc_info_network_backend(const podc_info *i) { return i ? pdc_json_str(i->root, "host", "networkBackend", NULL) : NULL; }
+const char *podc_info_cgroup_version(const podc_info *i) { return i ? pdc_json_str(i->root, "host", "cgroupVersion", NULL) : NULL; }
+const char *podc_info_log_driver(const podc_info *i) { return i ? pdc_json_str(i->root, "host", "logDriver", NULL) : NULL; }
+const char *podc_info_graph_root(const podc_info *i) { return i ? pdc_json_str(i->root, "store", "graphRoot", NULL) : NULL; }
 const char *podc_info_json(const podc_info *i) { return i ? i->json : NULL; }
 
 int podc_info_rootless(const podc_info *i)
 {
-    return i ? podc_json_bool(i->root, "host", "security", "rootless", NULL) : -1;
+    return i ? pdc_json_bool(i->root, "host", "security", "rootless", NULL) : -1;
 }
 
 void podc_info_free(podc_info *i)
 {
     if (!i)
         return;
-    podc_json_free(i->root);
+    pdc_json_free(i->root);
     free(i->json);
     free(i);
 }

@@ -7,7 +7,7 @@
 
 enum { WALKING = 0, ENDED = 1, PASSING = 2 };
 
-void podc_tar_end_init(podc_tar_end *t)
+void pdc_tar_end_init(pdc_tar_end *t)
 {
     memset(t, 0, sizeof *t);
 }
@@ -60,7 +60,7 @@ static int checksum_ok(const unsigned char *b)
 }
 
 /* A complete header block: decide how much data follows, or give up on parsing. */
-static void header(podc_tar_end *t)
+static void header(pdc_tar_end *t)
 {
     if (all_zero(t->block)) {
         if (++t->zeros == 2)
@@ -82,7 +82,7 @@ static void header(podc_tar_end *t)
     t->skip = size > UINT64_MAX - 511 ? UINT64_MAX : (size + 511) / 512 * 512;
 }
 
-size_t podc_tar_end_feed(podc_tar_end *t, const char *data, size_t len)
+size_t pdc_tar_end_feed(pdc_tar_end *t, const char *data, size_t len)
 {
     size_t used = 0;
     while (used < len) {
@@ -111,7 +111,7 @@ size_t podc_tar_end_feed(podc_tar_end *t, const char *data, size_t len)
     return used;
 }
 
-int podc_tar_end_done(const podc_tar_end *t)
+int pdc_tar_end_done(const pdc_tar_end *t)
 {
     return t->state == ENDED;
 }

@@ -12,19 +12,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct podc_tar_end {
+typedef struct pdc_tar_end {
     unsigned char block[512];
     size_t have;        /* bytes of the current header block collected */
     uint64_t skip;      /* data bytes (incl. padding) still to pass before the next header */
     int zeros;          /* consecutive zero blocks seen */
     int state;          /* 0 headers/data, 1 ended, 2 pass-through */
-} podc_tar_end;
+} pdc_tar_end;
 
-void podc_tar_end_init(podc_tar_end *t);
+void pdc_tar_end_init(pdc_tar_end *t);
 /* Of the next len bytes, how many belong to the archive (== len until the end; then fewer,
  * then 0). */
-size_t podc_tar_end_feed(podc_tar_end *t, const char *data, size_t len);
+size_t pdc_tar_end_feed(pdc_tar_end *t, const char *data, size_t len);
 /* 1 once the end-of-archive marker has been passed. */
-int podc_tar_end_done(const podc_tar_end *t);
+int pdc_tar_end_done(const pdc_tar_end *t);
 
 #endif

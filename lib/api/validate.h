@@ -8,14 +8,14 @@
 #include "podc/error.h"
 
 /* Container / network names: podman's rule [a-zA-Z0-9][a-zA-Z0-9_.-]*. */
-int podc_validate_name(const char *field, const char *name, podc_error **err);
+int pdc_validate_name(const char *field, const char *name, podc_error **err);
 /* Image references: non-empty, no whitespace or control characters. */
-int podc_validate_image(const char *field, const char *ref, podc_error **err);
+int pdc_validate_image(const char *field, const char *ref, podc_error **err);
 /* Ports: 0..65535 (allow_zero=0 refuses 0). */
-int podc_validate_port(const char *field, long port, int allow_zero, podc_error **err);
+int pdc_validate_port(const char *field, long port, int allow_zero, podc_error **err);
 /* Environment keys: non-empty, no '='. */
-int podc_validate_env_key(const char *field, const char *key, podc_error **err);
+int pdc_validate_env_key(const char *field, const char *key, podc_error **err);
 /* Anything that must simply be present. */
-int podc_validate_nonempty(const char *field, const char *value, podc_error **err);
+int pdc_validate_nonempty(const char *field, const char *value, podc_error **err);
 
 #endif

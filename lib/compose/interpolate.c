@@ -37,7 +37,7 @@ static const char *braced_end(const char *p)
     return NULL;
 }
 
-static int expand_braced(const char *body, size_t len, podc_lookup_fn lookup, void *ud, podc_buf *b, char **why)
+static int expand_braced(const char *body, size_t len, podc_lookup_fn lookup, void *ud, pdc_buf *b, char **why)
 {
     char *s = strndup(body, len);
     if (!s)
@@ -68,42 +68,42 @@ static int expand_braced(const char *body, size_t len, podc_lookup_fn lookup, vo
     char kind = colon ? op[1] : op[0];
     int unset = !v || (colon && !*v); /* with ':' an empty value counts as unset */
     char *sub = NULL;
-    if (arg && (rc = podc_interpolate(arg, lookup, ud, &sub, why)) < 0) {
+    if (arg && (rc = pdc_interpolate(arg, lookup, ud, &sub, why)) < 0) {
         free(s);
         return rc;
     }
     if (kind == '-')
-        rc = podc_buf_puts(b, unset ? sub : v);
+        rc = pdc_buf_puts(b, unset ? sub : v);
     else if (kind == '+')
-        rc = unset ? 0 : podc_buf_puts(b, sub);
+        rc = unset ? 0 : pdc_buf_puts(b, sub);
     else if (kind == '?' && unset) {
         char msg[600];
         snprintf(msg, sizeof msg, "variable %s is not set%s%s", s, sub && *sub ? ": " : "", sub ? sub : "");
         *why = strdup(msg);
         rc = PODC_EINVAL;
     } else
-        rc = v ? podc_buf_puts(b, v) : 0;
+        rc = v ? pdc_buf_puts(b, v) : 0;
     free(sub);
     free(s);
     return rc;
 }
 
-int podc_interpolate(const char *text, podc_lookup_fn lookup, void *ud, char **out, char **why)
+int pdc_interpolate(const char *text, podc_lookup_fn lookup, void *ud, char **out, char **why)
 {
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     *why = NULL;
     int rc = 0;
     for (const char *p = text; rc == 0 && *p;) {
         const char *d = strchr(p, '$');
         if (!d) {
-            rc = podc_buf_puts(&b, p);
+            rc = pdc_buf_puts(&b, p);
             break;
         }
-        rc = podc_buf_append(&b, p, (size_t)(d - p));
+        rc = pdc_buf_append(&b, p, (size_t)(d - p));
         if (rc)
             break;
         if (d[1] == '$') { /* $$: a literal $ */
-            rc = podc_buf_puts(&b, "$");
+            rc = pdc_buf_puts(&b, "$");
             p = d + 2;
         } else if (d[1] == '{') {
             const char *end = braced_end(d + 2);
@@ -119,19 +119,19 @@ int podc_interpolate(const char *text, podc_lookup_fn lookup, void *ud, char **o
                 n++;
             char *name = strndup(d + 1, n);
             const char *v = name ? lookup(name, ud) : NULL;
-            rc = !name ? PODC_ENOMEM : v ? podc_buf_puts(&b, v) : 0;
+            rc = !name ? PODC_ENOMEM : v ? pdc_buf_puts(&b, v) : 0;
             free(name);
             p = d + 1 + n;
         } else { /* a lone $ stays */
-            rc = podc_buf_puts(&b, "$");
+            rc = pdc_buf_puts(&b, "$");
             p = d + 1;
         }
     }
     if (rc < 0) {
-        podc_buf_free(&b);
+        pdc_buf_free(&b);
         return rc;
     }
-    if (!(*out = podc_buf_detach(&b)))
+    if (!(*out = pdc_buf_detach(&b)))
         return PODC_ENOMEM;
     return 0;
 }

@@ -9,6 +9,6 @@ typedef const char *(*podc_lookup_fn)(const char *name, void *ud);
 
 /* *out (new) is text with every reference replaced. PODC_EINVAL with *why (new text) for an
  * unterminated ${, a bad name, or a ${VAR:?message} whose VAR is unset or empty. */
-int podc_interpolate(const char *text, podc_lookup_fn lookup, void *ud, char **out, char **why);
+int pdc_interpolate(const char *text, podc_lookup_fn lookup, void *ud, char **out, char **why);
 
 #endif

@@ -22,13 +22,13 @@ typedef struct conv {
     podc_error **err;
 } conv;
 
-void podc_ynode_free(podc_ynode *n)
+void pdc_ynode_free(pdc_ynode *n)
 {
     if (!n)
         return;
     free(n->str);
     for (size_t i = 0; i < n->n; i++) {
-        podc_ynode_free(n->items[i]);
+        pdc_ynode_free(n->items[i]);
         if (n->keys)
             free(n->keys[i]);
     }
@@ -37,7 +37,7 @@ void podc_ynode_free(podc_ynode *n)
     free(n);
 }
 
-const podc_ynode *podc_ynode_get(const podc_ynode *map, const char *key)
+const pdc_ynode *pdc_ynode_get(const pdc_ynode *map, const char *key)
 {
     if (!map || map->kind != PODC_YN_MAP)
         return NULL;
@@ -47,7 +47,7 @@ const podc_ynode *podc_ynode_get(const podc_ynode *map, const char *key)
     return NULL;
 }
 
-int podc_yaml_bool(const char *s)
+int pdc_yaml_bool(const char *s)
 {
     static const char *const yes[] = { "true", "yes", "on", "y" }, *const no[] = { "false", "no", "off", "n" };
     for (size_t i = 0; s && i < 4; i++) {
@@ -59,7 +59,7 @@ int podc_yaml_bool(const char *s)
     return -1;
 }
 
-static int push(podc_ynode *n, char *key, podc_ynode *item)
+static int push(pdc_ynode *n, char *key, pdc_ynode *item)
 {
     void *items = realloc(n->items, (n->n + 1) * sizeof *n->items);
     if (!items)
@@ -76,19 +76,19 @@ static int push(podc_ynode *n, char *key, podc_ynode *item)
     return 0;
 }
 
-static podc_ynode *convert(conv *cv, int id, int depth);
+static pdc_ynode *convert(conv *cv, int id, int depth);
 
 static int fail(conv *cv, size_t line, const char *msg)
 {
-    podc_error_set(cv->err, PODC_EINVAL, "%s: line %zu: %s", cv->what, line, msg);
+    pdc_error_set(cv->err, PODC_EINVAL, "%s: line %zu: %s", cv->what, line, msg);
     if (cv->err && *cv->err)
-        podc_error_add_detail(*cv->err, "field", "yaml");
+        pdc_error_add_detail(*cv->err, "field", "yaml");
     return -1;
 }
 
-static podc_ynode *copy_node(const podc_ynode *src)
+static pdc_ynode *copy_node(const pdc_ynode *src)
 {
-    podc_ynode *n = calloc(1, sizeof *n);
+    pdc_ynode *n = calloc(1, sizeof *n);
     if (!n)
         return NULL;
     n->kind = src->kind;
@@ -101,11 +101,11 @@ static podc_ynode *copy_node(const podc_ynode *src)
     }
     for (size_t i = 0; i < src->n; i++) {
         char *k = src->keys ? strdup(src->keys[i]) : NULL;
-        podc_ynode *v = copy_node(src->items[i]);
+        pdc_ynode *v = copy_node(src->items[i]);
         if ((src->keys && !k) || !v || push(n, k, v) < 0) {
             free(k);
-            podc_ynode_free(v);
-            podc_ynode_free(n);
+            pdc_ynode_free(v);
+            pdc_ynode_free(n);
             return NULL;
         }
     }
@@ -114,7 +114,7 @@ static podc_ynode *copy_node(const podc_ynode *src)
 
 /* "<<": the pairs of a mapping (or of each mapping in a sequence) go in where the key is not
  * set explicitly; explicit keys win wherever they stand. */
-static int apply_merge(conv *cv, podc_ynode *map, const podc_ynode *src)
+static int apply_merge(conv *cv, pdc_ynode *map, const pdc_ynode *src)
 {
     if (src->kind == PODC_YN_SEQ) {
         for (size_t i = 0; i < src->n; i++)
@@ -125,21 +125,21 @@ static int apply_merge(conv *cv, podc_ynode *map, const podc_ynode *src)
     if (src->kind != PODC_YN_MAP)
         return fail(cv, src->line, "a merge key (<<) needs a mapping or a list of mappings");
     for (size_t i = 0; i < src->n; i++) {
-        if (podc_ynode_get(map, src->keys[i]))
+        if (pdc_ynode_get(map, src->keys[i]))
             continue;
         char *k = strdup(src->keys[i]);
-        podc_ynode *v = copy_node(src->items[i]);
+        pdc_ynode *v = copy_node(src->items[i]);
         if (!k || !v || push(map, k, v) < 0) {
             free(k);
-            podc_ynode_free(v);
-            podc_error_oom(cv->err);
+            pdc_ynode_free(v);
+            pdc_error_oom(cv->err);
             return -1;
         }
     }
     return 0;
 }
 
-static podc_ynode *convert_map(conv *cv, yaml_node_t *yn, podc_ynode *n, int depth)
+static pdc_ynode *convert_map(conv *cv, yaml_node_t *yn, pdc_ynode *n, int depth)
 {
     /* explicit keys first, merges after (they only fill what is missing) */
     for (int pass = 0; pass < 2; pass++) {
@@ -157,28 +157,28 @@ static podc_ynode *convert_map(conv *cv, yaml_node_t *yn, podc_ynode *n, int dep
             int is_merge = strcmp(key, "<<") == 0 && k->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
             if (is_merge != pass)
                 continue;
-            podc_ynode *v = convert(cv, p->value, depth + 1);
+            pdc_ynode *v = convert(cv, p->value, depth + 1);
             if (!v)
                 return NULL;
             if (is_merge) {
                 int rc = apply_merge(cv, n, v);
-                podc_ynode_free(v);
+                pdc_ynode_free(v);
                 if (rc < 0)
                     return NULL;
                 continue;
             }
-            if (podc_ynode_get(n, key)) {
+            if (pdc_ynode_get(n, key)) {
                 char msg[300];
                 snprintf(msg, sizeof msg, "key \"%.200s\" appears twice in one mapping", key);
-                podc_ynode_free(v);
+                pdc_ynode_free(v);
                 fail(cv, k->start_mark.line + 1, msg);
                 return NULL;
             }
             char *kc = strdup(key);
             if (!kc || push(n, kc, v) < 0) {
                 free(kc);
-                podc_ynode_free(v);
-                podc_error_oom(cv->err);
+                pdc_ynode_free(v);
+                pdc_error_oom(cv->err);
                 return NULL;
             }
         }
@@ -186,7 +186,7 @@ static podc_ynode *convert_map(conv *cv, yaml_node_t *yn, podc_ynode *n, int dep
     return n;
 }
 
-static podc_ynode *convert(conv *cv, int id, int depth)
+static pdc_ynode *convert(conv *cv, int id, int depth)
 {
     yaml_node_t *yn = yaml_document_get_node(cv->doc, id);
     if (!yn) {
@@ -199,9 +199,9 @@ static podc_ynode *convert(conv *cv, int id, int depth)
         return NULL;
     }
     cv->budget--;
-    podc_ynode *n = calloc(1, sizeof *n);
+    pdc_ynode *n = calloc(1, sizeof *n);
     if (!n) {
-        podc_error_oom(cv->err);
+        pdc_error_oom(cv->err);
         return NULL;
     }
     n->line = yn->start_mark.line + 1;
@@ -212,8 +212,8 @@ static podc_ynode *convert(conv *cv, int id, int depth)
         size_t len = yn->data.scalar.length;
         /* a NUL is kept (len says so): the reader of the value names its key in the error */
         if (!(n->str = malloc(len + 1)) || !memcpy(n->str, v, len)) {
-            podc_ynode_free(n);
-            podc_error_oom(cv->err);
+            pdc_ynode_free(n);
+            pdc_error_oom(cv->err);
             return NULL;
         }
         n->str[len] = '\0';
@@ -225,12 +225,12 @@ static podc_ynode *convert(conv *cv, int id, int depth)
     case YAML_SEQUENCE_NODE:
         n->kind = PODC_YN_SEQ;
         for (yaml_node_item_t *it = yn->data.sequence.items.start; it < yn->data.sequence.items.top; it++) {
-            podc_ynode *v = convert(cv, *it, depth + 1);
+            pdc_ynode *v = convert(cv, *it, depth + 1);
             if (!v || push(n, NULL, v) < 0) {
                 if (v)
-                    podc_error_oom(cv->err);
-                podc_ynode_free(v);
-                podc_ynode_free(n);
+                    pdc_error_oom(cv->err);
+                pdc_ynode_free(v);
+                pdc_ynode_free(n);
                 return NULL;
             }
         }
@@ -238,38 +238,38 @@ static podc_ynode *convert(conv *cv, int id, int depth)
     case YAML_MAPPING_NODE:
         n->kind = PODC_YN_MAP;
         if (!convert_map(cv, yn, n, depth)) {
-            podc_ynode_free(n);
+            pdc_ynode_free(n);
             return NULL;
         }
         return n;
     default:
-        podc_ynode_free(n);
+        pdc_ynode_free(n);
         fail(cv, yn->start_mark.line + 1, "empty node");
         return NULL;
     }
 }
 
-int podc_yaml_parse(const char *text, size_t len, const char *what, podc_ynode **out, podc_error **err)
+int pdc_yaml_parse(const char *text, size_t len, const char *what, pdc_ynode **out, podc_error **err)
 {
     yaml_parser_t p;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&p))
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     if (!yaml_parser_load(&p, &doc)) {
-        int rc = podc_error_set(err, PODC_EINVAL, "%s: line %zu: %s%s%s", what, p.problem_mark.line + 1,
+        int rc = pdc_error_set(err, PODC_EINVAL, "%s: line %zu: %s%s%s", what, p.problem_mark.line + 1,
                                 p.problem ? p.problem : "YAML syntax error", p.context ? " " : "",
                                 p.context ? p.context : "");
         if (err && *err)
-            podc_error_add_detail(*err, "field", "yaml");
+            pdc_error_add_detail(*err, "field", "yaml");
         yaml_parser_delete(&p);
         return rc;
     }
     conv cv = { .doc = &doc, .budget = NODE_BUDGET, .what = what, .err = err };
-    podc_ynode *root = NULL;
+    pdc_ynode *root = NULL;
     if (!yaml_document_get_root_node(&doc)) { /* an empty file: an empty mapping */
         if (!(root = calloc(1, sizeof *root)))
-            podc_error_oom(err);
+            pdc_error_oom(err);
         else
             root->kind = PODC_YN_MAP, root->line = 1;
     } else {
@@ -283,7 +283,7 @@ int podc_yaml_parse(const char *text, size_t len, const char *what, podc_ynode *
     return 0;
 }
 
-int podc_ynode_merge(podc_ynode *dst, podc_ynode *src)
+int pdc_ynode_merge(pdc_ynode *dst, pdc_ynode *src)
 {
     for (size_t i = 0; i < src->n; i++) {
         size_t j = 0;
@@ -291,20 +291,20 @@ int podc_ynode_merge(podc_ynode *dst, podc_ynode *src)
             j++;
         if (j == dst->n) { /* new key: moved over */
             if (push(dst, src->keys[i], src->items[i]) < 0) {
-                podc_ynode_free(src);
+                pdc_ynode_free(src);
                 return PODC_ENOMEM;
             }
         } else if (dst->items[j]->kind == PODC_YN_MAP && src->items[i]->kind == PODC_YN_MAP) {
-            int rc = podc_ynode_merge(dst->items[j], src->items[i]);
+            int rc = pdc_ynode_merge(dst->items[j], src->items[i]);
             free(src->keys[i]);
             src->items[i] = NULL;
             src->keys[i] = NULL;
             if (rc < 0) {
-                podc_ynode_free(src);
+                pdc_ynode_free(src);
                 return rc;
             }
         } else { /* replaced */
-            podc_ynode_free(dst->items[j]);
+            pdc_ynode_free(dst->items[j]);
             dst->items[j] = src->items[i];
             free(src->keys[i]);
         }
@@ -312,6 +312,6 @@ int podc_ynode_merge(podc_ynode *dst, podc_ynode *src)
         src->keys[i] = NULL;
     }
     src->n = 0;
-    podc_ynode_free(src);
+    pdc_ynode_free(src);
     return 0;
 }

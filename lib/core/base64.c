@@ -11,7 +11,7 @@
 static const char std_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 static const char url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-static int encode(podc_buf *b, const void *data, size_t len, const char *alphabet)
+static int encode(pdc_buf *b, const void *data, size_t len, const char *alphabet)
 {
     const unsigned char *p = data;
     char quad[4];
@@ -25,18 +25,18 @@ static int encode(podc_buf *b, const void *data, size_t len, const char *alphabe
         quad[1] = alphabet[(v >> 12) & 63];
         quad[2] = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
         quad[3] = i + 2 < len ? alphabet[v & 63] : '=';
-        if (podc_buf_append(b, quad, 4) < 0)
+        if (pdc_buf_append(b, quad, 4) < 0)
             return PODC_ENOMEM;
     }
     return 0;
 }
 
-int podc_base64_encode(podc_buf *b, const void *data, size_t len)
+int pdc_base64_encode(pdc_buf *b, const void *data, size_t len)
 {
     return encode(b, data, len, std_alphabet);
 }
 
-int podc_base64url_encode(podc_buf *b, const void *data, size_t len)
+int pdc_base64url_encode(pdc_buf *b, const void *data, size_t len)
 {
     return encode(b, data, len, url_alphabet);
 }
@@ -51,7 +51,7 @@ static int sextet(char c)
     return p ? (int)(p - std_alphabet) : -1;
 }
 
-char *podc_base64_decode(const char *text, size_t *len_out)
+char *pdc_base64_decode(const char *text, size_t *len_out)
 {
     size_t n = strlen(text);
     while (n && text[n - 1] == '=')

@@ -8,14 +8,14 @@
 #include "core/buf.h"
 
 /* Appends the encoding of data[0..len), padded. 0 or PODC_ENOMEM. */
-int podc_base64_encode(podc_buf *b, const void *data, size_t len);
+int pdc_base64_encode(pdc_buf *b, const void *data, size_t len);
 /* The same in the URL-safe alphabet ('-' and '_' for '+' and '/'): what podman's
  * X-Registry-Auth decoder takes (it refuses '+' and '/' with 400 "illegal base64 data"). */
-int podc_base64url_encode(podc_buf *b, const void *data, size_t len);
+int pdc_base64url_encode(pdc_buf *b, const void *data, size_t len);
 /*
  * Decodes text in either alphabet (padding optional, no whitespace) into a new NUL-terminated buffer; *len_out
  * (may be NULL) gets the decoded length. NULL when text is not base64 or on OOM.
  */
-char *podc_base64_decode(const char *text, size_t *len_out);
+char *pdc_base64_decode(const char *text, size_t *len_out);
 
 #endif

@@ -8,7 +8,7 @@
 
 #include "podc/error.h"
 
-static int grow(podc_buf *b, size_t extra)
+static int grow(pdc_buf *b, size_t extra)
 {
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
@@ -24,7 +24,7 @@ static int grow(podc_buf *b, size_t extra)
     return 0;
 }
 
-int podc_buf_append(podc_buf *b, const void *data, size_t len)
+int pdc_buf_append(pdc_buf *b, const void *data, size_t len)
 {
     if (grow(b, len) < 0)
         return PODC_ENOMEM;
@@ -35,12 +35,12 @@ int podc_buf_append(podc_buf *b, const void *data, size_t len)
     return 0;
 }
 
-int podc_buf_puts(podc_buf *b, const char *s)
+int pdc_buf_puts(pdc_buf *b, const char *s)
 {
-    return podc_buf_append(b, s, strlen(s));
+    return pdc_buf_append(b, s, strlen(s));
 }
 
-int podc_buf_vprintf(podc_buf *b, const char *fmt, va_list ap)
+int pdc_buf_vprintf(pdc_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
@@ -55,19 +55,19 @@ int podc_buf_vprintf(podc_buf *b, const char *fmt, va_list ap)
     return 0;
 }
 
-int podc_buf_printf(podc_buf *b, const char *fmt, ...)
+int pdc_buf_printf(pdc_buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int rc = podc_buf_vprintf(b, fmt, ap);
+    int rc = pdc_buf_vprintf(b, fmt, ap);
     va_end(ap);
     return rc;
 }
 
-void podc_buf_consume(podc_buf *b, size_t n)
+void pdc_buf_consume(pdc_buf *b, size_t n)
 {
     if (n >= b->len) {
-        podc_buf_clear(b);
+        pdc_buf_clear(b);
         return;
     }
     memmove(b->data, b->data + n, b->len - n);
@@ -75,14 +75,14 @@ void podc_buf_consume(podc_buf *b, size_t n)
     b->data[b->len] = '\0';
 }
 
-void podc_buf_clear(podc_buf *b)
+void pdc_buf_clear(pdc_buf *b)
 {
     b->len = 0;
     if (b->data)
         b->data[0] = '\0';
 }
 
-char *podc_buf_detach(podc_buf *b)
+char *pdc_buf_detach(pdc_buf *b)
 {
     char *p = b->data;
     if (!p)
@@ -92,7 +92,7 @@ char *podc_buf_detach(podc_buf *b)
     return p;
 }
 
-void podc_buf_free(podc_buf *b)
+void pdc_buf_free(pdc_buf *b)
 {
     free(b->data);
     b->data = NULL;

@@ -13,7 +13,7 @@ static int unreserved(unsigned char c)
            c == '.' || c == '_' || c == '~';
 }
 
-int podc_buf_put_escaped(podc_buf *b, const char *s)
+int pdc_buf_put_escaped(pdc_buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -27,39 +27,39 @@ int podc_buf_put_escaped(podc_buf *b, const char *s)
             enc[2] = hex[*p & 15];
             n = 3;
         }
-        if (podc_buf_append(b, enc, n) < 0)
+        if (pdc_buf_append(b, enc, n) < 0)
             return PODC_ENOMEM;
     }
     return 0;
 }
 
-int podc_buf_put_query(podc_buf *b, const char *key, const char *value)
+int pdc_buf_put_query(pdc_buf *b, const char *key, const char *value)
 {
     const char *sep = (b->data && memchr(b->data, '?', b->len)) ? "&" : "?";
-    if (podc_buf_puts(b, sep) < 0 || podc_buf_put_escaped(b, key) < 0 || podc_buf_puts(b, "=") < 0 ||
-        podc_buf_put_escaped(b, value ? value : "") < 0)
+    if (pdc_buf_puts(b, sep) < 0 || pdc_buf_put_escaped(b, key) < 0 || pdc_buf_puts(b, "=") < 0 ||
+        pdc_buf_put_escaped(b, value ? value : "") < 0)
         return PODC_ENOMEM;
     return 0;
 }
 
-int podc_buf_put_query_int(podc_buf *b, const char *key, long long value)
+int pdc_buf_put_query_int(pdc_buf *b, const char *key, long long value)
 {
     char num[32];
     snprintf(num, sizeof num, "%lld", value);
-    return podc_buf_put_query(b, key, num);
+    return pdc_buf_put_query(b, key, num);
 }
 
-int podc_buf_put_query_bool(podc_buf *b, const char *key, int value)
+int pdc_buf_put_query_bool(pdc_buf *b, const char *key, int value)
 {
-    return podc_buf_put_query(b, key, value ? "true" : "false");
+    return pdc_buf_put_query(b, key, value ? "true" : "false");
 }
 
-char *podc_escape(const char *s)
+char *pdc_escape(const char *s)
 {
-    podc_buf b = PODC_BUF_INIT;
-    if (podc_buf_put_escaped(&b, s) < 0) {
-        podc_buf_free(&b);
+    pdc_buf b = PODC_BUF_INIT;
+    if (pdc_buf_put_escaped(&b, s) < 0) {
+        pdc_buf_free(&b);
         return NULL;
     }
-    return podc_buf_detach(&b);
+    return pdc_buf_detach(&b);
 }

@@ -6,12 +6,12 @@
 
 /* Appends s with every byte outside [A-Za-z0-9-._~] as %XX (so '/', ':', '+', ' ' are all
  * encoded; podman decodes them). Returns 0 or PODC_ENOMEM. */
-int podc_buf_put_escaped(podc_buf *b, const char *s);
+int pdc_buf_put_escaped(pdc_buf *b, const char *s);
 /* Appends "?key=value" or "&key=value" (value escaped) depending on whether b already has a '?'. */
-int podc_buf_put_query(podc_buf *b, const char *key, const char *value);
-int podc_buf_put_query_int(podc_buf *b, const char *key, long long value);
-int podc_buf_put_query_bool(podc_buf *b, const char *key, int value);
+int pdc_buf_put_query(pdc_buf *b, const char *key, const char *value);
+int pdc_buf_put_query_int(pdc_buf *b, const char *key, long long value);
+int pdc_buf_put_query_bool(pdc_buf *b, const char *key, int value);
 /* New escaped copy, or NULL on OOM. */
-char *podc_escape(const char *s);
+char *pdc_escape(const char *s);
 
 #endif

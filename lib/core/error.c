@@ -57,13 +57,13 @@ __attribute__((format(printf, 2, 0))) static podc_error *vnew(int code, const ch
     if (!e)
         return &oom_error;
     e->code = code;
-    podc_buf b = PODC_BUF_INIT;
-    if (podc_buf_vprintf(&b, fmt, ap) < 0) {
+    pdc_buf b = PODC_BUF_INIT;
+    if (pdc_buf_vprintf(&b, fmt, ap) < 0) {
         free(e);
-        podc_buf_free(&b);
+        pdc_buf_free(&b);
         return &oom_error;
     }
-    e->message = podc_buf_detach(&b);
+    e->message = pdc_buf_detach(&b);
     if (!e->message) {
         free(e);
         return &oom_error;
@@ -71,7 +71,7 @@ __attribute__((format(printf, 2, 0))) static podc_error *vnew(int code, const ch
     return e;
 }
 
-podc_error *podc_error_new(int code, const char *fmt, ...)
+podc_error *pdc_error_new(int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -80,7 +80,7 @@ podc_error *podc_error_new(int code, const char *fmt, ...)
     return e;
 }
 
-int podc_error_put(podc_error **err, podc_error *e)
+int pdc_error_put(podc_error **err, podc_error *e)
 {
     int code = e ? e->code : PODC_ENOMEM;
     if (err) {
@@ -92,7 +92,7 @@ int podc_error_put(podc_error **err, podc_error *e)
     return code;
 }
 
-int podc_error_set(podc_error **err, int code, const char *fmt, ...)
+int pdc_error_set(podc_error **err, int code, const char *fmt, ...)
 {
     if (!err)
         return code;
@@ -100,15 +100,15 @@ int podc_error_set(podc_error **err, int code, const char *fmt, ...)
     va_start(ap, fmt);
     podc_error *e = vnew(code, fmt, ap);
     va_end(ap);
-    return podc_error_put(err, e);
+    return pdc_error_put(err, e);
 }
 
-int podc_error_oom(podc_error **err)
+int pdc_error_oom(podc_error **err)
 {
-    return podc_error_set(err, PODC_ENOMEM, "out of memory");
+    return pdc_error_set(err, PODC_ENOMEM, "out of memory");
 }
 
-int podc_error_invalid(podc_error **err, const char *field, const char *fmt, ...)
+int pdc_error_invalid(podc_error **err, const char *field, const char *fmt, ...)
 {
     if (!err)
         return PODC_EINVAL;
@@ -116,8 +116,8 @@ int podc_error_invalid(podc_error **err, const char *field, const char *fmt, ...
     va_start(ap, fmt);
     podc_error *e = vnew(PODC_EINVAL, fmt, ap);
     va_end(ap);
-    podc_error_add_detail(e, "field", field);
-    return podc_error_put(err, e);
+    pdc_error_add_detail(e, "field", field);
+    return pdc_error_put(err, e);
 }
 
 __attribute__((format(printf, 4, 0))) static podc_error *vlocal(int errnum, const char *field, const char *path, const char *fmt,
@@ -128,16 +128,16 @@ __attribute__((format(printf, 4, 0))) static podc_error *vlocal(int errnum, cons
         code = PODC_ENOMEM;
     char what[512];
     vsnprintf(what, sizeof what, fmt, ap);
-    podc_error *e = podc_error_new(code, "%s: %s", what, strerror(errnum));
-    podc_error_add_detail(e, "path", path);
+    podc_error *e = pdc_error_new(code, "%s: %s", what, strerror(errnum));
+    pdc_error_add_detail(e, "path", path);
     const char *name = strerrorname_np(errnum);
-    podc_error_add_detail(e, "errno", name ? name : "unknown");
+    pdc_error_add_detail(e, "errno", name ? name : "unknown");
     if (field)
-        podc_error_add_detail(e, "field", field);
+        pdc_error_add_detail(e, "field", field);
     return e;
 }
 
-podc_error *podc_error_local(int errnum, const char *field, const char *path, const char *fmt, ...)
+podc_error *pdc_error_local(int errnum, const char *field, const char *path, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -146,13 +146,13 @@ podc_error *podc_error_local(int errnum, const char *field, const char *path, co
     return e;
 }
 
-int podc_error_set_local(podc_error **err, int errnum, const char *field, const char *path, const char *fmt, ...)
+int pdc_error_set_local(podc_error **err, int errnum, const char *field, const char *path, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     podc_error *e = vlocal(errnum, field, path, fmt, ap);
     va_end(ap);
-    return podc_error_put(err, e);
+    return pdc_error_put(err, e);
 }
 
 static void replace(char **slot, const char *val)
@@ -162,7 +162,7 @@ static void replace(char **slot, const char *val)
     *slot = copy;
 }
 
-void podc_error_set_request(podc_error *e, const char *method, const char *path_and_query)
+void pdc_error_set_request(podc_error *e, const char *method, const char *path_and_query)
 {
     if (!e || e == &oom_error)
         return;
@@ -173,7 +173,7 @@ void podc_error_set_request(podc_error *e, const char *method, const char *path_
         e->path = strndup(path_and_query, strcspn(path_and_query, "?"));
 }
 
-void podc_error_set_server(podc_error *e, int http_status, const char *cause, const char *message)
+void pdc_error_set_server(podc_error *e, int http_status, const char *cause, const char *message)
 {
     if (!e || e == &oom_error)
         return;
@@ -182,7 +182,7 @@ void podc_error_set_server(podc_error *e, int http_status, const char *cause, co
     replace(&e->server_message, message);
 }
 
-void podc_error_set_container(podc_error *e, const char *name, const char *id)
+void pdc_error_set_container(podc_error *e, const char *name, const char *id)
 {
     if (!e || e == &oom_error)
         return;
@@ -192,7 +192,7 @@ void podc_error_set_container(podc_error *e, const char *name, const char *id)
         replace(&e->container_id, id);
 }
 
-void podc_error_set_exit_code(podc_error *e, int code)
+void pdc_error_set_exit_code(podc_error *e, int code)
 {
     if (!e || e == &oom_error)
         return;
@@ -200,14 +200,14 @@ void podc_error_set_exit_code(podc_error *e, int code)
     e->exit_code = code;
 }
 
-void podc_error_set_log_tail(podc_error *e, const char *tail)
+void pdc_error_set_log_tail(podc_error *e, const char *tail)
 {
     if (!e || e == &oom_error)
         return;
     replace(&e->log_tail, tail);
 }
 
-void podc_error_add_detail(podc_error *e, const char *key, const char *val)
+void pdc_error_add_detail(podc_error *e, const char *key, const char *val)
 {
     if (!e || e == &oom_error || !key || !val)
         return;
@@ -230,20 +230,20 @@ void podc_error_add_detail(podc_error *e, const char *key, const char *val)
     e->ndetails++;
 }
 
-void podc_error_prefix(podc_error *e, const char *fmt, ...)
+void pdc_error_prefix(podc_error *e, const char *fmt, ...)
 {
     if (!e || e == &oom_error)
         return;
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    int rc = podc_buf_vprintf(&b, fmt, ap);
+    int rc = pdc_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    if (rc == 0 && podc_buf_printf(&b, ": %s", e->message) == 0) {
+    if (rc == 0 && pdc_buf_printf(&b, ": %s", e->message) == 0) {
         free(e->message);
-        e->message = podc_buf_detach(&b);
+        e->message = pdc_buf_detach(&b);
     }
-    podc_buf_free(&b);
+    pdc_buf_free(&b);
 }
 
 int podc_error_code(const podc_error *e) { return e ? e->code : PODC_OK; }
@@ -278,44 +278,44 @@ const char *podc_error_detail(const podc_error *e, const char *key)
 
 char *podc_error_to_json(const podc_error *e)
 {
-    podc_jgen j;
-    if (podc_jgen_init(&j) < 0)
+    pdc_jgen j;
+    if (pdc_jgen_init(&j) < 0)
         return NULL;
-    podc_jgen_obj_open(&j);
+    pdc_jgen_obj_open(&j);
     int code = podc_error_code(e);
-    podc_jgen_kstr(&j, "category", podc_error_code_name(code));
-    podc_jgen_kint(&j, "code", code);
-    podc_jgen_kstr(&j, "message", e ? e->message : "");
+    pdc_jgen_kstr(&j, "category", podc_error_code_name(code));
+    pdc_jgen_kint(&j, "code", code);
+    pdc_jgen_kstr(&j, "message", e ? e->message : "");
     if (e && e->http_status)
-        podc_jgen_kint(&j, "http_status", e->http_status);
+        pdc_jgen_kint(&j, "http_status", e->http_status);
     if (e && e->cause)
-        podc_jgen_kstr(&j, "cause", e->cause);
+        pdc_jgen_kstr(&j, "cause", e->cause);
     if (e && e->server_message)
-        podc_jgen_kstr(&j, "server_message", e->server_message);
+        pdc_jgen_kstr(&j, "server_message", e->server_message);
     if (e && e->method) {
-        podc_jgen_str(&j, "request");
-        podc_jgen_obj_open(&j);
-        podc_jgen_kstr(&j, "method", e->method);
-        podc_jgen_kstr(&j, "path", e->path);
-        podc_jgen_obj_close(&j);
+        pdc_jgen_str(&j, "request");
+        pdc_jgen_obj_open(&j);
+        pdc_jgen_kstr(&j, "method", e->method);
+        pdc_jgen_kstr(&j, "path", e->path);
+        pdc_jgen_obj_close(&j);
     }
     if (e && e->container)
-        podc_jgen_kstr(&j, "container", e->container);
+        pdc_jgen_kstr(&j, "container", e->container);
     if (e && e->container_id)
-        podc_jgen_kstr(&j, "container_id", e->container_id);
+        pdc_jgen_kstr(&j, "container_id", e->container_id);
     if (e && e->has_exit_code)
-        podc_jgen_kint(&j, "exit_code", e->exit_code);
+        pdc_jgen_kint(&j, "exit_code", e->exit_code);
     if (e && e->log_tail)
-        podc_jgen_kstr(&j, "log_tail", e->log_tail);
+        pdc_jgen_kstr(&j, "log_tail", e->log_tail);
     if (e && e->ndetails) {
-        podc_jgen_str(&j, "details");
-        podc_jgen_obj_open(&j);
+        pdc_jgen_str(&j, "details");
+        pdc_jgen_obj_open(&j);
         for (size_t i = 0; i < e->ndetails; i++)
-            podc_jgen_kstr(&j, e->details[i].key, e->details[i].val);
-        podc_jgen_obj_close(&j);
+            pdc_jgen_kstr(&j, e->details[i].key, e->details[i].val);
+        pdc_jgen_obj_close(&j);
     }
-    podc_jgen_obj_close(&j);
-    return podc_jgen_finish(&j, NULL);
+    pdc_jgen_obj_close(&j);
+    return pdc_jgen_finish(&j, NULL);
 }
 
 void podc_error_free(podc_error *e)

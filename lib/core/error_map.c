@@ -57,7 +57,7 @@ static int lookup(const char *text)
     return 0;
 }
 
-int podc_error_category_for(int status, const char *cause, const char *message)
+int pdc_error_category_for(int status, const char *cause, const char *message)
 {
     switch (status) {
     case 400:
@@ -78,16 +78,16 @@ int podc_error_category_for(int status, const char *cause, const char *message)
     return status >= 500 ? PODC_ESERVER : PODC_EPROTOCOL;
 }
 
-podc_error *podc_error_from_reply(int status, const char *body, const char *method, const char *path)
+podc_error *pdc_error_from_reply(int status, const char *body, const char *method, const char *path)
 {
     yajl_val root = NULL;
     const char *cause = NULL, *message = NULL;
     char *plain = NULL;
 
     if (body && body[0] == '{') {
-        root = podc_json_parse(body, NULL, 0);
-        cause = podc_json_str(root, "cause", NULL);
-        message = podc_json_str(root, "message", NULL);
+        root = pdc_json_parse(body, NULL, 0);
+        cause = pdc_json_str(root, "cause", NULL);
+        message = pdc_json_str(root, "message", NULL);
     }
     if (!cause && !message && body && *body) {
         /* router-level misses are plain text ("Not Found"); keep one trimmed line */
@@ -96,17 +96,17 @@ podc_error *podc_error_from_reply(int status, const char *body, const char *meth
         message = plain;
     }
 
-    int code = podc_error_category_for(status, cause, message);
+    int code = pdc_error_category_for(status, cause, message);
     /* A plain-text 404/405 comes from the router, not a handler: the endpoint is missing. */
     if (!root && (status == 404 || status == 405))
         code = PODC_EPROTOCOL;
 
-    podc_error *e = podc_error_new(code, "%s %.*s: %s (HTTP %d)", method ? method : "?",
+    podc_error *e = pdc_error_new(code, "%s %.*s: %s (HTTP %d)", method ? method : "?",
                                    path ? (int)strcspn(path, "?") : 1, path ? path : "?",
                                    message ? message : "empty reply", status);
-    podc_error_set_request(e, method, path);
-    podc_error_set_server(e, status, cause, message);
+    pdc_error_set_request(e, method, path);
+    pdc_error_set_server(e, status, cause, message);
     free(plain);
-    podc_json_free(root);
+    pdc_json_free(root);
     return e;
 }

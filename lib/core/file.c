@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int podc_file_read(const char *path, size_t max, int wipe, char **out, size_t *len_out)
+int pdc_file_read(const char *path, size_t max, int wipe, char **out, size_t *len_out)
 {
     FILE *f = fopen(path, "rbe");
     if (!f)

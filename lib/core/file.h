@@ -10,6 +10,6 @@
  * Returns 0, an errno (ENOENT...; EFBIG when it is larger than max bytes) or ENOMEM. With
  * wipe, every intermediate copy is zeroed (the file holds secrets).
  */
-int podc_file_read(const char *path, size_t max, int wipe, char **out, size_t *len_out);
+int pdc_file_read(const char *path, size_t max, int wipe, char **out, size_t *len_out);
 
 #endif

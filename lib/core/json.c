@@ -41,7 +41,7 @@ static size_t nesting(const char *text, size_t limit)
     return max;
 }
 
-yajl_val podc_json_parse(const char *text, char *errbuf, size_t errlen)
+yajl_val pdc_json_parse(const char *text, char *errbuf, size_t errlen)
 {
     char dummy[1];
     if (!errbuf || !errlen) {
@@ -56,7 +56,7 @@ yajl_val podc_json_parse(const char *text, char *errbuf, size_t errlen)
     return yajl_tree_parse(text, errbuf, errlen);
 }
 
-void podc_json_free(yajl_val v)
+void pdc_json_free(yajl_val v)
 {
     if (v)
         yajl_tree_free(v);
@@ -80,7 +80,7 @@ static yajl_val vget(yajl_val v, va_list ap)
     return yajl_tree_get(v, path, yajl_t_any);
 }
 
-yajl_val podc_json_get(yajl_val v, ...)
+yajl_val pdc_json_get(yajl_val v, ...)
 {
     va_list ap;
     va_start(ap, v);
@@ -89,7 +89,7 @@ yajl_val podc_json_get(yajl_val v, ...)
     return r;
 }
 
-const char *podc_json_str(yajl_val v, ...)
+const char *pdc_json_str(yajl_val v, ...)
 {
     va_list ap;
     va_start(ap, v);
@@ -98,7 +98,7 @@ const char *podc_json_str(yajl_val v, ...)
     return YAJL_IS_STRING(r) ? r->u.string : NULL;
 }
 
-int podc_json_int(yajl_val v, int64_t *out, ...)
+int pdc_json_int(yajl_val v, int64_t *out, ...)
 {
     va_list ap;
     va_start(ap, out);
@@ -110,7 +110,7 @@ int podc_json_int(yajl_val v, int64_t *out, ...)
     return 1;
 }
 
-int podc_json_bool(yajl_val v, ...)
+int pdc_json_bool(yajl_val v, ...)
 {
     va_list ap;
     va_start(ap, v);
@@ -123,37 +123,37 @@ int podc_json_bool(yajl_val v, ...)
     return -1;
 }
 
-size_t podc_json_array_len(yajl_val v)
+size_t pdc_json_array_len(yajl_val v)
 {
     return YAJL_IS_ARRAY(v) ? v->u.array.len : 0;
 }
 
-yajl_val podc_json_array_at(yajl_val v, size_t i)
+yajl_val pdc_json_array_at(yajl_val v, size_t i)
 {
     return (YAJL_IS_ARRAY(v) && i < v->u.array.len) ? v->u.array.values[i] : NULL;
 }
 
-size_t podc_json_object_len(yajl_val v)
+size_t pdc_json_object_len(yajl_val v)
 {
     return YAJL_IS_OBJECT(v) ? v->u.object.len : 0;
 }
 
-const char *podc_json_object_key(yajl_val v, size_t i)
+const char *pdc_json_object_key(yajl_val v, size_t i)
 {
     return (YAJL_IS_OBJECT(v) && i < v->u.object.len) ? v->u.object.keys[i] : NULL;
 }
 
-yajl_val podc_json_object_value(yajl_val v, size_t i)
+yajl_val pdc_json_object_value(yajl_val v, size_t i)
 {
     return (YAJL_IS_OBJECT(v) && i < v->u.object.len) ? v->u.object.values[i] : NULL;
 }
 
-const char *podc_json_as_str(yajl_val v)
+const char *pdc_json_as_str(yajl_val v)
 {
     return YAJL_IS_STRING(v) ? v->u.string : NULL;
 }
 
-int podc_jgen_init(podc_jgen *j)
+int pdc_jgen_init(pdc_jgen *j)
 {
     j->failed = 0;
     j->g = yajl_gen_alloc(NULL);
@@ -170,77 +170,77 @@ int podc_jgen_init(podc_jgen *j)
             j->failed = 1;                             \
     } while (0)
 
-void podc_jgen_obj_open(podc_jgen *j) { GEN(yajl_gen_map_open(j->g)); }
-void podc_jgen_obj_close(podc_jgen *j) { GEN(yajl_gen_map_close(j->g)); }
-void podc_jgen_arr_open(podc_jgen *j) { GEN(yajl_gen_array_open(j->g)); }
-void podc_jgen_arr_close(podc_jgen *j) { GEN(yajl_gen_array_close(j->g)); }
-void podc_jgen_null(podc_jgen *j) { GEN(yajl_gen_null(j->g)); }
-void podc_jgen_bool(podc_jgen *j, int v) { GEN(yajl_gen_bool(j->g, v != 0)); }
-void podc_jgen_int(podc_jgen *j, int64_t v) { GEN(yajl_gen_integer(j->g, (long long)v)); }
+void pdc_jgen_obj_open(pdc_jgen *j) { GEN(yajl_gen_map_open(j->g)); }
+void pdc_jgen_obj_close(pdc_jgen *j) { GEN(yajl_gen_map_close(j->g)); }
+void pdc_jgen_arr_open(pdc_jgen *j) { GEN(yajl_gen_array_open(j->g)); }
+void pdc_jgen_arr_close(pdc_jgen *j) { GEN(yajl_gen_array_close(j->g)); }
+void pdc_jgen_null(pdc_jgen *j) { GEN(yajl_gen_null(j->g)); }
+void pdc_jgen_bool(pdc_jgen *j, int v) { GEN(yajl_gen_bool(j->g, v != 0)); }
+void pdc_jgen_int(pdc_jgen *j, int64_t v) { GEN(yajl_gen_integer(j->g, (long long)v)); }
 
-void podc_jgen_strn(podc_jgen *j, const char *s, size_t len)
+void pdc_jgen_strn(pdc_jgen *j, const char *s, size_t len)
 {
     GEN(yajl_gen_string(j->g, (const unsigned char *)s, len));
 }
 
-void podc_jgen_str(podc_jgen *j, const char *s)
+void pdc_jgen_str(pdc_jgen *j, const char *s)
 {
     if (!s)
-        podc_jgen_null(j);
+        pdc_jgen_null(j);
     else
-        podc_jgen_strn(j, s, strlen(s));
+        pdc_jgen_strn(j, s, strlen(s));
 }
 
-void podc_jgen_kstr(podc_jgen *j, const char *key, const char *val)
+void pdc_jgen_kstr(pdc_jgen *j, const char *key, const char *val)
 {
-    podc_jgen_str(j, key);
-    podc_jgen_str(j, val);
+    pdc_jgen_str(j, key);
+    pdc_jgen_str(j, val);
 }
 
-void podc_jgen_kint(podc_jgen *j, const char *key, int64_t val)
+void pdc_jgen_kint(pdc_jgen *j, const char *key, int64_t val)
 {
-    podc_jgen_str(j, key);
-    podc_jgen_int(j, val);
+    pdc_jgen_str(j, key);
+    pdc_jgen_int(j, val);
 }
 
-void podc_jgen_kbool(podc_jgen *j, const char *key, int val)
+void pdc_jgen_kbool(pdc_jgen *j, const char *key, int val)
 {
-    podc_jgen_str(j, key);
-    podc_jgen_bool(j, val);
+    pdc_jgen_str(j, key);
+    pdc_jgen_bool(j, val);
 }
 
-void podc_jgen_tree(podc_jgen *j, yajl_val v)
+void pdc_jgen_tree(pdc_jgen *j, yajl_val v)
 {
     if (j->failed)
         return;
     if (!v) {
-        podc_jgen_null(j);
+        pdc_jgen_null(j);
     } else if (YAJL_IS_STRING(v)) {
-        podc_jgen_str(j, v->u.string);
+        pdc_jgen_str(j, v->u.string);
     } else if (YAJL_IS_INTEGER(v)) {
-        podc_jgen_int(j, v->u.number.i);
+        pdc_jgen_int(j, v->u.number.i);
     } else if (YAJL_IS_NUMBER(v)) {
         GEN(yajl_gen_number(j->g, v->u.number.r, strlen(v->u.number.r)));
     } else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
-        podc_jgen_bool(j, YAJL_IS_TRUE(v));
+        pdc_jgen_bool(j, YAJL_IS_TRUE(v));
     } else if (YAJL_IS_OBJECT(v)) {
-        podc_jgen_obj_open(j);
+        pdc_jgen_obj_open(j);
         for (size_t i = 0; i < v->u.object.len; i++) {
-            podc_jgen_str(j, v->u.object.keys[i]);
-            podc_jgen_tree(j, v->u.object.values[i]);
+            pdc_jgen_str(j, v->u.object.keys[i]);
+            pdc_jgen_tree(j, v->u.object.values[i]);
         }
-        podc_jgen_obj_close(j);
+        pdc_jgen_obj_close(j);
     } else if (YAJL_IS_ARRAY(v)) {
-        podc_jgen_arr_open(j);
+        pdc_jgen_arr_open(j);
         for (size_t i = 0; i < v->u.array.len; i++)
-            podc_jgen_tree(j, v->u.array.values[i]);
-        podc_jgen_arr_close(j);
+            pdc_jgen_tree(j, v->u.array.values[i]);
+        pdc_jgen_arr_close(j);
     } else {
-        podc_jgen_null(j);
+        pdc_jgen_null(j);
     }
 }
 
-char *podc_jgen_finish(podc_jgen *j, size_t *len_out)
+char *pdc_jgen_finish(pdc_jgen *j, size_t *len_out)
 {
     char *out = NULL;
     if (!j->failed) {
@@ -256,11 +256,11 @@ char *podc_jgen_finish(podc_jgen *j, size_t *len_out)
             }
         }
     }
-    podc_jgen_abort(j);
+    pdc_jgen_abort(j);
     return out;
 }
 
-void podc_jgen_abort(podc_jgen *j)
+void pdc_jgen_abort(pdc_jgen *j)
 {
     if (j->g)
         yajl_gen_free(j->g);

@@ -6,17 +6,17 @@
 
 #include "podc/error.h"
 
-void podc_lines_init(podc_lines *l, podc_line_cb cb, void *ud)
+void pdc_lines_init(pdc_lines *l, pdc_line_cb cb, void *ud)
 {
-    podc_buf empty = PODC_BUF_INIT;
+    pdc_buf empty = PODC_BUF_INIT;
     l->pending = empty;
     l->cb = cb;
     l->ud = ud;
 }
 
-int podc_lines_feed(podc_lines *l, const char *data, size_t len)
+int pdc_lines_feed(pdc_lines *l, const char *data, size_t len)
 {
-    if (podc_buf_append(&l->pending, data, len) < 0)
+    if (pdc_buf_append(&l->pending, data, len) < 0)
         return PODC_ENOMEM;
     size_t start = 0;
     int rc = 0;
@@ -29,21 +29,21 @@ int podc_lines_feed(podc_lines *l, const char *data, size_t len)
         rc = l->cb(l->pending.data + start, n, l->ud);
         start += n + 1;
     }
-    podc_buf_consume(&l->pending, start);
+    pdc_buf_consume(&l->pending, start);
     return rc;
 }
 
-int podc_lines_finish(podc_lines *l)
+int pdc_lines_finish(pdc_lines *l)
 {
     int rc = 0;
     if (l->pending.len) {
         rc = l->cb(l->pending.data, l->pending.len, l->ud);
-        podc_buf_clear(&l->pending);
+        pdc_buf_clear(&l->pending);
     }
     return rc;
 }
 
-void podc_lines_free(podc_lines *l)
+void pdc_lines_free(pdc_lines *l)
 {
-    podc_buf_free(&l->pending);
+    pdc_buf_free(&l->pending);
 }

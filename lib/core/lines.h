@@ -10,19 +10,19 @@
 #include "core/buf.h"
 
 /* Called with each complete line, without its '\n' and NUL-terminated. Non-zero stops. */
-typedef int (*podc_line_cb)(char *line, size_t len, void *ud);
+typedef int (*pdc_line_cb)(char *line, size_t len, void *ud);
 
-typedef struct podc_lines {
-    podc_buf pending;
-    podc_line_cb cb;
+typedef struct pdc_lines {
+    pdc_buf pending;
+    pdc_line_cb cb;
     void *ud;
-} podc_lines;
+} pdc_lines;
 
-void podc_lines_init(podc_lines *l, podc_line_cb cb, void *ud);
+void pdc_lines_init(pdc_lines *l, pdc_line_cb cb, void *ud);
 /* Feeds bytes; returns the callback's non-zero value or PODC_ENOMEM, else 0. */
-int podc_lines_feed(podc_lines *l, const char *data, size_t len);
+int pdc_lines_feed(pdc_lines *l, const char *data, size_t len);
 /* Delivers a last line that had no '\n'. */
-int podc_lines_finish(podc_lines *l);
-void podc_lines_free(podc_lines *l);
+int pdc_lines_finish(pdc_lines *l);
+void pdc_lines_free(pdc_lines *l);
 
 #endif

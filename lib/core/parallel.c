@@ -9,7 +9,7 @@
 
 #define MAX_JOBS 16
 
-int podc_parallel(void *(*fn)(void *), void *jobs, size_t size, size_t n, podc_error **err)
+int pdc_parallel(void *(*fn)(void *), void *jobs, size_t size, size_t n, podc_error **err)
 {
     pthread_t th[MAX_JOBS];
     int started[MAX_JOBS] = { 0 };
@@ -25,10 +25,10 @@ int podc_parallel(void *(*fn)(void *), void *jobs, size_t size, size_t n, podc_e
     for (size_t i = 0; i < n; i++) {
         if (i < MAX_JOBS && started[i])
             pthread_join(th[i], NULL);
-        podc_job_result *r = (podc_job_result *)(base + i * size);
+        pdc_job_result *r = (pdc_job_result *)(base + i * size);
         if (r->rc < 0 && rc == 0) {
             rc = r->rc;
-            podc_error_put(err, r->err);
+            pdc_error_put(err, r->err);
         } else {
             podc_error_free(r->err);
         }

@@ -1,5 +1,5 @@
 /* parallel.h - running a few independent jobs side by side (one thread each), e.g. starting
- * Postgres and Redis or removing a stack's containers. Each job carries a podc_job_result
+ * Postgres and Redis or removing a stack's containers. Each job carries a pdc_job_result
  * as its FIRST member so the first failure can be picked up generically. */
 #ifndef PODC_CORE_PARALLEL_H
 #define PODC_CORE_PARALLEL_H
@@ -8,15 +8,15 @@
 
 #include "podc/error.h"
 
-typedef struct podc_job_result {
+typedef struct pdc_job_result {
     int rc;
     podc_error *err;
-} podc_job_result;
+} pdc_job_result;
 
 /* Runs fn on each of the n jobs (an array of elements of `size` bytes, each starting with a
- * podc_job_result), on its own thread (inline when no thread can be made); returns when all
+ * pdc_job_result), on its own thread (inline when no thread can be made); returns when all
  * are done. Then hands the first failure to err (the other errors are freed) and returns its
  * code, or 0. */
-int podc_parallel(void *(*fn)(void *), void *jobs, size_t size, size_t n, podc_error **err);
+int pdc_parallel(void *(*fn)(void *), void *jobs, size_t size, size_t n, podc_error **err);
 
 #endif

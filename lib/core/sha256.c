@@ -22,7 +22,7 @@ static uint32_t rotr(uint32_t x, int n)
     return (x >> n) | (x << (32 - n));
 }
 
-static void block(podc_sha256 *s, const unsigned char *p)
+static void block(pdc_sha256 *s, const unsigned char *p)
 {
     uint32_t w[64];
     for (int i = 0; i < 16; i++)
@@ -42,7 +42,7 @@ static void block(podc_sha256 *s, const unsigned char *p)
     s->h[4] += e, s->h[5] += f, s->h[6] += g, s->h[7] += h;
 }
 
-void podc_sha256_init(podc_sha256 *s)
+void pdc_sha256_init(pdc_sha256 *s)
 {
     static const uint32_t h0[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
@@ -51,7 +51,7 @@ void podc_sha256_init(podc_sha256 *s)
     s->nbuf = 0;
 }
 
-void podc_sha256_update(podc_sha256 *s, const void *data, size_t len)
+void pdc_sha256_update(pdc_sha256 *s, const void *data, size_t len)
 {
     const unsigned char *p = data;
     s->len += len;
@@ -66,16 +66,16 @@ void podc_sha256_update(podc_sha256 *s, const void *data, size_t len)
     }
 }
 
-void podc_sha256_hex(podc_sha256 *s, char out[65])
+void pdc_sha256_hex(pdc_sha256 *s, char out[65])
 {
     uint64_t bits = s->len * 8;
     unsigned char pad = 0x80, zero = 0, lenb[8];
-    podc_sha256_update(s, &pad, 1);
+    pdc_sha256_update(s, &pad, 1);
     while (s->nbuf != 56)
-        podc_sha256_update(s, &zero, 1);
+        pdc_sha256_update(s, &zero, 1);
     for (int i = 0; i < 8; i++)
         lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
-    podc_sha256_update(s, lenb, 8);
+    pdc_sha256_update(s, lenb, 8);
     for (int i = 0; i < 8; i++)
         snprintf(out + 8 * i, 9, "%08x", s->h[i]);
 }

@@ -5,16 +5,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct podc_sha256 {
+typedef struct pdc_sha256 {
     uint32_t h[8];
     uint64_t len;        /* bytes hashed so far */
     unsigned char buf[64];
     size_t nbuf;
-} podc_sha256;
+} pdc_sha256;
 
-void podc_sha256_init(podc_sha256 *s);
-void podc_sha256_update(podc_sha256 *s, const void *data, size_t len);
+void pdc_sha256_init(pdc_sha256 *s);
+void pdc_sha256_update(pdc_sha256 *s, const void *data, size_t len);
 /* The digest as 64 lowercase hex digits and a NUL. */
-void podc_sha256_hex(podc_sha256 *s, char out[65]);
+void pdc_sha256_hex(pdc_sha256 *s, char out[65]);
 
 #endif

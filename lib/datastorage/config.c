@@ -113,7 +113,7 @@ int podc_ds_config_set_port(podc_ds_config *cfg, podc_ds_port which, int host_po
     return 0;
 }
 
-int podc_ds_effective_port(const podc_ds_config *cfg, podc_ds_port which)
+int pdc_ds_effective_port(const podc_ds_config *cfg, podc_ds_port which)
 {
     int p = cfg->ports[which];
     if (p != DS_PORT_UNSET)
@@ -167,7 +167,7 @@ int podc_ds_config_set_pull_options(podc_ds_config *cfg, const podc_image_pull_o
 {
     if (!cfg)
         return PODC_EINVAL;
-    return podc_image_pull_options_replace(&cfg->pull, opts);
+    return pdc_image_pull_options_replace(&cfg->pull, opts);
 }
 
 int podc_ds_config_set_preserve_image(podc_ds_config *cfg, int preserve)
@@ -242,7 +242,7 @@ int podc_ds_config_set_progress(podc_ds_config *cfg, podc_service_progress_cb cb
     return 0;
 }
 
-void podc_ds_names(const char *service, char *net, char *pg, char *redis, char *ds, size_t len)
+void pdc_ds_names(const char *service, char *net, char *pg, char *redis, char *ds, size_t len)
 {
     if (net)
         snprintf(net, len, "%s_test_network", service);

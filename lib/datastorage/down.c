@@ -16,13 +16,13 @@
 #include "service/service-private.h"
 #include "transport/cancel.h"
 
-int podc_ds_remove_containers(podc_client *c, const char *service, podc_error **err)
+int pdc_ds_remove_containers(podc_client *c, const char *service, podc_error **err)
 {
     char names[4][DS_NAME_MAX];
-    podc_ds_names(service, NULL, names[0], names[1], names[2], DS_NAME_MAX);
+    pdc_ds_names(service, NULL, names[0], names[1], names[2], DS_NAME_MAX);
     snprintf(names[3], DS_NAME_MAX, "%s_migrations", service); /* upstream's stale helper container */
     const char *const list[4] = { names[0], names[1], names[2], names[3] };
-    return podc_svc_remove_containers(c, list, 4, NULL, err);
+    return pdc_svc_remove_containers(c, list, 4, NULL, err);
 }
 
 /* Teardown treats "not found" as done; any other error goes to the caller. */
@@ -34,7 +34,7 @@ static int ignore_missing(int rc, podc_error **e, podc_error **err)
         return 0;
     }
     if (rc < 0) {
-        podc_error_put(err, *e);
+        pdc_error_put(err, *e);
         *e = NULL;
     }
     return rc;
@@ -47,7 +47,7 @@ static int remove_built_images(podc_client *c, const char *service, podc_error *
     snprintf(label, sizeof label, PODC_DS_LABEL_BUILT "=%s", service);
     if (!f || podc_filters_add(f, "label", label) < 0) {
         podc_filters_free(f);
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     }
     podc_image_list *l = NULL;
     podc_error *e = NULL;
@@ -64,20 +64,20 @@ static int remove_built_images(podc_client *c, const char *service, podc_error *
 int podc_ds_down(podc_client *c, const char *service, int preserve_image, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
-    int rc = podc_validate_name("service", service, err);
+        return pdc_error_invalid(err, "client", "client is NULL");
+    int rc = pdc_validate_name("service", service, err);
     if (rc < 0)
         return rc;
     char net[DS_NAME_MAX];
-    podc_ds_names(service, net, NULL, NULL, NULL, sizeof net);
+    pdc_ds_names(service, net, NULL, NULL, NULL, sizeof net);
 
-    podc_call_enter(c);
-    rc = podc_ds_remove_containers(c, service, err);
+    pdc_call_enter(c);
+    rc = pdc_ds_remove_containers(c, service, err);
     podc_error *e = NULL;
     if (rc == 0)
         rc = ignore_missing(podc_network_remove(c, net, 0, &e), &e, err);
     if (rc == 0 && !preserve_image)
         rc = remove_built_images(c, service, err);
-    podc_call_leave(c);
+    pdc_call_leave(c);
     return rc;
 }

@@ -34,40 +34,40 @@ struct podc_ds_config {
 };
 
 /* Container / network names of a stack. */
-void podc_ds_names(const char *service, char *net, char *pg, char *redis, char *ds, size_t len);
+void pdc_ds_names(const char *service, char *net, char *pg, char *redis, char *ds, size_t len);
 #define DS_NAME_MAX 256
 
 /* Host port of the config after defaults (health = api + 10000); 0 = podman picks. */
-int podc_ds_effective_port(const podc_ds_config *cfg, podc_ds_port which);
+int pdc_ds_effective_port(const podc_ds_config *cfg, podc_ds_port which);
 
 /* 0 when no fixed host port is given twice (else PODC_EINVAL) and, with probe_here, every
  * one can be bound on this machine (else PODC_ECONFLICT naming it). */
-int podc_ds_check_ports(const podc_ds_config *cfg, int probe_here, podc_error **err);
+int pdc_ds_check_ports(const podc_ds_config *cfg, int probe_here, podc_error **err);
 
 /* Where DataStorage reads its config (CONFIG_PATH's directory). */
 #define PODC_DS_CONFIG_MOUNT "/etc/datastorage"
 /* dsconfig.c: without a config dir of the caller's, the generated config.yaml and secrets
  * files are written into the created, not yet started, DataStorage container. */
-int podc_ds_copy_config(podc_client *c, const podc_ds_config *cfg, const char *container, podc_error **err);
+int pdc_ds_copy_config(podc_client *c, const podc_ds_config *cfg, const char *container, podc_error **err);
 
 /* reuse.c: the warm path (see there). The label every member carries, and the template
  * database a cold up with reuse makes right after the migrations. */
 #define PODC_DS_LABEL_HASH "podc.ds.hash"
 #define PODC_DS_TEMPLATE_DB "podc_reuse_template"
-struct podc_migration_plan;
+struct pdc_migration_plan;
 /* The definition hash into out (64 hex digits); "" when an image is not there yet (so no
  * stack of it can be running). Errors: transport, local files of the config dir. */
-int podc_ds_definition_hash(podc_client *c, const podc_ds_config *cfg, const struct podc_migration_plan *plan,
+int pdc_ds_definition_hash(podc_client *c, const podc_ds_config *cfg, const struct pdc_migration_plan *plan,
                             char out[65], podc_error **err);
 /* 1 when every member runs, is not unhealthy and carries hash (ports = their host ports); 0
  * with why when not; an error when the service could not be asked. */
-int podc_ds_reusable(podc_client *c, const podc_ds_config *cfg, const char *hash, const char names[3][DS_NAME_MAX],
+int pdc_ds_reusable(podc_client *c, const podc_ds_config *cfg, const char *hash, const char names[3][DS_NAME_MAX],
                      int ports[DS_NPORTS], char *why, size_t why_len, podc_error **err);
 /* Database from the template, Redis flushed (side by side), then /readyz. */
-int podc_ds_reset(podc_client *c, const podc_ds_config *cfg, const char names[3][DS_NAME_MAX],
+int pdc_ds_reset(podc_client *c, const podc_ds_config *cfg, const char names[3][DS_NAME_MAX],
                   const int ports[DS_NPORTS], podc_error **err);
 
 /* down.c: force-removes the stack's containers side by side (missing ones are fine). */
-int podc_ds_remove_containers(podc_client *c, const char *service, podc_error **err);
+int pdc_ds_remove_containers(podc_client *c, const char *service, podc_error **err);
 
 #endif

@@ -16,48 +16,48 @@
 static const char *const files[] = { "config.yaml", "db-secrets.yaml", "redis-secrets.yaml" };
 
 /* YAML double-quoted scalar: enough escaping for passwords with quotes or backslashes. */
-static void yq(podc_buf *b, const char *s)
+static void yq(pdc_buf *b, const char *s)
 {
-    podc_buf_puts(b, "\"");
+    pdc_buf_puts(b, "\"");
     for (; *s; s++) {
         if (*s == '"' || *s == '\\')
-            podc_buf_printf(b, "\\%c", *s);
+            pdc_buf_printf(b, "\\%c", *s);
         else
-            podc_buf_append(b, s, 1);
+            pdc_buf_append(b, s, 1);
     }
-    podc_buf_puts(b, "\"");
+    pdc_buf_puts(b, "\"");
 }
 
-int podc_ds_copy_config(podc_client *c, const podc_ds_config *cfg, const char *container, podc_error **err)
+int pdc_ds_copy_config(podc_client *c, const podc_ds_config *cfg, const char *container, podc_error **err)
 {
     char pg[DS_NAME_MAX], redis[DS_NAME_MAX];
-    podc_ds_names(cfg->service, NULL, pg, redis, NULL, sizeof pg);
+    pdc_ds_names(cfg->service, NULL, pg, redis, NULL, sizeof pg);
 
-    podc_buf conf = PODC_BUF_INIT, db = PODC_BUF_INIT, rs = PODC_BUF_INIT;
-    podc_buf_puts(&conf, "# written by podc for the DataStorage test stack\n"
+    pdc_buf conf = PODC_BUF_INIT, db = PODC_BUF_INIT, rs = PODC_BUF_INIT;
+    pdc_buf_puts(&conf, "# written by podc for the DataStorage test stack\n"
                       "server:\n  port: 8080\n  healthPort: 8081\n  metricsPort: 9090\n  host: \"0.0.0.0\"\n"
                       "database:\n  host: ");
-    podc_buf_printf(&conf, "%s\n  port: 5432\n  name: ", pg);
+    pdc_buf_printf(&conf, "%s\n  port: 5432\n  name: ", pg);
     yq(&conf, cfg->pg_db);
-    podc_buf_puts(&conf, "\n  user: ");
+    pdc_buf_puts(&conf, "\n  user: ");
     yq(&conf, cfg->pg_user);
-    podc_buf_puts(&conf, "\n  ssl_mode: disable\n  secretsFile: db-secrets.yaml\n"
+    pdc_buf_puts(&conf, "\n  ssl_mode: disable\n  secretsFile: db-secrets.yaml\n"
                       "  usernameKey: username\n  passwordKey: password\n");
     if (!cfg->skip_redis)
-        podc_buf_printf(&conf, "redis:\n  addr: %s:6379\n  db: 0\n  secretsFile: redis-secrets.yaml\n"
+        pdc_buf_printf(&conf, "redis:\n  addr: %s:6379\n  db: 0\n  secretsFile: redis-secrets.yaml\n"
                             "  passwordKey: password\n",
                         redis);
-    podc_buf_puts(&db, "username: ");
+    pdc_buf_puts(&db, "username: ");
     yq(&db, cfg->pg_user);
-    podc_buf_puts(&db, "\npassword: ");
+    pdc_buf_puts(&db, "\npassword: ");
     yq(&db, cfg->pg_password);
-    podc_buf_puts(&db, "\n");
-    podc_buf_puts(&rs, "password: \"\"\n");
+    pdc_buf_puts(&db, "\n");
+    pdc_buf_puts(&rs, "password: \"\"\n");
 
     int rc = 0;
     if (!conf.data || !db.data || !rs.data)
-        rc = podc_error_oom(err);
-    podc_buf *contents[] = { &conf, &db, &rs };
+        rc = pdc_error_oom(err);
+    pdc_buf *contents[] = { &conf, &db, &rs };
     /* 0644 inside the container: DataStorage may run as any user there, and the container's
      * files are only reachable through podman's storage, which is root's (or the user's) alone */
     for (int i = 0; rc == 0 && i < 3; i++)
@@ -66,7 +66,7 @@ int podc_ds_copy_config(podc_client *c, const podc_ds_config *cfg, const char *c
     for (int i = 0; i < 3; i++) {
         if (contents[i]->data)
             explicit_bzero(contents[i]->data, contents[i]->len);
-        podc_buf_free(contents[i]);
+        pdc_buf_free(contents[i]);
     }
     return rc;
 }

@@ -13,7 +13,7 @@
 #include "core/error-private.h"
 #include "core/file.h"
 
-int64_t podc_goose_version_of(const char *name)
+int64_t pdc_goose_version_of(const char *name)
 {
     const char *p = name;
     int64_t v = 0;
@@ -76,16 +76,16 @@ static int blank_or_comment(const char *line)
     return *line == '\0' || strncmp(line, "--", 2) == 0;
 }
 
-static int push_stmt(podc_goose_migration *m, podc_buf *sql, int line)
+static int push_stmt(pdc_goose_migration *m, pdc_buf *sql, int line)
 {
-    podc_goose_stmt *s = realloc(m->stmts, (m->nstmts + 1) * sizeof *s);
+    pdc_goose_stmt *s = realloc(m->stmts, (m->nstmts + 1) * sizeof *s);
     if (!s)
         return PODC_ENOMEM;
     m->stmts = s;
     /* drop the trailing newline so statements print cleanly in errors */
     while (sql->len && (sql->data[sql->len - 1] == '\n' || sql->data[sql->len - 1] == '\r'))
         sql->data[--sql->len] = '\0';
-    s[m->nstmts].sql = podc_buf_detach(sql);
+    s[m->nstmts].sql = pdc_buf_detach(sql);
     s[m->nstmts].line = line;
     if (!s[m->nstmts].sql)
         return PODC_ENOMEM;
@@ -93,10 +93,10 @@ static int push_stmt(podc_goose_migration *m, podc_buf *sql, int line)
     return 0;
 }
 
-int podc_goose_parse(const char *file, const char *text, podc_goose_migration *out, podc_error **err)
+int pdc_goose_parse(const char *file, const char *text, pdc_goose_migration *out, podc_error **err)
 {
-    podc_goose_migration m = { .version = podc_goose_version_of(file), .file = strdup(file) };
-    podc_buf sql = PODC_BUF_INIT;
+    pdc_goose_migration m = { .version = pdc_goose_version_of(file), .file = strdup(file) };
+    pdc_buf sql = PODC_BUF_INIT;
     enum { BEFORE, UP, DOWN } section = BEFORE;
     int in_block = 0, seen_up = 0, stmt_line = 0, lineno = 0, rc = 0;
     const char *p = text;
@@ -124,7 +124,7 @@ int podc_goose_parse(const char *file, const char *text, podc_goose_migration *o
                 stmt_line = 0;
             } else if (section == UP && is_annot(a, "StatementEnd")) {
                 if (!in_block)
-                    rc = podc_error_invalid(err, "migration", "%s:%d: StatementEnd without StatementBegin", file,
+                    rc = pdc_error_invalid(err, "migration", "%s:%d: StatementEnd without StatementBegin", file,
                                             lineno);
                 else if (sql.len)
                     rc = push_stmt(&m, &sql, stmt_line);
@@ -140,7 +140,7 @@ int podc_goose_parse(const char *file, const char *text, podc_goose_migration *o
             }
             if (sql.len == 0)
                 stmt_line = lineno;
-            if (podc_buf_puts(&sql, line) < 0 || podc_buf_puts(&sql, "\n") < 0)
+            if (pdc_buf_puts(&sql, line) < 0 || pdc_buf_puts(&sql, "\n") < 0)
                 rc = PODC_ENOMEM;
             else if (!in_block && ends_with_semicolon(line))
                 rc = push_stmt(&m, &sql, stmt_line);
@@ -149,20 +149,20 @@ int podc_goose_parse(const char *file, const char *text, podc_goose_migration *o
     }
 
     if (rc == 0 && !seen_up)
-        rc = podc_error_invalid(err, "migration", "%s: no \"-- +goose Up\" section", file);
+        rc = pdc_error_invalid(err, "migration", "%s: no \"-- +goose Up\" section", file);
     if (rc == 0 && in_block)
-        rc = podc_error_invalid(err, "migration", "%s: StatementBegin without StatementEnd", file);
+        rc = pdc_error_invalid(err, "migration", "%s: StatementBegin without StatementEnd", file);
     if (rc == 0 && sql.len)
-        rc = podc_error_invalid(err, "migration", "%s:%d: last statement does not end with ';'", file, stmt_line);
+        rc = pdc_error_invalid(err, "migration", "%s:%d: last statement does not end with ';'", file, stmt_line);
     if (rc == PODC_ENOMEM)
-        podc_error_oom(err);
-    podc_buf_free(&sql);
+        pdc_error_oom(err);
+    pdc_buf_free(&sql);
     if (rc == 0 && !m.file)
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     if (rc < 0) {
         if (err && *err)
-            podc_error_add_detail(*err, "file", file);
-        podc_goose_migration_clear(&m);
+            pdc_error_add_detail(*err, "file", file);
+        pdc_goose_migration_clear(&m);
         return rc;
     }
     *out = m;
@@ -171,45 +171,45 @@ int podc_goose_parse(const char *file, const char *text, podc_goose_migration *o
 
 static int by_version(const void *a, const void *b)
 {
-    const podc_goose_migration *x = a, *y = b;
+    const pdc_goose_migration *x = a, *y = b;
     return (x->version > y->version) - (x->version < y->version);
 }
 
 /* A migration file may be large (seed data), but not unbounded. */
 #define MAX_MIGRATION_BYTES (64u << 20)
 
-int podc_goose_load_dir(const char *dir, podc_goose_migration **out, size_t *n_out, podc_error **err)
+int pdc_goose_load_dir(const char *dir, pdc_goose_migration **out, size_t *n_out, podc_error **err)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return podc_error_set_local(err, errno, "migrations_dir", dir, "migrations dir %s", dir);
-    podc_goose_migration *list = NULL;
+        return pdc_error_set_local(err, errno, "migrations_dir", dir, "migrations dir %s", dir);
+    pdc_goose_migration *list = NULL;
     size_t n = 0;
     int rc = 0;
     struct dirent *de;
     while (rc == 0 && (de = readdir(d)) != NULL) {
-        if (podc_goose_version_of(de->d_name) < 0)
+        if (pdc_goose_version_of(de->d_name) < 0)
             continue;
-        podc_buf path = PODC_BUF_INIT;
-        podc_buf_printf(&path, "%s/%s", dir, de->d_name);
+        pdc_buf path = PODC_BUF_INIT;
+        pdc_buf_printf(&path, "%s/%s", dir, de->d_name);
         char *text = NULL;
-        int e = path.data ? podc_file_read(path.data, MAX_MIGRATION_BYTES, 0, &text, NULL) : ENOMEM;
+        int e = path.data ? pdc_file_read(path.data, MAX_MIGRATION_BYTES, 0, &text, NULL) : ENOMEM;
         if (e) {
-            rc = e == EFBIG ? podc_error_invalid(err, "migrations_dir", "%s: larger than 64 MiB", path.data)
-                            : podc_error_set_local(err, e, NULL, path.data ? path.data : de->d_name, "cannot read %s",
+            rc = e == EFBIG ? pdc_error_invalid(err, "migrations_dir", "%s: larger than 64 MiB", path.data)
+                            : pdc_error_set_local(err, e, NULL, path.data ? path.data : de->d_name, "cannot read %s",
                                                    path.data ? path.data : de->d_name);
-            podc_buf_free(&path);
+            pdc_buf_free(&path);
             break;
         }
-        podc_buf_free(&path);
-        podc_goose_migration *grown = realloc(list, (n + 1) * sizeof *list);
+        pdc_buf_free(&path);
+        pdc_goose_migration *grown = realloc(list, (n + 1) * sizeof *list);
         if (!grown) {
             free(text);
-            rc = podc_error_oom(err);
+            rc = pdc_error_oom(err);
             break;
         }
         list = grown;
-        rc = podc_goose_parse(de->d_name, text, &list[n], err);
+        rc = pdc_goose_parse(de->d_name, text, &list[n], err);
         free(text);
         if (rc == 0)
             n++;
@@ -219,11 +219,11 @@ int podc_goose_load_dir(const char *dir, podc_goose_migration **out, size_t *n_o
         qsort(list, n, sizeof *list, by_version);
         for (size_t i = 1; i < n && rc == 0; i++)
             if (list[i].version == list[i - 1].version)
-                rc = podc_error_invalid(err, "migrations_dir", "%s and %s share version %lld", list[i - 1].file,
+                rc = pdc_error_invalid(err, "migrations_dir", "%s and %s share version %lld", list[i - 1].file,
                                         list[i].file, (long long)list[i].version);
     }
     if (rc < 0) {
-        podc_goose_migrations_free(list, n);
+        pdc_goose_migrations_free(list, n);
         return rc;
     }
     *out = list;
@@ -231,7 +231,7 @@ int podc_goose_load_dir(const char *dir, podc_goose_migration **out, size_t *n_o
     return 0;
 }
 
-void podc_goose_migration_clear(podc_goose_migration *m)
+void pdc_goose_migration_clear(pdc_goose_migration *m)
 {
     for (size_t i = 0; i < m->nstmts; i++)
         free(m->stmts[i].sql);
@@ -240,9 +240,9 @@ void podc_goose_migration_clear(podc_goose_migration *m)
     memset(m, 0, sizeof *m);
 }
 
-void podc_goose_migrations_free(podc_goose_migration *m, size_t n)
+void pdc_goose_migrations_free(pdc_goose_migration *m, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        podc_goose_migration_clear(&m[i]);
+        pdc_goose_migration_clear(&m[i]);
     free(m);
 }

@@ -17,30 +17,30 @@
 
 #include "podc/error.h"
 
-typedef struct podc_goose_stmt {
+typedef struct pdc_goose_stmt {
     char *sql;
     int line;            /* 1-based line of the statement's first line in its file */
-} podc_goose_stmt;
+} pdc_goose_stmt;
 
-typedef struct podc_goose_migration {
+typedef struct pdc_goose_migration {
     int64_t version;
     char *file;          /* base name, e.g. "001_audit.sql" */
     int no_transaction;
     size_t nstmts;
-    podc_goose_stmt *stmts;
-} podc_goose_migration;
+    pdc_goose_stmt *stmts;
+} pdc_goose_migration;
 
 /* Parses one file's text. Errors: PODC_EINVAL (no Up section, unterminated StatementBegin,
  * trailing statement without ';'), detail "file". */
-int podc_goose_parse(const char *file, const char *text, podc_goose_migration *out, podc_error **err);
+int pdc_goose_parse(const char *file, const char *text, pdc_goose_migration *out, podc_error **err);
 
 /* Loads every NNN_*.sql in dir, sorted by version. Duplicate versions are an error. */
-int podc_goose_load_dir(const char *dir, podc_goose_migration **out, size_t *n, podc_error **err);
+int pdc_goose_load_dir(const char *dir, pdc_goose_migration **out, size_t *n, podc_error **err);
 
 /* Version from a file name ("001_init.sql" -> 1); -1 when it is not a migration file. */
-int64_t podc_goose_version_of(const char *name);
+int64_t pdc_goose_version_of(const char *name);
 
-void podc_goose_migration_clear(podc_goose_migration *m);
-void podc_goose_migrations_free(podc_goose_migration *m, size_t n);
+void pdc_goose_migration_clear(pdc_goose_migration *m);
+void pdc_goose_migrations_free(pdc_goose_migration *m, size_t n);
 
 #endif

@@ -13,27 +13,27 @@
 
 /* The parsed files, their scripts, the driver and the tar holding them: made without any
  * request, so a malformed file fails before anything is sent. */
-typedef struct podc_migration_plan podc_migration_plan;
+typedef struct pdc_migration_plan pdc_migration_plan;
 
-int podc_migration_plan_new(const char *dir, const podc_migrate_options *opts, podc_migration_plan **out,
+int pdc_migration_plan_new(const char *dir, const podc_migrate_options *opts, pdc_migration_plan **out,
                             podc_error **err);
 /* Copies the scripts into the container (created, initialized or running: no database needed). */
-int podc_migration_plan_copy(podc_client *c, const char *container, const podc_migration_plan *p,
+int pdc_migration_plan_copy(podc_client *c, const char *container, const pdc_migration_plan *p,
                              podc_error **err);
 /* One psql run applying what the database has not recorded yet (the copy must have happened). */
-int podc_migration_plan_run(podc_client *c, const char *container, const podc_migration_plan *p, int *applied_out,
+int pdc_migration_plan_run(podc_client *c, const char *container, const pdc_migration_plan *p, int *applied_out,
                             podc_error **err);
 /* What a run of the driver (an exec the caller made, e.g. after its own readiness checks in
  * the same shell) means: *applied_out, or PODC_EMIGRATION naming the file and statement. */
-int podc_migration_plan_result(const podc_migration_plan *p, const char *container, const podc_exec_result *r,
+int pdc_migration_plan_result(const pdc_migration_plan *p, const char *container, const podc_exec_result *r,
                                int *applied_out, podc_error **err);
 /* The same from the run's exit code and its stdout and stderr text (what _result reads of r). */
-int podc_migration_plan_outcome(const podc_migration_plan *p, const char *container, int exit_code, const char *out,
+int pdc_migration_plan_outcome(const pdc_migration_plan *p, const char *container, int exit_code, const char *out,
                                 const char *errtext, int *applied_out, podc_error **err);
 /* Feeds what the plan applies (each file's name, transaction mode and Up statements, in order)
  * into a definition hash. */
-struct podc_sha256;
-void podc_migration_plan_hash(const podc_migration_plan *p, struct podc_sha256 *s);
-void podc_migration_plan_free(podc_migration_plan *p);
+struct pdc_sha256;
+void pdc_migration_plan_hash(const pdc_migration_plan *p, struct pdc_sha256 *s);
+void pdc_migration_plan_free(pdc_migration_plan *p);
 
 #endif

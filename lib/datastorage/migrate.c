@@ -53,33 +53,33 @@ static int psql(ctx *x, const char *flag, const char *arg, podc_exec_result **ou
 }
 
 /* The script for one file; stmt_end[i] receives the script line where statement i ends. */
-static char *script_for(const podc_goose_migration *m, int *stmt_start, int *stmt_end)
+static char *script_for(const pdc_goose_migration *m, int *stmt_start, int *stmt_end)
 {
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     int line = 1;
     if (!m->no_transaction) {
-        podc_buf_puts(&b, "BEGIN;\n");
+        pdc_buf_puts(&b, "BEGIN;\n");
         line++;
     }
     for (size_t i = 0; i < m->nstmts; i++) {
         stmt_start[i] = line;
-        podc_buf_puts(&b, m->stmts[i].sql);
-        podc_buf_puts(&b, "\n");
+        pdc_buf_puts(&b, m->stmts[i].sql);
+        pdc_buf_puts(&b, "\n");
         for (const char *p = m->stmts[i].sql; *p; p++)
             line += *p == '\n';
         stmt_end[i] = line;
         line++;
     }
-    podc_buf_printf(&b, "INSERT INTO goose_db_version (version_id, is_applied) VALUES (%lld, true);\n",
+    pdc_buf_printf(&b, "INSERT INTO goose_db_version (version_id, is_applied) VALUES (%lld, true);\n",
                     (long long)m->version);
     if (!m->no_transaction)
-        podc_buf_puts(&b, "COMMIT;\n");
-    return podc_buf_detach(&b);
+        pdc_buf_puts(&b, "COMMIT;\n");
+    return pdc_buf_detach(&b);
 }
 
 /* One pending file: its script and where each statement sits in it. */
 typedef struct pending {
-    const podc_goose_migration *m;
+    const pdc_goose_migration *m;
     char *script;
     int *start, *end;
 } pending;
@@ -114,18 +114,18 @@ static int add_tar_entry(struct archive *a, const char *name, const char *text)
 static la_ssize_t tar_to_buf(struct archive *a, void *ud, const void *data, size_t len)
 {
     (void)a;
-    return podc_buf_append(ud, data, len) == 0 ? (la_ssize_t)len : -1;
+    return pdc_buf_append(ud, data, len) == 0 ? (la_ssize_t)len : -1;
 }
 
 /* Every file's script plus a driver that creates goose's table, then runs each file whose
  * version is not recorded as applied (the latest row decides, as in goose) and says so:
  * one copy and one psql run for the lot. */
-static int make_tar(const pending *p, size_t n, podc_buf *tar)
+static int make_tar(const pending *p, size_t n, pdc_buf *tar)
 {
-    podc_buf driver = PODC_BUF_INIT;
-    podc_buf_puts(&driver, bookkeeping_sql);
+    pdc_buf driver = PODC_BUF_INIT;
+    pdc_buf_puts(&driver, bookkeeping_sql);
     for (size_t i = 0; i < n; i++)
-        podc_buf_printf(&driver,
+        pdc_buf_printf(&driver,
                         "SELECT coalesce((SELECT is_applied FROM goose_db_version WHERE version_id = %lld "
                         "ORDER BY id DESC LIMIT 1), false) = false AS podc_todo \\gset\n"
                         "\\if :podc_todo\n\\i " SCRIPT_DIR "/%s\n\\echo podc-applied %lld\n\\endif\n",
@@ -144,7 +144,7 @@ static int make_tar(const pending *p, size_t n, podc_buf *tar)
             rc = -1;
         archive_write_free(a);
     }
-    podc_buf_free(&driver);
+    pdc_buf_free(&driver);
     return rc;
 }
 
@@ -177,73 +177,73 @@ static podc_error *failure(const char *container, const pending *p, size_t n, in
     }
     podc_error *e;
     if (f && stmt >= 0)
-        e = podc_error_new(PODC_EMIGRATION, "migration %s failed at statement %d (line %d): %s", f->m->file, stmt + 1,
+        e = pdc_error_new(PODC_EMIGRATION, "migration %s failed at statement %d (line %d): %s", f->m->file, stmt + 1,
                            f->m->stmts[stmt].line, msg);
     else
-        e = podc_error_new(PODC_EMIGRATION, "migration %s failed: %s", f ? f->m->file : "(unknown file)", msg);
+        e = pdc_error_new(PODC_EMIGRATION, "migration %s failed: %s", f ? f->m->file : "(unknown file)", msg);
     if (f)
-        podc_error_add_detail(e, "file", f->m->file);
+        pdc_error_add_detail(e, "file", f->m->file);
     if (f && stmt >= 0)
-        podc_error_add_detail(e, "statement", f->m->stmts[stmt].sql);
-    podc_error_add_detail(e, "psql", msg);
-    podc_error_set_container(e, container, NULL);
-    podc_error_set_exit_code(e, exit_code);
+        pdc_error_add_detail(e, "statement", f->m->stmts[stmt].sql);
+    pdc_error_add_detail(e, "psql", msg);
+    pdc_error_set_container(e, container, NULL);
+    pdc_error_set_exit_code(e, exit_code);
     return e;
 }
 
 /* Everything prepared for one database: the parsed files, their scripts, the tar and the
  * psql settings. */
-struct podc_migration_plan {
-    podc_goose_migration *ms;
+struct pdc_migration_plan {
+    pdc_goose_migration *ms;
     size_t nm;
     pending *todo;
-    podc_buf tar;
+    pdc_buf tar;
     char *user, *db;
     podc_exec_options *xo;
 };
 
-void podc_migration_plan_hash(const podc_migration_plan *p, podc_sha256 *s)
+void pdc_migration_plan_hash(const pdc_migration_plan *p, pdc_sha256 *s)
 {
     for (size_t i = 0; p && i < p->nm; i++) {
-        const podc_goose_migration *m = &p->ms[i];
-        podc_sha256_update(s, m->file, strlen(m->file) + 1); /* NULs keep the fields apart */
-        podc_sha256_update(s, m->no_transaction ? "n" : "t", 2);
+        const pdc_goose_migration *m = &p->ms[i];
+        pdc_sha256_update(s, m->file, strlen(m->file) + 1); /* NULs keep the fields apart */
+        pdc_sha256_update(s, m->no_transaction ? "n" : "t", 2);
         for (size_t k = 0; k < m->nstmts; k++)
-            podc_sha256_update(s, m->stmts[k].sql, strlen(m->stmts[k].sql) + 1);
+            pdc_sha256_update(s, m->stmts[k].sql, strlen(m->stmts[k].sql) + 1);
     }
 }
 
-void podc_migration_plan_free(podc_migration_plan *p)
+void pdc_migration_plan_free(pdc_migration_plan *p)
 {
     if (!p)
         return;
     pending_free(p->todo, p->nm);
-    podc_goose_migrations_free(p->ms, p->nm);
-    podc_buf_free(&p->tar);
+    pdc_goose_migrations_free(p->ms, p->nm);
+    pdc_buf_free(&p->tar);
     free(p->user);
     free(p->db);
     podc_exec_options_free(p->xo);
     free(p);
 }
 
-int podc_migration_plan_new(const char *dir, const podc_migrate_options *opts, podc_migration_plan **out,
+int pdc_migration_plan_new(const char *dir, const podc_migrate_options *opts, pdc_migration_plan **out,
                             podc_error **err)
 {
     podc_migrate_options def = PODC_MIGRATE_OPTIONS_INIT;
     if (!opts)
         opts = &def;
     if (opts->version != PODC_MIGRATE_OPTIONS_VERSION)
-        return podc_error_invalid(err, "version", "podc_migrate_options.version %u is not %d", opts->version,
+        return pdc_error_invalid(err, "version", "podc_migrate_options.version %u is not %d", opts->version,
                                   PODC_MIGRATE_OPTIONS_VERSION);
-    int rc = podc_validate_nonempty("migrations_dir", dir, err);
+    int rc = pdc_validate_nonempty("migrations_dir", dir, err);
     if (rc < 0)
         return rc;
-    podc_migration_plan *p = calloc(1, sizeof *p);
+    pdc_migration_plan *p = calloc(1, sizeof *p);
     if (!p)
-        return podc_error_oom(err);
-    rc = podc_goose_load_dir(dir, &p->ms, &p->nm, err); /* every file parsed before anything is sent */
+        return pdc_error_oom(err);
+    rc = pdc_goose_load_dir(dir, &p->ms, &p->nm, err); /* every file parsed before anything is sent */
     if (rc < 0) {
-        podc_migration_plan_free(p);
+        pdc_migration_plan_free(p);
         return rc;
     }
     const char *user = opts->user ? opts->user : "postgres";
@@ -252,7 +252,7 @@ int podc_migration_plan_new(const char *dir, const podc_migrate_options *opts, p
     p->xo = podc_exec_options_new();
     p->todo = calloc(p->nm ? p->nm : 1, sizeof *p->todo);
     if (!p->user || !p->db || !p->xo || !p->todo)
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     if (rc == 0)
         podc_exec_options_set_timeout(p->xo, opts->timeout_ms ? opts->timeout_ms : 60000);
     if (rc == 0 && opts->password)
@@ -265,56 +265,56 @@ int podc_migration_plan_new(const char *dir, const podc_migrate_options *opts, p
         t->end = calloc(ns, sizeof *t->end);
         t->script = (t->start && t->end) ? script_for(&p->ms[i], t->start, t->end) : NULL;
         if (!t->script)
-            rc = podc_error_oom(err);
+            rc = pdc_error_oom(err);
     }
     if (rc == 0 && make_tar(p->todo, p->nm, &p->tar) != 0)
-        rc = podc_error_set(err, PODC_ENOMEM, "building the migrations tar failed");
+        rc = pdc_error_set(err, PODC_ENOMEM, "building the migrations tar failed");
     if (rc < 0) {
-        podc_migration_plan_free(p);
+        pdc_migration_plan_free(p);
         return rc;
     }
     *out = p;
     return 0;
 }
 
-int podc_migration_plan_copy(podc_client *c, const char *container, const podc_migration_plan *p,
+int pdc_migration_plan_copy(podc_client *c, const char *container, const pdc_migration_plan *p,
                              podc_error **err)
 {
-    int rc = podc_validate_name("container", container, err);
+    int rc = pdc_validate_name("container", container, err);
     return rc < 0 ? rc : podc_copy_put_tar(c, container, SCRIPT_DIR, p->tar.data, p->tar.len, err);
 }
 
-int podc_migration_plan_outcome(const podc_migration_plan *p, const char *container, int exit_code, const char *out,
+int pdc_migration_plan_outcome(const pdc_migration_plan *p, const char *container, int exit_code, const char *out,
                                 const char *errtext, int *applied_out, podc_error **err)
 {
     int applied = 0;
     for (const char *s = out; (s = strstr(s, "podc-applied ")) != NULL; s++)
         applied++;
     if (exit_code != 0)
-        return podc_error_put(err, failure(container, p->todo, p->nm, exit_code, errtext));
+        return pdc_error_put(err, failure(container, p->todo, p->nm, exit_code, errtext));
     if (applied_out)
         *applied_out = applied;
     return 0;
 }
 
-int podc_migration_plan_result(const podc_migration_plan *p, const char *container, const podc_exec_result *r,
+int pdc_migration_plan_result(const pdc_migration_plan *p, const char *container, const podc_exec_result *r,
                                int *applied_out, podc_error **err)
 {
-    return podc_migration_plan_outcome(p, container, podc_exec_result_exit_code(r), podc_exec_result_stdout(r),
+    return pdc_migration_plan_outcome(p, container, podc_exec_result_exit_code(r), podc_exec_result_stdout(r),
                                        podc_exec_result_stderr(r), applied_out, err);
 }
 
-int podc_migration_plan_run(podc_client *c, const char *container, const podc_migration_plan *p, int *applied_out,
+int pdc_migration_plan_run(podc_client *c, const char *container, const pdc_migration_plan *p, int *applied_out,
                             podc_error **err)
 {
-    int rc = podc_validate_name("container", container, err);
+    int rc = pdc_validate_name("container", container, err);
     if (rc < 0)
         return rc;
     ctx x = { .c = c, .container = container, .user = p->user, .db = p->db, .xo = p->xo };
     podc_exec_result *r = NULL;
     rc = psql(&x, "-f", PODC_MIGRATION_DRIVER, &r, err);
     if (rc == 0)
-        rc = podc_migration_plan_result(p, container, r, applied_out, err);
+        rc = pdc_migration_plan_result(p, container, r, applied_out, err);
     podc_exec_result_free(r);
     return rc;
 }
@@ -323,18 +323,18 @@ int podc_migrations_apply(podc_client *c, const char *container, const char *dir
                           int *applied_out, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
-    int rc = podc_validate_name("container", container, err);
+        return pdc_error_invalid(err, "client", "client is NULL");
+    int rc = pdc_validate_name("container", container, err);
     if (rc < 0)
         return rc;
-    podc_migration_plan *p = NULL;
-    rc = podc_migration_plan_new(dir, opts, &p, err);
-    podc_call_enter(c); /* copy, then the exec: one call for a cancel */
+    pdc_migration_plan *p = NULL;
+    rc = pdc_migration_plan_new(dir, opts, &p, err);
+    pdc_call_enter(c); /* copy, then the exec: one call for a cancel */
     if (rc == 0)
-        rc = podc_migration_plan_copy(c, container, p, err);
+        rc = pdc_migration_plan_copy(c, container, p, err);
     if (rc == 0)
-        rc = podc_migration_plan_run(c, container, p, applied_out, err);
-    podc_call_leave(c);
-    podc_migration_plan_free(p);
+        rc = pdc_migration_plan_run(c, container, p, applied_out, err);
+    pdc_call_leave(c);
+    pdc_migration_plan_free(p);
     return rc;
 }

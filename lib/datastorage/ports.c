@@ -31,24 +31,24 @@ static int probe(int port)
     return rc;
 }
 
-int podc_ds_check_ports(const podc_ds_config *cfg, int probe_here, podc_error **err)
+int pdc_ds_check_ports(const podc_ds_config *cfg, int probe_here, podc_error **err)
 {
     int seen[DS_NPORTS] = { 0 };
     for (int i = 0; i < DS_NPORTS; i++) {
         if (cfg->skip_redis && i == PODC_DS_PORT_REDIS)
             continue;
-        int port = podc_ds_effective_port(cfg, (podc_ds_port)i);
+        int port = pdc_ds_effective_port(cfg, (podc_ds_port)i);
         if (port == 0)
             continue;
         for (int k = 0; k < i; k++) {
             if (seen[k] == port) {
-                podc_error *e = podc_error_new(PODC_EINVAL, "host port %d is given to both %s and %s", port,
+                podc_error *e = pdc_error_new(PODC_EINVAL, "host port %d is given to both %s and %s", port,
                                                port_role[k], port_role[i]);
                 char num[16];
                 snprintf(num, sizeof num, "%d", port);
-                podc_error_add_detail(e, "port", num);
-                podc_error_add_detail(e, "field", "ports");
-                return podc_error_put(err, e);
+                pdc_error_add_detail(e, "port", num);
+                pdc_error_add_detail(e, "field", "ports");
+                return pdc_error_put(err, e);
             }
         }
         seen[i] = port;
@@ -56,13 +56,13 @@ int podc_ds_check_ports(const podc_ds_config *cfg, int probe_here, podc_error **
             continue;
         int rc = probe(port);
         if (rc == EADDRINUSE) {
-            podc_error *e = podc_error_new(PODC_ECONFLICT, "host port %d (%s %s port) is already in use", port,
+            podc_error *e = pdc_error_new(PODC_ECONFLICT, "host port %d (%s %s port) is already in use", port,
                                            port_component[i], port_role[i]);
             char num[16];
             snprintf(num, sizeof num, "%d", port);
-            podc_error_add_detail(e, "port", num);
-            podc_error_add_detail(e, "component", port_component[i]);
-            return podc_error_put(err, e);
+            pdc_error_add_detail(e, "port", num);
+            pdc_error_add_detail(e, "component", port_component[i]);
+            return pdc_error_put(err, e);
         }
     }
     return 0;

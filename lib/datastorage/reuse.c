@@ -40,13 +40,13 @@
 
 #define CONFIG_FILE_MAX (16u << 20)
 
-static void feed_str(podc_sha256 *s, const char *tag, const char *v)
+static void feed_str(pdc_sha256 *s, const char *tag, const char *v)
 {
-    podc_sha256_update(s, tag, strlen(tag) + 1); /* NULs keep the fields apart */
-    podc_sha256_update(s, v ? v : "", strlen(v ? v : "") + 1);
+    pdc_sha256_update(s, tag, strlen(tag) + 1); /* NULs keep the fields apart */
+    pdc_sha256_update(s, v ? v : "", strlen(v ? v : "") + 1);
 }
 
-static void feed_int(podc_sha256 *s, const char *tag, long long v)
+static void feed_int(pdc_sha256 *s, const char *tag, long long v)
 {
     char b[32];
     snprintf(b, sizeof b, "%lld", v);
@@ -64,12 +64,12 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 }
 
 /* The caller's config dir: every regular file's name and contents, in name order. */
-static int feed_config_dir(podc_sha256 *s, const char *dir, podc_error **err)
+static int feed_config_dir(pdc_sha256 *s, const char *dir, podc_error **err)
 {
     struct dirent **ents = NULL;
     int n = scandir(dir, &ents, NULL, by_name);
     if (n < 0)
-        return podc_error_set_local(err, errno, "config_dir", dir, "config dir %s", dir);
+        return pdc_error_set_local(err, errno, "config_dir", dir, "config dir %s", dir);
     int rc = 0;
     for (int i = 0; i < n; i++) {
         char path[4096];
@@ -78,12 +78,12 @@ static int feed_config_dir(podc_sha256 *s, const char *dir, podc_error **err)
         if (rc == 0 && ents[i]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
             char *text = NULL;
             size_t len = 0;
-            int e = podc_file_read(path, CONFIG_FILE_MAX, 1, &text, &len);
+            int e = pdc_file_read(path, CONFIG_FILE_MAX, 1, &text, &len);
             if (e)
-                rc = podc_error_set_local(err, e, NULL, path, "config dir: cannot read %s", path);
+                rc = pdc_error_set_local(err, e, NULL, path, "config dir: cannot read %s", path);
             else {
                 feed_str(s, "file", ents[i]->d_name);
-                podc_sha256_update(s, text, len);
+                pdc_sha256_update(s, text, len);
                 explicit_bzero(text, len);
             }
             free(text);
@@ -94,12 +94,12 @@ static int feed_config_dir(podc_sha256 *s, const char *dir, podc_error **err)
     return rc;
 }
 
-int podc_ds_definition_hash(podc_client *c, const podc_ds_config *cfg, const podc_migration_plan *plan, char out[65],
+int pdc_ds_definition_hash(podc_client *c, const podc_ds_config *cfg, const pdc_migration_plan *plan, char out[65],
                             podc_error **err)
 {
     out[0] = '\0';
-    podc_sha256 s;
-    podc_sha256_init(&s);
+    pdc_sha256 s;
+    pdc_sha256_init(&s);
     feed_str(&s, "podc.ds.definition", "1");
     feed_str(&s, "service", cfg->service);
     for (int i = 0; i < 3; i++) {
@@ -113,7 +113,7 @@ int podc_ds_definition_hash(podc_client *c, const podc_ds_config *cfg, const pod
             return 0;
         }
         if (rc < 0)
-            return podc_error_put(err, e);
+            return pdc_error_put(err, e);
         feed_str(&s, "image", podc_image_id(img));
         podc_image_free(img);
     }
@@ -121,12 +121,12 @@ int podc_ds_definition_hash(podc_client *c, const podc_ds_config *cfg, const pod
     feed_str(&s, "password", cfg->pg_password);
     feed_str(&s, "db", cfg->pg_db);
     for (int p = 0; p < DS_NPORTS; p++)
-        feed_int(&s, "port", podc_ds_effective_port(cfg, (podc_ds_port)p));
+        feed_int(&s, "port", pdc_ds_effective_port(cfg, (podc_ds_port)p));
     feed_int(&s, "skip_redis", cfg->skip_redis);
     feed_int(&s, "durable", cfg->pg_durable);
     const ds_env **env = cfg->nenv ? malloc(cfg->nenv * sizeof *env) : NULL;
     if (cfg->nenv && !env)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     for (size_t i = 0; i < cfg->nenv; i++)
         env[i] = &cfg->env[i];
     if (cfg->nenv)
@@ -140,14 +140,14 @@ int podc_ds_definition_hash(podc_client *c, const podc_ds_config *cfg, const pod
     if (rc < 0)
         return rc;
     feed_str(&s, "migrations", plan ? "yes" : "no");
-    podc_migration_plan_hash(plan, &s);
-    podc_sha256_hex(&s, out);
+    pdc_migration_plan_hash(plan, &s);
+    pdc_sha256_hex(&s, out);
     return 0;
 }
 
 /* ---- is there a stack to reuse? ---- */
 
-int podc_ds_reusable(podc_client *c, const podc_ds_config *cfg, const char *hash, const char names[3][DS_NAME_MAX],
+int pdc_ds_reusable(podc_client *c, const podc_ds_config *cfg, const char *hash, const char names[3][DS_NAME_MAX],
                      int ports[DS_NPORTS], char *why, size_t why_len, podc_error **err)
 {
     static const char *const component[] = { "postgres", "redis", "datastorage" };
@@ -172,7 +172,7 @@ int podc_ds_reusable(podc_client *c, const podc_ds_config *cfg, const char *hash
             return 0;
         }
         if (rc < 0)
-            return podc_error_put(err, e);
+            return pdc_error_put(err, e);
         const char *label = podc_container_info_label(info, PODC_DS_LABEL_HASH);
         const char *health = podc_container_info_health_status(info);
         if (podc_container_info_running(info) != 1)
@@ -196,7 +196,7 @@ int podc_ds_reusable(podc_client *c, const podc_ds_config *cfg, const char *hash
 /* ---- the reset ---- */
 
 typedef struct reset_job {
-    podc_job_result res; /* first: see core/parallel.h */
+    pdc_job_result res; /* first: see core/parallel.h */
     podc_client *parent;
     const podc_ds_config *cfg;
     const char *container;
@@ -213,7 +213,7 @@ static int flush_redis(reset_job *j)
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV }, *res = NULL;
     int g = getaddrinfo(h, port, &hints, &res);
     if (g != 0)
-        return podc_error_set(&j->res.err, PODC_ETRANSPORT, "redis %s:%d: %s", h, j->port, gai_strerror(g));
+        return pdc_error_set(&j->res.err, PODC_ETRANSPORT, "redis %s:%d: %s", h, j->port, gai_strerror(g));
     int fd = -1, e = ECONNREFUSED;
     for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
         fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
@@ -228,7 +228,7 @@ static int flush_redis(reset_job *j)
     }
     freeaddrinfo(res);
     if (fd < 0)
-        return podc_error_set(&j->res.err, PODC_ESERVER, "redis %s:%d: %s", h, j->port, strerror(e));
+        return pdc_error_set(&j->res.err, PODC_ESERVER, "redis %s:%d: %s", h, j->port, strerror(e));
     static const char cmd[] = "*1\r\n$8\r\nFLUSHALL\r\n";
     char reply[64] = "";
     ssize_t n = send(fd, cmd, sizeof cmd - 1, MSG_NOSIGNAL) == (ssize_t)(sizeof cmd - 1)
@@ -236,7 +236,7 @@ static int flush_redis(reset_job *j)
                     : -1;
     close(fd);
     if (n < 5 || strncmp(reply, "+OK\r\n", 5) != 0)
-        return podc_error_set(&j->res.err, PODC_ESERVER, "redis %s:%d: FLUSHALL answered \"%.*s\"", h, j->port,
+        return pdc_error_set(&j->res.err, PODC_ESERVER, "redis %s:%d: FLUSHALL answered \"%.*s\"", h, j->port,
                               n > 0 ? (int)strcspn(reply, "\r\n") : 0, reply);
     return 0;
 }
@@ -260,7 +260,7 @@ static void *reset_thread(void *arg)
     podc_client *c = NULL;
     podc_exec_options *xo = podc_exec_options_new();
     podc_exec_result *r = NULL;
-    j->res.rc = xo ? podc_client_new_child(&c, j->parent, &j->res.err) : podc_error_oom(&j->res.err);
+    j->res.rc = xo ? pdc_client_new_child(&c, j->parent, &j->res.err) : pdc_error_oom(&j->res.err);
     if (xo)
         podc_exec_options_set_timeout(xo, j->cfg->timeout_ms);
     if (j->res.rc == 0)
@@ -269,11 +269,11 @@ static void *reset_thread(void *arg)
     const char *out = r ? podc_exec_result_stdout(r) : "";
     int code = r ? podc_exec_result_exit_code(r) : 0;
     if (j->res.rc == 0 && code != 0) {
-        podc_error *e = podc_error_new(PODC_ESERVER, "%s: reset failed (exit code %d): %s", j->container, code,
+        podc_error *e = pdc_error_new(PODC_ESERVER, "%s: reset failed (exit code %d): %s", j->container, code,
                                        *podc_exec_result_stderr(r) ? podc_exec_result_stderr(r) : out);
-        podc_error_set_container(e, j->container, NULL);
-        podc_error_set_exit_code(e, code);
-        j->res.rc = podc_error_put(&j->res.err, e);
+        pdc_error_set_container(e, j->container, NULL);
+        pdc_error_set_exit_code(e, code);
+        j->res.rc = pdc_error_put(&j->res.err, e);
     }
     podc_exec_result_free(r);
     podc_exec_options_free(xo);
@@ -295,11 +295,11 @@ static int readyz(podc_client *c, const podc_ds_config *cfg, int port, podc_erro
     char url[400];
     snprintf(url, sizeof url, strchr(h, ':') ? "http://[%s]:%d/readyz" : "http://%s:%d/readyz", h, port);
     long status = 0;
-    int64_t end = podc_http_now_ms() + (cfg->timeout_ms < 5000 ? cfg->timeout_ms : 5000);
+    int64_t end = pdc_http_now_ms() + (cfg->timeout_ms < 5000 ? cfg->timeout_ms : 5000);
     for (;;) {
         CURL *e = curl_easy_init();
         if (!e)
-            return podc_error_oom(err);
+            return pdc_error_oom(err);
         curl_easy_setopt(e, CURLOPT_URL, url);
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
@@ -311,22 +311,22 @@ static int readyz(podc_client *c, const podc_ds_config *cfg, int port, podc_erro
         curl_easy_cleanup(e);
         if (status == 200)
             return 0;
-        if (podc_http_now_ms() >= end)
+        if (pdc_http_now_ms() >= end)
             break;
-        int rc = podc_http_sleep(c, 50, err); /* a cancel wakes it */
+        int rc = pdc_http_sleep(c, 50, err); /* a cancel wakes it */
         if (rc < 0)
             return rc;
     }
-    return podc_error_set(err, PODC_EHEALTH, "%s: DataStorage's %s answers %ld after the reset", cfg->service, url,
+    return pdc_error_set(err, PODC_EHEALTH, "%s: DataStorage's %s answers %ld after the reset", cfg->service, url,
                           status);
 }
 
-int podc_ds_reset(podc_client *c, const podc_ds_config *cfg, const char names[3][DS_NAME_MAX],
+int pdc_ds_reset(podc_client *c, const podc_ds_config *cfg, const char names[3][DS_NAME_MAX],
                   const int ports[DS_NPORTS], podc_error **err)
 {
     reset_job jobs[2] = { { .parent = c, .cfg = cfg, .container = names[PODC_DS_POSTGRES], .which = PODC_DS_POSTGRES },
                           { .parent = c, .cfg = cfg, .container = names[PODC_DS_REDIS], .which = PODC_DS_REDIS,
                             .port = ports[PODC_DS_PORT_REDIS] } };
-    int rc = podc_parallel(reset_thread, jobs, sizeof jobs[0], cfg->skip_redis ? 1 : 2, err);
+    int rc = pdc_parallel(reset_thread, jobs, sizeof jobs[0], cfg->skip_redis ? 1 : 2, err);
     return rc < 0 ? rc : readyz(c, cfg, ports[PODC_DS_PORT_HEALTH], err);
 }

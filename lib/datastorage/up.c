@@ -45,7 +45,7 @@ typedef struct run {
     int created_network;
     char *built_image_id;
     const char *config_dir; /* the caller's, bind-mounted; NULL = generated, copied into the container */
-    podc_migration_plan *plan;     /* NULL without a migrations dir */
+    pdc_migration_plan *plan;     /* NULL without a migrations dir */
     pthread_mutex_t progress_mu;   /* lines come from several threads: one at a time */
     podc_image_pull_options *no_pull; /* for the services: the images are there by then */
     char hash[65];                 /* with reuse: the definition hash (a label on every member) */
@@ -93,27 +93,27 @@ static int step(run *r, podc_error **err, const char *what)
 {
     if (progress(r, "%s", what) == 0)
         return 0;
-    return podc_error_set(err, PODC_ECANCELLED, "%s: stopped by the progress callback after \"%s\"", r->cfg->service,
+    return pdc_error_set(err, PODC_ECANCELLED, "%s: stopped by the progress callback after \"%s\"", r->cfg->service,
                           what);
 }
 
 static int validate(const podc_ds_config *cfg, podc_error **err)
 {
     if (!cfg)
-        return podc_error_invalid(err, "config", "config is NULL");
-    int rc = podc_validate_name("service", cfg->service, err);
+        return pdc_error_invalid(err, "config", "config is NULL");
+    int rc = pdc_validate_name("service", cfg->service, err);
     for (int i = 0; rc == 0 && i < 3; i++)
-        rc = podc_validate_image("image", cfg->images[i], err);
+        rc = pdc_validate_image("image", cfg->images[i], err);
     for (size_t i = 0; rc == 0 && i < cfg->nenv; i++)
-        rc = podc_validate_env_key("env", cfg->env[i].key, err);
+        rc = pdc_validate_env_key("env", cfg->env[i].key, err);
     struct stat st;
     if (rc == 0 && cfg->config_dir && (stat(cfg->config_dir, &st) != 0 || !S_ISDIR(st.st_mode)))
-        rc = podc_error_invalid(err, "config_dir", "DataStorage config dir %s is not a directory", cfg->config_dir);
+        rc = pdc_error_invalid(err, "config_dir", "DataStorage config dir %s is not a directory", cfg->config_dir);
     if (rc == 0 && cfg->config_dir && cfg->config_dir[0] != '/')
-        rc = podc_error_invalid(err, "config_dir", "DataStorage config dir %s must be an absolute path",
+        rc = pdc_error_invalid(err, "config_dir", "DataStorage config dir %s must be an absolute path",
                                 cfg->config_dir);
     if (rc == 0 && cfg->build_context && (stat(cfg->build_context, &st) != 0 || !S_ISDIR(st.st_mode)))
-        rc = podc_error_invalid(err, "build_context", "build context %s is not a directory", cfg->build_context);
+        rc = pdc_error_invalid(err, "build_context", "build context %s is not a directory", cfg->build_context);
     return rc;
 }
 
@@ -154,7 +154,7 @@ static podc_service_spec *postgres_spec(run *r)
     int bad = podc_service_spec_add_env(s, "POSTGRES_USER", cfg->pg_user) ||
               podc_service_spec_add_env(s, "POSTGRES_PASSWORD", cfg->pg_password) ||
               podc_service_spec_add_env(s, "POSTGRES_DB", cfg->pg_db) ||
-              podc_service_spec_add_port(s, 5432, podc_ds_effective_port(cfg, PODC_DS_PORT_POSTGRES)) ||
+              podc_service_spec_add_port(s, 5432, pdc_ds_effective_port(cfg, PODC_DS_PORT_POSTGRES)) ||
               podc_service_spec_set_poll_interval(s, 10, 25) || podc_service_spec_add_check_tcp(s, 5432);
     if (!bad && !cfg->pg_durable) {
         /* a test database: no fsyncs, no full-page images, data in memory (both images' entrypoints
@@ -205,29 +205,29 @@ static int ready_and_migrate(run *r, podc_client *c, int *applied, podc_error **
     const char *pg = r->names[PODC_DS_POSTGRES];
     podc_exec_options *xo = podc_exec_options_new();
     if (!xo)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     podc_exec_options_set_timeout(xo, cfg->timeout_ms);
     podc_exec_result *res = NULL;
     int rc = podc_exec_run(c, pg, argv, xo, &res, err), code = rc == 0 ? podc_exec_result_exit_code(res) : 0;
     /* psql exits 0-3: anything else is the readiness part (or the shell itself) failing */
     if (rc == 0 && (code > 3 || (code != 0 && !r->plan))) {
-        podc_error *e = podc_error_new(PODC_EHEALTH, code == 96 ? "%s: postgres: %s" : "%s: postgres is not ready: %s",
+        podc_error *e = pdc_error_new(PODC_EHEALTH, code == 96 ? "%s: postgres: %s" : "%s: postgres is not ready: %s",
                                        cfg->service, podc_exec_result_stderr(res));
-        podc_error_set_container(e, pg, NULL);
-        podc_error_set_exit_code(e, code);
+        pdc_error_set_container(e, pg, NULL);
+        pdc_error_set_exit_code(e, code);
         char *tail = NULL;
         if (podc_logs_tail(c, pg, 50, &tail, NULL) == 0)
-            podc_error_set_log_tail(e, tail);
+            pdc_error_set_log_tail(e, tail);
         podc_free(tail);
-        podc_error_add_detail(e, "component", "postgres");
-        rc = podc_error_put(err, e);
+        pdc_error_add_detail(e, "component", "postgres");
+        rc = pdc_error_put(err, e);
     }
     if (rc == 0)
         rc = step(r, err, "postgres ready (pg_isready, SELECT 1)");
     if (rc == 0 && r->plan) {
-        rc = podc_migration_plan_result(r->plan, pg, res, applied, err);
+        rc = pdc_migration_plan_result(r->plan, pg, res, applied, err);
         if (rc < 0 && err && *err)
-            podc_error_add_detail(*err, "component", "migrations");
+            pdc_error_add_detail(*err, "component", "migrations");
     }
     podc_exec_result_free(res);
     podc_exec_options_free(xo);
@@ -242,7 +242,7 @@ static podc_service_spec *redis_spec(run *r)
     /* the contract's "PING answers PONG", asked over its published port: no exec (each one is a
      * process podman and runc start in the container; with four stacks starting side by side a
      * `redis-cli ping` took 5 s a try) */
-    if (podc_service_spec_add_port(s, 6379, podc_ds_effective_port(r->cfg, PODC_DS_PORT_REDIS)) ||
+    if (podc_service_spec_add_port(s, 6379, pdc_ds_effective_port(r->cfg, PODC_DS_PORT_REDIS)) ||
         podc_service_spec_add_check_tcp_exchange(s, 6379, "PING\r\n", "+PONG", 2000)) {
         podc_service_spec_free(s);
         return NULL;
@@ -259,9 +259,9 @@ static podc_service_spec *datastorage_spec(run *r)
     const char *ro[] = { "ro" };
     int bad = podc_service_spec_add_env(s, "CONFIG_PATH", PODC_DS_CONFIG_MOUNT "/config.yaml") ||
               (r->config_dir && podc_service_spec_add_bind_mount(s, r->config_dir, PODC_DS_CONFIG_MOUNT, ro, 1)) ||
-              podc_service_spec_add_port(s, 8080, podc_ds_effective_port(cfg, PODC_DS_PORT_API)) ||
-              podc_service_spec_add_port(s, 8081, podc_ds_effective_port(cfg, PODC_DS_PORT_HEALTH)) ||
-              podc_service_spec_add_port(s, 9090, podc_ds_effective_port(cfg, PODC_DS_PORT_METRICS)) ||
+              podc_service_spec_add_port(s, 8080, pdc_ds_effective_port(cfg, PODC_DS_PORT_API)) ||
+              podc_service_spec_add_port(s, 8081, pdc_ds_effective_port(cfg, PODC_DS_PORT_HEALTH)) ||
+              podc_service_spec_add_port(s, 9090, pdc_ds_effective_port(cfg, PODC_DS_PORT_METRICS)) ||
               podc_service_spec_add_check_http(s, 8081, "/readyz", 200, NULL, 2000);
     for (size_t i = 0; !bad && i < cfg->nenv; i++)
         bad = podc_service_spec_add_env(s, cfg->env[i].key, cfg->env[i].value) != 0;
@@ -294,11 +294,11 @@ static int migrations_run(podc_client *c, void *ud, podc_error **err)
 static int datastorage_prepared(podc_client *c, const podc_service *svc, void *ud, podc_error **err)
 {
     run *r = ud;
-    int rc = r->plan ? podc_migration_plan_copy(c, r->names[PODC_DS_POSTGRES], r->plan, err) : 0;
+    int rc = r->plan ? pdc_migration_plan_copy(c, r->names[PODC_DS_POSTGRES], r->plan, err) : 0;
     if (rc < 0 && err && *err)
-        podc_error_add_detail(*err, "component", "migrations");
+        pdc_error_add_detail(*err, "component", "migrations");
     if (rc == 0 && !r->config_dir)
-        rc = podc_ds_copy_config(c, r->cfg, podc_service_id(svc), err);
+        rc = pdc_ds_copy_config(c, r->cfg, podc_service_id(svc), err);
     return rc;
 }
 
@@ -315,29 +315,29 @@ static int start_members(run *r, int ports[DS_NPORTS], podc_error **err)
 {
     const podc_ds_config *cfg = r->cfg;
     podc_stack_spec *s = podc_stack_spec_new(cfg->service);
-    const podc_stack_task migrations = { .run = migrations_run, .ud = r };
+    const pdc_stack_task migrations = { .run = migrations_run, .ud = r };
     int bad = !s || podc_stack_spec_set_network(s, r->net) || podc_stack_spec_set_session(s, r->session) ||
               podc_stack_spec_set_progress(s, member_line, r) ||
               podc_stack_spec_add_member(s, "postgres", PODC_STACK_SERVICE, postgres_spec(r)) ||
-              podc_stack_spec_add_task(s, "migrations", &migrations) ||
+              pdc_stack_spec_add_task(s, "migrations", &migrations) ||
               podc_stack_spec_add_dependency(s, "migrations", "postgres", PODC_STACK_HEALTHY) ||
-              podc_stack_spec_add_internal_dependency(s, "migrations", "datastorage", PODC_STACK_PREPARED) ||
+              pdc_stack_spec_add_internal_dependency(s, "migrations", "datastorage", PODC_STACK_PREPARED) ||
               podc_stack_spec_add_member(s, "datastorage", PODC_STACK_SERVICE, datastorage_spec(r)) ||
-              podc_stack_spec_set_prepared_hook(s, "datastorage", datastorage_prepared, r) ||
-              podc_stack_spec_add_prepare_gate(s, "datastorage", "postgres", PODC_STACK_STARTED) ||
+              pdc_stack_spec_set_prepared_hook(s, "datastorage", datastorage_prepared, r) ||
+              pdc_stack_spec_add_prepare_gate(s, "datastorage", "postgres", PODC_STACK_STARTED) ||
               podc_stack_spec_add_dependency(s, "datastorage", "migrations", PODC_STACK_COMPLETED);
     if (!bad && !cfg->skip_redis)
         bad = podc_stack_spec_add_member(s, "redis", PODC_STACK_SERVICE, redis_spec(r)) ||
-              podc_stack_spec_add_prepare_gate(s, "redis", "postgres", PODC_STACK_STARTED) ||
+              pdc_stack_spec_add_prepare_gate(s, "redis", "postgres", PODC_STACK_STARTED) ||
               podc_stack_spec_add_dependency(s, "datastorage", "redis", PODC_STACK_HEALTHY);
-    podc_stack_spec_set_embedded(s);
+    pdc_stack_spec_set_embedded(s);
     podc_stack *st = NULL;
-    int rc = bad ? podc_error_oom(err) : podc_stack_up(r->c, s, &st, err);
+    int rc = bad ? pdc_error_oom(err) : podc_stack_up(r->c, s, &st, err);
     const char *member = rc < 0 && err && *err ? podc_error_detail(*err, "member") : NULL;
     if (member && !podc_error_detail(*err, "component")) { /* the members are named as the components */
         char component[32];
         snprintf(component, sizeof component, "%s", member);
-        podc_error_add_detail(*err, "component", component);
+        pdc_error_add_detail(*err, "component", component);
     }
     if (rc == 0) {
         const podc_service *pg = podc_stack_service(st, "postgres"), *ds = podc_stack_service(st, "datastorage");
@@ -355,7 +355,7 @@ static int start_members(run *r, int ports[DS_NPORTS], podc_error **err)
 /* ---- images: every one the stack does not build is made present first, side by side ---- */
 
 typedef struct pull_job {
-    podc_job_result res; /* first: see core/parallel.h */
+    pdc_job_result res; /* first: see core/parallel.h */
     run *r;
     int which;
 } pull_job;
@@ -372,12 +372,12 @@ static void *pull_thread(void *arg)
     const podc_ds_config *cfg = j->r->cfg;
     podc_client *c = NULL;
     int pulled = 0;
-    j->res.rc = podc_client_new_child(&c, j->r->c, &j->res.err);
+    j->res.rc = pdc_client_new_child(&c, j->r->c, &j->res.err);
     if (j->res.rc == 0)
-        j->res.rc = podc_image_ensure(c, cfg->images[j->which], cfg->pull, cfg->progress ? pull_progress : NULL, j->r,
+        j->res.rc = pdc_image_ensure(c, cfg->images[j->which], cfg->pull, cfg->progress ? pull_progress : NULL, j->r,
                                       &pulled, &j->res.err);
     if (j->res.rc < 0 && j->res.err)
-        podc_error_add_detail(j->res.err, "component", component[j->which]);
+        pdc_error_add_detail(j->res.err, "component", component[j->which]);
     podc_client_free(c);
     return NULL;
 }
@@ -392,7 +392,7 @@ static int ensure_images(run *r, podc_error **err)
             continue;
         jobs[n++] = (pull_job){ .r = r, .which = i };
     }
-    int rc = podc_parallel(pull_thread, jobs, sizeof jobs[0], n, err);
+    int rc = pdc_parallel(pull_thread, jobs, sizeof jobs[0], n, err);
     return rc < 0 ? rc : step(r, err, "images present");
 }
 
@@ -404,21 +404,21 @@ static int build_image(run *r, podc_error **err)
     if (rc < 0 || (exists && !cfg->build_always))
         return rc;
     if (progress(r, "building %s", cfg->images[PODC_DS_DATASTORAGE]))
-        return podc_error_set(err, PODC_ECANCELLED, "%s: stopped by the progress callback", cfg->service);
+        return pdc_error_set(err, PODC_ECANCELLED, "%s: stopped by the progress callback", cfg->service);
     podc_build_options *o = podc_build_options_new();
     if (!o)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     int bad = podc_build_options_add_tag(o, cfg->images[PODC_DS_DATASTORAGE]) ||
               podc_build_options_add_label(o, PODC_DS_LABEL_BUILT, cfg->service) ||
               podc_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, r->session) ||
               podc_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true") ||
               (cfg->build_containerfile && podc_build_options_set_containerfile(o, cfg->build_containerfile)) ||
               podc_build_options_set_pull_never(o, 1);
-    rc = bad ? podc_error_oom(err)
+    rc = bad ? pdc_error_oom(err)
              : podc_image_build(r->c, cfg->build_context, o, &r->built_image_id, err);
     podc_build_options_free(o);
     if (rc < 0 && err && *err)
-        podc_error_add_detail(*err, "component", "datastorage");
+        pdc_error_add_detail(*err, "component", "datastorage");
     return rc;
 }
 
@@ -427,8 +427,8 @@ static int build_image(run *r, podc_error **err)
 static void undo(run *r, podc_error **err)
 {
     char left[400] = "";
-    podc_client_shield_begin(r->c); /* a cancelled up still removes what it created */
-    if (podc_ds_remove_containers(r->c, r->cfg->service, NULL) < 0)
+    pdc_client_shield_begin(r->c); /* a cancelled up still removes what it created */
+    if (pdc_ds_remove_containers(r->c, r->cfg->service, NULL) < 0)
         snprintf(left, sizeof left, "containers of stack %s", r->cfg->service);
     if (r->created_network && podc_network_remove(r->c, r->net, 1, NULL) < 0) {
         size_t n = strlen(left);
@@ -438,27 +438,27 @@ static void undo(run *r, podc_error **err)
         size_t n = strlen(left);
         snprintf(left + n, sizeof left - n, "%simage %.12s", n ? ", " : "", r->built_image_id);
     }
-    podc_client_shield_end(r->c);
+    pdc_client_shield_end(r->c);
     /* say so instead of claiming a clean failure: `podc ds down` or `podc cleanup` finds them */
     if (left[0] && err && *err) {
-        podc_error_add_detail(*err, "not_removed", left);
-        podc_error_add_detail(*err, "session", r->session);
+        pdc_error_add_detail(*err, "not_removed", left);
+        pdc_error_add_detail(*err, "session", r->session);
     }
 }
 
 static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *str_printf(const char *fmt, ...)
 {
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    int rc = podc_buf_vprintf(&b, fmt, ap);
+    int rc = pdc_buf_vprintf(&b, fmt, ap);
     va_end(ap);
     if (rc < 0) {
-        podc_buf_free(&b);
+        pdc_buf_free(&b);
         return NULL;
     }
-    return podc_buf_detach(&b);
+    return pdc_buf_detach(&b);
 }
 
 /* The handle for a stack whose members' host ports are known (NULL on OOM). */
@@ -500,12 +500,12 @@ static podc_ds_stack *make_stack(run *r, const int ports[DS_NPORTS])
  * otherwise the hash is kept for the cold path's labels and template. */
 static int try_reuse(run *r, podc_ds_stack **out, int *reused, podc_error **err)
 {
-    int rc = podc_ds_definition_hash(r->c, r->cfg, r->plan, r->hash, err);
+    int rc = pdc_ds_definition_hash(r->c, r->cfg, r->plan, r->hash, err);
     if (rc < 0 || !r->hash[0])
         return rc;
     int ports[DS_NPORTS];
     char why[300] = "", what[400];
-    int ok = podc_ds_reusable(r->c, r->cfg, r->hash, r->names, ports, why, sizeof why, err);
+    int ok = pdc_ds_reusable(r->c, r->cfg, r->hash, r->names, ports, why, sizeof why, err);
     if (ok < 0)
         return ok;
     if (!ok) {
@@ -516,9 +516,9 @@ static int try_reuse(run *r, podc_ds_stack **out, int *reused, podc_error **err)
     if ((rc = step(r, err, what)) < 0)
         return rc;
     podc_error *e = NULL;
-    rc = podc_ds_reset(r->c, r->cfg, r->names, ports, &e);
+    rc = pdc_ds_reset(r->c, r->cfg, r->names, ports, &e);
     if (rc == PODC_ECANCELLED || rc == PODC_ETRANSPORT || rc == PODC_ENOMEM)
-        return podc_error_put(err, e);
+        return pdc_error_put(err, e);
     if (rc < 0) { /* e.g. a stack made before templates existed: replaced as without reuse */
         snprintf(what, sizeof what, "reuse: the reset failed (%s): replacing the stack", podc_error_message(e));
         podc_error_free(e);
@@ -526,7 +526,7 @@ static int try_reuse(run *r, podc_ds_stack **out, int *reused, podc_error **err)
     }
     podc_ds_stack *s = make_stack(r, ports);
     if (!s)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     s->reused = 1;
     (void)progress(r, "reused in %.3fs (database as after the migrations, redis flushed, /readyz 200)",
                    s->up_ms / 1000.0);
@@ -540,13 +540,13 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
 int podc_ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out, podc_error **err)
 {
     if (!c || !out)
-        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
+        return pdc_error_invalid(err, c ? "out" : "client", "NULL argument");
     int rc = validate(cfg, err);
     if (rc < 0)
         return rc;
-    podc_call_enter(c); /* a cancel lasts the whole up and reaches every job's client */
+    pdc_call_enter(c); /* a cancel lasts the whole up and reaches every job's client */
     rc = ds_up(c, cfg, out, err);
-    podc_call_leave(c);
+    pdc_call_leave(c);
     return rc;
 }
 
@@ -557,10 +557,10 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
     run r = { .c = c, .cfg = cfg, .t0 = now_ms(), .progress_mu = PTHREAD_MUTEX_INITIALIZER, .no_pull = podc_image_pull_options_new() };
     if (!r.no_pull || podc_image_pull_options_set_policy(r.no_pull, PODC_PULL_NEVER) < 0) {
         podc_image_pull_options_free(r.no_pull);
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     }
     r.session = cfg->session ? cfg->session : podc_service_default_session();
-    podc_ds_names(cfg->service, r.net, r.names[0], r.names[1], r.names[2], DS_NAME_MAX);
+    pdc_ds_names(cfg->service, r.net, r.names[0], r.names[1], r.names[2], DS_NAME_MAX);
 
     /* 0. every migration file parsed: a bad one fails before anything is sent */
     if (cfg->migrations_dir) {
@@ -569,7 +569,7 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
         mo.password = cfg->pg_password;
         mo.database = cfg->pg_db;
         mo.timeout_ms = cfg->timeout_ms;
-        if ((rc = podc_migration_plan_new(cfg->migrations_dir, &mo, &r.plan, err)) < 0) {
+        if ((rc = pdc_migration_plan_new(cfg->migrations_dir, &mo, &r.plan, err)) < 0) {
             podc_image_pull_options_free(r.no_pull);
             return rc;
         }
@@ -579,25 +579,25 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
     if (cfg->reuse) {
         int reused = 0;
         if ((rc = try_reuse(&r, out, &reused, err)) < 0 || reused) {
-            podc_migration_plan_free(r.plan);
+            pdc_migration_plan_free(r.plan);
             podc_image_pull_options_free(r.no_pull);
             return rc;
         }
     }
 
     /* 1. a stale stack of a crashed run goes first (it may hold our ports); the network stays */
-    rc = podc_ds_remove_containers(c, cfg->service, err);
+    rc = pdc_ds_remove_containers(c, cfg->service, err);
     if (rc == 0)
         rc = step(&r, err, "pre-clean done");
     /* 2. ports: a busy one is named before anything starts when the service publishes on this
      * machine (a remote host's ports are its own: podman names a busy one there); the images,
      * pulled when absent */
     if (rc == 0)
-        rc = podc_ds_check_ports(cfg, podc_host_is_loopback(podc_client_host(c)), err);
+        rc = pdc_ds_check_ports(cfg, pdc_host_is_loopback(podc_client_host(c)), err);
     if (rc == 0)
         rc = ensure_images(&r, err);
     if (rc < 0) {
-        podc_migration_plan_free(r.plan);
+        pdc_migration_plan_free(r.plan);
         podc_image_pull_options_free(r.no_pull);
         return rc;
     }
@@ -607,12 +607,12 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
     if (!no || podc_network_options_add_label(no, PODC_DS_LABEL_STACK, cfg->service) ||
         podc_network_options_add_label(no, PODC_SERVICE_LABEL_SESSION, r.session) ||
         podc_network_options_add_label(no, PODC_SERVICE_LABEL_MANAGED, "true"))
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     else
         rc = podc_network_ensure(c, r.net, no, &r.created_network, err);
     podc_network_options_free(no);
     if (rc < 0) {
-        podc_migration_plan_free(r.plan);
+        pdc_migration_plan_free(r.plan);
         podc_image_pull_options_free(r.no_pull);
         return rc;
     }
@@ -626,7 +626,7 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
     /* with reuse, the members carry the hash of what they are made of: images pulled or built
      * above count with the ids they have now */
     if (rc == 0 && cfg->reuse)
-        rc = podc_ds_definition_hash(c, cfg, r.plan, r.hash, err);
+        rc = pdc_ds_definition_hash(c, cfg, r.plan, r.hash, err);
 
     /* 5-7. the members (see start_members) */
     if (rc == 0)
@@ -639,7 +639,7 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
         rc = step(&r, err, "datastorage ready");
     podc_ds_stack *stack = NULL;
     if (rc == 0 && !(stack = make_stack(&r, ports)))
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     if (rc < 0) {
         (void)progress(&r, "failed; removing what this call created");
         undo(&r, err);
@@ -648,7 +648,7 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
         *out = stack;
     }
     free(r.built_image_id);
-    podc_migration_plan_free(r.plan);
+    pdc_migration_plan_free(r.plan);
     podc_image_pull_options_free(r.no_pull);
     pthread_mutex_destroy(&r.progress_mu);
     return rc;

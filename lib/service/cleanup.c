@@ -42,14 +42,14 @@ static void keep_first(int *rc, podc_error **err, int r, podc_error *e)
 {
     if (r < 0 && *rc == 0) {
         *rc = r;
-        podc_error_put(err, e);
+        pdc_error_put(err, e);
     } else {
         podc_error_free(e);
     }
 }
 
 typedef struct rm_job {
-    podc_job_result res; /* first: see core/parallel.h */
+    pdc_job_result res; /* first: see core/parallel.h */
     podc_client *like;
     const char *name;
 } rm_job;
@@ -59,7 +59,7 @@ static void *rm_thread(void *arg)
 {
     rm_job *j = arg;
     podc_client *c = NULL;
-    j->res.rc = podc_client_new_child(&c, j->like, &j->res.err);
+    j->res.rc = pdc_client_new_child(&c, j->like, &j->res.err);
     if (j->res.rc == 0)
         j->res.rc = podc_container_remove(c, j->name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
                                           &j->res.err);
@@ -67,17 +67,17 @@ static void *rm_thread(void *arg)
     return NULL;
 }
 
-int podc_svc_remove_containers(podc_client *like, const char *const *names, size_t n, unsigned char *failed,
+int pdc_svc_remove_containers(podc_client *like, const char *const *names, size_t n, unsigned char *failed,
                                podc_error **err)
 {
     if (n == 0)
         return 0;
     rm_job *jobs = calloc(n, sizeof *jobs);
     if (!jobs)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     for (size_t i = 0; i < n; i++)
         jobs[i] = (rm_job){ .like = like, .name = names[i] };
-    int rc = podc_parallel(rm_thread, jobs, sizeof *jobs, n, err);
+    int rc = pdc_parallel(rm_thread, jobs, sizeof *jobs, n, err);
     for (size_t i = 0; failed && i < n; i++)
         failed[i] = jobs[i].res.rc < 0;
     free(jobs);
@@ -87,17 +87,17 @@ int podc_svc_remove_containers(podc_client *like, const char *const *names, size
 int podc_service_cleanup_label(podc_client *c, const char *label, size_t *n_removed, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
+        return pdc_error_invalid(err, "client", "client is NULL");
     if (!label || !*label || *label == '=')
-        return podc_error_invalid(err, "label", "cleanup needs a label \"key=value\" or \"key\"");
+        return pdc_error_invalid(err, "label", "cleanup needs a label \"key=value\" or \"key\"");
     podc_filters *f = podc_filters_new();
     if (!f || podc_filters_add(f, "label", label) < 0) {
         podc_filters_free(f);
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     }
     int rc = 0;
     size_t removed = 0;
-    podc_call_enter(c); /* the lists and every removal: one call for a cancel */
+    pdc_call_enter(c); /* the lists and every removal: one call for a cancel */
 
     /* containers first: they hold the networks and images */
     podc_container_list *cl = NULL;
@@ -145,7 +145,7 @@ int podc_service_cleanup_label(podc_client *c, const char *label, size_t *n_remo
     }
     podc_image_list_free(il);
     podc_filters_free(f);
-    podc_call_leave(c);
+    pdc_call_leave(c);
     if (rc == 0 && n_removed)
         *n_removed = removed;
     return rc;
@@ -156,10 +156,10 @@ int podc_service_cleanup(podc_client *c, const char *session, size_t *n_removed,
     if (!session)
         session = podc_service_default_session();
     if (!*session)
-        return podc_error_invalid(err, "session", "empty session");
+        return pdc_error_invalid(err, "session", "empty session");
     char *label = NULL;
     if (asprintf(&label, "%s=%s", PODC_SERVICE_LABEL_SESSION, session) < 0)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     int rc = podc_service_cleanup_label(c, label, n_removed, err);
     free(label);
     return rc;

@@ -38,7 +38,7 @@ static char *reasonf(const char *fmt, ...)
     return s;
 }
 
-static int host_port(const podc_svc_health *h, int container_port)
+static int host_port(const pdc_svc_health *h, int container_port)
 {
     return podc_container_info_host_port(h->info, container_port, "tcp");
 }
@@ -46,7 +46,7 @@ static int host_port(const podc_svc_health *h, int container_port)
 /* ---- HTTP: libcurl easy straight to the published port (not through podman) ---- */
 
 typedef struct http_body {
-    podc_buf buf;
+    pdc_buf buf;
 } http_body;
 
 static size_t http_write(char *data, size_t size, size_t n, void *ud)
@@ -54,7 +54,7 @@ static size_t http_write(char *data, size_t size, size_t n, void *ud)
     http_body *b = ud;
     size_t len = size * n;
     if (b->buf.len < HTTP_BODY_MAX)
-        podc_buf_append(&b->buf, data, len < HTTP_BODY_MAX - b->buf.len ? len : HTTP_BODY_MAX - b->buf.len);
+        pdc_buf_append(&b->buf, data, len < HTTP_BODY_MAX - b->buf.len ? len : HTTP_BODY_MAX - b->buf.len);
     return len;
 }
 
@@ -63,13 +63,13 @@ static size_t http_write(char *data, size_t size, size_t n, void *ud)
  * network down, which would otherwise delay the failure by that much. */
 #define ABORT_SLICE_MS 20
 
-static int aborted(const podc_svc_health *h)
+static int aborted(const pdc_svc_health *h)
 {
-    return (h->abort_flag && atomic_load(h->abort_flag)) || (h->cancel_of && podc_client_cancelled(h->cancel_of));
+    return (h->abort_flag && atomic_load(h->abort_flag)) || (h->cancel_of && pdc_client_cancelled(h->cancel_of));
 }
 
 /* curl_easy_perform, in slices that look at aborted() between them. */
-static CURLcode perform_abortable(CURL *e, const podc_svc_health *h)
+static CURLcode perform_abortable(CURL *e, const pdc_svc_health *h)
 {
     CURLM *m = curl_multi_init();
     if (!m || curl_multi_add_handle(m, e) != CURLM_OK) {
@@ -101,7 +101,7 @@ static CURLcode perform_abortable(CURL *e, const podc_svc_health *h)
     return res;
 }
 
-static int check_http(const podc_svc_health *h, const podc_svc_check *k, char **reason)
+static int check_http(const pdc_svc_health *h, const pdc_svc_check *k, char **reason)
 {
     int port = host_port(h, k->port);
     if (port <= 0)
@@ -133,7 +133,7 @@ static int check_http(const podc_svc_health *h, const podc_svc_check *k, char **
         *reason = reasonf("HTTP GET %s: status %ld but the body lacks \"%s\"", url, status, k->substr);
     else
         ok = 1;
-    podc_buf_free(&body.buf);
+    pdc_buf_free(&body.buf);
     if (!ok && !*reason)
         return PODC_ENOMEM;
     return ok;
@@ -159,7 +159,7 @@ static int closed_at_once(int fd)
 
 /* An exchange on a connected socket: send k->path, wait up to k->timeout_ms for a reply that
  * contains k->substr. 0, or an errno (EPROTO: it answered something else, into got). */
-static int exchange(int fd, const podc_svc_health *h, const podc_svc_check *k, char *got, size_t gotsz)
+static int exchange(int fd, const pdc_svc_health *h, const pdc_svc_check *k, char *got, size_t gotsz)
 {
     size_t len = strlen(k->path);
     if (send(fd, k->path, len, MSG_NOSIGNAL) != (ssize_t)len)
@@ -187,7 +187,7 @@ static int exchange(int fd, const podc_svc_health *h, const podc_svc_check *k, c
     return n ? EPROTO : ETIMEDOUT;
 }
 
-static int check_tcp(const podc_svc_health *h, const podc_svc_check *k, char **reason)
+static int check_tcp(const pdc_svc_health *h, const pdc_svc_check *k, char **reason)
 {
     char got[256] = "";
     int port = host_port(h, k->port);
@@ -249,7 +249,7 @@ static int check_tcp(const podc_svc_health *h, const podc_svc_check *k, char **r
 
 /* ---- exec in the container ---- */
 
-static int check_exec(podc_client *c, const podc_svc_health *h, const podc_svc_check *k, char **reason)
+static int check_exec(podc_client *c, const pdc_svc_health *h, const pdc_svc_check *k, char **reason)
 {
     podc_exec_options *o = podc_exec_options_new();
     if (!o)
@@ -310,7 +310,7 @@ static int count_lines(const regex_t *re, const char *text, size_t len)
     return n;
 }
 
-void podc_svc_logpos_feed(podc_svc_logpos *pos, const regex_t *re, const char *rec, size_t len)
+void pdc_svc_logpos_feed(pdc_svc_logpos *pos, const regex_t *re, const char *rec, size_t len)
 {
     const char *sp = memchr(rec, ' ', len);
     size_t tl = sp ? (size_t)(sp - rec) : 0;
@@ -336,7 +336,7 @@ void podc_svc_logpos_feed(podc_svc_logpos *pos, const regex_t *re, const char *r
 }
 
 typedef struct log_read {
-    podc_svc_logpos *pos;
+    pdc_svc_logpos *pos;
     const regex_t *re;
 } log_read;
 
@@ -344,11 +344,11 @@ static int on_log_record(int stream, const char *data, size_t len, void *ud)
 {
     (void)stream;
     log_read *r = ud;
-    podc_svc_logpos_feed(r->pos, r->re, data, len);
+    pdc_svc_logpos_feed(r->pos, r->re, data, len);
     return 0;
 }
 
-static int check_log(podc_client *c, const podc_svc_health *h, const podc_svc_check *k, podc_svc_logpos *pos,
+static int check_log(podc_client *c, const pdc_svc_health *h, const pdc_svc_check *k, pdc_svc_logpos *pos,
                      char **reason)
 {
     regex_t re;
@@ -378,7 +378,7 @@ static int check_log(podc_client *c, const podc_svc_health *h, const podc_svc_ch
 
 /* ---- podman's own check: run it once, then read the aggregated health ---- */
 
-static int check_podman(podc_client *c, const podc_svc_health *h, char **reason)
+static int check_podman(podc_client *c, const pdc_svc_health *h, char **reason)
 {
     char *run = NULL, *status = NULL;
     podc_error *e = NULL;
@@ -415,7 +415,7 @@ static int check_podman(podc_client *c, const podc_svc_health *h, char **reason)
     return ok;
 }
 
-int podc_svc_health_try(podc_client *c, podc_svc_health *h, char **reason)
+int pdc_svc_health_try(podc_client *c, pdc_svc_health *h, char **reason)
 {
     *reason = NULL;
     for (size_t i = 0; i < h->spec->n_checks; i++) {
@@ -423,7 +423,7 @@ int podc_svc_health_try(podc_client *c, podc_svc_health *h, char **reason)
             continue;
         if (h->abort_flag && atomic_load(h->abort_flag))
             return (*reason = reasonf("container exited")) ? 0 : PODC_ENOMEM;
-        const podc_svc_check *k = &h->spec->checks[i];
+        const pdc_svc_check *k = &h->spec->checks[i];
         int r;
         switch (k->kind) {
         case PODC_SVC_CHECK_HTTP: r = check_http(h, k, reason); break;

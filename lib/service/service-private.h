@@ -14,46 +14,46 @@
 enum podc_svc_check_kind { PODC_SVC_CHECK_HTTP, PODC_SVC_CHECK_TCP, PODC_SVC_CHECK_EXEC, PODC_SVC_CHECK_LOG,
                            PODC_SVC_CHECK_PODMAN };
 
-typedef struct podc_svc_check {
+typedef struct pdc_svc_check {
     int kind;
     int port;              /* HTTP, TCP: container port */
     char *path;            /* HTTP */
     int status;            /* HTTP expected status */
     char *substr;          /* HTTP body / EXEC stdout substring, or NULL */
     int64_t timeout_ms;    /* HTTP, EXEC per try */
-    podc_strv argv;        /* EXEC */
+    pdc_strv argv;        /* EXEC */
     char *regex;           /* LOG */
     int times;             /* LOG */
     char *shell;           /* PODMAN: NULL = the image's HEALTHCHECK */
-} podc_svc_check;
+} pdc_svc_check;
 
-typedef enum { PODC_SVC_VOLUME, PODC_SVC_BIND, PODC_SVC_TMPFS } podc_svc_mount_kind;
+typedef enum { PODC_SVC_VOLUME, PODC_SVC_BIND, PODC_SVC_TMPFS } pdc_svc_mount_kind;
 
-typedef struct podc_svc_mount {
+typedef struct pdc_svc_mount {
     char *source;          /* bind: host path; volume: name or NULL; tmpfs: NULL */
     char *dest;
-    podc_strv options;
-    podc_svc_mount_kind kind;
-} podc_svc_mount;
+    pdc_strv options;
+    pdc_svc_mount_kind kind;
+} pdc_svc_mount;
 
 struct podc_service_spec {
     char *name, *image;
     int has_build, build_always;
     podc_image_pull_options *pull; /* NULL = defaults */
     char *build_ctx, *containerfile;
-    podc_kvlist build_args;
+    pdc_kvlist build_args;
     int *ports;            /* pairs: container, host */
     char **port_ips;       /* per port: the host address it is bound to, or NULL (all) */
     size_t n_ports;
     char *workdir, *user;  /* NULL = the image's */
-    podc_kvlist env, labels, hosts;
+    pdc_kvlist env, labels, hosts;
     char *network;
-    podc_strv aliases, command, entrypoint, depends;
+    pdc_strv aliases, command, entrypoint, depends;
     int has_entrypoint;    /* set (argc 0 = an empty entrypoint, clearing the image's) */
-    podc_kvlist build_labels; /* extra labels on an image it builds (a stack's) */
-    podc_svc_mount *mounts;
+    pdc_kvlist build_labels; /* extra labels on an image it builds (a stack's) */
+    pdc_svc_mount *mounts;
     size_t n_mounts;
-    podc_svc_check *checks;
+    pdc_svc_check *checks;
     size_t n_checks;
     int64_t startup_timeout_ms, poll_initial_ms, poll_max_ms;
     int keep_on_failure;
@@ -75,18 +75,18 @@ struct podc_service {
 };
 
 /* Monotonic clock in ms. */
-int64_t podc_svc_now_ms(void);
+int64_t pdc_svc_now_ms(void);
 
 /* The session a spec uses. */
-const char *podc_svc_session_of(const podc_service_spec *s);
+const char *pdc_svc_session_of(const podc_service_spec *s);
 
 /* A label on the image a start builds (a stack marks what it built); internal. */
-int podc_svc_spec_add_build_label(podc_service_spec *s, const char *key, const char *value);
+int pdc_svc_spec_add_build_label(podc_service_spec *s, const char *key, const char *value);
 /* The id of the image the start that made svc built, or NULL. */
-const char *podc_svc_built_image(const podc_service *svc);
+const char *pdc_svc_built_image(const podc_service *svc);
 
 /* The container spec for s (labels included). */
-int podc_svc_container_spec(const podc_service_spec *s, const char *session, podc_container_spec **out,
+int pdc_svc_container_spec(const podc_service_spec *s, const char *session, podc_container_spec **out,
                             podc_error **err);
 
 /* ---- health (health.c) ---- */
@@ -96,45 +96,45 @@ int podc_svc_container_spec(const podc_service_spec *s, const char *session, pod
  * returns the records of that second again), skipping the n_at_last records of last_ts it has
  * already counted.
  */
-typedef struct podc_svc_logpos {
+typedef struct pdc_svc_logpos {
     char last_ts[64];      /* timestamp of the last record counted ("" = none yet) */
     int n_at_last;         /* records with that timestamp already counted */
     int skip;              /* during a read: records of last_ts still to skip */
     int matches;           /* matching lines so far */
-} podc_svc_logpos;
+} pdc_svc_logpos;
 
 /* Feeds one record as podman sends it with timestamps ("<RFC3339> text"); counts matching
  * lines in pos->matches. Call with pos->skip = pos->n_at_last before each read. */
-void podc_svc_logpos_feed(podc_svc_logpos *pos, const regex_t *re, const char *rec, size_t len);
+void pdc_svc_logpos_feed(pdc_svc_logpos *pos, const regex_t *re, const char *rec, size_t len);
 
-typedef struct podc_svc_health {
+typedef struct pdc_svc_health {
     const podc_service_spec *spec;
     const char *container;             /* id */
     const podc_container_info *info;   /* for host ports */
     const char *address;               /* where published ports are reached (podc_client_host) */
     unsigned char *passed;             /* per check */
-    podc_svc_logpos *logpos;           /* per check: where the log checks left off */
+    pdc_svc_logpos *logpos;           /* per check: where the log checks left off */
     const atomic_int *abort_flag;      /* set when the container exited: stop early */
     const podc_client *cancel_of;      /* the start's client: its cancel stops a probe too */
-} podc_svc_health;
+} pdc_svc_health;
 
 /*
  * Runs the checks that have not passed yet, in order, stopping at the first that fails.
  * Returns 1 when all have passed, 0 when one failed (*reason = new text), PODC_EINVAL when a
  * check can never pass (*reason says why), or PODC_ENOMEM.
  */
-int podc_svc_health_try(podc_client *c, podc_svc_health *h, char **reason);
+int pdc_svc_health_try(podc_client *c, pdc_svc_health *h, char **reason);
 
 /* ---- watcher (watch.c) ---- */
 
-typedef struct podc_svc_watch {
+typedef struct pdc_svc_watch {
     pthread_mutex_t mu;
     pthread_cond_t cv;          /* CLOCK_MONOTONIC */
     pthread_t thread;
     int inited, started;
     podc_client *own;           /* the watcher's client */
     podc_client *health;        /* interrupted when the container exits */
-    podc_waker waker;           /* on health: its cancel wakes podc_svc_watch_sleep() */
+    pdc_waker waker;           /* on health: its cancel wakes pdc_svc_watch_sleep() */
     char *container;
     atomic_int exited;          /* the container stopped: exit_code is valid */
     int exit_code;
@@ -142,25 +142,25 @@ typedef struct podc_svc_watch {
     int stopping;               /* the health loop is over: don't cancel its client any more */
     atomic_int lost;            /* the wait failed (service gone, container removed): lost_err says why */
     podc_error *lost_err;
-} podc_svc_watch;
+} pdc_svc_watch;
 
 /* Creates the watcher client on c's socket and starts waiting for the container to stop. */
-int podc_svc_watch_start(podc_svc_watch *w, podc_client *c, const char *container, podc_error **err);
+int pdc_svc_watch_start(pdc_svc_watch *w, podc_client *c, const char *container, podc_error **err);
 /* Sleeps up to ms, or less when the container exits or the wait fails (never returns at once
  * for nothing: the health loop must not spin). */
-void podc_svc_watch_sleep(podc_svc_watch *w, int64_t ms);
+void pdc_svc_watch_sleep(pdc_svc_watch *w, int64_t ms);
 /* Ends the wait and joins the thread; frees everything. Safe on a watcher that never started. */
-void podc_svc_watch_stop(podc_svc_watch *w);
+void pdc_svc_watch_stop(pdc_svc_watch *w);
 
 /* Force-removes the containers names[0..n) side by side, each on a child client of like (a
  * missing one is fine); failed[i] (may be NULL) says which could not be removed. Returns the
  * first failure. (cleanup.c) */
-int podc_svc_remove_containers(podc_client *like, const char *const *names, size_t n, unsigned char *failed,
+int pdc_svc_remove_containers(podc_client *like, const char *const *names, size_t n, unsigned char *failed,
                                podc_error **err);
 
 /* ---- dependencies: services this process is still starting (start.c) ---- */
-int podc_svc_registry_add(const char *name);
-void podc_svc_registry_remove(const char *name);
-int podc_svc_registry_has(const char *name);
+int pdc_svc_registry_add(const char *name);
+void pdc_svc_registry_remove(const char *name);
+int pdc_svc_registry_has(const char *name);
 
 #endif

@@ -30,11 +30,11 @@ podc_service_spec *podc_service_spec_new(void)
     return s;
 }
 
-static void check_clear(podc_svc_check *k)
+static void check_clear(pdc_svc_check *k)
 {
     free(k->path);
     free(k->substr);
-    podc_strv_clear(&k->argv);
+    pdc_strv_clear(&k->argv);
     free(k->regex);
     free(k->shell);
 }
@@ -48,26 +48,26 @@ void podc_service_spec_free(podc_service_spec *s)
     free(s->build_ctx);
     free(s->containerfile);
     podc_image_pull_options_free(s->pull);
-    podc_kvlist_clear(&s->build_args);
+    pdc_kvlist_clear(&s->build_args);
     for (size_t i = 0; s->port_ips && i < s->n_ports; i++)
         free(s->port_ips[i]);
     free(s->port_ips);
     free(s->ports);
     free(s->workdir);
     free(s->user);
-    podc_kvlist_clear(&s->env);
-    podc_kvlist_clear(&s->labels);
-    podc_kvlist_clear(&s->hosts);
+    pdc_kvlist_clear(&s->env);
+    pdc_kvlist_clear(&s->labels);
+    pdc_kvlist_clear(&s->hosts);
     free(s->network);
-    podc_strv_clear(&s->aliases);
-    podc_strv_clear(&s->command);
-    podc_strv_clear(&s->entrypoint);
-    podc_kvlist_clear(&s->build_labels);
-    podc_strv_clear(&s->depends);
+    pdc_strv_clear(&s->aliases);
+    pdc_strv_clear(&s->command);
+    pdc_strv_clear(&s->entrypoint);
+    pdc_kvlist_clear(&s->build_labels);
+    pdc_strv_clear(&s->depends);
     for (size_t i = 0; i < s->n_mounts; i++) {
         free(s->mounts[i].source);
         free(s->mounts[i].dest);
-        podc_strv_clear(&s->mounts[i].options);
+        pdc_strv_clear(&s->mounts[i].options);
     }
     free(s->mounts);
     for (size_t i = 0; i < s->n_checks; i++)
@@ -123,12 +123,12 @@ int podc_service_spec_set_pull_options(podc_service_spec *s, const podc_image_pu
 {
     if (!s)
         return PODC_EINVAL;
-    return podc_image_pull_options_replace(&s->pull, opts);
+    return pdc_image_pull_options_replace(&s->pull, opts);
 }
 
 int podc_service_spec_add_build_arg(podc_service_spec *s, const char *key, const char *value)
 {
-    return s && key && value ? podc_kvlist_set(&s->build_args, key, value) : PODC_EINVAL;
+    return s && key && value ? pdc_kvlist_set(&s->build_args, key, value) : PODC_EINVAL;
 }
 
 int podc_service_spec_add_port(podc_service_spec *s, int container_port, int host_port)
@@ -168,7 +168,7 @@ int podc_service_spec_set_user(podc_service_spec *s, const char *user)
 
 int podc_service_spec_add_env(podc_service_spec *s, const char *key, const char *value)
 {
-    return s && key && value ? podc_kvlist_set(&s->env, key, value) : PODC_EINVAL;
+    return s && key && value ? pdc_kvlist_set(&s->env, key, value) : PODC_EINVAL;
 }
 
 int podc_service_spec_set_network(podc_service_spec *s, const char *network)
@@ -178,21 +178,21 @@ int podc_service_spec_set_network(podc_service_spec *s, const char *network)
 
 int podc_service_spec_add_network_alias(podc_service_spec *s, const char *alias)
 {
-    return s ? podc_strv_push(&s->aliases, alias) : PODC_EINVAL;
+    return s ? pdc_strv_push(&s->aliases, alias) : PODC_EINVAL;
 }
 
-static int add_mount(podc_service_spec *s, podc_svc_mount_kind kind, const char *source, const char *dest,
+static int add_mount(podc_service_spec *s, pdc_svc_mount_kind kind, const char *source, const char *dest,
                      const char *const *options, size_t n_options)
 {
     if (!s || !dest || (kind == PODC_SVC_BIND && !source) || (n_options && !options))
         return PODC_EINVAL;
-    podc_svc_mount *m = realloc(s->mounts, (s->n_mounts + 1) * sizeof *m);
+    pdc_svc_mount *m = realloc(s->mounts, (s->n_mounts + 1) * sizeof *m);
     if (!m)
         return PODC_ENOMEM;
     s->mounts = m;
-    podc_svc_mount nm = { .kind = kind };
+    pdc_svc_mount nm = { .kind = kind };
     if ((source && *source && !(nm.source = strdup(source))) || !(nm.dest = strdup(dest)) ||
-        (n_options && podc_strv_set(&nm.options, options, n_options) < 0)) {
+        (n_options && pdc_strv_set(&nm.options, options, n_options) < 0)) {
         free(nm.source);
         free(nm.dest);
         return PODC_ENOMEM;
@@ -221,7 +221,7 @@ int podc_service_spec_add_bind_mount(podc_service_spec *s, const char *source, c
 
 int podc_service_spec_add_label(podc_service_spec *s, const char *key, const char *value)
 {
-    return s && key && value ? podc_kvlist_set(&s->labels, key, value) : PODC_EINVAL;
+    return s && key && value ? pdc_kvlist_set(&s->labels, key, value) : PODC_EINVAL;
 }
 
 int podc_service_spec_set_command(podc_service_spec *s, const char *const *argv, size_t argc)
@@ -231,7 +231,7 @@ int podc_service_spec_set_command(podc_service_spec *s, const char *const *argv,
     for (size_t i = 0; i < argc; i++)
         if (!argv[i])
             return PODC_EINVAL;
-    return podc_strv_set(&s->command, argv, argc);
+    return pdc_strv_set(&s->command, argv, argc);
 }
 
 int podc_service_spec_set_entrypoint(podc_service_spec *s, const char *const *argv, size_t argc)
@@ -241,25 +241,25 @@ int podc_service_spec_set_entrypoint(podc_service_spec *s, const char *const *ar
     for (size_t i = 0; i < argc; i++)
         if (!argv[i])
             return PODC_EINVAL;
-    int rc = argc ? podc_strv_set(&s->entrypoint, argv, argc) : (podc_strv_clear(&s->entrypoint), 0);
+    int rc = argc ? pdc_strv_set(&s->entrypoint, argv, argc) : (pdc_strv_clear(&s->entrypoint), 0);
     if (rc == 0)
         s->has_entrypoint = 1;
     return rc;
 }
 
-int podc_svc_spec_add_build_label(podc_service_spec *s, const char *key, const char *value)
+int pdc_svc_spec_add_build_label(podc_service_spec *s, const char *key, const char *value)
 {
-    return s && key && value ? podc_kvlist_set(&s->build_labels, key, value) : PODC_EINVAL;
+    return s && key && value ? pdc_kvlist_set(&s->build_labels, key, value) : PODC_EINVAL;
 }
 
 int podc_service_spec_add_host(podc_service_spec *s, const char *hostname, const char *ip)
 {
-    return s && hostname && ip ? podc_kvlist_set(&s->hosts, hostname, ip) : PODC_EINVAL;
+    return s && hostname && ip ? pdc_kvlist_set(&s->hosts, hostname, ip) : PODC_EINVAL;
 }
 
 int podc_service_spec_add_depends_on(podc_service_spec *s, const char *name)
 {
-    return s ? podc_strv_push(&s->depends, name) : PODC_EINVAL;
+    return s ? pdc_strv_push(&s->depends, name) : PODC_EINVAL;
 }
 
 int podc_service_spec_set_startup_timeout(podc_service_spec *s, int64_t timeout_ms)
@@ -311,9 +311,9 @@ int podc_service_spec_set_progress(podc_service_spec *s, podc_service_progress_c
 
 /* ---- checks ---- */
 
-static podc_svc_check *new_check(podc_service_spec *s, int kind)
+static pdc_svc_check *new_check(podc_service_spec *s, int kind)
 {
-    podc_svc_check *k = realloc(s->checks, (s->n_checks + 1) * sizeof *k);
+    pdc_svc_check *k = realloc(s->checks, (s->n_checks + 1) * sizeof *k);
     if (!k)
         return NULL;
     s->checks = k;
@@ -328,7 +328,7 @@ int podc_service_spec_add_check_http(podc_service_spec *s, int container_port, c
 {
     if (!s || container_port < 1 || container_port > 65535 || expected_status < 0 || expected_status > 999)
         return PODC_EINVAL;
-    podc_svc_check *k = new_check(s, PODC_SVC_CHECK_HTTP);
+    pdc_svc_check *k = new_check(s, PODC_SVC_CHECK_HTTP);
     if (!k)
         return PODC_ENOMEM;
     k->port = container_port;
@@ -352,7 +352,7 @@ int podc_service_spec_add_check_tcp(podc_service_spec *s, int container_port)
 {
     if (!s || container_port < 1 || container_port > 65535)
         return PODC_EINVAL;
-    podc_svc_check *k = new_check(s, PODC_SVC_CHECK_TCP);
+    pdc_svc_check *k = new_check(s, PODC_SVC_CHECK_TCP);
     if (!k)
         return PODC_ENOMEM;
     k->port = container_port;
@@ -365,7 +365,7 @@ int podc_service_spec_add_check_tcp_exchange(podc_service_spec *s, int container
 {
     if (!s || container_port < 1 || container_port > 65535 || !send || !*send || !expect || !*expect)
         return PODC_EINVAL;
-    podc_svc_check *k = new_check(s, PODC_SVC_CHECK_TCP);
+    pdc_svc_check *k = new_check(s, PODC_SVC_CHECK_TCP);
     if (!k)
         return PODC_ENOMEM;
     k->port = container_port;
@@ -386,11 +386,11 @@ int podc_service_spec_add_check_exec(podc_service_spec *s, const char *const *ar
     for (size_t i = 0; i < argc; i++)
         if (!argv[i])
             return PODC_EINVAL;
-    podc_svc_check *k = new_check(s, PODC_SVC_CHECK_EXEC);
+    pdc_svc_check *k = new_check(s, PODC_SVC_CHECK_EXEC);
     if (!k)
         return PODC_ENOMEM;
     k->timeout_ms = per_try_timeout_ms > 0 ? per_try_timeout_ms : 5000;
-    if (podc_strv_set(&k->argv, argv, argc) < 0 || (stdout_substring && !(k->substr = strdup(stdout_substring)))) {
+    if (pdc_strv_set(&k->argv, argv, argc) < 0 || (stdout_substring && !(k->substr = strdup(stdout_substring)))) {
         check_clear(k);
         return PODC_ENOMEM;
     }
@@ -402,7 +402,7 @@ int podc_service_spec_add_check_log(podc_service_spec *s, const char *regex, int
 {
     if (!s || !regex || times < 1)
         return PODC_EINVAL;
-    podc_svc_check *k = new_check(s, PODC_SVC_CHECK_LOG);
+    pdc_svc_check *k = new_check(s, PODC_SVC_CHECK_LOG);
     if (!k)
         return PODC_ENOMEM;
     k->times = times;
@@ -416,7 +416,7 @@ int podc_service_spec_add_check_podman(podc_service_spec *s, const char *shell_c
 {
     if (!s)
         return PODC_EINVAL;
-    podc_svc_check *k = new_check(s, PODC_SVC_CHECK_PODMAN);
+    pdc_svc_check *k = new_check(s, PODC_SVC_CHECK_PODMAN);
     if (!k)
         return PODC_ENOMEM;
     if (shell_command && !(k->shell = strdup(shell_command)))
@@ -449,58 +449,58 @@ static int valid_session(const char *v)
 int podc_service_spec_validate(const podc_service_spec *s, podc_error **err)
 {
     if (!s)
-        return podc_error_invalid(err, "spec", "service spec is NULL");
+        return pdc_error_invalid(err, "spec", "service spec is NULL");
     if (!s->name)
-        return podc_error_invalid(err, "name", "service spec: a name is required");
+        return pdc_error_invalid(err, "name", "service spec: a name is required");
     int rc;
-    if ((rc = podc_validate_name("name", s->name, err)) < 0)
+    if ((rc = pdc_validate_name("name", s->name, err)) < 0)
         return rc;
     if (!s->image)
-        return podc_error_invalid(err, "image", "service %s: an image is required", s->name);
-    if ((rc = podc_validate_image("image", s->image, err)) < 0)
+        return pdc_error_invalid(err, "image", "service %s: an image is required", s->name);
+    if ((rc = pdc_validate_image("image", s->image, err)) < 0)
         return rc;
     if (s->has_build && !*s->build_ctx)
-        return podc_error_invalid(err, "build", "service %s: empty build context", s->name);
+        return pdc_error_invalid(err, "build", "service %s: empty build context", s->name);
     for (size_t i = 0; i < s->build_args.n; i++)
-        if ((rc = podc_validate_env_key("build_args", s->build_args.keys[i], err)) < 0)
+        if ((rc = pdc_validate_env_key("build_args", s->build_args.keys[i], err)) < 0)
             return rc;
     for (size_t i = 0; i < s->env.n; i++)
-        if ((rc = podc_validate_env_key("env", s->env.keys[i], err)) < 0)
+        if ((rc = pdc_validate_env_key("env", s->env.keys[i], err)) < 0)
             return rc;
     for (size_t i = 0; i < s->labels.n; i++)
         if (strcmp(s->labels.keys[i], PODC_SERVICE_LABEL_SESSION) == 0 ||
             strcmp(s->labels.keys[i], PODC_SERVICE_LABEL_MANAGED) == 0)
-            return podc_error_invalid(err, "labels", "service %s: label %s is reserved", s->name, s->labels.keys[i]);
-    if (s->network && (rc = podc_validate_name("network", s->network, err)) < 0)
+            return pdc_error_invalid(err, "labels", "service %s: label %s is reserved", s->name, s->labels.keys[i]);
+    if (s->network && (rc = pdc_validate_name("network", s->network, err)) < 0)
         return rc;
     if (s->aliases.n && !s->network)
-        return podc_error_invalid(err, "aliases", "service %s: network aliases need a network", s->name);
+        return pdc_error_invalid(err, "aliases", "service %s: network aliases need a network", s->name);
     for (size_t i = 0; i < s->aliases.n; i++)
-        if ((rc = podc_validate_name("aliases", s->aliases.v[i], err)) < 0)
+        if ((rc = pdc_validate_name("aliases", s->aliases.v[i], err)) < 0)
             return rc;
     for (size_t i = 0; i < s->depends.n; i++) {
-        if ((rc = podc_validate_name("depends_on", s->depends.v[i], err)) < 0)
+        if ((rc = pdc_validate_name("depends_on", s->depends.v[i], err)) < 0)
             return rc;
         if (strcmp(s->depends.v[i], s->name) == 0)
-            return podc_error_invalid(err, "depends_on", "service %s depends on itself", s->name);
+            return pdc_error_invalid(err, "depends_on", "service %s depends on itself", s->name);
     }
     for (size_t i = 0; i < s->n_mounts; i++) {
-        const podc_svc_mount *m = &s->mounts[i];
+        const pdc_svc_mount *m = &s->mounts[i];
         if (m->dest[0] != '/')
-            return podc_error_invalid(err, "mounts", "service %s: mount destination \"%s\" is not absolute", s->name,
+            return pdc_error_invalid(err, "mounts", "service %s: mount destination \"%s\" is not absolute", s->name,
                                       m->dest);
         if (m->kind == PODC_SVC_BIND && m->source[0] != '/')
-            return podc_error_invalid(err, "mounts", "service %s: bind source \"%s\" is not absolute", s->name,
+            return pdc_error_invalid(err, "mounts", "service %s: bind source \"%s\" is not absolute", s->name,
                                       m->source);
     }
     if (s->session && !valid_session(s->session))
-        return podc_error_invalid(err, "session", "service %s: session \"%s\" must match [a-zA-Z0-9_.-]+", s->name,
+        return pdc_error_invalid(err, "session", "service %s: session \"%s\" must match [a-zA-Z0-9_.-]+", s->name,
                                   s->session);
     int podman_checks = 0;
     for (size_t i = 0; i < s->n_checks; i++) {
-        const podc_svc_check *k = &s->checks[i];
+        const pdc_svc_check *k = &s->checks[i];
         if ((k->kind == PODC_SVC_CHECK_HTTP || k->kind == PODC_SVC_CHECK_TCP) && !published(s, k->port))
-            return podc_error_invalid(err, "checks",
+            return pdc_error_invalid(err, "checks",
                                       "service %s: the %s check uses container port %d, which is not published "
                                       "(podc_service_spec_add_port)",
                                       s->name, k->kind == PODC_SVC_CHECK_HTTP ? "HTTP" : "TCP", k->port);
@@ -510,34 +510,34 @@ int podc_service_spec_validate(const podc_service_spec *s, podc_error **err)
             if (rrc != 0) {
                 char msg[128];
                 regerror(rrc, &re, msg, sizeof msg);
-                return podc_error_invalid(err, "checks", "service %s: log check regex \"%s\": %s", s->name, k->regex,
+                return pdc_error_invalid(err, "checks", "service %s: log check regex \"%s\": %s", s->name, k->regex,
                                           msg);
             }
             regfree(&re);
         }
         if (k->kind == PODC_SVC_CHECK_PODMAN && ++podman_checks > 1)
-            return podc_error_invalid(err, "checks", "service %s: only one podman health check", s->name);
+            return pdc_error_invalid(err, "checks", "service %s: only one podman health check", s->name);
     }
     /* the container spec checks the rest (host entries, option strings) */
     podc_container_spec *cs = NULL;
-    rc = podc_svc_container_spec(s, podc_svc_session_of(s), &cs, err);
+    rc = pdc_svc_container_spec(s, pdc_svc_session_of(s), &cs, err);
     if (rc == 0)
         rc = podc_container_spec_validate(cs, err);
     podc_container_spec_free(cs);
     return rc;
 }
 
-const char *podc_svc_session_of(const podc_service_spec *s)
+const char *pdc_svc_session_of(const podc_service_spec *s)
 {
     return s->session ? s->session : podc_service_default_session();
 }
 
-int podc_svc_container_spec(const podc_service_spec *s, const char *session, podc_container_spec **out,
+int pdc_svc_container_spec(const podc_service_spec *s, const char *session, podc_container_spec **out,
                             podc_error **err)
 {
     podc_container_spec *cs = podc_container_spec_new();
     if (!cs)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     int rc = 0;
     rc = rc ? rc : podc_container_spec_set_name(cs, s->name);
     rc = rc ? rc : podc_container_spec_set_image(cs, s->image);
@@ -560,7 +560,7 @@ int podc_svc_container_spec(const podc_service_spec *s, const char *session, pod
     if (!rc && s->network)
         rc = podc_container_spec_add_network(cs, s->network, (const char *const *)s->aliases.v, s->aliases.n);
     for (size_t i = 0; !rc && i < s->n_mounts; i++) {
-        const podc_svc_mount *m = &s->mounts[i];
+        const pdc_svc_mount *m = &s->mounts[i];
         const char *const *o = (const char *const *)m->options.v;
         rc = m->kind == PODC_SVC_BIND    ? podc_container_spec_add_bind_mount(cs, m->source, m->dest, o, m->options.n)
              : m->kind == PODC_SVC_TMPFS ? podc_container_spec_add_tmpfs(cs, m->dest, o, m->options.n)
@@ -571,7 +571,7 @@ int podc_svc_container_spec(const podc_service_spec *s, const char *session, pod
     if (!rc && s->memory_limit)
         rc = podc_container_spec_set_memory_limit(cs, s->memory_limit);
     for (size_t i = 0; !rc && i < s->n_checks; i++) {
-        const podc_svc_check *k = &s->checks[i];
+        const pdc_svc_check *k = &s->checks[i];
         if (k->kind != PODC_SVC_CHECK_PODMAN || !k->shell)
             continue;
         rc = podc_container_spec_set_healthcheck_shell(cs, k->shell);
@@ -580,8 +580,8 @@ int podc_svc_container_spec(const podc_service_spec *s, const char *session, pod
     }
     if (rc) {
         podc_container_spec_free(cs);
-        return rc == PODC_ENOMEM ? podc_error_oom(err)
-                                 : podc_error_invalid(err, "spec", "service %s: invalid container spec", s->name);
+        return rc == PODC_ENOMEM ? pdc_error_oom(err)
+                                 : pdc_error_invalid(err, "spec", "service %s: invalid container spec", s->name);
     }
     *out = cs;
     return 0;

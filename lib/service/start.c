@@ -23,18 +23,18 @@
 
 static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t registry_cv = PTHREAD_COND_INITIALIZER; /* a start ended (realtime clock) */
-static podc_strv registry = PODC_STRV_INIT;
+static pdc_strv registry = PODC_STRV_INIT;
 static unsigned long registry_gen; /* bumped whenever a start ends */
 
-int podc_svc_registry_add(const char *name)
+int pdc_svc_registry_add(const char *name)
 {
     pthread_mutex_lock(&registry_mu);
-    int rc = podc_strv_push(&registry, name);
+    int rc = pdc_strv_push(&registry, name);
     pthread_mutex_unlock(&registry_mu);
     return rc;
 }
 
-void podc_svc_registry_remove(const char *name)
+void pdc_svc_registry_remove(const char *name)
 {
     pthread_mutex_lock(&registry_mu);
     for (size_t i = 0; i < registry.n; i++) {
@@ -45,13 +45,13 @@ void podc_svc_registry_remove(const char *name)
         }
     }
     if (registry.n == 0)
-        podc_strv_clear(&registry); /* nothing left allocated once no start is running */
+        pdc_strv_clear(&registry); /* nothing left allocated once no start is running */
     registry_gen++;
     pthread_cond_broadcast(&registry_cv);
     pthread_mutex_unlock(&registry_mu);
 }
 
-int podc_svc_registry_has(const char *name)
+int pdc_svc_registry_has(const char *name)
 {
     pthread_mutex_lock(&registry_mu);
     int found = 0;
@@ -86,11 +86,11 @@ static int step(start_ctx *x, podc_error **err, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     char line[600];
-    int64_t el = podc_svc_now_ms() - x->t0;
+    int64_t el = pdc_svc_now_ms() - x->t0;
     snprintf(line, sizeof line, "[%4lld.%03llds] %s: %s", (long long)(el / 1000), (long long)(el % 1000),
              x->spec->name, msg);
     if (x->spec->progress(line, x->spec->progress_ud) != 0)
-        return podc_error_set(err, PODC_ECANCELLED, "service %s: start cancelled by the progress callback",
+        return pdc_error_set(err, PODC_ECANCELLED, "service %s: start cancelled by the progress callback",
                               x->spec->name);
     return 0;
 }
@@ -120,7 +120,7 @@ static void sleep_or_registry_change(podc_client *c, int64_t ms, unsigned long g
         ts.tv_nsec -= 1000000000;
     }
     pthread_mutex_lock(&registry_mu);
-    while (registry_gen == gen && !podc_client_cancelled(c))
+    while (registry_gen == gen && !pdc_client_cancelled(c))
         if (pthread_cond_timedwait(&registry_cv, &registry_mu, &ts) == ETIMEDOUT)
             break;
     pthread_mutex_unlock(&registry_mu);
@@ -131,7 +131,7 @@ static void sleep_or_registry_change(podc_client *c, int64_t ms, unsigned long g
 static int dependency_ready(podc_client *c, const char *name, char **why)
 {
     *why = NULL;
-    if (podc_svc_registry_has(name))
+    if (pdc_svc_registry_has(name))
         return (*why = strdup("still starting")) ? 0 : PODC_ENOMEM;
     podc_container_info *info = NULL;
     podc_error *e = NULL;
@@ -171,10 +171,10 @@ static void wake_registry(void *ud)
 
 static int wait_dependencies(start_ctx *x, podc_error **err)
 {
-    podc_waker waker = { .fn = wake_registry };
-    podc_client_add_waker(x->c, &waker);
+    pdc_waker waker = { .fn = wake_registry };
+    pdc_client_add_waker(x->c, &waker);
     int rc = wait_dependencies_woken(x, err);
-    podc_client_remove_waker(x->c, &waker);
+    pdc_client_remove_waker(x->c, &waker);
     return rc;
 }
 
@@ -184,30 +184,30 @@ static int wait_dependencies_woken(start_ctx *x, podc_error **err)
         const char *dep = x->spec->depends.v[i];
         int64_t interval = 50;
         for (;;) {
-            if (podc_client_cancelled(x->c))
-                return podc_error_set(err, PODC_ECANCELLED, "service %s: cancelled while waiting for dependency %s",
+            if (pdc_client_cancelled(x->c))
+                return pdc_error_set(err, PODC_ECANCELLED, "service %s: cancelled while waiting for dependency %s",
                                       x->spec->name, dep);
             char *why = NULL;
             unsigned long gen = registry_generation();
             int r = dependency_ready(x->c, dep, &why);
             if (r == PODC_ETRANSPORT) {
-                podc_error *e = podc_error_new(PODC_ETRANSPORT, "service %s: the podman service went away while "
+                podc_error *e = pdc_error_new(PODC_ETRANSPORT, "service %s: the podman service went away while "
                                                "waiting for dependency %s: %s", x->spec->name, dep, why);
-                podc_error_add_detail(e, "socket", podc_client_socket_path(x->c));
+                pdc_error_add_detail(e, "socket", podc_client_socket_path(x->c));
                 free(why);
-                return podc_error_put(err, e);
+                return pdc_error_put(err, e);
             }
             if (r < 0)
-                return podc_error_oom(err);
+                return pdc_error_oom(err);
             if (r == 1)
                 break;
-            int64_t left = x->deadline - podc_svc_now_ms();
+            int64_t left = x->deadline - pdc_svc_now_ms();
             if (left <= 0) {
-                podc_error *e = podc_error_new(PODC_EHEALTH, "service %s: dependency %s is not healthy: %s",
+                podc_error *e = pdc_error_new(PODC_EHEALTH, "service %s: dependency %s is not healthy: %s",
                                                x->spec->name, dep, why);
-                podc_error_set_container(e, dep, NULL);
+                pdc_error_set_container(e, dep, NULL);
                 free(why);
-                return podc_error_put(err, e);
+                return pdc_error_put(err, e);
             }
             free(why);
             sleep_or_registry_change(x->c, interval < left ? interval : left, gen);
@@ -231,15 +231,15 @@ static int pull_line(const char *data, size_t len, void *ud)
 static int pull_if_needed(start_ctx *x, podc_error **err)
 {
     const podc_service_spec *s = x->spec;
-    int64_t t = podc_svc_now_ms();
+    int64_t t = pdc_svc_now_ms();
     int pulled = 0;
-    int rc = podc_image_ensure(x->c, s->image, s->pull, s->progress ? pull_line : NULL, x, &pulled, err);
+    int rc = pdc_image_ensure(x->c, s->image, s->pull, s->progress ? pull_line : NULL, x, &pulled, err);
     if (rc < 0) {
         if (err && *err)
-            podc_error_prefix(*err, "service %s", s->name);
+            pdc_error_prefix(*err, "service %s", s->name);
         return rc;
     }
-    x->deadline += podc_svc_now_ms() - t;
+    x->deadline += pdc_svc_now_ms() - t;
     return pulled ? step(x, err, "pulled image %s", s->image) : 0;
 }
 
@@ -257,7 +257,7 @@ static int build_if_needed(start_ctx *x, podc_error **err)
         return rc;
     podc_build_options *o = podc_build_options_new();
     if (!o)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     rc = podc_build_options_add_tag(o, s->image);
     if (!rc && s->containerfile)
         rc = podc_build_options_set_containerfile(o, s->containerfile);
@@ -269,18 +269,18 @@ static int build_if_needed(start_ctx *x, podc_error **err)
         rc = podc_build_options_add_label(o, s->build_labels.keys[i], s->build_labels.vals[i]);
     if (rc) {
         podc_build_options_free(o);
-        return podc_error_set(err, rc, "service %s: build options: %s", s->name, podc_strerror(rc));
+        return pdc_error_set(err, rc, "service %s: build options: %s", s->name, podc_strerror(rc));
     }
-    int64_t tb = podc_svc_now_ms();
+    int64_t tb = pdc_svc_now_ms();
     char *image_id = NULL;
     rc = podc_image_build(x->c, s->build_ctx, o, &image_id, err);
     podc_build_options_free(o);
     if (rc < 0) {
         if (err && *err)
-            podc_error_prefix(*err, "service %s", s->name);
+            pdc_error_prefix(*err, "service %s", s->name);
         return rc;
     }
-    x->deadline += podc_svc_now_ms() - tb; /* the startup timeout excludes the build */
+    x->deadline += pdc_svc_now_ms() - tb; /* the startup timeout excludes the build */
     rc = step(x, err, "built image %s (%.12s)", s->image, image_id);
     free(x->built_image);
     x->built_image = image_id ? strdup(image_id) : NULL;
@@ -294,10 +294,10 @@ static int ensure_network(start_ctx *x, podc_error **err)
         return 0;
     podc_network_options *o = podc_network_options_new();
     if (!o)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     int rc = podc_network_options_add_label(o, PODC_SERVICE_LABEL_SESSION, x->session);
     rc = rc ? rc : podc_network_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true");
-    rc = rc ? podc_error_set(err, rc, "out of memory") : podc_network_ensure(x->c, x->spec->network, o, &x->net_created, err);
+    rc = rc ? pdc_error_set(err, rc, "out of memory") : podc_network_ensure(x->c, x->spec->network, o, &x->net_created, err);
     podc_network_options_free(o);
     if (rc < 0)
         return rc;
@@ -328,49 +328,49 @@ static podc_error *exited_error(start_ctx *x, int exit_code, const char *reason,
                  (long long)x->spec->memory_limit);
     else
         snprintf(how, sizeof how, "exited");
-    podc_error *e = podc_error_new(PODC_EHEALTH,
+    podc_error *e = pdc_error_new(PODC_EHEALTH,
                                    "service %s: container %s with code %d while waiting to become healthy "
                                    "(after %lld ms; last check: %s)",
                                    x->spec->name, how, exit_code, (long long)waited, reason ? reason : "none yet");
-    podc_error_set_exit_code(e, exit_code);
+    pdc_error_set_exit_code(e, exit_code);
     if (oom || presumed)
-        podc_error_add_detail(e, "oom_killed", oom ? "true" : "presumed");
+        pdc_error_add_detail(e, "oom_killed", oom ? "true" : "presumed");
     if (x->spec->memory_limit > 0) {
         char lim[24];
         snprintf(lim, sizeof lim, "%lld", (long long)x->spec->memory_limit);
-        podc_error_add_detail(e, "memory_limit", lim);
+        pdc_error_add_detail(e, "memory_limit", lim);
     }
     return e;
 }
 
 static void attach_container(start_ctx *x, podc_error *e)
 {
-    podc_error_set_container(e, x->spec->name, x->id);
+    pdc_error_set_container(e, x->spec->name, x->id);
     char *tail = NULL;
     if (podc_logs_tail(x->c, x->id, LOG_TAIL_LINES, &tail, NULL) == 0)
-        podc_error_set_log_tail(e, tail);
+        pdc_error_set_log_tail(e, tail);
     podc_free(tail);
 }
 
 /* Waits until every check passes, the container exits, or the deadline. */
-static int wait_healthy(start_ctx *x, podc_svc_watch *w, podc_container_info *info, podc_error **err)
+static int wait_healthy(start_ctx *x, pdc_svc_watch *w, podc_container_info *info, podc_error **err)
 {
     const podc_service_spec *s = x->spec;
-    podc_svc_health h = { .spec = s, .container = x->id, .info = info, .abort_flag = &w->exited,
+    pdc_svc_health h = { .spec = s, .container = x->id, .info = info, .abort_flag = &w->exited,
                           .cancel_of = x->c, .address = podc_client_host(x->c) };
     if (s->n_checks && (!(h.passed = calloc(s->n_checks, 1)) || !(h.logpos = calloc(s->n_checks, sizeof *h.logpos)))) {
         free(h.passed);
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     }
-    int64_t interval = s->poll_initial_ms, t_start = podc_svc_now_ms();
+    int64_t interval = s->poll_initial_ms, t_start = pdc_svc_now_ms();
     int tries = 0, rc = 0;
     char *reason = NULL;
     for (;;) {
-        if (podc_client_cancelled(x->c)) {
-            podc_error *e = podc_error_new(PODC_ECANCELLED, "service %s: cancelled while waiting for health checks",
+        if (pdc_client_cancelled(x->c)) {
+            podc_error *e = pdc_error_new(PODC_ECANCELLED, "service %s: cancelled while waiting for health checks",
                                            s->name);
-            podc_error_set_container(e, s->name, x->id);
-            rc = podc_error_put(err, e);
+            pdc_error_set_container(e, s->name, x->id);
+            rc = pdc_error_put(err, e);
             break;
         }
         if (atomic_load(&w->lost) && !atomic_load(&w->exited)) {
@@ -379,43 +379,43 @@ static int wait_healthy(start_ctx *x, podc_svc_watch *w, podc_container_info *in
             int code = podc_error_code(w->lost_err);
             podc_error *e;
             if (code == PODC_ENOTFOUND) {
-                e = podc_error_new(PODC_EHEALTH, "service %s: the container was removed while waiting for it to "
+                e = pdc_error_new(PODC_EHEALTH, "service %s: the container was removed while waiting for it to "
                                    "become healthy", s->name);
             } else {
-                e = podc_error_new(code == PODC_ECANCELLED ? PODC_ETRANSPORT : code,
+                e = pdc_error_new(code == PODC_ECANCELLED ? PODC_ETRANSPORT : code,
                                    "service %s: the podman service went away while waiting for health checks: %s",
                                    s->name, podc_error_message(w->lost_err));
-                podc_error_add_detail(e, "socket", podc_client_socket_path(x->c));
+                pdc_error_add_detail(e, "socket", podc_client_socket_path(x->c));
             }
-            podc_error_set_container(e, s->name, x->id);
-            rc = podc_error_put(err, e);
+            pdc_error_set_container(e, s->name, x->id);
+            rc = pdc_error_put(err, e);
             break;
         }
         if (atomic_load(&w->exited)) {
             step(x, NULL, "container stopped (exit code %d)", w->exit_code);
-            podc_error *e = exited_error(x, w->exit_code, reason, podc_svc_now_ms() - t_start);
+            podc_error *e = exited_error(x, w->exit_code, reason, pdc_svc_now_ms() - t_start);
             attach_container(x, e);
-            rc = podc_error_put(err, e);
+            rc = pdc_error_put(err, e);
             break;
         }
         char *r = NULL;
-        int ok = podc_svc_health_try(x->c, &h, &r);
+        int ok = pdc_svc_health_try(x->c, &h, &r);
         tries++;
         if (ok == PODC_EINVAL && r) {
-            podc_error *e = podc_error_new(PODC_EINVAL, "service %s: %s", s->name, r);
-            podc_error_add_detail(e, "field", "checks");
+            podc_error *e = pdc_error_new(PODC_EINVAL, "service %s: %s", s->name, r);
+            pdc_error_add_detail(e, "field", "checks");
             attach_container(x, e);
             free(r);
-            rc = podc_error_put(err, e);
+            rc = pdc_error_put(err, e);
             break;
         }
         if (ok < 0) {
             free(r);
-            rc = podc_error_set(err, ok, "service %s: health check: %s", s->name, podc_strerror(ok));
+            rc = pdc_error_set(err, ok, "service %s: health check: %s", s->name, podc_strerror(ok));
             break;
         }
         if (ok == 1 && !atomic_load(&w->exited)) {
-            rc = step(x, err, "healthy after %lld ms (%d %s)", (long long)(podc_svc_now_ms() - t_start), tries,
+            rc = step(x, err, "healthy after %lld ms (%d %s)", (long long)(pdc_svc_now_ms() - t_start), tries,
                       tries == 1 ? "try" : "tries");
             break;
         }
@@ -425,23 +425,23 @@ static int wait_healthy(start_ctx *x, podc_svc_watch *w, podc_container_info *in
         }
         if (atomic_load(&w->exited))
             continue; /* reported at the top */
-        int64_t left = x->deadline - podc_svc_now_ms();
+        int64_t left = x->deadline - pdc_svc_now_ms();
         if (left <= 0) {
             /* from here on the watcher must not cancel our calls (the log tail below) */
             pthread_mutex_lock(&w->mu);
             w->stopping = 1;
             pthread_mutex_unlock(&w->mu);
-            podc_error *e = podc_error_new(PODC_EHEALTH, "service %s: not healthy after %lld ms (%d tries): %s",
+            podc_error *e = pdc_error_new(PODC_EHEALTH, "service %s: not healthy after %lld ms (%d tries): %s",
                                            s->name, (long long)s->startup_timeout_ms, tries,
                                            reason ? reason : "no reason");
             if (reason)
-                podc_error_add_detail(e, "reason", reason);
+                pdc_error_add_detail(e, "reason", reason);
             attach_container(x, e);
-            rc = podc_error_put(err, e);
+            rc = pdc_error_put(err, e);
             break;
         }
-        podc_svc_watch_sleep(w, interval < left ? interval : left);
-        if (podc_svc_now_ms() - t_start >= POLL_HOLD_MS) /* back off only after the first second */
+        pdc_svc_watch_sleep(w, interval < left ? interval : left);
+        if (pdc_svc_now_ms() - t_start >= POLL_HOLD_MS) /* back off only after the first second */
             interval = interval + interval / 2 + 1 < s->poll_max_ms ? interval + interval / 2 + 1 : s->poll_max_ms;
     }
     free(reason);
@@ -455,7 +455,7 @@ static int make_handle(start_ctx *x, const podc_container_info *info, podc_servi
     const podc_service_spec *s = x->spec;
     podc_service *svc = calloc(1, sizeof *svc);
     if (!svc)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     const char *ip = NULL;
     if (s->network)
         ip = podc_container_info_ip(info, s->network);
@@ -469,14 +469,14 @@ static int make_handle(start_ctx *x, const podc_container_info *info, podc_servi
         bad = 1;
     if (bad) {
         podc_service_free(svc);
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     }
     for (size_t i = 0; i < s->n_ports; i++) {
         svc->ports[2 * i] = s->ports[2 * i];
         svc->ports[2 * i + 1] = podc_container_info_host_port(info, s->ports[2 * i], "tcp");
     }
     svc->n_ports = s->n_ports;
-    svc->startup_ms = podc_svc_now_ms() - x->t0;
+    svc->startup_ms = pdc_svc_now_ms() - x->t0;
     svc->built_image = x->built_image; /* the handle takes it */
     x->built_image = NULL;
     *out = svc;
@@ -513,8 +513,8 @@ static void rollback(start_ctx *x, podc_error **err)
     }
     /* say so instead of claiming a clean failure: `podc cleanup --session` finds them later */
     if (left[0] && err && *err) {
-        podc_error_add_detail(*err, "not_removed", left);
-        podc_error_add_detail(*err, "session", x->session);
+        pdc_error_add_detail(*err, "not_removed", left);
+        pdc_error_add_detail(*err, "session", x->session);
     }
 }
 
@@ -532,7 +532,7 @@ static int prepare_steps(start_ctx *x, int init, podc_error **err)
                                PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, err);
     if (rc < 0 || (rc = step(x, err, "no stale container")) < 0)
         return rc;
-    if ((rc = podc_svc_container_spec(spec, x->session, &cs, err)) == 0 &&
+    if ((rc = pdc_svc_container_spec(spec, x->session, &cs, err)) == 0 &&
         (rc = podc_container_create(x->c, cs, &x->id, err)) == 0)
         rc = step(x, err, "created container %.12s", x->id);
     podc_container_spec_free(cs);
@@ -540,7 +540,7 @@ static int prepare_steps(start_ctx *x, int init, podc_error **err)
         return rc;
     if ((rc = podc_container_init(x->c, x->id, err)) < 0) {
         if (err && *err)
-            podc_error_set_container(*err, spec->name, x->id);
+            pdc_error_set_container(*err, spec->name, x->id);
         return rc;
     }
     return step(x, err, "initialized (network, ports, mounts ready; process not started)");
@@ -549,20 +549,20 @@ static int prepare_steps(start_ctx *x, int init, podc_error **err)
 /* Start -> watcher -> healthy -> a new handle in *out. */
 static int run_steps(start_ctx *x, podc_service **out, podc_error **err)
 {
-    podc_svc_watch w;
+    pdc_svc_watch w;
     memset(&w, 0, sizeof w);
     podc_container_info *info = NULL;
     int rc = podc_container_start(x->c, x->id, err);
     if (rc < 0 && err && *err)
-        podc_error_set_container(*err, x->spec->name, x->id);
+        pdc_error_set_container(*err, x->spec->name, x->id);
     if (rc == 0 && (rc = step(x, err, "started")) == 0)
-        rc = podc_svc_watch_start(&w, x->c, x->id, err);
+        rc = pdc_svc_watch_start(&w, x->c, x->id, err);
     /* host ports picked by podman are known from here on */
     if (rc == 0)
         rc = podc_container_inspect(x->c, x->id, &info, err);
     if (rc == 0)
         rc = wait_healthy(x, &w, info, err);
-    podc_svc_watch_stop(&w);
+    pdc_svc_watch_stop(&w);
     podc_container_info_free(info);
     info = NULL;
     /* inspect again: the IP address is only certain once the container runs */
@@ -577,17 +577,17 @@ static int run_steps(start_ctx *x, podc_service **out, podc_error **err)
 static int begin(start_ctx *x, podc_client *c, const podc_service_spec *spec, const void *out, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
+        return pdc_error_invalid(err, "client", "client is NULL");
     if (!out)
-        return podc_error_invalid(err, spec ? "out" : "spec", "NULL argument");
+        return pdc_error_invalid(err, spec ? "out" : "spec", "NULL argument");
     int rc = podc_service_spec_validate(spec, err);
     if (rc < 0)
         return rc;
-    *x = (start_ctx){ .c = c, .spec = spec, .session = podc_svc_session_of(spec), .t0 = podc_svc_now_ms() };
+    *x = (start_ctx){ .c = c, .spec = spec, .session = pdc_svc_session_of(spec), .t0 = pdc_svc_now_ms() };
     x->deadline = x->t0 + spec->startup_timeout_ms;
-    if (podc_svc_registry_add(spec->name) < 0)
-        return podc_error_oom(err);
-    podc_call_enter(c); /* a cancel lasts until finish() */
+    if (pdc_svc_registry_add(spec->name) < 0)
+        return pdc_error_oom(err);
+    pdc_call_enter(c); /* a cancel lasts until finish() */
     return 0;
 }
 
@@ -596,14 +596,14 @@ static int finish(start_ctx *x, int rc, podc_error **err)
 {
     if (rc < 0) {
         step(x, NULL, "failed: %s", err && *err ? podc_error_message(*err) : podc_strerror(rc));
-        podc_client_shield_begin(x->c); /* a cancelled start still removes what it created */
+        pdc_client_shield_begin(x->c); /* a cancelled start still removes what it created */
         rollback(x, err);
-        podc_client_shield_end(x->c);
+        pdc_client_shield_end(x->c);
     }
     podc_free(x->id);
     free(x->built_image);
-    podc_svc_registry_remove(x->spec->name);
-    podc_call_leave(x->c);
+    pdc_svc_registry_remove(x->spec->name);
+    pdc_call_leave(x->c);
     return rc;
 }
 
@@ -637,7 +637,7 @@ int podc_service_prepare(podc_client *c, const podc_service_spec *spec, podc_ser
 int podc_service_start_prepared(podc_client *c, const podc_service_spec *spec, podc_service *svc, podc_error **err)
 {
     if (svc && spec && (!svc->prepared || strcmp(svc->name, spec->name) != 0))
-        return podc_error_invalid(err, "service",
+        return pdc_error_invalid(err, "service",
                                   "service %s: not a prepared service of this spec (prepared: %s, spec: %s)",
                                   svc->name, svc->prepared ? "yes" : "no", spec->name);
     start_ctx x;
@@ -647,7 +647,7 @@ int podc_service_start_prepared(podc_client *c, const podc_service_spec *spec, p
     x.net_created = svc->net_created;
     if (!(x.id = strdup(svc->id))) {
         x.net_created = 0; /* nothing to roll back for an allocation failure */
-        return finish(&x, podc_error_oom(err), err);
+        return finish(&x, pdc_error_oom(err), err);
     }
     podc_service *fresh = NULL;
     if ((rc = run_steps(&x, &fresh, err)) == 0) { /* the caller's handle takes the new contents */
@@ -742,7 +742,7 @@ void podc_service_free(podc_service *svc)
     free(svc);
 }
 
-const char *podc_svc_built_image(const podc_service *svc)
+const char *pdc_svc_built_image(const podc_service *svc)
 {
     return svc ? svc->built_image : NULL;
 }

@@ -16,7 +16,7 @@ static int service_stop(podc_client *c, const podc_service *svc, int64_t timeout
     podc_error *e = NULL; /* a container already gone is success: its not-found is not reported */
     int rc = podc_container_stop(c, svc->id, timeout_ms, &e);
     if (rc < 0 && rc != PODC_ENOTFOUND)
-        return podc_error_put(err, e);
+        return pdc_error_put(err, e);
     podc_error_free(e);
     return podc_container_remove(c, svc->id, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
                                  err);
@@ -25,10 +25,10 @@ static int service_stop(podc_client *c, const podc_service *svc, int64_t timeout
 int podc_service_stop(podc_client *c, const podc_service *svc, int64_t timeout_ms, podc_error **err)
 {
     if (!c || !svc)
-        return podc_error_invalid(err, !c ? "client" : "service", "NULL argument");
-    podc_call_enter(c);
+        return pdc_error_invalid(err, !c ? "client" : "service", "NULL argument");
+    pdc_call_enter(c);
     int rc = service_stop(c, svc, timeout_ms, err);
-    podc_call_leave(c);
+    pdc_call_leave(c);
     return rc;
 }
 
@@ -46,7 +46,7 @@ static void *stop_main(void *arg)
 {
     stop_job *j = arg;
     podc_client *c = NULL;
-    j->rc = podc_client_new_child(&c, j->like, &j->err);
+    j->rc = pdc_client_new_child(&c, j->like, &j->err);
     if (j->rc == 0)
         j->rc = podc_service_stop(c, j->svc, j->timeout_ms, &j->err);
     podc_client_free(c);
@@ -57,16 +57,16 @@ int podc_service_stop_many(podc_client *c, const podc_service *const *svcs, size
                            podc_error **err)
 {
     if (!c || (n && !svcs))
-        return podc_error_invalid(err, !c ? "client" : "services", "NULL argument");
+        return pdc_error_invalid(err, !c ? "client" : "services", "NULL argument");
     for (size_t i = 0; i < n; i++)
         if (!svcs[i])
-            return podc_error_invalid(err, "services", "service %zu is NULL", i);
+            return pdc_error_invalid(err, "services", "service %zu is NULL", i);
     if (n == 0)
         return 0;
     stop_job *jobs = calloc(n, sizeof *jobs);
     if (!jobs)
-        return podc_error_oom(err);
-    podc_call_enter(c); /* the jobs' clients are its children: a cancel reaches them all */
+        return pdc_error_oom(err);
+    pdc_call_enter(c); /* the jobs' clients are its children: a cancel reaches them all */
     for (size_t i = 0; i < n; i++) {
         jobs[i] = (stop_job){ .like = c, .svc = svcs[i], .timeout_ms = timeout_ms };
         /* no thread: do this one here (still stopping the rest) */
@@ -81,12 +81,12 @@ int podc_service_stop_many(podc_client *c, const podc_service *const *svcs, size
             stop_main(&jobs[i]);
         if (jobs[i].rc < 0 && rc == 0) {
             rc = jobs[i].rc;
-            podc_error_put(err, jobs[i].err);
+            pdc_error_put(err, jobs[i].err);
             jobs[i].err = NULL;
         }
         podc_error_free(jobs[i].err);
     }
     free(jobs);
-    podc_call_leave(c);
+    pdc_call_leave(c);
     return rc;
 }

@@ -21,7 +21,7 @@
 #define WATCH_TIGHT_MS 1000
 #define WATCH_POLL_MAX_MS 250   /* after it: an exit is still noticed well within 0.5 s */
 
-int64_t podc_svc_now_ms(void)
+int64_t pdc_svc_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -30,7 +30,7 @@ int64_t podc_svc_now_ms(void)
 
 /* 1 when the container has stopped (its exit code in *code), 0 while it runs, or an error:
  * ENOTFOUND (removed), a transport error (the service went away), ECANCELLED (stopped). */
-static int stopped(podc_svc_watch *w, int *code, podc_error **err)
+static int stopped(pdc_svc_watch *w, int *code, podc_error **err)
 {
     podc_container_info *info = NULL;
     int rc = podc_container_inspect(w->own, w->container, &info, err);
@@ -46,28 +46,28 @@ static int stopped(podc_svc_watch *w, int *code, podc_error **err)
 
 static void *watch_main(void *arg)
 {
-    podc_svc_watch *w = arg;
+    pdc_svc_watch *w = arg;
     int code = 0, rc;
     podc_error *err = NULL;
-    /* the sleep is the client's poll: podc_svc_watch_stop()'s cancel ends it at once. Tight
+    /* the sleep is the client's poll: pdc_svc_watch_stop()'s cancel ends it at once. Tight
      * for the first second (a container that exits at once is the common failure), then
      * backing off: every inspect costs podman CPU, and four stacks start a dozen watchers */
-    int64_t t0 = podc_http_now_ms(), interval = WATCH_POLL_MS;
-    while ((rc = stopped(w, &code, &err)) == 0 && (rc = podc_http_sleep(w->own, interval, &err)) == 0)
-        if (podc_http_now_ms() - t0 > WATCH_TIGHT_MS && interval < WATCH_POLL_MAX_MS)
+    int64_t t0 = pdc_http_now_ms(), interval = WATCH_POLL_MS;
+    while ((rc = stopped(w, &code, &err)) == 0 && (rc = pdc_http_sleep(w->own, interval, &err)) == 0)
+        if (pdc_http_now_ms() - t0 > WATCH_TIGHT_MS && interval < WATCH_POLL_MAX_MS)
             interval = interval * 3 / 2 < WATCH_POLL_MAX_MS ? interval * 3 / 2 : WATCH_POLL_MAX_MS;
     pthread_mutex_lock(&w->mu);
-    /* rc < 0: cancelled by podc_svc_watch_stop(), or the inspect failed: the service went away
+    /* rc < 0: cancelled by pdc_svc_watch_stop(), or the inspect failed: the service went away
      * (its connection dropped) or the container was removed; the health loop ends on it */
     if (rc == 1 && !w->stopping) {
         w->exit_code = code;
         atomic_store(&w->exited, 1);
-        podc_client_interrupt(w->health);
+        pdc_client_interrupt(w->health);
     } else if (rc < 0 && !w->stopping) {
         w->lost_err = err;
         err = NULL;
         atomic_store(&w->lost, 1);
-        podc_client_interrupt(w->health);
+        pdc_client_interrupt(w->health);
     }
     podc_error_free(err);
     w->done = 1;
@@ -79,13 +79,13 @@ static void *watch_main(void *arg)
 /* A cancel of the health client wakes the health loop's sleep. */
 static void wake_sleeper(void *ud)
 {
-    podc_svc_watch *w = ud;
+    pdc_svc_watch *w = ud;
     pthread_mutex_lock(&w->mu);
     pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
 }
 
-int podc_svc_watch_start(podc_svc_watch *w, podc_client *c, const char *container, podc_error **err)
+int pdc_svc_watch_start(pdc_svc_watch *w, podc_client *c, const char *container, podc_error **err)
 {
     memset(w, 0, sizeof *w);
     atomic_init(&w->exited, 0);
@@ -97,21 +97,21 @@ int podc_svc_watch_start(podc_svc_watch *w, podc_client *c, const char *containe
     pthread_mutex_init(&w->mu, NULL);
     w->inited = 1;
     w->health = c;
-    w->waker = (podc_waker){ .fn = wake_sleeper, .ud = w };
-    podc_client_add_waker(c, &w->waker);
+    w->waker = (pdc_waker){ .fn = wake_sleeper, .ud = w };
+    pdc_client_add_waker(c, &w->waker);
     if (!(w->container = strdup(container)))
-        return podc_error_oom(err);
-    int rc = podc_client_new_child(&w->own, c, err);
+        return pdc_error_oom(err);
+    int rc = pdc_client_new_child(&w->own, c, err);
     if (rc < 0)
         return rc;
-    podc_call_enter(w->own); /* one cancel from podc_svc_watch_stop() ends the wait for good */
+    pdc_call_enter(w->own); /* one cancel from pdc_svc_watch_stop() ends the wait for good */
     if ((rc = pthread_create(&w->thread, NULL, watch_main, w)) != 0)
-        return podc_error_set(err, PODC_ENOMEM, "cannot start the watcher thread: %s", strerror(rc));
+        return pdc_error_set(err, PODC_ENOMEM, "cannot start the watcher thread: %s", strerror(rc));
     w->started = 1;
     return 0;
 }
 
-void podc_svc_watch_sleep(podc_svc_watch *w, int64_t ms)
+void pdc_svc_watch_sleep(pdc_svc_watch *w, int64_t ms)
 {
     if (ms <= 0)
         return;
@@ -124,13 +124,13 @@ void podc_svc_watch_sleep(podc_svc_watch *w, int64_t ms)
         ts.tv_nsec -= 1000000000;
     }
     pthread_mutex_lock(&w->mu);
-    while (!atomic_load(&w->exited) && !atomic_load(&w->lost) && !podc_client_cancelled(w->health))
+    while (!atomic_load(&w->exited) && !atomic_load(&w->lost) && !pdc_client_cancelled(w->health))
         if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
             break;
     pthread_mutex_unlock(&w->mu);
 }
 
-void podc_svc_watch_stop(podc_svc_watch *w)
+void pdc_svc_watch_stop(pdc_svc_watch *w)
 {
     if (!w->inited)
         return;
@@ -142,7 +142,7 @@ void podc_svc_watch_stop(podc_svc_watch *w)
         pthread_join(w->thread, NULL);
         w->started = 0;
     }
-    podc_client_remove_waker(w->health, &w->waker);
+    pdc_client_remove_waker(w->health, &w->waker);
     podc_client_free(w->own);
     w->own = NULL;
     podc_error_free(w->lost_err);

@@ -32,7 +32,7 @@ static podc_filters *label_filter(const char *key, const char *name)
 }
 
 typedef struct down_job {
-    podc_job_result res; /* first: see core/parallel.h */
+    pdc_job_result res; /* first: see core/parallel.h */
     podc_client *like;
     const char *id;
     int64_t timeout_ms;
@@ -43,7 +43,7 @@ static void *down_thread(void *arg)
 {
     down_job *j = arg;
     podc_client *c = NULL;
-    j->res.rc = podc_client_new_child(&c, j->like, &j->res.err);
+    j->res.rc = pdc_client_new_child(&c, j->like, &j->res.err);
     podc_error *e = NULL;
     if (j->res.rc == 0 && podc_container_stop(c, j->id, j->timeout_ms, &e) < 0)
         podc_error_free(e); /* not running, or gone: the removal says what matters */
@@ -58,7 +58,7 @@ static void keep_first(int *rc, podc_error **err, int r, podc_error *e)
 {
     if (r < 0 && r != PODC_ENOTFOUND && *rc == 0) {
         *rc = r;
-        podc_error_put(err, e);
+        pdc_error_put(err, e);
     } else {
         podc_error_free(e);
     }
@@ -71,12 +71,12 @@ static int remove_containers(podc_client *c, podc_filters *f, int64_t timeout_ms
     size_t n = rc == 0 ? podc_container_list_count(l) : 0;
     down_job *jobs = n ? calloc(n, sizeof *jobs) : NULL;
     if (n && !jobs)
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     for (size_t i = 0; jobs && i < n; i++)
         jobs[i] = (down_job){ .like = c, .id = podc_container_summary_id(podc_container_list_at(l, i)),
                               .timeout_ms = timeout_ms };
     if (jobs)
-        rc = podc_parallel(down_thread, jobs, sizeof *jobs, n, err);
+        rc = pdc_parallel(down_thread, jobs, sizeof *jobs, n, err);
     for (size_t i = 0; jobs && i < n; i++)
         *removed += jobs[i].res.rc == 0;
     free(jobs);
@@ -88,18 +88,18 @@ int podc_stack_down(podc_client *c, const char *name, int64_t stop_timeout_ms, u
                     podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
-    int rc = podc_validate_name("name", name, err);
+        return pdc_error_invalid(err, "client", "client is NULL");
+    int rc = pdc_validate_name("name", name, err);
     if (rc < 0)
         return rc;
     podc_filters *f = label_filter(PODC_STACK_LABEL, name), *fb = label_filter(PODC_STACK_LABEL_BUILT, name);
     if (!f || !fb) {
         podc_filters_free(f);
         podc_filters_free(fb);
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     }
     size_t removed = 0;
-    podc_call_enter(c);
+    pdc_call_enter(c);
     rc = remove_containers(c, f, stop_timeout_ms < 0 ? DEFAULT_STOP_MS : stop_timeout_ms, &removed, err);
 
     podc_network_list *nl = NULL;
@@ -127,7 +127,7 @@ int podc_stack_down(podc_client *c, const char *name, int64_t stop_timeout_ms, u
         }
         podc_image_list_free(il);
     }
-    podc_call_leave(c);
+    pdc_call_leave(c);
     podc_filters_free(f);
     podc_filters_free(fb);
     if (rc == 0 && n_removed)
@@ -156,27 +156,27 @@ static int by_member(const void *a, const void *b)
 
 static char *ports_text(const podc_container_summary *cs)
 {
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     for (size_t i = 0; i < podc_container_summary_port_count(cs); i++) {
         const podc_port *p = podc_container_summary_port_at(cs, i);
         if (podc_port_host_port(p) <= 0)
             continue;
-        podc_buf_printf(&b, "%s%d->%d/%s", b.len ? ", " : "", podc_port_host_port(p), podc_port_container_port(p),
+        pdc_buf_printf(&b, "%s%d->%d/%s", b.len ? ", " : "", podc_port_host_port(p), podc_port_container_port(p),
                         podc_port_protocol(p));
     }
-    return podc_buf_detach(&b);
+    return pdc_buf_detach(&b);
 }
 
 int podc_stack_status_get(podc_client *c, const char *name, podc_stack_status **out, podc_error **err)
 {
     if (!c || !out)
-        return podc_error_invalid(err, c ? "out" : "client", "NULL argument");
-    int rc = podc_validate_name("name", name, err);
+        return pdc_error_invalid(err, c ? "out" : "client", "NULL argument");
+    int rc = pdc_validate_name("name", name, err);
     if (rc < 0)
         return rc;
     podc_filters *f = label_filter(PODC_STACK_LABEL, name);
     if (!f)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     podc_container_list *l = NULL;
     rc = podc_container_list_get(c, f, 1, &l, err);
     podc_filters_free(f);
@@ -209,7 +209,7 @@ int podc_stack_status_get(podc_client *c, const char *name, podc_stack_status **
     }
     podc_container_list_free(l);
     if (!st)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     if (st->n)
         qsort(st->rows, st->n, sizeof *st->rows, by_member);
     *out = st;

@@ -58,7 +58,7 @@ void podc_stack_spec_free(podc_stack_spec *s)
 const char *podc_stack_spec_name(const podc_stack_spec *s) { return s ? s->name : NULL; }
 const char *podc_stack_spec_network(const podc_stack_spec *s) { return s ? s->network : NULL; }
 
-long podc_stack_find(const podc_stack_spec *s, const char *name)
+long pdc_stack_find(const podc_stack_spec *s, const char *name)
 {
     for (size_t i = 0; name && i < s->n_members; i++)
         if (strcmp(s->members[i].name, name) == 0)
@@ -66,7 +66,7 @@ long podc_stack_find(const podc_stack_spec *s, const char *name)
     return -1;
 }
 
-int podc_stack_report(podc_stack_progress *p, const char *line)
+int pdc_stack_report(pdc_stack_progress *p, const char *line)
 {
     pthread_mutex_lock(&p->mu);
     int stop = p->cb ? p->cb(line, p->ud) : 0;
@@ -76,19 +76,19 @@ int podc_stack_report(podc_stack_progress *p, const char *line)
 
 static int member_progress(const char *line, void *ud)
 {
-    return podc_stack_report(ud, line);
+    return pdc_stack_report(ud, line);
 }
 
 /* What the stack sets on each member spec: its network with the member name as alias, the
  * labels, the session, the progress. */
-static int adopt(podc_stack_spec *s, podc_stack_member *m)
+static int adopt(podc_stack_spec *s, pdc_stack_member *m)
 {
     podc_service_spec *sp = m->spec;
     int rc = podc_service_spec_set_network(sp, s->network);
     rc = rc ? rc : podc_service_spec_add_network_alias(sp, m->name);
     rc = rc ? rc : podc_service_spec_add_label(sp, PODC_STACK_LABEL, s->name);
     rc = rc ? rc : podc_service_spec_add_label(sp, PODC_STACK_LABEL_MEMBER, m->name);
-    rc = rc ? rc : podc_svc_spec_add_build_label(sp, PODC_STACK_LABEL_BUILT, s->name);
+    rc = rc ? rc : pdc_svc_spec_add_build_label(sp, PODC_STACK_LABEL_BUILT, s->name);
     rc = rc ? rc : podc_service_spec_set_session(sp, s->session);
     rc = rc ? rc : podc_service_spec_set_progress(sp, member_progress, s->progress);
     if (!rc && s->keep_on_failure)
@@ -102,18 +102,18 @@ static int adopt(podc_stack_spec *s, podc_stack_member *m)
 }
 
 /* A new member slot (NULL on OOM); the caller fills it and counts it. */
-static podc_stack_member *new_member(podc_stack_spec *s, const char *member)
+static pdc_stack_member *new_member(podc_stack_spec *s, const char *member)
 {
     if (s->n_members == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 8;
-        podc_stack_member *m = realloc(s->members, cap * sizeof *m);
+        pdc_stack_member *m = realloc(s->members, cap * sizeof *m);
         if (!m)
             return NULL;
         s->members = m;
         s->cap = cap;
     }
-    podc_stack_member *m = &s->members[s->n_members];
-    *m = (podc_stack_member){ .name = strdup(member) };
+    pdc_stack_member *m = &s->members[s->n_members];
+    *m = (pdc_stack_member){ .name = strdup(member) };
     return m->name ? m : NULL;
 }
 
@@ -124,7 +124,7 @@ int podc_stack_spec_add_member(podc_stack_spec *s, const char *member, podc_stac
         podc_service_spec_free(spec);
         return PODC_EINVAL;
     }
-    podc_stack_member *m = new_member(s, member);
+    pdc_stack_member *m = new_member(s, member);
     int rc = PODC_ENOMEM;
     if (m) {
         m->kind = kind;
@@ -141,11 +141,11 @@ int podc_stack_spec_add_member(podc_stack_spec *s, const char *member, podc_stac
     return 0;
 }
 
-int podc_stack_spec_add_task(podc_stack_spec *s, const char *member, const podc_stack_task *task)
+int pdc_stack_spec_add_task(podc_stack_spec *s, const char *member, const pdc_stack_task *task)
 {
     if (!s || !member || !task || !task->run)
         return PODC_EINVAL;
-    podc_stack_member *m = new_member(s, member);
+    pdc_stack_member *m = new_member(s, member);
     if (!m)
         return PODC_ENOMEM;
     m->kind = PODC_STACK_JOB;
@@ -154,9 +154,9 @@ int podc_stack_spec_add_task(podc_stack_spec *s, const char *member, const podc_
     return 0;
 }
 
-int podc_stack_spec_set_prepared_hook(podc_stack_spec *s, const char *member, podc_stack_prepared_fn fn, void *ud)
+int pdc_stack_spec_set_prepared_hook(podc_stack_spec *s, const char *member, pdc_stack_prepared_fn fn, void *ud)
 {
-    long i = s ? podc_stack_find(s, member) : -1;
+    long i = s ? pdc_stack_find(s, member) : -1;
     if (i < 0 || !s->members[i].spec)
         return PODC_EINVAL;
     s->members[i].prepared = fn;
@@ -164,7 +164,7 @@ int podc_stack_spec_set_prepared_hook(podc_stack_spec *s, const char *member, po
     return 0;
 }
 
-void podc_stack_spec_set_embedded(podc_stack_spec *s)
+void pdc_stack_spec_set_embedded(podc_stack_spec *s)
 {
     if (s)
         s->embedded = 1;
@@ -176,14 +176,14 @@ static int add_edge(podc_stack_spec *s, const char *member, const char *on, podc
         return PODC_EINVAL;
     if (s->n_edges == s->edges_cap) {
         size_t cap = s->edges_cap ? s->edges_cap * 2 : 8;
-        podc_stack_edge *e = realloc(s->edges, cap * sizeof *e);
+        pdc_stack_edge *e = realloc(s->edges, cap * sizeof *e);
         if (!e)
             return PODC_ENOMEM;
         s->edges = e;
         s->edges_cap = cap;
     }
-    podc_stack_edge *e = &s->edges[s->n_edges];
-    *e = (podc_stack_edge){ .member = strdup(member), .on = strdup(on), .cond = cond, .prepare_gate = gate };
+    pdc_stack_edge *e = &s->edges[s->n_edges];
+    *e = (pdc_stack_edge){ .member = strdup(member), .on = strdup(on), .cond = cond, .prepare_gate = gate };
     if (!e->member || !e->on) {
         free(e->member);
         free(e->on);
@@ -201,13 +201,13 @@ int podc_stack_spec_add_dependency(podc_stack_spec *s, const char *member, const
     return add_edge(s, member, on, cond, 0);
 }
 
-int podc_stack_spec_add_internal_dependency(podc_stack_spec *s, const char *member, const char *on,
+int pdc_stack_spec_add_internal_dependency(podc_stack_spec *s, const char *member, const char *on,
                                             podc_stack_condition cond)
 {
     return add_edge(s, member, on, cond, 0);
 }
 
-int podc_stack_spec_add_prepare_gate(podc_stack_spec *s, const char *member, const char *on,
+int pdc_stack_spec_add_prepare_gate(podc_stack_spec *s, const char *member, const char *on,
                                      podc_stack_condition cond)
 {
     return add_edge(s, member, on, cond, 1);
@@ -281,7 +281,7 @@ static int find_cycle(const podc_stack_spec *s, size_t i, unsigned char *mark, s
          * prepare gates, which the internal callers keep acyclic */
         if (strcmp(s->edges[e].member, s->members[i].name) != 0 || s->edges[e].cond == PODC_STACK_PREPARED)
             continue;
-        size_t j = (size_t)podc_stack_find(s, s->edges[e].on);
+        size_t j = (size_t)pdc_stack_find(s, s->edges[e].on);
         if (mark[j] == 1) { /* back on the path: the cycle is path[from..depth] -> j */
             size_t from = 0;
             while (path[from] != j)
@@ -303,45 +303,45 @@ static int find_cycle(const podc_stack_spec *s, size_t i, unsigned char *mark, s
 int podc_stack_spec_validate(const podc_stack_spec *s, podc_error **err)
 {
     if (!s)
-        return podc_error_invalid(err, "stack", "stack spec is NULL");
-    int rc = podc_validate_name("name", s->name, err);
+        return pdc_error_invalid(err, "stack", "stack spec is NULL");
+    int rc = pdc_validate_name("name", s->name, err);
     if (rc < 0)
         return rc;
-    if ((rc = podc_validate_name("network", s->network, err)) < 0)
+    if ((rc = pdc_validate_name("network", s->network, err)) < 0)
         return rc;
     if (s->n_members == 0)
-        return podc_error_invalid(err, "members", "stack %s has no members", s->name);
+        return pdc_error_invalid(err, "members", "stack %s has no members", s->name);
     for (size_t i = 0; i < s->n_members; i++) {
-        const podc_stack_member *m = &s->members[i];
-        if ((rc = podc_validate_name("member", m->name, err)) < 0)
+        const pdc_stack_member *m = &s->members[i];
+        if ((rc = pdc_validate_name("member", m->name, err)) < 0)
             return rc;
         for (size_t j = 0; j < i; j++) {
             if (strcmp(s->members[j].name, m->name) == 0)
-                return podc_error_invalid(err, "member", "stack %s: member %s is defined twice", s->name, m->name);
+                return pdc_error_invalid(err, "member", "stack %s: member %s is defined twice", s->name, m->name);
             if (m->spec && s->members[j].spec && strcmp(s->members[j].spec->name, m->spec->name) == 0)
-                return podc_error_invalid(err, "container", "stack %s: members %s and %s both name their container %s",
+                return pdc_error_invalid(err, "container", "stack %s: members %s and %s both name their container %s",
                                           s->name, s->members[j].name, m->name, m->spec->name);
         }
         if (m->spec && (rc = podc_service_spec_validate(m->spec, err)) < 0) {
             if (err && *err) {
-                podc_error_prefix(*err, "stack %s, member %s", s->name, m->name);
-                podc_error_add_detail(*err, "member", m->name);
+                pdc_error_prefix(*err, "stack %s, member %s", s->name, m->name);
+                pdc_error_add_detail(*err, "member", m->name);
             }
             return rc;
         }
     }
     for (size_t e = 0; e < s->n_edges; e++) {
-        const podc_stack_edge *d = &s->edges[e];
-        long a = podc_stack_find(s, d->member), b = podc_stack_find(s, d->on);
+        const pdc_stack_edge *d = &s->edges[e];
+        long a = pdc_stack_find(s, d->member), b = pdc_stack_find(s, d->on);
         if (a < 0 || b < 0)
-            return podc_error_invalid(err, "depends_on", "stack %s: %s depends on %s, but there is no member %s",
+            return pdc_error_invalid(err, "depends_on", "stack %s: %s depends on %s, but there is no member %s",
                                       s->name, d->member, d->on, a < 0 ? d->member : d->on);
         if (a == b)
-            return podc_error_invalid(err, "depends_on", "stack %s: %s depends on itself", s->name, d->member);
+            return pdc_error_invalid(err, "depends_on", "stack %s: %s depends on itself", s->name, d->member);
         podc_stack_member_kind k = s->members[b].kind;
         if ((d->cond == PODC_STACK_HEALTHY && k == PODC_STACK_JOB) ||
             (d->cond == PODC_STACK_COMPLETED && k == PODC_STACK_SERVICE))
-            return podc_error_invalid(err, "depends_on",
+            return pdc_error_invalid(err, "depends_on",
                                       "stack %s: %s waits for %s to be %s, but %s is a %s (it can only be %s)",
                                       s->name, d->member, d->on, cond_name(d->cond), d->on,
                                       k == PODC_STACK_JOB ? "job" : "service",
@@ -358,8 +358,8 @@ int podc_stack_spec_validate(const podc_stack_spec *s, podc_error **err)
     free(mark);
     free(path);
     if (oom)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     if (found)
-        return podc_error_invalid(err, "depends_on", "stack %s: dependency cycle %s", s->name, cycle);
+        return pdc_error_invalid(err, "depends_on", "stack %s: dependency cycle %s", s->name, cycle);
     return 0;
 }

@@ -53,7 +53,7 @@ struct up_run {
     int rc;                /* its code and error */
     podc_error *err;
     int finished;          /* the up is over: guards and waits end */
-    podc_waker waker;      /* the up's client cancelled: waits wake */
+    pdc_waker waker;      /* the up's client cancelled: waits wake */
 };
 
 struct podc_stack {
@@ -76,10 +76,10 @@ static int say(up_run *u, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    int64_t el = podc_svc_now_ms() - u->t0;
+    int64_t el = pdc_svc_now_ms() - u->t0;
     snprintf(line, sizeof line, "[%4lld.%03llds] %s: %s", (long long)(el / 1000), (long long)(el % 1000),
              u->s->name, msg);
-    return podc_stack_report(u->s->progress, line);
+    return pdc_stack_report(u->s->progress, line);
 }
 
 static void wake(void *ud)
@@ -97,7 +97,7 @@ static void set_state(member_run *r, int state)
     r->state = state;
     if (state == M_HEALTHY || state == M_COMPLETED) {
         r->done = 1;
-        r->ready_ms = podc_svc_now_ms() - u->t0;
+        r->ready_ms = pdc_svc_now_ms() - u->t0;
     }
     pthread_cond_broadcast(&u->cv);
     pthread_mutex_unlock(&u->mu);
@@ -110,7 +110,7 @@ static void waiting_for(const up_run *u, size_t i, char *out, size_t outsz)
     size_t n = 0;
     out[0] = '\0';
     for (size_t e = 0; e < s->n_edges && n < outsz; e++) {
-        long a = podc_stack_find(s, s->edges[e].member);
+        long a = pdc_stack_find(s, s->edges[e].member);
         if (strcmp(s->edges[e].on, s->members[i].name) != 0 || a < 0 || u->m[a].state >= M_STARTED ||
             strstr(out, s->edges[e].member))
             continue;
@@ -133,15 +133,15 @@ static void fail(member_run *r, int rc, podc_error *e)
         waiting_for(u, r->i, waiting, sizeof waiting);
         if (e) {
             if (!podc_error_detail(e, "member"))
-                podc_error_add_detail(e, "member", member);
+                pdc_error_add_detail(e, "member", member);
             if (waiting[0])
-                podc_error_add_detail(e, "waiting", waiting);
+                pdc_error_add_detail(e, "waiting", waiting);
             if (u->s->embedded)
                 ; /* the caller words it */
             else if (waiting[0])
-                podc_error_prefix(e, "stack %s: member %s (%s waiting for it)", u->s->name, member, waiting);
+                pdc_error_prefix(e, "stack %s: member %s (%s waiting for it)", u->s->name, member, waiting);
             else
-                podc_error_prefix(e, "stack %s: member %s", u->s->name, member);
+                pdc_error_prefix(e, "stack %s: member %s", u->s->name, member);
         }
         u->err = e;
         e = NULL;
@@ -162,12 +162,12 @@ static int deps_met(member_run *r, int gates_only)
 {
     up_run *u = r->u;
     const podc_stack_spec *s = u->s;
-    if (u->failed >= 0 || u->finished || podc_client_cancelled(r->c))
+    if (u->failed >= 0 || u->finished || pdc_client_cancelled(r->c))
         return -1;
     for (size_t e = 0; e < s->n_edges; e++) {
         if (strcmp(s->edges[e].member, s->members[r->i].name) != 0 || (gates_only && !s->edges[e].prepare_gate))
             continue;
-        int st = u->m[podc_stack_find(s, s->edges[e].on)].state;
+        int st = u->m[pdc_stack_find(s, s->edges[e].on)].state;
         int want = s->edges[e].cond == PODC_STACK_HEALTHY     ? M_HEALTHY
                    : s->edges[e].cond == PODC_STACK_COMPLETED ? M_COMPLETED
                    : s->edges[e].cond == PODC_STACK_PREPARED  ? M_PREPARED
@@ -186,15 +186,15 @@ static int wait_deps(member_run *r, int gates_only, podc_error **err)
     while ((met = deps_met(r, gates_only)) == 0)
         pthread_cond_wait(&u->cv, &u->mu);
     pthread_mutex_unlock(&u->mu);
-    return met > 0 ? 0 : podc_error_set(err, PODC_ECANCELLED, "stopped while waiting for its dependencies");
+    return met > 0 ? 0 : pdc_error_set(err, PODC_ECANCELLED, "stopped while waiting for its dependencies");
 }
 
 static void attach_logs(podc_client *c, const char *name, const char *id, podc_error *e)
 {
-    podc_error_set_container(e, name, id);
+    pdc_error_set_container(e, name, id);
     char *tail = NULL;
     if (podc_logs_tail(c, id, LOG_TAIL_LINES, &tail, NULL) == 0)
-        podc_error_set_log_tail(e, tail);
+        pdc_error_set_log_tail(e, tail);
     podc_free(tail);
 }
 
@@ -210,19 +210,19 @@ static int run_job(member_run *r, podc_error **err)
     if (rc == PODC_ETIMEOUT) {
         podc_error_free(*err);
         *err = NULL;
-        e = podc_error_new(PODC_EHEALTH, "job %s did not complete within %lld ms", sp->name,
+        e = pdc_error_new(PODC_EHEALTH, "job %s did not complete within %lld ms", sp->name,
                            (long long)sp->startup_timeout_ms);
     } else if (rc == 0 && code != 0) {
-        e = podc_error_new(PODC_EHEALTH, "job %s exited with code %d", sp->name, code);
-        podc_error_set_exit_code(e, code);
+        e = pdc_error_new(PODC_EHEALTH, "job %s exited with code %d", sp->name, code);
+        pdc_error_set_exit_code(e, code);
     } else {
         return rc;
     }
     if (!e)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     attach_logs(r->c, sp->name, id, e);
-    podc_error_add_detail(e, "job", r->u->s->members[r->i].name);
-    return podc_error_put(err, e);
+    pdc_error_add_detail(e, "job", r->u->s->members[r->i].name);
+    return pdc_error_put(err, e);
 }
 
 /* A healthy service keeps being watched while the others start: if it stops, the up fails
@@ -243,28 +243,28 @@ static int guard(member_run *r, podc_error **err)
     }
     if (rc < 0) {
         if (e)
-            podc_error_prefix(e, "while watching it (healthy) for the members still starting");
-        return podc_error_put(err, e);
+            pdc_error_prefix(e, "while watching it (healthy) for the members still starting");
+        return pdc_error_put(err, e);
     }
-    e = podc_error_new(PODC_EHEALTH, "service %s stopped with code %d after it was healthy", sp->name, code);
+    e = pdc_error_new(PODC_EHEALTH, "service %s stopped with code %d after it was healthy", sp->name, code);
     if (!e)
-        return podc_error_oom(err);
-    podc_error_set_exit_code(e, code);
+        return pdc_error_oom(err);
+    pdc_error_set_exit_code(e, code);
     attach_logs(r->c, sp->name, podc_service_id(r->svc), e);
-    return podc_error_put(err, e);
+    return pdc_error_put(err, e);
 }
 
 static void *member_thread(void *arg)
 {
     member_run *r = arg;
     up_run *u = r->u;
-    const podc_stack_member *m = &u->s->members[r->i];
+    const pdc_stack_member *m = &u->s->members[r->i];
     podc_error *e = NULL;
-    podc_call_enter(r->c); /* a cancel lasts until the member is done */
+    pdc_call_enter(r->c); /* a cancel lasts until the member is done */
     pthread_mutex_lock(&u->mu);
     int over = u->failed >= 0; /* failed before this thread ran: its cancel came too early to stick */
     pthread_mutex_unlock(&u->mu);
-    int rc = over ? podc_error_set(&e, PODC_ECANCELLED, "the stack failed before it started") : wait_deps(r, 1, &e);
+    int rc = over ? pdc_error_set(&e, PODC_ECANCELLED, "the stack failed before it started") : wait_deps(r, 1, &e);
     if (rc == 0 && m->spec && (rc = podc_service_prepare(r->c, m->spec, &r->svc, &e)) == 0 && m->prepared)
         rc = m->prepared(r->c, r->svc, m->prepared_ud, &e);
     if (rc == 0) {
@@ -272,7 +272,7 @@ static void *member_thread(void *arg)
         rc = wait_deps(r, 0, &e);
     }
     if (rc == 0 && m->spec && (rc = podc_container_start(r->c, podc_service_id(r->svc), &e)) < 0 && e)
-        podc_error_set_container(e, m->spec->name, podc_service_id(r->svc));
+        pdc_error_set_container(e, m->spec->name, podc_service_id(r->svc));
     if (rc == 0) {
         set_state(r, M_STARTED);
         rc = !m->spec                        ? m->task.run(r->c, m->task.ud, &e)
@@ -293,7 +293,7 @@ static void *member_thread(void *arg)
         pthread_cond_broadcast(&u->cv);
         pthread_mutex_unlock(&u->mu);
     }
-    podc_call_leave(r->c);
+    pdc_call_leave(r->c);
     return NULL;
 }
 
@@ -306,17 +306,17 @@ static int remove_stale(podc_client *c, const char *name, podc_error **err)
     snprintf(label, sizeof label, "%s=%s", PODC_STACK_LABEL, name);
     podc_filters *f = podc_filters_new();
     podc_container_list *l = NULL;
-    int rc = !f || podc_filters_add(f, "label", label) < 0 ? podc_error_oom(err)
+    int rc = !f || podc_filters_add(f, "label", label) < 0 ? pdc_error_oom(err)
                                                            : podc_container_list_get(c, f, 1, &l, err);
     podc_filters_free(f);
     size_t n = rc == 0 ? podc_container_list_count(l) : 0;
     const char **ids = n ? calloc(n, sizeof *ids) : NULL;
     if (n && !ids)
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     for (size_t i = 0; ids && i < n; i++)
         ids[i] = podc_container_summary_id(podc_container_list_at(l, i));
     if (rc == 0 && n)
-        rc = podc_svc_remove_containers(c, ids, n, NULL, err);
+        rc = pdc_svc_remove_containers(c, ids, n, NULL, err);
     free(ids);
     podc_container_list_free(l);
     return rc;
@@ -335,7 +335,7 @@ static void rollback(up_run *u, int net_created, podc_error **err)
 {
     const podc_stack_spec *s = u->s;
     char left[800] = "";
-    podc_client_shield_begin(u->c); /* a cancelled up still removes what it made */
+    pdc_client_shield_begin(u->c); /* a cancelled up still removes what it made */
     const char **names = calloc(s->n_members, sizeof *names);
     unsigned char *failed = calloc(s->n_members, 1);
     if (names && failed) {
@@ -343,7 +343,7 @@ static void rollback(up_run *u, int net_created, podc_error **err)
         for (size_t i = 0; i < s->n_members; i++)
             if (s->members[i].spec)
                 names[n++] = s->members[i].spec->name;
-        (void)podc_svc_remove_containers(u->c, names, n, failed, NULL);
+        (void)pdc_svc_remove_containers(u->c, names, n, failed, NULL);
         for (size_t i = 0; i < n; i++)
             if (failed[i])
                 append(left, sizeof left, names[i]);
@@ -353,7 +353,7 @@ static void rollback(up_run *u, int net_created, podc_error **err)
     free(names);
     free(failed);
     for (size_t i = 0; i < s->n_members; i++) {
-        const char *img = podc_svc_built_image(u->m[i].svc);
+        const char *img = pdc_svc_built_image(u->m[i].svc);
         char what[80];
         snprintf(what, sizeof what, "image %.12s", img ? img : "");
         if (img && podc_image_remove(u->c, img, PODC_IMAGE_REMOVE_FORCE, NULL) < 0)
@@ -364,10 +364,10 @@ static void rollback(up_run *u, int net_created, podc_error **err)
         snprintf(what, sizeof what, "network %s", s->network);
         append(left, sizeof left, what);
     }
-    podc_client_shield_end(u->c);
+    pdc_client_shield_end(u->c);
     if (left[0] && err && *err) {
-        podc_error_add_detail(*err, "not_removed", left);
-        podc_error_add_detail(*err, "session", u->session);
+        pdc_error_add_detail(*err, "not_removed", left);
+        pdc_error_add_detail(*err, "session", u->session);
     }
 }
 
@@ -395,7 +395,7 @@ static podc_stack *make_handle(up_run *u)
             u->m[i].svc = NULL;
         }
     }
-    st->up_ms = podc_svc_now_ms() - u->t0;
+    st->up_ms = pdc_svc_now_ms() - u->t0;
     if (bad) {
         podc_stack_free(st);
         return NULL;
@@ -409,7 +409,7 @@ static int ensure_network(up_run *u, int *created, podc_error **err)
     int rc = !o || podc_network_options_add_label(o, PODC_STACK_LABEL, u->s->name) ||
                      podc_network_options_add_label(o, PODC_SERVICE_LABEL_SESSION, u->session) ||
                      podc_network_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true")
-                 ? podc_error_oom(err)
+                 ? pdc_error_oom(err)
                  : podc_network_ensure(u->c, u->s->network, o, created, err);
     podc_network_options_free(o);
     return rc;
@@ -421,10 +421,10 @@ static int run_members(up_run *u, podc_error **err)
     const podc_stack_spec *s = u->s;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < s->n_members; i++)
-        rc = podc_client_new_child(&u->m[i].c, u->c, err);
+        rc = pdc_client_new_child(&u->m[i].c, u->c, err);
     for (size_t i = 0; rc == 0 && i < s->n_members; i++) {
         if (pthread_create(&u->m[i].thread, NULL, member_thread, &u->m[i]) != 0) {
-            rc = podc_error_set(err, PODC_ENOMEM, "stack %s: no thread for member %s", s->name, s->members[i].name);
+            rc = pdc_error_set(err, PODC_ENOMEM, "stack %s: no thread for member %s", s->name, s->members[i].name);
             break;
         }
         u->m[i].thread_ok = 1;
@@ -448,7 +448,7 @@ static int run_members(up_run *u, podc_error **err)
             pthread_join(u->m[i].thread, NULL);
     if (rc == 0 && u->failed >= 0) {
         rc = u->rc;
-        podc_error_put(err, u->err);
+        pdc_error_put(err, u->err);
         u->err = NULL;
     }
     return rc;
@@ -457,22 +457,22 @@ static int run_members(up_run *u, podc_error **err)
 int podc_stack_up(podc_client *c, const podc_stack_spec *s, podc_stack **out, podc_error **err)
 {
     if (!c)
-        return podc_error_invalid(err, "client", "client is NULL");
+        return pdc_error_invalid(err, "client", "client is NULL");
     if (!out)
-        return podc_error_invalid(err, "out", "NULL argument");
+        return pdc_error_invalid(err, "out", "NULL argument");
     int rc = podc_stack_spec_validate(s, err);
     if (rc < 0)
         return rc;
-    up_run u = { .c = c, .s = s, .t0 = podc_svc_now_ms(), .failed = -1, .mu = PTHREAD_MUTEX_INITIALIZER,
+    up_run u = { .c = c, .s = s, .t0 = pdc_svc_now_ms(), .failed = -1, .mu = PTHREAD_MUTEX_INITIALIZER,
                  .cv = PTHREAD_COND_INITIALIZER };
     u.session = s->session ? s->session : podc_service_default_session();
     if (!(u.m = calloc(s->n_members, sizeof *u.m)))
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     for (size_t i = 0; i < s->n_members; i++)
         u.m[i] = (member_run){ .u = &u, .i = i };
-    u.waker = (podc_waker){ .fn = wake, .ud = &u };
-    podc_call_enter(c);
-    podc_client_add_waker(c, &u.waker);
+    u.waker = (pdc_waker){ .fn = wake, .ud = &u };
+    pdc_call_enter(c);
+    pdc_client_add_waker(c, &u.waker);
 
     int net_created = 0;
     if (!s->embedded) /* else the caller did both */
@@ -481,13 +481,13 @@ int podc_stack_up(podc_client *c, const podc_stack_spec *s, podc_stack **out, po
         rc = ensure_network(&u, &net_created, err);
     if (rc == 0 && say(&u, "network %s %s; starting %zu members", s->network, net_created ? "created" : "exists",
                        s->n_members))
-        rc = podc_error_set(err, PODC_ECANCELLED, "stack %s: stopped by the progress callback", s->name);
+        rc = pdc_error_set(err, PODC_ECANCELLED, "stack %s: stopped by the progress callback", s->name);
     int ran = rc == 0;
     if (ran)
         rc = run_members(&u, err);
     podc_stack *st = NULL;
     if (rc == 0 && !(st = make_handle(&u)))
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     if (rc < 0) {
         (void)say(&u, "failed: %s", err && *err ? podc_error_message(*err) : podc_strerror(rc));
         if (!s->keep_on_failure && !s->embedded && (ran || net_created))
@@ -496,7 +496,7 @@ int podc_stack_up(podc_client *c, const podc_stack_spec *s, podc_stack **out, po
         (void)say(&u, "up in %.3fs", st->up_ms / 1000.0);
         *out = st;
     }
-    podc_client_remove_waker(c, &u.waker);
+    pdc_client_remove_waker(c, &u.waker);
     for (size_t i = 0; i < s->n_members; i++) {
         podc_service_free(u.m[i].svc);
         podc_client_free(u.m[i].c);
@@ -505,7 +505,7 @@ int podc_stack_up(podc_client *c, const podc_stack_spec *s, podc_stack **out, po
     podc_error_free(u.err);
     pthread_cond_destroy(&u.cv);
     pthread_mutex_destroy(&u.mu);
-    podc_call_leave(c);
+    pdc_call_leave(c);
     return rc;
 }
 

@@ -15,13 +15,13 @@
 #include "core/error-private.h"
 #include "transport/client-private.h"
 
-void podc_call_enter(podc_client *c)
+void pdc_call_enter(podc_client *c)
 {
     if (c && atomic_fetch_add(&c->scope_depth, 1) == 0)
         atomic_store(&c->cancel_requested, 0); /* a cancel of an earlier call ends with it */
 }
 
-void podc_call_leave(podc_client *c)
+void pdc_call_leave(podc_client *c)
 {
     if (c && atomic_fetch_sub(&c->scope_depth, 1) == 1)
         atomic_store(&c->cancel_requested, 0);
@@ -29,28 +29,28 @@ void podc_call_leave(podc_client *c)
 
 void podc_client_scope_begin(podc_client *c)
 {
-    podc_call_enter(c);
+    pdc_call_enter(c);
 }
 
 void podc_client_scope_end(podc_client *c)
 {
     if (c && atomic_load(&c->scope_depth) > 0)
-        podc_call_leave(c);
+        pdc_call_leave(c);
 }
 
-void podc_client_shield_begin(podc_client *c)
+void pdc_client_shield_begin(podc_client *c)
 {
     if (c)
         atomic_fetch_add(&c->shield, 1);
 }
 
-void podc_client_shield_end(podc_client *c)
+void pdc_client_shield_end(podc_client *c)
 {
     if (c)
         atomic_fetch_sub(&c->shield, 1);
 }
 
-int podc_client_cancelled(const podc_client *c)
+int pdc_client_cancelled(const podc_client *c)
 {
     int cancelled = 0;
     for (const podc_client *p = c; p; p = p->parent) {
@@ -66,7 +66,7 @@ static void wake(podc_client *c)
 {
     curl_multi_wakeup(c->multi);
     pthread_mutex_lock(&c->wake_mu);
-    for (podc_waker *w = c->wakers; w; w = w->next)
+    for (pdc_waker *w = c->wakers; w; w = w->next)
         w->fn(w->ud);
     pthread_mutex_unlock(&c->wake_mu);
 }
@@ -86,7 +86,7 @@ void podc_client_cancel(podc_client *c)
     }
 }
 
-void podc_client_interrupt(podc_client *c)
+void pdc_client_interrupt(podc_client *c)
 {
     if (c && atomic_load(&c->in_call)) {
         atomic_store(&c->interrupt_requested, 1);
@@ -94,7 +94,7 @@ void podc_client_interrupt(podc_client *c)
     }
 }
 
-void podc_client_add_waker(podc_client *c, podc_waker *w)
+void pdc_client_add_waker(podc_client *c, pdc_waker *w)
 {
     pthread_mutex_lock(&c->wake_mu);
     w->next = c->wakers;
@@ -102,10 +102,10 @@ void podc_client_add_waker(podc_client *c, podc_waker *w)
     pthread_mutex_unlock(&c->wake_mu);
 }
 
-void podc_client_remove_waker(podc_client *c, podc_waker *w)
+void pdc_client_remove_waker(podc_client *c, pdc_waker *w)
 {
     pthread_mutex_lock(&c->wake_mu);
-    for (podc_waker **pp = &c->wakers; *pp; pp = &(*pp)->next)
+    for (pdc_waker **pp = &c->wakers; *pp; pp = &(*pp)->next)
         if (*pp == w) {
             *pp = w->next;
             break;
@@ -113,15 +113,15 @@ void podc_client_remove_waker(podc_client *c, podc_waker *w)
     pthread_mutex_unlock(&c->wake_mu);
 }
 
-int podc_client_new_child(podc_client **out, podc_client *parent, podc_error **err)
+int pdc_client_new_child(podc_client **out, podc_client *parent, podc_error **err)
 {
     podc_client *c = NULL;
     int rc = podc_client_new_like(&c, parent, err);
     if (rc < 0)
         return rc;
     c->parent = parent;
-    c->as_child = (podc_waker){ .fn = wake_child, .ud = c };
-    podc_client_add_waker(parent, &c->as_child);
+    c->as_child = (pdc_waker){ .fn = wake_child, .ud = c };
+    pdc_client_add_waker(parent, &c->as_child);
     *out = c;
     return 0;
 }

@@ -44,35 +44,35 @@ int podc_client_options_init(podc_client_options *opts, unsigned int version)
 /* The base URL of every request, and (ssh) the session that carries them. */
 static int transport_open(podc_client *c, podc_error **err)
 {
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     int rc = 0;
     if (c->ep.scheme == PODC_EP_TCP)
-        rc = podc_buf_printf(&b, strchr(c->ep.host, ':') ? "http://[%s]:%d" : "http://%s:%d", c->ep.host, c->ep.port);
+        rc = pdc_buf_printf(&b, strchr(c->ep.host, ':') ? "http://[%s]:%d" : "http://%s:%d", c->ep.host, c->ep.port);
     else
-        rc = podc_buf_puts(&b, "http://d");
+        rc = pdc_buf_puts(&b, "http://d");
     if (rc < 0) {
-        podc_buf_free(&b);
-        return podc_error_oom(err);
+        pdc_buf_free(&b);
+        return pdc_error_oom(err);
     }
-    c->base_url = podc_buf_detach(&b);
+    c->base_url = pdc_buf_detach(&b);
     if (c->ep.scheme != PODC_EP_SSH)
         return 0;
-    rc = podc_ssh_open(&c->ep, c->connect_timeout_ms, &c->ssh, err);
-    if (rc == 0 && !c->ep.path && !(c->ep.path = strdup(podc_ssh_remote_path(c->ssh))))
-        rc = podc_error_oom(err);
+    rc = pdc_ssh_open(&c->ep, c->connect_timeout_ms, &c->ssh, err);
+    if (rc == 0 && !c->ep.path && !(c->ep.path = strdup(pdc_ssh_remote_path(c->ssh))))
+        rc = pdc_error_oom(err);
     return rc;
 }
 
 static void transport_close(podc_client *c)
 {
-    podc_ssh_close(c->ssh);
+    pdc_ssh_close(c->ssh);
     c->ssh = NULL;
 }
 
 /* The handles and the endpoint's transport for a client whose endpoint is set. */
 static int client_open(podc_client *c, podc_error **err)
 {
-    int rc = podc_endpoint_probe(&c->ep, c->connect_timeout_ms, err);
+    int rc = pdc_endpoint_probe(&c->ep, c->connect_timeout_ms, err);
     if (rc == 0)
         rc = transport_open(c, err);
     if (rc < 0)
@@ -80,7 +80,7 @@ static int client_open(podc_client *c, podc_error **err)
     c->multi = curl_multi_init();
     c->easy = curl_easy_init();
     if (!c->multi || !c->easy)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     /* one keep-alive connection for ordinary calls, plus room for a hijacked exec stream */
     curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, 2L);
     return 0;
@@ -104,23 +104,23 @@ static podc_client *client_alloc(void)
 int podc_client_new(podc_client **out, const podc_client_options *opts, podc_error **err)
 {
     if (!out)
-        return podc_error_invalid(err, "out", "podc_client_new: out is NULL");
+        return pdc_error_invalid(err, "out", "podc_client_new: out is NULL");
     podc_client_options def = PODC_CLIENT_OPTIONS_INIT;
     if (!opts)
         opts = &def;
     if (opts->version < 1 || opts->version > PODC_CLIENT_OPTIONS_VERSION)
-        return podc_error_invalid(err, "version", "podc_client_options.version %u is not 1..%d", opts->version,
+        return pdc_error_invalid(err, "version", "podc_client_options.version %u is not 1..%d", opts->version,
                                   PODC_CLIENT_OPTIONS_VERSION);
     const char *connection = opts->version >= 2 ? opts->connection : NULL;
     if (opts->timeout_ms < 0 || opts->connect_timeout_ms < 0)
-        return podc_error_invalid(err, "timeout_ms", "timeouts must not be negative");
+        return pdc_error_invalid(err, "timeout_ms", "timeouts must not be negative");
     if (!curl_ready())
-        return podc_error_set(err, PODC_ENOMEM, "libcurl could not be initialised");
+        return pdc_error_set(err, PODC_ENOMEM, "libcurl could not be initialised");
 
     podc_client *c = client_alloc();
     if (!c)
-        return podc_error_oom(err);
-    int rc = podc_discover(opts->uri, connection, &c->ep, err);
+        return pdc_error_oom(err);
+    int rc = pdc_discover(opts->uri, connection, &c->ep, err);
     if (rc < 0) {
         podc_client_free(c);
         return rc;
@@ -138,15 +138,15 @@ int podc_client_new(podc_client **out, const podc_client_options *opts, podc_err
 int podc_client_new_like(podc_client **out, const podc_client *like, podc_error **err)
 {
     if (!out || !like)
-        return podc_error_invalid(err, out ? "like" : "out", "podc_client_new_like: NULL argument");
+        return pdc_error_invalid(err, out ? "like" : "out", "podc_client_new_like: NULL argument");
     if (!curl_ready())
-        return podc_error_set(err, PODC_ENOMEM, "libcurl could not be initialised");
+        return pdc_error_set(err, PODC_ENOMEM, "libcurl could not be initialised");
     podc_client *c = client_alloc();
     if (!c)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     c->timeout_ms = like->timeout_ms;
     c->connect_timeout_ms = like->connect_timeout_ms;
-    int rc = podc_endpoint_copy(&like->ep, &c->ep) < 0 ? podc_error_oom(err) : client_open(c, err);
+    int rc = pdc_endpoint_copy(&like->ep, &c->ep) < 0 ? pdc_error_oom(err) : client_open(c, err);
     if (rc < 0) {
         podc_client_free(c);
         return rc;
@@ -160,13 +160,13 @@ void podc_client_free(podc_client *c)
     if (!c)
         return;
     if (c->parent)
-        podc_client_remove_waker(c->parent, &c->as_child);
+        pdc_client_remove_waker(c->parent, &c->as_child);
     if (c->easy)
         curl_easy_cleanup(c->easy);
     if (c->multi)
         curl_multi_cleanup(c->multi);
     transport_close(c);
-    podc_endpoint_clear(&c->ep);
+    pdc_endpoint_clear(&c->ep);
     free(c->base_url);
     pthread_mutex_destroy(&c->wake_mu);
     free(c);
@@ -185,7 +185,7 @@ const char *podc_client_scheme(const podc_client *c)
 
 const char *podc_client_host(const podc_client *c)
 {
-    return c ? podc_endpoint_address(&c->ep) : NULL;
+    return c ? pdc_endpoint_address(&c->ep) : NULL;
 }
 
 const char *podc_client_socket_path(const podc_client *c)

@@ -22,13 +22,13 @@ typedef struct conf {
     char *active;   /* [engine] active_service */
     char *uri, *identity; /* of the connection looked up */
     const char *want;     /* the connection's name, or NULL */
-    podc_buf read;        /* the files read, for errors */
+    pdc_buf read;        /* the files read, for errors */
 } conf;
 
 static char *slurp(const char *path)
 {
     char *text = NULL;
-    return podc_file_read(path, MAX_FILE, 0, &text, NULL) == 0 ? text : NULL;
+    return pdc_file_read(path, MAX_FILE, 0, &text, NULL) == 0 ? text : NULL;
 }
 
 /* A TOML basic ("...") or literal ('...') string at *p: new, or NULL. */
@@ -37,25 +37,25 @@ static char *toml_string(const char *p)
     char q = *p;
     if (q != '"' && q != '\'')
         return NULL;
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     for (p++; *p && *p != q && *p != '\n'; p++) {
         char c = *p;
         if (q == '"' && c == '\\' && p[1]) {
             p++;
             c = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
         }
-        if (podc_buf_append(&b, &c, 1) < 0) {
-            podc_buf_free(&b);
+        if (pdc_buf_append(&b, &c, 1) < 0) {
+            pdc_buf_free(&b);
             return NULL;
         }
     }
     if (*p != q) {
-        podc_buf_free(&b);
+        pdc_buf_free(&b);
         return NULL;
     }
     if (!b.data)
-        podc_buf_puts(&b, "");
-    return podc_buf_detach(&b);
+        pdc_buf_puts(&b, "");
+    return pdc_buf_detach(&b);
 }
 
 /* Keys under a table podc does not read: an array of tables ("[[x]]"), a malformed header. */
@@ -65,7 +65,7 @@ static char *toml_string(const char *p)
  * a header that does not close (an open quote, no ']'). */
 static char *table_name(const char *p)
 {
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     p++; /* '[' */
     while (*p && *p != ']' && *p != '\n') {
         while (*p == ' ' || *p == '\t')
@@ -73,10 +73,10 @@ static char *table_name(const char *p)
         if (*p == '"' || *p == '\'') {
             char *s = toml_string(p);
             if (!s) {
-                podc_buf_free(&b);
+                pdc_buf_free(&b);
                 return NULL;
             }
-            podc_buf_puts(&b, s);
+            pdc_buf_puts(&b, s);
             char q = *p;
             for (p++; *p && *p != q; p++)
                 if (q == '"' && *p == '\\' && p[1])
@@ -86,22 +86,22 @@ static char *table_name(const char *p)
             free(s);
         } else {
             while (*p && *p != '.' && *p != ']' && *p != ' ' && *p != '\t')
-                podc_buf_append(&b, p++, 1);
+                pdc_buf_append(&b, p++, 1);
         }
         while (*p == ' ' || *p == '\t')
             p++;
         if (*p == '.') {
-            podc_buf_puts(&b, "\x1f");
+            pdc_buf_puts(&b, "\x1f");
             p++;
         }
     }
     if (*p != ']') {
-        podc_buf_free(&b);
+        pdc_buf_free(&b);
         return NULL;
     }
     if (!b.data)
-        podc_buf_puts(&b, "");
-    return podc_buf_detach(&b);
+        pdc_buf_puts(&b, "");
+    return pdc_buf_detach(&b);
 }
 
 static void set(char **slot, char *v)
@@ -110,7 +110,7 @@ static void set(char **slot, char *v)
     *slot = v;
 }
 
-/* One file's text (split into lines in place): see podc_connections_conf_read. */
+/* One file's text (split into lines in place): see pdc_connections_conf_read. */
 static void parse_conf(conf *c, char *text)
 {
     char *table = strdup("");
@@ -153,7 +153,7 @@ static void parse_conf(conf *c, char *text)
     free(table);
 }
 
-void podc_connections_conf_read(char *text, const char *name, char **active, char **uri, char **identity)
+void pdc_connections_conf_read(char *text, const char *name, char **active, char **uri, char **identity)
 {
     conf c = { .active = *active, .uri = *uri, .identity = *identity, .want = name };
     parse_conf(&c, text);
@@ -168,9 +168,9 @@ static void read_conf(conf *c, const char *path)
     if (!text)
         return;
     if (c->read.len)
-        podc_buf_puts(&c->read, ", ");
-    podc_buf_puts(&c->read, path);
-    podc_connections_conf_read(text, c->want, &c->active, &c->uri, &c->identity);
+        pdc_buf_puts(&c->read, ", ");
+    pdc_buf_puts(&c->read, path);
+    pdc_connections_conf_read(text, c->want, &c->active, &c->uri, &c->identity);
     free(text);
 }
 
@@ -197,10 +197,10 @@ static void read_dropins(conf *c, const char *dir)
     qsort(names, n, sizeof *names, by_name);
     for (size_t i = 0; i < n; i++) {
         if (names[i]) {
-            podc_buf p = PODC_BUF_INIT;
-            if (podc_buf_printf(&p, "%s/%s", dir, names[i]) == 0)
+            pdc_buf p = PODC_BUF_INIT;
+            if (pdc_buf_printf(&p, "%s/%s", dir, names[i]) == 0)
                 read_conf(c, p.data);
-            podc_buf_free(&p);
+            pdc_buf_free(&p);
         }
         free(names[i]);
     }
@@ -209,12 +209,12 @@ static void read_dropins(conf *c, const char *dir)
 static char *config_home(const char *rel)
 {
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     if (xdg && *xdg)
-        podc_buf_printf(&b, "%s/%s", xdg, rel);
+        pdc_buf_printf(&b, "%s/%s", xdg, rel);
     else if (home && *home)
-        podc_buf_printf(&b, "%s/.config/%s", home, rel);
-    return podc_buf_detach(&b);
+        pdc_buf_printf(&b, "%s/.config/%s", home, rel);
+    return pdc_buf_detach(&b);
 }
 
 /* Every containers.conf podman reads, in its order. */
@@ -239,29 +239,29 @@ static void read_all_conf(conf *c)
 }
 
 /* podman 5: {"Connection": {"Default": "name", "Connections": {"name": {"URI", "Identity"}}}} */
-static yajl_val read_json(podc_buf *read)
+static yajl_val read_json(pdc_buf *read)
 {
     char *path = config_home("containers/podman-connections.json");
     char *text = path ? slurp(path) : NULL;
-    yajl_val v = text ? podc_json_parse(text, NULL, 0) : NULL;
+    yajl_val v = text ? pdc_json_parse(text, NULL, 0) : NULL;
     if (text) {
         if (read->len)
-            podc_buf_puts(read, ", ");
-        podc_buf_puts(read, path);
+            pdc_buf_puts(read, ", ");
+        pdc_buf_puts(read, path);
     }
     free(text);
     free(path);
     return v;
 }
 
-int podc_connection_lookup(const char *name, char **uri, char **identity, podc_error **err)
+int pdc_connection_lookup(const char *name, char **uri, char **identity, podc_error **err)
 {
     *uri = *identity = NULL;
     conf c = { .want = name, .read = PODC_BUF_INIT };
     yajl_val j = read_json(&c.read);
-    const char *ju = podc_json_str(j, "Connection", "Connections", name, "URI", NULL);
+    const char *ju = pdc_json_str(j, "Connection", "Connections", name, "URI", NULL);
     if (ju) {
-        const char *ji = podc_json_str(j, "Connection", "Connections", name, "Identity", NULL);
+        const char *ji = pdc_json_str(j, "Connection", "Connections", name, "Identity", NULL);
         *uri = strdup(ju);
         *identity = ji && *ji ? strdup(ji) : NULL;
     } else {
@@ -272,27 +272,27 @@ int podc_connection_lookup(const char *name, char **uri, char **identity, podc_e
             free(c.identity);
         c.uri = c.identity = NULL;
     }
-    podc_json_free(j);
+    pdc_json_free(j);
     free(c.active);
     int rc = 0;
     if (!*uri) {
-        podc_error *e = podc_error_new(PODC_ENOTFOUND, "no podman connection named \"%s\" (read: %s)", name,
+        podc_error *e = pdc_error_new(PODC_ENOTFOUND, "no podman connection named \"%s\" (read: %s)", name,
                                        c.read.len ? c.read.data : "no containers.conf or podman-connections.json");
-        podc_error_add_detail(e, "connection", name);
+        pdc_error_add_detail(e, "connection", name);
         free(*identity);
         *identity = NULL;
-        rc = podc_error_put(err, e);
+        rc = pdc_error_put(err, e);
     }
-    podc_buf_free(&c.read);
+    pdc_buf_free(&c.read);
     return rc;
 }
 
-int podc_connection_default(char **name, podc_error **err)
+int pdc_connection_default(char **name, podc_error **err)
 {
     *name = NULL;
     conf c = { .read = PODC_BUF_INIT };
     yajl_val j = read_json(&c.read);
-    const char *jd = podc_json_str(j, "Connection", "Default", NULL);
+    const char *jd = pdc_json_str(j, "Connection", "Default", NULL);
     if (jd && *jd) {
         *name = strdup(jd);
     } else {
@@ -303,8 +303,8 @@ int podc_connection_default(char **name, podc_error **err)
         }
     }
     int oom = (jd && *jd && !*name);
-    podc_json_free(j);
+    pdc_json_free(j);
     free(c.active);
-    podc_buf_free(&c.read);
-    return oom ? podc_error_oom(err) : 0;
+    pdc_buf_free(&c.read);
+    return oom ? pdc_error_oom(err) : 0;
 }

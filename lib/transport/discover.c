@@ -38,38 +38,38 @@ static int probe_unix(const char *path)
 }
 
 /* Parses uri as the endpoint from source; a connection's name goes into the source. */
-static int named(const char *uri, const char *source, const char *conn, const char *identity, podc_endpoint *ep,
+static int named(const char *uri, const char *source, const char *conn, const char *identity, pdc_endpoint *ep,
                  podc_error **err)
 {
-    int rc = podc_endpoint_parse(uri, ep, err);
+    int rc = pdc_endpoint_parse(uri, ep, err);
     if (rc < 0) {
         if (err && *err)
-            podc_error_prefix(*err, "%s%s%s", source, conn ? " " : "", conn ? conn : "");
+            pdc_error_prefix(*err, "%s%s%s", source, conn ? " " : "", conn ? conn : "");
         return rc;
     }
     if (conn) {
-        podc_buf b = PODC_BUF_INIT;
-        if (podc_buf_printf(&b, "%s %s", source, conn) < 0) {
-            podc_buf_free(&b);
-            podc_endpoint_clear(ep);
-            return podc_error_oom(err);
+        pdc_buf b = PODC_BUF_INIT;
+        if (pdc_buf_printf(&b, "%s %s", source, conn) < 0) {
+            pdc_buf_free(&b);
+            pdc_endpoint_clear(ep);
+            return pdc_error_oom(err);
         }
-        ep->source_buf = podc_buf_detach(&b);
+        ep->source_buf = pdc_buf_detach(&b);
         ep->source = ep->source_buf;
     } else {
         ep->source = source;
     }
     if (identity && *identity && !(ep->identity = strdup(identity))) {
-        podc_endpoint_clear(ep);
-        return podc_error_oom(err);
+        pdc_endpoint_clear(ep);
+        return pdc_error_oom(err);
     }
     return 0;
 }
 
-static int from_connection(const char *name, const char *source, podc_endpoint *ep, podc_error **err)
+static int from_connection(const char *name, const char *source, pdc_endpoint *ep, podc_error **err)
 {
     char *uri = NULL, *identity = NULL;
-    int rc = podc_connection_lookup(name, &uri, &identity, err);
+    int rc = pdc_connection_lookup(name, &uri, &identity, err);
     if (rc == 0)
         rc = named(uri, source, name, identity, ep, err);
     free(uri);
@@ -77,11 +77,11 @@ static int from_connection(const char *name, const char *source, podc_endpoint *
     return rc;
 }
 
-int podc_discover(const char *uri, const char *connection, podc_endpoint *ep, podc_error **err)
+int pdc_discover(const char *uri, const char *connection, pdc_endpoint *ep, podc_error **err)
 {
     memset(ep, 0, sizeof *ep);
     if (uri && connection)
-        return podc_error_invalid(err, "connection", "give a service URI or a connection name, not both");
+        return pdc_error_invalid(err, "connection", "give a service URI or a connection name, not both");
     if (uri)
         return named(uri, "option", NULL, NULL, ep, err);
     if (connection)
@@ -94,7 +94,7 @@ int podc_discover(const char *uri, const char *connection, podc_endpoint *ep, po
         return named(v, "CONTAINER_HOST", NULL, key, ep, err);
     }
     char *def = NULL;
-    int rc = podc_connection_default(&def, err);
+    int rc = pdc_connection_default(&def, err);
     if (rc < 0)
         return rc;
     if (def) {
@@ -106,11 +106,11 @@ int podc_discover(const char *uri, const char *connection, podc_endpoint *ep, po
         return named(v, "DOCKER_HOST", NULL, NULL, ep, err);
 
     /* nothing named: the local sockets, rootless first */
-    podc_buf tried = PODC_BUF_INIT, xdg_path = PODC_BUF_INIT;
+    pdc_buf tried = PODC_BUF_INIT, xdg_path = PODC_BUF_INIT;
     const char *xdg = getenv("XDG_RUNTIME_DIR");
     const char *paths[2], *sources[2];
     size_t n = 0;
-    if (xdg && *xdg && podc_buf_printf(&xdg_path, "%s/podman/podman.sock", xdg) == 0) {
+    if (xdg && *xdg && pdc_buf_printf(&xdg_path, "%s/podman/podman.sock", xdg) == 0) {
         paths[n] = xdg_path.data;
         sources[n++] = "XDG_RUNTIME_DIR";
     }
@@ -123,16 +123,16 @@ int podc_discover(const char *uri, const char *connection, podc_endpoint *ep, po
             rc = named(paths[i], sources[i], NULL, NULL, ep, err);
             break;
         }
-        podc_buf_printf(&tried, "%s%s (%s: %s)", tried.len ? "; " : "", paths[i], sources[i], strerror(e));
+        pdc_buf_printf(&tried, "%s%s (%s: %s)", tried.len ? "; " : "", paths[i], sources[i], strerror(e));
     }
     if (rc == PODC_ETRANSPORT) {
-        podc_error *e = podc_error_new(PODC_ETRANSPORT, "no podman service answers; tried: %s (set CONTAINER_HOST "
+        podc_error *e = pdc_error_new(PODC_ETRANSPORT, "no podman service answers; tried: %s (set CONTAINER_HOST "
                                        "or a connection to reach another one)", tried.data ? tried.data : "nothing");
-        podc_error_add_detail(e, "tried", tried.data);
-        rc = podc_error_put(err, e);
+        pdc_error_add_detail(e, "tried", tried.data);
+        rc = pdc_error_put(err, e);
     }
-    podc_buf_free(&tried);
-    podc_buf_free(&xdg_path);
+    pdc_buf_free(&tried);
+    pdc_buf_free(&xdg_path);
     return rc;
 }
 
@@ -178,7 +178,7 @@ static int probe_tcp(const char *host, int port, int64_t timeout_ms, const char 
     return rc;
 }
 
-int podc_endpoint_probe(const podc_endpoint *ep, int64_t connect_timeout_ms, podc_error **err)
+int pdc_endpoint_probe(const pdc_endpoint *ep, int64_t connect_timeout_ms, podc_error **err)
 {
     const char *why = NULL;
     int e = 0;
@@ -190,10 +190,10 @@ int podc_endpoint_probe(const podc_endpoint *ep, int64_t connect_timeout_ms, pod
         return 0; /* ssh: the client's own SSH session is the probe */
     if (e == 0)
         return 0;
-    podc_error *pe = podc_error_new(PODC_ETRANSPORT, "no podman service answers at %s (from %s): %s", ep->uri,
+    podc_error *pe = pdc_error_new(PODC_ETRANSPORT, "no podman service answers at %s (from %s): %s", ep->uri,
                                     ep->source, why ? why : strerror(e));
     if (ep->path)
-        podc_error_add_detail(pe, "socket", ep->path);
-    podc_error_add_detail(pe, "tried", ep->uri);
-    return podc_error_put(err, pe);
+        pdc_error_add_detail(pe, "socket", ep->path);
+    pdc_error_add_detail(pe, "tried", ep->uri);
+    return pdc_error_put(err, pe);
 }

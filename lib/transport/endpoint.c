@@ -13,7 +13,7 @@
 #include "core/buf.h"
 #include "core/error-private.h"
 
-void podc_endpoint_clear(podc_endpoint *ep)
+void pdc_endpoint_clear(pdc_endpoint *ep)
 {
     free(ep->uri);
     free(ep->path);
@@ -26,7 +26,7 @@ void podc_endpoint_clear(podc_endpoint *ep)
 
 static int bad_uri(podc_error **err, const char *uri, const char *why)
 {
-    return podc_error_invalid(err, "uri", "service URI \"%s\": %s (unix:///path, tcp://HOST:PORT or "
+    return pdc_error_invalid(err, "uri", "service URI \"%s\": %s (unix:///path, tcp://HOST:PORT or "
                               "ssh://[USER@]HOST[:PORT][/path])", uri, why);
 }
 
@@ -112,32 +112,32 @@ static char *current_user(void)
     return strdup(u && *u ? u : "root");
 }
 
-static int canonical(podc_endpoint *ep)
+static int canonical(pdc_endpoint *ep)
 {
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     int v6 = ep->host && strchr(ep->host, ':');
     int rc = 0;
     switch (ep->scheme) {
     case PODC_EP_UNIX:
-        rc = podc_buf_printf(&b, "unix://%s", ep->path);
+        rc = pdc_buf_printf(&b, "unix://%s", ep->path);
         break;
     case PODC_EP_TCP:
-        rc = podc_buf_printf(&b, v6 ? "tcp://[%s]:%d" : "tcp://%s:%d", ep->host, ep->port);
+        rc = pdc_buf_printf(&b, v6 ? "tcp://[%s]:%d" : "tcp://%s:%d", ep->host, ep->port);
         break;
     case PODC_EP_SSH:
-        rc = podc_buf_printf(&b, v6 ? "ssh://%s@[%s]:%d%s" : "ssh://%s@%s:%d%s", ep->user, ep->host, ep->port,
+        rc = pdc_buf_printf(&b, v6 ? "ssh://%s@[%s]:%d%s" : "ssh://%s@%s:%d%s", ep->user, ep->host, ep->port,
                              ep->path ? ep->path : "");
         break;
     }
     if (rc < 0) {
-        podc_buf_free(&b);
+        pdc_buf_free(&b);
         return PODC_ENOMEM;
     }
-    ep->uri = podc_buf_detach(&b);
+    ep->uri = pdc_buf_detach(&b);
     return 0;
 }
 
-int podc_endpoint_parse(const char *uri, podc_endpoint *out, podc_error **err)
+int pdc_endpoint_parse(const char *uri, pdc_endpoint *out, podc_error **err)
 {
     memset(out, 0, sizeof *out);
     if (!uri || !*uri)
@@ -163,7 +163,7 @@ int podc_endpoint_parse(const char *uri, podc_endpoint *out, podc_error **err)
         if (hp[n] && strcmp(hp + n, "/") != 0)
             return bad_uri(err, uri, "tcp:// takes no path");
         if (host_port(hp, n, &out->host, &out->port) < 0 || !out->port) {
-            podc_endpoint_clear(out);
+            pdc_endpoint_clear(out);
             return bad_uri(err, uri, "tcp:// needs HOST:PORT");
         }
     } else if (strncmp(uri, "ssh://", 6) == 0) {
@@ -174,7 +174,7 @@ int podc_endpoint_parse(const char *uri, podc_endpoint *out, podc_error **err)
         out->port = 22;
         if (at) {
             if (at == s || memchr(s, ':', (size_t)(at - s))) {
-                podc_endpoint_clear(out);
+                pdc_endpoint_clear(out);
                 return bad_uri(err, uri, "a user (no password: keys only) before the @");
             }
             out->user = strndup(s, (size_t)(at - s));
@@ -184,7 +184,7 @@ int podc_endpoint_parse(const char *uri, podc_endpoint *out, podc_error **err)
             out->user = current_user();
         }
         if (!out->user || host_port(s, n, &out->host, &out->port) < 0) {
-            podc_endpoint_clear(out);
+            pdc_endpoint_clear(out);
             return bad_uri(err, uri, "ssh:// needs [USER@]HOST[:PORT]");
         }
         if (s[n] && strcmp(s + n, "/") != 0 && !(out->path = strdup(s + n)))
@@ -198,25 +198,25 @@ int podc_endpoint_parse(const char *uri, podc_endpoint *out, podc_error **err)
     if (rc == 0)
         rc = canonical(out);
     if (rc < 0) {
-        podc_endpoint_clear(out);
-        return podc_error_oom(err);
+        pdc_endpoint_clear(out);
+        return pdc_error_oom(err);
     }
     return 0;
 }
 
-const char *podc_endpoint_address(const podc_endpoint *ep)
+const char *pdc_endpoint_address(const pdc_endpoint *ep)
 {
     return ep->scheme == PODC_EP_UNIX ? "127.0.0.1" : ep->host;
 }
 
-int podc_host_is_loopback(const char *host)
+int pdc_host_is_loopback(const char *host)
 {
     if (!host)
         return 0;
     return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0;
 }
 
-int podc_endpoint_copy(const podc_endpoint *from, podc_endpoint *to)
+int pdc_endpoint_copy(const pdc_endpoint *from, pdc_endpoint *to)
 {
     memset(to, 0, sizeof *to);
     to->scheme = from->scheme;
@@ -226,7 +226,7 @@ int podc_endpoint_copy(const podc_endpoint *from, podc_endpoint *to)
     char **dst[] = { &to->uri, &to->path, &to->host, &to->user, &to->identity, &to->source_buf };
     for (size_t i = 0; i < sizeof src / sizeof src[0]; i++) {
         if (src[i] && !(*dst[i] = strdup(src[i]))) {
-            podc_endpoint_clear(to);
+            pdc_endpoint_clear(to);
             return PODC_ENOMEM;
         }
     }

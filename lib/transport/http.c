@@ -16,15 +16,15 @@
 #include "transport/ssh.h"
 
 typedef struct xfer {
-    const podc_http_request *req;
-    podc_http_response *resp;
+    const pdc_http_request *req;
+    pdc_http_response *resp;
     int header_status;      /* status of the final response (after 100-continue) */
     int stopped_by_callback;
     int too_old;            /* Libpod-Api-Version below 4 */
     podc_client *c;
 } xfer;
 
-int64_t podc_http_now_ms(void)
+int64_t pdc_http_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -84,13 +84,13 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
         }
         return len;
     }
-    return podc_buf_append(&x->resp->body, data, len) == 0 ? len : 0;
+    return pdc_buf_append(&x->resp->body, data, len) == 0 ? len : 0;
 }
 
 /* A cancel of the call (or an ancestor's), or an internal wake-up of this request. */
 static int stop_requested(const podc_client *c)
 {
-    return atomic_load(&c->interrupt_requested) || podc_client_cancelled(c);
+    return atomic_load(&c->interrupt_requested) || pdc_client_cancelled(c);
 }
 
 /* The start of every request and sleep: outside a call scope a request is a call of its own,
@@ -101,10 +101,10 @@ static int begin_call(podc_client *c, const char *what, const char *path, podc_e
         atomic_store(&c->cancel_requested, 0);
     atomic_store(&c->interrupt_requested, 0);
     if (atomic_exchange(&c->in_call, 1))
-        return podc_error_set(err, PODC_EINVAL, "client used from two threads at once (%s %s)", what, path);
-    if (podc_client_cancelled(c)) {
+        return pdc_error_set(err, PODC_EINVAL, "client used from two threads at once (%s %s)", what, path);
+    if (pdc_client_cancelled(c)) {
         atomic_store(&c->in_call, 0);
-        return podc_error_set(err, PODC_ECANCELLED, "%s%s%.*s: cancelled", what, *path ? " " : "",
+        return pdc_error_set(err, PODC_ECANCELLED, "%s%s%.*s: cancelled", what, *path ? " " : "",
                               (int)strcspn(path, "?"), path);
     }
     return 0;
@@ -142,19 +142,19 @@ static int perform(podc_client *c, CURL *h, CURLcode *result)
     return cancelled ? PODC_ECANCELLED : 0;
 }
 
-static int setup(podc_client *c, CURL *h, const podc_http_request *req, xfer *x, struct curl_slist **hdrs,
+static int setup(podc_client *c, CURL *h, const pdc_http_request *req, xfer *x, struct curl_slist **hdrs,
                  char *errbuf)
 {
-    podc_buf url = PODC_BUF_INIT;
-    if (podc_buf_printf(&url, "%s%s%s", c->base_url, PODC_API_PREFIX, req->path) < 0)
+    pdc_buf url = PODC_BUF_INIT;
+    if (pdc_buf_printf(&url, "%s%s%s", c->base_url, PODC_API_PREFIX, req->path) < 0)
         return PODC_ENOMEM;
 
     curl_easy_setopt(h, CURLOPT_URL, url.data);
-    podc_buf_free(&url); /* curl copies the URL */
+    pdc_buf_free(&url); /* curl copies the URL */
     if (c->ep.scheme == PODC_EP_UNIX) {
         curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->ep.path);
     } else if (c->ep.scheme == PODC_EP_SSH) {
-        curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, podc_ssh_local_path(c->ssh)); /* the session's relay */
+        curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, pdc_ssh_local_path(c->ssh)); /* the session's relay */
     }
     curl_easy_setopt(h, CURLOPT_PROXY, ""); /* never through a proxy from the environment */
     curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
@@ -204,7 +204,7 @@ static int setup(podc_client *c, CURL *h, const podc_http_request *req, xfer *x,
     return 0;
 }
 
-static int map_curl_error(podc_client *c, const podc_http_request *req, CURLcode rc, long os_errno,
+static int map_curl_error(podc_client *c, const pdc_http_request *req, CURLcode rc, long os_errno,
                           const char *errbuf, podc_error **err)
 {
     int code = PODC_ETRANSPORT;
@@ -212,7 +212,7 @@ static int map_curl_error(podc_client *c, const podc_http_request *req, CURLcode
         code = PODC_ETIMEOUT;
     else if (rc == CURLE_OUT_OF_MEMORY)
         code = PODC_ENOMEM;
-    const char *ssh = c->ssh ? podc_ssh_error(c->ssh) : "";
+    const char *ssh = c->ssh ? pdc_ssh_error(c->ssh) : "";
     const char *where = c->ep.path ? c->ep.path : c->ep.uri;
     char why[CURL_ERROR_SIZE + 320];
     /* curl's own words name the fake host of a unix socket ("d port 80"): say what happened */
@@ -224,14 +224,14 @@ static int map_curl_error(podc_client *c, const podc_http_request *req, CURLcode
                  "(it stopped, or a relay closed it): %s", where, errbuf && *errbuf ? errbuf : curl_easy_strerror(rc));
     else
         snprintf(why, sizeof why, "%s", errbuf && *errbuf ? errbuf : curl_easy_strerror(rc));
-    podc_error *e = podc_error_new(code, "%s %.*s: %s%s%s", req->method, (int)strcspn(req->path, "?"), req->path,
+    podc_error *e = pdc_error_new(code, "%s %.*s: %s%s%s", req->method, (int)strcspn(req->path, "?"), req->path,
                                    why, *ssh ? "; " : "", ssh);
-    podc_error_set_request(e, req->method, req->path);
-    podc_error_add_detail(e, "socket", c->ep.path ? c->ep.path : c->ep.uri);
-    return podc_error_put(err, e);
+    pdc_error_set_request(e, req->method, req->path);
+    pdc_error_add_detail(e, "socket", c->ep.path ? c->ep.path : c->ep.uri);
+    return pdc_error_put(err, e);
 }
 
-int podc_http_do(podc_client *c, const podc_http_request *req, podc_http_response *resp, podc_error **err)
+int pdc_http_do(podc_client *c, const pdc_http_request *req, pdc_http_response *resp, podc_error **err)
 {
     memset(resp, 0, sizeof *resp);
     int rc = begin_call(c, req->method, req->path, err);
@@ -258,14 +258,14 @@ int podc_http_do(podc_client *c, const podc_http_request *req, podc_http_respons
 
     int plen = (int)strcspn(req->path, "?");
     if (rc == PODC_ECANCELLED) {
-        rc = podc_error_set(err, PODC_ECANCELLED, "%s %.*s: cancelled", req->method, plen, req->path);
+        rc = pdc_error_set(err, PODC_ECANCELLED, "%s %.*s: cancelled", req->method, plen, req->path);
     } else if (rc < 0) {
-        rc = podc_error_set(err, rc, "%s %.*s: %s", req->method, plen, req->path, podc_strerror(rc));
+        rc = pdc_error_set(err, rc, "%s %.*s: %s", req->method, plen, req->path, podc_strerror(rc));
     } else if (x.too_old) {
-        rc = podc_error_set(err, PODC_EUNSUPPORTED, "the service speaks libpod API %s; podc needs 4.0 or newer",
+        rc = pdc_error_set(err, PODC_EUNSUPPORTED, "the service speaks libpod API %s; podc needs 4.0 or newer",
                             c->api_version);
     } else if (x.stopped_by_callback) {
-        rc = podc_error_set(err, PODC_ECANCELLED, "%s %.*s: stopped by callback", req->method, plen, req->path);
+        rc = pdc_error_set(err, PODC_ECANCELLED, "%s %.*s: stopped by callback", req->method, plen, req->path);
     } else if (cres != CURLE_OK) {
         long os_errno = 0;
         curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
@@ -279,66 +279,66 @@ int podc_http_do(podc_client *c, const podc_http_request *req, podc_http_respons
     return rc;
 }
 
-int podc_http_call(podc_client *c, const podc_http_request *req, podc_http_response *resp, podc_error **err)
+int pdc_http_call(podc_client *c, const pdc_http_request *req, pdc_http_response *resp, podc_error **err)
 {
-    int rc = podc_http_do(c, req, resp, err);
+    int rc = pdc_http_do(c, req, resp, err);
     if (rc < 0)
         return rc;
     if (resp->status >= 400 || resp->status < 100)
-        return podc_error_put(err, podc_error_from_reply(resp->status, resp->body.data, req->method, req->path));
+        return pdc_error_put(err, pdc_error_from_reply(resp->status, resp->body.data, req->method, req->path));
     return 0;
 }
 
-int podc_http_json(const podc_http_request *req, const podc_http_response *resp, yajl_val *out, podc_error **err)
+int pdc_http_json(const pdc_http_request *req, const pdc_http_response *resp, yajl_val *out, podc_error **err)
 {
     char msg[256];
-    yajl_val v = resp->body.data ? podc_json_parse(resp->body.data, msg, sizeof msg) : NULL;
+    yajl_val v = resp->body.data ? pdc_json_parse(resp->body.data, msg, sizeof msg) : NULL;
     if (!v) {
-        podc_error *e = podc_error_new(PODC_EPROTOCOL, "%s %.*s: reply is not valid JSON (%.*s)", req->method,
+        podc_error *e = pdc_error_new(PODC_EPROTOCOL, "%s %.*s: reply is not valid JSON (%.*s)", req->method,
                                        (int)strcspn(req->path, "?"), req->path, (int)strcspn(msg, "\n"),
                                        resp->body.data ? msg : "empty body");
-        podc_error_set_request(e, req->method, req->path);
+        pdc_error_set_request(e, req->method, req->path);
         e->http_status = resp->status;
-        return podc_error_put(err, e);
+        return pdc_error_put(err, e);
     }
     *out = v;
     return 0;
 }
 
-int podc_http_exists(podc_client *c, const char *path, int *out, podc_error **err)
+int pdc_http_exists(podc_client *c, const char *path, int *out, podc_error **err)
 {
-    podc_http_request req = { .method = "GET", .path = path };
-    podc_http_response resp;
-    int rc = podc_http_do(c, &req, &resp, err);
+    pdc_http_request req = { .method = "GET", .path = path };
+    pdc_http_response resp;
+    int rc = pdc_http_do(c, &req, &resp, err);
     if (rc == 0) {
         if (resp.status == 204)
             *out = 1;
         else if (resp.status == 404 && resp.body.data && resp.body.data[0] == '{')
             *out = 0;
         else
-            rc = podc_error_put(err, podc_error_from_reply(resp.status, resp.body.data, req.method, req.path));
+            rc = pdc_error_put(err, pdc_error_from_reply(resp.status, resp.body.data, req.method, req.path));
     }
-    podc_http_response_free(&resp);
+    pdc_http_response_free(&resp);
     return rc;
 }
 
-void podc_http_response_free(podc_http_response *resp)
+void pdc_http_response_free(pdc_http_response *resp)
 {
-    podc_buf_free(&resp->body);
+    pdc_buf_free(&resp->body);
 }
 
-int podc_http_sleep(podc_client *c, int64_t ms, podc_error **err)
+int pdc_http_sleep(podc_client *c, int64_t ms, podc_error **err)
 {
     int rc = begin_call(c, "sleep", "", err);
     if (rc < 0)
         return rc;
-    int64_t end = podc_http_now_ms() + ms;
+    int64_t end = pdc_http_now_ms() + ms;
     int cancelled = 0;
-    for (int64_t left = ms; left > 0 && !cancelled; left = end - podc_http_now_ms()) {
+    for (int64_t left = ms; left > 0 && !cancelled; left = end - pdc_http_now_ms()) {
         /* no transfers are attached: this only waits, and curl_multi_wakeup() ends it */
         curl_multi_poll(c->multi, NULL, 0, (int)(left > 1000 ? 1000 : left), NULL);
         cancelled = stop_requested(c);
     }
     atomic_store(&c->in_call, 0);
-    return cancelled ? podc_error_set(err, PODC_ECANCELLED, "cancelled while waiting") : 0;
+    return cancelled ? pdc_error_set(err, PODC_ECANCELLED, "cancelled while waiting") : 0;
 }

@@ -1,6 +1,6 @@
 /*
  * http.h - one HTTP exchange with the podman service over the client's connection.
- * Every API file builds a podc_http_request and calls podc_http_call().
+ * Every API file builds a pdc_http_request and calls pdc_http_call().
  */
 #ifndef PODC_TRANSPORT_HTTP_H
 #define PODC_TRANSPORT_HTTP_H
@@ -15,7 +15,7 @@
 /* Prefix put in front of every "/libpod/..." path. The server does not check it (libpod-api.md §1). */
 #define PODC_API_PREFIX "/v4.0.0"
 
-typedef struct podc_http_request {
+typedef struct pdc_http_request {
     const char *method;        /* "GET", "POST", "DELETE", "PUT", "HEAD" */
     const char *path;          /* "/libpod/..." with an already-encoded query */
     const char *content_type;  /* of the body; NULL with a body = application/json */
@@ -32,43 +32,43 @@ typedef struct podc_http_request {
     const char *const *headers;
     int64_t timeout_ms;        /* 0 = the client's timeout; -1 = none (follow, wait, events) */
     int own_connection;        /* endpoints that hijack the socket: use a fresh, unpooled connection */
-} podc_http_request;
+} pdc_http_request;
 
-typedef struct podc_http_response {
+typedef struct pdc_http_response {
     int status;
-    podc_buf body;             /* full body unless streamed to on_data (error bodies are always kept) */
+    pdc_buf body;             /* full body unless streamed to on_data (error bodies are always kept) */
     char content_type[96];
-} podc_http_response;
+} pdc_http_response;
 
 /*
  * Sends the request and reads the reply. Returns 0 when a reply arrived (any status), or a
  * transport/timeout/cancelled/unsupported error. resp is always initialised; free it with
- * podc_http_response_free().
+ * pdc_http_response_free().
  */
-int podc_http_do(podc_client *c, const podc_http_request *req, podc_http_response *resp, podc_error **err);
+int pdc_http_do(podc_client *c, const pdc_http_request *req, pdc_http_response *resp, podc_error **err);
 
-/* podc_http_do, then any status >= 400 becomes the mapped podc error. */
-int podc_http_call(podc_client *c, const podc_http_request *req, podc_http_response *resp, podc_error **err);
+/* pdc_http_do, then any status >= 400 becomes the mapped podc error. */
+int pdc_http_call(podc_client *c, const pdc_http_request *req, pdc_http_response *resp, podc_error **err);
 
 /* Parses resp->body as JSON; PODC_EPROTOCOL error (naming the request) when it is not. */
-int podc_http_json(const podc_http_request *req, const podc_http_response *resp, yajl_val *out, podc_error **err);
+int pdc_http_json(const pdc_http_request *req, const pdc_http_response *resp, yajl_val *out, podc_error **err);
 
 /*
  * GET on an `.../exists` endpoint: *out = 1 for 204, 0 for the handler's JSON 404 (a plain-text
  * 404 is a router miss and stays an error); anything else becomes the mapped error.
  */
-int podc_http_exists(podc_client *c, const char *path, int *out, podc_error **err);
+int pdc_http_exists(podc_client *c, const char *path, int *out, podc_error **err);
 
-void podc_http_response_free(podc_http_response *resp);
+void pdc_http_response_free(pdc_http_response *resp);
 
 /* CLOCK_MONOTONIC in milliseconds. */
-int64_t podc_http_now_ms(void);
+int64_t pdc_http_now_ms(void);
 
 /*
  * Sleeps ms milliseconds on the client's poll, so podc_client_cancel() from another thread
  * wakes it at once. Returns 0, or PODC_ECANCELLED (with err set) when cancelled (before or
- * during the sleep) or woken by podc_client_interrupt().
+ * during the sleep) or woken by pdc_client_interrupt().
  */
-int podc_http_sleep(podc_client *c, int64_t ms, podc_error **err);
+int pdc_http_sleep(podc_client *c, int64_t ms, podc_error **err);
 
 #endif

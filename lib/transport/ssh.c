@@ -44,7 +44,7 @@ typedef struct chan {
     int local_eof, remote_eof;
 } chan;
 
-struct podc_ssh {
+struct pdc_ssh {
     int sock;                  /* the TCP connection */
     LIBSSH2_SESSION *session;
     char *remote_path;
@@ -68,8 +68,8 @@ static void init_libssh2(void)
     init_rc = libssh2_init(0);
 }
 
-static void set_error(podc_ssh *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_error(podc_ssh *s, const char *fmt, ...)
+static void set_error(pdc_ssh *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_error(pdc_ssh *s, const char *fmt, ...)
 {
     va_list ap;
     pthread_mutex_lock(&s->mu);
@@ -88,14 +88,14 @@ static const char *session_error(LIBSSH2_SESSION *session)
 
 /* ---- setup (blocking, on the caller's thread) ------------------------------------------ */
 
-static int tcp_connect(const podc_endpoint *ep, int64_t timeout_ms, podc_error **err)
+static int tcp_connect(const pdc_endpoint *ep, int64_t timeout_ms, podc_error **err)
 {
     char port[16];
     snprintf(port, sizeof port, "%d", ep->port);
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
     int g = getaddrinfo(ep->host, port, &hints, &res);
     if (g != 0)
-        return podc_error_set(err, PODC_ETRANSPORT, "ssh %s: %s: %s", ep->uri, ep->host, gai_strerror(g));
+        return pdc_error_set(err, PODC_ETRANSPORT, "ssh %s: %s: %s", ep->uri, ep->host, gai_strerror(g));
     int fd = -1, e = ECONNREFUSED;
     for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
         fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
@@ -118,10 +118,10 @@ static int tcp_connect(const podc_endpoint *ep, int64_t timeout_ms, podc_error *
     }
     freeaddrinfo(res);
     if (fd < 0) {
-        podc_error *pe = podc_error_new(PODC_ETRANSPORT, "ssh %s: cannot reach %s:%d: %s", ep->uri, ep->host,
+        podc_error *pe = pdc_error_new(PODC_ETRANSPORT, "ssh %s: cannot reach %s:%d: %s", ep->uri, ep->host,
                                         ep->port, strerror(e));
-        podc_error_add_detail(pe, "tried", ep->uri);
-        podc_error_put(err, pe);
+        pdc_error_add_detail(pe, "tried", ep->uri);
+        pdc_error_put(err, pe);
         return -1;
     }
     /* blocking for the setup; the pump switches libssh2 to non-blocking */
@@ -136,27 +136,27 @@ static int tcp_connect(const podc_endpoint *ep, int64_t timeout_ms, podc_error *
 static char *home_file(const char *rel)
 {
     const char *home = getenv("HOME");
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     if (home && *home)
-        podc_buf_printf(&b, "%s/%s", home, rel);
-    return podc_buf_detach(&b);
+        pdc_buf_printf(&b, "%s/%s", home, rel);
+    return pdc_buf_detach(&b);
 }
 
 /* "SHA256:<base64 without padding>", as ssh-keygen -l prints it. */
 static void fingerprint(LIBSSH2_SESSION *session, char *out, size_t cap)
 {
     const char *h = libssh2_hostkey_hash(session, LIBSSH2_HOSTKEY_HASH_SHA256);
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     snprintf(out, cap, "SHA256:?");
-    if (h && podc_base64_encode(&b, h, 32) == 0) {
+    if (h && pdc_base64_encode(&b, h, 32) == 0) {
         while (b.len && b.data[b.len - 1] == '=')
             b.data[--b.len] = '\0';
         snprintf(out, cap, "SHA256:%s", b.data);
     }
-    podc_buf_free(&b);
+    pdc_buf_free(&b);
 }
 
-static int check_host_key(podc_ssh *s, const podc_endpoint *ep, podc_error **err)
+static int check_host_key(pdc_ssh *s, const pdc_endpoint *ep, podc_error **err)
 {
     size_t len = 0;
     int type = 0;
@@ -183,18 +183,18 @@ static int check_host_key(podc_ssh *s, const podc_endpoint *ep, podc_error **err
                                                                           : "the host key could not be checked";
         char hostport[300];
         snprintf(hostport, sizeof hostport, ep->port == 22 ? "%s" : "[%s]:%d", ep->host, ep->port);
-        podc_error *e = podc_error_new(PODC_ETRANSPORT, "ssh %s: refused: %s; %s key fingerprint is %s (add it to %s, "
+        podc_error *e = pdc_error_new(PODC_ETRANSPORT, "ssh %s: refused: %s; %s key fingerprint is %s (add it to %s, "
                                        "e.g. with ssh-keyscan, once you have checked it)",
                                        ep->uri, why, hostport, fp, path ? path : "~/.ssh/known_hosts");
-        podc_error_add_detail(e, "fingerprint", fp);
-        podc_error_add_detail(e, "tried", ep->uri);
-        rc = podc_error_put(err, e);
+        pdc_error_add_detail(e, "fingerprint", fp);
+        pdc_error_add_detail(e, "tried", ep->uri);
+        rc = pdc_error_put(err, e);
     }
     free(path);
     return rc;
 }
 
-static int try_key(podc_ssh *s, const char *user, const char *file)
+static int try_key(pdc_ssh *s, const char *user, const char *file)
 {
     if (!file || access(file, R_OK) != 0)
         return -1;
@@ -203,7 +203,7 @@ static int try_key(podc_ssh *s, const char *user, const char *file)
                : -1;
 }
 
-static int try_agent(podc_ssh *s, const char *user)
+static int try_agent(pdc_ssh *s, const char *user)
 {
     const char *sock = getenv("SSH_AUTH_SOCK");
     if (!sock || !*sock)
@@ -224,41 +224,41 @@ static int try_agent(podc_ssh *s, const char *user)
     return ok;
 }
 
-static int authenticate(podc_ssh *s, const podc_endpoint *ep, podc_error **err)
+static int authenticate(pdc_ssh *s, const pdc_endpoint *ep, podc_error **err)
 {
-    podc_buf tried = PODC_BUF_INIT;
+    pdc_buf tried = PODC_BUF_INIT;
     if (ep->identity) {
         if (try_key(s, ep->user, ep->identity) == 0)
             return 0;
-        podc_buf_printf(&tried, "%s (%s)", ep->identity, access(ep->identity, R_OK) ? strerror(errno)
+        pdc_buf_printf(&tried, "%s (%s)", ep->identity, access(ep->identity, R_OK) ? strerror(errno)
                                                                                   : session_error(s->session));
     }
     if (try_agent(s, ep->user) == 0) {
-        podc_buf_free(&tried);
+        pdc_buf_free(&tried);
         return 0;
     }
-    podc_buf_printf(&tried, "%sssh-agent", tried.len ? ", " : "");
+    pdc_buf_printf(&tried, "%sssh-agent", tried.len ? ", " : "");
     static const char *const defaults[] = { ".ssh/id_ed25519", ".ssh/id_rsa" };
     for (size_t i = 0; !ep->identity && i < 2; i++) {
         char *f = home_file(defaults[i]);
         int ok = try_key(s, ep->user, f) == 0;
         if (f && !ok && access(f, R_OK) == 0)
-            podc_buf_printf(&tried, ", %s", f);
+            pdc_buf_printf(&tried, ", %s", f);
         free(f);
         if (ok) {
-            podc_buf_free(&tried);
+            pdc_buf_free(&tried);
             return 0;
         }
     }
-    podc_error *e = podc_error_new(PODC_EAUTH, "ssh %s: no key was accepted for %s (tried: %s; set CONTAINER_SSHKEY "
+    podc_error *e = pdc_error_new(PODC_EAUTH, "ssh %s: no key was accepted for %s (tried: %s; set CONTAINER_SSHKEY "
                                    "or the connection's identity)", ep->uri, ep->user, tried.data ? tried.data : "");
-    podc_error_add_detail(e, "tried", ep->uri);
-    podc_buf_free(&tried);
-    return podc_error_put(err, e);
+    pdc_error_add_detail(e, "tried", ep->uri);
+    pdc_buf_free(&tried);
+    return pdc_error_put(err, e);
 }
 
 /* Runs cmd on the remote (an exec channel): its first output line when it exits 0, else NULL. */
-static char *remote_line(podc_ssh *s, const char *cmd)
+static char *remote_line(pdc_ssh *s, const char *cmd)
 {
     LIBSSH2_CHANNEL *ch = libssh2_channel_open_session(s->session);
     if (!ch)
@@ -279,7 +279,7 @@ static char *remote_line(podc_ssh *s, const char *cmd)
 }
 
 /* podman's clients ask the remote podman for its socket; else the usual places. */
-static char *find_remote_path(podc_ssh *s, const podc_endpoint *ep)
+static char *find_remote_path(pdc_ssh *s, const pdc_endpoint *ep)
 {
     char *p = remote_line(s, "podman info --format '{{.Host.RemoteSocket.Path}}'");
     if (p && strncmp(p, "unix://", 7) == 0)
@@ -290,14 +290,14 @@ static char *find_remote_path(podc_ssh *s, const podc_endpoint *ep)
     if (strcmp(ep->user, "root") == 0)
         return strdup("/run/podman/podman.sock");
     char *uid = remote_line(s, "id -u");
-    podc_buf b = PODC_BUF_INIT;
+    pdc_buf b = PODC_BUF_INIT;
     if (uid && uid[0] >= '0' && uid[0] <= '9')
-        podc_buf_printf(&b, "/run/user/%s/podman/podman.sock", uid);
+        pdc_buf_printf(&b, "/run/user/%s/podman/podman.sock", uid);
     free(uid);
-    return podc_buf_detach(&b);
+    return pdc_buf_detach(&b);
 }
 
-static int build_request(podc_ssh *s)
+static int build_request(pdc_ssh *s)
 {
     /* string path, string host (reserved, ""), uint32 port (reserved, 0) */
     size_t pl = strlen(s->remote_path);
@@ -317,7 +317,7 @@ static int build_request(podc_ssh *s)
 
 static const char CHAN_TYPE[] = "direct-streamlocal@openssh.com";
 
-static void chan_free(podc_ssh *s, size_t i)
+static void chan_free(pdc_ssh *s, size_t i)
 {
     chan *c = s->chans[i];
     if (c->fd >= 0)
@@ -332,7 +332,7 @@ static void chan_free(podc_ssh *s, size_t i)
 }
 
 /* One step for channel c; *busy set when anything moved. 1 = done with it. */
-static int chan_step(podc_ssh *s, chan *c, int *busy)
+static int chan_step(pdc_ssh *s, chan *c, int *busy)
 {
     if (!c->ch) {
         c->ch = libssh2_channel_open_ex(s->session, CHAN_TYPE, sizeof CHAN_TYPE - 1, LIBSSH2_CHANNEL_WINDOW_DEFAULT,
@@ -390,7 +390,7 @@ static int chan_step(podc_ssh *s, chan *c, int *busy)
 }
 
 /* A new connection from libcurl: a channel for it (opened by the next steps). */
-static int accept_one(podc_ssh *s)
+static int accept_one(pdc_ssh *s)
 {
     int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0)
@@ -415,7 +415,7 @@ static int accept_one(podc_ssh *s)
 
 static void *pump_main(void *arg)
 {
-    podc_ssh *s = arg;
+    pdc_ssh *s = arg;
     libssh2_session_set_blocking(s->session, 0);
     int busy = 1;
     while (!atomic_load(&s->stop)) {
@@ -496,38 +496,38 @@ static void *pump_main(void *arg)
 /* ---- the interface ------------------------------------------------------------------------ */
 
 /* The private socket libcurl connects to: $XDG_RUNTIME_DIR or /tmp, a mkdtemp 0700 dir. */
-static int listen_local(podc_ssh *s, podc_error **err)
+static int listen_local(pdc_ssh *s, podc_error **err)
 {
     const char *base = getenv("XDG_RUNTIME_DIR");
-    podc_buf b = PODC_BUF_INIT;
-    if (podc_buf_printf(&b, "%s/podc-ssh-XXXXXX", base && *base && strlen(base) < 60 ? base : "/tmp") < 0)
-        return podc_error_oom(err);
+    pdc_buf b = PODC_BUF_INIT;
+    if (pdc_buf_printf(&b, "%s/podc-ssh-XXXXXX", base && *base && strlen(base) < 60 ? base : "/tmp") < 0)
+        return pdc_error_oom(err);
     if (!mkdtemp(b.data)) {
         int e = errno;
-        podc_buf_free(&b);
-        return podc_error_set_local(err, e, NULL, base && *base ? base : "/tmp",
+        pdc_buf_free(&b);
+        return pdc_error_set_local(err, e, NULL, base && *base ? base : "/tmp",
                                     "ssh: cannot make a private directory for the relay socket");
     }
-    s->dir = podc_buf_detach(&b);
+    s->dir = pdc_buf_detach(&b);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     snprintf(sa.sun_path, sizeof sa.sun_path, "%s/s", s->dir);
     if (!(s->local_path = strdup(sa.sun_path)))
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (s->listen_fd < 0 || bind(s->listen_fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
         listen(s->listen_fd, MAX_CHANNELS) < 0)
-        return podc_error_set_local(err, errno, NULL, s->local_path, "ssh: cannot listen on %s", s->local_path);
+        return pdc_error_set_local(err, errno, NULL, s->local_path, "ssh: cannot listen on %s", s->local_path);
     return 0;
 }
 
-int podc_ssh_open(const podc_endpoint *ep, int64_t connect_timeout_ms, podc_ssh **out, podc_error **err)
+int pdc_ssh_open(const pdc_endpoint *ep, int64_t connect_timeout_ms, pdc_ssh **out, podc_error **err)
 {
     pthread_once(&init_once, init_libssh2);
     if (init_rc != 0)
-        return podc_error_set(err, PODC_ENOMEM, "libssh2 could not be initialised");
-    podc_ssh *s = calloc(1, sizeof *s);
+        return pdc_error_set(err, PODC_ENOMEM, "libssh2 could not be initialised");
+    pdc_ssh *s = calloc(1, sizeof *s);
     if (!s)
-        return podc_error_oom(err);
+        return pdc_error_oom(err);
     s->sock = -1;
     s->wake = -1;
     s->listen_fd = -1;
@@ -536,14 +536,14 @@ int podc_ssh_open(const podc_endpoint *ep, int64_t connect_timeout_ms, podc_ssh 
     if ((s->sock = tcp_connect(ep, connect_timeout_ms, err)) < 0)
         rc = PODC_ETRANSPORT;
     if (rc == 0 && !(s->session = libssh2_session_init()))
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     if (rc == 0) {
         libssh2_session_set_timeout(s->session, (long)connect_timeout_ms * 2);
         if (libssh2_session_handshake(s->session, s->sock) != 0) {
-            podc_error *e = podc_error_new(PODC_ETRANSPORT, "ssh %s: handshake failed: %s", ep->uri,
+            podc_error *e = pdc_error_new(PODC_ETRANSPORT, "ssh %s: handshake failed: %s", ep->uri,
                                            session_error(s->session));
-            podc_error_add_detail(e, "tried", ep->uri);
-            rc = podc_error_put(err, e);
+            pdc_error_add_detail(e, "tried", ep->uri);
+            rc = pdc_error_put(err, e);
         }
     }
     if (rc == 0)
@@ -555,52 +555,52 @@ int podc_ssh_open(const podc_endpoint *ep, int64_t connect_timeout_ms, podc_ssh 
         libssh2_keepalive_config(s->session, 0, 30); /* no replies: nothing unread while idle */
         s->remote_path = ep->path ? strdup(ep->path) : find_remote_path(s, ep);
         if (!s->remote_path)
-            rc = podc_error_set(err, PODC_ETRANSPORT,
+            rc = pdc_error_set(err, PODC_ETRANSPORT,
                                 "ssh %s: could not find the remote podman socket (give it: ssh://USER@HOST/path/podman.sock)",
                                 ep->uri);
     }
     if (rc == 0 && build_request(s) < 0)
-        rc = podc_error_oom(err);
+        rc = pdc_error_oom(err);
     if (rc == 0 && (s->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
-        rc = podc_error_set(err, PODC_ENOMEM, "eventfd: %s", strerror(errno));
+        rc = pdc_error_set(err, PODC_ENOMEM, "eventfd: %s", strerror(errno));
     if (rc == 0)
         rc = listen_local(s, err);
     if (rc == 0) {
         int e = pthread_create(&s->pump, NULL, pump_main, s);
         if (e != 0)
-            rc = podc_error_set(err, PODC_ENOMEM, "cannot start the SSH pump thread: %s", strerror(e));
+            rc = pdc_error_set(err, PODC_ENOMEM, "cannot start the SSH pump thread: %s", strerror(e));
         else
             s->pump_started = 1;
     }
     if (rc < 0) {
-        podc_ssh_close(s);
+        pdc_ssh_close(s);
         return rc;
     }
     *out = s;
     return 0;
 }
 
-const char *podc_ssh_remote_path(const podc_ssh *s)
+const char *pdc_ssh_remote_path(const pdc_ssh *s)
 {
     return s ? s->remote_path : NULL;
 }
 
-const char *podc_ssh_local_path(const podc_ssh *s)
+const char *pdc_ssh_local_path(const pdc_ssh *s)
 {
     return s ? s->local_path : NULL;
 }
 
-int podc_ssh_broken(const podc_ssh *s)
+int pdc_ssh_broken(const pdc_ssh *s)
 {
     return s && atomic_load(&s->broken);
 }
 
-const char *podc_ssh_error(podc_ssh *s)
+const char *pdc_ssh_error(pdc_ssh *s)
 {
     return s ? s->error : "";
 }
 
-void podc_ssh_close(podc_ssh *s)
+void pdc_ssh_close(pdc_ssh *s)
 {
     if (!s)
         return;

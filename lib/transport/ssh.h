@@ -15,7 +15,7 @@
 #include "podc/error.h"
 #include "transport/endpoint.h"
 
-typedef struct podc_ssh podc_ssh;
+typedef struct pdc_ssh pdc_ssh;
 
 /*
  * Connects to ep (scheme ssh), checks the host key against ~/.ssh/known_hosts (unknown or
@@ -25,17 +25,17 @@ typedef struct podc_ssh podc_ssh;
  * (podman's own answer, else root's /run/podman/podman.sock or /run/user/UID/...), and
  * starts the pump. *out is new.
  */
-int podc_ssh_open(const podc_endpoint *ep, int64_t connect_timeout_ms, podc_ssh **out, podc_error **err);
+int pdc_ssh_open(const pdc_endpoint *ep, int64_t connect_timeout_ms, pdc_ssh **out, podc_error **err);
 /* The remote socket in use. Borrowed. */
-const char *podc_ssh_remote_path(const podc_ssh *s);
+const char *pdc_ssh_remote_path(const pdc_ssh *s);
 /* The private socket libcurl is to connect to (CURLOPT_UNIX_SOCKET_PATH). Borrowed. */
-const char *podc_ssh_local_path(const podc_ssh *s);
+const char *pdc_ssh_local_path(const pdc_ssh *s);
 /* 1 once the SSH connection was lost (every request then fails at once). */
-int podc_ssh_broken(const podc_ssh *s);
+int pdc_ssh_broken(const pdc_ssh *s);
 /* Why the session or the last channel failed ("" when it did not). Borrowed, valid until the
  * next call on s. */
-const char *podc_ssh_error(podc_ssh *s);
+const char *pdc_ssh_error(pdc_ssh *s);
 /* Stops the pump, closes every channel and the session. NULL is fine. */
-void podc_ssh_close(podc_ssh *s);
+void pdc_ssh_close(pdc_ssh *s);
 
 #endif

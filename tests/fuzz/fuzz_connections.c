@@ -1,11 +1,11 @@
 /*
  * fuzz_connections.c - where podc finds the service: containers.conf's TOML subset and podman
  * 5's podman-connections.json (lib/transport/connections.c), and the service URIs
- * (podc_endpoint_parse: unix://, tcp://, ssh://) that they, CONTAINER_HOST and the caller give.
+ * (pdc_endpoint_parse: unix://, tcp://, ssh://) that they, CONTAINER_HOST and the caller give.
  * Input: containers.conf, NUL, podman-connections.json (absent without a NUL), NUL, URIs one a
- * line. The conf text goes through podc_connections_conf_read for the active service and a few
+ * line. The conf text goes through pdc_connections_conf_read for the active service and a few
  * names; then both files are written into a private dir (CONTAINERS_CONF, XDG_CONFIG_HOME) for
- * podc_connection_default / podc_connection_lookup; every URI found or given is parsed.
+ * pdc_connection_default / pdc_connection_lookup; every URI found or given is parsed.
  * Contracts checked: the file lookups agree with the text reader when the JSON file does not
  * answer; a parsed endpoint is complete (host, port 1..65535, absolute paths) and its canonical
  * URI parses back to the same endpoint; a refused URI is PODC_EINVAL naming field "uri" and
@@ -37,7 +37,7 @@ static int eq(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static void same_endpoint(const podc_endpoint *a, const podc_endpoint *b, const char *what)
+static void same_endpoint(const pdc_endpoint *a, const pdc_endpoint *b, const char *what)
 {
     FUZZ_CHECK(a->scheme == b->scheme && a->port == b->port && eq(a->uri, b->uri) && eq(a->path, b->path) &&
                    eq(a->host, b->host) && eq(a->user, b->user),
@@ -46,9 +46,9 @@ static void same_endpoint(const podc_endpoint *a, const podc_endpoint *b, const 
 
 static void endpoint(const char *uri)
 {
-    podc_endpoint ep;
+    pdc_endpoint ep;
     podc_error *err = NULL;
-    int rc = podc_endpoint_parse(uri, &ep, &err);
+    int rc = pdc_endpoint_parse(uri, &ep, &err);
     if (rc < 0) {
         FUZZ_CHECK(rc == PODC_EINVAL || rc == PODC_ENOMEM, "rc %d for %s", rc, uri);
         FUZZ_CHECK(err != NULL, "failure without an error");
@@ -77,23 +77,23 @@ static void endpoint(const char *uri)
     default:
         FUZZ_CHECK(0, "scheme %d", (int)ep.scheme);
     }
-    FUZZ_CHECK(podc_endpoint_address(&ep) != NULL, "no address");
-    (void)podc_host_is_loopback(ep.host);
-    podc_endpoint again;
-    rc = podc_endpoint_parse(ep.uri, &again, &err);
+    FUZZ_CHECK(pdc_endpoint_address(&ep) != NULL, "no address");
+    (void)pdc_host_is_loopback(ep.host);
+    pdc_endpoint again;
+    rc = pdc_endpoint_parse(ep.uri, &again, &err);
     FUZZ_CHECK(rc == 0 || rc == PODC_ENOMEM, "canonical %s (of %s) does not parse: %s", ep.uri, uri,
                podc_error_message(err));
     if (rc == 0) {
         same_endpoint(&ep, &again, "canonical URI parsed back");
-        podc_endpoint_clear(&again);
+        pdc_endpoint_clear(&again);
     }
     podc_error_free(err);
-    podc_endpoint copy;
-    if (podc_endpoint_copy(&ep, &copy) == 0) {
+    pdc_endpoint copy;
+    if (pdc_endpoint_copy(&ep, &copy) == 0) {
         same_endpoint(&ep, &copy, "copy");
-        podc_endpoint_clear(&copy);
+        pdc_endpoint_clear(&copy);
     }
-    podc_endpoint_clear(&ep);
+    pdc_endpoint_clear(&ep);
 }
 
 /* What the text reader finds for name (NULL: the active service only). */
@@ -106,7 +106,7 @@ static void from_text(const char *conf, const char *name, found *f)
     char *text = strdup(conf);
     FUZZ_CHECK(text != NULL, "oom");
     memset(f, 0, sizeof *f);
-    podc_connections_conf_read(text, name, &f->active, &f->uri, &f->identity);
+    pdc_connections_conf_read(text, name, &f->active, &f->uri, &f->identity);
     free(text);
 }
 
@@ -124,8 +124,8 @@ static void lookup(const char *conf, yajl_val json, const char *name)
     from_text(conf, name, &f);
     char *uri = NULL, *identity = NULL;
     podc_error *err = NULL;
-    int rc = podc_connection_lookup(name, &uri, &identity, &err);
-    if (!podc_json_str(json, "Connection", "Connections", name, "URI", NULL)) {
+    int rc = pdc_connection_lookup(name, &uri, &identity, &err);
+    if (!pdc_json_str(json, "Connection", "Connections", name, "URI", NULL)) {
         FUZZ_CHECK(eq(uri, f.uri), "lookup of %s: %s, the text says %s", name, uri, f.uri);
         /* an identity counts only with a URI */
         FUZZ_CHECK(eq(identity, f.uri && f.identity && *f.identity ? f.identity : NULL), "identity %s / %s",
@@ -161,15 +161,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_write("containers/podman-connections.json", json, strlen(json));
     else
         unlink(json_path);
-    yajl_val jv = json ? podc_json_parse(json, NULL, 0) : NULL; /* as connections.c reads it */
+    yajl_val jv = json ? pdc_json_parse(json, NULL, 0) : NULL; /* as connections.c reads it */
 
     /* the default connection: the JSON's Default, else active_service */
     found f;
     from_text(conf, NULL, &f);
     FUZZ_CHECK(!f.uri && !f.identity, "a connection read without a name");
     char *name = NULL;
-    FUZZ_CHECK(podc_connection_default(&name, NULL) == 0, "default failed");
-    const char *jd = podc_json_str(jv, "Connection", "Default", NULL);
+    FUZZ_CHECK(pdc_connection_default(&name, NULL) == 0, "default failed");
+    const char *jd = pdc_json_str(jv, "Connection", "Default", NULL);
     if (!jd || !*jd)
         FUZZ_CHECK(eq(name, f.active && *f.active ? f.active : NULL), "default %s, the text says %s", name,
                    f.active);
@@ -188,7 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         endpoint(line);
         line = nl ? nl + 1 : NULL;
     }
-    podc_json_free(jv);
+    pdc_json_free(jv);
     free(conf);
     free(json);
     free(uris);

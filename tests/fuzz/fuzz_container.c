@@ -1,7 +1,7 @@
 /*
- * fuzz_container.c - container inspect and list replies: the bytes go through podc_json_parse
+ * fuzz_container.c - container inspect and list replies: the bytes go through pdc_json_parse
  * and, as containers.c does after its checks (inspect: an object with a string "Id"; list: an
- * array or null), into podc_container_info_from_json / podc_container_list_from_json; then
+ * array or null), into pdc_container_info_from_json / pdc_container_list_from_json; then
  * every accessor of the result objects runs.
  */
 #include "api/container-results.h"
@@ -21,9 +21,9 @@ static void inspect(yajl_val root, const char *text)
 {
     char *json = strdup(text);
     FUZZ_CHECK(json != NULL, "oom");
-    podc_container_info *i = podc_container_info_from_json(root, json);
+    podc_container_info *i = pdc_container_info_from_json(root, json);
     if (!i) { /* OOM: the caller still owns both */
-        podc_json_free(root);
+        pdc_json_free(root);
         free(json);
         return;
     }
@@ -42,7 +42,7 @@ static void inspect(yajl_val root, const char *text)
     (void)podc_container_info_health_failing_streak(i);
     (void)podc_container_info_restart_count(i);
     (void)podc_container_info_hostname(i);
-    (void)podc_container_info_stop_timeout(i);
+    (void)pdc_container_info_stop_timeout(i);
     size_t np = podc_container_info_port_count(i);
     for (size_t k = 0; k < np; k++) {
         const podc_port *p = podc_container_info_port_at(i, k);
@@ -74,9 +74,9 @@ static void inspect(yajl_val root, const char *text)
 
 static void list(yajl_val root)
 {
-    podc_container_list *l = podc_container_list_from_json(root);
+    podc_container_list *l = pdc_container_list_from_json(root);
     if (!l) {
-        podc_json_free(root);
+        pdc_json_free(root);
         return;
     }
     size_t n = podc_container_list_count(l);
@@ -104,13 +104,13 @@ static void list(yajl_val root)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = fuzz_cstr(data, size);
-    yajl_val root = podc_json_parse(text, NULL, 0);
-    if (podc_json_str(root, "Id", NULL))
+    yajl_val root = pdc_json_parse(text, NULL, 0);
+    if (pdc_json_str(root, "Id", NULL))
         inspect(root, text);
     else if (YAJL_IS_ARRAY(root) || YAJL_IS_NULL(root))
         list(root);
     else
-        podc_json_free(root);
+        pdc_json_free(root);
     free(text);
     return 0;
 }

@@ -16,15 +16,15 @@
 #define PATH "/libpod/events?stream=false"
 
 typedef struct outcome {
-    podc_buf seen; /* every accessor's result, for comparing the two runs */
+    pdc_buf seen; /* every accessor's result, for comparing the two runs */
     size_t events, stop_at;
     int rc, code;
     char *message;
 } outcome;
 
-static void put(podc_buf *b, const char *s)
+static void put(pdc_buf *b, const char *s)
 {
-    FUZZ_CHECK(podc_buf_puts(b, s ? s : "(null)") == 0 && podc_buf_append(b, "\x1f", 1) == 0, "oom");
+    FUZZ_CHECK(pdc_buf_puts(b, s ? s : "(null)") == 0 && pdc_buf_append(b, "\x1f", 1) == 0, "oom");
 }
 
 static int on_event(const podc_event *e, void *ud)
@@ -64,8 +64,8 @@ static void run(const char *data, size_t size, int mode, unsigned seed, size_t s
 {
     memset(o, 0, sizeof *o);
     o->stop_at = stop_at;
-    podc_events_reader r;
-    podc_events_reader_init(&r, PATH, on_event, o);
+    pdc_events_reader r;
+    pdc_events_reader_init(&r, PATH, on_event, o);
     size_t off = 0;
     int rc = 0;
     unsigned x = seed | 1;
@@ -79,11 +79,11 @@ static void run(const char *data, size_t size, int mode, unsigned seed, size_t s
             if (want < n)
                 n = want;
         }
-        rc = podc_events_reader_feed(data + off, n, &r);
+        rc = pdc_events_reader_feed(data + off, n, &r);
         off += n;
     }
     if (rc == 0 && !r.failure) /* as podc_events_stream: a last line without '\n' */
-        rc = podc_lines_finish(&r.lines);
+        rc = pdc_lines_finish(&r.lines);
     o->rc = rc;
     FUZZ_CHECK(rc == 0 || r.failure || rc == PODC_ECANCELLED, "stopped (%d) without a reason", rc);
     if (r.failure) {
@@ -100,12 +100,12 @@ static void run(const char *data, size_t size, int mode, unsigned seed, size_t s
         free(js);
         podc_error_free(r.failure);
     }
-    podc_lines_free(&r.lines);
+    pdc_lines_free(&r.lines);
 }
 
 static void clear(outcome *o)
 {
-    podc_buf_free(&o->seen);
+    pdc_buf_free(&o->seen);
     free(o->message);
 }
 

@@ -12,7 +12,7 @@
 #include "podc/error.h"
 
 typedef struct rec {
-    podc_buf out[3];
+    pdc_buf out[3];
     size_t calls;
     size_t stop_at; /* non-zero: the callback returns 7 on that call */
 } rec;
@@ -22,16 +22,16 @@ static int cb(int stream, const char *data, size_t len, void *ud)
     rec *r = ud;
     FUZZ_CHECK(len > 0, "empty delivery");
     FUZZ_CHECK(stream == PODC_FRAME_STDOUT || stream == PODC_FRAME_STDERR, "stream %d", stream);
-    FUZZ_CHECK(podc_buf_append(&r->out[stream], data, len) == 0, "oom");
+    FUZZ_CHECK(pdc_buf_append(&r->out[stream], data, len) == 0, "oom");
     r->calls++;
     return r->stop_at && r->calls == r->stop_at ? 7 : 0;
 }
 
-static int run(podc_frames_mode mode, const uint8_t *data, size_t size, int chunking, unsigned seed, rec *r,
+static int run(pdc_frames_mode mode, const uint8_t *data, size_t size, int chunking, unsigned seed, rec *r,
                char *err, size_t errlen)
 {
-    podc_frames f;
-    podc_frames_init(&f, mode, cb, r);
+    pdc_frames f;
+    pdc_frames_init(&f, mode, cb, r);
     size_t off = 0;
     int rc = 0;
     unsigned x = seed | 1;
@@ -44,27 +44,27 @@ static int run(podc_frames_mode mode, const uint8_t *data, size_t size, int chun
             if (1 + x % 16 < n)
                 n = 1 + x % 16;
         }
-        rc = podc_frames_feed(&f, (const char *)data + off, n);
+        rc = pdc_frames_feed(&f, (const char *)data + off, n);
         off += n;
     }
     if (rc == 0)
-        rc = podc_frames_finish(&f);
+        rc = pdc_frames_finish(&f);
     /* after an error every feed fails the same way */
     if (rc == PODC_EPROTOCOL || rc == PODC_ESERVER)
-        FUZZ_CHECK(podc_frames_feed(&f, "x", 1) == rc, "sticky error");
+        FUZZ_CHECK(pdc_frames_feed(&f, "x", 1) == rc, "sticky error");
     FUZZ_CHECK(memchr(f.error, '\0', sizeof f.error) != NULL, "error text not terminated");
     snprintf(err, errlen, "%s", f.error);
-    podc_frames_free(&f);
+    pdc_frames_free(&f);
     return rc;
 }
 
 static void rec_free(rec *r)
 {
     for (int i = 0; i < 3; i++)
-        podc_buf_free(&r->out[i]);
+        pdc_buf_free(&r->out[i]);
 }
 
-static int same_buf(const podc_buf *a, const podc_buf *b)
+static int same_buf(const pdc_buf *a, const pdc_buf *b)
 {
     return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
 }
@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    podc_frames_mode mode = (podc_frames_mode)(data[0] % 3);
+    pdc_frames_mode mode = (pdc_frames_mode)(data[0] % 3);
     unsigned seed = data[0] / 3;
     data++, size--;
     rec a = { 0 }, b = { 0 };

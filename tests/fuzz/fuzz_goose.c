@@ -1,5 +1,5 @@
 /*
- * fuzz_goose.c - goose SQL migration files (podc_goose_parse, podc_goose_version_of), as
+ * fuzz_goose.c - goose SQL migration files (pdc_goose_parse, pdc_goose_version_of), as
  * found in a DataStorage suite's migrations directory. Bytes before the first NUL are the
  * file's text; the first line after it, if any, is the file name (default "001_fuzz.sql").
  * Contracts checked: on success the version is the file name's, every statement has a line
@@ -17,16 +17,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (name)
         name[strcspn(name, "\n")] = '\0';
     const char *file = name && *name ? name : "001_fuzz.sql";
-    int64_t v = podc_goose_version_of(file);
+    int64_t v = pdc_goose_version_of(file);
     FUZZ_CHECK(v >= -1, "version %lld", (long long)v);
     int lines = 1;
     for (const char *p = text; *p; p++)
         lines += *p == '\n';
 
-    podc_goose_migration m;
+    pdc_goose_migration m;
     memset(&m, 0xA5, sizeof m);
     podc_error *err = NULL;
-    int rc = podc_goose_parse(file, text, &m, &err);
+    int rc = pdc_goose_parse(file, text, &m, &err);
     if (rc == 0) {
         FUZZ_CHECK(err == NULL, "success with an error");
         FUZZ_CHECK(m.version == v, "version %lld vs %lld", (long long)m.version, (long long)v);
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             size_t n = strlen(sql);
             FUZZ_CHECK(!n || (sql[n - 1] != '\n' && sql[n - 1] != '\r'), "statement %zu ends in a newline", i);
         }
-        podc_goose_migration_clear(&m);
+        pdc_goose_migration_clear(&m);
     } else {
         FUZZ_CHECK(rc == PODC_EINVAL || rc == PODC_ENOMEM, "rc %d", rc);
         FUZZ_CHECK(err && podc_error_message(err), "failure without an error");

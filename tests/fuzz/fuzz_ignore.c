@@ -3,7 +3,7 @@
  * context podc did not write. The bytes before the first NUL are the ignore file; the lines
  * after it are extra paths to match (cleaned, as the context walk gives them), besides a few
  * fixed ones. The whole input (NULs included) is also loaded as a second file.
- * Contracts checked: podc_path_clean never lengthens a path and is idempotent; excluded and
+ * Contracts checked: pdc_path_clean never lengthens a path and is idempotent; excluded and
  * must_descend answer 0 or 1.
  */
 #include "api/ignore.h"
@@ -22,22 +22,22 @@ static void clean_check(const char *in)
     char *a = malloc(before + 2);
     FUZZ_CHECK(a != NULL, "oom");
     memcpy(a, in, before + 1);
-    podc_path_clean(a);
+    pdc_path_clean(a);
     FUZZ_CHECK(strlen(a) <= before || (before == 0 && strcmp(a, ".") == 0), "clean lengthened \"%s\" to \"%s\"", in, a);
     char *b = malloc(strlen(a) + 2);
     FUZZ_CHECK(b != NULL, "oom");
     strcpy(b, a);
-    podc_path_clean(b);
+    pdc_path_clean(b);
     FUZZ_CHECK(strcmp(a, b) == 0, "clean not idempotent: \"%s\" -> \"%s\" -> \"%s\"", in, a, b);
     free(a);
     free(b);
 }
 
-static void match(const podc_ignore *ig, const char *path)
+static void match(const pdc_ignore *ig, const char *path)
 {
-    int ex = podc_ignore_excluded(ig, path);
+    int ex = pdc_ignore_excluded(ig, path);
     FUZZ_CHECK(ex == 0 || ex == 1, "excluded = %d", ex);
-    int d = podc_ignore_must_descend(ig, path);
+    int d = pdc_ignore_must_descend(ig, path);
     FUZZ_CHECK(d == 0 || d == 1, "must_descend = %d", d);
 }
 
@@ -45,10 +45,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text;
     char *paths = fuzz_split(data, size, &text);
-    podc_ignore *ig = podc_ignore_new();
+    pdc_ignore *ig = pdc_ignore_new();
     FUZZ_CHECK(ig != NULL, "oom");
     podc_error *err = NULL;
-    int rc = podc_ignore_add_text(ig, text, strlen(text), ".dockerignore", &err);
+    int rc = pdc_ignore_add_text(ig, text, strlen(text), ".dockerignore", &err);
     FUZZ_CHECK(rc == 0 || rc == PODC_EINVAL || rc == PODC_ENOMEM, "rc %d", rc);
     FUZZ_CHECK((rc == 0) == (err == NULL), "rc %d with%s an error", rc, err ? "" : "out");
     if (err)
@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (strlen(line) > 256)
             line[256] = '\0';
         clean_check(line);
-        podc_path_clean(line); /* line is not empty (strtok) */
+        pdc_path_clean(line); /* line is not empty (strtok) */
         const char *rel = line;
         while (*rel == '/')
             rel++;
@@ -70,16 +70,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             match(ig, rel);
     }
     clean_check(text);
-    podc_ignore_free(ig);
+    pdc_ignore_free(ig);
 
     /* the raw bytes, NULs and all, as a second file */
-    ig = podc_ignore_new();
+    ig = pdc_ignore_new();
     FUZZ_CHECK(ig != NULL, "oom");
-    (void)podc_ignore_add_text(ig, (const char *)data, size, NULL, NULL);
-    (void)podc_ignore_count(ig);
+    (void)pdc_ignore_add_text(ig, (const char *)data, size, NULL, NULL);
+    (void)pdc_ignore_count(ig);
     for (const char *const *p = fixed; *p; p++)
         match(ig, *p);
-    podc_ignore_free(ig);
+    pdc_ignore_free(ig);
     free(text);
     free(paths);
     return 0;

@@ -1,7 +1,7 @@
 /*
  * fuzz_image_ref.c - image references as users, spec files and replies give them
- * (podc_image_check_name, podc_image_check_pull_ref, podc_image_check_repo/tag,
- * podc_image_ref_split). Each NUL- or newline-separated piece of the input is one reference.
+ * (pdc_image_check_name, pdc_image_check_pull_ref, pdc_image_check_repo/tag,
+ * pdc_image_ref_split). Each NUL- or newline-separated piece of the input is one reference.
  * Contracts checked: a valid name is a valid pull ref; a valid pull ref with a digest has a
  * valid name before the '@'; for a valid reference, ref_split's registry is the one Docker's
  * grammar gives (distribution's splitDockerDomain: the first component when it holds '.' or
@@ -42,23 +42,23 @@ static void check_err(int rc, podc_error *err, const char *field)
 static void one(const char *ref)
 {
     podc_error *err = NULL;
-    int name_rc = podc_image_check_name("image", ref, &err);
+    int name_rc = pdc_image_check_name("image", ref, &err);
     check_err(name_rc, err, "image");
     podc_error_free(err), err = NULL;
-    int pull_rc = podc_image_check_pull_ref("ref", ref, &err);
+    int pull_rc = pdc_image_check_pull_ref("ref", ref, &err);
     check_err(pull_rc, err, "ref");
     podc_error_free(err), err = NULL;
     FUZZ_CHECK(name_rc != 0 || pull_rc == 0, "a valid name is not a valid pull ref: \"%s\"", ref);
-    int rc = podc_image_check_repo("repo", ref, &err);
+    int rc = pdc_image_check_repo("repo", ref, &err);
     check_err(rc, err, "repo");
     podc_error_free(err), err = NULL;
     FUZZ_CHECK(rc != 0 || name_rc == 0, "a valid repo is not a valid name: \"%s\"", ref);
-    rc = podc_image_check_tag("tag", ref, &err);
+    rc = pdc_image_check_tag("tag", ref, &err);
     check_err(rc, err, "tag");
     podc_error_free(err), err = NULL;
 
     char *domain = NULL, *path = NULL;
-    rc = podc_image_ref_split(ref, &domain, &path);
+    rc = pdc_image_ref_split(ref, &domain, &path);
     FUZZ_CHECK(rc == 0 || rc == PODC_ENOMEM, "split rc %d", rc);
     if (rc == 0) {
         FUZZ_CHECK(path != NULL, "split without a path");
@@ -70,7 +70,7 @@ static void one(const char *ref)
             FUZZ_CHECK(name != NULL, "oom");
             if (at) {
                 podc_error *e2 = NULL;
-                FUZZ_CHECK(podc_image_check_name("image", name, &e2) == 0, "name of a valid pull ref \"%s\" invalid",
+                FUZZ_CHECK(pdc_image_check_name("image", name, &e2) == 0, "name of a valid pull ref \"%s\" invalid",
                            ref);
             }
             char *want = docker_domain(name);
@@ -88,9 +88,9 @@ static void one(const char *ref)
         free(domain);
         free(path);
     }
-    char *id = podc_image_strip_digest_prefix(ref);
+    char *id = pdc_image_strip_digest_prefix(ref);
     FUZZ_CHECK(id != NULL, "oom");
-    (void)podc_image_is_full_id(id);
+    (void)pdc_image_is_full_id(id);
     free(id);
 }
 

@@ -1,7 +1,7 @@
 /*
- * fuzz_images.c - image inspect and list replies: the bytes go through podc_json_parse and,
+ * fuzz_images.c - image inspect and list replies: the bytes go through pdc_json_parse and,
  * as images.c does after its checks (inspect: an object; list: an array or null), into
- * podc_image_from_json / podc_image_list_from_json, the list with a few label filters (the
+ * pdc_image_from_json / pdc_image_list_from_json, the list with a few label filters (the
  * labels images.c applies itself, podman 4.3 joining several into one); then every accessor.
  * Contracts checked: a list keeps exactly the entries whose Labels match every filter, in
  * order; indexes past the end give NULL; a strict RFC 3339 Created (inspect) or a number
@@ -111,14 +111,14 @@ static void accessors(const podc_image *img)
 /* The filter's meaning, said again: Labels has every "k" / "k=v". */
 static int matches(yajl_val entry, const char *const *want, size_t n)
 {
-    yajl_val labels = podc_json_get(entry, "Labels", NULL);
+    yajl_val labels = pdc_json_get(entry, "Labels", NULL);
     for (size_t i = 0; i < n; i++) {
         const char *e = strchr(want[i], '=');
         size_t kl = e ? (size_t)(e - want[i]) : strlen(want[i]);
         int ok = 0;
-        for (size_t k = 0; k < podc_json_object_len(labels) && !ok; k++) {
-            const char *key = podc_json_object_key(labels, k);
-            const char *v = podc_json_as_str(podc_json_object_value(labels, k));
+        for (size_t k = 0; k < pdc_json_object_len(labels) && !ok; k++) {
+            const char *key = pdc_json_object_key(labels, k);
+            const char *v = pdc_json_as_str(pdc_json_object_value(labels, k));
             ok = strlen(key) == kl && memcmp(key, want[i], kl) == 0 && (!e || (v && strcmp(v, e + 1) == 0));
         }
         if (!ok)
@@ -129,22 +129,22 @@ static int matches(yajl_val entry, const char *const *want, size_t n)
 
 static void list(const char *text, const char *const *labels, size_t nlabels)
 {
-    yajl_val root = podc_json_parse(text, NULL, 0);
-    podc_image_list *l = podc_image_list_from_json(root, (char *const *)labels, nlabels);
+    yajl_val root = pdc_json_parse(text, NULL, 0);
+    podc_image_list *l = pdc_image_list_from_json(root, (char *const *)labels, nlabels);
     if (!l) {
-        podc_json_free(root);
+        pdc_json_free(root);
         return;
     }
     size_t n = podc_image_list_count(l), k = 0;
-    for (size_t i = 0; i < podc_json_array_len(root); i++) {
-        yajl_val entry = podc_json_array_at(root, i);
+    for (size_t i = 0; i < pdc_json_array_len(root); i++) {
+        yajl_val entry = pdc_json_array_at(root, i);
         if (!matches(entry, labels, nlabels))
             continue;
         const podc_image *img = podc_image_list_at(l, k++);
         FUZZ_CHECK(img != NULL, "entry %zu matches but the list has %zu", i, n);
-        FUZZ_CHECK(eq(podc_image_id(img), podc_json_str(entry, "Id", NULL)), "entry %zu out of order", i);
+        FUZZ_CHECK(eq(podc_image_id(img), pdc_json_str(entry, "Id", NULL)), "entry %zu out of order", i);
         int64_t c;
-        if (podc_json_int(entry, &c, "Created", NULL))
+        if (pdc_json_int(entry, &c, "Created", NULL))
             FUZZ_CHECK(podc_image_created_unix(img) == c, "Created %lld", (long long)c);
         accessors(img);
     }
@@ -156,16 +156,16 @@ static void list(const char *text, const char *const *labels, size_t nlabels)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = fuzz_cstr(data, size);
-    yajl_val root = podc_json_parse(text, NULL, 0);
+    yajl_val root = pdc_json_parse(text, NULL, 0);
     if (YAJL_IS_OBJECT(root)) {
         char *json = strdup(text);
-        podc_image *img = json ? podc_image_from_json(root, json) : NULL;
+        podc_image *img = json ? pdc_image_from_json(root, json) : NULL;
         FUZZ_CHECK(img != NULL, "oom");
         accessors(img);
         FUZZ_CHECK(podc_image_json(img) == json, "json text");
         podc_image_free(img);
     } else if (YAJL_IS_ARRAY(root) || YAJL_IS_NULL(root)) {
-        podc_json_free(root);
+        pdc_json_free(root);
         static const char *const one[] = { "podc.managed=true" };
         static const char *const two[] = { "podc.managed", "podc.session=podc-it-15832-sess" };
         static const char *const odd[] = { "a=b=c", "=", "k=" };
@@ -174,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         list(text, two, 2);
         list(text, odd, 3);
     } else {
-        podc_json_free(root);
+        pdc_json_free(root);
     }
     free(text);
     return 0;

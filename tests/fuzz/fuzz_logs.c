@@ -1,8 +1,8 @@
 /*
  * fuzz_logs.c - a container's log reply as podc reads it past the demultiplexing (the frames
  * target covers that): the records (whole frames, as logs.c asks for them) go to the log-line
- * health check (podc_svc_logpos_feed: "<RFC3339> text" records, a regex counted per line),
- * and their text to podc_logs_tail's cut by lines (podc_logs_last_lines_start).
+ * health check (pdc_svc_logpos_feed: "<RFC3339> text" records, a regex counted per line),
+ * and their text to podc_logs_tail's cut by lines (pdc_logs_last_lines_start).
  * Input: byte 0 the tail's n (1 + byte % 16) and where the health check's first poll stops,
  * then the multiplexed stream.
  * Contracts checked: the cut starts at a line start and leaves exactly the last n lines; the
@@ -21,7 +21,7 @@
 #define MAX_RECORDS 4096
 
 typedef struct records {
-    podc_buf all;               /* every record's bytes, as podc_logs_get collects them */
+    pdc_buf all;               /* every record's bytes, as podc_logs_get collects them */
     size_t off[MAX_RECORDS + 1];
     size_t n;
 } records;
@@ -41,17 +41,17 @@ static int on_frame(int stream, const char *data, size_t len, void *ud)
     records *r = ud;
     if (r->n == MAX_RECORDS)
         return 1;
-    FUZZ_CHECK(podc_buf_append(&r->all, data, len) == 0, "oom");
+    FUZZ_CHECK(pdc_buf_append(&r->all, data, len) == 0, "oom");
     r->off[++r->n] = r->all.len;
     return 0;
 }
 
-/* The timestamp podc_svc_logpos_feed takes as one ("" when the record has none). */
+/* The timestamp pdc_svc_logpos_feed takes as one ("" when the record has none). */
 static size_t ts_len(const char *rec, size_t len)
 {
     const char *sp = memchr(rec, ' ', len);
     size_t tl = sp ? (size_t)(sp - rec) : 0;
-    return sp && tl >= 20 && tl < sizeof ((podc_svc_logpos *)0)->last_ts && rec[4] == '-' && rec[10] == 'T' ? tl : 0;
+    return sp && tl >= 20 && tl < sizeof ((pdc_svc_logpos *)0)->last_ts && rec[4] == '-' && rec[10] == 'T' ? tl : 0;
 }
 
 /* Timestamps in one order for the ordering test and the replay: bytes, then length. */
@@ -61,11 +61,11 @@ static int ts_cmp(const char *a, size_t al, const char *b, size_t bl)
     return c ? c : (al > bl) - (al < bl);
 }
 
-static void feed(podc_svc_logpos *pos, const records *r, size_t from, size_t to)
+static void feed(pdc_svc_logpos *pos, const records *r, size_t from, size_t to)
 {
     pos->skip = pos->n_at_last;
     for (size_t i = from; i < to; i++) {
-        podc_svc_logpos_feed(pos, &re, r->all.data + r->off[i], r->off[i + 1] - r->off[i]);
+        pdc_svc_logpos_feed(pos, &re, r->all.data + r->off[i], r->off[i + 1] - r->off[i]);
         FUZZ_CHECK(memchr(pos->last_ts, '\0', sizeof pos->last_ts) != NULL, "last_ts not terminated");
         FUZZ_CHECK(pos->n_at_last >= 0 && pos->skip >= 0 && pos->matches >= 0, "position %d %d %d", pos->n_at_last,
                    pos->skip, pos->matches);
@@ -74,7 +74,7 @@ static void feed(podc_svc_logpos *pos, const records *r, size_t from, size_t to)
 
 static void health(const records *r, size_t first_poll)
 {
-    podc_svc_logpos one;
+    pdc_svc_logpos one;
     memset(&one, 0, sizeof one);
     feed(&one, r, 0, r->n);
     /* two polls make sense only over records in time order, each with its timestamp */
@@ -89,7 +89,7 @@ static void health(const records *r, size_t first_poll)
     }
     if (!ordered || first_poll > r->n)
         return;
-    podc_svc_logpos two;
+    pdc_svc_logpos two;
     memset(&two, 0, sizeof two);
     feed(&two, r, 0, first_poll);
     size_t from = 0; /* since=last_ts: every record from the first at or after that timestamp */
@@ -103,11 +103,11 @@ static void health(const records *r, size_t first_poll)
                one.matches, two.matches, first_poll, r->n);
 }
 
-static void tail(const podc_buf *all, int64_t n)
+static void tail(const pdc_buf *all, int64_t n)
 {
     const char *text = all->data ? all->data : "";
     size_t len = all->len;
-    size_t start = podc_logs_last_lines_start(text, len, n);
+    size_t start = pdc_logs_last_lines_start(text, len, n);
     FUZZ_CHECK(start <= len, "start %zu past %zu", start, len);
     FUZZ_CHECK(start == 0 || text[start - 1] == '\n', "start %zu is not a line start", start);
     size_t lines = 0, total = 0; /* a final line without '\n' counts */
@@ -126,14 +126,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int64_t n = 1 + data[0] % 16;
     records *r = calloc(1, sizeof *r);
     FUZZ_CHECK(r != NULL, "oom");
-    podc_frames f;
-    podc_frames_init(&f, PODC_FRAMES_WHOLE, on_frame, r);
-    if (podc_frames_feed(&f, (const char *)data + 1, size - 1) == 0)
-        (void)podc_frames_finish(&f);
-    podc_frames_free(&f);
+    pdc_frames f;
+    pdc_frames_init(&f, PODC_FRAMES_WHOLE, on_frame, r);
+    if (pdc_frames_feed(&f, (const char *)data + 1, size - 1) == 0)
+        (void)pdc_frames_finish(&f);
+    pdc_frames_free(&f);
     health(r, data[0] >> 4);
     tail(&r->all, n);
-    podc_buf_free(&r->all);
+    pdc_buf_free(&r->all);
     free(r);
     return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * fuzz_migrate.c - what psql printed while running the migrations driver (migrate.c): its
  * stdout ("podc-applied N" lines) and, when it failed, its stderr ("psql:FILE:LINE: ERROR:
- * ..."), which podc_migration_plan_outcome maps back to a file and a statement. The plan is
+ * ..."), which pdc_migration_plan_outcome maps back to a file and a statement. The plan is
  * made once from the DataStorage test migrations (tests/images/datastorage/migrations).
  * Input: byte 0 the exit code (signed), then stderr, NUL, stdout.
  * Contracts checked: exit 0 is success counting every "podc-applied "; anything else is
@@ -44,8 +44,8 @@ static const struct {
 };
 #define NFILES (sizeof files / sizeof files[0])
 
-static podc_migration_plan *plan;
-static podc_goose_migration parsed[NFILES];
+static pdc_migration_plan *plan;
+static pdc_goose_migration parsed[NFILES];
 static char mdir[600];
 
 static void cleanup(void)
@@ -54,10 +54,10 @@ static void cleanup(void)
     for (size_t i = 0; i < NFILES; i++) {
         snprintf(p, sizeof p, "%s/%s", mdir, files[i].name);
         unlink(p);
-        podc_goose_migration_clear(&parsed[i]);
+        pdc_goose_migration_clear(&parsed[i]);
     }
     rmdir(mdir);
-    podc_migration_plan_free(plan);
+    pdc_migration_plan_free(plan);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -70,10 +70,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         char rel[64];
         snprintf(rel, sizeof rel, "migrations/%s", files[i].name);
         fuzz_write(rel, files[i].text, strlen(files[i].text));
-        FUZZ_CHECK(podc_goose_parse(files[i].name, files[i].text, &parsed[i], NULL) == 0, "%s", files[i].name);
+        FUZZ_CHECK(pdc_goose_parse(files[i].name, files[i].text, &parsed[i], NULL) == 0, "%s", files[i].name);
     }
     podc_error *err = NULL;
-    FUZZ_CHECK(podc_migration_plan_new(mdir, NULL, &plan, &err) == 0, "plan: %s", podc_error_message(err));
+    FUZZ_CHECK(pdc_migration_plan_new(mdir, NULL, &plan, &err) == 0, "plan: %s", podc_error_message(err));
     return 0;
 }
 
@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         want++;
     int applied = -1;
     podc_error *err = NULL;
-    int rc = podc_migration_plan_outcome(plan, "podc-ds-pg", code, stdout_text, errtext, &applied, &err);
+    int rc = pdc_migration_plan_outcome(plan, "podc-ds-pg", code, stdout_text, errtext, &applied, &err);
     if (code == 0) {
         FUZZ_CHECK(rc == 0 && err == NULL, "exit 0 failed: %d", rc);
         FUZZ_CHECK(applied >= 0 && (size_t)applied == want, "applied %d, the output says %zu", applied, want);

@@ -27,8 +27,8 @@ static int on_object(yajl_val obj, void *ud)
 {
     outcome *o = ud;
     FUZZ_CHECK(YAJL_IS_OBJECT(obj), "on_object with a non-object");
-    (void)podc_json_str(obj, "id", NULL);
-    (void)podc_json_str(obj, "manifestdigest", NULL);
+    (void)pdc_json_str(obj, "id", NULL);
+    (void)pdc_json_str(obj, "manifestdigest", NULL);
     o->objects++;
     return 0;
 }
@@ -37,8 +37,8 @@ static int on_object(yajl_val obj, void *ud)
 static void run(const char *data, size_t size, int mode, unsigned seed, outcome *o)
 {
     memset(o, 0, sizeof *o);
-    podc_progress_stream st;
-    podc_progress_stream_init(&st, on_line, o);
+    pdc_progress_stream st;
+    pdc_progress_stream_init(&st, on_line, o);
     st.on_object = on_object;
     st.object_ud = o;
     size_t off = 0;
@@ -54,21 +54,21 @@ static void run(const char *data, size_t size, int mode, unsigned seed, outcome 
             if (want < n)
                 n = want;
         }
-        rc = podc_progress_stream_feed(data + off, n, &st);
+        rc = pdc_progress_stream_feed(data + off, n, &st);
         off += n;
     }
     if (rc == 0)
-        rc = podc_progress_stream_finish(&st);
+        rc = pdc_progress_stream_finish(&st);
     o->rc = rc;
     o->protocol_error = st.protocol_error;
     o->error = st.error ? strdup(st.error) : NULL;
     o->last = st.last_line ? strdup(st.last_line) : NULL;
-    o->tail = podc_progress_stream_tail(&st);
+    o->tail = pdc_progress_stream_tail(&st);
     if (st.error) {
         size_t n = strlen(st.error);
         FUZZ_CHECK(!n || (st.error[n - 1] != '\n' && st.error[n - 1] != '\r'), "error ends in a newline");
     }
-    podc_progress_stream_free(&st);
+    pdc_progress_stream_free(&st);
 }
 
 static int eq(const char *a, const char *b)

@@ -1,6 +1,6 @@
 /*
  * fuzz_pull_error.c - podman's failure text of a pull or push (the in-band `error` line of
- * the progress stream, or an error reply's message) as podc_transfer_error categorises it and
+ * the progress stream, or an error reply's message) as pdc_transfer_error categorises it and
  * finds the registry in it.
  * Input: byte 0 picks the transfer (pull or push; credentials from a file or none, a
  * credsStore; a known registry or a short name; the try of how many), the rest is the text.
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     unsigned sel = data[0];
     char *text = fuzz_cstr(data + 1, size - 1);
-    podc_transfer t;
+    pdc_transfer t;
     memset(&t, 0, sizeof t);
     t.verb = sel & 1 ? "push" : "pull";
     t.ref = sel & 2 ? "127.0.0.1:5001/team/app:1" : "redis:7-alpine";
@@ -37,9 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     t.auth.store_file = sel & 8 ? "/root/.docker/config.json" : NULL;
     t.tries = 1 + (sel >> 4) % 4;
     t.try_no = 1 + (sel >> 6) % t.tries;
-    podc_http_request req = { .method = "POST", .path = "/libpod/images/pull?reference=redis%3A7-alpine" };
+    pdc_http_request req = { .method = "POST", .path = "/libpod/images/pull?reference=redis%3A7-alpine" };
     int transient = -1;
-    podc_error *e = podc_transfer_error(&t, &req, text, &transient);
+    podc_error *e = pdc_transfer_error(&t, &req, text, &transient);
     FUZZ_CHECK(e != NULL, "no error");
     int code = podc_error_code(e);
     if (code != PODC_ENOMEM) {

@@ -1,6 +1,6 @@
 /*
  * fuzz_registry_auth.c - registry auth files (auth.json, ~/.docker/config.json) as
- * podc_registry_auth_resolve reads them, and base64 (podc_base64_decode/encode).
+ * pdc_registry_auth_resolve reads them, and base64 (pdc_base64_decode/encode).
  * The bytes before the first NUL become $REGISTRY_AUTH_FILE, those after it (if any)
  * $HOME/.docker/config.json, both in a private temp dir; resolved for "r.example/a:1",
  * "docker.io/library/redis:7-alpine", the short name "a:1", and with the file named explicitly.
@@ -38,7 +38,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 typedef struct secrets {
     char *v[16];
     size_t n;
-    podc_buf pub;
+    pdc_buf pub;
 } secrets;
 
 static const char templates[] =
@@ -56,19 +56,19 @@ static void add_secret(secrets *s, const char *v, size_t len)
 
 static void add_public(secrets *s, yajl_val v)
 {
-    for (size_t i = 0; i < podc_json_object_len(v); i++) {
-        const char *k = podc_json_object_key(v, i);
-        podc_buf_puts(&s->pub, k);
-        podc_buf_puts(&s->pub, "\n");
-        yajl_val x = podc_json_object_value(v, i);
+    for (size_t i = 0; i < pdc_json_object_len(v); i++) {
+        const char *k = pdc_json_object_key(v, i);
+        pdc_buf_puts(&s->pub, k);
+        pdc_buf_puts(&s->pub, "\n");
+        yajl_val x = pdc_json_object_value(v, i);
         if (strcmp(k, "password") && strcmp(k, "identitytoken") && strcmp(k, "auth"))
             add_public(s, x);
     }
-    for (size_t i = 0; i < podc_json_array_len(v); i++)
-        add_public(s, podc_json_array_at(v, i));
-    if (podc_json_as_str(v)) {
-        podc_buf_puts(&s->pub, podc_json_as_str(v));
-        podc_buf_puts(&s->pub, "\n");
+    for (size_t i = 0; i < pdc_json_array_len(v); i++)
+        add_public(s, pdc_json_array_at(v, i));
+    if (pdc_json_as_str(v)) {
+        pdc_buf_puts(&s->pub, pdc_json_as_str(v));
+        pdc_buf_puts(&s->pub, "\n");
     }
 }
 
@@ -76,21 +76,21 @@ static void collect(secrets *s, const char *text)
 {
     yajl_val root = yajl_tree_parse(text, NULL, 0);
     add_public(s, root);
-    yajl_val auths = podc_json_get(root, "auths", NULL);
-    for (size_t i = 0; i < podc_json_object_len(auths); i++) {
-        yajl_val ent = podc_json_object_value(auths, i);
-        const char *pw = podc_json_str(ent, "password", NULL), *tok = podc_json_str(ent, "identitytoken", NULL),
-                   *auth = podc_json_str(ent, "auth", NULL);
+    yajl_val auths = pdc_json_get(root, "auths", NULL);
+    for (size_t i = 0; i < pdc_json_object_len(auths); i++) {
+        yajl_val ent = pdc_json_object_value(auths, i);
+        const char *pw = pdc_json_str(ent, "password", NULL), *tok = pdc_json_str(ent, "identitytoken", NULL),
+                   *auth = pdc_json_str(ent, "auth", NULL);
         if (pw)
             add_secret(s, pw, strlen(pw));
         if (tok)
             add_secret(s, tok, strlen(tok));
         size_t len = 0;
-        char *plain = auth ? podc_base64_decode(auth, &len) : NULL;
+        char *plain = auth ? pdc_base64_decode(auth, &len) : NULL;
         char *colon = plain ? memchr(plain, ':', len) : NULL;
         if (colon) {
-            podc_buf_append(&s->pub, plain, (size_t)(colon - plain)); /* the user name is not secret */
-            podc_buf_puts(&s->pub, "\n");
+            pdc_buf_append(&s->pub, plain, (size_t)(colon - plain)); /* the user name is not secret */
+            pdc_buf_puts(&s->pub, "\n");
             add_secret(s, colon + 1, strlen(colon + 1));
         }
         free(plain);
@@ -107,10 +107,10 @@ static void no_secret_in(const secrets *s, const char *what, const char *text)
 
 static void resolve(const secrets *s, const char *ref, const char *authfile)
 {
-    podc_registry_auth_in in = { .ref = ref, .authfile = authfile };
-    podc_registry_auth a;
+    pdc_registry_auth_in in = { .ref = ref, .authfile = authfile };
+    pdc_registry_auth a;
     podc_error *err = NULL;
-    int rc = podc_registry_auth_resolve(&in, &a, &err);
+    int rc = pdc_registry_auth_resolve(&in, &a, &err);
     if (rc == 0) {
         FUZZ_CHECK(err == NULL, "success with an error");
         if (a.header) {
@@ -119,7 +119,7 @@ static void resolve(const secrets *s, const char *ref, const char *authfile)
             FUZZ_CHECK(strspn(b, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=") == strlen(b),
                        "header not base64url: %s", b);
             size_t len = 0;
-            char *json = podc_base64_decode(b, &len);
+            char *json = pdc_base64_decode(b, &len);
             FUZZ_CHECK(json != NULL, "header does not decode");
             char eb[128];
             FUZZ_CHECK(strlen(json) == len, "NUL inside the header JSON");
@@ -129,7 +129,7 @@ static void resolve(const secrets *s, const char *ref, const char *authfile)
             free(json);
             FUZZ_CHECK(a.source != NULL, "credentials without a source");
         }
-        podc_registry_auth_free(&a);
+        pdc_registry_auth_free(&a);
     } else {
         FUZZ_CHECK(rc == PODC_EINVAL || rc == PODC_EUNSUPPORTED || rc == PODC_ENOMEM, "rc %d", rc);
         FUZZ_CHECK(err != NULL, "failure without an error");
@@ -148,26 +148,26 @@ static void resolve(const secrets *s, const char *ref, const char *authfile)
 static void base64_check(const uint8_t *data, size_t size, const char *text)
 {
     for (int url = 0; url < 2; url++) {
-        podc_buf b = PODC_BUF_INIT;
-        FUZZ_CHECK((url ? podc_base64url_encode(&b, data, size) : podc_base64_encode(&b, data, size)) == 0, "oom");
+        pdc_buf b = PODC_BUF_INIT;
+        FUZZ_CHECK((url ? pdc_base64url_encode(&b, data, size) : pdc_base64_encode(&b, data, size)) == 0, "oom");
         FUZZ_CHECK(b.len == (size + 2) / 3 * 4, "encoded length %zu for %zu", b.len, size);
         size_t n = 0;
-        char *d = podc_base64_decode(b.data ? b.data : "", &n);
+        char *d = pdc_base64_decode(b.data ? b.data : "", &n);
         FUZZ_CHECK(d && n == size && memcmp(d, data, size) == 0, "decode(encode(x)) != x");
         free(d);
-        podc_buf_free(&b);
+        pdc_buf_free(&b);
     }
     size_t n = 0;
-    char *d = podc_base64_decode(text, &n);
+    char *d = pdc_base64_decode(text, &n);
     if (d) {
         FUZZ_CHECK(n <= strlen(text) * 3 / 4 + 1, "decoded %zu bytes from %zu", n, strlen(text));
-        podc_buf b = PODC_BUF_INIT;
-        FUZZ_CHECK(podc_base64_encode(&b, d, n) == 0, "oom");
+        pdc_buf b = PODC_BUF_INIT;
+        FUZZ_CHECK(pdc_base64_encode(&b, d, n) == 0, "oom");
         size_t m = 0;
-        char *again = podc_base64_decode(b.data ? b.data : "", &m);
+        char *again = pdc_base64_decode(b.data ? b.data : "", &m);
         FUZZ_CHECK(again && m == n && memcmp(again, d, n) == 0, "decode(encode(decode(x))) != decode(x)");
         free(again);
-        podc_buf_free(&b);
+        pdc_buf_free(&b);
         free(d);
     }
 }
@@ -197,7 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     base64_check(data, size, first);
     for (size_t i = 0; i < s.n; i++)
         free(s.v[i]);
-    podc_buf_free(&s.pub);
+    pdc_buf_free(&s.pub);
     free(first);
     free(second);
     return 0;

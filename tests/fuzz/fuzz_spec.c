@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rc = podc_service_spec_validate(spec, &err);
         if (rc == 0) {
             podc_container_spec *cs = NULL;
-            rc = podc_svc_container_spec(spec, podc_svc_session_of(spec), &cs, &err);
+            rc = pdc_svc_container_spec(spec, pdc_svc_session_of(spec), &cs, &err);
             FUZZ_CHECK(rc == 0 || rc == PODC_ENOMEM, "valid spec, container spec refused: %s",
                        podc_error_message(err));
             char *json = NULL;

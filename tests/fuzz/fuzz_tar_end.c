@@ -80,8 +80,8 @@ static void fix_checksums(unsigned char *d, size_t size)
 /* chunking: 0 = all at once, 1 = one byte at a time, else sizes from a xorshift seeded by seed */
 static size_t run(const unsigned char *d, size_t size, int mode, unsigned seed, int *done)
 {
-    podc_tar_end t;
-    podc_tar_end_init(&t);
+    pdc_tar_end t;
+    pdc_tar_end_init(&t);
     size_t off = 0, kept = 0;
     unsigned x = seed | 1;
     while (off < size) {
@@ -94,14 +94,14 @@ static size_t run(const unsigned char *d, size_t size, int mode, unsigned seed, 
             if (want < n)
                 n = want;
         }
-        size_t k = podc_tar_end_feed(&t, (const char *)d + off, n);
+        size_t k = pdc_tar_end_feed(&t, (const char *)d + off, n);
         FUZZ_CHECK(k <= n, "kept %zu of %zu", k, n);
-        FUZZ_CHECK(k == n || podc_tar_end_done(&t), "kept %zu of %zu before the end", k, n);
+        FUZZ_CHECK(k == n || pdc_tar_end_done(&t), "kept %zu of %zu before the end", k, n);
         FUZZ_CHECK(kept == off || k == 0, "kept more after the end");
         kept += k;
         off += n;
     }
-    *done = podc_tar_end_done(&t);
+    *done = pdc_tar_end_done(&t);
     return kept;
 }
 

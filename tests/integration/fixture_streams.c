@@ -30,21 +30,21 @@ static int run_id(void)
 
 static int call(podc_client *c, const char *method, const char *path, const char *body, podc_error **err)
 {
-    podc_http_request req = { .method = method, .path = path, .body = body, .body_len = body ? strlen(body) : 0,
+    pdc_http_request req = { .method = method, .path = path, .body = body, .body_len = body ? strlen(body) : 0,
                               .timeout_ms = 60000 };
-    podc_http_response resp;
-    int rc = podc_http_call(c, &req, &resp, err);
-    podc_http_response_free(&resp);
+    pdc_http_response resp;
+    int rc = pdc_http_call(c, &req, &resp, err);
+    pdc_http_response_free(&resp);
     return rc;
 }
 
 static char *container_path(const char *name, const char *tail)
 {
-    podc_buf p = PODC_BUF_INIT;
-    podc_buf_puts(&p, "/libpod/containers/");
-    podc_buf_put_escaped(&p, name);
-    podc_buf_puts(&p, tail);
-    return podc_buf_detach(&p);
+    pdc_buf p = PODC_BUF_INIT;
+    pdc_buf_puts(&p, "/libpod/containers/");
+    pdc_buf_put_escaped(&p, name);
+    pdc_buf_puts(&p, tail);
+    return pdc_buf_detach(&p);
 }
 
 char *fx_create(podc_client *c, const char *suffix, const char *script, const char *label_key,
@@ -53,27 +53,27 @@ char *fx_create(podc_client *c, const char *suffix, const char *script, const ch
     char *name = itest_name(suffix);
     char run[32];
     snprintf(run, sizeof run, "%d", run_id());
-    podc_jgen j;
-    ck_assert_int_eq(podc_jgen_init(&j), 0);
-    podc_jgen_obj_open(&j);
-    podc_jgen_kstr(&j, "name", name);
-    podc_jgen_kstr(&j, "image", "localhost/podc-base:latest");
-    podc_jgen_str(&j, "command");
-    podc_jgen_arr_open(&j);
-    podc_jgen_str(&j, "/bin/busybox");
-    podc_jgen_str(&j, "sh");
-    podc_jgen_str(&j, "-c");
-    podc_jgen_str(&j, script);
-    podc_jgen_arr_close(&j);
-    podc_jgen_str(&j, "labels");
-    podc_jgen_obj_open(&j);
-    podc_jgen_kstr(&j, FX_LABEL, run);
+    pdc_jgen j;
+    ck_assert_int_eq(pdc_jgen_init(&j), 0);
+    pdc_jgen_obj_open(&j);
+    pdc_jgen_kstr(&j, "name", name);
+    pdc_jgen_kstr(&j, "image", "localhost/podc-base:latest");
+    pdc_jgen_str(&j, "command");
+    pdc_jgen_arr_open(&j);
+    pdc_jgen_str(&j, "/bin/busybox");
+    pdc_jgen_str(&j, "sh");
+    pdc_jgen_str(&j, "-c");
+    pdc_jgen_str(&j, script);
+    pdc_jgen_arr_close(&j);
+    pdc_jgen_str(&j, "labels");
+    pdc_jgen_obj_open(&j);
+    pdc_jgen_kstr(&j, FX_LABEL, run);
     if (label_key)
-        podc_jgen_kstr(&j, label_key, label_val ? label_val : "");
-    podc_jgen_obj_close(&j);
-    podc_jgen_kint(&j, "stop_timeout", 1);
-    podc_jgen_obj_close(&j);
-    char *body = podc_jgen_finish(&j, NULL);
+        pdc_jgen_kstr(&j, label_key, label_val ? label_val : "");
+    pdc_jgen_obj_close(&j);
+    pdc_jgen_kint(&j, "stop_timeout", 1);
+    pdc_jgen_obj_close(&j);
+    char *body = pdc_jgen_finish(&j, NULL);
     ck_assert_ptr_nonnull(body);
     podc_error *err = NULL;
     fx_remove(c, name); /* a leftover of an earlier run with the same pid */
@@ -104,11 +104,11 @@ char *fx_run(podc_client *c, const char *suffix, const char *script)
 int fx_wait(podc_client *c, const char *name)
 {
     char *path = container_path(name, "/wait?condition=stopped");
-    podc_http_request req = { .method = "POST", .path = path, .timeout_ms = 60000 };
-    podc_http_response resp;
-    int rc = podc_http_call(c, &req, &resp, NULL);
+    pdc_http_request req = { .method = "POST", .path = path, .timeout_ms = 60000 };
+    pdc_http_response resp;
+    int rc = pdc_http_call(c, &req, &resp, NULL);
     int code = rc == 0 && resp.body.data ? atoi(resp.body.data) : -1;
-    podc_http_response_free(&resp);
+    pdc_http_response_free(&resp);
     free(path);
     return code;
 }
@@ -141,21 +141,21 @@ void fx_cleanup_all(void)
         return;
     char filter[96];
     snprintf(filter, sizeof filter, "{\"label\":[\"" FX_LABEL "=%d\"]}", run_id());
-    podc_buf path = PODC_BUF_INIT;
-    podc_buf_puts(&path, "/libpod/containers/json?all=true");
-    podc_buf_put_query(&path, "filters", filter);
-    podc_http_request req = { .method = "GET", .path = path.data };
-    podc_http_response resp;
+    pdc_buf path = PODC_BUF_INIT;
+    pdc_buf_puts(&path, "/libpod/containers/json?all=true");
+    pdc_buf_put_query(&path, "filters", filter);
+    pdc_http_request req = { .method = "GET", .path = path.data };
+    pdc_http_response resp;
     yajl_val root = NULL;
-    if (podc_http_call(c, &req, &resp, NULL) == 0 && podc_http_json(&req, &resp, &root, NULL) == 0) {
-        for (size_t i = 0; i < podc_json_array_len(root); i++) {
-            const char *id = podc_json_str(podc_json_array_at(root, i), "Id", NULL);
+    if (pdc_http_call(c, &req, &resp, NULL) == 0 && pdc_http_json(&req, &resp, &root, NULL) == 0) {
+        for (size_t i = 0; i < pdc_json_array_len(root); i++) {
+            const char *id = pdc_json_str(pdc_json_array_at(root, i), "Id", NULL);
             if (id)
                 fx_remove(c, id);
         }
     }
-    podc_json_free(root);
-    podc_http_response_free(&resp);
-    podc_buf_free(&path);
+    pdc_json_free(root);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&path);
     podc_client_free(c);
 }

@@ -1,5 +1,5 @@
 /* fixture_streams.h - containers for the streams suites (logs, exec, copy, events), made
- * with raw podc_http_call so these tests do not depend on the containers API.
+ * with raw pdc_http_call so these tests do not depend on the containers API.
  * Every container carries the label podc.test.streams=<run id>; fx_cleanup_all() (an
  * unchecked teardown, run by the parent even when a forked test failed) removes them all. */
 #ifndef PODC_TESTS_FIXTURE_STREAMS_H

@@ -461,13 +461,13 @@ END_TEST
 
 static void remove_volume(podc_client *c, const char *name)
 {
-    podc_buf p = PODC_BUF_INIT;
-    podc_buf_printf(&p, "/libpod/volumes/%s?force=true", name);
-    podc_http_request req = { .method = "DELETE", .path = p.data };
-    podc_http_response resp;
-    podc_http_call(c, &req, &resp, NULL);
-    podc_http_response_free(&resp);
-    podc_buf_free(&p);
+    pdc_buf p = PODC_BUF_INIT;
+    pdc_buf_printf(&p, "/libpod/volumes/%s?force=true", name);
+    pdc_http_request req = { .method = "DELETE", .path = p.data };
+    pdc_http_response resp;
+    pdc_http_call(c, &req, &resp, NULL);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&p);
 }
 
 /* Mounts, env, workdir, hostname, extra hosts and rlimits, checked from inside the container. */

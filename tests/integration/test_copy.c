@@ -15,15 +15,15 @@
 /* Entry names of a tar in memory, each followed by '\n'. */
 static char *tar_names(const char *tar, size_t len)
 {
-    podc_buf names = PODC_BUF_INIT;
+    pdc_buf names = PODC_BUF_INIT;
     struct archive *a = archive_read_new();
     archive_read_support_format_tar(a);
     ck_assert_int_eq(archive_read_open_memory(a, tar, len), ARCHIVE_OK);
     struct archive_entry *e;
     while (archive_read_next_header(a, &e) == ARCHIVE_OK)
-        podc_buf_printf(&names, "%s\n", archive_entry_pathname(e));
+        pdc_buf_printf(&names, "%s\n", archive_entry_pathname(e));
     archive_read_free(a);
-    return podc_buf_detach(&names);
+    return pdc_buf_detach(&names);
 }
 
 START_TEST(file_in_and_back_out)
@@ -114,12 +114,12 @@ static int64_t read_some(char *buf, size_t len, void *ud)
 static la_ssize_t to_buf(struct archive *a, void *ud, const void *data, size_t len)
 {
     (void)a;
-    podc_buf_append(ud, data, len);
+    pdc_buf_append(ud, data, len);
     return (la_ssize_t)len;
 }
 
 /* A tar of two files, one of them big enough for many upload chunks. */
-static void make_tar(podc_buf *out, size_t big)
+static void make_tar(pdc_buf *out, size_t big)
 {
     struct archive *a = archive_write_new();
     archive_write_set_format_pax_restricted(a);
@@ -157,7 +157,7 @@ START_TEST(tar_streams_and_stopped_container)
     podc_client *c = itest_client();
     /* never started: copy works on stopped containers */
     char *name = fx_create(c, "copy-tar", "true", NULL, NULL);
-    podc_buf tar = PODC_BUF_INIT;
+    pdc_buf tar = PODC_BUF_INIT;
     make_tar(&tar, 200000);
     podc_error *err = NULL;
     reader rd = { tar.data, tar.len, 0, 0 };
@@ -184,7 +184,7 @@ START_TEST(tar_streams_and_stopped_container)
     ck_assert_ok(podc_copy_get_file(c, name, "/slow/a.txt", &got, &len, &err), &err);
     ck_assert_str_eq(got, "alpha\n");
     podc_free(got);
-    podc_buf_free(&tar);
+    pdc_buf_free(&tar);
     fx_remove(c, name);
     free(name);
     podc_client_free(c);

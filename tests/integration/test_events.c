@@ -15,7 +15,7 @@ typedef struct watch {
     podc_client *c;
     const char *name;
     const char *label;
-    podc_buf actions;     /* "create start died ..." */
+    pdc_buf actions;     /* "create start died ..." */
     char exit_code[16];
     char actor_id[80];
     int64_t time_ns;
@@ -34,7 +34,7 @@ static int on_event(const podc_event *e, void *ud)
     const char *n = podc_event_name(e);
     if (!n || strcmp(n, w->name) != 0)
         return 0; /* the label filter should make this impossible; be tolerant anyway */
-    podc_buf_printf(&w->actions, "%s ", podc_event_action(e));
+    pdc_buf_printf(&w->actions, "%s ", podc_event_action(e));
     const char *label = podc_event_attribute(e, "podc.test.ev");
     w->saw_label |= label && strcmp(label, w->label) == 0;
     if (podc_event_actor_id(e))
@@ -109,7 +109,7 @@ START_TEST(start_and_died_on_filtered_stream)
     ck_assert_uint_eq(strlen(w.actor_id), 64);
     ck_assert_int_gt(w.time_ns, (int64_t)1600000000 * 1000000000);
     podc_error_free(w.err);
-    podc_buf_free(&w.actions);
+    pdc_buf_free(&w.actions);
 
     /* replay (stream=false&since=): returns by itself once the past is delivered */
     watch r = { .c = c, .name = name, .label = label };
@@ -121,7 +121,7 @@ START_TEST(start_and_died_on_filtered_stream)
     ck_assert_ok(podc_events_stream(c, &r.opts, on_event, &r, &err), &err);
     ck_assert_msg(strstr(r.actions.data, "start ") && strstr(r.actions.data, "died "), "replay: %s", r.actions.data);
     ck_assert_str_eq(r.exit_code, "3");
-    podc_buf_free(&r.actions);
+    pdc_buf_free(&r.actions);
 
     podc_filters_free(f);
     fx_remove(c, name);

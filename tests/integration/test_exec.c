@@ -148,13 +148,13 @@ START_TEST(keepalive_survives_exec)
 END_TEST
 
 typedef struct seen {
-    podc_buf out, err;
+    pdc_buf out, err;
 } seen;
 
 static int on_output(int stream, const char *data, size_t len, void *ud)
 {
     seen *s = ud;
-    podc_buf_append(stream == PODC_STREAM_STDERR ? &s->err : &s->out, data, len);
+    pdc_buf_append(stream == PODC_STREAM_STDERR ? &s->err : &s->out, data, len);
     return 0;
 }
 
@@ -170,8 +170,8 @@ START_TEST(stream_variant_and_timeout)
     ck_assert_int_eq(code, 3);
     ck_assert_str_eq(s.out.data, "a\n");
     ck_assert_str_eq(s.err.data, "b\n");
-    podc_buf_free(&s.out);
-    podc_buf_free(&s.err);
+    pdc_buf_free(&s.out);
+    pdc_buf_free(&s.err);
 
     podc_exec_options *o = podc_exec_options_new();
     podc_exec_options_set_timeout(o, 500);

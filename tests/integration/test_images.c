@@ -42,12 +42,12 @@ static void remember(char kind, const char *what)
 
 static void raw_call_on(podc_client *c, const char *method, const char *path, const char *body, int *status)
 {
-    podc_http_request req = { .method = method, .path = path, .body = body, .body_len = body ? strlen(body) : 0 };
-    podc_http_response resp;
-    int rc = podc_http_do(c, &req, &resp, NULL);
+    pdc_http_request req = { .method = method, .path = path, .body = body, .body_len = body ? strlen(body) : 0 };
+    pdc_http_response resp;
+    int rc = pdc_http_do(c, &req, &resp, NULL);
     if (status)
         *status = rc == 0 ? resp.status : -1;
-    podc_http_response_free(&resp);
+    pdc_http_response_free(&resp);
 }
 
 static void raw_call(const char *method, const char *path, const char *body, int *status)
@@ -334,18 +334,18 @@ START_TEST(build_then_inspect_list_tag_remove)
     /* a container uses it: plain remove is a conflict, force removes the container too */
     char *cname = name_of("img-user");
     remember('c', cname);
-    podc_jgen j;
-    podc_jgen_init(&j);
-    podc_jgen_obj_open(&j);
-    podc_jgen_kstr(&j, "name", cname);
-    podc_jgen_kstr(&j, "image", id);
-    podc_jgen_str(&j, "command");
-    podc_jgen_arr_open(&j);
-    podc_jgen_str(&j, "/bin/busybox");
-    podc_jgen_str(&j, "true");
-    podc_jgen_arr_close(&j);
-    podc_jgen_obj_close(&j);
-    char *body = podc_jgen_finish(&j, NULL);
+    pdc_jgen j;
+    pdc_jgen_init(&j);
+    pdc_jgen_obj_open(&j);
+    pdc_jgen_kstr(&j, "name", cname);
+    pdc_jgen_kstr(&j, "image", id);
+    pdc_jgen_str(&j, "command");
+    pdc_jgen_arr_open(&j);
+    pdc_jgen_str(&j, "/bin/busybox");
+    pdc_jgen_str(&j, "true");
+    pdc_jgen_arr_close(&j);
+    pdc_jgen_obj_close(&j);
+    char *body = pdc_jgen_finish(&j, NULL);
     int status = 0;
     raw_call("POST", "/libpod/containers/create", body, &status);
     free(body);

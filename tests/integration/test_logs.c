@@ -123,7 +123,7 @@ START_TEST(missing_container_not_found)
 END_TEST
 
 typedef struct follow_rec {
-    podc_buf text;
+    pdc_buf text;
     int n;
     int64_t first_ms, last_ms;
     int stop_after;
@@ -136,7 +136,7 @@ static int on_follow(int stream, const char *data, size_t len, void *ud)
     if (!r->n)
         r->first_ms = now;
     r->last_ms = now;
-    podc_buf_append(&r->text, data, len);
+    pdc_buf_append(&r->text, data, len);
     return ++r->n == r->stop_after;
 }
 
@@ -156,7 +156,7 @@ START_TEST(follow_until_container_exits)
     /* the records came as they were written, not all at the end */
     ck_assert_msg(r.last_ms - r.first_ms >= 500, "records spread over %lld ms", (long long)(r.last_ms - r.first_ms));
     ck_assert_msg(took < 15000, "follow took %lld ms", (long long)took);
-    podc_buf_free(&r.text);
+    pdc_buf_free(&r.text);
     /* the connection is fine afterwards */
     ck_assert_ok(podc_ping(c, &err), &err);
     fx_remove(c, name);
@@ -191,14 +191,14 @@ START_TEST(follow_cancelled_from_another_thread)
     ck_assert_msg(took >= 900 && took < 3000, "cancel took %lld ms", (long long)took);
     ck_assert_int_ge(r.n, 2);
     ck_assert_ptr_nonnull(strstr(r.text.data, "tick\n"));
-    podc_buf_free(&r.text);
+    pdc_buf_free(&r.text);
 
     /* the callback can stop it too */
     follow_rec r2 = { PODC_BUF_INIT, 0, 0, 0, 3 };
     o.tail = 0;
     ck_assert_int_eq(podc_logs_stream(c, name, &o, on_follow, &r2, &err), PODC_ECANCELLED);
     ck_assert_int_eq(r2.n, 3);
-    podc_buf_free(&r2.text);
+    pdc_buf_free(&r2.text);
     podc_error_free(err);
     err = NULL;
     ck_assert_ok(podc_ping(c, &err), &err); /* the client works after a cancel */

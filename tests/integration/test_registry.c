@@ -183,15 +183,15 @@ START_TEST(credentials_missing_wrong_and_right)
     /* from an auth file: named, then found through REGISTRY_AUTH_FILE */
     char userpass[512], file[256];
     snprintf(userpass, sizeof userpass, "%s:%s", user, pass);
-    podc_buf b = PODC_BUF_INIT;
-    ck_assert_int_eq(podc_base64_encode(&b, userpass, strlen(userpass)), 0);
+    pdc_buf b = PODC_BUF_INIT;
+    ck_assert_int_eq(pdc_base64_encode(&b, userpass, strlen(userpass)), 0);
     snprintf(file, sizeof file, "%s/auth.json", tmp_home);
     FILE *f = fopen(file, "w");
     ck_assert_ptr_nonnull(f);
     fprintf(f, "{\"auths\":{\"%s\":{\"auth\":\"%s\"}}}\n", env_or_fail("PODC_AUTH_REGISTRY"), b.data);
     fclose(f);
     chmod(file, 0600);
-    podc_buf_free(&b);
+    pdc_buf_free(&b);
     o = opts(PODC_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, &l);
     ck_assert_int_eq(podc_image_pull_options_set_authfile(o, file), 0);
     ck_assert_ok(podc_image_pull(c, ref, o, NULL, &err), &err);

@@ -40,7 +40,7 @@ static podc_client *client_for(fake_server *s)
 typedef struct later {
     podc_client *c;
     int ms;
-    int interrupt; /* podc_client_interrupt instead of podc_client_cancel */
+    int interrupt; /* pdc_client_interrupt instead of podc_client_cancel */
 } later;
 
 static void *act_later(void *arg)
@@ -48,7 +48,7 @@ static void *act_later(void *arg)
     later *l = arg;
     usleep((useconds_t)l->ms * 1000);
     if (l->interrupt)
-        podc_client_interrupt(l->c);
+        pdc_client_interrupt(l->c);
     else
         podc_client_cancel(l->c);
     return NULL;
@@ -136,7 +136,7 @@ START_TEST(cancel_reaches_worker_clients)
     podc_client_scope_begin(c);
     child_call cc = { 0 };
     podc_error *err = NULL;
-    ck_assert_int_eq(podc_client_new_child(&cc.child, c, &err), 0);
+    ck_assert_int_eq(pdc_client_new_child(&cc.child, c, &err), 0);
     pthread_t th;
     pthread_create(&th, NULL, child_ping, &cc);
     ck_assert(fake_server_wait_requests(s, 1, 5000));
@@ -163,7 +163,7 @@ START_TEST(cancel_wakes_a_sleep)
     pthread_create(&th, NULL, act_later, &l);
     podc_error *err = NULL;
     int64_t t0 = now_ms();
-    ck_assert_int_eq(podc_http_sleep(c, 10000, &err), PODC_ECANCELLED);
+    ck_assert_int_eq(pdc_http_sleep(c, 10000, &err), PODC_ECANCELLED);
     int64_t took = now_ms() - t0;
     pthread_join(th, NULL);
     ck_assert_msg(took >= 150 && took < 1000, "sleep ended after %lld ms", (long long)took);
@@ -184,22 +184,22 @@ START_TEST(cancel_calls_the_wakers_and_the_shield_holds_it_off)
     fake_server *s = fake_server_start(&r, 1);
     podc_client *c = client_for(s);
     int woken = 0;
-    podc_waker w = { .fn = count_wake, .ud = &woken };
+    pdc_waker w = { .fn = count_wake, .ud = &woken };
     podc_client_scope_begin(c);
-    podc_client_add_waker(c, &w);
+    pdc_client_add_waker(c, &w);
     podc_client_cancel(c);
     ck_assert_int_eq(woken, 1);
-    podc_client_remove_waker(c, &w);
+    pdc_client_remove_waker(c, &w);
     podc_client_cancel(c);
     ck_assert_int_eq(woken, 1); /* removed: not called again */
-    ck_assert(podc_client_cancelled(c));
+    ck_assert(pdc_client_cancelled(c));
     /* cleanup after the cancel: its requests go out, and a child made for it too */
-    podc_client_shield_begin(c);
+    pdc_client_shield_begin(c);
     ck_assert_int_eq(podc_ping(c, NULL), 0);
     podc_client *child = NULL;
-    ck_assert_int_eq(podc_client_new_child(&child, c, NULL), 0);
+    ck_assert_int_eq(pdc_client_new_child(&child, c, NULL), 0);
     ck_assert_int_eq(podc_ping(child, NULL), 0);
-    podc_client_shield_end(c);
+    pdc_client_shield_end(c);
     ck_assert_int_eq(podc_ping(child, NULL), PODC_ECANCELLED);
     ck_assert_int_eq(podc_ping(c, NULL), PODC_ECANCELLED);
     podc_client_free(child);
@@ -220,7 +220,7 @@ START_TEST(interrupt_is_one_shot)
     pthread_create(&th, NULL, act_later, &l);
     ck_assert_int_eq(podc_ping(c, NULL), PODC_ECANCELLED);
     pthread_join(th, NULL);
-    ck_assert(!podc_client_cancelled(c));
+    ck_assert(!pdc_client_cancelled(c));
     ck_assert_int_eq(podc_ping(c, NULL), 0); /* not a cancel of the call: the next request goes */
     podc_client_scope_end(c);
     podc_client_free(c);

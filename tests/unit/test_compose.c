@@ -92,9 +92,9 @@ static void load_fails(podc_compose_options *o, int code, const char *want, cons
     podc_compose_options_free(o);
 }
 
-static const podc_stack_member *member(const podc_stack_spec *s, const char *name)
+static const pdc_stack_member *member(const podc_stack_spec *s, const char *name)
 {
-    long i = podc_stack_find(s, name);
+    long i = pdc_stack_find(s, name);
     ck_assert_msg(i >= 0, "no member %s", name);
     return &s->members[i];
 }
@@ -159,11 +159,11 @@ START_TEST(compose_kubernaut_shape)
     ck_assert_str_eq(s->network, "ds-suite_default");
     ck_assert_int_eq(s->n_members, 4); /* debug: only with --profile debug */
 
-    const podc_stack_member *pg = member(s, "postgres");
+    const pdc_stack_member *pg = member(s, "postgres");
     ck_assert_int_eq(pg->kind, PODC_STACK_SERVICE);
     ck_assert_str_eq(pg->spec->name, "ds-suite_postgres");
-    ck_assert_str_eq(podc_kvlist_get(&pg->spec->env, "POSTGRES_USER"), "slm_user"); /* from the merge key */
-    ck_assert_str_eq(podc_kvlist_get(&pg->spec->env, "POSTGRES_PASSWORD"), "test_password");
+    ck_assert_str_eq(pdc_kvlist_get(&pg->spec->env, "POSTGRES_USER"), "slm_user"); /* from the merge key */
+    ck_assert_str_eq(pdc_kvlist_get(&pg->spec->env, "POSTGRES_PASSWORD"), "test_password");
     ck_assert_int_eq(pg->spec->ports[0], 5432);
     ck_assert_int_eq(pg->spec->ports[1], 25433); /* the option's variable */
     ck_assert_int_eq(pg->spec->n_checks, 1);
@@ -173,13 +173,13 @@ START_TEST(compose_kubernaut_shape)
     ck_assert_int_eq(pg->spec->checks[0].timeout_ms, 5000);
     ck_assert_int_eq(pg->spec->startup_timeout_ms, 20 * 7000); /* retries x (interval + timeout) */
 
-    const podc_stack_member *rd = member(s, "redis");
+    const pdc_stack_member *rd = member(s, "redis");
     ck_assert_str_eq(rd->spec->image, "redis:7-alpine");
     ck_assert_str_eq(rd->spec->port_ips[0], "127.0.0.1");
     ck_assert_str_eq(rd->spec->checks[0].argv.v[0], "redis-cli");
     ck_assert_int_eq(rd->spec->startup_timeout_ms, 3 * (1000 + 30000)); /* compose's default timeout, retries */
 
-    const podc_stack_member *mg = member(s, "migrate");
+    const pdc_stack_member *mg = member(s, "migrate");
     ck_assert_int_eq(mg->kind, PODC_STACK_JOB); /* datastorage waits for it to complete */
     ck_assert_int_eq(mg->spec->command.n, 6);
     ck_assert_str_eq(mg->spec->command.v[4], "host=postgres user=slm_user");
@@ -190,14 +190,14 @@ START_TEST(compose_kubernaut_shape)
     ck_assert_str_eq(mg->spec->mounts[0].dest, "/migrations");
     ck_assert_int_eq(mg->spec->mounts[0].options.n, 2);
 
-    const podc_stack_member *ds = member(s, "datastorage");
+    const pdc_stack_member *ds = member(s, "datastorage");
     ck_assert_str_eq(ds->spec->image, "localhost/ds-suite_datastorage:latest");
     ck_assert_int_eq(ds->spec->has_build, 1);
     snprintf(bind, sizeof bind, "%s/ds", dir);
     ck_assert_str_eq(ds->spec->build_ctx, bind);
-    ck_assert_str_eq(podc_kvlist_get(&ds->spec->build_args, "GO_VERSION"), "1.22");
-    ck_assert_str_eq(podc_kvlist_get(&ds->spec->env, "CONFIG_PATH"), "/etc/ds/config.yaml");
-    ck_assert_str_eq(podc_kvlist_get(&ds->spec->env, "HOME"), getenv("HOME")); /* a bare name: from the environment */
+    ck_assert_str_eq(pdc_kvlist_get(&ds->spec->build_args, "GO_VERSION"), "1.22");
+    ck_assert_str_eq(pdc_kvlist_get(&ds->spec->env, "CONFIG_PATH"), "/etc/ds/config.yaml");
+    ck_assert_str_eq(pdc_kvlist_get(&ds->spec->env, "HOME"), getenv("HOME")); /* a bare name: from the environment */
     ck_assert_int_eq(ds->spec->n_ports, 3);
     ck_assert_int_eq(ds->spec->ports[4], 9091);
     ck_assert_int_eq(ds->spec->ports[5], 19091);
@@ -305,11 +305,11 @@ START_TEST(compose_dotenv_files_and_merge)
     podc_stack_spec *s = load_ok(o);
     const podc_service_spec *w = member(s, "web")->spec;
     ck_assert_str_eq(w->image, "localhost/web:override"); /* the later file wins */
-    ck_assert_str_eq(podc_kvlist_get(&w->env, "FROM_FILE"), "yes");
-    ck_assert_str_eq(podc_kvlist_get(&w->env, "OVERRIDDEN"), "env"); /* environment over env_file */
-    ck_assert_str_eq(podc_kvlist_get(&w->env, "G"), "hello \"world\"");
-    ck_assert_str_eq(podc_kvlist_get(&w->env, "Q"), "a $b"); /* single quotes: literal */
-    ck_assert_str_eq(podc_kvlist_get(&w->env, "COST"), "$5");
+    ck_assert_str_eq(pdc_kvlist_get(&w->env, "FROM_FILE"), "yes");
+    ck_assert_str_eq(pdc_kvlist_get(&w->env, "OVERRIDDEN"), "env"); /* environment over env_file */
+    ck_assert_str_eq(pdc_kvlist_get(&w->env, "G"), "hello \"world\"");
+    ck_assert_str_eq(pdc_kvlist_get(&w->env, "Q"), "a $b"); /* single quotes: literal */
+    ck_assert_str_eq(pdc_kvlist_get(&w->env, "COST"), "$5");
     ck_assert_str_eq(w->command.v[1], "${NOT_A_VAR}");
     ck_assert_int_eq(w->n_checks, 0);
     ck_assert_str_eq(w->user, "1000");
@@ -340,14 +340,14 @@ START_TEST(compose_interpolation_forms)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *out = NULL, *why = NULL;
-        ck_assert_int_eq(podc_interpolate(cases[i].in, env_lookup, NULL, &out, &why), 0);
+        ck_assert_int_eq(pdc_interpolate(cases[i].in, env_lookup, NULL, &out, &why), 0);
         ck_assert_msg(strcmp(out, cases[i].out) == 0, "%s -> '%s', want '%s'", cases[i].in, out, cases[i].out);
         free(out);
     }
     static const char *const bad[] = { "${", "${SET", "${1X}", "${UNSET:?no}", "${EMPTY:?}", "${A B}" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char *out = NULL, *why = NULL;
-        ck_assert_msg(podc_interpolate(bad[i], env_lookup, NULL, &out, &why) == PODC_EINVAL, "%s accepted", bad[i]);
+        ck_assert_msg(pdc_interpolate(bad[i], env_lookup, NULL, &out, &why) == PODC_EINVAL, "%s accepted", bad[i]);
         ck_assert_ptr_nonnull(why);
         free(why);
     }

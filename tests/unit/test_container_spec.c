@@ -35,7 +35,7 @@ static yajl_val spec_tree(const podc_container_spec *s)
     podc_error *err = NULL;
     int rc = podc_container_spec_to_json(s, &json, &err);
     ck_assert_msg(rc == 0, "to_json: %s", podc_error_message(err));
-    yajl_val v = podc_json_parse(json, NULL, 0);
+    yajl_val v = pdc_json_parse(json, NULL, 0);
     ck_assert_msg(v != NULL, "not JSON: %s", json);
     podc_free(json);
     return v;
@@ -45,9 +45,9 @@ static int64_t jint(yajl_val v, const char *k1, const char *k2)
 {
     int64_t n = INT64_MIN;
     if (k2)
-        ck_assert_msg(podc_json_int(v, &n, k1, k2, NULL), "%s.%s is not an integer", k1, k2);
+        ck_assert_msg(pdc_json_int(v, &n, k1, k2, NULL), "%s.%s is not an integer", k1, k2);
     else
-        ck_assert_msg(podc_json_int(v, &n, k1, NULL), "%s is not an integer", k1);
+        ck_assert_msg(pdc_json_int(v, &n, k1, NULL), "%s is not an integer", k1);
     return n;
 }
 
@@ -89,85 +89,85 @@ START_TEST(spec_json_full)
     yajl_val v = spec_tree(s);
     /* SpecGenerator's resource_limits is OCI LinuxResources: {"memory":{"limit":N}} */
     int64_t limit = -1;
-    ck_assert(podc_json_int(v, &limit, "resource_limits", "memory", "limit", NULL));
+    ck_assert(pdc_json_int(v, &limit, "resource_limits", "memory", "limit", NULL));
     ck_assert_int_eq(limit, 16 * 1024 * 1024);
-    ck_assert_uint_eq(podc_json_object_len(podc_json_get(v, "resource_limits", NULL)), 1);
-    ck_assert_str_eq(podc_json_str(v, "name", NULL), "web-1");
-    ck_assert_str_eq(podc_json_str(v, "image", NULL), "localhost/podc-base:latest");
-    yajl_val cmd = podc_json_get(v, "command", NULL);
-    ck_assert_uint_eq(podc_json_array_len(cmd), 3);
-    ck_assert_str_eq(podc_json_as_str(podc_json_array_at(cmd, 2)), "60");
-    ck_assert_uint_eq(podc_json_array_len(podc_json_get(v, "entrypoint", NULL)), 1);
+    ck_assert_uint_eq(pdc_json_object_len(pdc_json_get(v, "resource_limits", NULL)), 1);
+    ck_assert_str_eq(pdc_json_str(v, "name", NULL), "web-1");
+    ck_assert_str_eq(pdc_json_str(v, "image", NULL), "localhost/podc-base:latest");
+    yajl_val cmd = pdc_json_get(v, "command", NULL);
+    ck_assert_uint_eq(pdc_json_array_len(cmd), 3);
+    ck_assert_str_eq(pdc_json_as_str(pdc_json_array_at(cmd, 2)), "60");
+    ck_assert_uint_eq(pdc_json_array_len(pdc_json_get(v, "entrypoint", NULL)), 1);
 
     /* env is a map (a K=V list gives 500 on create) */
-    yajl_val env = podc_json_get(v, "env", NULL);
+    yajl_val env = pdc_json_get(v, "env", NULL);
     ck_assert(YAJL_IS_OBJECT(env));
-    ck_assert_uint_eq(podc_json_object_len(env), 2);
-    ck_assert_str_eq(podc_json_str(v, "env", "FOO", NULL), "baz");
-    ck_assert_str_eq(podc_json_str(v, "env", "EMPTY", NULL), "");
-    ck_assert_str_eq(podc_json_str(v, "labels", "role", NULL), "web");
+    ck_assert_uint_eq(pdc_json_object_len(env), 2);
+    ck_assert_str_eq(pdc_json_str(v, "env", "FOO", NULL), "baz");
+    ck_assert_str_eq(pdc_json_str(v, "env", "EMPTY", NULL), "");
+    ck_assert_str_eq(pdc_json_str(v, "labels", "role", NULL), "web");
 
     /* ports: host port 0 is left out so podman picks one; protocol defaults to tcp */
-    yajl_val pm = podc_json_get(v, "portmappings", NULL);
-    ck_assert_uint_eq(podc_json_array_len(pm), 2);
-    yajl_val p0 = podc_json_array_at(pm, 0), p1 = podc_json_array_at(pm, 1);
+    yajl_val pm = pdc_json_get(v, "portmappings", NULL);
+    ck_assert_uint_eq(pdc_json_array_len(pm), 2);
+    yajl_val p0 = pdc_json_array_at(pm, 0), p1 = pdc_json_array_at(pm, 1);
     ck_assert_int_eq(jint(p0, "container_port", NULL), 8080);
-    ck_assert_ptr_null(podc_json_get(p0, "host_port", NULL));
-    ck_assert_ptr_null(podc_json_get(p0, "host_ip", NULL));
-    ck_assert_str_eq(podc_json_str(p0, "protocol", NULL), "tcp");
+    ck_assert_ptr_null(pdc_json_get(p0, "host_port", NULL));
+    ck_assert_ptr_null(pdc_json_get(p0, "host_ip", NULL));
+    ck_assert_str_eq(pdc_json_str(p0, "protocol", NULL), "tcp");
     ck_assert_int_eq(jint(p1, "host_port", NULL), 5353);
-    ck_assert_str_eq(podc_json_str(p1, "protocol", NULL), "udp");
-    ck_assert_str_eq(podc_json_str(p1, "host_ip", NULL), "127.0.0.1");
+    ck_assert_str_eq(pdc_json_str(p1, "protocol", NULL), "udp");
+    ck_assert_str_eq(pdc_json_str(p1, "host_ip", NULL), "127.0.0.1");
 
-    ck_assert_str_eq(podc_json_str(v, "netns", "nsmode", NULL), "bridge");
-    yajl_val al = podc_json_get(v, "networks", "net-a", "aliases", NULL);
-    ck_assert_uint_eq(podc_json_array_len(al), 2);
-    ck_assert_str_eq(podc_json_as_str(podc_json_array_at(al, 1)), "www");
-    ck_assert(YAJL_IS_OBJECT(podc_json_get(v, "networks", "net-b", NULL)));
+    ck_assert_str_eq(pdc_json_str(v, "netns", "nsmode", NULL), "bridge");
+    yajl_val al = pdc_json_get(v, "networks", "net-a", "aliases", NULL);
+    ck_assert_uint_eq(pdc_json_array_len(al), 2);
+    ck_assert_str_eq(pdc_json_as_str(pdc_json_array_at(al, 1)), "www");
+    ck_assert(YAJL_IS_OBJECT(pdc_json_get(v, "networks", "net-b", NULL)));
 
-    yajl_val mounts = podc_json_get(v, "mounts", NULL);
-    ck_assert_uint_eq(podc_json_array_len(mounts), 2);
-    yajl_val bind = podc_json_array_at(mounts, 0), tmpfs = podc_json_array_at(mounts, 1);
-    ck_assert_str_eq(podc_json_str(bind, "type", NULL), "bind");
-    ck_assert_str_eq(podc_json_str(bind, "source", NULL), "/srv/data");
-    ck_assert_str_eq(podc_json_str(bind, "destination", NULL), "/data");
-    ck_assert_str_eq(podc_json_as_str(podc_json_array_at(podc_json_get(bind, "options", NULL), 1)), "z");
-    ck_assert_str_eq(podc_json_str(tmpfs, "type", NULL), "tmpfs");
-    ck_assert_str_eq(podc_json_str(tmpfs, "source", NULL), "tmpfs");
-    yajl_val vols = podc_json_get(v, "volumes", NULL);
-    ck_assert_uint_eq(podc_json_array_len(vols), 2);
-    ck_assert_str_eq(podc_json_str(podc_json_array_at(vols, 0), "Name", NULL), "vol-1");
-    ck_assert_str_eq(podc_json_str(podc_json_array_at(vols, 0), "Dest", NULL), "/vol");
-    ck_assert_str_eq(podc_json_str(podc_json_array_at(vols, 1), "Name", NULL), "");
+    yajl_val mounts = pdc_json_get(v, "mounts", NULL);
+    ck_assert_uint_eq(pdc_json_array_len(mounts), 2);
+    yajl_val bind = pdc_json_array_at(mounts, 0), tmpfs = pdc_json_array_at(mounts, 1);
+    ck_assert_str_eq(pdc_json_str(bind, "type", NULL), "bind");
+    ck_assert_str_eq(pdc_json_str(bind, "source", NULL), "/srv/data");
+    ck_assert_str_eq(pdc_json_str(bind, "destination", NULL), "/data");
+    ck_assert_str_eq(pdc_json_as_str(pdc_json_array_at(pdc_json_get(bind, "options", NULL), 1)), "z");
+    ck_assert_str_eq(pdc_json_str(tmpfs, "type", NULL), "tmpfs");
+    ck_assert_str_eq(pdc_json_str(tmpfs, "source", NULL), "tmpfs");
+    yajl_val vols = pdc_json_get(v, "volumes", NULL);
+    ck_assert_uint_eq(pdc_json_array_len(vols), 2);
+    ck_assert_str_eq(pdc_json_str(pdc_json_array_at(vols, 0), "Name", NULL), "vol-1");
+    ck_assert_str_eq(pdc_json_str(pdc_json_array_at(vols, 0), "Dest", NULL), "/vol");
+    ck_assert_str_eq(pdc_json_str(pdc_json_array_at(vols, 1), "Name", NULL), "");
 
     /* host.containers.internal:host-gateway is podman's own entry on 4.3: not sent */
-    yajl_val hosts = podc_json_get(v, "hostadd", NULL);
-    ck_assert_uint_eq(podc_json_array_len(hosts), 1);
-    ck_assert_str_eq(podc_json_as_str(podc_json_array_at(hosts, 0)), "db.example:10.1.2.3");
+    yajl_val hosts = pdc_json_get(v, "hostadd", NULL);
+    ck_assert_uint_eq(pdc_json_array_len(hosts), 1);
+    ck_assert_str_eq(pdc_json_as_str(pdc_json_array_at(hosts, 0)), "db.example:10.1.2.3");
 
-    ck_assert_str_eq(podc_json_str(v, "user", NULL), "1000:1000");
-    ck_assert_str_eq(podc_json_str(v, "work_dir", NULL), "/work/dir");
-    ck_assert_int_eq(podc_json_bool(v, "create_working_dir", NULL), 1);
-    ck_assert_str_eq(podc_json_str(v, "hostname", NULL), "myhost");
+    ck_assert_str_eq(pdc_json_str(v, "user", NULL), "1000:1000");
+    ck_assert_str_eq(pdc_json_str(v, "work_dir", NULL), "/work/dir");
+    ck_assert_int_eq(pdc_json_bool(v, "create_working_dir", NULL), 1);
+    ck_assert_str_eq(pdc_json_str(v, "hostname", NULL), "myhost");
     ck_assert_int_eq(jint(v, "stop_signal", NULL), 2);  /* a number in SpecGenerator */
     ck_assert_int_eq(jint(v, "stop_timeout", NULL), 2); /* 1500 ms rounded up to seconds */
 
     /* healthconfig durations are integer nanoseconds */
-    yajl_val test = podc_json_get(v, "healthconfig", "Test", NULL);
-    ck_assert_uint_eq(podc_json_array_len(test), 2);
-    ck_assert_str_eq(podc_json_as_str(podc_json_array_at(test, 0)), "CMD-SHELL");
+    yajl_val test = pdc_json_get(v, "healthconfig", "Test", NULL);
+    ck_assert_uint_eq(pdc_json_array_len(test), 2);
+    ck_assert_str_eq(pdc_json_as_str(pdc_json_array_at(test, 0)), "CMD-SHELL");
     ck_assert_int_eq(jint(v, "healthconfig", "Interval"), 2000000000LL);
     ck_assert_int_eq(jint(v, "healthconfig", "Timeout"), 1000000000LL);
     ck_assert_int_eq(jint(v, "healthconfig", "StartPeriod"), 500000000LL);
     ck_assert_int_eq(jint(v, "healthconfig", "Retries"), 2);
 
-    yajl_val rl = podc_json_get(v, "r_limits", NULL);
-    ck_assert_uint_eq(podc_json_array_len(rl), 2);
-    ck_assert_str_eq(podc_json_str(podc_json_array_at(rl, 0), "type", NULL), "nofile"); /* podman adds RLIMIT_ */
-    ck_assert_int_eq(jint(podc_json_array_at(rl, 0), "soft", NULL), 1024);
-    yajl_val hard = podc_json_get(podc_json_array_at(rl, 1), "hard", NULL);
+    yajl_val rl = pdc_json_get(v, "r_limits", NULL);
+    ck_assert_uint_eq(pdc_json_array_len(rl), 2);
+    ck_assert_str_eq(pdc_json_str(pdc_json_array_at(rl, 0), "type", NULL), "nofile"); /* podman adds RLIMIT_ */
+    ck_assert_int_eq(jint(pdc_json_array_at(rl, 0), "soft", NULL), 1024);
+    yajl_val hard = pdc_json_get(pdc_json_array_at(rl, 1), "hard", NULL);
     ck_assert(YAJL_IS_NUMBER(hard)); /* 2^64-1 does not fit int64: still emitted as a JSON number */
-    podc_json_free(v);
+    pdc_json_free(v);
     podc_container_spec_free(s);
 }
 END_TEST
@@ -181,20 +181,20 @@ START_TEST(spec_json_minimal_and_cmd_healthcheck)
     ck_assert_int_eq(podc_container_spec_set_entrypoint(s, NULL, 0), 0);
     yajl_val v = spec_tree(s);
     /* only what was set, plus the health check with podman's CLI defaults */
-    ck_assert_ptr_null(podc_json_get(v, "name", NULL));
-    ck_assert_ptr_null(podc_json_get(v, "command", NULL));
-    ck_assert_ptr_null(podc_json_get(v, "env", NULL));
-    ck_assert_ptr_null(podc_json_get(v, "work_dir", NULL));
-    ck_assert_ptr_null(podc_json_get(v, "netns", NULL));
-    ck_assert_ptr_null(podc_json_get(v, "r_limits", NULL));
-    ck_assert_ptr_null(podc_json_get(v, "resource_limits", NULL));
-    ck_assert_uint_eq(podc_json_array_len(podc_json_get(v, "entrypoint", NULL)), 0); /* [] clears the image's */
-    yajl_val test = podc_json_get(v, "healthconfig", "Test", NULL);
-    ck_assert_uint_eq(podc_json_array_len(test), 3);
-    ck_assert_str_eq(podc_json_as_str(podc_json_array_at(test, 0)), "CMD");
+    ck_assert_ptr_null(pdc_json_get(v, "name", NULL));
+    ck_assert_ptr_null(pdc_json_get(v, "command", NULL));
+    ck_assert_ptr_null(pdc_json_get(v, "env", NULL));
+    ck_assert_ptr_null(pdc_json_get(v, "work_dir", NULL));
+    ck_assert_ptr_null(pdc_json_get(v, "netns", NULL));
+    ck_assert_ptr_null(pdc_json_get(v, "r_limits", NULL));
+    ck_assert_ptr_null(pdc_json_get(v, "resource_limits", NULL));
+    ck_assert_uint_eq(pdc_json_array_len(pdc_json_get(v, "entrypoint", NULL)), 0); /* [] clears the image's */
+    yajl_val test = pdc_json_get(v, "healthconfig", "Test", NULL);
+    ck_assert_uint_eq(pdc_json_array_len(test), 3);
+    ck_assert_str_eq(pdc_json_as_str(pdc_json_array_at(test, 0)), "CMD");
     ck_assert_int_eq(jint(v, "healthconfig", "Interval"), 30000000000LL);
     ck_assert_int_eq(jint(v, "healthconfig", "Retries"), 3);
-    podc_json_free(v);
+    pdc_json_free(v);
     podc_container_spec_free(s);
 }
 END_TEST
@@ -567,11 +567,11 @@ START_TEST(network_ensure_and_connect)
     ck_assert_int_eq(created, 1);
     char *req = fake_server_request(srv, 0);
     char *body = strstr(req, "\r\n\r\n") + 4;
-    yajl_val v = podc_json_parse(body, NULL, 0);
-    ck_assert_str_eq(podc_json_str(v, "name", NULL), "n1");
-    ck_assert_int_eq(podc_json_bool(v, "dns_enabled", NULL), 1); /* podc's default, not the API's */
-    ck_assert_int_eq(podc_json_bool(v, "internal", NULL), 0);
-    podc_json_free(v);
+    yajl_val v = pdc_json_parse(body, NULL, 0);
+    ck_assert_str_eq(pdc_json_str(v, "name", NULL), "n1");
+    ck_assert_int_eq(pdc_json_bool(v, "dns_enabled", NULL), 1); /* podc's default, not the API's */
+    ck_assert_int_eq(pdc_json_bool(v, "internal", NULL), 0);
+    pdc_json_free(v);
     free(req);
 
     created = -1;

@@ -9,24 +9,24 @@
 START_TEST(categories_from_500_causes)
 {
     /* podman 4.3 answers these with 500; the cause decides (libpod-api.md §11) */
-    ck_assert_int_eq(podc_error_category_for(500, "that name is already in use", NULL), PODC_ECONFLICT);
-    ck_assert_int_eq(podc_error_category_for(500, "image not known", NULL), PODC_ENOTFOUND);
-    ck_assert_int_eq(podc_error_category_for(500, "network not found", NULL), PODC_ENOTFOUND);
-    ck_assert_int_eq(podc_error_category_for(500, "container state improper", NULL), PODC_ECONFLICT);
-    ck_assert_int_eq(podc_error_category_for(500, "network is being used", NULL), PODC_ECONFLICT);
-    ck_assert_int_eq(podc_error_category_for(500, NULL, "listen tcp 0.0.0.0:80: bind: address already in use"),
+    ck_assert_int_eq(pdc_error_category_for(500, "that name is already in use", NULL), PODC_ECONFLICT);
+    ck_assert_int_eq(pdc_error_category_for(500, "image not known", NULL), PODC_ENOTFOUND);
+    ck_assert_int_eq(pdc_error_category_for(500, "network not found", NULL), PODC_ENOTFOUND);
+    ck_assert_int_eq(pdc_error_category_for(500, "container state improper", NULL), PODC_ECONFLICT);
+    ck_assert_int_eq(pdc_error_category_for(500, "network is being used", NULL), PODC_ECONFLICT);
+    ck_assert_int_eq(pdc_error_category_for(500, NULL, "listen tcp 0.0.0.0:80: bind: address already in use"),
                      PODC_ECONFLICT);
-    ck_assert_int_eq(podc_error_category_for(500, "invalid argument", "names must match"), PODC_EINVAL);
-    ck_assert_int_eq(podc_error_category_for(500, "something odd", NULL), PODC_ESERVER);
-    ck_assert_int_eq(podc_error_category_for(404, "container already exists", NULL), PODC_ENOTFOUND);
-    ck_assert_int_eq(podc_error_category_for(409, "image is in use by a container", NULL), PODC_ECONFLICT);
-    ck_assert_int_eq(podc_error_category_for(400, NULL, NULL), PODC_EINVAL);
+    ck_assert_int_eq(pdc_error_category_for(500, "invalid argument", "names must match"), PODC_EINVAL);
+    ck_assert_int_eq(pdc_error_category_for(500, "something odd", NULL), PODC_ESERVER);
+    ck_assert_int_eq(pdc_error_category_for(404, "container already exists", NULL), PODC_ENOTFOUND);
+    ck_assert_int_eq(pdc_error_category_for(409, "image is in use by a container", NULL), PODC_ECONFLICT);
+    ck_assert_int_eq(pdc_error_category_for(400, NULL, NULL), PODC_EINVAL);
 }
 END_TEST
 
 START_TEST(reply_body_parsed)
 {
-    podc_error *e = podc_error_from_reply(
+    podc_error *e = pdc_error_from_reply(
         500,
         "{\"cause\":\"that name is already in use\",\"message\":\"creating container storage: the container name "
         "\\\"x\\\" is already in use\",\"response\":500}\n",
@@ -44,7 +44,7 @@ END_TEST
 
 START_TEST(plain_text_router_miss_is_protocol)
 {
-    podc_error *e = podc_error_from_reply(404, "Not Found\n", "GET", "/libpod/nope");
+    podc_error *e = pdc_error_from_reply(404, "Not Found\n", "GET", "/libpod/nope");
     ck_assert_int_eq(podc_error_code(e), PODC_EPROTOCOL);
     ck_assert_str_eq(podc_error_server_message(e), "Not Found");
     podc_error_free(e);
@@ -53,24 +53,24 @@ END_TEST
 
 START_TEST(to_json_has_every_field)
 {
-    podc_error *e = podc_error_new(PODC_EHEALTH, "container \"db\" exited with code %d", 3);
-    podc_error_set_request(e, "GET", "/libpod/containers/db/json");
-    podc_error_set_container(e, "db", "abc123");
-    podc_error_set_exit_code(e, 3);
-    podc_error_set_log_tail(e, "line1\nline \"2\"\n");
-    podc_error_add_detail(e, "component", "postgres");
+    podc_error *e = pdc_error_new(PODC_EHEALTH, "container \"db\" exited with code %d", 3);
+    pdc_error_set_request(e, "GET", "/libpod/containers/db/json");
+    pdc_error_set_container(e, "db", "abc123");
+    pdc_error_set_exit_code(e, 3);
+    pdc_error_set_log_tail(e, "line1\nline \"2\"\n");
+    pdc_error_add_detail(e, "component", "postgres");
     char *j = podc_error_to_json(e);
-    yajl_val v = podc_json_parse(j, NULL, 0);
+    yajl_val v = pdc_json_parse(j, NULL, 0);
     ck_assert_ptr_nonnull(v);
-    ck_assert_str_eq(podc_json_str(v, "category", NULL), "health_check");
+    ck_assert_str_eq(pdc_json_str(v, "category", NULL), "health_check");
     int64_t n;
-    ck_assert(podc_json_int(v, &n, "code", NULL) && n == PODC_EHEALTH);
-    ck_assert(podc_json_int(v, &n, "exit_code", NULL) && n == 3);
-    ck_assert_str_eq(podc_json_str(v, "container", NULL), "db");
-    ck_assert_str_eq(podc_json_str(v, "log_tail", NULL), "line1\nline \"2\"\n");
-    ck_assert_str_eq(podc_json_str(v, "request", "path", NULL), "/libpod/containers/db/json");
-    ck_assert_str_eq(podc_json_str(v, "details", "component", NULL), "postgres");
-    podc_json_free(v);
+    ck_assert(pdc_json_int(v, &n, "code", NULL) && n == PODC_EHEALTH);
+    ck_assert(pdc_json_int(v, &n, "exit_code", NULL) && n == 3);
+    ck_assert_str_eq(pdc_json_str(v, "container", NULL), "db");
+    ck_assert_str_eq(pdc_json_str(v, "log_tail", NULL), "line1\nline \"2\"\n");
+    ck_assert_str_eq(pdc_json_str(v, "request", "path", NULL), "/libpod/containers/db/json");
+    ck_assert_str_eq(pdc_json_str(v, "details", "component", NULL), "postgres");
+    pdc_json_free(v);
     free(j);
     int code = 0;
     ck_assert_int_eq(podc_error_exit_code(e, &code), 1);
@@ -82,12 +82,12 @@ END_TEST
 START_TEST(set_replaces_and_null_is_safe)
 {
     podc_error *err = NULL;
-    ck_assert_int_eq(podc_error_set(&err, PODC_ETIMEOUT, "first"), PODC_ETIMEOUT);
-    ck_assert_int_eq(podc_error_invalid(&err, "name", "bad name %s", "x y"), PODC_EINVAL);
+    ck_assert_int_eq(pdc_error_set(&err, PODC_ETIMEOUT, "first"), PODC_ETIMEOUT);
+    ck_assert_int_eq(pdc_error_invalid(&err, "name", "bad name %s", "x y"), PODC_EINVAL);
     ck_assert_str_eq(podc_error_detail(err, "field"), "name");
     ck_assert_str_eq(podc_error_message(err), "bad name x y");
     podc_error_free(err);
-    ck_assert_int_eq(podc_error_set(NULL, PODC_ENOTFOUND, "ignored"), PODC_ENOTFOUND);
+    ck_assert_int_eq(pdc_error_set(NULL, PODC_ENOTFOUND, "ignored"), PODC_ENOTFOUND);
     ck_assert_int_eq(podc_error_code(NULL), PODC_OK);
     ck_assert_int_eq(podc_error_exit_code(NULL, NULL), 0);
     char *j = podc_error_to_json(NULL);
@@ -101,7 +101,7 @@ END_TEST
 START_TEST(local_file_errors)
 {
     /* the OS refused: its own category, naming path and errno */
-    podc_error *e = podc_error_local(EACCES, "context_dir", "/srv/ctx", "context_dir %s", "/srv/ctx");
+    podc_error *e = pdc_error_local(EACCES, "context_dir", "/srv/ctx", "context_dir %s", "/srv/ctx");
     ck_assert_int_eq(podc_error_code(e), PODC_EFILE);
     ck_assert_str_eq(podc_error_code_name(PODC_EFILE), "local_file");
     ck_assert_str_eq(podc_error_message(e), "context_dir /srv/ctx: Permission denied");
@@ -110,12 +110,12 @@ START_TEST(local_file_errors)
     ck_assert_str_eq(podc_error_detail(e, "field"), "context_dir");
     podc_error_free(e);
     /* a path argument that does not exist is the caller's input */
-    e = podc_error_local(ENOENT, "migrations_dir", "/nope", "migrations dir %s", "/nope");
+    e = pdc_error_local(ENOENT, "migrations_dir", "/nope", "migrations dir %s", "/nope");
     ck_assert_int_eq(podc_error_code(e), PODC_EINVAL);
     podc_error_free(e);
     /* ... but a file podc needs on its way (no field) is a file error either way */
     podc_error *out = NULL;
-    ck_assert_int_eq(podc_error_set_local(&out, ENOENT, NULL, "/a/b", "cannot read %s", "/a/b"), PODC_EFILE);
+    ck_assert_int_eq(pdc_error_set_local(&out, ENOENT, NULL, "/a/b", "cannot read %s", "/a/b"), PODC_EFILE);
     ck_assert_str_eq(podc_error_detail(out, "errno"), "ENOENT");
     podc_error_free(out);
 }

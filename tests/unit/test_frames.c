@@ -19,15 +19,15 @@
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
-static void put_frame(podc_buf *b, int stream, const char *data, size_t len)
+static void put_frame(pdc_buf *b, int stream, const char *data, size_t len)
 {
     unsigned char h[8] = { (unsigned char)stream, 0, 0, 0, (unsigned char)(len >> 24), (unsigned char)(len >> 16),
                            (unsigned char)(len >> 8), (unsigned char)len };
-    ck_assert_int_eq(podc_buf_append(b, h, 8), 0);
-    ck_assert_int_eq(podc_buf_append(b, data, len), 0);
+    ck_assert_int_eq(pdc_buf_append(b, h, 8), 0);
+    ck_assert_int_eq(pdc_buf_append(b, data, len), 0);
 }
 
-static void put_frame_s(podc_buf *b, int stream, const char *text)
+static void put_frame_s(pdc_buf *b, int stream, const char *text)
 {
     put_frame(b, stream, text, strlen(text));
 }
@@ -35,7 +35,7 @@ static void put_frame_s(podc_buf *b, int stream, const char *text)
 /* What a parser delivered: per-stream text, the interleaving ("|1" / "|2" on each change of
  * stream), and in whole mode the exact call sequence. */
 typedef struct rec {
-    podc_buf out, err, order, calls;
+    pdc_buf out, err, order, calls;
     int last_stream;
     int ncalls;
     int stop_after; /* >0: return 42 on that call */
@@ -46,33 +46,33 @@ static int rec_cb(int stream, const char *data, size_t len, void *ud)
     rec *r = ud;
     ck_assert_uint_gt(len, 0);
     ck_assert(stream == 1 || stream == 2);
-    podc_buf_append(stream == 2 ? &r->err : &r->out, data, len);
+    pdc_buf_append(stream == 2 ? &r->err : &r->out, data, len);
     if (stream != r->last_stream)
-        podc_buf_printf(&r->order, "|%d", stream);
-    podc_buf_append(&r->order, data, len);
+        pdc_buf_printf(&r->order, "|%d", stream);
+    pdc_buf_append(&r->order, data, len);
     r->last_stream = stream;
-    podc_buf_printf(&r->calls, "[%d:", stream);
-    podc_buf_append(&r->calls, data, len);
-    podc_buf_puts(&r->calls, "]");
+    pdc_buf_printf(&r->calls, "[%d:", stream);
+    pdc_buf_append(&r->calls, data, len);
+    pdc_buf_puts(&r->calls, "]");
     r->ncalls++;
     return r->stop_after && r->ncalls == r->stop_after ? 42 : 0;
 }
 
 static void rec_free(rec *r)
 {
-    podc_buf_free(&r->out);
-    podc_buf_free(&r->err);
-    podc_buf_free(&r->order);
-    podc_buf_free(&r->calls);
+    pdc_buf_free(&r->out);
+    pdc_buf_free(&r->err);
+    pdc_buf_free(&r->order);
+    pdc_buf_free(&r->calls);
 }
 
-static const char *s(const podc_buf *b)
+static const char *s(const pdc_buf *b)
 {
     return b->data ? b->data : "";
 }
 
 /* The sample: stdout, stderr, an empty frame, a partial line, stderr, stdin-numbered, stdout. */
-static void sample(podc_buf *b)
+static void sample(pdc_buf *b)
 {
     put_frame_s(b, 1, "started\n");
     put_frame_s(b, 2, "to-stderr\n");
@@ -89,30 +89,30 @@ static void sample(podc_buf *b)
 #define SAMPLE_ORDER "|1started\n|2to-stderr\n|1abcdef\n|2E|1zero\nend\n"
 #define SAMPLE_CALLS "[1:started\n][2:to-stderr\n][1:abc][1:def\n][2:E][1:zero\n][1:end\n]"
 
-static void feed_split(podc_frames_mode mode, const podc_buf *in, const size_t *cuts, size_t ncuts, rec *r)
+static void feed_split(pdc_frames_mode mode, const pdc_buf *in, const size_t *cuts, size_t ncuts, rec *r)
 {
-    podc_frames f;
-    podc_frames_init(&f, mode, rec_cb, r);
+    pdc_frames f;
+    pdc_frames_init(&f, mode, rec_cb, r);
     size_t at = 0;
     for (size_t i = 0; i <= ncuts; i++) {
         size_t end = i < ncuts ? cuts[i] : in->len;
-        ck_assert_int_eq(podc_frames_feed(&f, in->data + at, end - at), 0);
+        ck_assert_int_eq(pdc_frames_feed(&f, in->data + at, end - at), 0);
         at = end;
     }
-    ck_assert_int_eq(podc_frames_finish(&f), 0);
-    podc_frames_free(&f);
+    ck_assert_int_eq(pdc_frames_finish(&f), 0);
+    pdc_frames_free(&f);
 }
 
 /* ---- parser ---------------------------------------------------------------------------- */
 
 START_TEST(every_single_split_point)
 {
-    podc_buf in = PODC_BUF_INIT;
+    pdc_buf in = PODC_BUF_INIT;
     sample(&in);
     for (int mode = PODC_FRAMES_PIECES; mode <= PODC_FRAMES_WHOLE; mode++) {
         for (size_t cut = 0; cut <= in.len; cut++) {
             rec r = { 0 };
-            feed_split((podc_frames_mode)mode, &in, &cut, 1, &r);
+            feed_split((pdc_frames_mode)mode, &in, &cut, 1, &r);
             ck_assert_str_eq(s(&r.out), SAMPLE_OUT);
             ck_assert_str_eq(s(&r.err), SAMPLE_ERR);
             ck_assert_str_eq(s(&r.order), SAMPLE_ORDER);
@@ -121,20 +121,20 @@ START_TEST(every_single_split_point)
             rec_free(&r);
         }
     }
-    podc_buf_free(&in);
+    pdc_buf_free(&in);
 }
 END_TEST
 
 START_TEST(every_pair_of_split_points)
 {
-    podc_buf in = PODC_BUF_INIT;
+    pdc_buf in = PODC_BUF_INIT;
     sample(&in);
     for (int mode = PODC_FRAMES_PIECES; mode <= PODC_FRAMES_WHOLE; mode++) {
         for (size_t a = 0; a <= in.len; a++) {
             for (size_t b = a; b <= in.len; b++) {
                 size_t cuts[2] = { a, b };
                 rec r = { 0 };
-                feed_split((podc_frames_mode)mode, &in, cuts, 2, &r);
+                feed_split((pdc_frames_mode)mode, &in, cuts, 2, &r);
                 ck_assert_str_eq(s(&r.order), SAMPLE_ORDER);
                 if (mode == PODC_FRAMES_WHOLE)
                     ck_assert_str_eq(s(&r.calls), SAMPLE_CALLS);
@@ -142,20 +142,20 @@ START_TEST(every_pair_of_split_points)
             }
         }
     }
-    podc_buf_free(&in);
+    pdc_buf_free(&in);
 }
 END_TEST
 
 START_TEST(byte_by_byte)
 {
-    podc_buf in = PODC_BUF_INIT;
+    pdc_buf in = PODC_BUF_INIT;
     sample(&in);
     for (int mode = PODC_FRAMES_PIECES; mode <= PODC_FRAMES_WHOLE; mode++) {
         size_t *cuts = malloc(in.len * sizeof *cuts);
         for (size_t i = 0; i < in.len; i++)
             cuts[i] = i;
         rec r = { 0 };
-        feed_split((podc_frames_mode)mode, &in, cuts, in.len, &r);
+        feed_split((pdc_frames_mode)mode, &in, cuts, in.len, &r);
         ck_assert_str_eq(s(&r.order), SAMPLE_ORDER);
         if (mode == PODC_FRAMES_WHOLE)
             ck_assert_str_eq(s(&r.calls), SAMPLE_CALLS);
@@ -164,13 +164,13 @@ START_TEST(byte_by_byte)
         rec_free(&r);
         free(cuts);
     }
-    podc_buf_free(&in);
+    pdc_buf_free(&in);
 }
 END_TEST
 
 START_TEST(zero_length_frames_only)
 {
-    podc_buf in = PODC_BUF_INIT;
+    pdc_buf in = PODC_BUF_INIT;
     put_frame_s(&in, 1, "");
     put_frame_s(&in, 2, "");
     put_frame_s(&in, 1, "");
@@ -180,64 +180,64 @@ START_TEST(zero_length_frames_only)
         ck_assert_int_eq(r.ncalls, 0);
         rec_free(&r);
     }
-    podc_frames f; /* empty input is a valid (empty) stream */
+    pdc_frames f; /* empty input is a valid (empty) stream */
     rec r = { 0 };
-    podc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
-    ck_assert_int_eq(podc_frames_feed(&f, "", 0), 0);
-    ck_assert_int_eq(podc_frames_finish(&f), 0);
-    podc_frames_free(&f);
-    podc_buf_free(&in);
+    pdc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
+    ck_assert_int_eq(pdc_frames_feed(&f, "", 0), 0);
+    ck_assert_int_eq(pdc_frames_finish(&f), 0);
+    pdc_frames_free(&f);
+    pdc_buf_free(&in);
 }
 END_TEST
 
 /* fuzz finding: a NUL in the server's stream-3 text made the error depend on the chunking */
 START_TEST(syserr_text_independent_of_chunking)
 {
-    podc_buf in = PODC_BUF_INIT;
+    pdc_buf in = PODC_BUF_INIT;
     put_frame(&in, 3, "container not r\0unning", 22);
     char texts[2][200];
     for (int way = 0; way < 2; way++) {
-        podc_frames f;
+        pdc_frames f;
         rec r = { 0 };
-        podc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
+        pdc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
         int rc = 0;
         size_t step = way ? 1 : in.len;
         for (size_t at = 0; at < in.len && rc == 0; at += step)
-            rc = podc_frames_feed(&f, in.data + at, step);
+            rc = pdc_frames_feed(&f, in.data + at, step);
         ck_assert_int_eq(rc, PODC_ESERVER);
         snprintf(texts[way], sizeof texts[way], "%s", f.error);
-        podc_frames_free(&f);
+        pdc_frames_free(&f);
         rec_free(&r);
     }
     ck_assert_str_eq(texts[0], texts[1]);
     ck_assert_str_eq(texts[0], "server error in stream: container not r?unning");
-    podc_buf_free(&in);
+    pdc_buf_free(&in);
 }
 END_TEST
 
-static void large_frames(podc_frames_mode mode, size_t big, size_t piece, int expect_calls_for_big)
+static void large_frames(pdc_frames_mode mode, size_t big, size_t piece, int expect_calls_for_big)
 {
     char *payload = malloc(big);
     for (size_t i = 0; i < big; i++)
         payload[i] = (char)('a' + i % 26);
-    podc_buf in = PODC_BUF_INIT;
+    pdc_buf in = PODC_BUF_INIT;
     put_frame_s(&in, 2, "before\n");
     put_frame(&in, 1, payload, big);
     put_frame_s(&in, 2, "after\n");
     rec r = { 0 };
-    podc_frames f;
-    podc_frames_init(&f, mode, rec_cb, &r);
+    pdc_frames f;
+    pdc_frames_init(&f, mode, rec_cb, &r);
     for (size_t at = 0; at < in.len; at += piece)
-        ck_assert_int_eq(podc_frames_feed(&f, in.data + at, in.len - at < piece ? in.len - at : piece), 0);
-    ck_assert_int_eq(podc_frames_finish(&f), 0);
-    podc_frames_free(&f);
+        ck_assert_int_eq(pdc_frames_feed(&f, in.data + at, in.len - at < piece ? in.len - at : piece), 0);
+    ck_assert_int_eq(pdc_frames_finish(&f), 0);
+    pdc_frames_free(&f);
     ck_assert_uint_eq(r.out.len, big);
     ck_assert(memcmp(r.out.data, payload, big) == 0);
     ck_assert_str_eq(s(&r.err), "before\nafter\n");
     if (expect_calls_for_big)
         ck_assert_int_eq(r.ncalls, 2 + expect_calls_for_big);
     rec_free(&r);
-    podc_buf_free(&in);
+    pdc_buf_free(&in);
     free(payload);
 }
 
@@ -250,15 +250,15 @@ START_TEST(large_frames_all_modes)
     /* over the limit: streamed in pieces, never buffered */
     large_frames(PODC_FRAMES_WHOLE, PODC_FRAMES_WHOLE_MAX + 1, 65536, 0);
     /* the largest length a header can state is parsed (0xffffffff), not treated as negative */
-    podc_frames f;
+    pdc_frames f;
     rec r = { 0 };
-    podc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
+    pdc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
     const unsigned char h[] = { 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 'x', 'y' };
-    ck_assert_int_eq(podc_frames_feed(&f, (const char *)h, sizeof h), 0);
+    ck_assert_int_eq(pdc_frames_feed(&f, (const char *)h, sizeof h), 0);
     ck_assert_str_eq(s(&r.out), "xy");
-    ck_assert_int_eq(podc_frames_finish(&f), PODC_EPROTOCOL);
+    ck_assert_int_eq(pdc_frames_finish(&f), PODC_EPROTOCOL);
     ck_assert_ptr_nonnull(strstr(f.error, "4294967293 of 4294967295"));
-    podc_frames_free(&f);
+    pdc_frames_free(&f);
     rec_free(&r);
 }
 END_TEST
@@ -267,25 +267,25 @@ START_TEST(garbage_stream_byte_is_protocol_error)
 {
     const unsigned char bad_bytes[] = { 4, 5, 0x7f, 0xff, 'H' };
     for (size_t i = 0; i < sizeof bad_bytes; i++) {
-        podc_buf in = PODC_BUF_INIT;
+        pdc_buf in = PODC_BUF_INIT;
         put_frame_s(&in, 1, "ok\n");
         put_frame_s(&in, bad_bytes[i], "nope\n");
         put_frame_s(&in, 1, "never\n");
         for (size_t cut = 0; cut <= in.len; cut++) {
             rec r = { 0 };
-            podc_frames f;
-            podc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
-            int rc1 = podc_frames_feed(&f, in.data, cut);
-            int rc2 = rc1 ? rc1 : podc_frames_feed(&f, in.data + cut, in.len - cut);
+            pdc_frames f;
+            pdc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
+            int rc1 = pdc_frames_feed(&f, in.data, cut);
+            int rc2 = rc1 ? rc1 : pdc_frames_feed(&f, in.data + cut, in.len - cut);
             ck_assert_int_eq(rc2, PODC_EPROTOCOL);
             ck_assert_ptr_nonnull(strstr(f.error, "not a multiplexed stream"));
             ck_assert_str_eq(s(&r.out), "ok\n"); /* nothing after the bad header */
-            ck_assert_int_eq(podc_frames_feed(&f, "x", 1), PODC_EPROTOCOL); /* sticky */
-            ck_assert_int_eq(podc_frames_finish(&f), PODC_EPROTOCOL);
-            podc_frames_free(&f);
+            ck_assert_int_eq(pdc_frames_feed(&f, "x", 1), PODC_EPROTOCOL); /* sticky */
+            ck_assert_int_eq(pdc_frames_finish(&f), PODC_EPROTOCOL);
+            pdc_frames_free(&f);
             rec_free(&r);
         }
-        podc_buf_free(&in);
+        pdc_buf_free(&in);
     }
 }
 END_TEST
@@ -294,14 +294,14 @@ START_TEST(nonzero_padding_or_raw_text_is_protocol_error)
 {
     const unsigned char pad[] = { 1, 0, 1, 0, 0, 0, 0, 1, 'x' };
     rec r = { 0 };
-    podc_frames f;
-    podc_frames_init(&f, PODC_FRAMES_WHOLE, rec_cb, &r);
-    ck_assert_int_eq(podc_frames_feed(&f, (const char *)pad, sizeof pad), PODC_EPROTOCOL);
-    podc_frames_free(&f);
+    pdc_frames f;
+    pdc_frames_init(&f, PODC_FRAMES_WHOLE, rec_cb, &r);
+    ck_assert_int_eq(pdc_frames_feed(&f, (const char *)pad, sizeof pad), PODC_EPROTOCOL);
+    pdc_frames_free(&f);
     /* a TTY's raw output parsed as frames is caught at once */
-    podc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
-    ck_assert_int_eq(podc_frames_feed(&f, "hello world\r\n", 13), PODC_EPROTOCOL);
-    podc_frames_free(&f);
+    pdc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
+    ck_assert_int_eq(pdc_frames_feed(&f, "hello world\r\n", 13), PODC_EPROTOCOL);
+    pdc_frames_free(&f);
     ck_assert_int_eq(r.ncalls, 0);
     rec_free(&r);
 }
@@ -309,82 +309,82 @@ END_TEST
 
 START_TEST(stream3_is_server_error_with_text)
 {
-    podc_buf in = PODC_BUF_INIT;
+    pdc_buf in = PODC_BUF_INIT;
     put_frame_s(&in, 1, "out\n");
     put_frame_s(&in, 3, "exec failed: boom");
     for (size_t cut = 0; cut <= in.len; cut++) {
         rec r = { 0 };
-        podc_frames f;
-        podc_frames_init(&f, PODC_FRAMES_WHOLE, rec_cb, &r);
-        int rc = podc_frames_feed(&f, in.data, cut);
+        pdc_frames f;
+        pdc_frames_init(&f, PODC_FRAMES_WHOLE, rec_cb, &r);
+        int rc = pdc_frames_feed(&f, in.data, cut);
         if (rc == 0)
-            rc = podc_frames_feed(&f, in.data + cut, in.len - cut);
+            rc = pdc_frames_feed(&f, in.data + cut, in.len - cut);
         ck_assert_int_eq(rc, PODC_ESERVER);
         ck_assert_str_eq(f.error, "server error in stream: exec failed: boom");
         ck_assert_str_eq(s(&r.out), "out\n");
-        podc_frames_free(&f);
+        pdc_frames_free(&f);
         rec_free(&r);
     }
-    podc_buf_free(&in);
+    pdc_buf_free(&in);
 }
 END_TEST
 
 START_TEST(truncated_stream_detected_at_finish)
 {
-    podc_buf in = PODC_BUF_INIT;
+    pdc_buf in = PODC_BUF_INIT;
     put_frame_s(&in, 1, "abc\n");
     put_frame_s(&in, 2, "defg\n");
     size_t first_end = 12;
     for (size_t cut = 0; cut <= in.len; cut++) {
         rec r = { 0 };
-        podc_frames f;
-        podc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
-        ck_assert_int_eq(podc_frames_feed(&f, in.data, cut), 0);
+        pdc_frames f;
+        pdc_frames_init(&f, PODC_FRAMES_PIECES, rec_cb, &r);
+        ck_assert_int_eq(pdc_frames_feed(&f, in.data, cut), 0);
         int at_boundary = cut == 0 || cut == first_end || cut == in.len;
-        ck_assert_int_eq(podc_frames_finish(&f), at_boundary ? 0 : PODC_EPROTOCOL);
+        ck_assert_int_eq(pdc_frames_finish(&f), at_boundary ? 0 : PODC_EPROTOCOL);
         if (!at_boundary)
             ck_assert_ptr_nonnull(strstr(f.error, "stream ended inside a frame"));
-        podc_frames_free(&f);
+        pdc_frames_free(&f);
         rec_free(&r);
     }
-    podc_buf_free(&in);
+    pdc_buf_free(&in);
 }
 END_TEST
 
 START_TEST(callback_stop_value_returned)
 {
-    podc_buf in = PODC_BUF_INIT;
+    pdc_buf in = PODC_BUF_INIT;
     sample(&in);
     for (int mode = PODC_FRAMES_PIECES; mode <= PODC_FRAMES_WHOLE; mode++) {
         rec r = { .stop_after = 2 };
-        podc_frames f;
-        podc_frames_init(&f, (podc_frames_mode)mode, rec_cb, &r);
-        ck_assert_int_eq(podc_frames_feed(&f, in.data, in.len), 42);
+        pdc_frames f;
+        pdc_frames_init(&f, (pdc_frames_mode)mode, rec_cb, &r);
+        ck_assert_int_eq(pdc_frames_feed(&f, in.data, in.len), 42);
         ck_assert_int_eq(r.ncalls, 2);
-        podc_frames_free(&f);
+        pdc_frames_free(&f);
         rec_free(&r);
     }
-    podc_buf_free(&in);
+    pdc_buf_free(&in);
 }
 END_TEST
 
 START_TEST(raw_mode_passes_everything_as_stdout)
 {
-    podc_buf in = PODC_BUF_INIT;
+    pdc_buf in = PODC_BUF_INIT;
     sample(&in); /* bytes that look like frames are just data here */
     rec r = { 0 };
-    podc_frames f;
-    podc_frames_init(&f, PODC_FRAMES_RAW, rec_cb, &r);
+    pdc_frames f;
+    pdc_frames_init(&f, PODC_FRAMES_RAW, rec_cb, &r);
     for (size_t at = 0; at < in.len; at += 5)
-        ck_assert_int_eq(podc_frames_feed(&f, in.data + at, in.len - at < 5 ? in.len - at : 5), 0);
-    ck_assert_int_eq(podc_frames_feed(&f, "", 0), 0);
-    ck_assert_int_eq(podc_frames_finish(&f), 0);
+        ck_assert_int_eq(pdc_frames_feed(&f, in.data + at, in.len - at < 5 ? in.len - at : 5), 0);
+    ck_assert_int_eq(pdc_frames_feed(&f, "", 0), 0);
+    ck_assert_int_eq(pdc_frames_finish(&f), 0);
     ck_assert_uint_eq(r.out.len, in.len);
     ck_assert(memcmp(r.out.data, in.data, in.len) == 0);
     ck_assert_uint_eq(r.err.len, 0);
-    podc_frames_free(&f);
+    pdc_frames_free(&f);
     rec_free(&r);
-    podc_buf_free(&in);
+    pdc_buf_free(&in);
 }
 END_TEST
 
@@ -404,38 +404,38 @@ static podc_client *client_for(fake_server *srv)
 }
 
 /* A chunked 200 reply whose chunk boundaries are at the given body offsets. */
-static char *chunked_at(const char *ctype, const podc_buf *body, const size_t *cuts, size_t ncuts, size_t *len)
+static char *chunked_at(const char *ctype, const pdc_buf *body, const size_t *cuts, size_t ncuts, size_t *len)
 {
-    podc_buf r = PODC_BUF_INIT;
-    podc_buf_printf(&r, "HTTP/1.1 200 OK\r\n" HDR "Content-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n", ctype);
+    pdc_buf r = PODC_BUF_INIT;
+    pdc_buf_printf(&r, "HTTP/1.1 200 OK\r\n" HDR "Content-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n", ctype);
     size_t at = 0;
     for (size_t i = 0; i <= ncuts; i++) {
         size_t end = i < ncuts ? cuts[i] : body->len;
         if (end > at) {
-            podc_buf_printf(&r, "%zx\r\n", end - at);
-            podc_buf_append(&r, body->data + at, end - at);
-            podc_buf_puts(&r, "\r\n");
+            pdc_buf_printf(&r, "%zx\r\n", end - at);
+            pdc_buf_append(&r, body->data + at, end - at);
+            pdc_buf_puts(&r, "\r\n");
         }
         at = end;
     }
-    podc_buf_puts(&r, "0\r\n\r\n");
+    pdc_buf_puts(&r, "0\r\n\r\n");
     *len = r.len;
-    return podc_buf_detach(&r);
+    return pdc_buf_detach(&r);
 }
 
 static char *reply(int status, const char *ctype, const char *body)
 {
-    podc_buf r = PODC_BUF_INIT;
-    podc_buf_printf(&r, "HTTP/1.1 %d X\r\n" HDR, status);
+    pdc_buf r = PODC_BUF_INIT;
+    pdc_buf_printf(&r, "HTTP/1.1 %d X\r\n" HDR, status);
     if (ctype)
-        podc_buf_printf(&r, "Content-Type: %s\r\n", ctype);
-    podc_buf_printf(&r, "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
-    return podc_buf_detach(&r);
+        pdc_buf_printf(&r, "Content-Type: %s\r\n", ctype);
+    pdc_buf_printf(&r, "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
+    return pdc_buf_detach(&r);
 }
 
 START_TEST(logs_chunked_at_awkward_places)
 {
-    podc_buf body = PODC_BUF_INIT;
+    pdc_buf body = PODC_BUF_INIT;
     sample(&body);
     /* chunk boundaries inside headers, right after them, inside payloads, one byte apart */
     const size_t cut_sets[][4] = { { 1, 2, 3, 4 }, { 7, 8, 9, 17 }, { 5, 13, 30, 31 }, { 8, 16, 26, 27 } };
@@ -461,12 +461,12 @@ START_TEST(logs_chunked_at_awkward_places)
         podc_client_free(c);
         fake_server_stop(srv);
     }
-    podc_buf_free(&body);
+    pdc_buf_free(&body);
 }
 END_TEST
 
 typedef struct calls {
-    podc_buf text;
+    pdc_buf text;
     int n;
     int stop_at;
 } calls;
@@ -474,15 +474,15 @@ typedef struct calls {
 static int count_calls(int stream, const char *data, size_t len, void *ud)
 {
     calls *k = ud;
-    podc_buf_printf(&k->text, "[%d:", stream);
-    podc_buf_append(&k->text, data, len);
-    podc_buf_puts(&k->text, "]");
+    pdc_buf_printf(&k->text, "[%d:", stream);
+    pdc_buf_append(&k->text, data, len);
+    pdc_buf_puts(&k->text, "]");
     return ++k->n == k->stop_at;
 }
 
 START_TEST(logs_stream_one_call_per_record_and_options)
 {
-    podc_buf body = PODC_BUF_INIT;
+    pdc_buf body = PODC_BUF_INIT;
     sample(&body);
     size_t len = 0, cuts[3] = { 3, 11, 20 };
     char *raw = chunked_at("application/octet-stream", &body, cuts, 3, &len);
@@ -506,7 +506,7 @@ START_TEST(logs_stream_one_call_per_record_and_options)
     ck_assert_ptr_nonnull(strstr(req, "GET /v4.0.0/libpod/containers/db/logs?stdout=true&stderr=true&tail=5"
                                       "&since=1700000000&timestamps=true&follow=true HTTP/1.1"));
     free(req);
-    podc_buf_free(&k.text);
+    pdc_buf_free(&k.text);
     /* since_text wins, and is escaped */
     o.since_text = "2026-01-02T03:04:05+01:00";
     o.tail = -1;
@@ -521,22 +521,22 @@ START_TEST(logs_stream_one_call_per_record_and_options)
     ck_assert_ptr_nonnull(strstr(req, "/logs?stdout=false&stderr=true&since=2026-01-02T03%3A04%3A05%2B01%3A00 HTTP"));
     free(req);
     podc_error_free(err);
-    podc_buf_free(&k.text);
+    pdc_buf_free(&k.text);
     podc_client_free(c);
     fake_server_stop(srv);
-    podc_buf_free(&body);
+    pdc_buf_free(&body);
 }
 END_TEST
 
 START_TEST(logs_bad_stream_errors)
 {
     /* garbage, then a stream cut inside a frame, then a JSON 404 */
-    podc_buf trunc = PODC_BUF_INIT;
+    pdc_buf trunc = PODC_BUF_INIT;
     put_frame_s(&trunc, 1, "whole\n");
-    podc_buf_append(&trunc, "\1\0\0\0\0\0\0\x09part", 12);
+    pdc_buf_append(&trunc, "\1\0\0\0\0\0\0\x09part", 12);
     size_t l1 = 0, l2 = 0;
-    podc_buf garbage = PODC_BUF_INIT;
-    podc_buf_puts(&garbage, "plain text, not frames\n");
+    pdc_buf garbage = PODC_BUF_INIT;
+    pdc_buf_puts(&garbage, "plain text, not frames\n");
     char *r1 = chunked_at("application/octet-stream", &garbage, NULL, 0, &l1);
     char *r2 = chunked_at("application/octet-stream", &trunc, NULL, 0, &l2);
     char *r3 = reply(404, "application/json",
@@ -563,14 +563,14 @@ START_TEST(logs_bad_stream_errors)
     podc_error_free(err);
     podc_client_free(c);
     fake_server_stop(srv);
-    podc_buf_free(&trunc);
-    podc_buf_free(&garbage);
+    pdc_buf_free(&trunc);
+    pdc_buf_free(&garbage);
 }
 END_TEST
 
 START_TEST(logs_tail_cuts_lines)
 {
-    podc_buf body = PODC_BUF_INIT;
+    pdc_buf body = PODC_BUF_INIT;
     /* podman's tail mis-splits partial lines: "x\n", "yz\n" for tail=2 of x\ny\nz; here a
      * reply with more lines than asked for must still be cut to n */
     put_frame_s(&body, 1, "one\n");
@@ -603,19 +603,19 @@ START_TEST(logs_tail_cuts_lines)
     podc_error_free(err);
     podc_client_free(c);
     fake_server_stop(srv);
-    podc_buf_free(&body);
+    pdc_buf_free(&body);
 }
 END_TEST
 
 static const char *const ARGV_SH[] = { "/bin/sh", "-c", "echo hi; exit 7", NULL };
 
 /* exec: create, attached start (close-delimited raw-stream reply), inspect */
-static fake_server *exec_server(const podc_buf *stream, const char *inspect2)
+static fake_server *exec_server(const pdc_buf *stream, const char *inspect2)
 {
     char *create = reply(201, "application/json", "{\"Id\":\"e8bc2bf5\"}\n");
-    podc_buf start = PODC_BUF_INIT;
-    podc_buf_puts(&start, "HTTP/1.1 200 OK\r\n" HDR "Content-Type: application/vnd.docker.raw-stream\r\n\r\n");
-    podc_buf_append(&start, stream->data, stream->len);
+    pdc_buf start = PODC_BUF_INIT;
+    pdc_buf_puts(&start, "HTTP/1.1 200 OK\r\n" HDR "Content-Type: application/vnd.docker.raw-stream\r\n\r\n");
+    pdc_buf_append(&start, stream->data, stream->len);
     char *insp1 = reply(200, "application/json",
                         inspect2 ? "{\"Running\":true,\"ExitCode\":0}\n" : "{\"Running\":false,\"ExitCode\":7}\n");
     char *insp2 = reply(200, "application/json", inspect2 ? inspect2 : "{}");
@@ -628,7 +628,7 @@ static fake_server *exec_server(const podc_buf *stream, const char *inspect2)
     };
     fake_server *srv = fake_server_start(fr, 4);
     free(create);
-    podc_buf_free(&start);
+    pdc_buf_free(&start);
     free(insp1);
     free(insp2);
     return srv;
@@ -636,7 +636,7 @@ static fake_server *exec_server(const podc_buf *stream, const char *inspect2)
 
 START_TEST(exec_flow_against_fake)
 {
-    podc_buf stream = PODC_BUF_INIT;
+    pdc_buf stream = PODC_BUF_INIT;
     put_frame_s(&stream, 1, "out:bar:y\n/www\n");
     put_frame_s(&stream, 2, "err\n");
     put_frame_s(&stream, 1, "more\n");
@@ -675,14 +675,14 @@ START_TEST(exec_flow_against_fake)
     podc_exec_options_free(o);
     podc_client_free(c);
     fake_server_stop(srv);
-    podc_buf_free(&stream);
+    pdc_buf_free(&stream);
 }
 END_TEST
 
 START_TEST(exec_tty_raw_and_running_poll)
 {
-    podc_buf stream = PODC_BUF_INIT;
-    podc_buf_puts(&stream, "raw tty text\r\nno frames\r\n");
+    pdc_buf stream = PODC_BUF_INIT;
+    pdc_buf_puts(&stream, "raw tty text\r\nno frames\r\n");
     fake_server *srv = exec_server(&stream, "{\"Running\":false,\"ExitCode\":0}\n");
     podc_client *c = client_for(srv);
     podc_exec_options *o = podc_exec_options_new();
@@ -694,11 +694,11 @@ START_TEST(exec_tty_raw_and_running_poll)
                   podc_error_message(err));
     ck_assert_int_eq(code, 0);
     ck_assert_int_eq(fake_server_requests(srv), 4); /* Running:true was polled again */
-    podc_buf joined = PODC_BUF_INIT; /* all of it as stdout */
+    pdc_buf joined = PODC_BUF_INIT; /* all of it as stdout */
     for (const char *p = s(&k.text); (p = strstr(p, "[1:")) != NULL;) {
         p += 3;
         const char *e = strchr(p, ']');
-        podc_buf_append(&joined, p, (size_t)(e - p));
+        pdc_buf_append(&joined, p, (size_t)(e - p));
         p = e;
     }
     ck_assert_str_eq(s(&joined), "raw tty text\r\nno frames\r\n");
@@ -709,12 +709,12 @@ START_TEST(exec_tty_raw_and_running_poll)
     req = fake_server_request(srv, 1);
     ck_assert_ptr_nonnull(strstr(req, "{\"Detach\":false,\"Tty\":true}"));
     free(req);
-    podc_buf_free(&joined);
-    podc_buf_free(&k.text);
+    pdc_buf_free(&joined);
+    pdc_buf_free(&k.text);
     podc_exec_options_free(o);
     podc_client_free(c);
     fake_server_stop(srv);
-    podc_buf_free(&stream);
+    pdc_buf_free(&stream);
 }
 END_TEST
 
@@ -812,17 +812,17 @@ START_TEST(copy_put_stream_and_abort)
     ck_assert_msg(podc_copy_put_tar_stream(c, "web", "/d", read_src, &p, &err) == 0, "%s", podc_error_message(err));
     char *req = fake_server_request(srv, 0);
     ck_assert_ptr_nonnull(strstr(req, "Transfer-Encoding: chunked"));
-    podc_buf body = PODC_BUF_INIT; /* de-chunk what was sent */
+    pdc_buf body = PODC_BUF_INIT; /* de-chunk what was sent */
     for (char *q = strstr(req, "\r\n\r\n") + 4;;) {
         char *end = NULL;
         unsigned long n = strtoul(q, &end, 16);
         if (n == 0)
             break;
-        podc_buf_append(&body, end + 2, n);
+        pdc_buf_append(&body, end + 2, n);
         q = end + 2 + n + 2;
     }
     ck_assert_str_eq(s(&body), "0123456789abcdef");
-    podc_buf_free(&body);
+    pdc_buf_free(&body);
     free(req);
     src q = { "xyz", 3, 0, 1 };
     ck_assert_int_eq(podc_copy_put_tar_stream(c, "web", "/d", read_src, &q, &err), PODC_ECANCELLED);
@@ -848,14 +848,14 @@ START_TEST(copy_get_file_from_tar)
     podc_client_free(c);
     fake_server_stop(rec_srv);
 
-    podc_buf r = PODC_BUF_INIT;
-    podc_buf_printf(&r, "HTTP/1.1 200 OK\r\n" HDR "Content-Type: application/x-tar\r\nContent-Length: %zu\r\n\r\n",
+    pdc_buf r = PODC_BUF_INIT;
+    pdc_buf_printf(&r, "HTTP/1.1 200 OK\r\n" HDR "Content-Type: application/x-tar\r\nContent-Length: %zu\r\n\r\n",
                     tar_len);
-    podc_buf_append(&r, tar, tar_len);
+    pdc_buf_append(&r, tar, tar_len);
     free(req);
     fake_response fr2 = { .raw = r.data, .raw_len = r.len, .drop_after = -1 };
     fake_server *srv = fake_server_start(&fr2, 1);
-    podc_buf_free(&r);
+    pdc_buf_free(&r);
     c = client_for(srv);
     char *content = NULL;
     size_t clen = 0;
@@ -879,19 +879,19 @@ START_TEST(copy_get_file_from_tar)
 END_TEST
 
 typedef struct evrec {
-    podc_buf seen;
+    pdc_buf seen;
     int n, stop_at;
 } evrec;
 
 static int on_event(const podc_event *e, void *ud)
 {
     evrec *r = ud;
-    podc_buf_printf(&r->seen, "%s/%s/%s/%s/%s/%lld;", podc_event_type(e), podc_event_action(e),
+    pdc_buf_printf(&r->seen, "%s/%s/%s/%s/%s/%lld;", podc_event_type(e), podc_event_action(e),
                     podc_event_actor_id(e), podc_event_name(e),
                     podc_event_attribute(e, "containerExitCode") ? podc_event_attribute(e, "containerExitCode") : "-",
                     (long long)podc_event_time_ns(e));
     for (size_t i = 0; i < podc_event_attribute_count(e); i++)
-        podc_buf_printf(&r->seen, "%s=%s,", podc_event_attribute_key(e, i), podc_event_attribute_value(e, i));
+        pdc_buf_printf(&r->seen, "%s=%s,", podc_event_attribute_key(e, i), podc_event_attribute_value(e, i));
     ck_assert_ptr_null(podc_event_attribute_key(e, podc_event_attribute_count(e)));
     ck_assert_ptr_nonnull(strstr(podc_event_json(e), "\"Actor\""));
     return ++r->n == r->stop_at;
@@ -901,7 +901,7 @@ static int on_event(const podc_event *e, void *ud)
 static int on_event_nojson(const podc_event *e, void *ud)
 {
     evrec *r = ud;
-    podc_buf_printf(&r->seen, "%s/%s/%s/%s/-/%lld;", podc_event_type(e), podc_event_action(e),
+    pdc_buf_printf(&r->seen, "%s/%s/%s/%s/-/%lld;", podc_event_type(e), podc_event_action(e),
                     podc_event_actor_id(e) ? podc_event_actor_id(e) : "(null)",
                     podc_event_name(e) ? podc_event_name(e) : "(null)", (long long)podc_event_time_ns(e));
     return 0;
@@ -914,8 +914,8 @@ static int on_event_nojson(const podc_event *e, void *ud)
 
 START_TEST(events_lines_split_and_fields)
 {
-    podc_buf body = PODC_BUF_INIT;
-    podc_buf_puts(&body, EV_START "\n" EV_DIED);
+    pdc_buf body = PODC_BUF_INIT;
+    pdc_buf_puts(&body, EV_START "\n" EV_DIED);
     size_t cuts[3] = { 1, 40, strlen(EV_START) + 1 }, len = 0;
     char *raw = chunked_at("application/json", &body, cuts, 3, &len);
     fake_response fr = { .raw = raw, .raw_len = len, .drop_after = -1, .chunk_pause_ms = 1, .chunk_size = 16 };
@@ -940,26 +940,26 @@ START_TEST(events_lines_split_and_fields)
                                       "container%22%5D%2C%22label%22%3A%5B%22l%3D1%22%5D%7D HTTP/1.1"));
     free(req);
     /* a stop from the callback */
-    podc_buf_clear(&r.seen);
+    pdc_buf_clear(&r.seen);
     r.n = 0;
     r.stop_at = 1;
     ck_assert_int_eq(podc_events_stream(c, &o, on_event, &r, &err), PODC_ECANCELLED);
     ck_assert_int_eq(r.n, 1);
     podc_error_free(err);
-    podc_buf_free(&r.seen);
+    pdc_buf_free(&r.seen);
     podc_filters_free(f);
     podc_client_free(c);
     fake_server_stop(srv);
-    podc_buf_free(&body);
+    pdc_buf_free(&body);
 }
 END_TEST
 
 START_TEST(events_error_inside_200)
 {
-    podc_buf b1 = PODC_BUF_INIT, b2 = PODC_BUF_INIT;
-    podc_buf_puts(&b1, "{\"cause\":\"bogus is an invalid filter\",\"message\":\"failed to parse event filters: bogus is "
+    pdc_buf b1 = PODC_BUF_INIT, b2 = PODC_BUF_INIT;
+    pdc_buf_puts(&b1, "{\"cause\":\"bogus is an invalid filter\",\"message\":\"failed to parse event filters: bogus is "
                        "an invalid filter\",\"response\":500}\n");
-    podc_buf_puts(&b2, EV_START "not json\n");
+    pdc_buf_puts(&b2, EV_START "not json\n");
     size_t l1 = 0, l2 = 0;
     char *r1 = chunked_at("application/json", &b1, NULL, 0, &l1);
     char *r2 = chunked_at("application/json", &b2, NULL, 0, &l2);
@@ -982,11 +982,11 @@ START_TEST(events_error_inside_200)
     ck_assert_int_eq(podc_events_stream(c, NULL, on_event, &r, &err), PODC_EPROTOCOL);
     ck_assert_int_eq(r.n, 1);
     podc_error_free(err);
-    podc_buf_free(&r.seen);
+    pdc_buf_free(&r.seen);
     podc_client_free(c);
     fake_server_stop(srv);
-    podc_buf_free(&b1);
-    podc_buf_free(&b2);
+    pdc_buf_free(&b1);
+    pdc_buf_free(&b2);
 }
 END_TEST
 
@@ -997,15 +997,15 @@ START_TEST(events_time_out_of_range)
                                 "{\"Type\":\"container\",\"Action\":\"died\",\"time\":-9223372037}\n"
                                 "{\"Type\":\"container\",\"Action\":\"died\",\"time\":9223372036}\n";
     evrec r = { PODC_BUF_INIT, 0, 0 };
-    podc_events_reader er;
-    podc_events_reader_init(&er, "/libpod/events", on_event_nojson, &r);
-    ck_assert_int_eq(podc_events_reader_feed(lines, strlen(lines), &er), 0);
-    ck_assert_int_eq(podc_lines_finish(&er.lines), 0);
+    pdc_events_reader er;
+    pdc_events_reader_init(&er, "/libpod/events", on_event_nojson, &r);
+    ck_assert_int_eq(pdc_events_reader_feed(lines, strlen(lines), &er), 0);
+    ck_assert_int_eq(pdc_lines_finish(&er.lines), 0);
     ck_assert_ptr_null(er.failure);
     ck_assert_str_eq(s(&r.seen), "container/start/(null)/(null)/-/0;container/died/(null)/(null)/-/0;"
                                  "container/died/(null)/(null)/-/9223372036000000000;");
-    podc_lines_free(&er.lines);
-    podc_buf_free(&r.seen);
+    pdc_lines_free(&er.lines);
+    pdc_buf_free(&r.seen);
 }
 END_TEST
 
@@ -1015,7 +1015,7 @@ END_TEST
 static la_ssize_t tar_to_buf(struct archive *a, void *ud, const void *data, size_t len)
 {
     (void)a;
-    podc_buf_append(ud, data, len);
+    pdc_buf_append(ud, data, len);
     return (la_ssize_t)len;
 }
 
@@ -1036,7 +1036,7 @@ static void tar_add(struct archive *a, const char *name, int type, const char *d
 
 /* A tar in the given format with the writer's usual 10 KiB record padding; *logical is
  * where its end-of-archive marker ends. */
-static void sample_tar(int format, podc_buf *out, size_t *logical)
+static void sample_tar(int format, pdc_buf *out, size_t *logical)
 {
     char longname[200];
     memset(longname, 'n', sizeof longname - 1);
@@ -1074,7 +1074,7 @@ START_TEST(tar_end_found_at_every_split)
 {
     const int formats[] = { ARCHIVE_FORMAT_TAR_GNUTAR, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FORMAT_TAR_USTAR };
     for (size_t k = 0; k < sizeof formats / sizeof formats[0]; k++) {
-        podc_buf tar = PODC_BUF_INIT;
+        pdc_buf tar = PODC_BUF_INIT;
         size_t logical = 0;
         if (formats[k] == ARCHIVE_FORMAT_TAR_USTAR) { /* ustar cannot hold the long name: skip it */
             struct archive *a = archive_write_new();
@@ -1088,13 +1088,13 @@ START_TEST(tar_end_found_at_every_split)
             sample_tar(formats[k], &tar, &logical);
         }
         for (size_t cut = 0; cut <= tar.len; cut += (cut < 4096 ? 1 : 97)) {
-            podc_tar_end t;
-            podc_tar_end_init(&t);
-            size_t a = podc_tar_end_feed(&t, tar.data, cut);
-            size_t b = podc_tar_end_feed(&t, tar.data + cut, tar.len - cut);
+            pdc_tar_end t;
+            pdc_tar_end_init(&t);
+            size_t a = pdc_tar_end_feed(&t, tar.data, cut);
+            size_t b = pdc_tar_end_feed(&t, tar.data + cut, tar.len - cut);
             ck_assert_uint_eq(a + b, logical);
-            ck_assert_int_eq(podc_tar_end_done(&t), 1);
-            ck_assert_uint_eq(podc_tar_end_feed(&t, "more", 4), 0);
+            ck_assert_int_eq(pdc_tar_end_done(&t), 1);
+            ck_assert_uint_eq(pdc_tar_end_feed(&t, "more", 4), 0);
         }
         /* what is kept is still a complete archive */
         struct archive *r = archive_read_new();
@@ -1106,7 +1106,7 @@ START_TEST(tar_end_found_at_every_split)
             n++;
         ck_assert_int_eq(n, formats[k] == ARCHIVE_FORMAT_TAR_USTAR ? 1 : 6);
         archive_read_free(r);
-        podc_buf_free(&tar);
+        pdc_buf_free(&tar);
     }
 }
 END_TEST
@@ -1114,7 +1114,7 @@ END_TEST
 START_TEST(tar_end_base256_size)
 {
     /* a 600-byte file whose size field is rewritten in GNU base-256 form */
-    podc_buf tar = PODC_BUF_INIT;
+    pdc_buf tar = PODC_BUF_INIT;
     struct archive *a = archive_write_new();
     archive_write_set_format(a, ARCHIVE_FORMAT_TAR_USTAR);
     archive_write_open2(a, &tar, NULL, tar_to_buf, NULL, NULL);
@@ -1132,10 +1132,10 @@ START_TEST(tar_end_base256_size)
     for (int i = 0; i < 512; i++)
         sum += (i >= 148 && i < 156) ? ' ' : h[i];
     snprintf((char *)h + 148, 8, "%06o", sum);
-    podc_tar_end t;
-    podc_tar_end_init(&t);
-    ck_assert_uint_eq(podc_tar_end_feed(&t, tar.data, tar.len), 512 + 1024 + 1024);
-    podc_buf_free(&tar);
+    pdc_tar_end t;
+    pdc_tar_end_init(&t);
+    ck_assert_uint_eq(pdc_tar_end_feed(&t, tar.data, tar.len), 512 + 1024 + 1024);
+    pdc_buf_free(&tar);
 }
 END_TEST
 
@@ -1156,10 +1156,10 @@ START_TEST(tar_end_size_near_2_64)
         sum += (i >= 148 && i < 156) ? ' ' : tar[i];
     snprintf((char *)tar + 148, 8, "%06o", sum);
     memset(tar + 512 + 1024, 'x', 512); /* data after two zero blocks */
-    podc_tar_end t;
-    podc_tar_end_init(&t);
-    ck_assert_uint_eq(podc_tar_end_feed(&t, (const char *)tar, sizeof tar), sizeof tar);
-    ck_assert_int_eq(podc_tar_end_done(&t), 0);
+    pdc_tar_end t;
+    pdc_tar_end_init(&t);
+    ck_assert_uint_eq(pdc_tar_end_feed(&t, (const char *)tar, sizeof tar), sizeof tar);
+    ck_assert_int_eq(pdc_tar_end_done(&t), 0);
 }
 END_TEST
 
@@ -1170,23 +1170,23 @@ START_TEST(tar_end_passes_non_tar_through)
     for (int i = 0; i < 2; i++) {
         char block[2048] = { 0 };
         memcpy(block, inputs[i], strlen(inputs[i]));
-        podc_tar_end t;
-        podc_tar_end_init(&t);
-        ck_assert_uint_eq(podc_tar_end_feed(&t, block, sizeof block), sizeof block);
-        ck_assert_uint_eq(podc_tar_end_feed(&t, "tail", 4), 4);
-        ck_assert_int_eq(podc_tar_end_done(&t), 0);
+        pdc_tar_end t;
+        pdc_tar_end_init(&t);
+        ck_assert_uint_eq(pdc_tar_end_feed(&t, block, sizeof block), sizeof block);
+        ck_assert_uint_eq(pdc_tar_end_feed(&t, "tail", 4), 4);
+        ck_assert_int_eq(pdc_tar_end_done(&t), 0);
     }
-    podc_buf tar = PODC_BUF_INIT;
+    pdc_buf tar = PODC_BUF_INIT;
     size_t logical = 0;
     sample_tar(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, &tar, &logical);
-    podc_tar_end t;
-    podc_tar_end_init(&t);
-    ck_assert_uint_eq(podc_tar_end_feed(&t, tar.data, 3000), 3000); /* short: nothing cut */
-    ck_assert_int_eq(podc_tar_end_done(&t), 0);
+    pdc_tar_end t;
+    pdc_tar_end_init(&t);
+    ck_assert_uint_eq(pdc_tar_end_feed(&t, tar.data, 3000), 3000); /* short: nothing cut */
+    ck_assert_int_eq(pdc_tar_end_done(&t), 0);
     tar.data[148] ^= 1; /* corrupt the first checksum */
-    podc_tar_end_init(&t);
-    ck_assert_uint_eq(podc_tar_end_feed(&t, tar.data, tar.len), tar.len);
-    podc_buf_free(&tar);
+    pdc_tar_end_init(&t);
+    ck_assert_uint_eq(pdc_tar_end_feed(&t, tar.data, tar.len), tar.len);
+    pdc_buf_free(&tar);
 }
 END_TEST
 
@@ -1210,7 +1210,7 @@ START_TEST(copy_upload_stops_at_tar_end)
     fake_server *srv = fake_server_start(&fr, 1);
     free(ok);
     podc_client *c = client_for(srv);
-    podc_buf tar = PODC_BUF_INIT;
+    pdc_buf tar = PODC_BUF_INIT;
     size_t logical = 0;
     sample_tar(ARCHIVE_FORMAT_TAR_GNUTAR, &tar, &logical);
     podc_error *err = NULL;
@@ -1225,25 +1225,25 @@ START_TEST(copy_upload_stops_at_tar_end)
         char *body = strstr(req, "\r\n\r\n") + 4;
         size_t body_len = len - (size_t)(body - req);
         if (i == 0) { /* de-chunk */
-            podc_buf plain = PODC_BUF_INIT;
+            pdc_buf plain = PODC_BUF_INIT;
             for (char *q = body;;) {
                 char *end = NULL;
                 unsigned long n = strtoul(q, &end, 16);
                 if (n == 0)
                     break;
-                podc_buf_append(&plain, end + 2, n);
+                pdc_buf_append(&plain, end + 2, n);
                 q = end + 2 + n + 2;
             }
             ck_assert_uint_eq(plain.len, logical);
             ck_assert(memcmp(plain.data, tar.data, logical) == 0);
-            podc_buf_free(&plain);
+            pdc_buf_free(&plain);
         } else {
             ck_assert_uint_eq(body_len, logical);
             ck_assert(memcmp(body, tar.data, logical) == 0);
         }
         free(req);
     }
-    podc_buf_free(&tar);
+    pdc_buf_free(&tar);
     podc_client_free(c);
     fake_server_stop(srv);
 }

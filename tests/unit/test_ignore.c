@@ -21,13 +21,13 @@
 /* ------------------------------------------------------------------------------------------ */
 /* Matcher                                                                                      */
 
-static podc_ignore *ig_of(const char *const *lines, size_t n)
+static pdc_ignore *ig_of(const char *const *lines, size_t n)
 {
-    podc_ignore *ig = podc_ignore_new();
+    pdc_ignore *ig = pdc_ignore_new();
     ck_assert_ptr_nonnull(ig);
     for (size_t i = 0; i < n; i++) {
         const char *why = NULL;
-        int rc = podc_ignore_add_line(ig, lines[i], strlen(lines[i]), &why);
+        int rc = pdc_ignore_add_line(ig, lines[i], strlen(lines[i]), &why);
         ck_assert_msg(rc == 0, "pattern \"%s\": %s", lines[i], why ? why : "?");
     }
     return ig;
@@ -35,9 +35,9 @@ static podc_ignore *ig_of(const char *const *lines, size_t n)
 
 static int excluded1(const char *pattern, const char *path)
 {
-    podc_ignore *ig = ig_of(&pattern, 1);
-    int r = podc_ignore_excluded(ig, path);
-    podc_ignore_free(ig);
+    pdc_ignore *ig = ig_of(&pattern, 1);
+    int r = pdc_ignore_excluded(ig, path);
+    pdc_ignore_free(ig);
     return r;
 }
 
@@ -172,9 +172,9 @@ END_TEST
 
 static int excluded_by(const char *const *lines, size_t n, const char *path)
 {
-    podc_ignore *ig = ig_of(lines, n);
-    int r = podc_ignore_excluded(ig, path);
-    podc_ignore_free(ig);
+    pdc_ignore *ig = ig_of(lines, n);
+    int r = pdc_ignore_excluded(ig, path);
+    pdc_ignore_free(ig);
     return r;
 }
 
@@ -212,36 +212,36 @@ START_TEST(exceptions_and_order)
     ck_assert_int_eq(excluded_by(k, N(k), "keep/a.tmp"), 1);
     ck_assert_int_eq(excluded_by(k, N(k), "other/a.c"), 1);
     /* nothing excluded without patterns */
-    podc_ignore *empty = podc_ignore_new();
-    ck_assert_int_eq(podc_ignore_excluded(empty, "a/b"), 0);
-    ck_assert_int_eq(podc_ignore_excluded(NULL, "a/b"), 0);
-    podc_ignore_free(empty);
+    pdc_ignore *empty = pdc_ignore_new();
+    ck_assert_int_eq(pdc_ignore_excluded(empty, "a/b"), 0);
+    ck_assert_int_eq(pdc_ignore_excluded(NULL, "a/b"), 0);
+    pdc_ignore_free(empty);
 }
 END_TEST
 
 START_TEST(descend_into_excluded_dirs)
 {
     static const char *const a[] = { "secret", "!secret/keep.txt", "build", "**/node_modules" };
-    podc_ignore *ig = ig_of(a, N(a));
-    ck_assert_int_eq(podc_ignore_must_descend(ig, "secret"), 1);
-    ck_assert_int_eq(podc_ignore_must_descend(ig, "build"), 0);
-    ck_assert_int_eq(podc_ignore_must_descend(ig, "secretive"), 0);
-    ck_assert_int_eq(podc_ignore_must_descend(ig, "app/node_modules"), 0);
-    podc_ignore_free(ig);
+    pdc_ignore *ig = ig_of(a, N(a));
+    ck_assert_int_eq(pdc_ignore_must_descend(ig, "secret"), 1);
+    ck_assert_int_eq(pdc_ignore_must_descend(ig, "build"), 0);
+    ck_assert_int_eq(pdc_ignore_must_descend(ig, "secretive"), 0);
+    ck_assert_int_eq(pdc_ignore_must_descend(ig, "app/node_modules"), 0);
+    pdc_ignore_free(ig);
     /* exceptions starting with a wildcard may match anywhere: descend (Docker would not) */
     static const char *const b[] = { "vendor", "!**/LICENSE", "cache", "!c*/keep" };
     ig = ig_of(b, N(b));
-    ck_assert_int_eq(podc_ignore_must_descend(ig, "vendor"), 1);
-    ck_assert_int_eq(podc_ignore_must_descend(ig, "cache"), 1);
-    ck_assert_int_eq(podc_ignore_excluded(ig, "vendor/x/LICENSE"), 0);
-    ck_assert_int_eq(podc_ignore_excluded(ig, "vendor/x/main.go"), 1);
-    ck_assert_int_eq(podc_ignore_excluded(ig, "cache/keep"), 0);
-    podc_ignore_free(ig);
+    ck_assert_int_eq(pdc_ignore_must_descend(ig, "vendor"), 1);
+    ck_assert_int_eq(pdc_ignore_must_descend(ig, "cache"), 1);
+    ck_assert_int_eq(pdc_ignore_excluded(ig, "vendor/x/LICENSE"), 0);
+    ck_assert_int_eq(pdc_ignore_excluded(ig, "vendor/x/main.go"), 1);
+    ck_assert_int_eq(pdc_ignore_excluded(ig, "cache/keep"), 0);
+    pdc_ignore_free(ig);
     /* no exceptions at all: never descend */
     static const char *const c[] = { "a", "b/**" };
     ig = ig_of(c, N(c));
-    ck_assert_int_eq(podc_ignore_must_descend(ig, "a"), 0);
-    podc_ignore_free(ig);
+    ck_assert_int_eq(pdc_ignore_must_descend(ig, "a"), 0);
+    pdc_ignore_free(ig);
 }
 END_TEST
 
@@ -250,36 +250,36 @@ START_TEST(bad_patterns_rejected)
     static const char *const bad[] = { "!",      "[",     "[^",   "[^bc", "a[",   "[]a]", "[-]",
                                        "[x-]",   "[-x]",  "\\",   "[a-b-c]", "[z-a]", "  !  " };
     for (size_t i = 0; i < N(bad); i++) {
-        podc_ignore *ig = podc_ignore_new();
+        pdc_ignore *ig = pdc_ignore_new();
         const char *why = NULL;
-        ck_assert_msg(podc_ignore_add_line(ig, bad[i], strlen(bad[i]), &why) == PODC_EINVAL,
+        ck_assert_msg(pdc_ignore_add_line(ig, bad[i], strlen(bad[i]), &why) == PODC_EINVAL,
                       "pattern \"%s\" accepted", bad[i]);
         ck_assert_ptr_nonnull(why);
-        ck_assert_int_eq(podc_ignore_count(ig), 0);
-        podc_ignore_free(ig);
+        ck_assert_int_eq(pdc_ignore_count(ig), 0);
+        pdc_ignore_free(ig);
     }
     /* fuzz finding: a NUL inside a line once overflowed while the pattern was cleaned */
-    podc_ignore *ig = podc_ignore_new();
+    pdc_ignore *ig = pdc_ignore_new();
     const char *why = NULL;
-    ck_assert_int_eq(podc_ignore_add_line(ig, "\0dir/keep", 9, &why), PODC_EINVAL);
+    ck_assert_int_eq(pdc_ignore_add_line(ig, "\0dir/keep", 9, &why), PODC_EINVAL);
     ck_assert_ptr_nonnull(why);
-    podc_ignore_free(ig);
+    pdc_ignore_free(ig);
 }
 END_TEST
 
 /* fuzz finding: many stars backtracked exponentially (over 20 s for this one); now at once */
 START_TEST(many_stars_match_quickly)
 {
-    podc_ignore *ig = podc_ignore_new();
+    pdc_ignore *ig = pdc_ignore_new();
     const char *why = NULL, *pat = "*a*a*a*a*a*a*a*a*a*a*a*a*b";
-    ck_assert_int_eq(podc_ignore_add_line(ig, pat, strlen(pat), &why), 0);
+    ck_assert_int_eq(pdc_ignore_add_line(ig, pat, strlen(pat), &why), 0);
     char path[64];
     memset(path, 'a', 60);
     path[60] = '\0';
-    ck_assert_int_eq(podc_ignore_excluded(ig, path), 0);
+    ck_assert_int_eq(pdc_ignore_excluded(ig, path), 0);
     path[59] = 'b';
-    ck_assert_int_eq(podc_ignore_excluded(ig, path), 1);
-    podc_ignore_free(ig);
+    ck_assert_int_eq(pdc_ignore_excluded(ig, path), 1);
+    pdc_ignore_free(ig);
 }
 END_TEST
 
@@ -294,27 +294,27 @@ START_TEST(file_text_rules)
                                " #not-a-comment\n"
                                "dir//sub/./x/../y\n"
                                "last-without-newline";
-    podc_ignore *ig = podc_ignore_new();
+    pdc_ignore *ig = pdc_ignore_new();
     podc_error *err = NULL;
-    ck_assert_int_eq(podc_ignore_add_text(ig, text, sizeof text - 1, "t", &err), 0);
-    ck_assert_int_eq(podc_ignore_count(ig), 6);
-    ck_assert_int_eq(podc_ignore_excluded(ig, "a.tmp"), 1);
-    ck_assert_int_eq(podc_ignore_excluded(ig, "keep.tmp"), 0);
-    ck_assert_int_eq(podc_ignore_excluded(ig, "abs/path"), 1);
-    ck_assert_int_eq(podc_ignore_excluded(ig, "#not-a-comment"), 1);
-    ck_assert_int_eq(podc_ignore_excluded(ig, "dir/sub/y"), 1);
-    ck_assert_int_eq(podc_ignore_excluded(ig, "last-without-newline"), 1);
-    ck_assert_int_eq(podc_ignore_excluded(ig, "comment"), 0);
-    podc_ignore_free(ig);
+    ck_assert_int_eq(pdc_ignore_add_text(ig, text, sizeof text - 1, "t", &err), 0);
+    ck_assert_int_eq(pdc_ignore_count(ig), 6);
+    ck_assert_int_eq(pdc_ignore_excluded(ig, "a.tmp"), 1);
+    ck_assert_int_eq(pdc_ignore_excluded(ig, "keep.tmp"), 0);
+    ck_assert_int_eq(pdc_ignore_excluded(ig, "abs/path"), 1);
+    ck_assert_int_eq(pdc_ignore_excluded(ig, "#not-a-comment"), 1);
+    ck_assert_int_eq(pdc_ignore_excluded(ig, "dir/sub/y"), 1);
+    ck_assert_int_eq(pdc_ignore_excluded(ig, "last-without-newline"), 1);
+    ck_assert_int_eq(pdc_ignore_excluded(ig, "comment"), 0);
+    pdc_ignore_free(ig);
 
     /* a bad line is reported with its number and the file */
-    ig = podc_ignore_new();
+    ig = pdc_ignore_new();
     static const char bad[] = "ok\n\nfoo[\n";
-    ck_assert_int_eq(podc_ignore_add_text(ig, bad, sizeof bad - 1, "/ctx/.containerignore", &err), PODC_EINVAL);
+    ck_assert_int_eq(pdc_ignore_add_text(ig, bad, sizeof bad - 1, "/ctx/.containerignore", &err), PODC_EINVAL);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), ":3:"));
     ck_assert_str_eq(podc_error_detail(err, "file"), "/ctx/.containerignore");
     podc_error_free(err);
-    podc_ignore_free(ig);
+    pdc_ignore_free(ig);
 }
 END_TEST
 
@@ -336,7 +336,7 @@ START_TEST(path_clean_like_go)
     for (size_t i = 0; i < N(cases); i++) {
         char buf[128];
         snprintf(buf, sizeof buf, "%s", cases[i].in);
-        podc_path_clean(buf);
+        pdc_path_clean(buf);
         ck_assert_msg(strcmp(buf, cases[i].out) == 0, "Clean(\"%s\") = \"%s\", want \"%s\"", cases[i].in, buf,
                       cases[i].out);
     }
@@ -379,24 +379,24 @@ static void rm_rf(const char *dir)
 }
 
 /* Reads the whole stream in small pieces; returns "name|name|..." and stores one file's data. */
-static char *tar_listing(podc_build_context *ctx, const char *want_name, podc_buf *want_data, size_t piece)
+static char *tar_listing(pdc_build_context *ctx, const char *want_name, pdc_buf *want_data, size_t piece)
 {
-    podc_buf tar = PODC_BUF_INIT;
+    pdc_buf tar = PODC_BUF_INIT;
     char *buf = malloc(piece);
     for (;;) {
         size_t n = 0;
-        int rc = podc_build_context_read(ctx, buf, piece, &n);
-        ck_assert_msg(rc == 0, "read: %s", podc_error_message(podc_build_context_error(ctx)));
+        int rc = pdc_build_context_read(ctx, buf, piece, &n);
+        ck_assert_msg(rc == 0, "read: %s", podc_error_message(pdc_build_context_error(ctx)));
         if (n == 0)
             break;
-        ck_assert_int_eq(podc_buf_append(&tar, buf, n), 0);
+        ck_assert_int_eq(pdc_buf_append(&tar, buf, n), 0);
     }
     free(buf);
-    ck_assert_int_eq(podc_build_context_bytes(ctx), tar.len);
+    ck_assert_int_eq(pdc_build_context_bytes(ctx), tar.len);
     struct archive *a = archive_read_new();
     archive_read_support_format_tar(a);
     ck_assert_int_eq(archive_read_open_memory(a, tar.data, tar.len), ARCHIVE_OK);
-    podc_buf names = PODC_BUF_INIT;
+    pdc_buf names = PODC_BUF_INIT;
     struct archive_entry *e;
     while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
         char name[512];
@@ -406,20 +406,20 @@ static char *tar_listing(podc_build_context *ctx, const char *want_name, podc_bu
             name[l - 1] = '\0';
         ck_assert_int_eq(archive_entry_uid(e), 0);
         if (names.len)
-            podc_buf_puts(&names, "|");
-        podc_buf_puts(&names, name);
+            pdc_buf_puts(&names, "|");
+        pdc_buf_puts(&names, name);
         if (archive_entry_filetype(e) == AE_IFLNK)
-            podc_buf_printf(&names, "->%s", archive_entry_symlink(e));
+            pdc_buf_printf(&names, "->%s", archive_entry_symlink(e));
         if (want_name && strcmp(name, want_name) == 0) {
             char chunk[8192];
             la_ssize_t r;
             while ((r = archive_read_data(a, chunk, sizeof chunk)) > 0)
-                podc_buf_append(want_data, chunk, (size_t)r);
+                pdc_buf_append(want_data, chunk, (size_t)r);
         }
     }
     archive_read_free(a);
-    podc_buf_free(&tar);
-    return podc_buf_detach(&names);
+    pdc_buf_free(&tar);
+    return pdc_buf_detach(&names);
 }
 
 START_TEST(context_tar_honours_ignore)
@@ -443,28 +443,28 @@ START_TEST(context_tar_honours_ignore)
     snprintf(lp, sizeof lp, "%s/fifo", dir);
     ck_assert_int_eq(mkfifo(lp, 0600), 0); /* skipped, and never opened (would block) */
 
-    podc_ignore *ig = podc_ignore_new();
+    pdc_ignore *ig = pdc_ignore_new();
     char ip[600];
     snprintf(ip, sizeof ip, "%s/.containerignore", dir);
     int loaded = 0;
-    ck_assert_int_eq(podc_ignore_load_file(ig, ip, &loaded, NULL), 0);
+    ck_assert_int_eq(pdc_ignore_load_file(ig, ip, &loaded, NULL), 0);
     ck_assert_int_eq(loaded, 1);
     /* what build.c adds: the server always needs these two */
-    ck_assert_int_eq(podc_ignore_add_line(ig, "!.containerignore", 17, NULL), 0);
-    ck_assert_int_eq(podc_ignore_add_line(ig, "!Containerfile", 14, NULL), 0);
+    ck_assert_int_eq(pdc_ignore_add_line(ig, "!.containerignore", 17, NULL), 0);
+    ck_assert_int_eq(pdc_ignore_add_line(ig, "!Containerfile", 14, NULL), 0);
 
-    podc_build_context *ctx = NULL;
-    ck_assert_int_eq(podc_build_context_new(&ctx, dir, ig, NULL, NULL, NULL), 0);
-    podc_buf data = PODC_BUF_INIT;
+    pdc_build_context *ctx = NULL;
+    ck_assert_int_eq(pdc_build_context_new(&ctx, dir, ig, NULL, NULL, NULL), 0);
+    pdc_buf data = PODC_BUF_INIT;
     char *names = tar_listing(ctx, "app/main.c", &data, 100);
     ck_assert_str_eq(names, ".containerignore|Containerfile|app|app/main.c|important.log|link->app/main.c|"
                             "secret/keep.txt");
     ck_assert_str_eq(data.data, "int main(void) { return 0; }\n");
-    ck_assert_int_eq(podc_build_context_entries(ctx), 7);
+    ck_assert_int_eq(pdc_build_context_entries(ctx), 7);
     free(names);
-    podc_buf_free(&data);
-    podc_build_context_free(ctx);
-    podc_ignore_free(ig);
+    pdc_buf_free(&data);
+    pdc_build_context_free(ctx);
+    pdc_ignore_free(ig);
     rm_rf(dir);
     free(dir);
 }
@@ -484,9 +484,9 @@ START_TEST(context_tar_extra_file_and_big_file)
     fclose(f);
     snprintf(path, sizeof path, "%s/My.Containerfile", other);
 
-    podc_build_context *ctx = NULL;
-    ck_assert_int_eq(podc_build_context_new(&ctx, dir, NULL, ".podc-containerfile-1", path, NULL), 0);
-    podc_buf data = PODC_BUF_INIT;
+    pdc_build_context *ctx = NULL;
+    ck_assert_int_eq(pdc_build_context_new(&ctx, dir, NULL, ".podc-containerfile-1", path, NULL), 0);
+    pdc_buf data = PODC_BUF_INIT;
     char *names = tar_listing(ctx, "big", &data, 7000);
     ck_assert_str_eq(names, ".podc-containerfile-1|big");
     ck_assert_int_eq(data.len, 300 * 1024);
@@ -495,16 +495,16 @@ START_TEST(context_tar_extra_file_and_big_file)
         ok = data.data[i] == 'a' + (int)(i % 26);
     ck_assert_msg(ok, "big file content differs");
     free(names);
-    podc_buf_free(&data);
-    podc_build_context_free(ctx);
+    pdc_buf_free(&data);
+    pdc_build_context_free(ctx);
 
     /* the extra file's content travels too */
-    ck_assert_int_eq(podc_build_context_new(&ctx, dir, NULL, ".podc-containerfile-1", path, NULL), 0);
+    ck_assert_int_eq(pdc_build_context_new(&ctx, dir, NULL, ".podc-containerfile-1", path, NULL), 0);
     names = tar_listing(ctx, ".podc-containerfile-1", &data, 65536);
     ck_assert_str_eq(data.data, "FROM scratch\nCOPY big /big\n");
     free(names);
-    podc_buf_free(&data);
-    podc_build_context_free(ctx);
+    pdc_buf_free(&data);
+    pdc_build_context_free(ctx);
     rm_rf(dir);
     rm_rf(other);
     free(dir);
@@ -516,22 +516,22 @@ START_TEST(context_unreadable_file_is_reported)
 {
     /* a file that cannot be opened stops the stream with an error naming it */
     char *dir = make_tmpdir();
-    podc_build_context *ctx = NULL;
-    ck_assert_int_eq(podc_build_context_new(&ctx, dir, NULL, "x", "/nonexistent/podc/Containerfile", NULL), 0);
+    pdc_build_context *ctx = NULL;
+    ck_assert_int_eq(pdc_build_context_new(&ctx, dir, NULL, "x", "/nonexistent/podc/Containerfile", NULL), 0);
     char buf[512];
     size_t n = 99;
-    ck_assert_int_eq(podc_build_context_read(ctx, buf, sizeof buf, &n), PODC_EFILE); /* the OS refused it */
+    ck_assert_int_eq(pdc_build_context_read(ctx, buf, sizeof buf, &n), PODC_EFILE); /* the OS refused it */
     ck_assert_int_eq(n, 0);
-    ck_assert_ptr_nonnull(strstr(podc_error_message(podc_build_context_error(ctx)), "/nonexistent/podc"));
-    ck_assert_str_eq(podc_error_detail(podc_build_context_error(ctx), "errno"), "ENOENT");
-    ck_assert_str_eq(podc_error_detail(podc_build_context_error(ctx), "path"), "/nonexistent/podc/Containerfile");
+    ck_assert_ptr_nonnull(strstr(podc_error_message(pdc_build_context_error(ctx)), "/nonexistent/podc"));
+    ck_assert_str_eq(podc_error_detail(pdc_build_context_error(ctx), "errno"), "ENOENT");
+    ck_assert_str_eq(podc_error_detail(pdc_build_context_error(ctx), "path"), "/nonexistent/podc/Containerfile");
     /* it stays failed */
-    ck_assert_int_eq(podc_build_context_read(ctx, buf, sizeof buf, &n), PODC_EFILE);
-    podc_error *e = podc_build_context_take_error(ctx);
+    ck_assert_int_eq(pdc_build_context_read(ctx, buf, sizeof buf, &n), PODC_EFILE);
+    podc_error *e = pdc_build_context_take_error(ctx);
     ck_assert_ptr_nonnull(e);
-    ck_assert_ptr_null(podc_build_context_error(ctx));
+    ck_assert_ptr_null(pdc_build_context_error(ctx));
     podc_error_free(e);
-    podc_build_context_free(ctx);
+    pdc_build_context_free(ctx);
     rm_rf(dir);
     free(dir);
 }
@@ -553,12 +553,12 @@ START_TEST(image_name_grammar)
     };
     for (size_t i = 0; i < N(good); i++) {
         podc_error *err = NULL;
-        ck_assert_msg(podc_image_check_name("tag", good[i], &err) == 0, "\"%s\" refused: %s", good[i],
+        ck_assert_msg(pdc_image_check_name("tag", good[i], &err) == 0, "\"%s\" refused: %s", good[i],
                       podc_error_message(err));
     }
     for (size_t i = 0; i < N(bad); i++) {
         podc_error *err = NULL;
-        ck_assert_msg(podc_image_check_name("tag", bad[i], &err) == PODC_EINVAL, "\"%s\" accepted", bad[i]);
+        ck_assert_msg(pdc_image_check_name("tag", bad[i], &err) == PODC_EINVAL, "\"%s\" accepted", bad[i]);
         ck_assert_str_eq(podc_error_detail(err, "field"), "tag");
         podc_error_free(err);
     }
@@ -566,22 +566,22 @@ START_TEST(image_name_grammar)
     memset(longtag, 'a', sizeof longtag);
     memcpy(longtag, "app:", 4);
     longtag[4 + 129] = '\0';
-    ck_assert_int_eq(podc_image_check_name("tag", longtag, NULL), PODC_EINVAL);
+    ck_assert_int_eq(pdc_image_check_name("tag", longtag, NULL), PODC_EINVAL);
     longtag[4 + 128] = '\0';
-    ck_assert_int_eq(podc_image_check_name("tag", longtag, NULL), 0);
+    ck_assert_int_eq(pdc_image_check_name("tag", longtag, NULL), 0);
 
-    ck_assert_int_eq(podc_image_check_repo("repo", "localhost/x", NULL), 0);
-    ck_assert_int_eq(podc_image_check_repo("repo", "localhost/x:1", NULL), PODC_EINVAL);
-    ck_assert_int_eq(podc_image_check_repo("repo", "localhost:5000/x", NULL), 0);
-    ck_assert_int_eq(podc_image_check_tag("tag", "v1.2", NULL), 0);
-    ck_assert_int_eq(podc_image_check_tag("tag", ".v1", NULL), PODC_EINVAL);
+    ck_assert_int_eq(pdc_image_check_repo("repo", "localhost/x", NULL), 0);
+    ck_assert_int_eq(pdc_image_check_repo("repo", "localhost/x:1", NULL), PODC_EINVAL);
+    ck_assert_int_eq(pdc_image_check_repo("repo", "localhost:5000/x", NULL), 0);
+    ck_assert_int_eq(pdc_image_check_tag("tag", "v1.2", NULL), 0);
+    ck_assert_int_eq(pdc_image_check_tag("tag", ".v1", NULL), PODC_EINVAL);
 
-    char *s = podc_image_strip_digest_prefix("sha256:abc");
+    char *s = pdc_image_strip_digest_prefix("sha256:abc");
     ck_assert_str_eq(s, "abc");
     free(s);
-    ck_assert_int_eq(podc_image_is_full_id("69fe4b755412ff2d33ded39de4c5257cc244d4182f5f5ba62235666a6bdbdeb1"), 1);
-    ck_assert_int_eq(podc_image_is_full_id("69fe4b755412"), 0);
-    ck_assert_int_eq(podc_image_is_full_id("Successfully tagged localhost/x:1"), 0);
+    ck_assert_int_eq(pdc_image_is_full_id("69fe4b755412ff2d33ded39de4c5257cc244d4182f5f5ba62235666a6bdbdeb1"), 1);
+    ck_assert_int_eq(pdc_image_is_full_id("69fe4b755412"), 0);
+    ck_assert_int_eq(pdc_image_is_full_id("Successfully tagged localhost/x:1"), 0);
 }
 END_TEST
 
@@ -702,7 +702,7 @@ static char *build_reply(const char *lines, size_t chunk)
 }
 
 typedef struct progress_rec {
-    podc_buf lines;
+    pdc_buf lines;
     int calls;
     int stop_at;
 } progress_rec;
@@ -712,7 +712,7 @@ static int on_progress(const char *line, size_t len, void *ud)
     progress_rec *r = ud;
     ck_assert_int_eq(strlen(line), len);
     ck_assert_ptr_null(memchr(line, '\n', len));
-    podc_buf_printf(&r->lines, "%s|", line);
+    pdc_buf_printf(&r->lines, "%s|", line);
     r->calls++;
     return r->stop_at && r->calls >= r->stop_at;
 }
@@ -771,7 +771,7 @@ START_TEST(build_stream_any_chunking)
         ck_assert_ptr_nonnull(memmem(req, rlen, "payload\n", 8));
         ck_assert_ptr_nonnull(memmem(req, rlen, "data.txt", 8));
         free(req);
-        podc_buf_free(&rec.lines);
+        pdc_buf_free(&rec.lines);
         free(id);
         podc_build_options_free(o);
         podc_client_free(c);
@@ -786,16 +786,16 @@ START_TEST(build_error_line_is_ebuild_with_tail)
 {
     char *dir = make_tmpdir();
     write_file(dir, "Dockerfile", "FROM localhost/podc-base:latest\nRUN exit 3\n");
-    podc_buf lines = PODC_BUF_INIT;
-    podc_buf_puts(&lines, "{\"stream\":\"STEP 1/2: FROM localhost/podc-base:latest\\n\"}\n"
+    pdc_buf lines = PODC_BUF_INIT;
+    pdc_buf_puts(&lines, "{\"stream\":\"STEP 1/2: FROM localhost/podc-base:latest\\n\"}\n"
                           "{\"stream\":\"STEP 2/2: RUN exit 3\\n\"}\n");
     for (int i = 1; i <= 25; i++)
-        podc_buf_printf(&lines, "{\"stream\":\"out %d\\n\"}\n", i);
-    podc_buf_puts(&lines, "{\"errorDetail\":{\"message\":\"building at STEP \\\"RUN exit 3\\\": while running runtime: "
+        pdc_buf_printf(&lines, "{\"stream\":\"out %d\\n\"}\n", i);
+    pdc_buf_puts(&lines, "{\"errorDetail\":{\"message\":\"building at STEP \\\"RUN exit 3\\\": while running runtime: "
                           "exit status 3\\n\"},\"error\":\"building at STEP \\\"RUN exit 3\\\": while running runtime: "
                           "exit status 3\\n\"}\n");
     char *raw = build_reply(lines.data, 5);
-    podc_buf_free(&lines);
+    pdc_buf_free(&lines);
     fake_server *s = server_with(raw);
     free(raw);
     podc_client *c = client_on(s);
@@ -891,7 +891,7 @@ START_TEST(build_odd_replies)
     ck_assert_int_eq(podc_image_build(c, dir, o, &id, &err), PODC_ECANCELLED);
     ck_assert_int_eq(rec.calls, 2);
     ck_assert_ptr_null(id);
-    podc_buf_free(&rec.lines);
+    pdc_buf_free(&rec.lines);
     podc_build_options_free(o);
     podc_error_free(err);
     podc_client_free(c);

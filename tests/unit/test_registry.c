@@ -63,9 +63,9 @@ static yajl_val header_json(const char *header)
 {
     ck_assert_ptr_nonnull(header);
     ck_assert_int_eq(strncmp(header, "X-Registry-Auth: ", 17), 0);
-    char *json = podc_base64_decode(header + 17, NULL);
+    char *json = pdc_base64_decode(header + 17, NULL);
     ck_assert_ptr_nonnull(json);
-    yajl_val v = podc_json_parse(json, NULL, 0);
+    yajl_val v = pdc_json_parse(json, NULL, 0);
     free(json);
     ck_assert_ptr_nonnull(v);
     return v;
@@ -73,9 +73,9 @@ static yajl_val header_json(const char *header)
 
 static char *b64(const char *s)
 {
-    podc_buf b = PODC_BUF_INIT;
-    ck_assert_int_eq(podc_base64_encode(&b, s, strlen(s)), 0);
-    return podc_buf_detach(&b);
+    pdc_buf b = PODC_BUF_INIT;
+    ck_assert_int_eq(pdc_base64_encode(&b, s, strlen(s)), 0);
+    return pdc_buf_detach(&b);
 }
 
 /* fuzz finding: the registry of a reference follows Docker's grammar, upper case included */
@@ -94,7 +94,7 @@ START_TEST(reference_split)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *d = NULL, *p = NULL;
-        ck_assert_int_eq(podc_image_ref_split(cases[i].ref, &d, &p), 0);
+        ck_assert_int_eq(pdc_image_ref_split(cases[i].ref, &d, &p), 0);
         if (cases[i].domain)
             ck_assert_str_eq(d, cases[i].domain);
         else
@@ -115,33 +115,33 @@ START_TEST(base64_round_trip)
         if (want[i])
             ck_assert_str_eq(e, want[i]);
         size_t n = 0;
-        char *d = podc_base64_decode(e, &n);
+        char *d = pdc_base64_decode(e, &n);
         ck_assert_ptr_nonnull(d);
         ck_assert_uint_eq(n, strlen(cases[i]));
         ck_assert_str_eq(d, cases[i]);
         free(d);
         free(e);
     }
-    podc_buf u = PODC_BUF_INIT, st = PODC_BUF_INIT;
-    ck_assert_int_eq(podc_base64url_encode(&u, "\xfb\xff", 2), 0);
-    ck_assert_int_eq(podc_base64_encode(&st, "\xfb\xff", 2), 0);
+    pdc_buf u = PODC_BUF_INIT, st = PODC_BUF_INIT;
+    ck_assert_int_eq(pdc_base64url_encode(&u, "\xfb\xff", 2), 0);
+    ck_assert_int_eq(pdc_base64_encode(&st, "\xfb\xff", 2), 0);
     ck_assert_str_eq(u.data, "-_8="); /* podman's X-Registry-Auth decoder refuses '+' and '/' */
     ck_assert_str_eq(st.data, "+/8=");
-    char *d = podc_base64_decode(u.data, NULL);
+    char *d = pdc_base64_decode(u.data, NULL);
     ck_assert_str_eq(d, "\xfb\xff");
     free(d);
-    podc_buf_free(&u);
-    podc_buf_free(&st);
-    ck_assert_ptr_null(podc_base64_decode("a$bc", NULL));
-    ck_assert_ptr_null(podc_base64_decode("abcde", NULL));
+    pdc_buf_free(&u);
+    pdc_buf_free(&st);
+    ck_assert_ptr_null(pdc_base64_decode("a$bc", NULL));
+    ck_assert_ptr_null(pdc_base64_decode("abcde", NULL));
 }
 END_TEST
 
-static void resolve_ok(const char *ref, podc_registry_auth *a)
+static void resolve_ok(const char *ref, pdc_registry_auth *a)
 {
-    podc_registry_auth_in in = { .ref = ref };
+    pdc_registry_auth_in in = { .ref = ref };
     podc_error *err = NULL;
-    ck_assert_msg(podc_registry_auth_resolve(&in, a, &err) == 0, "%s", podc_error_message(err));
+    ck_assert_msg(pdc_registry_auth_resolve(&in, a, &err) == 0, "%s", podc_error_message(err));
 }
 
 START_TEST(docker_config_entries_matched_most_specific_first)
@@ -153,49 +153,49 @@ START_TEST(docker_config_entries_matched_most_specific_first)
              "\"quay.io/team\":{\"auth\":\"%s\"},\"127.0.0.1:5001\":{\"auth\":\"%s\"}}}",
              hub, hub, team, reg);
     write_file(".docker/config.json", text);
-    podc_registry_auth a;
+    pdc_registry_auth a;
 
     resolve_ok("docker.io/library/redis:7", &a);
     yajl_val v = header_json(a.header);
-    ck_assert_str_eq(podc_json_str(v, "username", NULL), "hubuser");
-    ck_assert_str_eq(podc_json_str(v, "password", NULL), "hubpw");
+    ck_assert_str_eq(pdc_json_str(v, "username", NULL), "hubuser");
+    ck_assert_str_eq(pdc_json_str(v, "password", NULL), "hubpw");
     ck_assert_str_eq(a.registry, "docker.io");
     ck_assert_ptr_nonnull(strstr(a.source, ".docker/config.json"));
-    podc_json_free(v);
-    podc_registry_auth_free(&a);
+    pdc_json_free(v);
+    pdc_registry_auth_free(&a);
 
     resolve_ok("quay.io/team/app:1", &a);
     v = header_json(a.header);
-    ck_assert_str_eq(podc_json_str(v, "username", NULL), "teamuser");
-    podc_json_free(v);
-    podc_registry_auth_free(&a);
+    ck_assert_str_eq(pdc_json_str(v, "username", NULL), "teamuser");
+    pdc_json_free(v);
+    pdc_registry_auth_free(&a);
 
     resolve_ok("quay.io/teamx/app:1", &a); /* a path prefix counts on '/' boundaries only */
     v = header_json(a.header);
-    ck_assert_str_eq(podc_json_str(v, "username", NULL), "hubuser");
-    podc_json_free(v);
-    podc_registry_auth_free(&a);
+    ck_assert_str_eq(pdc_json_str(v, "username", NULL), "hubuser");
+    pdc_json_free(v);
+    pdc_registry_auth_free(&a);
 
     resolve_ok("127.0.0.1:5001/podc/httpsvc@sha256:" ID, &a);
     v = header_json(a.header);
-    ck_assert_str_eq(podc_json_str(v, "password", NULL), CANARY);
-    podc_json_free(v);
-    podc_registry_auth_free(&a);
+    ck_assert_str_eq(pdc_json_str(v, "password", NULL), CANARY);
+    pdc_json_free(v);
+    pdc_registry_auth_free(&a);
 
     resolve_ok("ghcr.io/x/y:1", &a); /* no entry: anonymous */
     ck_assert_ptr_null(a.header);
     ck_assert_ptr_null(a.source);
-    podc_registry_auth_free(&a);
+    pdc_registry_auth_free(&a);
 
     /* a short name: the service picks the registry, so every entry goes (as podman does) */
     resolve_ok("redis:7", &a);
     v = header_json(a.header);
     ck_assert_ptr_null(a.registry);
-    ck_assert_str_eq(podc_json_str(v, "docker.io", "username", NULL), "hubuser");
-    ck_assert_str_eq(podc_json_str(v, "quay.io/team", "username", NULL), "teamuser");
-    ck_assert_str_eq(podc_json_str(v, "127.0.0.1:5001", "password", NULL), CANARY);
-    podc_json_free(v);
-    podc_registry_auth_free(&a);
+    ck_assert_str_eq(pdc_json_str(v, "docker.io", "username", NULL), "hubuser");
+    ck_assert_str_eq(pdc_json_str(v, "quay.io/team", "username", NULL), "teamuser");
+    ck_assert_str_eq(pdc_json_str(v, "127.0.0.1:5001", "password", NULL), CANARY);
+    pdc_json_free(v);
+    pdc_registry_auth_free(&a);
     free(hub);
     free(team);
     free(reg);
@@ -210,43 +210,43 @@ START_TEST(search_order_and_explicit_credentials)
     write_file(".config/containers/auth.json", text);
     snprintf(text, sizeof text, "{\"auths\":{\"r.example:5000\":{\"auth\":\"%s\"}}}", one);
     write_file("env-auth.json", text);
-    podc_registry_auth a;
+    pdc_registry_auth a;
     resolve_ok("r.example:5000/a:1", &a);
     yajl_val v = header_json(a.header);
-    ck_assert_str_eq(podc_json_str(v, "username", NULL), "from-config");
-    podc_json_free(v);
-    podc_registry_auth_free(&a);
+    ck_assert_str_eq(pdc_json_str(v, "username", NULL), "from-config");
+    pdc_json_free(v);
+    pdc_registry_auth_free(&a);
 
     char path[512];
     snprintf(path, sizeof path, "%s/env-auth.json", home);
     setenv("REGISTRY_AUTH_FILE", path, 1);
     resolve_ok("r.example:5000/a:1", &a);
     v = header_json(a.header);
-    ck_assert_str_eq(podc_json_str(v, "username", NULL), "from-env");
-    podc_json_free(v);
-    podc_registry_auth_free(&a);
+    ck_assert_str_eq(pdc_json_str(v, "username", NULL), "from-env");
+    pdc_json_free(v);
+    pdc_registry_auth_free(&a);
 
     /* explicit credentials win over every file; a token goes as identitytoken */
-    podc_registry_auth_in in = { .ref = "r.example:5000/a:1", .user = "me", .password = CANARY };
-    ck_assert_int_eq(podc_registry_auth_resolve(&in, &a, NULL), 0);
+    pdc_registry_auth_in in = { .ref = "r.example:5000/a:1", .user = "me", .password = CANARY };
+    ck_assert_int_eq(pdc_registry_auth_resolve(&in, &a, NULL), 0);
     v = header_json(a.header);
-    ck_assert_str_eq(podc_json_str(v, "username", NULL), "me");
-    ck_assert_str_eq(podc_json_str(v, "password", NULL), CANARY);
+    ck_assert_str_eq(pdc_json_str(v, "username", NULL), "me");
+    ck_assert_str_eq(pdc_json_str(v, "password", NULL), CANARY);
     ck_assert_str_eq(a.source, "explicit");
-    podc_json_free(v);
-    podc_registry_auth_free(&a);
-    podc_registry_auth_in tok = { .ref = "r.example:5000/a:1", .token = "tkn" };
-    ck_assert_int_eq(podc_registry_auth_resolve(&tok, &a, NULL), 0);
+    pdc_json_free(v);
+    pdc_registry_auth_free(&a);
+    pdc_registry_auth_in tok = { .ref = "r.example:5000/a:1", .token = "tkn" };
+    ck_assert_int_eq(pdc_registry_auth_resolve(&tok, &a, NULL), 0);
     v = header_json(a.header);
-    ck_assert_str_eq(podc_json_str(v, "identitytoken", NULL), "tkn");
-    podc_json_free(v);
-    podc_registry_auth_free(&a);
+    ck_assert_str_eq(pdc_json_str(v, "identitytoken", NULL), "tkn");
+    pdc_json_free(v);
+    pdc_registry_auth_free(&a);
 
     /* REGISTRY_AUTH_FILE that is not there: refused, like podman */
     setenv("REGISTRY_AUTH_FILE", "/nonexistent/auth.json", 1);
     podc_error *err = NULL;
-    podc_registry_auth_in plain = { .ref = "r.example:5000/a:1" };
-    ck_assert_int_eq(podc_registry_auth_resolve(&plain, &a, &err), PODC_EINVAL);
+    pdc_registry_auth_in plain = { .ref = "r.example:5000/a:1" };
+    ck_assert_int_eq(pdc_registry_auth_resolve(&plain, &a, &err), PODC_EINVAL);
     ck_assert_str_eq(podc_error_detail(err, "file"), "/nonexistent/auth.json");
     podc_error_free(err);
     unsetenv("REGISTRY_AUTH_FILE");
@@ -259,44 +259,44 @@ START_TEST(helpers_and_broken_files_are_clear_errors)
 {
     write_file(".docker/config.json", "{\"auths\":{},\"credHelpers\":{\"r.example\":\"ecr-login\"},"
                                       "\"credsStore\":\"desktop\"}");
-    podc_registry_auth a;
+    pdc_registry_auth a;
     podc_error *err = NULL;
-    podc_registry_auth_in in = { .ref = "r.example/a:1" };
-    ck_assert_int_eq(podc_registry_auth_resolve(&in, &a, &err), PODC_EUNSUPPORTED);
+    pdc_registry_auth_in in = { .ref = "r.example/a:1" };
+    ck_assert_int_eq(pdc_registry_auth_resolve(&in, &a, &err), PODC_EUNSUPPORTED);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "docker-credential-ecr-login"));
     ck_assert_ptr_nonnull(strstr(podc_error_detail(err, "file"), ".docker/config.json"));
     podc_error_free(err);
     err = NULL;
 
     /* a global credsStore is remembered for the error, not a failure by itself */
-    podc_registry_auth_in other = { .ref = "other.example/a:1" };
-    ck_assert_int_eq(podc_registry_auth_resolve(&other, &a, &err), 0);
+    pdc_registry_auth_in other = { .ref = "other.example/a:1" };
+    ck_assert_int_eq(pdc_registry_auth_resolve(&other, &a, &err), 0);
     ck_assert_ptr_null(a.header);
     ck_assert_str_eq(a.creds_store, "desktop");
-    podc_registry_auth_free(&a);
+    pdc_registry_auth_free(&a);
 
     write_file(".docker/config.json", "{\"auths\": [not json");
-    ck_assert_int_eq(podc_registry_auth_resolve(&other, &a, &err), PODC_EINVAL);
+    ck_assert_int_eq(pdc_registry_auth_resolve(&other, &a, &err), PODC_EINVAL);
     ck_assert_ptr_nonnull(podc_error_detail(err, "file"));
     podc_error_free(err);
     err = NULL;
 
     write_file(".docker/config.json", "{\"auths\":{\"other.example\":{\"auth\":\"bm8tY29sb24=\"}}}"); /* "no-colon" */
-    ck_assert_int_eq(podc_registry_auth_resolve(&other, &a, &err), PODC_EINVAL);
+    ck_assert_int_eq(pdc_registry_auth_resolve(&other, &a, &err), PODC_EINVAL);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "user:password"));
     podc_error_free(err);
     err = NULL;
 
     /* an auth file the OS refuses to read (a directory here: root reads everything else) is
      * a local file error naming it; one that does not exist is the caller's bad input */
-    podc_registry_auth_in dir = { .ref = "other.example/a:1", .authfile = "/" };
-    ck_assert_int_eq(podc_registry_auth_resolve(&dir, &a, &err), PODC_EFILE);
+    pdc_registry_auth_in dir = { .ref = "other.example/a:1", .authfile = "/" };
+    ck_assert_int_eq(pdc_registry_auth_resolve(&dir, &a, &err), PODC_EFILE);
     ck_assert_str_eq(podc_error_detail(err, "path"), "/");
     ck_assert_str_eq(podc_error_detail(err, "errno"), "EISDIR");
     podc_error_free(err);
     err = NULL;
-    podc_registry_auth_in missing = { .ref = "other.example/a:1", .authfile = "/nonexistent/podc-auth.json" };
-    ck_assert_int_eq(podc_registry_auth_resolve(&missing, &a, &err), PODC_EINVAL);
+    pdc_registry_auth_in missing = { .ref = "other.example/a:1", .authfile = "/nonexistent/podc-auth.json" };
+    ck_assert_int_eq(pdc_registry_auth_resolve(&missing, &a, &err), PODC_EINVAL);
     ck_assert_str_eq(podc_error_detail(err, "field"), "authfile");
     podc_error_free(err);
 }
@@ -387,8 +387,8 @@ START_TEST(transient_failures_are_retried_then_succeed)
     char line[512];
     snprintf(line, sizeof line, "%.*s", (int)strcspn(h, "\r"), h);
     yajl_val v = header_json(line);
-    ck_assert_str_eq(podc_json_str(v, "password", NULL), CANARY);
-    podc_json_free(v);
+    ck_assert_str_eq(pdc_json_str(v, "password", NULL), CANARY);
+    pdc_json_free(v);
     free(req);
 
     /* budget spent: the error says how many tries and names the registry */

@@ -246,7 +246,7 @@ START_TEST(memory_limit_in_container_spec)
     podc_service_spec *s = base_spec();
     ck_assert_int_eq(podc_service_spec_set_memory_limit(s, 16 << 20), 0);
     podc_container_spec *cs = NULL;
-    ck_assert_int_eq(podc_svc_container_spec(s, "sess", &cs, NULL), 0);
+    ck_assert_int_eq(pdc_svc_container_spec(s, "sess", &cs, NULL), 0);
     char *json = NULL;
     ck_assert_int_eq(podc_container_spec_to_json(cs, &json, NULL), 0);
     ck_assert_ptr_nonnull(strstr(json, "\"resource_limits\":{\"memory\":{\"limit\":16777216}}"));
@@ -256,9 +256,9 @@ START_TEST(memory_limit_in_container_spec)
 }
 END_TEST
 
-static void feed(podc_svc_logpos *p, const regex_t *re, const char *rec)
+static void feed(pdc_svc_logpos *p, const regex_t *re, const char *rec)
 {
-    podc_svc_logpos_feed(p, re, rec, strlen(rec));
+    pdc_svc_logpos_feed(p, re, rec, strlen(rec));
 }
 
 /* The log check reads again from the last record's second: what it counted is skipped. */
@@ -266,7 +266,7 @@ START_TEST(log_position_counts_each_line_once)
 {
     regex_t re;
     ck_assert_int_eq(regcomp(&re, "^ready", REG_EXTENDED | REG_NOSUB), 0);
-    podc_svc_logpos p;
+    pdc_svc_logpos p;
     memset(&p, 0, sizeof p);
     /* first read: everything */
     p.skip = p.n_at_last;

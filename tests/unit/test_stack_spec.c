@@ -76,15 +76,15 @@ static int task_ok(podc_client *c, void *ud, podc_error **err)
 START_TEST(stack_internal_task_and_gates)
 {
     podc_stack_spec *s = three();
-    const podc_stack_task t = { .run = task_ok };
-    ck_assert_int_eq(podc_stack_spec_add_task(s, "m", &t), 0);
-    ck_assert_int_eq(podc_stack_spec_add_task(s, "bad", &(podc_stack_task){ 0 }), PODC_EINVAL);
+    const pdc_stack_task t = { .run = task_ok };
+    ck_assert_int_eq(pdc_stack_spec_add_task(s, "m", &t), 0);
+    ck_assert_int_eq(pdc_stack_spec_add_task(s, "bad", &(pdc_stack_task){ 0 }), PODC_EINVAL);
     ck_assert_int_eq(podc_stack_spec_add_dependency(s, "m", "b", PODC_STACK_PREPARED), PODC_EINVAL);
-    ck_assert_int_eq(podc_stack_spec_add_internal_dependency(s, "m", "b", PODC_STACK_PREPARED), 0);
+    ck_assert_int_eq(pdc_stack_spec_add_internal_dependency(s, "m", "b", PODC_STACK_PREPARED), 0);
     ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "m", PODC_STACK_COMPLETED), 0);
-    ck_assert_int_eq(podc_stack_spec_add_prepare_gate(s, "b", "a", PODC_STACK_STARTED), 0);
-    ck_assert_int_eq(podc_stack_spec_set_prepared_hook(s, "m", NULL, NULL), PODC_EINVAL); /* no container */
-    ck_assert_int_eq(podc_stack_spec_set_prepared_hook(s, "nope", NULL, NULL), PODC_EINVAL);
+    ck_assert_int_eq(pdc_stack_spec_add_prepare_gate(s, "b", "a", PODC_STACK_STARTED), 0);
+    ck_assert_int_eq(pdc_stack_spec_set_prepared_hook(s, "m", NULL, NULL), PODC_EINVAL); /* no container */
+    ck_assert_int_eq(pdc_stack_spec_set_prepared_hook(s, "nope", NULL, NULL), PODC_EINVAL);
     podc_error *err = NULL;
     ck_assert_msg(podc_stack_spec_validate(s, &err) == 0, "%s", podc_error_message(err));
     /* a task is a job: nobody can wait for it to be healthy */

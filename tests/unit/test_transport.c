@@ -204,7 +204,7 @@ START_TEST(json_error_reply_mapped)
 END_TEST
 
 typedef struct {
-    podc_buf got;
+    pdc_buf got;
     int calls;
     int stop_at;
 } sink;
@@ -213,7 +213,7 @@ static int collect(const char *data, size_t len, void *ud)
 {
     sink *k = ud;
     k->calls++;
-    podc_buf_append(&k->got, data, len);
+    pdc_buf_append(&k->got, data, len);
     return (k->stop_at && k->calls >= k->stop_at) ? 1 : 0;
 }
 
@@ -226,14 +226,14 @@ START_TEST(chunked_stream_delivered_in_pieces)
     free(raw);
     podc_client *c = client_for(s, 5000);
     sink k = { PODC_BUF_INIT, 0, 0 };
-    podc_http_request req = { .method = "GET", .path = "/libpod/x", .on_data = collect, .data_ud = &k };
-    podc_http_response resp;
-    ck_assert_int_eq(podc_http_call(c, &req, &resp, NULL), 0);
+    pdc_http_request req = { .method = "GET", .path = "/libpod/x", .on_data = collect, .data_ud = &k };
+    pdc_http_response resp;
+    ck_assert_int_eq(pdc_http_call(c, &req, &resp, NULL), 0);
     ck_assert_str_eq(k.got.data, body);
     ck_assert_int_gt(k.calls, 3);
     ck_assert_uint_eq(resp.body.len, 0);
-    podc_http_response_free(&resp);
-    podc_buf_free(&k.got);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&k.got);
     podc_client_free(c);
     fake_server_stop(s);
 }
@@ -247,12 +247,12 @@ START_TEST(stream_callback_can_stop)
     free(raw);
     podc_client *c = client_for(s, 5000);
     sink k = { PODC_BUF_INIT, 0, 1 };
-    podc_http_request req = { .method = "GET", .path = "/libpod/x", .on_data = collect, .data_ud = &k };
-    podc_http_response resp;
-    ck_assert_int_eq(podc_http_call(c, &req, &resp, NULL), PODC_ECANCELLED);
+    pdc_http_request req = { .method = "GET", .path = "/libpod/x", .on_data = collect, .data_ud = &k };
+    pdc_http_response resp;
+    ck_assert_int_eq(pdc_http_call(c, &req, &resp, NULL), PODC_ECANCELLED);
     ck_assert_int_eq(k.calls, 1);
-    podc_http_response_free(&resp);
-    podc_buf_free(&k.got);
+    pdc_http_response_free(&resp);
+    pdc_buf_free(&k.got);
     podc_client_free(c);
     fake_server_stop(s);
 }
@@ -301,7 +301,7 @@ START_TEST(conf_tables_podc_does_not_read)
                   "[engine.service_destinations.\"b\nuri = \"tcp://also-wrong:1\"\n"
                   "[engine]\nactive_service = \"c\"\n";
     char *active = NULL, *uri = NULL, *identity = NULL;
-    podc_connections_conf_read(text, "a", &active, &uri, &identity);
+    pdc_connections_conf_read(text, "a", &active, &uri, &identity);
     ck_assert_str_eq(uri, "ssh://u@h/run/p.sock");
     ck_assert_str_eq(active, "c");
     ck_assert_ptr_null(identity);
@@ -310,7 +310,7 @@ START_TEST(conf_tables_podc_does_not_read)
     active = NULL;
     char text2[] = "[engine.service_destinations.\"\nuri = \"tcp://x:1\"\n";
     uri = NULL;
-    podc_connections_conf_read(text2, "", &active, &uri, &identity);
+    pdc_connections_conf_read(text2, "", &active, &uri, &identity);
     ck_assert_ptr_null(uri);
     free(active);
 }
@@ -322,9 +322,9 @@ START_TEST(endpoint_brackets_hold_ipv6_only)
 {
     const char *bad[] = { "ssh://[[]", "tcp://[a!]:8080", "tcp://[engine]:1", "ssh://u@[fe80::1%]:22", "tcp://[]:1" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        podc_endpoint ep;
+        pdc_endpoint ep;
         podc_error *err = NULL;
-        ck_assert_msg(podc_endpoint_parse(bad[i], &ep, &err) == PODC_EINVAL, "%s accepted", bad[i]);
+        ck_assert_msg(pdc_endpoint_parse(bad[i], &ep, &err) == PODC_EINVAL, "%s accepted", bad[i]);
         ck_assert_str_eq(podc_error_detail(err, "field"), "uri");
         podc_error_free(err);
     }
@@ -333,13 +333,13 @@ START_TEST(endpoint_brackets_hold_ipv6_only)
                                 "ssh://core@[fe80::1%eth0]:2222/run/podman/podman.sock" },
                               { "tcp://[::ffff:127.0.0.1]:1/", "tcp://[::ffff:127.0.0.1]:1" } };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-        podc_endpoint ep, again;
-        ck_assert_msg(podc_endpoint_parse(good[i][0], &ep, NULL) == 0, "%s refused", good[i][0]);
+        pdc_endpoint ep, again;
+        ck_assert_msg(pdc_endpoint_parse(good[i][0], &ep, NULL) == 0, "%s refused", good[i][0]);
         ck_assert_str_eq(ep.uri, good[i][1]);
-        ck_assert_int_eq(podc_endpoint_parse(ep.uri, &again, NULL), 0);
+        ck_assert_int_eq(pdc_endpoint_parse(ep.uri, &again, NULL), 0);
         ck_assert_str_eq(again.host, ep.host);
-        podc_endpoint_clear(&again);
-        podc_endpoint_clear(&ep);
+        pdc_endpoint_clear(&again);
+        pdc_endpoint_clear(&ep);
     }
 }
 END_TEST
