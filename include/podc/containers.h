@@ -83,9 +83,9 @@ PODC_EXTERN int podc_container_spec_add_tmpfs(podc_container_spec *s, const char
  * place, and "host-gateway" with any other hostname is refused (PODC_EINVAL at validation).
  */
 PODC_EXTERN int podc_container_spec_add_host(podc_container_spec *s, const char *hostname, const char *ip);
-/* "uid", "uid:gid", "name" or "name:group". */
+/* "uid", "uid:gid", "name" or "name:group"; NULL = the image's again. */
 PODC_EXTERN int podc_container_spec_set_user(podc_container_spec *s, const char *user);
-/* Working directory (absolute). It is created if the image lacks it. */
+/* Working directory (absolute). It is created if the image lacks it. NULL = the image's again. */
 PODC_EXTERN int podc_container_spec_set_workdir(podc_container_spec *s, const char *dir);
 PODC_EXTERN int podc_container_spec_set_hostname(podc_container_spec *s, const char *hostname);
 /* Signal sent by stop: "SIGTERM", "TERM" or a number ("15"). */

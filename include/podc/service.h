@@ -28,6 +28,7 @@
 #define PODC_SERVICE_H
 
 #include "client.h"
+#include "containers.h"
 #include "images.h"
 
 #ifdef __cplusplus
@@ -133,6 +134,16 @@ PODC_EXTERN int podc_service_spec_set_poll_interval(podc_service_spec *s, int64_
  * container killed with code 137 while it had a limit is reported as OOM-killed (see
  * podc_service_start()). */
 PODC_EXTERN int podc_service_spec_set_memory_limit(podc_service_spec *s, int64_t bytes);
+/*
+ * The container spec the service spec holds (owned by it; NULL for a NULL spec): the setters
+ * above for env, labels, command, entrypoint, workdir, user, mounts, hosts and the memory
+ * limit write into it, and everything else a container supports (rlimits, hostname, stop
+ * signal and timeout, ...) is set here with the podc_container_spec_*() setters. Name, image,
+ * published ports and network are the service's own (its checks and URLs use them): set them
+ * with the service setters; a name or image set here is replaced at start, ports and networks
+ * set here are added to the service's.
+ */
+PODC_EXTERN podc_container_spec *podc_service_spec_container(podc_service_spec *s);
 /* Keep the container after a failed start, for debugging (default 0: remove it). */
 PODC_EXTERN int podc_service_spec_set_keep_on_failure(podc_service_spec *s, int keep);
 /* Session id for the ownership label ([a-zA-Z0-9_.-]+); NULL = podc_service_default_session(). */

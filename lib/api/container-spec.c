@@ -159,6 +159,84 @@ const char *pdc_container_spec_get_name(const podc_container_spec *s)
     return s ? s->name : NULL;
 }
 
+const pdc_kvlist *pdc_container_spec_labels(const podc_container_spec *s) { return &s->labels; }
+int64_t pdc_container_spec_memory_limit(const podc_container_spec *s) { return s->memory_limit; }
+size_t pdc_container_spec_mount_count(const podc_container_spec *s) { return s->nmounts; }
+
+const char *pdc_container_spec_mount_at(const podc_container_spec *s, size_t i, const char **source, int *is_bind)
+{
+    *source = s->mounts[i].source;
+    *is_bind = s->mounts[i].kind == MOUNT_BIND;
+    return s->mounts[i].dest;
+}
+
+static int copy_kv(pdc_kvlist *to, const pdc_kvlist *from)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < from->n; i++)
+        rc = pdc_kvlist_set(to, from->keys[i], from->vals[i]);
+    return rc;
+}
+
+static int copy_strv(pdc_strv *to, const pdc_strv *from)
+{
+    return from->n ? pdc_strv_set(to, (const char *const *)from->v, from->n) : 0;
+}
+
+podc_container_spec *pdc_container_spec_clone(const podc_container_spec *s)
+{
+    podc_container_spec *c = podc_container_spec_new();
+    if (!c)
+        return NULL;
+    int failed = 0;
+    c->name = dup_opt(s->name, &failed);
+    c->image = dup_opt(s->image, &failed);
+    c->user = dup_opt(s->user, &failed);
+    c->workdir = dup_opt(s->workdir, &failed);
+    c->hostname = dup_opt(s->hostname, &failed);
+    c->stop_signal = dup_opt(s->stop_signal, &failed);
+    c->has_command = s->has_command;
+    c->has_entrypoint = s->has_entrypoint;
+    c->has_stop_timeout = s->has_stop_timeout;
+    c->stop_timeout_ms = s->stop_timeout_ms;
+    c->memory_limit = s->memory_limit;
+    c->has_health_timing = s->has_health_timing;
+    c->hc_interval_ms = s->hc_interval_ms;
+    c->hc_timeout_ms = s->hc_timeout_ms;
+    c->hc_start_ms = s->hc_start_ms;
+    c->hc_retries = s->hc_retries;
+    failed |= copy_strv(&c->command, &s->command) || copy_strv(&c->entrypoint, &s->entrypoint) ||
+              copy_strv(&c->health_test, &s->health_test) || copy_kv(&c->env, &s->env) ||
+              copy_kv(&c->labels, &s->labels) || copy_kv(&c->hosts, &s->hosts) ||
+              grow((void **)&c->ports, &c->cap_ports, s->nports, sizeof *c->ports) ||
+              grow((void **)&c->nets, &c->cap_nets, s->nnets, sizeof *c->nets) ||
+              grow((void **)&c->mounts, &c->cap_mounts, s->nmounts, sizeof *c->mounts) ||
+              grow((void **)&c->rlimits, &c->cap_rlimits, s->nrlimits, sizeof *c->rlimits);
+    for (size_t i = 0; !failed && i < s->nports; i++, c->nports++) {
+        c->ports[i] = s->ports[i];
+        c->ports[i].protocol = dup_opt(s->ports[i].protocol, &failed);
+        c->ports[i].host_ip = dup_opt(s->ports[i].host_ip, &failed);
+    }
+    for (size_t i = 0; !failed && i < s->nnets; i++, c->nnets++) {
+        c->nets[i] = (spec_net){ .name = dup_opt(s->nets[i].name, &failed) };
+        failed |= copy_strv(&c->nets[i].aliases, &s->nets[i].aliases);
+    }
+    for (size_t i = 0; !failed && i < s->nmounts; i++, c->nmounts++) {
+        c->mounts[i] = (spec_mount){ .kind = s->mounts[i].kind, .source = dup_opt(s->mounts[i].source, &failed),
+                                     .dest = dup_opt(s->mounts[i].dest, &failed) };
+        failed |= copy_strv(&c->mounts[i].options, &s->mounts[i].options);
+    }
+    for (size_t i = 0; !failed && i < s->nrlimits; i++, c->nrlimits++) {
+        c->rlimits[i] = s->rlimits[i];
+        c->rlimits[i].type = dup_opt(s->rlimits[i].type, &failed);
+    }
+    if (failed) {
+        podc_container_spec_free(c);
+        return NULL;
+    }
+    return c;
+}
+
 /* ---- setters ------------------------------------------------------------------------- */
 
 int podc_container_spec_set_name(podc_container_spec *s, const char *name)
@@ -171,14 +249,24 @@ int podc_container_spec_set_image(podc_container_spec *s, const char *image)
     return (s && image) ? set_str(&s->image, image) : PODC_EINVAL;
 }
 
+/* NULL clears (the image's again) */
+static int set_or_clear(char **slot, const char *val)
+{
+    if (val)
+        return set_str(slot, val);
+    free(*slot);
+    *slot = NULL;
+    return 0;
+}
+
 int podc_container_spec_set_user(podc_container_spec *s, const char *user)
 {
-    return (s && user) ? set_str(&s->user, user) : PODC_EINVAL;
+    return s ? set_or_clear(&s->user, user) : PODC_EINVAL;
 }
 
 int podc_container_spec_set_workdir(podc_container_spec *s, const char *dir)
 {
-    return (s && dir) ? set_str(&s->workdir, dir) : PODC_EINVAL;
+    return s ? set_or_clear(&s->workdir, dir) : PODC_EINVAL;
 }
 
 int podc_container_spec_set_hostname(podc_container_spec *s, const char *hostname)

@@ -27,37 +27,27 @@ typedef struct pdc_svc_check {
     char *shell;           /* PODMAN: NULL = the image's HEALTHCHECK */
 } pdc_svc_check;
 
-typedef enum { PODC_SVC_VOLUME, PODC_SVC_BIND, PODC_SVC_TMPFS } pdc_svc_mount_kind;
-
-typedef struct pdc_svc_mount {
-    char *source;          /* bind: host path; volume: name or NULL; tmpfs: NULL */
-    char *dest;
-    pdc_strv options;
-    pdc_svc_mount_kind kind;
-} pdc_svc_mount;
-
 struct podc_service_spec {
     char *name, *image;
     int has_build, build_always;
     podc_image_pull_options *pull; /* NULL = defaults */
     char *build_ctx, *containerfile;
     pdc_kvlist build_args;
+    /* What the service itself works with: the ports it publishes (checks and URLs use them)
+     * and its network; name and image above. */
     int *ports;            /* pairs: container, host */
     char **port_ips;       /* per port: the host address it is bound to, or NULL (all) */
     size_t n_ports;
-    char *workdir, *user;  /* NULL = the image's */
-    pdc_kvlist env, labels, hosts;
     char *network;
-    pdc_strv aliases, command, entrypoint, depends;
-    int has_entrypoint;    /* set (argc 0 = an empty entrypoint, clearing the image's) */
+    pdc_strv aliases, depends;
+    /* everything else of the container (env, labels, command, mounts, rlimits, ...): the
+     * service setters and podc_service_spec_container() write here */
+    podc_container_spec *container;
     pdc_kvlist build_labels; /* extra labels on an image it builds (a stack's) */
-    pdc_svc_mount *mounts;
-    size_t n_mounts;
     pdc_svc_check *checks;
     size_t n_checks;
     int64_t startup_timeout_ms, poll_initial_ms, poll_max_ms;
     int keep_on_failure;
-    int64_t memory_limit;  /* bytes; 0 = none */
     char *session;
     podc_service_progress_cb progress;
     void *progress_ud;

@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/validate.h"
+#include "api/container-spec.h"
 #include "api/images-private.h"
+#include "api/validate.h"
 #include "core/error-private.h"
 #include "service/service-private.h"
 
@@ -24,6 +25,10 @@ podc_service_spec *podc_service_spec_new(void)
     podc_service_spec *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
+    if (!(s->container = podc_container_spec_new())) {
+        free(s);
+        return NULL;
+    }
     s->startup_timeout_ms = DEFAULT_STARTUP_MS;
     s->poll_initial_ms = DEFAULT_POLL_INITIAL_MS;
     s->poll_max_ms = DEFAULT_POLL_MAX_MS;
@@ -53,23 +58,11 @@ void podc_service_spec_free(podc_service_spec *s)
         free(s->port_ips[i]);
     free(s->port_ips);
     free(s->ports);
-    free(s->workdir);
-    free(s->user);
-    pdc_kvlist_clear(&s->env);
-    pdc_kvlist_clear(&s->labels);
-    pdc_kvlist_clear(&s->hosts);
     free(s->network);
     pdc_strv_clear(&s->aliases);
-    pdc_strv_clear(&s->command);
-    pdc_strv_clear(&s->entrypoint);
+    podc_container_spec_free(s->container);
     pdc_kvlist_clear(&s->build_labels);
     pdc_strv_clear(&s->depends);
-    for (size_t i = 0; i < s->n_mounts; i++) {
-        free(s->mounts[i].source);
-        free(s->mounts[i].dest);
-        pdc_strv_clear(&s->mounts[i].options);
-    }
-    free(s->mounts);
     for (size_t i = 0; i < s->n_checks; i++)
         check_clear(&s->checks[i]);
     free(s->checks);
@@ -156,19 +149,25 @@ int podc_service_spec_add_port_on(podc_service_spec *s, int container_port, int 
     return 0;
 }
 
+podc_container_spec *podc_service_spec_container(podc_service_spec *s)
+{
+    return s ? s->container : NULL;
+}
+
+/* The container's own fields: kept in the container spec, one setter each (containers.c's). */
 int podc_service_spec_set_workdir(podc_service_spec *s, const char *dir)
 {
-    return s ? set_str(&s->workdir, dir, 1) : PODC_EINVAL;
+    return s ? podc_container_spec_set_workdir(s->container, dir) : PODC_EINVAL;
 }
 
 int podc_service_spec_set_user(podc_service_spec *s, const char *user)
 {
-    return s ? set_str(&s->user, user, 1) : PODC_EINVAL;
+    return s ? podc_container_spec_set_user(s->container, user) : PODC_EINVAL;
 }
 
 int podc_service_spec_add_env(podc_service_spec *s, const char *key, const char *value)
 {
-    return s && key && value ? pdc_kvlist_set(&s->env, key, value) : PODC_EINVAL;
+    return s && key && value ? podc_container_spec_add_env(s->container, key, value) : PODC_EINVAL;
 }
 
 int podc_service_spec_set_network(podc_service_spec *s, const char *network)
@@ -181,47 +180,30 @@ int podc_service_spec_add_network_alias(podc_service_spec *s, const char *alias)
     return s ? pdc_strv_push(&s->aliases, alias) : PODC_EINVAL;
 }
 
-static int add_mount(podc_service_spec *s, pdc_svc_mount_kind kind, const char *source, const char *dest,
-                     const char *const *options, size_t n_options)
-{
-    if (!s || !dest || (kind == PODC_SVC_BIND && !source) || (n_options && !options))
-        return PODC_EINVAL;
-    pdc_svc_mount *m = realloc(s->mounts, (s->n_mounts + 1) * sizeof *m);
-    if (!m)
-        return PODC_ENOMEM;
-    s->mounts = m;
-    pdc_svc_mount nm = { .kind = kind };
-    if ((source && *source && !(nm.source = strdup(source))) || !(nm.dest = strdup(dest)) ||
-        (n_options && pdc_strv_set(&nm.options, options, n_options) < 0)) {
-        free(nm.source);
-        free(nm.dest);
-        return PODC_ENOMEM;
-    }
-    s->mounts[s->n_mounts++] = nm;
-    return 0;
-}
-
 int podc_service_spec_add_volume(podc_service_spec *s, const char *name, const char *destination,
                                  const char *const *options, size_t n_options)
 {
-    return add_mount(s, PODC_SVC_VOLUME, name, destination, options, n_options);
+    return s ? podc_container_spec_add_volume(s->container, name && *name ? name : NULL, destination, options,
+                                              n_options)
+             : PODC_EINVAL;
 }
 
 int podc_service_spec_add_tmpfs(podc_service_spec *s, const char *destination, const char *const *options,
                                 size_t n_options)
 {
-    return add_mount(s, PODC_SVC_TMPFS, NULL, destination, options, n_options);
+    return s ? podc_container_spec_add_tmpfs(s->container, destination, options, n_options) : PODC_EINVAL;
 }
 
 int podc_service_spec_add_bind_mount(podc_service_spec *s, const char *source, const char *destination,
                                      const char *const *options, size_t n_options)
 {
-    return add_mount(s, PODC_SVC_BIND, source, destination, options, n_options);
+    return s && source ? podc_container_spec_add_bind_mount(s->container, source, destination, options, n_options)
+                       : PODC_EINVAL;
 }
 
 int podc_service_spec_add_label(podc_service_spec *s, const char *key, const char *value)
 {
-    return s && key && value ? pdc_kvlist_set(&s->labels, key, value) : PODC_EINVAL;
+    return s && key && value ? podc_container_spec_add_label(s->container, key, value) : PODC_EINVAL;
 }
 
 int podc_service_spec_set_command(podc_service_spec *s, const char *const *argv, size_t argc)
@@ -231,7 +213,7 @@ int podc_service_spec_set_command(podc_service_spec *s, const char *const *argv,
     for (size_t i = 0; i < argc; i++)
         if (!argv[i])
             return PODC_EINVAL;
-    return pdc_strv_set(&s->command, argv, argc);
+    return podc_container_spec_set_command(s->container, argv, argc);
 }
 
 int podc_service_spec_set_entrypoint(podc_service_spec *s, const char *const *argv, size_t argc)
@@ -241,10 +223,7 @@ int podc_service_spec_set_entrypoint(podc_service_spec *s, const char *const *ar
     for (size_t i = 0; i < argc; i++)
         if (!argv[i])
             return PODC_EINVAL;
-    int rc = argc ? pdc_strv_set(&s->entrypoint, argv, argc) : (pdc_strv_clear(&s->entrypoint), 0);
-    if (rc == 0)
-        s->has_entrypoint = 1;
-    return rc;
+    return podc_container_spec_set_entrypoint(s->container, argv, argc);
 }
 
 int pdc_svc_spec_add_build_label(podc_service_spec *s, const char *key, const char *value)
@@ -254,7 +233,7 @@ int pdc_svc_spec_add_build_label(podc_service_spec *s, const char *key, const ch
 
 int podc_service_spec_add_host(podc_service_spec *s, const char *hostname, const char *ip)
 {
-    return s && hostname && ip ? pdc_kvlist_set(&s->hosts, hostname, ip) : PODC_EINVAL;
+    return s && hostname && ip ? podc_container_spec_add_host(s->container, hostname, ip) : PODC_EINVAL;
 }
 
 int podc_service_spec_add_depends_on(podc_service_spec *s, const char *name)
@@ -289,10 +268,7 @@ int podc_service_spec_set_keep_on_failure(podc_service_spec *s, int keep)
 
 int podc_service_spec_set_memory_limit(podc_service_spec *s, int64_t bytes)
 {
-    if (!s || bytes < 0)
-        return PODC_EINVAL;
-    s->memory_limit = bytes;
-    return 0;
+    return s ? podc_container_spec_set_memory_limit(s->container, bytes) : PODC_EINVAL;
 }
 
 int podc_service_spec_set_session(podc_service_spec *s, const char *session)
@@ -464,13 +440,11 @@ int podc_service_spec_validate(const podc_service_spec *s, podc_error **err)
     for (size_t i = 0; i < s->build_args.n; i++)
         if ((rc = pdc_validate_env_key("build_args", s->build_args.keys[i], err)) < 0)
             return rc;
-    for (size_t i = 0; i < s->env.n; i++)
-        if ((rc = pdc_validate_env_key("env", s->env.keys[i], err)) < 0)
-            return rc;
-    for (size_t i = 0; i < s->labels.n; i++)
-        if (strcmp(s->labels.keys[i], PODC_SERVICE_LABEL_SESSION) == 0 ||
-            strcmp(s->labels.keys[i], PODC_SERVICE_LABEL_MANAGED) == 0)
-            return pdc_error_invalid(err, "labels", "service %s: label %s is reserved", s->name, s->labels.keys[i]);
+    const pdc_kvlist *labels = pdc_container_spec_labels(s->container);
+    for (size_t i = 0; i < labels->n; i++)
+        if (strcmp(labels->keys[i], PODC_SERVICE_LABEL_SESSION) == 0 ||
+            strcmp(labels->keys[i], PODC_SERVICE_LABEL_MANAGED) == 0)
+            return pdc_error_invalid(err, "labels", "service %s: label %s is reserved", s->name, labels->keys[i]);
     if (s->network && (rc = pdc_validate_name("network", s->network, err)) < 0)
         return rc;
     if (s->aliases.n && !s->network)
@@ -484,14 +458,16 @@ int podc_service_spec_validate(const podc_service_spec *s, podc_error **err)
         if (strcmp(s->depends.v[i], s->name) == 0)
             return pdc_error_invalid(err, "depends_on", "service %s depends on itself", s->name);
     }
-    for (size_t i = 0; i < s->n_mounts; i++) {
-        const pdc_svc_mount *m = &s->mounts[i];
-        if (m->dest[0] != '/')
+    for (size_t i = 0; i < pdc_container_spec_mount_count(s->container); i++) {
+        const char *source;
+        int bind;
+        const char *dest = pdc_container_spec_mount_at(s->container, i, &source, &bind);
+        if (dest[0] != '/')
             return pdc_error_invalid(err, "mounts", "service %s: mount destination \"%s\" is not absolute", s->name,
-                                      m->dest);
-        if (m->kind == PODC_SVC_BIND && m->source[0] != '/')
+                                      dest);
+        if (bind && source[0] != '/')
             return pdc_error_invalid(err, "mounts", "service %s: bind source \"%s\" is not absolute", s->name,
-                                      m->source);
+                                      source);
     }
     if (s->session && !valid_session(s->session))
         return pdc_error_invalid(err, "session", "service %s: session \"%s\" must match [a-zA-Z0-9_.-]+", s->name,
@@ -535,41 +511,20 @@ const char *pdc_svc_session_of(const podc_service_spec *s)
 int pdc_svc_container_spec(const podc_service_spec *s, const char *session, podc_container_spec **out,
                             podc_error **err)
 {
-    podc_container_spec *cs = podc_container_spec_new();
+    /* the container spec the service holds, with what is the service's own: name, image,
+     * ports, network, the session labels */
+    podc_container_spec *cs = pdc_container_spec_clone(s->container);
     if (!cs)
         return pdc_error_oom(err);
     int rc = 0;
     rc = rc ? rc : podc_container_spec_set_name(cs, s->name);
     rc = rc ? rc : podc_container_spec_set_image(cs, s->image);
-    if (s->command.n)
-        rc = rc ? rc : podc_container_spec_set_command(cs, (const char *const *)s->command.v, s->command.n);
-    if (s->has_entrypoint)
-        rc = rc ? rc : podc_container_spec_set_entrypoint(cs, (const char *const *)s->entrypoint.v, s->entrypoint.n);
-    for (size_t i = 0; !rc && i < s->env.n; i++)
-        rc = podc_container_spec_add_env(cs, s->env.keys[i], s->env.vals[i]);
-    for (size_t i = 0; !rc && i < s->labels.n; i++)
-        rc = podc_container_spec_add_label(cs, s->labels.keys[i], s->labels.vals[i]);
     rc = rc ? rc : podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_SESSION, session);
     rc = rc ? rc : podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_MANAGED, "true");
     for (size_t i = 0; !rc && i < s->n_ports; i++)
         rc = podc_container_spec_add_port(cs, s->ports[2 * i], s->ports[2 * i + 1], "tcp", s->port_ips[i]);
-    if (s->workdir)
-        rc = rc ? rc : podc_container_spec_set_workdir(cs, s->workdir);
-    if (s->user)
-        rc = rc ? rc : podc_container_spec_set_user(cs, s->user);
     if (!rc && s->network)
         rc = podc_container_spec_add_network(cs, s->network, (const char *const *)s->aliases.v, s->aliases.n);
-    for (size_t i = 0; !rc && i < s->n_mounts; i++) {
-        const pdc_svc_mount *m = &s->mounts[i];
-        const char *const *o = (const char *const *)m->options.v;
-        rc = m->kind == PODC_SVC_BIND    ? podc_container_spec_add_bind_mount(cs, m->source, m->dest, o, m->options.n)
-             : m->kind == PODC_SVC_TMPFS ? podc_container_spec_add_tmpfs(cs, m->dest, o, m->options.n)
-                                         : podc_container_spec_add_volume(cs, m->source, m->dest, o, m->options.n);
-    }
-    for (size_t i = 0; !rc && i < s->hosts.n; i++)
-        rc = podc_container_spec_add_host(cs, s->hosts.keys[i], s->hosts.vals[i]);
-    if (!rc && s->memory_limit)
-        rc = podc_container_spec_set_memory_limit(cs, s->memory_limit);
     for (size_t i = 0; !rc && i < s->n_checks; i++) {
         const pdc_svc_check *k = &s->checks[i];
         if (k->kind != PODC_SVC_CHECK_PODMAN || !k->shell)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/container-spec.h"
 #include "api/images-private.h"
 #include "core/error-private.h"
 #include "podc/images.h"
@@ -315,7 +316,7 @@ static podc_error *exited_error(start_ctx *x, int exit_code, const char *reason,
         /* conmon (cgroups v1) often misses the OOM event, so podman says OOMKilled=false even
          * though the kernel killed it. Nothing here sends SIGKILL while waiting: with a limit
          * set, 137 is the OOM killer unless someone else killed it. */
-        presumed = !oom && exit_code == 137 && x->spec->memory_limit > 0;
+        presumed = !oom && exit_code == 137 && pdc_container_spec_memory_limit(x->spec->container) > 0;
     }
     podc_container_info_free(info);
     char how[160];
@@ -325,7 +326,7 @@ static podc_error *exited_error(start_ctx *x, int exit_code, const char *reason,
         snprintf(how, sizeof how,
                  "was OOM-killed (presumably: SIGKILL with a memory limit of %lld bytes; podman did not "
                  "report it)",
-                 (long long)x->spec->memory_limit);
+                 (long long)pdc_container_spec_memory_limit(x->spec->container));
     else
         snprintf(how, sizeof how, "exited");
     podc_error *e = pdc_error_new(PODC_EHEALTH,
@@ -335,9 +336,9 @@ static podc_error *exited_error(start_ctx *x, int exit_code, const char *reason,
     pdc_error_set_exit_code(e, exit_code);
     if (oom || presumed)
         pdc_error_add_detail(e, "oom_killed", oom ? "true" : "presumed");
-    if (x->spec->memory_limit > 0) {
+    if (pdc_container_spec_memory_limit(x->spec->container) > 0) {
         char lim[24];
-        snprintf(lim, sizeof lim, "%lld", (long long)x->spec->memory_limit);
+        snprintf(lim, sizeof lim, "%lld", (long long)pdc_container_spec_memory_limit(x->spec->container));
         pdc_error_add_detail(e, "memory_limit", lim);
     }
     return e;

@@ -10,10 +10,26 @@
 #include <unistd.h>
 
 #include "compose/interpolate.h"
+#include "core/json.h"
 #include "podc/compose.h"
 #include "service/service-private.h"
 #include "stack/stack-private.h"
 #include "suites.h"
+
+
+/* The create request a member's spec becomes (what podman would be sent), parsed. */
+static yajl_val create_json(const podc_service_spec *sp)
+{
+    podc_container_spec *cs = NULL;
+    char *json = NULL;
+    ck_assert_int_eq(pdc_svc_container_spec(sp, "s", &cs, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_to_json(cs, &json, NULL), 0);
+    yajl_val v = pdc_json_parse(json, NULL, 0);
+    ck_assert_ptr_nonnull(v);
+    podc_free(json);
+    podc_container_spec_free(cs);
+    return v;
+}
 
 static char dir[64];
 static char warnings[4096];
@@ -162,8 +178,10 @@ START_TEST(compose_kubernaut_shape)
     const pdc_stack_member *pg = member(s, "postgres");
     ck_assert_int_eq(pg->kind, PODC_STACK_SERVICE);
     ck_assert_str_eq(pg->spec->name, "ds-suite_postgres");
-    ck_assert_str_eq(pdc_kvlist_get(&pg->spec->env, "POSTGRES_USER"), "slm_user"); /* from the merge key */
-    ck_assert_str_eq(pdc_kvlist_get(&pg->spec->env, "POSTGRES_PASSWORD"), "test_password");
+    yajl_val pgj = create_json(pg->spec);
+    ck_assert_str_eq(pdc_json_str(pgj, "env", "POSTGRES_USER", NULL), "slm_user"); /* from the merge key */
+    ck_assert_str_eq(pdc_json_str(pgj, "env", "POSTGRES_PASSWORD", NULL), "test_password");
+    pdc_json_free(pgj);
     ck_assert_int_eq(pg->spec->ports[0], 5432);
     ck_assert_int_eq(pg->spec->ports[1], 25433); /* the option's variable */
     ck_assert_int_eq(pg->spec->n_checks, 1);
@@ -181,14 +199,18 @@ START_TEST(compose_kubernaut_shape)
 
     const pdc_stack_member *mg = member(s, "migrate");
     ck_assert_int_eq(mg->kind, PODC_STACK_JOB); /* datastorage waits for it to complete */
-    ck_assert_int_eq(mg->spec->command.n, 6);
-    ck_assert_str_eq(mg->spec->command.v[4], "host=postgres user=slm_user");
+    yajl_val mgj = create_json(mg->spec);
+    ck_assert_uint_eq(pdc_json_array_len(pdc_json_get(mgj, "command", NULL)), 6);
+    ck_assert_str_eq(pdc_json_as_str(pdc_json_array_at(pdc_json_get(mgj, "command", NULL), 4)),
+                     "host=postgres user=slm_user");
     char bind[128];
     snprintf(bind, sizeof bind, "%s/migrations", dir);
-    ck_assert_int_eq(mg->spec->mounts[0].kind, PODC_SVC_BIND);
-    ck_assert_str_eq(mg->spec->mounts[0].source, bind); /* relative to the file's folder */
-    ck_assert_str_eq(mg->spec->mounts[0].dest, "/migrations");
-    ck_assert_int_eq(mg->spec->mounts[0].options.n, 2);
+    yajl_val m0 = pdc_json_array_at(pdc_json_get(mgj, "mounts", NULL), 0);
+    ck_assert_str_eq(pdc_json_str(m0, "type", NULL), "bind");
+    ck_assert_str_eq(pdc_json_str(m0, "source", NULL), bind); /* relative to the file's folder */
+    ck_assert_str_eq(pdc_json_str(m0, "destination", NULL), "/migrations");
+    ck_assert_uint_eq(pdc_json_array_len(pdc_json_get(m0, "options", NULL)), 2);
+    pdc_json_free(mgj);
 
     const pdc_stack_member *ds = member(s, "datastorage");
     ck_assert_str_eq(ds->spec->image, "localhost/ds-suite_datastorage:latest");
@@ -196,8 +218,10 @@ START_TEST(compose_kubernaut_shape)
     snprintf(bind, sizeof bind, "%s/ds", dir);
     ck_assert_str_eq(ds->spec->build_ctx, bind);
     ck_assert_str_eq(pdc_kvlist_get(&ds->spec->build_args, "GO_VERSION"), "1.22");
-    ck_assert_str_eq(pdc_kvlist_get(&ds->spec->env, "CONFIG_PATH"), "/etc/ds/config.yaml");
-    ck_assert_str_eq(pdc_kvlist_get(&ds->spec->env, "HOME"), getenv("HOME")); /* a bare name: from the environment */
+    yajl_val dsj = create_json(ds->spec);
+    ck_assert_str_eq(pdc_json_str(dsj, "env", "CONFIG_PATH", NULL), "/etc/ds/config.yaml");
+    ck_assert_str_eq(pdc_json_str(dsj, "env", "HOME", NULL), getenv("HOME")); /* a bare name: from the environment */
+    pdc_json_free(dsj);
     ck_assert_int_eq(ds->spec->n_ports, 3);
     ck_assert_int_eq(ds->spec->ports[4], 9091);
     ck_assert_int_eq(ds->spec->ports[5], 19091);
@@ -305,16 +329,20 @@ START_TEST(compose_dotenv_files_and_merge)
     podc_stack_spec *s = load_ok(o);
     const podc_service_spec *w = member(s, "web")->spec;
     ck_assert_str_eq(w->image, "localhost/web:override"); /* the later file wins */
-    ck_assert_str_eq(pdc_kvlist_get(&w->env, "FROM_FILE"), "yes");
-    ck_assert_str_eq(pdc_kvlist_get(&w->env, "OVERRIDDEN"), "env"); /* environment over env_file */
-    ck_assert_str_eq(pdc_kvlist_get(&w->env, "G"), "hello \"world\"");
-    ck_assert_str_eq(pdc_kvlist_get(&w->env, "Q"), "a $b"); /* single quotes: literal */
-    ck_assert_str_eq(pdc_kvlist_get(&w->env, "COST"), "$5");
-    ck_assert_str_eq(w->command.v[1], "${NOT_A_VAR}");
+    yajl_val wj = create_json(w);
+    ck_assert_str_eq(pdc_json_str(wj, "env", "FROM_FILE", NULL), "yes");
+    ck_assert_str_eq(pdc_json_str(wj, "env", "OVERRIDDEN", NULL), "env"); /* environment over env_file */
+    ck_assert_str_eq(pdc_json_str(wj, "env", "G", NULL), "hello \"world\"");
+    ck_assert_str_eq(pdc_json_str(wj, "env", "Q", NULL), "a $b"); /* single quotes: literal */
+    ck_assert_str_eq(pdc_json_str(wj, "env", "COST", NULL), "$5");
+    ck_assert_str_eq(pdc_json_as_str(pdc_json_array_at(pdc_json_get(wj, "command", NULL), 1)), "${NOT_A_VAR}");
     ck_assert_int_eq(w->n_checks, 0);
-    ck_assert_str_eq(w->user, "1000");
-    ck_assert_str_eq(w->workdir, "/srv");
-    ck_assert_int_eq(w->has_entrypoint, 1);
+    ck_assert_str_eq(pdc_json_str(wj, "user", NULL), "1000");
+    ck_assert_str_eq(pdc_json_str(wj, "work_dir", NULL), "/srv");
+    yajl_val ep = pdc_json_get(wj, "entrypoint", NULL); /* set, and empty: the image's cleared */
+    ck_assert(YAJL_IS_ARRAY(ep));
+    ck_assert_uint_eq(pdc_json_array_len(ep), 0);
+    pdc_json_free(wj);
     ck_assert_str_eq(s->network, "shared-net");
     ck_assert_str_eq(w->network, "shared-net");
     ck_assert_int_eq(w->aliases.n, 2); /* its service name, and api */

@@ -7,6 +7,7 @@
 
 #include "../fake/fake_server.h"
 #include "podc/service.h"
+#include "core/json.h"
 #include "service/service-private.h"
 #include "suites.h"
 
@@ -256,6 +257,53 @@ START_TEST(memory_limit_in_container_spec)
 }
 END_TEST
 
+/* The service spec holds a container spec: the service's setters write into it, anything else
+ * of a container is set on it directly; name, image and ports stay the service's. */
+START_TEST(service_spec_holds_a_container_spec)
+{
+    ck_assert_ptr_null(podc_service_spec_container(NULL));
+    podc_service_spec *s = base_spec();
+    ck_assert_int_eq(podc_service_spec_add_port(s, 8080, 0), 0);
+    ck_assert_int_eq(podc_service_spec_add_env(s, "A", "1"), 0);
+    ck_assert_int_eq(podc_service_spec_set_workdir(s, "/srv"), 0);
+    podc_container_spec *c = podc_service_spec_container(s);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(podc_container_spec_add_rlimit(c, "nofile", 1024, 2048), 0);
+    ck_assert_int_eq(podc_container_spec_add_rlimit(c, "nproc", 512, 512), 0);
+    ck_assert_int_eq(podc_container_spec_set_hostname(c, "box"), 0);
+    ck_assert_int_eq(podc_container_spec_add_env(c, "B", "2"), 0);
+    ck_assert_int_eq(podc_container_spec_set_image(c, "localhost/other:2"), 0); /* replaced at start */
+    podc_error *err = NULL;
+    ck_assert_msg(podc_service_spec_validate(s, &err) == 0, "%s", podc_error_message(err));
+    podc_container_spec *cs = NULL;
+    ck_assert_int_eq(pdc_svc_container_spec(s, "sess", &cs, NULL), 0);
+    char *json = NULL;
+    ck_assert_int_eq(podc_container_spec_to_json(cs, &json, NULL), 0);
+    yajl_val v = pdc_json_parse(json, NULL, 0);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_str_eq(pdc_json_str(v, "image", NULL), "localhost/podc-httpsvc:test");
+    ck_assert_str_eq(pdc_json_str(v, "name", NULL), "web");
+    ck_assert_str_eq(pdc_json_str(v, "env", "A", NULL), "1");
+    ck_assert_str_eq(pdc_json_str(v, "env", "B", NULL), "2");
+    ck_assert_str_eq(pdc_json_str(v, "work_dir", NULL), "/srv");
+    ck_assert_str_eq(pdc_json_str(v, "hostname", NULL), "box");
+    ck_assert_str_eq(pdc_json_str(v, "labels", PODC_SERVICE_LABEL_SESSION, NULL), "sess");
+    ck_assert_uint_eq(pdc_json_array_len(pdc_json_get(v, "r_limits", NULL)), 2);
+    ck_assert_uint_eq(pdc_json_array_len(pdc_json_get(v, "portmappings", NULL)), 1);
+    pdc_json_free(v);
+    podc_free(json);
+    podc_container_spec_free(cs);
+    /* NULL: the image's working directory again */
+    ck_assert_int_eq(podc_service_spec_set_workdir(s, NULL), 0);
+    ck_assert_int_eq(pdc_svc_container_spec(s, "sess", &cs, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_to_json(cs, &json, NULL), 0);
+    ck_assert_ptr_null(strstr(json, "work_dir"));
+    podc_free(json);
+    podc_container_spec_free(cs);
+    podc_service_spec_free(s);
+}
+END_TEST
+
 static void feed(pdc_svc_logpos *p, const regex_t *re, const char *rec)
 {
     pdc_svc_logpos_feed(p, re, rec, strlen(rec));
@@ -323,6 +371,7 @@ Suite *service_spec_suite(void)
     tcase_add_test(tc, invalid_spec_sends_nothing);
     tcase_add_test(tc, failed_start_rolls_back);
     tcase_add_test(tc, memory_limit_in_container_spec);
+    tcase_add_test(tc, service_spec_holds_a_container_spec);
     tcase_add_test(tc, log_position_counts_each_line_once);
     tcase_set_timeout(tc, 20);
     suite_add_tcase(s, tc);
