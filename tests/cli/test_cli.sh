@@ -209,6 +209,34 @@ expect_rc 0 "stop" "$PODC" stop "$ID-web"
 run "$PODC" --json ps --all --label "podc.cli.test=$ID"
 check "stop: container gone" json_out 'length == 0'
 
+# the container's own fields: entrypoint, user, workdir, tmpfs, ulimits (through the service's
+# container spec)
+cat >"$TMP/proc.json" <<JSON
+{"name": "$ID-proc", "image": "localhost/podc-base:latest",
+ "entrypoint": ["/bin/busybox", "sh", "-c"], "command": ["echo started; exec sleep 60"],
+ "user": "65534:65534", "workdir": "/scratch",
+ "tmpfs": [{"destination": "/scratch", "options": ["size=8m", "mode=1777"]}],
+ "ulimits": {"nofile": {"soft": 1000, "hard": 1024}, "nproc": 512},
+ "labels": {"podc.cli.test": "$ID"}, "checks": [{"type": "log", "regex": "^started"}],
+ "timeout_ms": 20000, "session": "$SESSION"}
+JSON
+expect_rc 0 "run: entrypoint, user, workdir, tmpfs, ulimits" "$PODC" --json run "$TMP/proc.json"
+# (the limits are read from the container's process: podman gives an exec its own)
+expect_rc 0 "run: they reach the process" "$PODC" exec "$ID-proc" -- /bin/busybox sh -c \
+    'echo "id=$(id -u):$(id -g) pwd=$(pwd)"; /bin/busybox grep -E "^Max (open files|processes) " /proc/1/limits; \
+     /bin/busybox grep " /scratch " /proc/mounts'
+check "run: user and workdir as given" grep -q "id=65534:65534 pwd=/scratch" "$TMP/out"
+check "run: nofile 1000 soft, 1024 hard" grep -Eq "^Max open files +1000 +1024 " "$TMP/out"
+check "run: nproc 512" grep -Eq "^Max processes +512 +512 " "$TMP/out"
+check "run: /scratch is a tmpfs of 8m" grep -q "^tmpfs /scratch tmpfs .*size=8192k" "$TMP/out"
+expect_rc 0 "stop the process spec's container" "$PODC" stop "$ID-proc"
+printf '{"name": "x", "image": "localhost/podc-base:latest", "ulimits": {"nofile": {"soft": 9, "hard": 2}}}' >"$TMP/ulim.json"
+expect_rc 2 "run: a soft ulimit above its hard one is refused" "$PODC" --json run "$TMP/ulim.json"
+check "run: bad ulimit named" json_err '.details.field == "ulimits"'
+printf '{"name": "x", "image": "localhost/podc-base:latest", "ulimits": {"nofile": 100}}' >"$TMP/ulim1.json"
+expect_rc 2 "run: nofile without nproc is refused (the host's hard limits)" "$PODC" --json run "$TMP/ulim1.json"
+check "run: the missing nproc named" json_err '.details.field == "rlimits"'
+
 cat >"$TMP/sick.json" <<JSON
 {"name": "$ID-sick", "image": "localhost/podc-base:latest", "command": ["/bin/busybox", "sh", "-c", "echo dying; exit 1"],
  "labels": {"podc.cli.test": "$ID"}, "checks": [{"type": "log", "regex": "never-printed"}],

@@ -206,10 +206,15 @@ static int do_ports(parse *p, yajl_val v)
     return 0;
 }
 
-/* volumes [{name, destination, options[]}] and mounts [{source, destination, options[]}] */
-static int do_mounts(parse *p, yajl_val v, int bind)
+enum mount_kind { VOLUME, BIND, TMPFS };
+
+/* volumes [{name, destination, options[]}], mounts [{source, destination, options[]}] and
+ * tmpfs [{destination, options[]}] */
+static int do_mounts(parse *p, yajl_val v, enum mount_kind kind)
 {
-    const char *field = bind ? "mounts" : "volumes";
+    static const char *const fields[] = { "volumes", "mounts", "tmpfs" };
+    const char *field = fields[kind];
+    int bind = kind == BIND;
     if (!YAJL_IS_ARRAY(v))
         return bad(p, field, "run spec: \"%s\" must be an array of objects", field);
     for (size_t i = 0; i < v->u.array.len; i++) {
@@ -222,7 +227,7 @@ static int do_mounts(parse *p, yajl_val v, int bind)
         for (size_t k = 0; k < x->u.object.len && rc == 0; k++) {
             const char *key = x->u.object.keys[k];
             yajl_val y = x->u.object.values[k];
-            if (strcmp(key, bind ? "source" : "name") == 0) {
+            if (kind != TMPFS && strcmp(key, bind ? "source" : "name") == 0) {
                 if (!bind && YAJL_IS_NULL(y))
                     continue;
                 rc = need_str(p, y, field, &src);
@@ -243,11 +248,51 @@ static int do_mounts(parse *p, yajl_val v, int bind)
                 rc = abs ? setter(p, podc_service_spec_add_bind_mount(p->s, abs, dst, opts, nopts), field)
                          : PODC_ENOMEM;
                 free(abs);
+            } else if (kind == TMPFS) {
+                rc = setter(p, podc_service_spec_add_tmpfs(p->s, dst, opts, nopts), field);
             } else {
                 rc = setter(p, podc_service_spec_add_volume(p->s, src, dst, opts, nopts), field);
             }
         }
         free(opts);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* ulimits: {"nofile": N | {"soft": N, "hard": N}, ...} (compose's form), set on the service's
+ * container spec */
+static int do_ulimits(parse *p, yajl_val v)
+{
+    if (!YAJL_IS_OBJECT(v))
+        return bad(p, "ulimits", "run spec: \"ulimits\" must be an object of limits");
+    for (size_t i = 0; i < v->u.object.len; i++) {
+        const char *type = v->u.object.keys[i];
+        yajl_val x = v->u.object.values[i];
+        long long soft = -1, hard = -1;
+        int rc = 0;
+        if (YAJL_IS_OBJECT(x)) {
+            for (size_t k = 0; rc == 0 && k < x->u.object.len; k++) {
+                const char *key = x->u.object.keys[k];
+                if (strcmp(key, "soft") == 0 || strcmp(key, "hard") == 0)
+                    rc = int_of(p, x->u.object.values[k], "ulimits", 0, LLONG_MAX, key[0] == 's' ? &soft : &hard);
+                else
+                    rc = bad(p, "ulimits", "run spec: unknown key \"ulimits.%s.%s\"", type, key);
+            }
+            if (rc == 0 && (soft < 0 || hard < 0))
+                rc = bad(p, "ulimits", "run spec: ulimit \"%s\" needs both \"soft\" and \"hard\"", type);
+        } else {
+            rc = int_of(p, x, "ulimits", 0, LLONG_MAX, &soft);
+            hard = soft;
+        }
+        if (rc == 0 && soft > hard)
+            rc = bad(p, "ulimits", "run spec: ulimit \"%s\": soft %lld above hard %lld", type, soft, hard);
+        if (rc == 0)
+            rc = setter(p,
+                        podc_container_spec_add_rlimit(podc_service_spec_container(p->s), type, (uint64_t)soft,
+                                                       (uint64_t)hard),
+                        "ulimits");
         if (rc < 0)
             return rc;
     }
@@ -439,9 +484,17 @@ static int do_key(parse *p, const char *k, yajl_val v)
     if (strcmp(k, "labels") == 0)
         return kv_object(p, v, k, add_label, 0);
     if (strcmp(k, "volumes") == 0)
-        return do_mounts(p, v, 0);
+        return do_mounts(p, v, VOLUME);
     if (strcmp(k, "mounts") == 0)
-        return do_mounts(p, v, 1);
+        return do_mounts(p, v, BIND);
+    if (strcmp(k, "tmpfs") == 0)
+        return do_mounts(p, v, TMPFS);
+    if (strcmp(k, "ulimits") == 0)
+        return do_ulimits(p, v);
+    if (strcmp(k, "user") == 0)
+        return (rc = need_str(p, v, k, &str)) < 0 ? rc : setter(p, podc_service_spec_set_user(s, str), k);
+    if (strcmp(k, "workdir") == 0)
+        return (rc = need_str(p, v, k, &str)) < 0 ? rc : setter(p, podc_service_spec_set_workdir(s, str), k);
     if (strcmp(k, "hosts") == 0)
         return do_hosts(p, v);
     if (strcmp(k, "poll_ms") == 0)
@@ -472,6 +525,13 @@ static int do_key(parse *p, const char *k, yajl_val v)
             return rc;
         rc = n ? setter(p, podc_service_spec_set_command(s, argv, n), k)
                : bad(p, k, "run spec: \"command\" must not be empty");
+        free(argv);
+        return rc;
+    }
+    if (strcmp(k, "entrypoint") == 0) { /* [] clears the image's */
+        if ((rc = str_array(p, v, k, &argv, &n)) < 0)
+            return rc;
+        rc = setter(p, podc_service_spec_set_entrypoint(s, argv, n), k);
         free(argv);
         return rc;
     }
