@@ -137,6 +137,17 @@ type Bind struct {
 	Options             []string // e.g. "ro", "z", "Z"
 }
 
+// Tmpfs is a tmpfs at Destination.
+type Tmpfs struct {
+	Destination string
+	Options     []string // e.g. "size=64m", "mode=1777"
+}
+
+// Ulimit is a resource limit of the container's process.
+type Ulimit struct {
+	Soft, Hard uint64
+}
+
 // ServiceSpec describes a service for StartService. Name and Image are required.
 type ServiceSpec struct {
 	Name  string
@@ -154,6 +165,10 @@ type ServiceSpec struct {
 	Aliases []string // DNS aliases on Network
 	Volumes []Volume
 	Binds   []Bind
+	Tmpfs   []Tmpfs
+	// Ulimits by type ("nofile", "nproc", ...): set both nofile and nproc or neither (podman's
+	// defaults can exceed the host's hard limits; see podc_container_spec_add_rlimit).
+	Ulimits map[string]Ulimit
 	Hosts   map[string]string // hostname -> ip lines in /etc/hosts
 	Labels  map[string]string // podc.session and podc.managed are reserved
 	Command []string          // replaces the image's CMD
@@ -244,6 +259,15 @@ func buildServiceSpec(spec *ServiceSpec, m *cmem, progress cgo.Handle) (*C.podc_
 	for _, b := range spec.Binds {
 		opts, n := m.argv(b.Options, false)
 		set(C.podc_service_spec_add_bind_mount(s, m.str(b.Source), m.str(b.Destination), opts, n), "binds")
+	}
+	for _, t := range spec.Tmpfs {
+		opts, n := m.argv(t.Options, false)
+		set(C.podc_service_spec_add_tmpfs(s, m.str(t.Destination), opts, n), "tmpfs")
+	}
+	for _, k := range sortedKeys(spec.Ulimits) { // on the container spec the service spec holds
+		u := spec.Ulimits[k]
+		set(C.podc_container_spec_add_rlimit(C.podc_service_spec_container(s), m.str(k), C.uint64_t(u.Soft),
+			C.uint64_t(u.Hard)), "ulimits")
 	}
 	for _, k := range sortedKeys(spec.Hosts) {
 		set(C.podc_service_spec_add_host(s, m.str(k), m.str(spec.Hosts[k])), "hosts")

@@ -236,3 +236,45 @@ func TestServiceProgressPanic(t *testing.T) {
 		t.Errorf("client unusable after the panic: %v", err)
 	}
 }
+
+// The container's own fields of a service: user, workdir, a tmpfs and ulimits (these on the
+// container spec the service spec holds), read back from the container's process.
+func TestServiceProcessFields(t *testing.T) {
+	c := newClient(t)
+	ctx := testCtx(t, 2*time.Minute)
+	name := uname("procf")
+	removeAtEnd(t, c, name)
+	svc, err := c.StartService(ctx, ServiceSpec{Name: name, Image: imgBase, Session: testSession,
+		Command: []string{busybox, "sh", "-c", "echo up; exec " + busybox + " sleep 600"},
+		User:    "65534:65534", Workdir: "/scratch",
+		Tmpfs:   []Tmpfs{{Destination: "/scratch", Options: []string{"size=8m"}}},
+		Ulimits: map[string]Ulimit{"nofile": {Soft: 1000, Hard: 1024}, "nproc": {Soft: 512, Hard: 512}},
+		Checks:  []Check{LogCheck{Regex: "^up$"}}})
+	if err != nil {
+		t.Fatalf("StartService: %v", err)
+	}
+	svc.Close()
+	r, err := c.Exec(ctx, name, []string{busybox, "sh", "-c",
+		"id -u; pwd; grep -E '^Max (open files|processes) ' /proc/1/limits; grep ' /scratch ' /proc/mounts"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := r.Stdout
+	for _, want := range []string{"65534\n/scratch\n", "size=8192k"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%q not in %q", want, out)
+		}
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{"Max open files 1000 1024 ", "Max processes 512 512 "} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("limits: %q not in %q", want, out)
+		}
+	}
+	// nofile without nproc: refused before anything is sent
+	_, err = c.StartService(ctx, ServiceSpec{Name: uname("ulim"), Image: imgBase,
+		Ulimits: map[string]Ulimit{"nofile": {Soft: 100, Hard: 100}}})
+	if !errors.Is(err, ErrInvalid) || asError(t, err).Details["field"] != "rlimits" {
+		t.Errorf("nofile alone: %v", err)
+	}
+}

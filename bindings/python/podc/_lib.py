@@ -14,7 +14,7 @@ import ctypes
 import ctypes.util
 import os
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_int, c_int64, c_size_t,
-                    c_uint, c_void_p)
+                    c_uint, c_uint64, c_void_p)
 
 __all__ = ["lib", "library_path", "ClientOptions", "CLIENT_OPTIONS_VERSION", "LogsOptions", "DATA_CB",
            "OUTPUT_CB", "PROGRESS_CB", "WARNING_CB", "EVENT_CB", "EventsOptions", "enc", "dec", "take_string", "argv_array", "bytes_at", "has", "need"]
@@ -147,6 +147,7 @@ _PROTOS = {
     "podc_container_spec_set_workdir": (I, [H, S]),
     "podc_container_spec_set_user": (I, [H, S]),
     "podc_container_spec_set_memory_limit": (I, [H, I64]),
+    "podc_container_spec_add_rlimit": (I, [H, S, c_uint64, c_uint64]),
     "podc_container_create": (I, [H, H, PH, PH]),
     "podc_container_start": (I, [H, S, PH]),
     "podc_container_stop": (I, [H, S, I64, PH]),
@@ -300,6 +301,8 @@ _PROTOS = {
     "podc_service_spec_add_network_alias": (I, [H, S]),
     "podc_service_spec_add_volume": (I, [H, S, S, ARGV, SZ]),
     "podc_service_spec_add_bind_mount": (I, [H, S, S, ARGV, SZ]),
+    "podc_service_spec_add_tmpfs": (I, [H, S, ARGV, SZ]),
+    "podc_service_spec_container": (H, [H]),
     "podc_service_spec_add_label": (I, [H, S, S]),
     "podc_service_spec_set_command": (I, [H, ARGV, SZ]),
     "podc_service_spec_add_host": (I, [H, S, S]),

@@ -121,7 +121,7 @@ class Service:
               command=None, labels=None, checks=None, depends_on=None, timeout_ms=None,
               session=None, progress=None, build=None, volumes=None, binds=None, hosts=None,
               keep_on_failure=False, poll_interval_ms=None, memory_limit=None, pull=None,
-              entrypoint=None, workdir=None, user=None):
+              entrypoint=None, workdir=None, user=None, tmpfs=None, ulimits=None):
         """Starts the service and waits until every check passed.
 
         ports: {container_port: host_port} (host 0 = a free port, see host_port());
@@ -136,7 +136,8 @@ class Service:
         "tls_verify": False, ...}) or a policy name; default policy "missing" (an absent image
         is pulled before anything is created). Its lines reach progress as "pulling REF: ...".
         A "localhost/" image is never pulled. entrypoint: argv list ([] clears the image's);
-        workdir, user: the process's.
+        workdir, user: the process's. tmpfs: {destination: [options]}; ulimits: {"nofile":
+        n or (soft, hard), "nproc": ...} (both or neither: see podc_container_spec_add_rlimit).
         Raises InvalidInput (nothing sent), HealthCheckFailed (exited / not healthy in time:
         .exit_code, .log_tail), BuildFailed, Conflict, NotFound, AuthError (the pull), ...
         """
@@ -146,7 +147,7 @@ class Service:
                        timeout_ms=timeout_ms, session=session, progress=progress, build=build,
                        volumes=volumes, binds=binds, hosts=hosts, keep_on_failure=keep_on_failure,
                        poll_interval_ms=poll_interval_ms, memory_limit=memory_limit, pull=pull,
-                       entrypoint=entrypoint, workdir=workdir, user=user)
+                       entrypoint=entrypoint, workdir=workdir, user=user, tmpfs=tmpfs, ulimits=ulimits)
         try:
             h = c_void_p()
             guarded_call(g, call, lib.podc_service_start, client.handle, s, byref(h))
@@ -214,7 +215,8 @@ class Service:
 def build_spec(g, name, image, ports=None, env=None, network=None, aliases=None, command=None, labels=None,
                checks=None, depends_on=None, timeout_ms=None, session=None, progress=None, build=None,
                volumes=None, binds=None, hosts=None, keep_on_failure=False, poll_interval_ms=None,
-               memory_limit=None, pull=None, entrypoint=None, workdir=None, user=None):
+               memory_limit=None, pull=None, entrypoint=None, workdir=None, user=None, tmpfs=None,
+               ulimits=None):
     """A new podc_service_spec from Service.start()'s keywords (the caller frees it, or hands
     it to a stack); g keeps the progress callback alive. name None: the stack names it."""
     pull = PullOptions.of(pull)
@@ -263,6 +265,14 @@ def build_spec(g, name, image, ports=None, env=None, network=None, aliases=None,
             check(need("podc_service_spec_set_workdir")(s, enc(workdir)), "workdir")
         if user is not None:
             check(need("podc_service_spec_set_user")(s, enc(user)), "user")
+        for dest, opts in (tmpfs or {}).items():
+            arr, n = argv_array(list(opts or []))
+            check(need("podc_service_spec_add_tmpfs")(s, enc(dest), arr, n), "tmpfs")
+        if ulimits:
+            cs = need("podc_service_spec_container")(s)
+            for kind, lim in ulimits.items():
+                soft, hard = (lim, lim) if isinstance(lim, int) else lim
+                check(need("podc_container_spec_add_rlimit")(cs, enc(kind), int(soft), int(hard)), "ulimits")
         for h, ip in (hosts or {}).items():
             check(lib.podc_service_spec_add_host(s, enc(h), enc(ip)), "hosts")
         for d in (depends_on or []):

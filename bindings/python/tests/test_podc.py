@@ -197,6 +197,22 @@ class TestService(PodcTestCase):
         with self.sleeper(memory_limit=64 * 1024 * 1024) as svc:
             self.assertEqual(self.client.containers.inspect(svc.name)["HostConfig"]["Memory"], 64 * 1024 * 1024)
 
+    def test_process_fields_tmpfs_ulimits(self):
+        with self.sleeper(user="65534:65534", workdir="/scratch", tmpfs={"/scratch": ["size=8m"]},
+                          ulimits={"nofile": (1000, 1024), "nproc": 512}) as svc:
+            code, out, _ = self.client.containers.exec(
+                svc.name, [BUSYBOX, "sh", "-c", "id -u; pwd; grep -E '^Max (open files|processes) ' /proc/1/limits; "
+                           "grep ' /scratch ' /proc/mounts"])
+            self.assertEqual(code, 0, out)
+            lines = out.splitlines()
+            self.assertEqual(lines[:2], ["65534", "/scratch"])
+            self.assertRegex(out, r"Max open files +1000 +1024 ")
+            self.assertRegex(out, r"Max processes +512 +512 ")
+            self.assertRegex(out, r"tmpfs /scratch tmpfs .*size=8192k")
+        with self.assertRaises(podc.InvalidInput) as cm:  # nofile without nproc
+            Service.start(self.client, name=uname("ulim"), image=BASE, ulimits={"nofile": 100})
+        self.assertEqual(cm.exception.details["field"], "rlimits")
+
     def test_progress_exception_propagates(self):
         name = self.track(uname("cbexc"))
 
