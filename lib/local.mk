@@ -30,6 +30,10 @@ EXTRA_DIST += lib/libpodc.sym
 lib_libpodc_core_la_SOURCES += \
 	lib/core/lines.c lib/core/lines.h \
 	lib/core/parallel.c lib/core/parallel.h \
-	lib/api/filters.c lib/api/filters-private.h \
-	lib/api/validate.c lib/api/validate.h
+	lib/core/validate.c lib/core/validate.h \
+	lib/core/strlist.c lib/core/strlist.h \
+	lib/core/frames.c lib/core/frames.h \
+	lib/core/tar-end.c lib/core/tar-end.h \
+	lib/core/ignore.c lib/core/ignore.h \
+	lib/api/filters.c lib/api/filters-private.h
 podcinclude_HEADERS += include/podc/filters.h

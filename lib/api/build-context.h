@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "api/ignore.h"
+#include "core/ignore.h"
 #include "podc/error.h"
 
 typedef struct pdc_build_context pdc_build_context;

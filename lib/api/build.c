@@ -11,13 +11,13 @@
 #include <unistd.h>
 
 #include "api/build-context.h"
-#include "api/ignore.h"
 #include "api/images-private.h"
 #include "api/progress-stream.h"
-#include "api/validate.h"
 #include "core/encode.h"
 #include "core/error-private.h"
+#include "core/ignore.h"
 #include "core/json.h"
+#include "core/validate.h"
 #include "podc/images.h"
 #include "transport/http.h"
 

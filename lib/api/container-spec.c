@@ -11,10 +11,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api/strlist.h"
-#include "api/validate.h"
 #include "core/error-private.h"
 #include "core/json.h"
+#include "core/strlist.h"
+#include "core/validate.h"
 
 enum mount_kind { MOUNT_BIND, MOUNT_VOLUME, MOUNT_TMPFS };
 

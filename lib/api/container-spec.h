@@ -4,7 +4,7 @@
 
 #include "podc/containers.h"
 
-#include "api/strlist.h"
+#include "core/strlist.h"
 
 /* The spec's name, or NULL when podman is to pick one. */
 const char *pdc_container_spec_get_name(const podc_container_spec *s);

@@ -13,10 +13,10 @@
 #include "api/container-spec.h"
 #include "api/filters-private.h"
 #include "api/resource.h"
-#include "api/validate.h"
 #include "core/encode.h"
 #include "core/error-private.h"
 #include "core/json.h"
+#include "core/validate.h"
 #include "podc/containers.h"
 #include "transport/http.h"
 

@@ -9,11 +9,11 @@
 
 #include <curl/curl.h>
 
-#include "api/tar-end.h"
-#include "api/validate.h"
 #include "core/buf.h"
 #include "core/encode.h"
 #include "core/error-private.h"
+#include "core/tar-end.h"
+#include "core/validate.h"
 #include "podc/copy.h"
 #include "transport/http.h"
 

@@ -7,13 +7,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/frames.h"
 #include "api/resource.h"
-#include "api/validate.h"
 #include "core/buf.h"
 #include "core/encode.h"
 #include "core/error-private.h"
+#include "core/frames.h"
 #include "core/json.h"
+#include "core/validate.h"
 #include "podc/exec.h"
 #include "transport/http.h"
 

@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "api/images-private.h"
-#include "api/validate.h"
 #include "core/encode.h"
 #include "core/error-private.h"
 #include "core/json.h"
+#include "core/validate.h"
 #include "podc/images.h"
 #include "transport/http.h"
 

@@ -9,10 +9,10 @@
 #include "api/filters-private.h"
 #include "api/images-private.h"
 #include "api/resource.h"
-#include "api/validate.h"
 #include "core/encode.h"
 #include "core/error-private.h"
 #include "core/json.h"
+#include "core/validate.h"
 #include "podc/images.h"
 #include "transport/http.h"
 
@@ -63,14 +63,6 @@ int podc_image_exists(podc_client *c, const char *ref, int *out, podc_error **er
     return rc;
 }
 
-static char *node_json(yajl_val node)
-{
-    pdc_jgen j;
-    if (pdc_jgen_init(&j) < 0)
-        return NULL;
-    pdc_jgen_tree(&j, node);
-    return pdc_jgen_finish(&j, NULL);
-}
 
 int podc_image_inspect(podc_client *c, const char *ref, podc_image **out, podc_error **err)
 {
@@ -382,7 +374,7 @@ podc_image_list *pdc_image_list_from_json(yajl_val root, char *const *labels, si
             continue;
         podc_image *img = &l->items[l->n++];
         img->node = node;
-        img->json = node_json(node);
+        img->json = pdc_json_text(node);
         if (!img->json) {
             podc_image_list_free(l); /* root not taken yet: the caller still owns it */
             return NULL;

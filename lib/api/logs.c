@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/frames.h"
 #include "api/logs-private.h"
-#include "api/validate.h"
 #include "core/buf.h"
 #include "core/encode.h"
 #include "core/error-private.h"
+#include "core/frames.h"
+#include "core/validate.h"
 #include "podc/logs.h"
 #include "transport/http.h"
 

@@ -6,11 +6,11 @@
 
 #include "api/filters-private.h"
 #include "api/resource.h"
-#include "api/strlist.h"
-#include "api/validate.h"
 #include "core/encode.h"
 #include "core/error-private.h"
 #include "core/json.h"
+#include "core/strlist.h"
+#include "core/validate.h"
 #include "podc/networks.h"
 #include "transport/http.h"
 
@@ -154,14 +154,6 @@ struct podc_network_list {
     podc_network *items;
 };
 
-static char *tree_json(yajl_val v)
-{
-    pdc_jgen j;
-    if (pdc_jgen_init(&j) < 0)
-        return NULL;
-    pdc_jgen_tree(&j, v);
-    return pdc_jgen_finish(&j, NULL);
-}
 
 /* Takes root (and json, when given) on success. */
 static podc_network *network_new(yajl_val root, char *json)
@@ -170,7 +162,7 @@ static podc_network *network_new(yajl_val root, char *json)
     if (!n)
         return NULL;
     n->v = n->root = root;
-    n->json = json ? json : tree_json(root);
+    n->json = json ? json : pdc_json_text(root);
     if (!n->json) {
         free(n);
         return NULL;
@@ -393,7 +385,7 @@ int podc_network_list_get(podc_client *c, const podc_filters *filters, podc_netw
             root = NULL;
             for (size_t i = 0; i < n; i++) {
                 l->items[i].v = pdc_json_array_at(l->root, i);
-                l->items[i].json = tree_json(l->items[i].v);
+                l->items[i].json = pdc_json_text(l->items[i].v);
                 if (!l->items[i].json) {
                     rc = pdc_error_oom(err);
                     break;

@@ -11,10 +11,10 @@
 #include "api/progress-stream.h"
 #include "api/pull-private.h"
 #include "api/registry-auth.h"
-#include "api/validate.h"
 #include "core/encode.h"
 #include "core/error-private.h"
 #include "core/json.h"
+#include "core/validate.h"
 #include "podc/images.h"
 #include "transport/http.h"
 

@@ -3,8 +3,8 @@
 #ifndef PODC_COMPOSE_PRIVATE_H
 #define PODC_COMPOSE_PRIVATE_H
 
-#include "api/strlist.h"
 #include "compose/yaml-tree.h"
+#include "core/strlist.h"
 #include "podc/compose.h"
 
 struct podc_compose_options {

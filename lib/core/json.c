@@ -266,3 +266,12 @@ void pdc_jgen_abort(pdc_jgen *j)
         yajl_gen_free(j->g);
     j->g = NULL;
 }
+
+char *pdc_json_text(yajl_val v)
+{
+    pdc_jgen j;
+    if (pdc_jgen_init(&j) < 0)
+        return NULL;
+    pdc_jgen_tree(&j, v);
+    return pdc_jgen_finish(&j, NULL);
+}

@@ -61,5 +61,7 @@ void pdc_jgen_tree(pdc_jgen *j, yajl_val v);
 /* Finishes: returns the text (new, NUL-terminated) or NULL if anything failed; frees the generator. */
 char *pdc_jgen_finish(pdc_jgen *j, size_t *len_out);
 void pdc_jgen_abort(pdc_jgen *j);
+/* The text of a parsed tree (new), or NULL on OOM: for objects that hand out their JSON. */
+char *pdc_json_text(yajl_val v);
 
 #endif

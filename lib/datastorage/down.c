@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/validate.h"
 #include "core/error-private.h"
 #include "core/parallel.h"
+#include "core/validate.h"
 #include "datastorage/ds-private.h"
 #include "podc/containers.h"
 #include "podc/filters.h"

@@ -8,16 +8,16 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include "api/validate.h"
 #include "core/buf.h"
 #include "core/error-private.h"
 #include "core/sha256.h"
-#include "transport/cancel.h"
+#include "core/validate.h"
 #include "datastorage/goose.h"
 #include "datastorage/migrate-private.h"
 #include "podc/copy.h"
 #include "podc/exec.h"
 #include "podc/migrations.h"
+#include "transport/cancel.h"
 
 #define SCRIPT_DIR PODC_MIGRATION_DIR
 

@@ -10,10 +10,10 @@
 #include <time.h>
 
 #include "api/images-private.h"
-#include "api/validate.h"
 #include "core/buf.h"
 #include "core/error-private.h"
 #include "core/parallel.h"
+#include "core/validate.h"
 #include "datastorage/ds-private.h"
 #include "datastorage/migrate-private.h"
 #include "podc/containers.h"

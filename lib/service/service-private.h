@@ -6,7 +6,7 @@
 #include <regex.h>
 #include <stdatomic.h>
 
-#include "api/strlist.h"
+#include "core/strlist.h"
 #include "podc/containers.h"
 #include "podc/service.h"
 #include "transport/cancel.h"

@@ -8,8 +8,8 @@
 
 #include "api/container-spec.h"
 #include "api/images-private.h"
-#include "api/validate.h"
 #include "core/error-private.h"
+#include "core/validate.h"
 #include "service/service-private.h"
 
 #define DEFAULT_STARTUP_MS 60000

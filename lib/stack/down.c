@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/validate.h"
 #include "core/buf.h"
 #include "core/error-private.h"
 #include "core/parallel.h"
+#include "core/validate.h"
 #include "podc/containers.h"
 #include "podc/filters.h"
 #include "podc/images.h"

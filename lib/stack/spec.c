@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/validate.h"
 #include "core/error-private.h"
+#include "core/validate.h"
 #include "service/service-private.h"
 #include "stack/stack-private.h"
 

@@ -6,8 +6,8 @@
  * stream, does not depend on the chunking; whole mode delivers frames up to
  * PODC_FRAMES_WHOLE_MAX in one call; the result code is the same whatever the chunking.
  */
-#include "api/frames.h"
 #include "core/buf.h"
+#include "core/frames.h"
 #include "fuzz.h"
 #include "podc/error.h"
 

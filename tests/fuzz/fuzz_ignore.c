@@ -6,7 +6,7 @@
  * Contracts checked: pdc_path_clean never lengthens a path and is idempotent; excluded and
  * must_descend answer 0 or 1.
  */
-#include "api/ignore.h"
+#include "core/ignore.h"
 #include "fuzz.h"
 #include "podc/error.h"
 

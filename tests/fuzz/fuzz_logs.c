@@ -11,9 +11,9 @@
  */
 #include <regex.h>
 
-#include "api/frames.h"
 #include "api/logs-private.h"
 #include "core/buf.h"
+#include "core/frames.h"
 #include "fuzz.h"
 #include "podc/error.h"
 #include "service/service-private.h"

@@ -8,7 +8,7 @@
  * ends with its two zero blocks on a block boundary; and it ends where a plain walk over the
  * whole buffer (sizes in 128 bits) says it does.
  */
-#include "api/tar-end.h"
+#include "core/tar-end.h"
 #include "fuzz.h"
 
 /* The walk, done again over the whole buffer: the offset just past the end marker, or

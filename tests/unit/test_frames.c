@@ -9,9 +9,9 @@
 
 #include "../fake/fake_server.h"
 #include "api/events-private.h"
-#include "api/frames.h"
-#include "api/tar-end.h"
 #include "core/buf.h"
+#include "core/frames.h"
+#include "core/tar-end.h"
 #include "podc.h"
 #include "suites.h"
 

@@ -12,9 +12,9 @@
 
 #include "../fake/fake_server.h"
 #include "api/build-context.h"
-#include "api/ignore.h"
 #include "api/images-private.h"
 #include "core/buf.h"
+#include "core/ignore.h"
 #include "podc.h"
 #include "suites.h"
 

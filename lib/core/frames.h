@@ -4,8 +4,8 @@
  * Bytes are fed as they arrive; a header or payload may be split across any number of
  * feeds. A raw mode (Tty exec) passes everything through as stdout.
  */
-#ifndef PODC_API_FRAMES_H
-#define PODC_API_FRAMES_H
+#ifndef PODC_CORE_FRAMES_H
+#define PODC_CORE_FRAMES_H
 
 #include <stddef.h>
 #include <stdint.h>

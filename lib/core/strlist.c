@@ -1,7 +1,7 @@
 /* strlist.c - string vector and key/value list for the builders. */
 #include "config.h"
 
-#include "api/strlist.h"
+#include "core/strlist.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,8 +2,8 @@
  * validate.h - input checks done before any request is sent. Each returns 0, or
  * PODC_EINVAL with an error naming the field (detail "field").
  */
-#ifndef PODC_API_VALIDATE_H
-#define PODC_API_VALIDATE_H
+#ifndef PODC_CORE_VALIDATE_H
+#define PODC_CORE_VALIDATE_H
 
 #include "podc/error.h"
 

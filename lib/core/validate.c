@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "api/validate.h"
+#include "core/validate.h"
 
 #include <string.h>
 

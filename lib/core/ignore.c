@@ -2,7 +2,7 @@
  * to tokens equivalent to the regexp moby builds from it, matched by backtracking. */
 #include "config.h"
 
-#include "api/ignore.h"
+#include "core/ignore.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -11,8 +11,8 @@
  * A path is excluded when the last pattern that matches it, or one of its parent directories,
  * is not an exception.
  */
-#ifndef PODC_API_IGNORE_H
-#define PODC_API_IGNORE_H
+#ifndef PODC_CORE_IGNORE_H
+#define PODC_CORE_IGNORE_H
 
 #include <stddef.h>
 

@@ -6,8 +6,8 @@
  * Uploads therefore stop right after the marker. Anything that does not parse as tar
  * (e.g. a compressed archive) is passed through untouched.
  */
-#ifndef PODC_API_TAR_END_H
-#define PODC_API_TAR_END_H
+#ifndef PODC_CORE_TAR_END_H
+#define PODC_CORE_TAR_END_H
 
 #include <stddef.h>
 #include <stdint.h>

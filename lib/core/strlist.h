@@ -2,8 +2,8 @@
  * strlist.h - small owned string containers the builders (network options, container spec)
  * keep their values in: a string vector and an ordered key/value list.
  */
-#ifndef PODC_API_STRLIST_H
-#define PODC_API_STRLIST_H
+#ifndef PODC_CORE_STRLIST_H
+#define PODC_CORE_STRLIST_H
 
 #include <stddef.h>
 

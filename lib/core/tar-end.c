@@ -1,7 +1,7 @@
 /* tar-end.c - the end of a tar stream (see tar-end.h). */
 #include "config.h"
 
-#include "api/tar-end.h"
+#include "core/tar-end.h"
 
 #include <string.h>
 

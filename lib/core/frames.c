@@ -1,7 +1,7 @@
 /* frames.c - demultiplexing podman's 8-byte framed output stream (see frames.h). */
 #include "config.h"
 
-#include "api/frames.h"
+#include "core/frames.h"
 
 #include <stdio.h>
 #include <string.h>
