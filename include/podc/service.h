@@ -120,7 +120,8 @@ PODC_EXTERN int podc_service_spec_add_host(podc_service_spec *s, const char *hos
 /*
  * A container (by name) that must be running and healthy before this one is created: its
  * podman health is "healthy" (or it has no podman health check), and no podc_service_start()
- * in this process is still waiting for it. Waiting counts against the startup timeout.
+ * in this process is still waiting for it on the same podman service (same URI: a start of
+ * that name on another service does not count). Waiting counts against the startup timeout.
  */
 PODC_EXTERN int podc_service_spec_add_depends_on(podc_service_spec *s, const char *name);
 /* Total time for dependencies, build excluded, and health (default 60000 ms; > 0). */

@@ -149,8 +149,9 @@ int pdc_svc_remove_containers(podc_client *like, const char *const *names, size_
                                podc_error **err);
 
 /* ---- dependencies: services this process is still starting (start.c) ---- */
-int pdc_svc_registry_add(const char *name);
-void pdc_svc_registry_remove(const char *name);
-int pdc_svc_registry_has(const char *name);
+/* keyed by the client's service (its URI) and the container name; has: 1, 0 or PODC_ENOMEM */
+int pdc_svc_registry_add(const podc_client *c, const char *name);
+void pdc_svc_registry_remove(const podc_client *c, const char *name);
+int pdc_svc_registry_has(const podc_client *c, const char *name);
 
 #endif

@@ -22,24 +22,39 @@
 
 /* ---- services this process is starting (so dependents wait for them) ---- */
 
+/* Keyed by the podman service (the client's URI) and the container name: a start on another
+ * host, or another service, does not hold up a dependent of the same name here. */
 static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t registry_cv = PTHREAD_COND_INITIALIZER; /* a start ended (realtime clock) */
 static pdc_strv registry = PODC_STRV_INIT;
 static unsigned long registry_gen; /* bumped whenever a start ends */
 
-int pdc_svc_registry_add(const char *name)
+/* "<uri>\n<name>" (NULL on OOM) */
+static char *registry_key(const podc_client *c, const char *name)
 {
+    const char *uri = podc_client_uri(c);
+    char *key = NULL;
+    return asprintf(&key, "%s\n%s", uri ? uri : "", name) < 0 ? NULL : key;
+}
+
+int pdc_svc_registry_add(const podc_client *c, const char *name)
+{
+    char *key = registry_key(c, name);
+    if (!key)
+        return PODC_ENOMEM;
     pthread_mutex_lock(&registry_mu);
-    int rc = pdc_strv_push(&registry, name);
+    int rc = pdc_strv_push(&registry, key);
     pthread_mutex_unlock(&registry_mu);
+    free(key);
     return rc;
 }
 
-void pdc_svc_registry_remove(const char *name)
+void pdc_svc_registry_remove(const podc_client *c, const char *name)
 {
+    char *key = registry_key(c, name);
     pthread_mutex_lock(&registry_mu);
-    for (size_t i = 0; i < registry.n; i++) {
-        if (strcmp(registry.v[i], name) == 0) {
+    for (size_t i = 0; key && i < registry.n; i++) {
+        if (strcmp(registry.v[i], key) == 0) {
             free(registry.v[i]);
             registry.v[i] = registry.v[--registry.n];
             break;
@@ -50,15 +65,20 @@ void pdc_svc_registry_remove(const char *name)
     registry_gen++;
     pthread_cond_broadcast(&registry_cv);
     pthread_mutex_unlock(&registry_mu);
+    free(key);
 }
 
-int pdc_svc_registry_has(const char *name)
+int pdc_svc_registry_has(const podc_client *c, const char *name)
 {
+    char *key = registry_key(c, name);
+    if (!key)
+        return PODC_ENOMEM;
     pthread_mutex_lock(&registry_mu);
     int found = 0;
     for (size_t i = 0; i < registry.n && !found; i++)
-        found = strcmp(registry.v[i], name) == 0;
+        found = strcmp(registry.v[i], key) == 0;
     pthread_mutex_unlock(&registry_mu);
+    free(key);
     return found;
 }
 
@@ -132,7 +152,10 @@ static void sleep_or_registry_change(podc_client *c, int64_t ms, unsigned long g
 static int dependency_ready(podc_client *c, const char *name, char **why)
 {
     *why = NULL;
-    if (pdc_svc_registry_has(name))
+    int starting = pdc_svc_registry_has(c, name);
+    if (starting < 0)
+        return starting;
+    if (starting)
         return (*why = strdup("still starting")) ? 0 : PODC_ENOMEM;
     podc_container_info *info = NULL;
     podc_error *e = NULL;
@@ -586,7 +609,7 @@ static int begin(start_ctx *x, podc_client *c, const podc_service_spec *spec, co
         return rc;
     *x = (start_ctx){ .c = c, .spec = spec, .session = pdc_svc_session_of(spec), .t0 = pdc_svc_now_ms() };
     x->deadline = x->t0 + spec->startup_timeout_ms;
-    if (pdc_svc_registry_add(spec->name) < 0)
+    if (pdc_svc_registry_add(c, spec->name) < 0)
         return pdc_error_oom(err);
     pdc_call_enter(c); /* a cancel lasts until finish() */
     return 0;
@@ -603,7 +626,7 @@ static int finish(start_ctx *x, int rc, podc_error **err)
     }
     podc_free(x->id);
     free(x->built_image);
-    pdc_svc_registry_remove(x->spec->name);
+    pdc_svc_registry_remove(x->c, x->spec->name);
     pdc_call_leave(x->c);
     return rc;
 }

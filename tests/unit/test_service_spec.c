@@ -304,6 +304,32 @@ START_TEST(service_spec_holds_a_container_spec)
 }
 END_TEST
 
+/* The registry of starts in progress (dependents wait for them) is per podman service: a start
+ * of "db" on one service does not hold up a dependent of "db" on another. */
+START_TEST(registry_keyed_by_service)
+{
+    fake_response none = { .raw = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", .drop_after = -1 };
+    fake_server *a = fake_server_start(&none, 1), *b = fake_server_start(&none, 1);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    podc_client *ca = fake_client(a), *ca2 = fake_client(a), *cb = fake_client(b);
+    ck_assert_int_eq(pdc_svc_registry_add(ca, "db"), 0);
+    ck_assert_int_eq(pdc_svc_registry_has(ca, "db"), 1);
+    ck_assert_int_eq(pdc_svc_registry_has(ca2, "db"), 1); /* another client of the same service */
+    ck_assert_int_eq(pdc_svc_registry_has(cb, "db"), 0);
+    ck_assert_int_eq(pdc_svc_registry_has(ca, "web"), 0);
+    pdc_svc_registry_remove(cb, "db"); /* not its entry: nothing changes */
+    ck_assert_int_eq(pdc_svc_registry_has(ca, "db"), 1);
+    pdc_svc_registry_remove(ca2, "db");
+    ck_assert_int_eq(pdc_svc_registry_has(ca, "db"), 0);
+    podc_client_free(ca);
+    podc_client_free(ca2);
+    podc_client_free(cb);
+    fake_server_stop(a);
+    fake_server_stop(b);
+}
+END_TEST
+
 static void feed(pdc_svc_logpos *p, const regex_t *re, const char *rec)
 {
     pdc_svc_logpos_feed(p, re, rec, strlen(rec));
@@ -372,6 +398,7 @@ Suite *service_spec_suite(void)
     tcase_add_test(tc, failed_start_rolls_back);
     tcase_add_test(tc, memory_limit_in_container_spec);
     tcase_add_test(tc, service_spec_holds_a_container_spec);
+    tcase_add_test(tc, registry_keyed_by_service);
     tcase_add_test(tc, log_position_counts_each_line_once);
     tcase_set_timeout(tc, 20);
     suite_add_tcase(s, tc);
