@@ -1,4 +1,4 @@
-/* config.c - the stack's config builder and the kubernaut suites' port presets (DD-TEST-001). */
+/* config.c - the stack's config builder (its defaults and presets: kubernaut-profile.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,21 +7,6 @@
 
 #include "api/images-private.h"
 #include "datastorage/ds-private.h"
-
-static const struct {
-    const char *suite;
-    int postgres, redis, api, metrics;
-} presets[] = {
-    { "gateway", 15437, 16380, 18091, 19091 },
-    { "effectivenessmonitor", 15434, 16383, 18092, 19092 },
-    { "signalprocessing", 15436, 16382, 18094, 19094 },
-    { "aianalysis", 15438, 16384, 18095, 19095 },
-    { "notification", 15440, 16385, 18096, 19096 },
-    { "workflowexecution", 15441, 16388, 18097, 19097 },
-    { "authwebhook", 15442, 16386, 18099, 19099 },
-    { "remediationorchestrator", 15435, 16381, 18140, 19140 },
-};
-#define NPRESETS (sizeof presets / sizeof presets[0])
 
 static int set_str(char **slot, const char *val)
 {
@@ -42,8 +27,9 @@ podc_ds_config *podc_ds_config_new(const char *service)
         return NULL;
     for (int i = 0; i < DS_NPORTS; i++)
         cfg->ports[i] = DS_PORT_UNSET;
-    if (set_str(&cfg->service, service) < 0 || set_str(&cfg->pg_user, "slm_user") < 0 ||
-        set_str(&cfg->pg_password, "test_password") < 0 || set_str(&cfg->pg_db, "action_history") < 0 ||
+    const pdc_ds_profile *p = &pdc_ds_kubernaut_profile;
+    if (set_str(&cfg->service, service) < 0 || set_str(&cfg->pg_user, p->pg_user) < 0 ||
+        set_str(&cfg->pg_password, p->pg_password) < 0 || set_str(&cfg->pg_db, p->pg_db) < 0 ||
         set_str(&cfg->images[PODC_DS_POSTGRES], PODC_DS_DEFAULT_POSTGRES_IMAGE) < 0 ||
         set_str(&cfg->images[PODC_DS_REDIS], PODC_DS_DEFAULT_REDIS_IMAGE) < 0 ||
         set_str(&cfg->images[PODC_DS_DATASTORAGE], PODC_DS_DEFAULT_DATASTORAGE_IMAGE) < 0) {
@@ -80,29 +66,26 @@ void podc_ds_config_free(podc_ds_config *cfg)
 
 size_t podc_ds_preset_count(void)
 {
-    return NPRESETS;
+    return pdc_ds_preset_count();
 }
 
 const char *podc_ds_preset_name_at(size_t idx)
 {
-    return idx < NPRESETS ? presets[idx].suite : NULL;
+    const pdc_ds_preset *p = pdc_ds_preset_at(idx);
+    return p ? p->suite : NULL;
 }
 
 int podc_ds_config_set_preset(podc_ds_config *cfg, const char *suite)
 {
-    if (!cfg || !suite)
+    const pdc_ds_preset *p = cfg ? pdc_ds_preset_find(suite) : NULL;
+    if (!p)
         return PODC_EINVAL;
-    for (size_t i = 0; i < NPRESETS; i++) {
-        if (strcmp(presets[i].suite, suite) == 0) {
-            cfg->ports[PODC_DS_PORT_POSTGRES] = presets[i].postgres;
-            cfg->ports[PODC_DS_PORT_REDIS] = presets[i].redis;
-            cfg->ports[PODC_DS_PORT_API] = presets[i].api;
-            cfg->ports[PODC_DS_PORT_METRICS] = presets[i].metrics;
-            cfg->ports[PODC_DS_PORT_HEALTH] = DS_PORT_UNSET; /* api + 10000 */
-            return 0;
-        }
-    }
-    return PODC_EINVAL;
+    cfg->ports[PODC_DS_PORT_POSTGRES] = p->postgres;
+    cfg->ports[PODC_DS_PORT_REDIS] = p->redis;
+    cfg->ports[PODC_DS_PORT_API] = p->api;
+    cfg->ports[PODC_DS_PORT_METRICS] = p->metrics;
+    cfg->ports[PODC_DS_PORT_HEALTH] = DS_PORT_UNSET; /* api + 10000 */
+    return 0;
 }
 
 int podc_ds_config_set_port(podc_ds_config *cfg, podc_ds_port which, int host_port)

@@ -70,4 +70,19 @@ int pdc_ds_reset(podc_client *c, const podc_ds_config *cfg, const char names[3][
 /* down.c: force-removes the stack's containers side by side (missing ones are fine). */
 int pdc_ds_remove_containers(podc_client *c, const char *service, podc_error **err);
 
+/* ---- the kubernaut profile (kubernaut-profile.c): data the stack takes from kubernaut ---- */
+typedef struct pdc_ds_profile {
+    const char *pg_user, *pg_password, *pg_db; /* the test stack's defaults */
+} pdc_ds_profile;
+extern const pdc_ds_profile pdc_ds_kubernaut_profile;
+
+/* A suite's fixed host ports (kubernaut's DD-TEST-001); health = api + 10000. */
+typedef struct pdc_ds_preset {
+    const char *suite;
+    int postgres, redis, api, metrics;
+} pdc_ds_preset;
+size_t pdc_ds_preset_count(void);
+const pdc_ds_preset *pdc_ds_preset_at(size_t i);
+const pdc_ds_preset *pdc_ds_preset_find(const char *suite); /* NULL when unknown */
+
 #endif
