@@ -87,7 +87,7 @@ static void untag(podc_client *c, const char *ref)
 static double podc_pull(podc_client *c, const char *ref, unsigned flags)
 {
     podc_image_pull_options *o = podc_image_pull_options_new();
-    podc_image_pull_options_set_policy(o, PODC_PULL_ALWAYS);
+    podc_image_pull_options_set_policy(o, PODC_IMAGE_PULL_ALWAYS);
     podc_image_pull_options_set_flags(o, flags | PODC_IMAGE_PULL_QUIET);
     podc_error *err = NULL;
     double t0 = now_s();

@@ -36,24 +36,25 @@ type PullPolicy int
 
 // The pull policies of libpodc (numeric values are part of its ABI).
 const (
-	PullMissing PullPolicy = C.PODC_PULL_MISSING // only when no local image has the name
-	PullAlways  PullPolicy = C.PODC_PULL_ALWAYS  // every time
-	PullNewer   PullPolicy = C.PODC_PULL_NEWER   // when the registry's image differs from the local one
-	PullNever   PullPolicy = C.PODC_PULL_NEVER   // never: a missing image is ErrNotFound
+	PullMissing PullPolicy = C.PODC_IMAGE_PULL_MISSING // only when no local image has the name
+	PullAlways  PullPolicy = C.PODC_IMAGE_PULL_ALWAYS  // every time
+	PullNewer   PullPolicy = C.PODC_IMAGE_PULL_NEWER   // when the registry's image differs from the local one
+	PullNever   PullPolicy = C.PODC_IMAGE_PULL_NEVER   // never: a missing image is ErrNotFound
 )
 
 // String is the policy's name ("missing", "always", "newer", "never"), or "PullPolicy(N)"
 // for an unknown value.
 func (p PullPolicy) String() string {
 	if p.valid() {
-		return C.GoString(C.podc_pull_policy_name(C.podc_pull_policy(p)))
+		return C.GoString(C.podc_image_pull_policy_name(C.podc_image_pull_policy(p)))
 	}
 	return "PullPolicy(" + strconv.Itoa(int(p)) + ")"
 }
 
 // valid: p converts to the C enum unchanged and the library knows it.
 func (p PullPolicy) valid() bool {
-	return p >= 0 && int(C.podc_pull_policy(p)) == int(p) && C.podc_pull_policy_name(C.podc_pull_policy(p)) != nil
+	c := C.podc_image_pull_policy(p)
+	return p >= 0 && int(c) == int(p) && C.podc_image_pull_policy_name(c) != nil
 }
 
 // ParsePullPolicy turns "missing", "always", "newer" or "never" into a PullPolicy
@@ -61,8 +62,8 @@ func (p PullPolicy) valid() bool {
 func ParsePullPolicy(name string) (PullPolicy, error) {
 	cs := C.CString(name)
 	defer C.free(unsafe.Pointer(cs))
-	var out C.podc_pull_policy
-	if C.podc_pull_policy_from_name(cs, &out) < 0 {
+	var out C.podc_image_pull_policy
+	if C.podc_image_pull_policy_from_name(cs, &out) < 0 {
 		return PullMissing, invalidOr(ErrInvalid, "policy",
 			"policy: unknown pull policy "+strconv.Quote(name)+" (one of missing, always, newer, never)")
 	}
@@ -160,7 +161,7 @@ func (o *PullOptions) build(m *cmem, progress cgo.Handle, push bool) (*C.podc_im
 		}
 	}
 	if !push {
-		set(C.podc_image_pull_options_set_policy(po, C.podc_pull_policy(o.Policy)), "policy")
+		set(C.podc_image_pull_options_set_policy(po, C.podc_image_pull_policy(o.Policy)), "policy")
 	}
 	var flags C.uint
 	if o.InsecureSkipTLSVerify {

@@ -55,9 +55,9 @@ static int podc_go_events(podc_client *c, const podc_events_options *o, uintptr_
 {
     return podc_events_stream(c, o, podc_go_event, (void *)h, err);
 }
-static int podc_go_build_set_progress(podc_build_options *o, uintptr_t h)
+static int podc_go_build_set_progress(podc_image_build_options *o, uintptr_t h)
 {
-    return podc_build_options_set_progress(o, podc_go_build_progress, (void *)h);
+    return podc_image_build_options_set_progress(o, podc_go_build_progress, (void *)h);
 }
 */
 import "C"
@@ -344,11 +344,11 @@ func (c *Client) BuildImage(ctx context.Context, contextDir string, opts *BuildO
 	}
 	var m cmem
 	defer m.free()
-	o := C.podc_build_options_new()
+	o := C.podc_image_build_options_new()
 	if o == nil {
-		return "", invalidOr(ErrNoMemory, "", "podc_build_options_new: out of memory")
+		return "", invalidOr(ErrNoMemory, "", "podc_image_build_options_new: out of memory")
 	}
-	defer C.podc_build_options_free(o)
+	defer C.podc_image_build_options_free(o)
 	var err error
 	set := func(rc C.int, field string) {
 		if err == nil && rc < 0 {
@@ -356,25 +356,25 @@ func (c *Client) BuildImage(ctx context.Context, contextDir string, opts *BuildO
 		}
 	}
 	for _, t := range opts.Tags {
-		set(C.podc_build_options_add_tag(o, m.str(t)), "tags")
+		set(C.podc_image_build_options_add_tag(o, m.str(t)), "tags")
 	}
 	if opts.Containerfile != "" {
-		set(C.podc_build_options_set_containerfile(o, m.str(opts.Containerfile)), "containerfile")
+		set(C.podc_image_build_options_set_containerfile(o, m.str(opts.Containerfile)), "containerfile")
 	}
 	for _, k := range sortedKeys(opts.Args) {
-		set(C.podc_build_options_add_build_arg(o, m.str(k), m.str(opts.Args[k])), "args")
+		set(C.podc_image_build_options_add_build_arg(o, m.str(k), m.str(opts.Args[k])), "args")
 	}
 	for _, k := range sortedKeys(opts.Labels) {
-		set(C.podc_build_options_add_label(o, m.str(k), m.str(opts.Labels[k])), "labels")
+		set(C.podc_image_build_options_add_label(o, m.str(k), m.str(opts.Labels[k])), "labels")
 	}
 	if opts.Target != "" {
-		set(C.podc_build_options_set_target(o, m.str(opts.Target)), "target")
+		set(C.podc_image_build_options_set_target(o, m.str(opts.Target)), "target")
 	}
 	if opts.NoCache {
-		set(C.podc_build_options_set_no_cache(o, 1), "no_cache")
+		set(C.podc_image_build_options_set_no_cache(o, 1), "no_cache")
 	}
 	if opts.PullNever {
-		set(C.podc_build_options_set_pull_never(o, 1), "pull_never")
+		set(C.podc_image_build_options_set_pull_never(o, 1), "pull_never")
 	}
 	prog, ph := newProgress(ctx, lineTo(progress))
 	defer ph.Delete()

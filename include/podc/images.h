@@ -160,17 +160,17 @@ PODC_EXTERN int podc_image_import_file(podc_client *c, const podc_image_import_o
 /* Pull and push: images from and to registries                                                  */
 
 /* When podc_image_pull() fetches. The values are part of the ABI. */
-typedef enum podc_pull_policy {
-    PODC_PULL_MISSING = 0, /* only when no local image has the name (the default) */
-    PODC_PULL_ALWAYS = 1,  /* every time */
-    PODC_PULL_NEWER = 2,   /* when the registry's image differs from the local one */
-    PODC_PULL_NEVER = 3    /* never: a missing image is PODC_ENOTFOUND */
-} podc_pull_policy;
+typedef enum podc_image_pull_policy {
+    PODC_IMAGE_PULL_MISSING = 0, /* only when no local image has the name (the default) */
+    PODC_IMAGE_PULL_ALWAYS = 1,  /* every time */
+    PODC_IMAGE_PULL_NEWER = 2,   /* when the registry's image differs from the local one */
+    PODC_IMAGE_PULL_NEVER = 3    /* never: a missing image is PODC_ENOTFOUND */
+} podc_image_pull_policy;
 
 /* "missing", "always", "newer", "never" -> *out; 0 or PODC_EINVAL. */
-PODC_EXTERN int podc_pull_policy_from_name(const char *name, podc_pull_policy *out);
+PODC_EXTERN int podc_image_pull_policy_from_name(const char *name, podc_image_pull_policy *out);
 /* The name of a policy ("missing"...), or NULL for an unknown value. Static. */
-PODC_EXTERN const char *podc_pull_policy_name(podc_pull_policy policy);
+PODC_EXTERN const char *podc_image_pull_policy_name(podc_image_pull_policy policy);
 
 typedef struct podc_image_pull_options podc_image_pull_options;
 
@@ -184,7 +184,7 @@ typedef struct podc_image_pull_options podc_image_pull_options;
  * transient failures, no progress callback, no timeout. NULL on OOM.
  */
 PODC_EXTERN podc_image_pull_options *podc_image_pull_options_new(void);
-PODC_EXTERN int podc_image_pull_options_set_policy(podc_image_pull_options *o, podc_pull_policy policy);
+PODC_EXTERN int podc_image_pull_options_set_policy(podc_image_pull_options *o, podc_image_pull_policy policy);
 /* PODC_IMAGE_PULL_* flags; replaces the flags set before. */
 PODC_EXTERN int podc_image_pull_options_set_flags(podc_image_pull_options *o, unsigned int flags);
 /*
@@ -271,45 +271,45 @@ PODC_EXTERN const char *podc_image_digest(const podc_image *img);
 /* ------------------------------------------------------------------------------------------ */
 /* Build                                                                                        */
 
-typedef struct podc_build_options podc_build_options;
+typedef struct podc_image_build_options podc_image_build_options;
 
 /* New default options: no tags, default containerfile, pull base images when missing, no
  * progress callback, no timeout. NULL on OOM. */
-PODC_EXTERN podc_build_options *podc_build_options_new(void);
+PODC_EXTERN podc_image_build_options *podc_image_build_options_new(void);
 /* Adds a name for the result, e.g. "localhost/app:1" or "app" (= localhost/app:latest).
  * Repeatable. */
-PODC_EXTERN int podc_build_options_add_tag(podc_build_options *o, const char *tag);
+PODC_EXTERN int podc_image_build_options_add_tag(podc_image_build_options *o, const char *tag);
 /*
  * The Containerfile to use. A relative path is relative to the context directory; an absolute
  * path may lie inside or outside the context (one outside is sent in the context tar under a
  * generated name). Default: "Containerfile", else "Dockerfile", in the context directory.
  */
-PODC_EXTERN int podc_build_options_set_containerfile(podc_build_options *o, const char *path);
+PODC_EXTERN int podc_image_build_options_set_containerfile(podc_image_build_options *o, const char *path);
 /* ARG values (--build-arg key=value). Repeating a key replaces its value. */
-PODC_EXTERN int podc_build_options_add_build_arg(podc_build_options *o, const char *key, const char *value);
+PODC_EXTERN int podc_image_build_options_add_build_arg(podc_image_build_options *o, const char *key, const char *value);
 /* Labels added to the result (--label key=value). Repeating a key replaces its value. */
-PODC_EXTERN int podc_build_options_add_label(podc_build_options *o, const char *key, const char *value);
+PODC_EXTERN int podc_image_build_options_add_label(podc_image_build_options *o, const char *key, const char *value);
 /* Build up to this stage of a multi-stage Containerfile (--target). */
-PODC_EXTERN int podc_build_options_set_target(podc_build_options *o, const char *stage);
+PODC_EXTERN int podc_image_build_options_set_target(podc_image_build_options *o, const char *stage);
 /* Do not use cached layers (--no-cache). */
-PODC_EXTERN int podc_build_options_set_no_cache(podc_build_options *o, int no_cache);
+PODC_EXTERN int podc_image_build_options_set_no_cache(podc_image_build_options *o, int no_cache);
 /* Never pull base images; a missing one fails the build (--pull=never). Same as
- * podc_build_options_set_pull_policy(o, PODC_PULL_NEVER); 0 restores the default. */
-PODC_EXTERN int podc_build_options_set_pull_never(podc_build_options *o, int pull_never);
+ * podc_image_build_options_set_pull_policy(o, PODC_IMAGE_PULL_NEVER); 0 restores the default. */
+PODC_EXTERN int podc_image_build_options_set_pull_never(podc_image_build_options *o, int pull_never);
 /* When base images are pulled (--pull=POLICY): default missing; through the service's
  * registries.conf, like every pull. */
-PODC_EXTERN int podc_build_options_set_pull_policy(podc_build_options *o, podc_pull_policy policy);
+PODC_EXTERN int podc_image_build_options_set_pull_policy(podc_image_build_options *o, podc_image_pull_policy policy);
 /*
  * Progress: cb receives every line of build output (the `stream` text: STEP lines, RUN output,
  * the final image ID), one call per line, without the '\n' (data is also NUL-terminated).
  * Return non-zero to stop the build: podc_image_build() then returns PODC_ECANCELLED.
  */
-PODC_EXTERN int podc_build_options_set_progress(podc_build_options *o, podc_data_cb cb, void *userdata);
+PODC_EXTERN int podc_image_build_options_set_progress(podc_image_build_options *o, podc_data_cb cb, void *userdata);
 /* Whole-build timeout; 0 (the default) = none. */
-PODC_EXTERN int podc_build_options_set_timeout(podc_build_options *o, int64_t timeout_ms);
+PODC_EXTERN int podc_image_build_options_set_timeout(podc_image_build_options *o, int64_t timeout_ms);
 /* The setters store their arguments (copied) and return 0, PODC_EINVAL (NULL argument) or
  * PODC_ENOMEM; the values are checked by podc_image_build(). */
-PODC_EXTERN void podc_build_options_free(podc_build_options *o);
+PODC_EXTERN void podc_image_build_options_free(podc_image_build_options *o);
 
 /*
  * POST /libpod/build: builds an image from context_dir (opts may be NULL for defaults).
@@ -334,7 +334,7 @@ PODC_EXTERN void podc_build_options_free(podc_build_options *o);
  * Other errors: PODC_EINVAL (also the server's 400s), PODC_ECANCELLED (progress callback or
  * podc_client_cancel()), PODC_ETIMEOUT, transport, PODC_EPROTOCOL (no image ID at the end).
  */
-PODC_EXTERN int podc_image_build(podc_client *c, const char *context_dir, const podc_build_options *opts,
+PODC_EXTERN int podc_image_build(podc_client *c, const char *context_dir, const podc_image_build_options *opts,
                                  char **out_id, podc_error **err);
 
 #ifdef __cplusplus

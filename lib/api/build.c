@@ -25,7 +25,7 @@ typedef struct kv {
     char *key, *value;
 } kv;
 
-struct podc_build_options {
+struct podc_image_build_options {
     char **tags;
     size_t ntags;
     char *containerfile;
@@ -35,15 +35,15 @@ struct podc_build_options {
     size_t nlabels;
     char *target;
     int no_cache;
-    int pull_policy; /* a podc_pull_policy */
+    int pull_policy; /* a podc_image_pull_policy */
     podc_data_cb progress;
     void *progress_ud;
     int64_t timeout_ms;
 };
 
-podc_build_options *podc_build_options_new(void)
+podc_image_build_options *podc_image_build_options_new(void)
 {
-    return calloc(1, sizeof(podc_build_options));
+    return calloc(1, sizeof(podc_image_build_options));
 }
 
 static int set_str(char **slot, const char *v)
@@ -56,7 +56,7 @@ static int set_str(char **slot, const char *v)
     return 0;
 }
 
-int podc_build_options_add_tag(podc_build_options *o, const char *tag)
+int podc_image_build_options_add_tag(podc_image_build_options *o, const char *tag)
 {
     if (!o || !tag)
         return PODC_EINVAL;
@@ -70,7 +70,7 @@ int podc_build_options_add_tag(podc_build_options *o, const char *tag)
     return 0;
 }
 
-int podc_build_options_set_containerfile(podc_build_options *o, const char *path)
+int podc_image_build_options_set_containerfile(podc_image_build_options *o, const char *path)
 {
     return o && path ? set_str(&o->containerfile, path) : PODC_EINVAL;
 }
@@ -94,22 +94,22 @@ static int kv_put(kv **items, size_t *n, const char *key, const char *value)
     return 0;
 }
 
-int podc_build_options_add_build_arg(podc_build_options *o, const char *key, const char *value)
+int podc_image_build_options_add_build_arg(podc_image_build_options *o, const char *key, const char *value)
 {
     return o && key && value ? kv_put(&o->args, &o->nargs, key, value) : PODC_EINVAL;
 }
 
-int podc_build_options_add_label(podc_build_options *o, const char *key, const char *value)
+int podc_image_build_options_add_label(podc_image_build_options *o, const char *key, const char *value)
 {
     return o && key && value ? kv_put(&o->labels, &o->nlabels, key, value) : PODC_EINVAL;
 }
 
-int podc_build_options_set_target(podc_build_options *o, const char *stage)
+int podc_image_build_options_set_target(podc_image_build_options *o, const char *stage)
 {
     return o && stage ? set_str(&o->target, stage) : PODC_EINVAL;
 }
 
-int podc_build_options_set_no_cache(podc_build_options *o, int no_cache)
+int podc_image_build_options_set_no_cache(podc_image_build_options *o, int no_cache)
 {
     if (!o)
         return PODC_EINVAL;
@@ -117,20 +117,20 @@ int podc_build_options_set_no_cache(podc_build_options *o, int no_cache)
     return 0;
 }
 
-int podc_build_options_set_pull_never(podc_build_options *o, int pull_never)
+int podc_image_build_options_set_pull_never(podc_image_build_options *o, int pull_never)
 {
-    return podc_build_options_set_pull_policy(o, pull_never ? PODC_PULL_NEVER : PODC_PULL_MISSING);
+    return podc_image_build_options_set_pull_policy(o, pull_never ? PODC_IMAGE_PULL_NEVER : PODC_IMAGE_PULL_MISSING);
 }
 
-int podc_build_options_set_pull_policy(podc_build_options *o, podc_pull_policy policy)
+int podc_image_build_options_set_pull_policy(podc_image_build_options *o, podc_image_pull_policy policy)
 {
-    if (!o || !podc_pull_policy_name(policy))
+    if (!o || !podc_image_pull_policy_name(policy))
         return PODC_EINVAL;
     o->pull_policy = (int)policy;
     return 0;
 }
 
-int podc_build_options_set_progress(podc_build_options *o, podc_data_cb cb, void *userdata)
+int podc_image_build_options_set_progress(podc_image_build_options *o, podc_data_cb cb, void *userdata)
 {
     if (!o)
         return PODC_EINVAL;
@@ -139,7 +139,7 @@ int podc_build_options_set_progress(podc_build_options *o, podc_data_cb cb, void
     return 0;
 }
 
-int podc_build_options_set_timeout(podc_build_options *o, int64_t timeout_ms)
+int podc_image_build_options_set_timeout(podc_image_build_options *o, int64_t timeout_ms)
 {
     if (!o || timeout_ms < 0)
         return PODC_EINVAL;
@@ -156,7 +156,7 @@ static void kv_free(kv *items, size_t n)
     free(items);
 }
 
-void podc_build_options_free(podc_build_options *o)
+void podc_image_build_options_free(podc_image_build_options *o)
 {
     if (!o)
         return;
@@ -337,7 +337,7 @@ static int put_json_map(pdc_buf *path, const char *key, const kv *items, size_t 
     return rc;
 }
 
-static int build_path(pdc_buf *path, const podc_build_options *o, const plan *p)
+static int build_path(pdc_buf *path, const podc_image_build_options *o, const plan *p)
 {
     int rc = pdc_buf_puts(path, "/libpod/build");
     for (size_t i = 0; rc == 0 && o && i < o->ntags; i++)
@@ -354,12 +354,12 @@ static int build_path(pdc_buf *path, const podc_build_options *o, const plan *p)
     if (rc == 0 && o && o->no_cache)
         rc = pdc_buf_put_query_bool(path, "nocache", 1);
     /* libpod reads `pullpolicy`; `pull` only matters on the compat path */
-    if (rc == 0 && o && o->pull_policy != PODC_PULL_MISSING)
-        rc = pdc_buf_put_query(path, "pullpolicy", podc_pull_policy_name((podc_pull_policy)o->pull_policy));
+    if (rc == 0 && o && o->pull_policy != PODC_IMAGE_PULL_MISSING)
+        rc = pdc_buf_put_query(path, "pullpolicy", podc_image_pull_policy_name((podc_image_pull_policy)o->pull_policy));
     return rc;
 }
 
-static int check_options(const podc_build_options *o, podc_error **err)
+static int check_options(const podc_image_build_options *o, podc_error **err)
 {
     if (!o)
         return 0;
@@ -391,7 +391,7 @@ static size_t context_read(char *buf, size_t size, size_t nitems, void *ud)
 
 /* ------------------------------------------------------------------------------------------ */
 
-int podc_image_build(podc_client *c, const char *context_dir, const podc_build_options *opts, char **out_id,
+int podc_image_build(podc_client *c, const char *context_dir, const podc_image_build_options *opts, char **out_id,
                      podc_error **err)
 {
     if (!c || !out_id)

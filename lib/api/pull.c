@@ -21,7 +21,7 @@
 #define MAX_TRIES 10
 
 struct podc_image_pull_options {
-    podc_pull_policy policy;
+    podc_image_pull_policy policy;
     unsigned int flags;
     char *user, *password, *token, *authfile;
     char *os, *arch, *variant;
@@ -34,18 +34,18 @@ struct podc_image_pull_options {
 
 static const char *const policy_names[] = { "missing", "always", "newer", "never" };
 
-int podc_pull_policy_from_name(const char *name, podc_pull_policy *out)
+int podc_image_pull_policy_from_name(const char *name, podc_image_pull_policy *out)
 {
     for (size_t i = 0; name && out && i < sizeof policy_names / sizeof policy_names[0]; i++) {
         if (strcmp(name, policy_names[i]) == 0) {
-            *out = (podc_pull_policy)i;
+            *out = (podc_image_pull_policy)i;
             return 0;
         }
     }
     return PODC_EINVAL;
 }
 
-const char *podc_pull_policy_name(podc_pull_policy policy)
+const char *podc_image_pull_policy_name(podc_image_pull_policy policy)
 {
     return (unsigned)policy < sizeof policy_names / sizeof policy_names[0] ? policy_names[policy] : NULL;
 }
@@ -71,9 +71,9 @@ static int set_secret(char **slot, const char *v)
     return 0;
 }
 
-int podc_image_pull_options_set_policy(podc_image_pull_options *o, podc_pull_policy policy)
+int podc_image_pull_options_set_policy(podc_image_pull_options *o, podc_image_pull_policy policy)
 {
-    if (!o || !podc_pull_policy_name(policy))
+    if (!o || !podc_image_pull_policy_name(policy))
         return PODC_EINVAL;
     o->policy = policy;
     return 0;
@@ -439,8 +439,9 @@ int podc_image_pull(podc_client *c, const char *ref, const podc_image_pull_optio
     if ((rc = begin(&t, "pull", ref, o, err)) < 0)
         return rc;
     pdc_buf path = PODC_BUF_INIT;
+    const char *policy = podc_image_pull_policy_name(o ? o->policy : PODC_IMAGE_PULL_MISSING);
     int bad = pdc_buf_puts(&path, "/libpod/images/pull") || pdc_buf_put_query(&path, "reference", ref) ||
-              pdc_buf_put_query(&path, "policy", podc_pull_policy_name(o ? o->policy : PODC_PULL_MISSING)) ||
+              pdc_buf_put_query(&path, "policy", policy) ||
               pdc_buf_put_query_bool(&path, "quiet", o && (o->flags & PODC_IMAGE_PULL_QUIET));
     if (!bad && o && (o->flags & PODC_IMAGE_PULL_TLS_NO_VERIFY))
         bad = pdc_buf_put_query_bool(&path, "tlsVerify", 0);
@@ -532,7 +533,7 @@ int pdc_image_pull_options_replace(podc_image_pull_options **slot, const podc_im
 
 int pdc_image_pull_options_policy(const podc_image_pull_options *o)
 {
-    return o ? o->policy : PODC_PULL_MISSING;
+    return o ? o->policy : PODC_IMAGE_PULL_MISSING;
 }
 
 typedef struct prefixed {
@@ -559,16 +560,18 @@ int pdc_image_ensure(podc_client *c, const char *ref, const podc_image_pull_opti
                       void *progress_ud, int *pulled, podc_error **err)
 {
     *pulled = 0;
-    podc_pull_policy policy = pdc_image_pull_options_policy(o);
+    podc_image_pull_policy policy = pdc_image_pull_options_policy(o);
     int exists = 0, rc = 0;
-    if (policy == PODC_PULL_MISSING || policy == PODC_PULL_NEVER || strncmp(ref, "localhost/", 10) == 0)
-        if ((rc = podc_image_exists(c, ref, &exists, err)) < 0)
-            return rc;
-    if (exists && (policy == PODC_PULL_MISSING || policy == PODC_PULL_NEVER || strncmp(ref, "localhost/", 10) == 0))
+    /* a present image is kept: unless the policy asks the registry again, or it is a local one */
+    int keep_present = policy == PODC_IMAGE_PULL_MISSING || policy == PODC_IMAGE_PULL_NEVER ||
+                       strncmp(ref, "localhost/", 10) == 0;
+    if (keep_present && (rc = podc_image_exists(c, ref, &exists, err)) < 0)
+        return rc;
+    if (exists && keep_present)
         return 0;
-    if (!exists && (policy == PODC_PULL_NEVER || strncmp(ref, "localhost/", 10) == 0)) {
+    if (!exists && (policy == PODC_IMAGE_PULL_NEVER || strncmp(ref, "localhost/", 10) == 0)) {
         podc_error *e = pdc_error_new(PODC_ENOTFOUND, "image %s is not present%s", ref,
-                                       policy == PODC_PULL_NEVER ? " and the pull policy is never"
+                                       policy == PODC_IMAGE_PULL_NEVER ? " and the pull policy is never"
                                                                  : " (localhost/ names local images: build it, "
                                                                    "or tag one with that name; nothing to pull)");
         pdc_error_add_detail(e, "image", ref);

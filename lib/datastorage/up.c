@@ -405,18 +405,18 @@ static int build_image(run *r, podc_error **err)
         return rc;
     if (progress(r, "building %s", cfg->images[PODC_DS_DATASTORAGE]))
         return pdc_error_set(err, PODC_ECANCELLED, "%s: stopped by the progress callback", cfg->service);
-    podc_build_options *o = podc_build_options_new();
+    podc_image_build_options *o = podc_image_build_options_new();
     if (!o)
         return pdc_error_oom(err);
-    int bad = podc_build_options_add_tag(o, cfg->images[PODC_DS_DATASTORAGE]) ||
-              podc_build_options_add_label(o, PODC_DS_LABEL_BUILT, cfg->service) ||
-              podc_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, r->session) ||
-              podc_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true") ||
-              (cfg->build_containerfile && podc_build_options_set_containerfile(o, cfg->build_containerfile)) ||
-              podc_build_options_set_pull_never(o, 1);
+    int bad = podc_image_build_options_add_tag(o, cfg->images[PODC_DS_DATASTORAGE]) ||
+              podc_image_build_options_add_label(o, PODC_DS_LABEL_BUILT, cfg->service) ||
+              podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, r->session) ||
+              podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true") ||
+              (cfg->build_containerfile && podc_image_build_options_set_containerfile(o, cfg->build_containerfile)) ||
+              podc_image_build_options_set_pull_never(o, 1);
     rc = bad ? pdc_error_oom(err)
              : podc_image_build(r->c, cfg->build_context, o, &r->built_image_id, err);
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
     if (rc < 0 && err && *err)
         pdc_error_add_detail(*err, "component", "datastorage");
     return rc;
@@ -555,7 +555,7 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
     int rc;
 
     run r = { .c = c, .cfg = cfg, .t0 = now_ms(), .progress_mu = PTHREAD_MUTEX_INITIALIZER, .no_pull = podc_image_pull_options_new() };
-    if (!r.no_pull || podc_image_pull_options_set_policy(r.no_pull, PODC_PULL_NEVER) < 0) {
+    if (!r.no_pull || podc_image_pull_options_set_policy(r.no_pull, PODC_IMAGE_PULL_NEVER) < 0) {
         podc_image_pull_options_free(r.no_pull);
         return pdc_error_oom(err);
     }

@@ -279,26 +279,26 @@ static int build_if_needed(start_ctx *x, podc_error **err)
         return step(x, err, "image %s present, not building", s->image);
     if ((rc = step(x, err, "building image %s from %s", s->image, s->build_ctx)) < 0)
         return rc;
-    podc_build_options *o = podc_build_options_new();
+    podc_image_build_options *o = podc_image_build_options_new();
     if (!o)
         return pdc_error_oom(err);
-    rc = podc_build_options_add_tag(o, s->image);
+    rc = podc_image_build_options_add_tag(o, s->image);
     if (!rc && s->containerfile)
-        rc = podc_build_options_set_containerfile(o, s->containerfile);
+        rc = podc_image_build_options_set_containerfile(o, s->containerfile);
     for (size_t i = 0; !rc && i < s->build_args.n; i++)
-        rc = podc_build_options_add_build_arg(o, s->build_args.keys[i], s->build_args.vals[i]);
-    rc = rc ? rc : podc_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, x->session);
-    rc = rc ? rc : podc_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true");
+        rc = podc_image_build_options_add_build_arg(o, s->build_args.keys[i], s->build_args.vals[i]);
+    rc = rc ? rc : podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, x->session);
+    rc = rc ? rc : podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true");
     for (size_t i = 0; !rc && i < s->build_labels.n; i++)
-        rc = podc_build_options_add_label(o, s->build_labels.keys[i], s->build_labels.vals[i]);
+        rc = podc_image_build_options_add_label(o, s->build_labels.keys[i], s->build_labels.vals[i]);
     if (rc) {
-        podc_build_options_free(o);
+        podc_image_build_options_free(o);
         return pdc_error_set(err, rc, "service %s: build options: %s", s->name, podc_strerror(rc));
     }
     int64_t tb = pdc_svc_now_ms();
     char *image_id = NULL;
     rc = podc_image_build(x->c, s->build_ctx, o, &image_id, err);
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
     if (rc < 0) {
         if (err && *err)
             pdc_error_prefix(*err, "service %s", s->name);

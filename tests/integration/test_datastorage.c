@@ -585,12 +585,12 @@ START_TEST(not_postgres_fails_readiness_and_leaves_nothing)
     podc_error *err = NULL;
     char *svc = itest_name("ds7"), image[300];
     snprintf(image, sizeof image, "localhost/%s:test", svc);
-    podc_build_options *o = podc_build_options_new();
-    podc_build_options_add_tag(o, image);
-    podc_build_options_set_pull_never(o, 1);
+    podc_image_build_options *o = podc_image_build_options_new();
+    podc_image_build_options_add_tag(o, image);
+    podc_image_build_options_set_pull_never(o, 1);
     char *id = NULL;
     ck_assert_msg(podc_image_build(c, dir, o, &id, &err) == 0, "build: %s", podc_error_message(err));
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
 
     podc_ds_config *cfg = test_config(svc);
     podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, image);

@@ -315,7 +315,7 @@ START_TEST(image_removed_between_check_and_create)
     race r = { .at = "no stale container", .what = RACE_IMAGE_GONE, .name = tag };
     podc_service_spec *s = race_spec(name, tag, net, &r);
     podc_image_pull_options *never = podc_image_pull_options_new();
-    podc_image_pull_options_set_policy(never, PODC_PULL_NEVER);
+    podc_image_pull_options_set_policy(never, PODC_IMAGE_PULL_NEVER);
     podc_service_spec_set_pull_options(s, never);
     podc_image_pull_options_free(never);
     podc_service *svc = NULL;
@@ -439,12 +439,12 @@ START_TEST(service_killed_during_a_build)
     podc_client *c = start_own_service();
     char *tag = itest_name("faults-build"), ref[160];
     snprintf(ref, sizeof ref, "localhost/%s:test", tag);
-    podc_build_options *o = podc_build_options_new();
-    podc_build_options_add_tag(o, ref);
-    podc_build_options_set_pull_never(o, 1);
-    podc_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, SESSION);
+    podc_image_build_options *o = podc_image_build_options_new();
+    podc_image_build_options_add_tag(o, ref);
+    podc_image_build_options_set_pull_never(o, 1);
+    podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, SESSION);
     killer k = { .delay_ms = 1500, .when = "RUN" };
-    podc_build_options_set_progress(o, on_build_line, &k);
+    podc_image_build_options_set_progress(o, on_build_line, &k);
     podc_error *err = NULL;
     char *id = NULL;
     double cpu0 = cpu_s();
@@ -456,7 +456,7 @@ START_TEST(service_killed_during_a_build)
     ck_assert_ptr_null(id);
     podc_error_free(err);
     err = NULL;
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
     podc_client_free(c);
     /* no image of the build's: the tag was never made */
     podc_client *main_c = itest_client();

@@ -237,17 +237,17 @@ START_TEST(build_then_inspect_list_tag_remove)
     remember('i', tag1);
     remember('i', tag2);
 
-    podc_build_options *o = podc_build_options_new();
-    podc_build_options_add_tag(o, tag1);
-    podc_build_options_add_tag(o, tag2);
-    podc_build_options_add_build_arg(o, "GREETING", "hello-podc");
-    podc_build_options_add_label(o, "podc.it", label);
-    podc_build_options_set_pull_never(o, 1);
+    podc_image_build_options *o = podc_image_build_options_new();
+    podc_image_build_options_add_tag(o, tag1);
+    podc_image_build_options_add_tag(o, tag2);
+    podc_image_build_options_add_build_arg(o, "GREETING", "hello-podc");
+    podc_image_build_options_add_label(o, "podc.it", label);
+    podc_image_build_options_set_pull_never(o, 1);
     progress pr = { 0 };
-    podc_build_options_set_progress(o, on_progress, &pr);
+    podc_image_build_options_set_progress(o, on_progress, &pr);
     char *id = NULL;
     ck_assert_ok(podc_image_build(cl, ctx, o, &id, &err), &err);
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
     ck_assert_msg(is_hex64(id), "id \"%s\"", id);
     remember('i', id);
     ck_assert_int_ge(pr.steps, 10);
@@ -383,9 +383,9 @@ START_TEST(build_failure_gives_ebuild_with_output)
              "RUN echo never-reached\n");
     char *repo = name_of("fail");
     remember('i', repo);
-    podc_build_options *o = podc_build_options_new();
-    podc_build_options_add_tag(o, repo);
-    podc_build_options_set_pull_never(o, 1);
+    podc_image_build_options *o = podc_image_build_options_new();
+    podc_image_build_options_add_tag(o, repo);
+    podc_image_build_options_set_pull_never(o, 1);
     char *id = NULL;
     ck_assert_int_eq(podc_image_build(cl, ctx, o, &id, &err), PODC_EBUILD);
     ck_assert_ptr_null(id);
@@ -404,15 +404,15 @@ START_TEST(build_failure_gives_ebuild_with_output)
     podc_error_free(err);
     err = NULL;
     ck_assert_int_eq(exists(repo), 0);
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
 
     /* a missing base image with pull=never fails at once, without trying a registry */
     put_file(ctx, "Containerfile", "FROM localhost/podc-it-no-such-base:latest\nRUN true\n");
-    o = podc_build_options_new();
-    podc_build_options_set_pull_never(o, 1);
+    o = podc_image_build_options_new();
+    podc_image_build_options_set_pull_never(o, 1);
     ck_assert_int_eq(podc_image_build(cl, ctx, o, &id, &err), PODC_EBUILD);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "podc-it-no-such-base"));
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
     podc_error_free(err);
     free(repo);
 }
@@ -441,13 +441,13 @@ START_TEST(build_with_explicit_containerfile)
     remember('i', tag_out);
 
     /* relative to the context */
-    podc_build_options *o = podc_build_options_new();
-    podc_build_options_add_tag(o, tag_in);
-    podc_build_options_set_containerfile(o, "build/Special.Containerfile");
-    podc_build_options_set_pull_never(o, 1);
+    podc_image_build_options *o = podc_image_build_options_new();
+    podc_image_build_options_add_tag(o, tag_in);
+    podc_image_build_options_set_containerfile(o, "build/Special.Containerfile");
+    podc_image_build_options_set_pull_never(o, 1);
     char *id = NULL;
     ck_assert_ok(podc_image_build(cl, ctx, o, &id, &err), &err);
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
     podc_image *img = NULL;
     ck_assert_ok(podc_image_inspect(cl, tag_in, &img, &err), &err);
     ck_assert_str_eq(podc_image_label(img, "podc.variant"), "inside");
@@ -458,13 +458,13 @@ START_TEST(build_with_explicit_containerfile)
     /* absolute, outside the context */
     char path[700];
     snprintf(path, sizeof path, "%s/Outside.Containerfile", outside_dir);
-    o = podc_build_options_new();
-    podc_build_options_add_tag(o, tag_out);
-    podc_build_options_set_containerfile(o, path);
-    podc_build_options_set_pull_never(o, 1);
-    podc_build_options_set_no_cache(o, 1);
+    o = podc_image_build_options_new();
+    podc_image_build_options_add_tag(o, tag_out);
+    podc_image_build_options_set_containerfile(o, path);
+    podc_image_build_options_set_pull_never(o, 1);
+    podc_image_build_options_set_no_cache(o, 1);
     ck_assert_ok(podc_image_build(cl, ctx, o, &id, &err), &err);
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
     ck_assert_ok(podc_image_inspect(cl, tag_out, &img, &err), &err);
     ck_assert_str_eq(podc_image_label(img, "podc.variant"), "outside");
     podc_image_free(img);
@@ -606,11 +606,11 @@ START_TEST(not_found_and_invalid)
     char *id = NULL;
     const char *ctx = tmpdir();
     put_file(ctx, "Containerfile", "FROM " BASE "\n");
-    podc_build_options *o = podc_build_options_new();
-    podc_build_options_add_tag(o, "podc-it-UPPER");
+    podc_image_build_options *o = podc_image_build_options_new();
+    podc_image_build_options_add_tag(o, "podc-it-UPPER");
     ck_assert_int_eq(podc_image_build(cl, ctx, o, &id, &err), PODC_EINVAL);
     ck_assert_int_eq(podc_error_http_status(err), 0);
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
     /* the base image is listed by a reference filter, and an untagged filter finds no named image */
     podc_filters *fl = podc_filters_new();
     podc_filters_add(fl, "reference", BASE);

@@ -90,7 +90,7 @@ static int present(podc_client *c, const char *ref)
     return yes;
 }
 
-static podc_image_pull_options *opts(podc_pull_policy policy, unsigned flags, lines *l)
+static podc_image_pull_options *opts(podc_image_pull_policy policy, unsigned flags, lines *l)
 {
     podc_image_pull_options *o = podc_image_pull_options_new();
     ck_assert_ptr_nonnull(o);
@@ -116,7 +116,7 @@ START_TEST(pull_upstream_name_through_the_rewrite)
     untag(c, REDIS_UP);
     ck_assert(!present(c, REDIS_UP));
     lines l = { 0 };
-    podc_image_pull_options *o = opts(PODC_PULL_MISSING, 0, &l);
+    podc_image_pull_options *o = opts(PODC_IMAGE_PULL_MISSING, 0, &l);
     char *id = NULL;
     podc_error *err = NULL;
     ck_assert_ok(podc_image_pull(c, REDIS_UP, o, &id, &err), &err);
@@ -154,7 +154,7 @@ START_TEST(credentials_missing_wrong_and_right)
     lines l = { 0 };
 
     /* none found */
-    podc_image_pull_options *o = opts(PODC_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, &l);
+    podc_image_pull_options *o = opts(PODC_IMAGE_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, &l);
     ck_assert_int_eq(podc_image_pull(c, ref, o, NULL, &err), PODC_EAUTH);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "none were found"));
     ck_assert_str_eq(podc_error_detail(err, "registry"), env_or_fail("PODC_AUTH_REGISTRY"));
@@ -192,12 +192,12 @@ START_TEST(credentials_missing_wrong_and_right)
     fclose(f);
     chmod(file, 0600);
     pdc_buf_free(&b);
-    o = opts(PODC_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, &l);
+    o = opts(PODC_IMAGE_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, &l);
     ck_assert_int_eq(podc_image_pull_options_set_authfile(o, file), 0);
     ck_assert_ok(podc_image_pull(c, ref, o, NULL, &err), &err);
     podc_image_pull_options_free(o);
     setenv("REGISTRY_AUTH_FILE", file, 1);
-    o = opts(PODC_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, &l);
+    o = opts(PODC_IMAGE_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, &l);
     ck_assert_ok(podc_image_pull(c, ref, o, NULL, &err), &err);
     unsetenv("REGISTRY_AUTH_FILE");
 
@@ -225,14 +225,14 @@ START_TEST(missing_tag_down_registry_tls_mismatch_policy_never)
     char ref[256];
 
     snprintf(ref, sizeof ref, "%s/podc/httpsvc:no-such-tag", env_or_fail("PODC_REGISTRY"));
-    podc_image_pull_options *o = opts(PODC_PULL_MISSING, 0, NULL);
+    podc_image_pull_options *o = opts(PODC_IMAGE_PULL_MISSING, 0, NULL);
     ck_assert_int_eq(podc_image_pull(c, ref, o, NULL, &err), PODC_ENOTFOUND);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "manifest unknown"));
     podc_error_free(err);
     err = NULL;
 
     /* nothing listens on 127.0.0.1:1: retried, then one clear error within the budget */
-    podc_image_pull_options *down = opts(PODC_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, NULL);
+    podc_image_pull_options *down = opts(PODC_IMAGE_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, NULL);
     podc_image_pull_options_set_retries(down, 2, 100);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -247,7 +247,7 @@ START_TEST(missing_tag_down_registry_tls_mismatch_policy_never)
 
     /* plain HTTP where TLS is expected: invalid input with the way out */
     char *aref = auth_ref();
-    podc_image_pull_options *tls = opts(PODC_PULL_ALWAYS, 0, NULL);
+    podc_image_pull_options *tls = opts(PODC_IMAGE_PULL_ALWAYS, 0, NULL);
     podc_image_pull_options_set_credentials(tls, env_or_fail("PODC_REGISTRY_USER"), env_or_fail("PODC_REGISTRY_PASSWORD"));
     ck_assert_int_eq(podc_image_pull(c, aref, tls, NULL, &err), PODC_EINVAL);
     ck_assert_str_eq(podc_error_detail(err, "field"), "tls_verify");
@@ -257,7 +257,7 @@ START_TEST(missing_tag_down_registry_tls_mismatch_policy_never)
     podc_image_pull_options_free(tls);
     free(aref);
 
-    podc_image_pull_options_set_policy(o, PODC_PULL_NEVER);
+    podc_image_pull_options_set_policy(o, PODC_IMAGE_PULL_NEVER);
     ck_assert_int_eq(podc_image_pull(c, ref, o, NULL, &err), PODC_ENOTFOUND);
     podc_error_free(err);
     podc_image_pull_options_free(o);
@@ -274,7 +274,7 @@ START_TEST(push_then_pull_back)
     podc_image *src = NULL;
     ck_assert_ok(podc_image_inspect(c, HTTPSVC, &src, &err), &err);
     lines l = { 0 };
-    podc_image_pull_options *o = opts(PODC_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, &l);
+    podc_image_pull_options *o = opts(PODC_IMAGE_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, &l);
     ck_assert_ok(podc_image_push(c, HTTPSVC, dest, o, NULL, &err), &err);
     ck_assert_ptr_nonnull(strstr(l.all, "Writing manifest"));
     char *id = NULL;
@@ -319,7 +319,7 @@ START_TEST(service_pulls_what_is_missing)
 
     /* policy never on an absent image: not found, nothing created */
     untag(c, REDIS_UP);
-    podc_image_pull_options *o = opts(PODC_PULL_NEVER, 0, NULL);
+    podc_image_pull_options *o = opts(PODC_IMAGE_PULL_NEVER, 0, NULL);
     podc_service_spec_set_pull_options(s, o);
     ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_ENOTFOUND);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "pull policy is never"));

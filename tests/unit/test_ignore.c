@@ -646,7 +646,7 @@ START_TEST(invalid_input_sends_nothing)
     expect_invalid(podc_image_import_file(c, NULL, "/nonexistent/podc.tar", &id, &err), &err, "tar_path");
 
     char *dir = make_tmpdir();
-    podc_build_options *o = podc_build_options_new();
+    podc_image_build_options *o = podc_image_build_options_new();
     /* no context dir / not a directory */
     expect_invalid(podc_image_build(c, "/nonexistent/podc-ctx", o, &id, &err), &err, "context_dir");
     write_file(dir, "plain-file", "x");
@@ -656,26 +656,26 @@ START_TEST(invalid_input_sends_nothing)
     /* no Containerfile */
     expect_invalid(podc_image_build(c, dir, o, &id, &err), &err, "containerfile");
     write_file(dir, "Containerfile", "FROM scratch\n");
-    podc_build_options_set_containerfile(o, "sub/Missing");
+    podc_image_build_options_set_containerfile(o, "sub/Missing");
     expect_invalid(podc_image_build(c, dir, o, &id, &err), &err, "containerfile");
-    podc_build_options_set_containerfile(o, "Containerfile");
+    podc_image_build_options_set_containerfile(o, "Containerfile");
     /* tags, build args, labels */
-    podc_build_options_add_tag(o, "Bad/Tag");
+    podc_image_build_options_add_tag(o, "Bad/Tag");
     expect_invalid(podc_image_build(c, dir, o, &id, &err), &err, "tag");
-    podc_build_options_free(o);
-    o = podc_build_options_new();
-    podc_build_options_add_build_arg(o, "A=B", "x");
+    podc_image_build_options_free(o);
+    o = podc_image_build_options_new();
+    podc_image_build_options_add_build_arg(o, "A=B", "x");
     expect_invalid(podc_image_build(c, dir, o, &id, &err), &err, "build_arg");
-    podc_build_options_free(o);
-    o = podc_build_options_new();
-    podc_build_options_add_build_arg(o, "", "x");
+    podc_image_build_options_free(o);
+    o = podc_image_build_options_new();
+    podc_image_build_options_add_build_arg(o, "", "x");
     expect_invalid(podc_image_build(c, dir, o, &id, &err), &err, "build_arg");
-    podc_build_options_free(o);
-    o = podc_build_options_new();
-    podc_build_options_add_label(o, "", "x");
+    podc_image_build_options_free(o);
+    o = podc_image_build_options_new();
+    podc_image_build_options_add_label(o, "", "x");
     expect_invalid(podc_image_build(c, dir, o, &id, &err), &err, "label");
     /* an ignore file that does not parse */
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
     o = NULL;
     write_file(dir, ".containerignore", "ok\n[oops\n");
     expect_invalid(podc_image_build(c, dir, NULL, &id, &err), &err, "ignore file");
@@ -683,9 +683,9 @@ START_TEST(invalid_input_sends_nothing)
     ck_assert_ptr_null(id);
     ck_assert_int_eq(fake_server_requests(s), 0);
     /* setters refuse NULL */
-    ck_assert_int_eq(podc_build_options_add_tag(NULL, "x"), PODC_EINVAL);
-    ck_assert_int_eq(podc_build_options_add_build_arg(o, "x", NULL), PODC_EINVAL);
-    podc_build_options_free(NULL);
+    ck_assert_int_eq(podc_image_build_options_add_tag(NULL, "x"), PODC_EINVAL);
+    ck_assert_int_eq(podc_image_build_options_add_build_arg(o, "x", NULL), PODC_EINVAL);
+    podc_image_build_options_free(NULL);
     podc_image_free(NULL);
     podc_image_list_free(NULL);
     rm_rf(dir);
@@ -739,17 +739,17 @@ START_TEST(build_stream_any_chunking)
         fake_server *s = server_with(raw);
         free(raw);
         podc_client *c = client_on(s);
-        podc_build_options *o = podc_build_options_new();
-        podc_build_options_add_tag(o, "podc-it-x");
-        podc_build_options_add_tag(o, "localhost/podc-it-x:2");
-        podc_build_options_add_build_arg(o, "GREETING", "hello world");
-        podc_build_options_add_build_arg(o, "GREETING", "hi+there"); /* replaces */
-        podc_build_options_add_label(o, "podc.test", "a=b");
-        podc_build_options_set_target(o, "final");
-        podc_build_options_set_no_cache(o, 1);
-        podc_build_options_set_pull_never(o, 1);
+        podc_image_build_options *o = podc_image_build_options_new();
+        podc_image_build_options_add_tag(o, "podc-it-x");
+        podc_image_build_options_add_tag(o, "localhost/podc-it-x:2");
+        podc_image_build_options_add_build_arg(o, "GREETING", "hello world");
+        podc_image_build_options_add_build_arg(o, "GREETING", "hi+there"); /* replaces */
+        podc_image_build_options_add_label(o, "podc.test", "a=b");
+        podc_image_build_options_set_target(o, "final");
+        podc_image_build_options_set_no_cache(o, 1);
+        podc_image_build_options_set_pull_never(o, 1);
         progress_rec rec = { PODC_BUF_INIT, 0, 0 };
-        podc_build_options_set_progress(o, on_progress, &rec);
+        podc_image_build_options_set_progress(o, on_progress, &rec);
         char *id = NULL;
         podc_error *err = NULL;
         ck_assert_msg(podc_image_build(c, dir, o, &id, &err) == 0, "chunk %zu: %s", chunks[k],
@@ -773,7 +773,7 @@ START_TEST(build_stream_any_chunking)
         free(req);
         pdc_buf_free(&rec.lines);
         free(id);
-        podc_build_options_free(o);
+        podc_image_build_options_free(o);
         podc_client_free(c);
         fake_server_stop(s);
     }
@@ -885,14 +885,14 @@ START_TEST(build_odd_replies)
     s = server_with(raw);
     free(raw);
     c = client_on(s);
-    podc_build_options *o = podc_build_options_new();
+    podc_image_build_options *o = podc_image_build_options_new();
     progress_rec rec = { PODC_BUF_INIT, 0, 2 };
-    podc_build_options_set_progress(o, on_progress, &rec);
+    podc_image_build_options_set_progress(o, on_progress, &rec);
     ck_assert_int_eq(podc_image_build(c, dir, o, &id, &err), PODC_ECANCELLED);
     ck_assert_int_eq(rec.calls, 2);
     ck_assert_ptr_null(id);
     pdc_buf_free(&rec.lines);
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
     podc_error_free(err);
     podc_client_free(c);
     fake_server_stop(s);
@@ -913,8 +913,8 @@ START_TEST(build_outside_containerfile_is_shipped)
     fake_server *s = server_with(raw);
     free(raw);
     podc_client *c = client_on(s);
-    podc_build_options *o = podc_build_options_new();
-    podc_build_options_set_containerfile(o, path);
+    podc_image_build_options *o = podc_image_build_options_new();
+    podc_image_build_options_set_containerfile(o, path);
     char *id = NULL;
     podc_error *err = NULL;
     ck_assert_msg(podc_image_build(c, dir, o, &id, &err) == 0, "%s", podc_error_message(err));
@@ -925,7 +925,7 @@ START_TEST(build_outside_containerfile_is_shipped)
     ck_assert_ptr_nonnull(memmem(req, rlen, "COPY data.txt /", 15));
     free(req);
     free(id);
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
     podc_client_free(c);
     fake_server_stop(s);
 
@@ -935,15 +935,15 @@ START_TEST(build_outside_containerfile_is_shipped)
     s = server_with(raw);
     free(raw);
     c = client_on(s);
-    o = podc_build_options_new();
+    o = podc_image_build_options_new();
     snprintf(path, sizeof path, "%s/sub/../sub/Containerfile", dir);
-    podc_build_options_set_containerfile(o, path);
+    podc_image_build_options_set_containerfile(o, path);
     ck_assert_msg(podc_image_build(c, dir, o, &id, &err) == 0, "%s", podc_error_message(err));
     req = fake_server_request(s, 0);
     ck_assert_ptr_nonnull(strstr(req, "dockerfile=sub%2FContainerfile "));
     free(req);
     free(id);
-    podc_build_options_free(o);
+    podc_image_build_options_free(o);
     podc_client_free(c);
     fake_server_stop(s);
     rm_rf(dir);

@@ -459,13 +459,13 @@ START_TEST(bad_reference_sends_nothing)
     podc_image_pull_options *o = podc_image_pull_options_new();
     ck_assert_int_eq(podc_image_pull_options_set_retries(o, 0, 10), PODC_EINVAL);
     ck_assert_int_eq(podc_image_pull_options_set_retries(o, 11, 10), PODC_EINVAL);
-    ck_assert_int_eq(podc_image_pull_options_set_policy(o, (podc_pull_policy)9), PODC_EINVAL);
+    ck_assert_int_eq(podc_image_pull_options_set_policy(o, (podc_image_pull_policy)9), PODC_EINVAL);
     ck_assert_int_eq(podc_image_pull_options_set_flags(o, 0x100), PODC_EINVAL);
     ck_assert_int_eq(podc_image_pull_options_set_credentials(o, "", "x"), PODC_EINVAL);
-    podc_pull_policy p;
-    ck_assert_int_eq(podc_pull_policy_from_name("newer", &p), 0);
-    ck_assert_int_eq(p, PODC_PULL_NEWER);
-    ck_assert_int_eq(podc_pull_policy_from_name("sometimes", &p), PODC_EINVAL);
+    podc_image_pull_policy p;
+    ck_assert_int_eq(podc_image_pull_policy_from_name("newer", &p), 0);
+    ck_assert_int_eq(p, PODC_IMAGE_PULL_NEWER);
+    ck_assert_int_eq(podc_image_pull_policy_from_name("sometimes", &p), PODC_EINVAL);
     podc_image_pull_options_free(o);
     podc_client_free(c);
     fake_server_stop(s);

@@ -29,8 +29,8 @@ int podc_tool_pull_arg(const tool *t, int argc, char **argv, int *i, const char 
     int m;
     *rc = 0;
     if ((m = podc_arg_value(argc, argv, i, policy_flag, &v)) != 0) {
-        podc_pull_policy p;
-        if (m < 0 || podc_pull_policy_from_name(v, &p) < 0) {
+        podc_image_pull_policy p;
+        if (m < 0 || podc_image_pull_policy_from_name(v, &p) < 0) {
             *rc = podc_tool_usage_error(t, "%s needs missing, always, newer or never", policy_flag);
             return 1;
         }

@@ -504,10 +504,10 @@ static int do_key(parse *p, const char *k, yajl_val v)
                    ? rc
                    : setter(p, podc_service_spec_set_startup_timeout(s, num), k);
     if (strcmp(k, "pull") == 0) {
-        podc_pull_policy policy;
+        podc_image_pull_policy policy;
         if ((rc = need_str(p, v, k, &str)) < 0)
             return rc;
-        if (podc_pull_policy_from_name(str, &policy) < 0)
+        if (podc_image_pull_policy_from_name(str, &policy) < 0)
             return bad(p, k, "run spec: \"pull\" must be \"missing\", \"always\", \"newer\" or \"never\"");
         return setter(p, podc_image_pull_options_set_policy(p->pull, policy), k);
     }

@@ -627,37 +627,37 @@ class Images(_Part):
             if pull_never and policy != 3:
                 raise InvalidInput("pull_policy: contradicts pull_never=True", code=-5,
                                    details={"field": "pull_policy"})
-        o = lib.podc_build_options_new()
+        o = lib.podc_image_build_options_new()
         if not o:
-            raise MemoryError("podc_build_options_new")
+            raise MemoryError("podc_image_build_options_new")
         g = Guard()
         try:
             tags = [tag] if isinstance(tag, str) else list(tag or [])
             for t in tags:
-                check(lib.podc_build_options_add_tag(o, enc(t)), "tag")
+                check(lib.podc_image_build_options_add_tag(o, enc(t)), "tag")
             if containerfile is not None:
-                check(lib.podc_build_options_set_containerfile(o, enc(containerfile)), "containerfile")
+                check(lib.podc_image_build_options_set_containerfile(o, enc(containerfile)), "containerfile")
             for k, v in (build_args or {}).items():
-                check(lib.podc_build_options_add_build_arg(o, enc(k), enc(v)), "build_args")
+                check(lib.podc_image_build_options_add_build_arg(o, enc(k), enc(v)), "build_args")
             for k, v in (labels or {}).items():
-                check(lib.podc_build_options_add_label(o, enc(k), enc(v)), "labels")
+                check(lib.podc_image_build_options_add_label(o, enc(k), enc(v)), "labels")
             if target is not None:
-                check(lib.podc_build_options_set_target(o, enc(target)), "target")
+                check(lib.podc_image_build_options_set_target(o, enc(target)), "target")
             if no_cache:
-                check(lib.podc_build_options_set_no_cache(o, 1), "no_cache")
+                check(lib.podc_image_build_options_set_no_cache(o, 1), "no_cache")
             if pull_never:
-                check(lib.podc_build_options_set_pull_never(o, 1), "pull_never")
+                check(lib.podc_image_build_options_set_pull_never(o, 1), "pull_never")
             if pull_policy is not None:
-                check(_lib.need("podc_build_options_set_pull_policy")(o, policy), "pull_policy")
+                check(_lib.need("podc_image_build_options_set_pull_policy")(o, policy), "pull_policy")
             if timeout_ms:
-                check(lib.podc_build_options_set_timeout(o, int(timeout_ms)), "timeout_ms")
+                check(lib.podc_image_build_options_set_timeout(o, int(timeout_ms)), "timeout_ms")
             if progress is not None:
-                check(lib.podc_build_options_set_progress(o, g.data_lines(progress), None), "progress")
+                check(lib.podc_image_build_options_set_progress(o, g.data_lines(progress), None), "progress")
             out = c_void_p()
             guarded_call(g, call, lib.podc_image_build, self._c, enc(context_dir), o, byref(out))
             return take_string(out)
         finally:
-            lib.podc_build_options_free(o)
+            lib.podc_image_build_options_free(o)
             del g  # the callback may be dropped only after the options are freed
 
     def _transfer(self, fn, ref, destination, opts, progress, push):

@@ -22,7 +22,7 @@ from .errors import InvalidInput, check
 
 __all__ = ["PullOptions", "POLICIES", "pull_policy", "pull_policy_name"]
 
-POLICIES = ("missing", "always", "newer", "never")  # podc_pull_policy 0..3 (ABI)
+POLICIES = ("missing", "always", "newer", "never")  # podc_image_pull_policy 0..3 (ABI)
 _TLS_NO_VERIFY = 0x1  # PODC_IMAGE_PULL_TLS_NO_VERIFY
 _QUIET = 0x2          # PODC_IMAGE_PULL_QUIET
 
@@ -37,18 +37,18 @@ def pull_policy(value):
     if isinstance(value, bool):
         raise _invalid("policy", "not a pull policy: %r" % (value,))
     if isinstance(value, int):
-        if need("podc_pull_policy_name")(value) is None:
+        if need("podc_image_pull_policy_name")(value) is None:
             raise _invalid("policy", "unknown pull policy %d (one of %s)" % (value, ", ".join(POLICIES)))
         return value
     out = c_int()
-    if not isinstance(value, str) or need("podc_pull_policy_from_name")(enc(value), byref(out)) < 0:
+    if not isinstance(value, str) or need("podc_image_pull_policy_from_name")(enc(value), byref(out)) < 0:
         raise _invalid("policy", "unknown pull policy %r (one of %s)" % (value, ", ".join(POLICIES)))
     return out.value
 
 
 def pull_policy_name(value):
     """The name of a policy number (or a name, checked), e.g. 1 -> "always"."""
-    return dec(lib.podc_pull_policy_name(pull_policy(value)))
+    return dec(lib.podc_image_pull_policy_name(pull_policy(value)))
 
 
 def _platform(value):
