@@ -34,6 +34,13 @@ extern "C" {
  */
 typedef int (*podc_data_cb)(const char *data, size_t len, void *userdata);
 
+/*
+ * Supplies the next bytes of an upload (a tar stream, an image archive): copy up to len bytes
+ * into buf and return how many; 0 at the end, or a negative value to abort (the call then
+ * returns PODC_ECANCELLED). Called on the calling thread, during the call only.
+ */
+typedef int64_t (*podc_read_cb)(char *buf, size_t len, void *userdata);
+
 /* Frees memory the library returned as `char *` (JSON text, strings). NULL is fine. */
 PODC_EXTERN void podc_free(void *ptr);
 

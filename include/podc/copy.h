@@ -14,12 +14,6 @@ extern "C" {
 #endif
 
 /*
- * Supplies the next bytes of an upload: fill buf with up to len bytes and return how many,
- * 0 at the end, or a negative number to abort (the call then returns PODC_ECANCELLED).
- */
-typedef int64_t (*podc_copy_read_cb)(char *buf, size_t len, void *userdata);
-
-/*
  * Extracts a tar archive (in memory: tar, len bytes) into directory `path` of the container
  * (absolute; podman creates it when missing). Owners and modes come from the archive.
  * Only the archive up to its end-of-archive marker is sent: podman 4.3.1 answers 500
@@ -35,7 +29,7 @@ PODC_EXTERN int podc_copy_put_tar(podc_client *c, const char *container, const c
  * called until it returns 0 even after the end-of-archive marker; what follows the marker
  * is dropped. */
 PODC_EXTERN int podc_copy_put_tar_stream(podc_client *c, const char *container, const char *path,
-                                         podc_copy_read_cb read_cb, void *userdata, podc_error **err);
+                                         podc_read_cb read_cb, void *userdata, podc_error **err);
 
 /*
  * Writes one regular file `dir`/`name` in the container with the given content and

@@ -120,13 +120,6 @@ PODC_EXTERN int podc_image_remove(podc_client *c, const char *ref, unsigned int 
 /* ------------------------------------------------------------------------------------------ */
 /* Import a root filesystem tar                                                                  */
 
-/*
- * Supplies the next bytes of a streamed request body: copy up to cap bytes into buf and return
- * how many; return 0 at the end, or a negative value to abort (the call then returns
- * PODC_ECANCELLED). Called on the calling thread, during the call only.
- */
-typedef int64_t (*podc_image_read_cb)(char *buf, size_t cap, void *userdata);
-
 typedef struct podc_image_import_options podc_image_import_options;
 
 /* New empty options (no name, no changes, no timeout), or NULL on OOM. */
@@ -150,7 +143,7 @@ PODC_EXTERN void podc_image_import_options_free(podc_image_import_options *o);
  * Errors: PODC_EINVAL (bad reference, nothing sent), PODC_ECANCELLED (read returned < 0),
  * PODC_ESERVER (not a tar), transport, timeout.
  */
-PODC_EXTERN int podc_image_import(podc_client *c, const podc_image_import_options *opts, podc_image_read_cb read,
+PODC_EXTERN int podc_image_import(podc_client *c, const podc_image_import_options *opts, podc_read_cb read,
                                   void *userdata, char **out_id, podc_error **err);
 /* Same, reading the tar from a file. PODC_EINVAL (detail "file") when it cannot be opened. */
 PODC_EXTERN int podc_image_import_file(podc_client *c, const podc_image_import_options *opts, const char *tar_path,

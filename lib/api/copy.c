@@ -43,7 +43,7 @@ static int archive_path(const char *container, const char *path, pdc_buf *out)
 }
 
 typedef struct upload {
-    podc_copy_read_cb cb;
+    podc_read_cb cb;
     void *ud;
     int aborted;
     pdc_tar_end end;
@@ -112,7 +112,7 @@ int podc_copy_put_tar(podc_client *c, const char *container, const char *path, c
     return put(c, container, path, tar, len, NULL, err);
 }
 
-int podc_copy_put_tar_stream(podc_client *c, const char *container, const char *path, podc_copy_read_cb read_cb,
+int podc_copy_put_tar_stream(podc_client *c, const char *container, const char *path, podc_read_cb read_cb,
                              void *userdata, podc_error **err)
 {
     int rc = check_args(c, container, path, err);

@@ -84,7 +84,7 @@ void podc_image_import_options_free(podc_image_import_options *o)
 }
 
 typedef struct import_reader {
-    podc_image_read_cb cb;
+    podc_read_cb cb;
     void *ud;
     int aborted;
 } import_reader;
@@ -100,7 +100,7 @@ static size_t import_read(char *buf, size_t size, size_t nitems, void *ud)
     return (size_t)n;
 }
 
-int podc_image_import(podc_client *c, const podc_image_import_options *opts, podc_image_read_cb read,
+int podc_image_import(podc_client *c, const podc_image_import_options *opts, podc_read_cb read,
                       void *userdata, char **out_id, podc_error **err)
 {
     if (!c || !read || !out_id)
