@@ -251,8 +251,11 @@ func (c *Client) ServerAPIVersion() string {
 	return s
 }
 
-// SetTimeout changes the timeout of ordinary calls (0 restores libpodc's default).
+// SetTimeout changes the timeout of ordinary calls (0 or less restores libpodc's default).
 func (c *Client) SetTimeout(d time.Duration) {
+	if d < 0 {
+		d = 0
+	}
 	_ = c.do(context.Background(), false, func(h *C.podc_client) error { C.podc_client_set_timeout(h, ms(d)); return nil })
 }
 

@@ -88,8 +88,9 @@ PODC_EXTERN const char *podc_client_host(const podc_client *c);
 /* The server's libpod API version as seen on the last reply ("4.3.1"), or NULL before any. */
 PODC_EXTERN const char *podc_client_server_api_version(const podc_client *c);
 
-/* Changes the per-call timeout for ordinary calls (0 restores the default). */
-PODC_EXTERN void podc_client_set_timeout(podc_client *c, int64_t timeout_ms);
+/* Changes the per-call timeout for ordinary calls (0 restores the default). 0, or PODC_EINVAL
+ * (NULL client, negative timeout). */
+PODC_EXTERN int podc_client_set_timeout(podc_client *c, int64_t timeout_ms);
 
 /*
  * Cancels the call in progress on c, from any thread: it returns PODC_ECANCELLED promptly

@@ -38,12 +38,13 @@ PODC_EXTERN int podc_exec_options_set_user(podc_exec_options *o, const char *use
 /*
  * Limit for the whole run in ms; 0 (default) or -1 = none. When it expires the call returns
  * PODC_ETIMEOUT, but the process may keep running inside the container: podman offers no
- * way to stop an exec session, so stop or restart the container if that matters.
+ * way to stop an exec session, so stop or restart the container if that matters. 0, or
+ * PODC_EINVAL (NULL options, below -1).
  */
-PODC_EXTERN void podc_exec_options_set_timeout(podc_exec_options *o, int64_t timeout_ms);
+PODC_EXTERN int podc_exec_options_set_timeout(podc_exec_options *o, int64_t timeout_ms);
 /* Allocate a pseudo-terminal (default 0). With a TTY the output is not split: everything,
  * stderr included, arrives as stdout, with "\r\n" line ends. */
-PODC_EXTERN void podc_exec_options_set_tty(podc_exec_options *o, int tty);
+PODC_EXTERN int podc_exec_options_set_tty(podc_exec_options *o, int tty);
 PODC_EXTERN void podc_exec_options_free(podc_exec_options *o);
 
 /*

@@ -79,16 +79,20 @@ int podc_exec_options_set_user(podc_exec_options *o, const char *user, podc_erro
     return set_str(&o->user, "user", user, err);
 }
 
-void podc_exec_options_set_timeout(podc_exec_options *o, int64_t timeout_ms)
+int podc_exec_options_set_timeout(podc_exec_options *o, int64_t timeout_ms)
 {
-    if (o)
-        o->timeout_ms = timeout_ms;
+    if (!o || timeout_ms < -1)
+        return PODC_EINVAL;
+    o->timeout_ms = timeout_ms;
+    return 0;
 }
 
-void podc_exec_options_set_tty(podc_exec_options *o, int tty)
+int podc_exec_options_set_tty(podc_exec_options *o, int tty)
 {
-    if (o)
-        o->tty = tty != 0;
+    if (!o)
+        return PODC_EINVAL;
+    o->tty = tty != 0;
+    return 0;
 }
 
 void podc_exec_options_free(podc_exec_options *o)

@@ -203,10 +203,12 @@ const char *podc_client_server_api_version(const podc_client *c)
     return (c && c->api_version[0]) ? c->api_version : NULL;
 }
 
-void podc_client_set_timeout(podc_client *c, int64_t timeout_ms)
+int podc_client_set_timeout(podc_client *c, int64_t timeout_ms)
 {
-    if (c)
-        c->timeout_ms = timeout_ms > 0 ? timeout_ms : PODC_DEFAULT_TIMEOUT_MS;
+    if (!c || timeout_ms < 0)
+        return PODC_EINVAL;
+    c->timeout_ms = timeout_ms > 0 ? timeout_ms : PODC_DEFAULT_TIMEOUT_MS;
+    return 0;
 }
 
 int64_t podc_client_connections_opened(const podc_client *c)

@@ -213,7 +213,7 @@ class Client:
             "podc_client_connections_opened") else None
 
     def set_timeout(self, timeout_ms):
-        lib.podc_client_set_timeout(self.handle, int(timeout_ms or 0))
+        check(lib.podc_client_set_timeout(self.handle, int(timeout_ms or 0)), "timeout_ms")
 
     def cancel(self):
         """Cancels the call in progress (from another thread): it raises Cancelled, after
@@ -535,7 +535,7 @@ class Containers(_Part):
             if user is not None:
                 call(lib.podc_exec_options_set_user, o, enc(user))
             if timeout_ms:
-                lib.podc_exec_options_set_timeout(o, int(timeout_ms))
+                check(lib.podc_exec_options_set_timeout(o, int(timeout_ms)), "timeout_ms")
             if tty:
                 lib.podc_exec_options_set_tty(o, 1)
             arr, _n = argv_array(argv, null_terminated=True)
