@@ -176,7 +176,7 @@ static int peer_down(podc_client *c, const char *project)
     int exists = 0;
     podc_network_exists(c, net, &exists, NULL);
     if (exists)
-        podc_network_remove(c, net, 1, NULL); /* what its down leaves behind */
+        podc_network_remove(c, net, PODC_NETWORK_REMOVE_FORCE, NULL); /* what its down leaves behind */
     return exists;
 }
 

@@ -366,7 +366,7 @@ func (c *Client) ListContainers(ctx context.Context, opts *ListOptions) ([]Conta
 	for i, k := range keys {
 		ckeys[i] = m.str(k)
 	}
-	all := C.int(1)
+	all := C.uint(C.PODC_CONTAINER_LIST_ALL)
 	if opts.RunningOnly {
 		all = 0
 	}

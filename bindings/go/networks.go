@@ -80,9 +80,9 @@ func (c *Client) NetworkExists(ctx context.Context, name string) (bool, error) {
 // ErrConflict; WARNING: force also removes every container attached to it. A missing network
 // fails with ErrNotFound.
 func (c *Client) RemoveNetwork(ctx context.Context, name string, force bool) error {
-	f := C.int(0)
+	f := C.uint(0)
 	if force {
-		f = 1
+		f = C.PODC_NETWORK_REMOVE_FORCE
 	}
 	return c.nameCall(ctx, name, func(h *C.podc_client, n *C.char, e **C.podc_error) C.int {
 		return C.podc_network_remove(h, n, f, e)

@@ -307,13 +307,15 @@ typedef struct podc_container_summary podc_container_summary;
 typedef struct podc_container_list podc_container_list;
 
 /*
- * GET /libpod/containers/json. all = 0 lists running containers only. filters may be NULL;
+ * GET /libpod/containers/json. flags PODC_CONTAINER_LIST_ALL: every state (0: running
+ * containers only). filters may be NULL;
  * useful keys: "label" ("k=v" or "k"; several are ANDed), "name" (SUBSTRING / REGULAR
  * EXPRESSION, "^web$" for an exact name; several are ORed), "status", "id", "ancestor",
  * "network". Different keys are ANDed. An unknown key fails (PODC_ESERVER).
  * Free *out with podc_container_list_free().
  */
-PODC_EXTERN int podc_container_list_get(podc_client *c, const podc_filters *filters, int all,
+#define PODC_CONTAINER_LIST_ALL 1u
+PODC_EXTERN int podc_container_list_get(podc_client *c, const podc_filters *filters, unsigned flags,
                                     podc_container_list **out, podc_error **err);
 PODC_EXTERN size_t podc_container_list_count(const podc_container_list *l);
 /* Borrowed; lives as long as the list. */

@@ -113,11 +113,12 @@ PODC_EXTERN int podc_network_list_get(podc_client *c, const podc_filters *filter
                                   podc_error **err);
 
 /*
- * DELETE /libpod/networks/{name}. Without force a network with containers attached fails
- * with PODC_ECONFLICT. WARNING: force = 1 also removes every container attached to it,
- * running ones included. Errors: PODC_ENOTFOUND.
+ * DELETE /libpod/networks/{name}. Without PODC_NETWORK_REMOVE_FORCE a network with containers
+ * attached fails with PODC_ECONFLICT. WARNING: with it, every container attached to it is
+ * removed too, running ones included. Errors: PODC_ENOTFOUND.
  */
-PODC_EXTERN int podc_network_remove(podc_client *c, const char *name, int force, podc_error **err);
+#define PODC_NETWORK_REMOVE_FORCE 1u
+PODC_EXTERN int podc_network_remove(podc_client *c, const char *name, unsigned flags, podc_error **err);
 
 /*
  * POST /libpod/networks/{network}/connect with {"container":..., "aliases":[...]}.
@@ -129,11 +130,12 @@ PODC_EXTERN int podc_network_connect(podc_client *c, const char *network, const 
                                      const char *const *aliases, size_t n_aliases, podc_error **err);
 
 /*
- * POST /libpod/networks/{network}/disconnect. force is passed to podman (disconnect even if
- * the container's network setup is broken). Errors: PODC_ENOTFOUND, PODC_ECONFLICT (the
- * container is not connected to that network).
+ * POST /libpod/networks/{network}/disconnect. PODC_NETWORK_DISCONNECT_FORCE is passed to
+ * podman (disconnect even if the container's network setup is broken). Errors:
+ * PODC_ENOTFOUND, PODC_ECONFLICT (the container is not connected to that network).
  */
-PODC_EXTERN int podc_network_disconnect(podc_client *c, const char *network, const char *container, int force,
+#define PODC_NETWORK_DISCONNECT_FORCE 1u
+PODC_EXTERN int podc_network_disconnect(podc_client *c, const char *network, const char *container, unsigned flags,
                                         podc_error **err);
 
 #ifdef __cplusplus

@@ -383,12 +383,13 @@ int podc_container_inspect(podc_client *c, const char *name, podc_container_info
     return rc;
 }
 
-int podc_container_list_get(podc_client *c, const podc_filters *filters, int all, podc_container_list **out,
+int podc_container_list_get(podc_client *c, const podc_filters *filters, unsigned flags, podc_container_list **out,
                         podc_error **err)
 {
     if (!c || !out)
         return pdc_error_invalid(err, c ? "out" : "client", "NULL argument");
     pdc_buf p = PODC_BUF_INIT;
+    int all = (flags & PODC_CONTAINER_LIST_ALL) != 0;
     if (pdc_buf_puts(&p, "/libpod/containers/json") < 0 || (all && pdc_buf_put_query_bool(&p, "all", 1) < 0) ||
         pdc_filters_put_query(filters, &p) < 0) {
         pdc_buf_free(&p);

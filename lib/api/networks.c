@@ -404,7 +404,7 @@ int podc_network_list_get(podc_client *c, const podc_filters *filters, podc_netw
     return rc;
 }
 
-int podc_network_remove(podc_client *c, const char *name, int force, podc_error **err)
+int podc_network_remove(podc_client *c, const char *name, unsigned flags, podc_error **err)
 {
     if (!c)
         return pdc_error_invalid(err, "client", "client is NULL");
@@ -413,7 +413,7 @@ int podc_network_remove(podc_client *c, const char *name, int force, podc_error 
     pdc_buf p = PODC_BUF_INIT;
     if (network_path(&p, name, NULL, err) < 0)
         return PODC_ENOMEM;
-    if (force && pdc_buf_put_query_bool(&p, "force", 1) < 0) {
+    if ((flags & PODC_NETWORK_REMOVE_FORCE) && pdc_buf_put_query_bool(&p, "force", 1) < 0) {
         pdc_buf_free(&p);
         return pdc_error_oom(err);
     }
@@ -488,8 +488,9 @@ int podc_network_connect(podc_client *c, const char *network, const char *contai
     return connect_common(c, network, container, "/connect", aliases, n_aliases, 0, err);
 }
 
-int podc_network_disconnect(podc_client *c, const char *network, const char *container, int force,
+int podc_network_disconnect(podc_client *c, const char *network, const char *container, unsigned flags,
                             podc_error **err)
 {
-    return connect_common(c, network, container, "/disconnect", NULL, 0, force, err);
+    return connect_common(c, network, container, "/disconnect", NULL, 0, (flags & PODC_NETWORK_DISCONNECT_FORCE) != 0,
+                          err);
 }

@@ -430,7 +430,7 @@ static void undo(run *r, podc_error **err)
     pdc_client_shield_begin(r->c); /* a cancelled up still removes what it created */
     if (pdc_ds_remove_containers(r->c, r->cfg->service, NULL) < 0)
         snprintf(left, sizeof left, "containers of stack %s", r->cfg->service);
-    if (r->created_network && podc_network_remove(r->c, r->net, 1, NULL) < 0) {
+    if (r->created_network && podc_network_remove(r->c, r->net, PODC_NETWORK_REMOVE_FORCE, NULL) < 0) {
         size_t n = strlen(left);
         snprintf(left + n, sizeof left - n, "%snetwork %s", n ? ", " : "", r->net);
     }

@@ -102,7 +102,7 @@ int podc_service_cleanup_label(podc_client *c, const char *label, size_t *n_remo
     /* containers first: they hold the networks and images */
     podc_container_list *cl = NULL;
     podc_error *e = NULL;
-    int r = podc_container_list_get(c, f, 1, &cl, &e);
+    int r = podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &cl, &e);
     keep_first(&rc, err, r, e);
     for (size_t i = 0; r == 0 && i < podc_container_list_count(cl); i++) {
         e = NULL;

@@ -67,7 +67,7 @@ static void keep_first(int *rc, podc_error **err, int r, podc_error *e)
 static int remove_containers(podc_client *c, podc_filters *f, int64_t timeout_ms, size_t *removed, podc_error **err)
 {
     podc_container_list *l = NULL;
-    int rc = podc_container_list_get(c, f, 1, &l, err);
+    int rc = podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, err);
     size_t n = rc == 0 ? podc_container_list_count(l) : 0;
     down_job *jobs = n ? calloc(n, sizeof *jobs) : NULL;
     if (n && !jobs)
@@ -108,7 +108,7 @@ int podc_stack_down(podc_client *c, const char *name, int64_t stop_timeout_ms, u
     keep_first(&rc, err, r, e);
     for (size_t i = 0; r == 0 && i < podc_network_list_count(nl); i++) {
         e = NULL;
-        int rr = podc_network_remove(c, podc_network_name(podc_network_list_at(nl, i)), 1, &e);
+        int rr = podc_network_remove(c, podc_network_name(podc_network_list_at(nl, i)), PODC_NETWORK_REMOVE_FORCE, &e);
         removed += rr == 0;
         keep_first(&rc, err, rr, e);
     }
@@ -178,7 +178,7 @@ int podc_stack_status_get(podc_client *c, const char *name, podc_stack_status **
     if (!f)
         return pdc_error_oom(err);
     podc_container_list *l = NULL;
-    rc = podc_container_list_get(c, f, 1, &l, err);
+    rc = podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, err);
     podc_filters_free(f);
     if (rc < 0)
         return rc;

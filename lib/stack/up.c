@@ -307,7 +307,7 @@ static int remove_stale(podc_client *c, const char *name, podc_error **err)
     podc_filters *f = podc_filters_new();
     podc_container_list *l = NULL;
     int rc = !f || podc_filters_add(f, "label", label) < 0 ? pdc_error_oom(err)
-                                                           : podc_container_list_get(c, f, 1, &l, err);
+                                                           : podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, err);
     podc_filters_free(f);
     size_t n = rc == 0 ? podc_container_list_count(l) : 0;
     const char **ids = n ? calloc(n, sizeof *ids) : NULL;
@@ -359,7 +359,7 @@ static void rollback(up_run *u, int net_created, podc_error **err)
         if (img && podc_image_remove(u->c, img, PODC_IMAGE_REMOVE_FORCE, NULL) < 0)
             append(left, sizeof left, what);
     }
-    if (net_created && podc_network_remove(u->c, s->network, 1, NULL) < 0) {
+    if (net_created && podc_network_remove(u->c, s->network, PODC_NETWORK_REMOVE_FORCE, NULL) < 0) {
         char what[300];
         snprintf(what, sizeof what, "network %s", s->network);
         append(left, sizeof left, what);

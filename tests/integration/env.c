@@ -30,7 +30,7 @@ size_t itest_label_leftovers(podc_client *c, const char *label)
     podc_filters_add(f, "label", label);
     podc_container_list *cl = NULL;
     podc_network_list *nl = NULL;
-    ck_assert_int_eq(podc_container_list_get(c, f, 1, &cl, NULL), 0);
+    ck_assert_int_eq(podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &cl, NULL), 0);
     ck_assert_int_eq(podc_network_list_get(c, f, &nl, NULL), 0);
     size_t n = podc_container_list_count(cl) + podc_network_list_count(nl);
     podc_container_list_free(cl);

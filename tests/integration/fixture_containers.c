@@ -37,7 +37,7 @@ void itc_cleanup(void)
     podc_filters *f = podc_filters_new();
     podc_filters_add(f, "label", label);
     podc_container_list *l = NULL;
-    if (podc_container_list_get(c, f, 1, &l, NULL) == 0) {
+    if (podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, NULL) == 0) {
         for (size_t i = 0; i < podc_container_list_count(l); i++)
             podc_container_remove(c, podc_container_summary_id(podc_container_list_at(l, i)),
                                   PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, NULL);
@@ -46,7 +46,7 @@ void itc_cleanup(void)
     podc_network_list *nl = NULL;
     if (podc_network_list_get(c, f, &nl, NULL) == 0) {
         for (size_t i = 0; i < podc_network_list_count(nl); i++)
-            podc_network_remove(c, podc_network_name(podc_network_list_at(nl, i)), 1, NULL);
+            podc_network_remove(c, podc_network_name(podc_network_list_at(nl, i)), PODC_NETWORK_REMOVE_FORCE, NULL);
         podc_network_list_free(nl);
     }
     podc_filters_free(f);

@@ -217,7 +217,7 @@ START_TEST(container_exit_code)
     ck_assert_ok(podc_container_list_get(c, f, 0, &l, &err), &err);
     ck_assert_uint_eq(podc_container_list_count(l), 0); /* not running: needs all */
     podc_container_list_free(l);
-    ck_assert_ok(podc_container_list_get(c, f, 1, &l, &err), &err);
+    ck_assert_ok(podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, &err), &err);
     ck_assert_uint_eq(podc_container_list_count(l), 1);
     ck_assert_str_eq(podc_container_summary_state(podc_container_list_at(l, 0)), "exited");
     ck_assert_int_eq(podc_container_summary_exit_code(podc_container_list_at(l, 0)), 7);
@@ -409,7 +409,7 @@ START_TEST(container_healthcheck)
     podc_filters *f = podc_filters_new();
     podc_filters_add(f, "name", exact);
     podc_container_list *l = NULL;
-    ck_assert_ok(podc_container_list_get(c, f, 1, &l, &err), &err);
+    ck_assert_ok(podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, &err), &err);
     ck_assert_uint_eq(podc_container_list_count(l), 1);
     ck_assert_str_eq(podc_container_summary_health(podc_container_list_at(l, 0)), "healthy");
     podc_container_list_free(l);
@@ -559,7 +559,7 @@ START_TEST(container_list_filters)
     podc_filters_add(f, "label", "tier=front");
     podc_filters_add(f, "label", "zone=x");
     podc_container_list *l = NULL;
-    ck_assert_ok(podc_container_list_get(c, f, 1, &l, &err), &err);
+    ck_assert_ok(podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, &err), &err);
     ck_assert_uint_eq(podc_container_list_count(l), 1);
     ck_assert_str_eq(podc_container_summary_name(podc_container_list_at(l, 0)), a);
     ck_assert_str_eq(podc_container_summary_state(podc_container_list_at(l, 0)), "created");
@@ -571,7 +571,7 @@ START_TEST(container_list_filters)
     podc_filters_add(f, "label", owner);
     podc_filters_add(f, "name", a);
     podc_filters_add(f, "name", b);
-    ck_assert_ok(podc_container_list_get(c, f, 1, &l, &err), &err);
+    ck_assert_ok(podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, &err), &err);
     ck_assert_uint_eq(podc_container_list_count(l), 2);
     podc_container_list_free(l);
     podc_filters_free(f);

@@ -315,7 +315,7 @@ START_TEST(network_remove_in_use_and_force)
     ck_assert_int_eq(podc_network_remove(c, net, 0, &err), PODC_ECONFLICT);
     ck_assert_str_eq(podc_error_cause(err), "network is being used");
     /* force also removes the attached (running) container */
-    ck_assert_ok(podc_network_remove(c, net, 1, &err), &err);
+    ck_assert_ok(podc_network_remove(c, net, PODC_NETWORK_REMOVE_FORCE, &err), &err);
     int yes = -1;
     ck_assert_ok(podc_container_exists(c, ctr, &yes, &err), &err);
     ck_assert_int_eq(yes, 0);

@@ -53,7 +53,7 @@ static void svc_teardown(void)
             const podc_network *n = podc_network_list_at(nl, i);
             const char *sess = podc_network_label(n, PODC_SERVICE_LABEL_SESSION);
             if (sess && strncmp(sess, prefix, strlen(prefix)) == 0)
-                podc_network_remove(c, podc_network_name(n), 1, NULL);
+                podc_network_remove(c, podc_network_name(n), PODC_NETWORK_REMOVE_FORCE, NULL);
         }
         podc_network_list_free(nl);
     }
@@ -118,7 +118,7 @@ static size_t count_session(podc_client *c, const char *session, int networks)
         podc_network_list_free(l);
     } else {
         podc_container_list *l = NULL;
-        ck_assert_ok(podc_container_list_get(c, f, 1, &l, &err), &err);
+        ck_assert_ok(podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, &err), &err);
         n = podc_container_list_count(l);
         podc_container_list_free(l);
     }

@@ -416,7 +416,7 @@ START_TEST(invalid_input_sends_nothing)
     podc_network_options_free(o);
     const char *bad_alias[] = { "ok", "not ok" };
     ck_assert_int_eq(podc_network_connect(c, "net1", "web", bad_alias, 2, &err), PODC_EINVAL);
-    ck_assert_int_eq(podc_network_remove(c, "net 1", 1, &err), PODC_EINVAL);
+    ck_assert_int_eq(podc_network_remove(c, "net 1", PODC_NETWORK_REMOVE_FORCE, &err), PODC_EINVAL);
     ck_assert_int_eq(podc_network_exists(c, "net/1", &yes, &err), PODC_EINVAL);
 
     ck_assert_int_eq(fake_server_requests(srv), 0);
@@ -620,7 +620,7 @@ START_TEST(list_parsing)
     podc_filters *f = podc_filters_new();
     podc_filters_add(f, "label", "role=web");
     podc_container_list *l = NULL;
-    ck_assert_ok(podc_container_list_get(c, f, 1, &l, &err), &err);
+    ck_assert_ok(podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, &err), &err);
     podc_filters_free(f);
     char *line = request_line(srv, 0);
     ck_assert_str_eq(line, "GET /v4.0.0/libpod/containers/json?all=true"

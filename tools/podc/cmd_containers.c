@@ -53,7 +53,7 @@ int podc_cmd_ps(tool *t, int argc, char **argv)
     }
     podc_container_list *l = NULL;
     podc_error *err = NULL;
-    int rc = podc_container_list_get(t->c, f, all, &l, &err);
+    int rc = podc_container_list_get(t->c, f, all ? PODC_CONTAINER_LIST_ALL : 0, &l, &err);
     podc_filters_free(f);
     if (rc < 0)
         return podc_tool_fail(t, rc, err);
@@ -409,7 +409,7 @@ int podc_cmd_must_gather(tool *t, int argc, char **argv)
     }
     podc_container_list *l = NULL;
     podc_error *err = NULL;
-    int rc = podc_container_list_get(t->c, f, 1, &l, &err);
+    int rc = podc_container_list_get(t->c, f, PODC_CONTAINER_LIST_ALL, &l, &err);
     podc_filters_free(f);
     if (rc < 0)
         return podc_tool_fail(t, rc, err);

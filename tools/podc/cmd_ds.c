@@ -288,7 +288,7 @@ static int ds_status(tool *t, int argc, char **argv)
     podc_error *err = NULL;
     int rc = f ? podc_filters_add(f, "label", label) : PODC_ENOMEM;
     if (rc == 0)
-        rc = podc_container_list_get(t->c, f, 1, &l, &err);
+        rc = podc_container_list_get(t->c, f, PODC_CONTAINER_LIST_ALL, &l, &err);
     podc_filters_free(f);
     if (rc < 0)
         return podc_tool_fail(t, rc, err);

@@ -33,6 +33,9 @@ STDERR = 2  # PODC_STREAM_STDERR
 _REMOVE_FORCE = 1
 _REMOVE_IGNORE_MISSING = 2
 _IMAGE_REMOVE_FORCE = 1
+_CONTAINER_LIST_ALL = 1            # PODC_CONTAINER_LIST_ALL
+_NETWORK_REMOVE_FORCE = 1          # PODC_NETWORK_REMOVE_FORCE
+_NETWORK_DISCONNECT_FORCE = 1      # PODC_NETWORK_DISCONNECT_FORCE
 
 
 def _text(b):
@@ -339,7 +342,7 @@ class Containers(_Part):
         f = _filters(pairs)
         lst = c_void_p()
         try:
-            call(lib.podc_container_list_get, self._c, f, 1 if all else 0, byref(lst))
+            call(lib.podc_container_list_get, self._c, f, _CONTAINER_LIST_ALL if all else 0, byref(lst))
         finally:
             if f:
                 lib.podc_filters_free(f)
@@ -750,11 +753,12 @@ class Networks(_Part):
 
     def remove(self, name, force=False):
         """force=True also removes every container attached to it."""
-        call(lib.podc_network_remove, self._c, enc(name), 1 if force else 0)
+        call(lib.podc_network_remove, self._c, enc(name), _NETWORK_REMOVE_FORCE if force else 0)
 
     def connect(self, network, container, aliases=None):
         arr, n = argv_array(aliases or [])
         call(lib.podc_network_connect, self._c, enc(network), enc(container), arr if n else None, n)
 
     def disconnect(self, network, container, force=False):
-        call(lib.podc_network_disconnect, self._c, enc(network), enc(container), 1 if force else 0)
+        call(lib.podc_network_disconnect, self._c, enc(network), enc(container),
+             _NETWORK_DISCONNECT_FORCE if force else 0)
