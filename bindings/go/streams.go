@@ -137,7 +137,7 @@ func podcGoEvent(e *C.podc_event, h C.uintptr_t) C.int {
 		Time: time.Unix(0, int64(C.podc_event_time_ns(e))), Attributes: map[string]string{},
 		JSON: goStr(C.podc_event_json(e))}
 	for i, n := C.size_t(0), C.podc_event_attribute_count(e); i < n; i++ {
-		ev.Attributes[goStr(C.podc_event_attribute_key(e, i))] = goStr(C.podc_event_attribute_value(e, i))
+		ev.Attributes[goStr(C.podc_event_attribute_key_at(e, i))] = goStr(C.podc_event_attribute_value_at(e, i))
 	}
 	if !s.event(ev) {
 		s.stopped = true

@@ -288,8 +288,12 @@ PODC_EXTERN const char *podc_container_info_network_alias_at(const podc_containe
 /* IP address on the named network, or NULL when not attached. */
 PODC_EXTERN const char *podc_container_info_ip(const podc_container_info *i, const char *network);
 
-/* Label value (image labels are included), or NULL. */
+/* Label value (image labels are included), or NULL; and all labels as count + key/value at(i)
+ * (out of range: NULL). */
 PODC_EXTERN const char *podc_container_info_label(const podc_container_info *i, const char *key);
+PODC_EXTERN size_t podc_container_info_label_count(const podc_container_info *i);
+PODC_EXTERN const char *podc_container_info_label_key_at(const podc_container_info *i, size_t idx);
+PODC_EXTERN const char *podc_container_info_label_value_at(const podc_container_info *i, size_t idx);
 /* Environment as "KEY=value" entries (podman adds container=podman, HOSTNAME, TERM), and the
  * value of one variable or NULL. */
 PODC_EXTERN size_t podc_container_info_env_count(const podc_container_info *i);
@@ -333,7 +337,11 @@ PODC_EXTERN const char *podc_container_summary_state(const podc_container_summar
 /* Health ("healthy", "unhealthy", "starting", or "" without a health check): podman's
  * `Status` field in the list. */
 PODC_EXTERN const char *podc_container_summary_health(const podc_container_summary *s);
+/* A label's value, or NULL; and all labels as count + key/value at(i). */
 PODC_EXTERN const char *podc_container_summary_label(const podc_container_summary *s, const char *key);
+PODC_EXTERN size_t podc_container_summary_label_count(const podc_container_summary *s);
+PODC_EXTERN const char *podc_container_summary_label_key_at(const podc_container_summary *s, size_t i);
+PODC_EXTERN const char *podc_container_summary_label_value_at(const podc_container_summary *s, size_t i);
 PODC_EXTERN int podc_container_summary_exit_code(const podc_container_summary *s);
 /* Published ports; a port range is listed one port per entry. */
 PODC_EXTERN size_t podc_container_summary_port_count(const podc_container_summary *s);

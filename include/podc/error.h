@@ -71,6 +71,10 @@ PODC_EXTERN const char *podc_error_log_tail(const podc_error *e);
  * "registry" (pull and push), "image".
  */
 PODC_EXTERN const char *podc_error_detail(const podc_error *e, const char *key);
+/* All details as count + key/value at(i), in the order they were added; out of range: NULL. */
+PODC_EXTERN size_t podc_error_detail_count(const podc_error *e);
+PODC_EXTERN const char *podc_error_detail_key_at(const podc_error *e, size_t i);
+PODC_EXTERN const char *podc_error_detail_value_at(const podc_error *e, size_t i);
 
 /* The whole error as a JSON object (new string; free with podc_free()). NULL on OOM. */
 PODC_EXTERN char *podc_error_to_json(const podc_error *e);

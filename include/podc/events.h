@@ -31,8 +31,8 @@ PODC_EXTERN const char *podc_event_name(const podc_event *e);
 PODC_EXTERN const char *podc_event_attribute(const podc_event *e, const char *key);
 /* All Actor attributes as count + at(i). Out of range gives NULL. */
 PODC_EXTERN size_t podc_event_attribute_count(const podc_event *e);
-PODC_EXTERN const char *podc_event_attribute_key(const podc_event *e, size_t i);
-PODC_EXTERN const char *podc_event_attribute_value(const podc_event *e, size_t i);
+PODC_EXTERN const char *podc_event_attribute_key_at(const podc_event *e, size_t i);
+PODC_EXTERN const char *podc_event_attribute_value_at(const podc_event *e, size_t i);
 /* Time in nanoseconds since the epoch (timeNano, else time * 1e9), or 0. */
 PODC_EXTERN int64_t podc_event_time_ns(const podc_event *e);
 /* The event as podman sent it (one JSON object), for fields without an accessor. */

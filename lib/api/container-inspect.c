@@ -280,6 +280,32 @@ const char *podc_container_info_label(const podc_container_info *i, const char *
     return pdc_json_as_str(member(pdc_json_get(ROOT(i), "Config", "Labels", NULL), key));
 }
 
+/* a JSON object's key / string value at i, or NULL */
+static const char *key_at(yajl_val o, size_t i)
+{
+    return i < pdc_json_object_len(o) ? pdc_json_object_key(o, i) : NULL;
+}
+
+static const char *value_at(yajl_val o, size_t i)
+{
+    return i < pdc_json_object_len(o) ? pdc_json_as_str(pdc_json_object_value(o, i)) : NULL;
+}
+
+static yajl_val info_labels(const podc_container_info *i)
+{
+    return i ? pdc_json_get(ROOT(i), "Config", "Labels", NULL) : NULL;
+}
+
+size_t podc_container_info_label_count(const podc_container_info *i) { return pdc_json_object_len(info_labels(i)); }
+const char *podc_container_info_label_key_at(const podc_container_info *i, size_t idx)
+{
+    return key_at(info_labels(i), idx);
+}
+const char *podc_container_info_label_value_at(const podc_container_info *i, size_t idx)
+{
+    return value_at(info_labels(i), idx);
+}
+
 static yajl_val env_of(const podc_container_info *i)
 {
     return pdc_json_get(ROOT(i), "Config", "Env", NULL);
@@ -444,6 +470,24 @@ const char *podc_container_summary_name(const podc_container_summary *s)
 const char *podc_container_summary_label(const podc_container_summary *s, const char *key)
 {
     return pdc_json_as_str(member(pdc_json_get(SV(s), "Labels", NULL), key));
+}
+
+static yajl_val summary_labels(const podc_container_summary *s)
+{
+    return s ? pdc_json_get(SV(s), "Labels", NULL) : NULL;
+}
+
+size_t podc_container_summary_label_count(const podc_container_summary *s)
+{
+    return pdc_json_object_len(summary_labels(s));
+}
+const char *podc_container_summary_label_key_at(const podc_container_summary *s, size_t i)
+{
+    return key_at(summary_labels(s), i);
+}
+const char *podc_container_summary_label_value_at(const podc_container_summary *s, size_t i)
+{
+    return value_at(summary_labels(s), i);
 }
 
 int podc_container_summary_exit_code(const podc_container_summary *s)

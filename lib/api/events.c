@@ -40,12 +40,12 @@ const char *podc_event_attribute(const podc_event *e, const char *key)
     return e && key ? pdc_json_str(e->attrs, key, NULL) : NULL;
 }
 
-const char *podc_event_attribute_key(const podc_event *e, size_t i)
+const char *podc_event_attribute_key_at(const podc_event *e, size_t i)
 {
     return e && i < pdc_json_object_len(e->attrs) ? pdc_json_object_key(e->attrs, i) : NULL;
 }
 
-const char *podc_event_attribute_value(const podc_event *e, size_t i)
+const char *podc_event_attribute_value_at(const podc_event *e, size_t i)
 {
     return e && i < pdc_json_object_len(e->attrs) ? pdc_json_as_str(pdc_json_object_value(e->attrs, i)) : NULL;
 }

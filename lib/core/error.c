@@ -276,6 +276,21 @@ const char *podc_error_detail(const podc_error *e, const char *key)
     return NULL;
 }
 
+size_t podc_error_detail_count(const podc_error *e)
+{
+    return e ? e->ndetails : 0;
+}
+
+const char *podc_error_detail_key_at(const podc_error *e, size_t i)
+{
+    return e && i < e->ndetails ? e->details[i].key : NULL;
+}
+
+const char *podc_error_detail_value_at(const podc_error *e, size_t i)
+{
+    return e && i < e->ndetails ? e->details[i].val : NULL;
+}
+
 char *podc_error_to_json(const podc_error *e)
 {
     pdc_jgen j;

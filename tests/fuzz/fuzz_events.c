@@ -43,10 +43,10 @@ static int on_event(const podc_event *e, void *ud)
     put(&o->seen, t);
     size_t n = podc_event_attribute_count(e);
     for (size_t i = 0; i <= n; i++) { /* one past the end: NULL */
-        const char *k = podc_event_attribute_key(e, i);
+        const char *k = podc_event_attribute_key_at(e, i);
         FUZZ_CHECK((k == NULL) == (i == n), "attribute key %zu of %zu", i, n);
         put(&o->seen, k);
-        put(&o->seen, podc_event_attribute_value(e, i));
+        put(&o->seen, podc_event_attribute_value_at(e, i));
         if (k)
             (void)podc_event_attribute(e, k);
     }

@@ -89,6 +89,12 @@ START_TEST(container_full_lifecycle)
     ck_assert_ptr_nonnull(podc_container_info_started_at(i));
     ck_assert_str_eq(podc_container_info_env(i, "GREETING"), "hello world");
     ck_assert_str_eq(podc_container_info_label(i, "role"), "web");
+    int seen = 0; /* the same label through the enumeration */
+    for (size_t k = 0; k < podc_container_info_label_count(i); k++)
+        seen += strcmp(podc_container_info_label_key_at(i, k), "role") == 0 &&
+                strcmp(podc_container_info_label_value_at(i, k), "web") == 0;
+    ck_assert_int_eq(seen, 1);
+    ck_assert_ptr_null(podc_container_info_label_key_at(i, podc_container_info_label_count(i)));
     ck_assert_uint_eq(podc_container_info_port_count(i), 1);
     const podc_port *p = podc_container_info_port_at(i, 0);
     ck_assert_int_eq(podc_port_container_port(p), 8080);
@@ -128,6 +134,12 @@ START_TEST(container_full_lifecycle)
     ck_assert_str_eq(podc_container_summary_state(sum), "running");
     ck_assert_str_eq(podc_container_summary_health(sum), "");
     ck_assert_str_eq(podc_container_summary_label(sum, "role"), "web");
+    int listed = 0;
+    for (size_t k = 0; k < podc_container_summary_label_count(sum); k++)
+        listed += strcmp(podc_container_summary_label_key_at(sum, k), "role") == 0 &&
+                  strcmp(podc_container_summary_label_value_at(sum, k), "web") == 0;
+    ck_assert_int_eq(listed, 1);
+    ck_assert_ptr_null(podc_container_summary_label_value_at(sum, podc_container_summary_label_count(sum)));
     ck_assert_str_eq(podc_container_summary_image(sum), ITC_HTTP_IMAGE);
     ck_assert_uint_eq(podc_container_summary_port_count(sum), 1);
     ck_assert_int_eq(podc_port_host_port(podc_container_summary_port_at(sum, 0)), host_port);

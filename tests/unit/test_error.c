@@ -24,6 +24,26 @@ START_TEST(categories_from_500_causes)
 }
 END_TEST
 
+/* Details enumerate in the order they were added; a repeated key replaces in place. */
+START_TEST(details_enumerate)
+{
+    podc_error *e = pdc_error_new(PODC_EINVAL, "bad");
+    ck_assert_uint_eq(podc_error_detail_count(e), 0);
+    pdc_error_add_detail(e, "field", "env");
+    pdc_error_add_detail(e, "port", "80");
+    pdc_error_add_detail(e, "field", "ports");
+    ck_assert_uint_eq(podc_error_detail_count(e), 2);
+    ck_assert_str_eq(podc_error_detail_key_at(e, 0), "field");
+    ck_assert_str_eq(podc_error_detail_value_at(e, 0), "ports");
+    ck_assert_str_eq(podc_error_detail_key_at(e, 1), "port");
+    ck_assert_str_eq(podc_error_detail_value_at(e, 1), "80");
+    ck_assert_ptr_null(podc_error_detail_key_at(e, 2));
+    ck_assert_ptr_null(podc_error_detail_value_at(NULL, 0));
+    ck_assert_uint_eq(podc_error_detail_count(NULL), 0);
+    podc_error_free(e);
+}
+END_TEST
+
 START_TEST(reply_body_parsed)
 {
     podc_error *e = pdc_error_from_reply(
@@ -127,6 +147,7 @@ Suite *error_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, categories_from_500_causes);
     tcase_add_test(tc, reply_body_parsed);
+    tcase_add_test(tc, details_enumerate);
     tcase_add_test(tc, plain_text_router_miss_is_protocol);
     tcase_add_test(tc, to_json_has_every_field);
     tcase_add_test(tc, set_replaces_and_null_is_safe);

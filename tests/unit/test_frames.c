@@ -891,8 +891,8 @@ static int on_event(const podc_event *e, void *ud)
                     podc_event_attribute(e, "containerExitCode") ? podc_event_attribute(e, "containerExitCode") : "-",
                     (long long)podc_event_time_ns(e));
     for (size_t i = 0; i < podc_event_attribute_count(e); i++)
-        pdc_buf_printf(&r->seen, "%s=%s,", podc_event_attribute_key(e, i), podc_event_attribute_value(e, i));
-    ck_assert_ptr_null(podc_event_attribute_key(e, podc_event_attribute_count(e)));
+        pdc_buf_printf(&r->seen, "%s=%s,", podc_event_attribute_key_at(e, i), podc_event_attribute_value_at(e, i));
+    ck_assert_ptr_null(podc_event_attribute_key_at(e, podc_event_attribute_count(e)));
     ck_assert_ptr_nonnull(strstr(podc_event_json(e), "\"Actor\""));
     return ++r->n == r->stop_at;
 }

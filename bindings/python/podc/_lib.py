@@ -229,8 +229,8 @@ _PROTOS = {
     "podc_event_actor_id": (S, [H]),
     "podc_event_name": (S, [H]),
     "podc_event_attribute_count": (SZ, [H]),
-    "podc_event_attribute_key": (S, [H, SZ]),
-    "podc_event_attribute_value": (S, [H, SZ]),
+    "podc_event_attribute_key_at": (S, [H, SZ]),
+    "podc_event_attribute_value_at": (S, [H, SZ]),
     "podc_event_time_ns": (I64, [H]),
     "podc_event_json": (S, [H]),
     # copy.h

@@ -269,7 +269,7 @@ class Client:
                     e = {"type": dec(lib.podc_event_type(ev)), "action": dec(lib.podc_event_action(ev)),
                          "actor_id": dec(lib.podc_event_actor_id(ev)), "name": dec(lib.podc_event_name(ev)),
                          "time_ns": lib.podc_event_time_ns(ev), "json": dec(lib.podc_event_json(ev)),
-                         "attributes": {dec(lib.podc_event_attribute_key(ev, i)): dec(lib.podc_event_attribute_value(ev, i))
+                         "attributes": {dec(lib.podc_event_attribute_key_at(ev, i)): dec(lib.podc_event_attribute_value_at(ev, i))
                                         for i in range(lib.podc_event_attribute_count(ev))}}
                     if callback(e) is True:
                         stopped.append(True)
