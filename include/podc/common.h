@@ -31,6 +31,8 @@ extern "C" {
 /*
  * Called with each piece of a streamed response (logs, build output, events).
  * Return 0 to continue, non-zero to stop: the call then returns PODC_ECANCELLED.
+ * Thread: the calling thread, during the call only. (Where the DataStorage stack pulls its
+ * images side by side, the lines reach its progress callback instead, one at a time.)
  */
 typedef int (*podc_data_cb)(const char *data, size_t len, void *userdata);
 

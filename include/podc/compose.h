@@ -40,7 +40,8 @@ extern "C" {
 
 typedef struct podc_compose_options podc_compose_options;
 
-/* Receives one warning, NUL-terminated, borrowed for the call. */
+/* Receives one warning, NUL-terminated, borrowed for the call. Thread: the one loading the
+ * files (podc_compose_load()), before anything is sent. */
 typedef void (*podc_compose_warning_cb)(const char *warning, void *userdata);
 
 PODC_EXTERN podc_compose_options *podc_compose_options_new(void);

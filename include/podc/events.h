@@ -38,7 +38,8 @@ PODC_EXTERN int64_t podc_event_time_ns(const podc_event *e);
 /* The event as podman sent it (one JSON object), for fields without an accessor. */
 PODC_EXTERN const char *podc_event_json(const podc_event *e);
 
-/* Receives each event. Return 0 for more, non-zero to stop (the call returns PODC_ECANCELLED). */
+/* Receives each event. Return 0 for more, non-zero to stop (the call returns PODC_ECANCELLED).
+ * Thread: the calling thread, during the call only. */
 typedef int (*podc_event_cb)(const podc_event *e, void *userdata);
 
 #define PODC_EVENTS_OPTIONS_VERSION 1

@@ -23,6 +23,7 @@ extern "C" {
  * Receives output of one stream (PODC_STREAM_STDOUT or PODC_STREAM_STDERR), len > 0, in the
  * order it was produced. data is borrowed for the call and not NUL-terminated.
  * Return 0 to continue, non-zero to stop: the call then returns PODC_ECANCELLED.
+ * Thread: the calling thread, during the call only.
  */
 typedef int (*podc_output_cb)(int stream, const char *data, size_t len, void *userdata);
 

@@ -42,7 +42,10 @@ extern "C" {
 /*
  * Receives one progress line per step, e.g. "[  0.412s] web: started", NUL-terminated and
  * borrowed for the call. Return 0 to continue, non-zero to abort the start (it then cleans
- * up and returns PODC_ECANCELLED). Called on the thread that called podc_service_start().
+ * up and returns PODC_ECANCELLED). Thread: the one that called podc_service_start() (or
+ * _prepare / _start_prepared). In a stack (podc/stack.h) and the DataStorage stack, whose
+ * members start on worker threads, it is called from those threads, but never two at once:
+ * the library serialises the calls.
  */
 typedef int (*podc_service_progress_cb)(const char *line, void *userdata);
 
