@@ -342,11 +342,20 @@ START_TEST(container_kill_and_restart)
     podc_error *err = NULL;
     char *name = itest_name("kr");
     podc_container_spec *s =
-        itc_spec(name, ITC_BASE_IMAGE, "trap 'exit 42' USR1; while :; do /bin/busybox sleep 0.1; done");
+        itc_spec(name, ITC_BASE_IMAGE, "trap 'exit 42' USR1; echo trap-ready; while :; do /bin/busybox sleep 0.1; done");
     podc_container_spec_set_stop_timeout(s, 1000);
     ck_assert_ok(podc_container_create(c, s, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, name, &err), &err);
-    usleep(300 * 1000); /* let the shell install its trap */
+    /* the shell says when its trap is installed: wait for that line, not for a guessed time */
+    int ready = 0;
+    for (int64_t t0 = itc_now_ms(); !ready && itc_now_ms() - t0 < 10000;) {
+        char *tail = NULL;
+        ready = podc_logs_tail(c, name, 5, &tail, NULL) == 0 && tail && strstr(tail, "trap-ready");
+        podc_free(tail);
+        if (!ready)
+            usleep(20 * 1000);
+    }
+    ck_assert_msg(ready, "the container never said trap-ready");
     ck_assert_ok(podc_container_kill(c, name, "SIGUSR1", &err), &err);
     int code = -1;
     ck_assert_ok(podc_container_wait(c, name, NULL, 0, 30000, &code, &err), &err);

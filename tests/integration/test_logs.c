@@ -127,6 +127,10 @@ typedef struct follow_rec {
     int n;
     int64_t first_ms, last_ms;
     int stop_after;
+    /* a readiness marker for a canceller: signalled when the follow has delivered `ready_at` pieces */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int ready_at;
 } follow_rec;
 
 static int on_follow(int stream, const char *data, size_t len, void *ud)
@@ -137,7 +141,11 @@ static int on_follow(int stream, const char *data, size_t len, void *ud)
         r->first_ms = now;
     r->last_ms = now;
     pdc_buf_append(&r->text, data, len);
-    return ++r->n == r->stop_after;
+    pthread_mutex_lock(&r->mu);
+    int n = ++r->n;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    return n == r->stop_after;
 }
 
 START_TEST(follow_until_container_exits)
@@ -146,7 +154,7 @@ START_TEST(follow_until_container_exits)
     char *name = fx_run(c, "logs-follow", "for i in 1 2 3 4 5 6; do echo tick$i; sleep 0.2; done; echo bye >&2");
     podc_logs_options o = PODC_LOGS_OPTIONS_INIT;
     o.follow = 1;
-    follow_rec r = { PODC_BUF_INIT, 0, 0, 0, 0 };
+    follow_rec r = { .text = PODC_BUF_INIT, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
     podc_error *err = NULL;
     int64_t t0 = fx_now_ms();
     ck_assert_ok(podc_logs_stream(c, name, &o, on_follow, &r, &err), &err);
@@ -165,10 +173,22 @@ START_TEST(follow_until_container_exits)
 }
 END_TEST
 
-static void *cancel_after_1s(void *arg)
+typedef struct canceller {
+    podc_client *c;
+    follow_rec *r;
+    int64_t cancelled_ms;
+} canceller;
+
+/* Cancels the follow once it has delivered r->ready_at pieces (no guessing with a sleep). */
+static void *cancel_when_ready(void *arg)
 {
-    usleep(1000 * 1000);
-    podc_client_cancel(arg);
+    canceller *k = arg;
+    pthread_mutex_lock(&k->r->mu);
+    while (k->r->n < k->r->ready_at)
+        pthread_cond_wait(&k->r->cv, &k->r->mu);
+    pthread_mutex_unlock(&k->r->mu);
+    k->cancelled_ms = fx_now_ms();
+    podc_client_cancel(k->c);
     return NULL;
 }
 
@@ -178,23 +198,26 @@ START_TEST(follow_cancelled_from_another_thread)
     char *name = fx_run(c, "logs-cancel", "while true; do echo tick; sleep 0.2; done");
     podc_logs_options o = PODC_LOGS_OPTIONS_INIT;
     o.follow = 1;
-    follow_rec r = { PODC_BUF_INIT, 0, 0, 0, 0 };
+    follow_rec r = { .text = PODC_BUF_INIT, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
     podc_error *err = NULL;
+    r.ready_at = 2; /* the follow runs: two ticks arrived */
+    canceller k = { .c = c, .r = &r };
     pthread_t th;
-    pthread_create(&th, NULL, cancel_after_1s, c);
-    int64_t t0 = fx_now_ms();
+    pthread_create(&th, NULL, cancel_when_ready, &k);
     int rc = podc_logs_stream(c, name, &o, on_follow, &r, &err);
-    int64_t took = fx_now_ms() - t0;
+    int64_t returned = fx_now_ms();
     pthread_join(th, NULL);
     ck_assert_int_eq(rc, PODC_ECANCELLED);
     ck_assert_int_eq(podc_error_code(err), PODC_ECANCELLED);
-    ck_assert_msg(took >= 900 && took < 3000, "cancel took %lld ms", (long long)took);
+    ck_assert_msg(returned - k.cancelled_ms < 1000, "returned %lld ms after the cancel",
+                  (long long)(returned - k.cancelled_ms));
     ck_assert_int_ge(r.n, 2);
     ck_assert_ptr_nonnull(strstr(r.text.data, "tick\n"));
     pdc_buf_free(&r.text);
 
     /* the callback can stop it too */
-    follow_rec r2 = { PODC_BUF_INIT, 0, 0, 0, 3 };
+    follow_rec r2 = { .text = PODC_BUF_INIT, .stop_after = 3, .mu = PTHREAD_MUTEX_INITIALIZER,
+                      .cv = PTHREAD_COND_INITIALIZER };
     o.tail = 0;
     ck_assert_int_eq(podc_logs_stream(c, name, &o, on_follow, &r2, &err), PODC_ECANCELLED);
     ck_assert_int_eq(r2.n, 3);
