@@ -34,11 +34,7 @@ static int check_args(podc_client *c, const char *name, podc_error **err)
 /* "/libpod/containers/{name}{suffix}" */
 static int container_path(pdc_buf *p, const char *name, const char *suffix, podc_error **err)
 {
-    if (pdc_resource_path(p, "/libpod/containers/", name, suffix) < 0) {
-        pdc_buf_free(p);
-        return pdc_error_oom(err);
-    }
-    return 0;
+    return pdc_resource_path_err(p, "/libpod/containers/", name, suffix, err);
 }
 
 static int64_t ms_to_seconds_up(int64_t ms)

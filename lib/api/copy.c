@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 
+#include "api/resource.h"
 #include "core/buf.h"
 #include "core/encode.h"
 #include "core/error-private.h"
@@ -32,11 +33,7 @@ static int check_args(podc_client *c, const char *container, const char *path, p
 
 static int archive_path(const char *container, const char *path, pdc_buf *out)
 {
-    int rc = pdc_buf_puts(out, "/libpod/containers/");
-    if (!rc)
-        rc = pdc_buf_put_escaped(out, container);
-    if (!rc)
-        rc = pdc_buf_puts(out, "/archive");
+    int rc = pdc_resource_path(out, "/libpod/containers/", container, "/archive");
     if (!rc)
         rc = pdc_buf_put_query(out, "path", path);
     return rc;

@@ -175,11 +175,7 @@ static int exec_create(podc_client *c, const char *container, const char *const 
     char *body = create_body(argv, o);
     int rc = body ? 0 : PODC_ENOMEM;
     if (!rc)
-        rc = pdc_buf_puts(&path, "/libpod/containers/");
-    if (!rc)
-        rc = pdc_buf_put_escaped(&path, container);
-    if (!rc)
-        rc = pdc_buf_puts(&path, "/exec");
+        rc = pdc_resource_path(&path, "/libpod/containers/", container, "/exec");
     if (rc) {
         free(body);
         pdc_buf_free(&path);
@@ -233,8 +229,7 @@ static int exec_start(podc_client *c, const char *id, int tty, int64_t deadline,
         pdc_jgen_obj_close(&j);
         body = pdc_jgen_finish(&j, NULL);
     }
-    if (!body || pdc_buf_puts(&path, "/libpod/exec/") < 0 || pdc_buf_put_escaped(&path, id) < 0 ||
-        pdc_buf_puts(&path, "/start") < 0) {
+    if (!body || pdc_resource_path(&path, "/libpod/exec/", id, "/start") < 0) {
         free(body);
         pdc_buf_free(&path);
         return pdc_error_oom(err);
@@ -265,8 +260,7 @@ static int exec_start(podc_client *c, const char *id, int tty, int64_t deadline,
 static int exec_exit_code(podc_client *c, const char *id, int64_t deadline, int *code_out, podc_error **err)
 {
     pdc_buf path = PODC_BUF_INIT;
-    if (pdc_buf_puts(&path, "/libpod/exec/") < 0 || pdc_buf_put_escaped(&path, id) < 0 ||
-        pdc_buf_puts(&path, "/json") < 0) {
+    if (pdc_resource_path(&path, "/libpod/exec/", id, "/json") < 0) {
         pdc_buf_free(&path);
         return pdc_error_oom(err);
     }

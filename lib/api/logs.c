@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/logs-private.h"
+#include "api/resource.h"
 #include "core/buf.h"
 #include "core/encode.h"
 #include "core/error-private.h"
@@ -42,11 +43,7 @@ static int on_frame(int stream, const char *data, size_t len, void *ud)
 
 static int build_path(const char *container, const podc_logs_options *o, pdc_buf *path)
 {
-    int rc = pdc_buf_puts(path, "/libpod/containers/");
-    if (!rc)
-        rc = pdc_buf_put_escaped(path, container);
-    if (!rc)
-        rc = pdc_buf_puts(path, "/logs");
+    int rc = pdc_resource_path(path, "/libpod/containers/", container, "/logs");
     if (!rc)
         rc = pdc_buf_put_query_bool(path, "stdout", o->want_stdout != 0);
     if (!rc)

@@ -324,11 +324,7 @@ int podc_network_ensure(podc_client *c, const char *name, const podc_network_opt
 
 static int network_path(pdc_buf *p, const char *name, const char *suffix, podc_error **err)
 {
-    if (pdc_resource_path(p, "/libpod/networks/", name, suffix) < 0) {
-        pdc_buf_free(p);
-        return pdc_error_oom(err);
-    }
-    return 0;
+    return pdc_resource_path_err(p, "/libpod/networks/", name, suffix, err);
 }
 
 int podc_network_exists(podc_client *c, const char *name, int *out, podc_error **err)

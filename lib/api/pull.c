@@ -11,6 +11,7 @@
 #include "api/progress-stream.h"
 #include "api/pull-private.h"
 #include "api/registry-auth.h"
+#include "api/resource.h"
 #include "core/encode.h"
 #include "core/error-private.h"
 #include "core/json.h"
@@ -478,8 +479,8 @@ int podc_image_push(podc_client *c, const char *ref, const char *destination, co
     if ((rc = begin(&t, "push", dest, o, err)) < 0)
         return rc;
     pdc_buf path = PODC_BUF_INIT;
-    int bad = pdc_buf_puts(&path, "/libpod/images/") || pdc_buf_put_escaped(&path, ref) ||
-              pdc_buf_puts(&path, "/push") || pdc_buf_put_query(&path, "destination", dest) ||
+    int bad = pdc_resource_path(&path, "/libpod/images/", ref, "/push") ||
+              pdc_buf_put_query(&path, "destination", dest) ||
               pdc_buf_put_query_bool(&path, "quiet", o && (o->flags & PODC_IMAGE_PULL_QUIET));
     if (!bad && o && (o->flags & PODC_IMAGE_PULL_TLS_NO_VERIFY))
         bad = pdc_buf_put_query_bool(&path, "tlsVerify", 0);

@@ -16,6 +16,14 @@ int pdc_resource_path(pdc_buf *b, const char *base, const char *name, const char
     return 0;
 }
 
+int pdc_resource_path_err(pdc_buf *b, const char *base, const char *name, const char *suffix, podc_error **err)
+{
+    if (pdc_resource_path(b, base, name, suffix) == 0)
+        return 0;
+    pdc_buf_free(b);
+    return pdc_error_oom(err);
+}
+
 int pdc_resource_call(podc_client *c, const pdc_http_request *req, pdc_http_response *resp,
                        const char *container, const char *const *conflict_causes, podc_error **err)
 {

@@ -13,6 +13,8 @@
 /* Appends base + escaped(name) + suffix, e.g. ("/libpod/containers/", "web", "/json").
  * suffix may be NULL. 0 or PODC_ENOMEM. */
 int pdc_resource_path(pdc_buf *b, const char *base, const char *name, const char *suffix);
+/* The same, saying so in *err and freeing b when out of memory. */
+int pdc_resource_path_err(pdc_buf *b, const char *base, const char *name, const char *suffix, podc_error **err);
 
 /*
  * pdc_http_call(), then on failure:
