@@ -91,7 +91,7 @@ static int fail_archive(pdc_build_context *ctx, const char *what)
 }
 
 int pdc_build_context_new(pdc_build_context **out, const char *dir, const pdc_ignore *ig,
-                           const char *extra_name, const char *extra_path, podc_error **err)
+                          const char *extra_name, const char *extra_path, podc_error **err)
 {
     pdc_build_context *ctx = calloc(1, sizeof *ctx);
     if (!ctx)

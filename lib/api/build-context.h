@@ -21,7 +21,7 @@ typedef struct pdc_build_context pdc_build_context;
  * from outside the context). Nothing is read until the first pdc_build_context_read().
  */
 int pdc_build_context_new(pdc_build_context **out, const char *dir, const pdc_ignore *ig,
-                           const char *extra_name, const char *extra_path, podc_error **err);
+                          const char *extra_name, const char *extra_path, podc_error **err);
 
 /*
  * Copies up to cap bytes of tar into buf; *n = 0 means the end. Returns 0, or a negative

@@ -420,7 +420,7 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_image_b
     pdc_build_context *ctx = NULL;
     if (rc == 0)
         rc = pdc_build_context_new(&ctx, context_dir, p.ig, p.outside_path ? p.dockerfile : NULL, p.outside_path,
-                                    err);
+                                   err);
     if (rc < 0) {
         pdc_buf_free(&path);
         plan_free(&p);

@@ -571,7 +571,7 @@ static int check_options(const char *field, const pdc_strv *o, podc_error **err)
     for (size_t i = 0; i < o->n; i++)
         if (!*o->v[i] || strchr(o->v[i], ',') || has_space(o->v[i]))
             return pdc_error_invalid(err, field, "%s option \"%s\": must be one non-empty word (no ',' or spaces)",
-                                      field, o->v[i]);
+                                     field, o->v[i]);
     return 0;
 }
 
@@ -604,8 +604,8 @@ int podc_container_spec_validate(const podc_container_spec *s, podc_error **err)
             return PODC_EINVAL;
         if (p->protocol && !valid_protocol(p->protocol))
             return pdc_error_invalid(err, "ports.protocol",
-                                      "ports.protocol \"%s\": expected tcp, udp, sctp or a comma list of them",
-                                      p->protocol);
+                                     "ports.protocol \"%s\": expected tcp, udp, sctp or a comma list of them",
+                                     p->protocol);
         if (p->host_ip && (!*p->host_ip || has_space(p->host_ip)))
             return pdc_error_invalid(err, "ports.host_ip", "ports.host_ip \"%s\": not an address", p->host_ip);
     }
@@ -626,7 +626,7 @@ int podc_container_spec_validate(const podc_container_spec *s, podc_error **err)
             return pdc_error_invalid(err, field, "%s destination \"%s\": must be an absolute path", field, m->dest);
         if (m->kind == MOUNT_BIND && m->source[0] != '/')
             return pdc_error_invalid(err, field,
-                                      "%s source \"%s\": must be an absolute path (podman would resolve a "
+                                     "%s source \"%s\": must be an absolute path (podman would resolve a "
                                       "relative one against the service's working directory)",
                                       field, m->source);
         if (m->kind == MOUNT_VOLUME && *m->source && pdc_validate_name(field, m->source, err) < 0)
@@ -643,7 +643,7 @@ int podc_container_spec_validate(const podc_container_spec *s, podc_error **err)
             return pdc_error_invalid(err, "hosts", "hosts %s: \"%s\" is not an address", h, ip);
         if (strcmp(ip, "host-gateway") == 0 && !is_host_gateway_entry(h, ip))
             return pdc_error_invalid(err, "hosts",
-                                      "hosts %s: podman 4.3 does not resolve \"host-gateway\" (it would write the "
+                                     "hosts %s: podman 4.3 does not resolve \"host-gateway\" (it would write the "
                                       "word into /etc/hosts); use host.containers.internal, which podman adds itself",
                                       h);
     }
@@ -654,7 +654,7 @@ int podc_container_spec_validate(const podc_container_spec *s, podc_error **err)
         return pdc_error_invalid(err, "workdir", "workdir \"%s\": must be an absolute path", s->workdir);
     if (s->hostname && !valid_hostname(s->hostname))
         return pdc_error_invalid(err, "hostname", "hostname \"%s\": only letters, digits, '-', '.' and '_'",
-                                  s->hostname);
+                                 s->hostname);
     if (s->stop_signal && pdc_signal_parse(s->stop_signal) < 0)
         return pdc_error_invalid(err, "stop_signal", "stop_signal \"%s\": unknown signal", s->stop_signal);
     if (s->has_stop_timeout && s->stop_timeout_ms < 0)
@@ -678,13 +678,13 @@ int podc_container_spec_validate(const podc_container_spec *s, podc_error **err)
             return pdc_error_invalid(err, "rlimits", "rlimits: unknown type \"%s\"", r->type);
         if (r->soft > r->hard)
             return pdc_error_invalid(err, "rlimits", "rlimits %s: soft limit %llu above hard limit %llu", r->type,
-                                      (unsigned long long)r->soft, (unsigned long long)r->hard);
+                                     (unsigned long long)r->soft, (unsigned long long)r->hard);
         nofile |= strcmp(r->type, "nofile") == 0;
         nproc |= strcmp(r->type, "nproc") == 0;
     }
     if (s->nrlimits && !(nofile && nproc))
         return pdc_error_invalid(err, "rlimits",
-                                  "rlimits: set both nofile and nproc: per-container limits replace the service's "
+                                 "rlimits: set both nofile and nproc: per-container limits replace the service's "
                                   "default ulimits, and podman then asks for %s=1048576, which runc cannot set "
                                   "when the host's hard limit is lower (start fails)",
                                   nofile ? "nproc" : "nofile");

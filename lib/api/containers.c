@@ -198,7 +198,7 @@ int podc_container_wait_interval(podc_client *c, const char *name, const char *c
     for (size_t i = 0; i < n_conditions; i++)
         if (!conditions[i] || !known_condition(conditions[i]))
             return pdc_error_invalid(err, "conditions",
-                                      "condition \"%s\": podman 4.3 accepts created, running, paused, stopped, "
+                                     "condition \"%s\": podman 4.3 accepts created, running, paused, stopped, "
                                       "exited, removing, unknown (no \"healthy\")",
                                       conditions[i] ? conditions[i] : "(null)");
     pdc_buf p = PODC_BUF_INIT;
@@ -234,8 +234,8 @@ int podc_container_wait_interval(podc_client *c, const char *name, const char *c
             end++;
         if (end == b || !end || *end || errno) {
             rc = pdc_error_set(err, PODC_EPROTOCOL,
-                                "POST /libpod/containers/%s/wait: expected an exit code, got \"%.40s\"", name,
-                                resp.body.data ? resp.body.data : "");
+                               "POST /libpod/containers/%s/wait: expected an exit code, got \"%.40s\"", name,
+                               resp.body.data ? resp.body.data : "");
         } else if (exit_code) {
             *exit_code = (int)code;
         }
@@ -297,7 +297,7 @@ int podc_container_remove(podc_client *c, const char *name, unsigned int flags, 
             const char *msg = pdc_json_str(first, "Err", NULL);
             if (msg && *msg) {
                 podc_error *fail = pdc_error_new(pdc_error_category_for(500, msg, msg), "DELETE %.*s: %s",
-                                                  (int)strcspn(req.path, "?"), req.path, msg);
+                                                 (int)strcspn(req.path, "?"), req.path, msg);
                 pdc_error_set_request(fail, req.method, req.path);
                 pdc_error_set_server(fail, resp.status, msg, msg);
                 pdc_error_set_container(fail, name, pdc_json_str(first, "Id", NULL));
@@ -424,7 +424,7 @@ int podc_container_healthcheck_run(podc_client *c, const char *name, char **stat
         const char *status = pdc_json_str(root, "Status", NULL);
         if (!status) {
             rc = pdc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/healthcheck: reply has no Status",
-                                name);
+                               name);
         } else if (status_out) {
             char *copy = strdup(status);
             if (!copy)

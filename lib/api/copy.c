@@ -27,7 +27,7 @@ static int check_args(podc_client *c, const char *container, const char *path, p
         return rc;
     if (!path || path[0] != '/')
         return pdc_error_invalid(err, "path", "path \"%s\": an absolute path in the container is required",
-                                  path ? path : "(null)");
+                                 path ? path : "(null)");
     return 0;
 }
 
@@ -181,7 +181,7 @@ int podc_copy_put_file(podc_client *c, const char *container, const char *dir, c
         return rc;
     if (!name_ok(name))
         return pdc_error_invalid(err, "name", "file name \"%s\": a relative path without \".\" or \"..\" parts",
-                                  name ? name : "(null)");
+                                 name ? name : "(null)");
     if (!content && len)
         return pdc_error_invalid(err, "content", "content is NULL");
     if (mode > 07777)
@@ -290,7 +290,7 @@ int podc_copy_get_file(podc_client *c, const char *container, const char *path, 
         if (archive_read_open_memory(a, tar.data ? tar.data : "", tar.len) != ARCHIVE_OK ||
             archive_read_next_header(a, &e) != ARCHIVE_OK) {
             rc = pdc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/archive: unreadable tar: %s",
-                                container, archive_error_string(a) ? archive_error_string(a) : "no entry");
+                               container, archive_error_string(a) ? archive_error_string(a) : "no entry");
         } else if (archive_entry_filetype(e) != AE_IFREG) {
             rc = pdc_error_invalid(err, "path", "%s in %s is not a regular file", path, container);
         } else {
@@ -299,7 +299,7 @@ int podc_copy_get_file(podc_client *c, const char *container, const char *path, 
             while (rc == 0 && (n = archive_read_data(a, chunk, sizeof chunk)) != 0) {
                 if (n < 0)
                     rc = pdc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/archive: %s", container,
-                                        archive_error_string(a) ? archive_error_string(a) : "read error");
+                                       archive_error_string(a) ? archive_error_string(a) : "read error");
                 else if (pdc_buf_append(&content, chunk, (size_t)n) < 0)
                     rc = pdc_error_oom(err);
             }

@@ -81,7 +81,7 @@ static int on_line(char *line, size_t len, void *ud)
     yajl_val root = pdc_json_parse(line, msg, sizeof msg);
     if (!root || !YAJL_IS_OBJECT(root)) {
         ec->failure = pdc_error_new(PODC_EPROTOCOL, "GET /libpod/events: event is not a JSON object (%.*s)",
-                                     (int)strcspn(msg, "\n"), root ? "not an object" : msg);
+                                    (int)strcspn(msg, "\n"), root ? "not an object" : msg);
         pdc_error_set_request(ec->failure, "GET", ec->path);
         pdc_json_free(root);
         return PODC_EPROTOCOL;

@@ -126,7 +126,7 @@ static int64_t budget(int64_t deadline, int streaming)
 static int timed_out(podc_error **err, const char *container, const char *what)
 {
     podc_error *e = pdc_error_new(PODC_ETIMEOUT, "exec in %s: timed out %s (the command may still be running)",
-                                   container, what);
+                                  container, what);
     pdc_error_set_container(e, container, NULL);
     return pdc_error_put(err, e);
 }
@@ -288,7 +288,7 @@ static int exec_exit_code(podc_client *c, const char *id, int64_t deadline, int 
         }
         if (attempt >= 100) { /* ~5 s */
             rc = pdc_error_set(err, PODC_EPROTOCOL, "GET %s: session still running after its output ended",
-                                path.data);
+                               path.data);
             break;
         }
         if (deadline && now_ms() >= deadline) {

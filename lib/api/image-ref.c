@@ -105,7 +105,7 @@ static int repo_check(const char *field, const char *name, size_t n, podc_error 
         if (is_domain) {
             if (!domain_ok(name, fl))
                 return pdc_error_invalid(err, field, "%s \"%s\": invalid registry \"%.*s\"", field, name, (int)fl,
-                                          name);
+                                         name);
             i = fl + 1;
         }
     }
@@ -116,9 +116,9 @@ static int repo_check(const char *field, const char *name, size_t n, podc_error 
             for (size_t k = i; k < i + cl; k++)
                 if (name[k] >= 'A' && name[k] <= 'Z')
                     return pdc_error_invalid(err, field, "%s \"%s\": repository name must be lowercase", field,
-                                              name);
+                                             name);
             return pdc_error_invalid(err, field,
-                                      "%s \"%s\": invalid path component \"%.*s\" (lowercase letters and digits, "
+                                     "%s \"%s\": invalid path component \"%.*s\" (lowercase letters and digits, "
                                       "separated by '.', '_', '__' or '-')",
                                       field, name, (int)cl, name + i);
         }
@@ -140,7 +140,7 @@ int pdc_image_check_name(const char *field, const char *name, podc_error **err)
         const char *tag = colon + 1;
         if (!tag_ok(tag, strlen(tag)))
             return pdc_error_invalid(err, field, "%s \"%s\": invalid tag \"%s\" ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})",
-                                      field, name, tag);
+                                     field, name, tag);
         n = (size_t)(colon - name);
     }
     return repo_check(field, name, n, err);
@@ -160,7 +160,7 @@ int pdc_image_check_tag(const char *field, const char *tag, podc_error **err)
 {
     if (!tag || !tag_ok(tag, strlen(tag)))
         return pdc_error_invalid(err, field, "%s \"%s\": invalid tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})", field,
-                                  tag ? tag : "");
+                                 tag ? tag : "");
     return 0;
 }
 
@@ -182,7 +182,7 @@ int pdc_image_check_pull_ref(const char *field, const char *ref, podc_error **er
         k++;
     if (!hex || k != hex || d[k])
         return pdc_error_invalid(err, field, "%s \"%s\": invalid digest (sha256:<64 hex> or sha512:<128 hex>)",
-                                  field, ref);
+                                 field, ref);
     char *name = strndup(ref, (size_t)(at - ref));
     if (!name)
         return pdc_error_oom(err);

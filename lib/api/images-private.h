@@ -41,7 +41,7 @@ int pdc_image_pull_options_policy(const struct podc_image_pull_options *o);
  * it pulled.
  */
 int pdc_image_ensure(podc_client *c, const char *ref, const struct podc_image_pull_options *o, podc_data_cb progress,
-                      void *progress_ud, int *pulled, podc_error **err);
+                     void *progress_ud, int *pulled, podc_error **err);
 
 /* The image of an inspect reply (an object) and json, the reply's text: both taken on
  * success; NULL on OOM (the caller still owns them). */

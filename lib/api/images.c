@@ -302,7 +302,7 @@ static int image_filters_prepare(const podc_filters *filters, image_filters *out
         size_t n = pdc_json_array_len(vals);
         if (n > 1 && strcmp(key, "label") != 0) {
             rc = pdc_error_invalid(err, "filters",
-                                    "filters: podman 4.3 cannot combine several \"%s\" values when listing images", key);
+                                   "filters: podman 4.3 cannot combine several \"%s\" values when listing images", key);
             break;
         }
         pdc_jgen_str(&j, key);
@@ -498,7 +498,7 @@ int podc_image_remove(podc_client *c, const char *ref, unsigned int flags, podc_
             if (!first)
                 first = pdc_json_str(pdc_json_array_at(errors, 0), "message", NULL);
             podc_error *e = pdc_error_new(pdc_error_category_for(500, first, NULL), "DELETE %s: %s", ref,
-                                           first ? first : "removal reported a failure");
+                                          first ? first : "removal reported a failure");
             pdc_error_set_request(e, req.method, req.path);
             pdc_error_set_server(e, resp.status, first, first);
             rc = pdc_error_put(err, e);

@@ -99,7 +99,7 @@ int podc_logs_stream(podc_client *c, const char *container, const podc_logs_opti
     /* the transport reports any non-zero on_data as a cancel: say what really happened */
     if (lc.frames.failed || (rc == 0 && pdc_frames_finish(&lc.frames) != 0)) {
         podc_error *e = pdc_error_new(lc.frames.failed, "GET /libpod/containers/%s/logs: %s", container,
-                                       lc.frames.error);
+                                      lc.frames.error);
         pdc_error_set_request(e, "GET", path.data);
         pdc_error_set_container(e, container, NULL);
         rc = pdc_error_put(err, e);

@@ -273,7 +273,7 @@ static int network_call(podc_client *c, const pdc_http_request *req, podc_networ
     podc_network *n = NULL;
     if (!pdc_json_str(root, "name", NULL))
         rc = pdc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not a network object", req->method,
-                            (int)strcspn(req->path, "?"), req->path);
+                           (int)strcspn(req->path, "?"), req->path);
     else if (out && !(n = network_new(root, json)))
         rc = pdc_error_oom(err);
     if (n) {

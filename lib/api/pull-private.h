@@ -21,6 +21,6 @@ typedef struct pdc_transfer {
 /* The error for podman's failure text of try t->try_no (req: the request, for the error);
  * *transient set for what a retry may fix. Never NULL (the static OOM error at worst). */
 podc_error *pdc_transfer_error(const pdc_transfer *t, const pdc_http_request *req, const char *text,
-                                int *transient);
+                               int *transient);
 
 #endif

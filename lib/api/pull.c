@@ -261,7 +261,7 @@ podc_error *pdc_transfer_error(const transfer *t, const pdc_http_request *req, c
     case KIND_AUTH:
         if (t->auth.source)
             e = pdc_error_new(PODC_EAUTH, "%s %s: the registry%s%s refused the credentials (from %s): %s", t->verb,
-                               t->ref, reg ? " " : "", reg ? reg : "", t->auth.source, text);
+                              t->ref, reg ? " " : "", reg ? reg : "", t->auth.source, text);
         else if (t->auth.creds_store)
             e = pdc_error_new(PODC_EAUTH, "%s %s: the registry%s%s asks for credentials: %s (%s names the credential "
                                "store docker-credential-%s, which podc cannot use: give the credentials explicitly "
@@ -287,10 +287,10 @@ podc_error *pdc_transfer_error(const transfer *t, const pdc_http_request *req, c
     case KIND_TRANSIENT:
         if (t->try_no == t->tries && t->tries > 1)
             e = pdc_error_new(PODC_ETRANSPORT, "%s %s: the registry%s%s is unreachable after %d tries: %s", t->verb,
-                               t->ref, reg ? " " : "", reg ? reg : "", t->tries, text);
+                              t->ref, reg ? " " : "", reg ? reg : "", t->tries, text);
         else
             e = pdc_error_new(PODC_ETRANSPORT, "%s %s: the registry%s%s is unreachable: %s", t->verb, t->ref,
-                               reg ? " " : "", reg ? reg : "", text);
+                              reg ? " " : "", reg ? reg : "", text);
         break;
     default:
         e = pdc_error_new(PODC_ESERVER, "%s %s: %s", t->verb, t->ref, text);
@@ -558,7 +558,7 @@ static int prefixed_line(const char *data, size_t len, void *ud)
 }
 
 int pdc_image_ensure(podc_client *c, const char *ref, const podc_image_pull_options *o, podc_data_cb progress,
-                      void *progress_ud, int *pulled, podc_error **err)
+                     void *progress_ud, int *pulled, podc_error **err)
 {
     *pulled = 0;
     podc_image_pull_policy policy = pdc_image_pull_options_policy(o);
@@ -572,9 +572,9 @@ int pdc_image_ensure(podc_client *c, const char *ref, const podc_image_pull_opti
         return 0;
     if (!exists && (policy == PODC_IMAGE_PULL_NEVER || strncmp(ref, "localhost/", 10) == 0)) {
         podc_error *e = pdc_error_new(PODC_ENOTFOUND, "image %s is not present%s", ref,
-                                       policy == PODC_IMAGE_PULL_NEVER ? " and the pull policy is never"
-                                                                 : " (localhost/ names local images: build it, "
-                                                                   "or tag one with that name; nothing to pull)");
+                                      policy == PODC_IMAGE_PULL_NEVER ? " and the pull policy is never"
+                                                                      : " (localhost/ names local images: build it, "
+                                                                        "or tag one with that name; nothing to pull)");
         pdc_error_add_detail(e, "image", ref);
         return pdc_error_put(err, e);
     }

@@ -109,7 +109,7 @@ static int load_file(const char *path, int required, auth_file *out, podc_error 
         pdc_json_free(root);
         podc_error *pe = e && e != EFBIG ? pdc_error_local(e, "authfile", path, "auth file %s", path)
                                          : pdc_error_new(PODC_EINVAL, "auth file %s: not a JSON object%s", path,
-                                                          e == EFBIG ? " (larger than 1 MiB)" : "");
+                                                         e == EFBIG ? " (larger than 1 MiB)" : "");
         pdc_error_add_detail(pe, "file", path);
         return pdc_error_put(err, pe);
     }
@@ -281,7 +281,7 @@ static int check_helpers(const auth_file *f, const char *registry, pdc_registry_
         if (hit) {
             const char *helper = pdc_json_as_str(pdc_json_object_value(helpers, i));
             podc_error *e = pdc_error_new(PODC_EUNSUPPORTED,
-                                           "registry %s: the credential helper docker-credential-%s (credHelpers in %s) "
+                                          "registry %s: the credential helper docker-credential-%s (credHelpers in %s) "
                                            "is not supported: podc runs no programs; give the credentials explicitly "
                                            "or in an auth file (`auths`)",
                                            registry, helper ? helper : "?", f->path);

@@ -25,7 +25,7 @@ int pdc_resource_path_err(pdc_buf *b, const char *base, const char *name, const 
 }
 
 int pdc_resource_call(podc_client *c, const pdc_http_request *req, pdc_http_response *resp,
-                       const char *container, const char *const *conflict_causes, podc_error **err)
+                      const char *container, const char *const *conflict_causes, podc_error **err)
 {
     podc_error *e = NULL;
     int rc = pdc_http_call(c, req, resp, &e);
@@ -33,7 +33,7 @@ int pdc_resource_call(podc_client *c, const pdc_http_request *req, pdc_http_resp
         return 0;
     if (!e)
         return pdc_error_set(err, rc, "%s %.*s: %s", req->method, (int)strcspn(req->path, "?"), req->path,
-                              podc_strerror(rc));
+                             podc_strerror(rc));
     if (rc == PODC_ESERVER && e->cause && conflict_causes) {
         for (size_t i = 0; conflict_causes[i]; i++) {
             if (strstr(e->cause, conflict_causes[i])) {
@@ -48,7 +48,7 @@ int pdc_resource_call(podc_client *c, const pdc_http_request *req, pdc_http_resp
 }
 
 int pdc_resource_json(podc_client *c, const pdc_http_request *req, const char *container, pdc_reply_shape shape,
-                       yajl_val *root, char **text, podc_error **err)
+                      yajl_val *root, char **text, podc_error **err)
 {
     pdc_http_response resp;
     yajl_val r = NULL;
@@ -57,10 +57,10 @@ int pdc_resource_json(podc_client *c, const pdc_http_request *req, const char *c
         rc = pdc_http_json(req, &resp, &r, err);
     if (rc == 0 && shape == PODC_REPLY_OBJECT && !YAJL_IS_OBJECT(r))
         rc = pdc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not an object", req->method,
-                            (int)strcspn(req->path, "?"), req->path);
+                           (int)strcspn(req->path, "?"), req->path);
     if (rc == 0 && shape == PODC_REPLY_LIST && !YAJL_IS_ARRAY(r) && !YAJL_IS_NULL(r))
         rc = pdc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not an array", req->method,
-                            (int)strcspn(req->path, "?"), req->path);
+                           (int)strcspn(req->path, "?"), req->path);
     if (rc == 0 && text && !(*text = pdc_buf_detach(&resp.body)))
         rc = pdc_error_oom(err);
     if (rc == 0) {

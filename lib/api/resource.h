@@ -26,7 +26,7 @@ int pdc_resource_path_err(pdc_buf *b, const char *base, const char *name, const 
  *    caller asked for an error object.
  */
 int pdc_resource_call(podc_client *c, const pdc_http_request *req, pdc_http_response *resp,
-                       const char *container, const char *const *conflict_causes, podc_error **err);
+                      const char *container, const char *const *conflict_causes, podc_error **err);
 
 /* What a JSON reply must be. */
 typedef enum pdc_reply_shape {
@@ -41,6 +41,6 @@ typedef enum pdc_reply_shape {
  * *text (text may be NULL) the reply's text, for the objects that hand it out.
  */
 int pdc_resource_json(podc_client *c, const pdc_http_request *req, const char *container, pdc_reply_shape shape,
-                       yajl_val *root, char **text, podc_error **err);
+                      yajl_val *root, char **text, podc_error **err);
 
 #endif

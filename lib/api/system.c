@@ -20,7 +20,7 @@ int podc_ping(podc_client *c, podc_error **err)
     int rc = pdc_http_call(c, &req, &resp, err);
     if (rc == 0 && (!resp.body.data || strncmp(resp.body.data, "OK", 2) != 0))
         rc = pdc_error_set(err, PODC_EPROTOCOL, "GET /libpod/_ping: expected \"OK\", got \"%.40s\"",
-                            resp.body.data ? resp.body.data : "");
+                           resp.body.data ? resp.body.data : "");
     pdc_http_response_free(&resp);
     return rc;
 }
@@ -65,7 +65,7 @@ int podc_version_get(podc_client *c, podc_version **out, podc_error **err)
             rc = pdc_error_set(err, PODC_EPROTOCOL, "GET /libpod/version: reply lacks Version or libpod APIVersion");
         } else if (major_of(api) < 4) {
             rc = pdc_error_set(err, PODC_EUNSUPPORTED,
-                                "the service speaks libpod API %s; podc needs 4.0 or newer", api);
+                               "the service speaks libpod API %s; podc needs 4.0 or newer", api);
         } else {
             podc_version *v = calloc(1, sizeof *v);
             if (v) {

@@ -125,7 +125,7 @@ int pdc_compose_str(pdc_compose_ctx *x, const pdc_ynode *n, const char *path, in
     *out = NULL;
     if (!n || n->kind != PODC_YN_SCALAR)
         return pdc_compose_bad(x, n, path, "must be a single value, not a %s",
-                                !n ? "missing value" : n->kind == PODC_YN_MAP ? "mapping" : "list");
+                               !n ? "missing value" : n->kind == PODC_YN_MAP ? "mapping" : "list");
     if (n->is_null) {
         if (null_ok)
             return 0;
@@ -276,7 +276,7 @@ static int pick_network(pdc_compose_ctx *x, const pdc_ynode *root, char **out)
         snprintf(path, sizeof path, "networks.%s", nets->keys[i]);
         if (used++) {
             int rc = pdc_compose_unsupported(x, nets->items[i], path,
-                                              "a second network: every service joins the first one");
+                                             "a second network: every service joins the first one");
             if (rc < 0)
                 return rc;
             continue;

@@ -628,7 +628,7 @@ static int depends_on(svc_ctx *s, const pdc_ynode *n)
                 sc = PODC_STACK_COMPLETED;
             else if (strcmp(cond, "service_started") != 0)
                 rc = pdc_compose_bad(s->x, c, p,
-                                      "\"%s\": the conditions are service_started, service_healthy, "
+                                     "\"%s\": the conditions are service_started, service_healthy, "
                                       "service_completed_successfully",
                                       cond);
         }

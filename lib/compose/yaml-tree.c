@@ -258,8 +258,8 @@ int pdc_yaml_parse(const char *text, size_t len, const char *what, pdc_ynode **o
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     if (!yaml_parser_load(&p, &doc)) {
         int rc = pdc_error_set(err, PODC_EINVAL, "%s: line %zu: %s%s%s", what, p.problem_mark.line + 1,
-                                p.problem ? p.problem : "YAML syntax error", p.context ? " " : "",
-                                p.context ? p.context : "");
+                               p.problem ? p.problem : "YAML syntax error", p.context ? " " : "",
+                               p.context ? p.context : "");
         if (err && *err)
             pdc_error_add_detail(*err, "field", "yaml");
         yaml_parser_delete(&p);

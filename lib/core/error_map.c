@@ -102,8 +102,8 @@ podc_error *pdc_error_from_reply(int status, const char *body, const char *metho
         code = PODC_EPROTOCOL;
 
     podc_error *e = pdc_error_new(code, "%s %.*s: %s (HTTP %d)", method ? method : "?",
-                                   path ? (int)strcspn(path, "?") : 1, path ? path : "?",
-                                   message ? message : "empty reply", status);
+                                  path ? (int)strcspn(path, "?") : 1, path ? path : "?",
+                                  message ? message : "empty reply", status);
     pdc_error_set_request(e, method, path);
     pdc_error_set_server(e, status, cause, message);
     free(plain);

@@ -39,7 +39,7 @@ typedef struct pdc_frames {
     uint32_t remaining;  /* payload bytes still to come for the current frame */
     uint32_t frame_len;
     int stream;
-    pdc_buf whole;      /* PODC_FRAMES_WHOLE: payload collected so far */
+    pdc_buf whole;       /* PODC_FRAMES_WHOLE: payload collected so far */
     int failed;          /* sticky: 0, or the PODC_E* code of the error seen */
     char error[160];     /* what was wrong (protocol errors), or the server's stream-3 text */
 } pdc_frames;

@@ -442,7 +442,7 @@ int pdc_ignore_add_text(pdc_ignore *ig, const char *text, size_t len, const char
             return pdc_error_oom(err);
         if (rc < 0) {
             podc_error *e = pdc_error_new(PODC_EINVAL, "%s:%zu: %s: \"%.*s\"", origin ? origin : "ignore file", lineno,
-                                           why ? why : "bad pattern", (int)(n > 200 ? 200 : n), text);
+                                          why ? why : "bad pattern", (int)(n > 200 ? 200 : n), text);
             pdc_error_add_detail(e, "field", "ignore file");
             if (origin)
                 pdc_error_add_detail(e, "file", origin);

@@ -30,7 +30,7 @@ int pdc_validate_image(const char *field, const char *ref, podc_error **err)
     for (const unsigned char *p = (const unsigned char *)ref; *p; p++)
         if (*p <= ' ' || *p == 0x7f)
             return pdc_error_invalid(err, field, "%s \"%s\": whitespace or control character in image reference",
-                                      field, ref);
+                                     field, ref);
     return 0;
 }
 

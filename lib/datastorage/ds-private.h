@@ -58,14 +58,14 @@ struct pdc_migration_plan;
 /* The definition hash into out (64 hex digits); "" when an image is not there yet (so no
  * stack of it can be running). Errors: transport, local files of the config dir. */
 int pdc_ds_definition_hash(podc_client *c, const podc_ds_config *cfg, const struct pdc_migration_plan *plan,
-                            char out[65], podc_error **err);
+                           char out[65], podc_error **err);
 /* 1 when every member runs, is not unhealthy and carries hash (ports = their host ports); 0
  * with why when not; an error when the service could not be asked. */
 int pdc_ds_reusable(podc_client *c, const podc_ds_config *cfg, const char *hash, const char names[3][DS_NAME_MAX],
-                     int ports[DS_NPORTS], char *why, size_t why_len, podc_error **err);
+                    int ports[DS_NPORTS], char *why, size_t why_len, podc_error **err);
 /* Database from the template, Redis flushed (side by side), then /readyz. */
 int pdc_ds_reset(podc_client *c, const podc_ds_config *cfg, const char names[3][DS_NAME_MAX],
-                  const int ports[DS_NPORTS], podc_error **err);
+                 const int ports[DS_NPORTS], podc_error **err);
 
 /* down.c: force-removes the stack's containers side by side (missing ones are fine). */
 int pdc_ds_remove_containers(podc_client *c, const char *service, podc_error **err);

@@ -125,7 +125,7 @@ int pdc_goose_parse(const char *file, const char *text, pdc_goose_migration *out
             } else if (section == UP && is_annot(a, "StatementEnd")) {
                 if (!in_block)
                     rc = pdc_error_invalid(err, "migration", "%s:%d: StatementEnd without StatementBegin", file,
-                                            lineno);
+                                           lineno);
                 else if (sql.len)
                     rc = push_stmt(&m, &sql, stmt_line);
                 in_block = 0;
@@ -197,7 +197,7 @@ int pdc_goose_load_dir(const char *dir, pdc_goose_migration **out, size_t *n_out
         if (e) {
             rc = e == EFBIG ? pdc_error_invalid(err, "migrations_dir", "%s: larger than 64 MiB", path.data)
                             : pdc_error_set_local(err, e, NULL, path.data ? path.data : de->d_name, "cannot read %s",
-                                                   path.data ? path.data : de->d_name);
+                                                  path.data ? path.data : de->d_name);
             pdc_buf_free(&path);
             break;
         }
@@ -220,7 +220,7 @@ int pdc_goose_load_dir(const char *dir, pdc_goose_migration **out, size_t *n_out
         for (size_t i = 1; i < n && rc == 0; i++)
             if (list[i].version == list[i - 1].version)
                 rc = pdc_error_invalid(err, "migrations_dir", "%s and %s share version %lld", list[i - 1].file,
-                                        list[i].file, (long long)list[i].version);
+                                       list[i].file, (long long)list[i].version);
     }
     if (rc < 0) {
         pdc_goose_migrations_free(list, n);

@@ -16,20 +16,20 @@
 typedef struct pdc_migration_plan pdc_migration_plan;
 
 int pdc_migration_plan_new(const char *dir, const podc_migrate_options *opts, pdc_migration_plan **out,
-                            podc_error **err);
+                           podc_error **err);
 /* Copies the scripts into the container (created, initialized or running: no database needed). */
 int pdc_migration_plan_copy(podc_client *c, const char *container, const pdc_migration_plan *p,
-                             podc_error **err);
+                            podc_error **err);
 /* One psql run applying what the database has not recorded yet (the copy must have happened). */
 int pdc_migration_plan_run(podc_client *c, const char *container, const pdc_migration_plan *p, int *applied_out,
-                            podc_error **err);
+                           podc_error **err);
 /* What a run of the driver (an exec the caller made, e.g. after its own readiness checks in
  * the same shell) means: *applied_out, or PODC_EMIGRATION naming the file and statement. */
 int pdc_migration_plan_result(const pdc_migration_plan *p, const char *container, const podc_exec_result *r,
-                               int *applied_out, podc_error **err);
+                              int *applied_out, podc_error **err);
 /* The same from the run's exit code and its stdout and stderr text (what _result reads of r). */
 int pdc_migration_plan_outcome(const pdc_migration_plan *p, const char *container, int exit_code, const char *out,
-                                const char *errtext, int *applied_out, podc_error **err);
+                               const char *errtext, int *applied_out, podc_error **err);
 /* Feeds what the plan applies (each file's name, transaction mode and Up statements, in order)
  * into a definition hash. */
 struct pdc_sha256;

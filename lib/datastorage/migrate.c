@@ -71,7 +71,7 @@ static char *script_for(const pdc_goose_migration *m, int *stmt_start, int *stmt
         line++;
     }
     pdc_buf_printf(&b, "INSERT INTO goose_db_version (version_id, is_applied) VALUES (%lld, true);\n",
-                    (long long)m->version);
+                   (long long)m->version);
     if (!m->no_transaction)
         pdc_buf_puts(&b, "COMMIT;\n");
     return pdc_buf_detach(&b);
@@ -126,7 +126,7 @@ static int make_tar(const pending *p, size_t n, pdc_buf *tar)
     pdc_buf_puts(&driver, bookkeeping_sql);
     for (size_t i = 0; i < n; i++)
         pdc_buf_printf(&driver,
-                        "SELECT coalesce((SELECT is_applied FROM goose_db_version WHERE version_id = %lld "
+                       "SELECT coalesce((SELECT is_applied FROM goose_db_version WHERE version_id = %lld "
                         "ORDER BY id DESC LIMIT 1), false) = false AS podc_todo \\gset\n"
                         "\\if :podc_todo\n\\i " SCRIPT_DIR "/%s\n\\echo podc-applied %lld\n\\endif\n",
                         (long long)p[i].m->version, p[i].m->file, (long long)p[i].m->version);
@@ -178,7 +178,7 @@ static podc_error *failure(const char *container, const pending *p, size_t n, in
     podc_error *e;
     if (f && stmt >= 0)
         e = pdc_error_new(PODC_EMIGRATION, "migration %s failed at statement %d (line %d): %s", f->m->file, stmt + 1,
-                           f->m->stmts[stmt].line, msg);
+                          f->m->stmts[stmt].line, msg);
     else
         e = pdc_error_new(PODC_EMIGRATION, "migration %s failed: %s", f ? f->m->file : "(unknown file)", msg);
     if (f)
@@ -227,14 +227,14 @@ void pdc_migration_plan_free(pdc_migration_plan *p)
 }
 
 int pdc_migration_plan_new(const char *dir, const podc_migrate_options *opts, pdc_migration_plan **out,
-                            podc_error **err)
+                           podc_error **err)
 {
     podc_migrate_options def = PODC_MIGRATE_OPTIONS_INIT;
     if (!opts)
         opts = &def;
     if (opts->version != PODC_MIGRATE_OPTIONS_VERSION)
         return pdc_error_invalid(err, "version", "podc_migrate_options.version %u is not %d", opts->version,
-                                  PODC_MIGRATE_OPTIONS_VERSION);
+                                 PODC_MIGRATE_OPTIONS_VERSION);
     int rc = pdc_validate_nonempty("migrations_dir", dir, err);
     if (rc < 0)
         return rc;
@@ -278,14 +278,14 @@ int pdc_migration_plan_new(const char *dir, const podc_migrate_options *opts, pd
 }
 
 int pdc_migration_plan_copy(podc_client *c, const char *container, const pdc_migration_plan *p,
-                             podc_error **err)
+                            podc_error **err)
 {
     int rc = pdc_validate_name("container", container, err);
     return rc < 0 ? rc : podc_copy_put_tar(c, container, SCRIPT_DIR, p->tar.data, p->tar.len, err);
 }
 
 int pdc_migration_plan_outcome(const pdc_migration_plan *p, const char *container, int exit_code, const char *out,
-                                const char *errtext, int *applied_out, podc_error **err)
+                               const char *errtext, int *applied_out, podc_error **err)
 {
     int applied = 0;
     for (const char *s = out; (s = strstr(s, "podc-applied ")) != NULL; s++)
@@ -298,14 +298,14 @@ int pdc_migration_plan_outcome(const pdc_migration_plan *p, const char *containe
 }
 
 int pdc_migration_plan_result(const pdc_migration_plan *p, const char *container, const podc_exec_result *r,
-                               int *applied_out, podc_error **err)
+                              int *applied_out, podc_error **err)
 {
     return pdc_migration_plan_outcome(p, container, podc_exec_result_exit_code(r), podc_exec_result_stdout(r),
-                                       podc_exec_result_stderr(r), applied_out, err);
+                                      podc_exec_result_stderr(r), applied_out, err);
 }
 
 int pdc_migration_plan_run(podc_client *c, const char *container, const pdc_migration_plan *p, int *applied_out,
-                            podc_error **err)
+                           podc_error **err)
 {
     int rc = pdc_validate_name("container", container, err);
     if (rc < 0)

@@ -43,7 +43,7 @@ int pdc_ds_check_ports(const podc_ds_config *cfg, int probe_here, podc_error **e
         for (int k = 0; k < i; k++) {
             if (seen[k] == port) {
                 podc_error *e = pdc_error_new(PODC_EINVAL, "host port %d is given to both %s and %s", port,
-                                               port_role[k], port_role[i]);
+                                              port_role[k], port_role[i]);
                 char num[16];
                 snprintf(num, sizeof num, "%d", port);
                 pdc_error_add_detail(e, "port", num);
@@ -57,7 +57,7 @@ int pdc_ds_check_ports(const podc_ds_config *cfg, int probe_here, podc_error **e
         int rc = probe(port);
         if (rc == EADDRINUSE) {
             podc_error *e = pdc_error_new(PODC_ECONFLICT, "host port %d (%s %s port) is already in use", port,
-                                           port_component[i], port_role[i]);
+                                          port_component[i], port_role[i]);
             char num[16];
             snprintf(num, sizeof num, "%d", port);
             pdc_error_add_detail(e, "port", num);

@@ -95,7 +95,7 @@ static int feed_config_dir(pdc_sha256 *s, const char *dir, podc_error **err)
 }
 
 int pdc_ds_definition_hash(podc_client *c, const podc_ds_config *cfg, const pdc_migration_plan *plan, char out[65],
-                            podc_error **err)
+                           podc_error **err)
 {
     out[0] = '\0';
     pdc_sha256 s;
@@ -148,7 +148,7 @@ int pdc_ds_definition_hash(podc_client *c, const podc_ds_config *cfg, const pdc_
 /* ---- is there a stack to reuse? ---- */
 
 int pdc_ds_reusable(podc_client *c, const podc_ds_config *cfg, const char *hash, const char names[3][DS_NAME_MAX],
-                     int ports[DS_NPORTS], char *why, size_t why_len, podc_error **err)
+                    int ports[DS_NPORTS], char *why, size_t why_len, podc_error **err)
 {
     static const char *const component[] = { "postgres", "redis", "datastorage" };
     static const struct {
@@ -237,7 +237,7 @@ static int flush_redis(reset_job *j)
     close(fd);
     if (n < 5 || strncmp(reply, "+OK\r\n", 5) != 0)
         return pdc_error_set(&j->res.err, PODC_ESERVER, "redis %s:%d: FLUSHALL answered \"%.*s\"", h, j->port,
-                              n > 0 ? (int)strcspn(reply, "\r\n") : 0, reply);
+                             n > 0 ? (int)strcspn(reply, "\r\n") : 0, reply);
     return 0;
 }
 
@@ -270,7 +270,7 @@ static void *reset_thread(void *arg)
     int code = r ? podc_exec_result_exit_code(r) : 0;
     if (j->res.rc == 0 && code != 0) {
         podc_error *e = pdc_error_new(PODC_ESERVER, "%s: reset failed (exit code %d): %s", j->container, code,
-                                       *podc_exec_result_stderr(r) ? podc_exec_result_stderr(r) : out);
+                                      *podc_exec_result_stderr(r) ? podc_exec_result_stderr(r) : out);
         pdc_error_set_container(e, j->container, NULL);
         pdc_error_set_exit_code(e, code);
         j->res.rc = pdc_error_put(&j->res.err, e);
@@ -318,11 +318,11 @@ static int readyz(podc_client *c, const podc_ds_config *cfg, int port, podc_erro
             return rc;
     }
     return pdc_error_set(err, PODC_EHEALTH, "%s: DataStorage's %s answers %ld after the reset", cfg->service, url,
-                          status);
+                         status);
 }
 
 int pdc_ds_reset(podc_client *c, const podc_ds_config *cfg, const char names[3][DS_NAME_MAX],
-                  const int ports[DS_NPORTS], podc_error **err)
+                 const int ports[DS_NPORTS], podc_error **err)
 {
     reset_job jobs[2] = { { .parent = c, .cfg = cfg, .container = names[PODC_DS_POSTGRES], .which = PODC_DS_POSTGRES },
                           { .parent = c, .cfg = cfg, .container = names[PODC_DS_REDIS], .which = PODC_DS_REDIS,

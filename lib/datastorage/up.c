@@ -45,7 +45,7 @@ typedef struct run {
     int created_network;
     char *built_image_id;
     const char *config_dir; /* the caller's, bind-mounted; NULL = generated, copied into the container */
-    pdc_migration_plan *plan;     /* NULL without a migrations dir */
+    pdc_migration_plan *plan;      /* NULL without a migrations dir */
     pthread_mutex_t progress_mu;   /* lines come from several threads: one at a time */
     podc_image_pull_options *no_pull; /* for the services: the images are there by then */
     char hash[65];                 /* with reuse: the definition hash (a label on every member) */
@@ -94,7 +94,7 @@ static int step(run *r, podc_error **err, const char *what)
     if (progress(r, "%s", what) == 0)
         return 0;
     return pdc_error_set(err, PODC_ECANCELLED, "%s: stopped by the progress callback after \"%s\"", r->cfg->service,
-                          what);
+                         what);
 }
 
 static int validate(const podc_ds_config *cfg, podc_error **err)
@@ -111,7 +111,7 @@ static int validate(const podc_ds_config *cfg, podc_error **err)
         rc = pdc_error_invalid(err, "config_dir", "DataStorage config dir %s is not a directory", cfg->config_dir);
     if (rc == 0 && cfg->config_dir && cfg->config_dir[0] != '/')
         rc = pdc_error_invalid(err, "config_dir", "DataStorage config dir %s must be an absolute path",
-                                cfg->config_dir);
+                               cfg->config_dir);
     if (rc == 0 && cfg->build_context && (stat(cfg->build_context, &st) != 0 || !S_ISDIR(st.st_mode)))
         rc = pdc_error_invalid(err, "build_context", "build context %s is not a directory", cfg->build_context);
     return rc;
@@ -212,7 +212,7 @@ static int ready_and_migrate(run *r, podc_client *c, int *applied, podc_error **
     /* psql exits 0-3: anything else is the readiness part (or the shell itself) failing */
     if (rc == 0 && (code > 3 || (code != 0 && !r->plan))) {
         podc_error *e = pdc_error_new(PODC_EHEALTH, code == 96 ? "%s: postgres: %s" : "%s: postgres is not ready: %s",
-                                       cfg->service, podc_exec_result_stderr(res));
+                                      cfg->service, podc_exec_result_stderr(res));
         pdc_error_set_container(e, pg, NULL);
         pdc_error_set_exit_code(e, code);
         char *tail = NULL;
@@ -375,7 +375,7 @@ static void *pull_thread(void *arg)
     j->res.rc = pdc_client_new_child(&c, j->r->c, &j->res.err);
     if (j->res.rc == 0)
         j->res.rc = pdc_image_ensure(c, cfg->images[j->which], cfg->pull, cfg->progress ? pull_progress : NULL, j->r,
-                                      &pulled, &j->res.err);
+                                     &pulled, &j->res.err);
     if (j->res.rc < 0 && j->res.err)
         pdc_error_add_detail(j->res.err, "component", component[j->which]);
     podc_client_free(c);

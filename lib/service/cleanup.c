@@ -68,7 +68,7 @@ static void *rm_thread(void *arg)
 }
 
 int pdc_svc_remove_containers(podc_client *like, const char *const *names, size_t n, unsigned char *failed,
-                               podc_error **err)
+                              podc_error **err)
 {
     if (n == 0)
         return 0;

@@ -21,7 +21,7 @@ typedef struct pdc_svc_check {
     int status;            /* HTTP expected status */
     char *substr;          /* HTTP body / EXEC stdout substring, or NULL */
     int64_t timeout_ms;    /* HTTP, EXEC per try */
-    pdc_strv argv;        /* EXEC */
+    pdc_strv argv;         /* EXEC */
     char *regex;           /* LOG */
     int times;             /* LOG */
     char *shell;           /* PODMAN: NULL = the image's HEALTHCHECK */
@@ -77,7 +77,7 @@ const char *pdc_svc_built_image(const podc_service *svc);
 
 /* The container spec for s (labels included). */
 int pdc_svc_container_spec(const podc_service_spec *s, const char *session, podc_container_spec **out,
-                            podc_error **err);
+                           podc_error **err);
 
 /* ---- health (health.c) ---- */
 
@@ -103,7 +103,7 @@ typedef struct pdc_svc_health {
     const podc_container_info *info;   /* for host ports */
     const char *address;               /* where published ports are reached (podc_client_host) */
     unsigned char *passed;             /* per check */
-    pdc_svc_logpos *logpos;           /* per check: where the log checks left off */
+    pdc_svc_logpos *logpos;            /* per check: where the log checks left off */
     const atomic_int *abort_flag;      /* set when the container exited: stop early */
     const podc_client *cancel_of;      /* the start's client: its cancel stops a probe too */
 } pdc_svc_health;
@@ -124,7 +124,7 @@ typedef struct pdc_svc_watch {
     int inited, started;
     podc_client *own;           /* the watcher's client */
     podc_client *health;        /* interrupted when the container exits */
-    pdc_waker waker;           /* on health: its cancel wakes pdc_svc_watch_sleep() */
+    pdc_waker waker;            /* on health: its cancel wakes pdc_svc_watch_sleep() */
     char *container;
     atomic_int exited;          /* the container stopped: exit_code is valid */
     int exit_code;
@@ -146,7 +146,7 @@ void pdc_svc_watch_stop(pdc_svc_watch *w);
  * missing one is fine); failed[i] (may be NULL) says which could not be removed. Returns the
  * first failure. (cleanup.c) */
 int pdc_svc_remove_containers(podc_client *like, const char *const *names, size_t n, unsigned char *failed,
-                               podc_error **err);
+                              podc_error **err);
 
 /* ---- dependencies: services this process is still starting (start.c) ---- */
 /* keyed by the client's service (its URI) and the container name; has: 1, 0 or PODC_ENOMEM */

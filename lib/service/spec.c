@@ -464,20 +464,20 @@ int podc_service_spec_validate(const podc_service_spec *s, podc_error **err)
         const char *dest = pdc_container_spec_mount_at(s->container, i, &source, &bind);
         if (dest[0] != '/')
             return pdc_error_invalid(err, "mounts", "service %s: mount destination \"%s\" is not absolute", s->name,
-                                      dest);
+                                     dest);
         if (bind && source[0] != '/')
             return pdc_error_invalid(err, "mounts", "service %s: bind source \"%s\" is not absolute", s->name,
-                                      source);
+                                     source);
     }
     if (s->session && !valid_session(s->session))
         return pdc_error_invalid(err, "session", "service %s: session \"%s\" must match [a-zA-Z0-9_.-]+", s->name,
-                                  s->session);
+                                 s->session);
     int podman_checks = 0;
     for (size_t i = 0; i < s->n_checks; i++) {
         const pdc_svc_check *k = &s->checks[i];
         if ((k->kind == PODC_SVC_CHECK_HTTP || k->kind == PODC_SVC_CHECK_TCP) && !published(s, k->port))
             return pdc_error_invalid(err, "checks",
-                                      "service %s: the %s check uses container port %d, which is not published "
+                                     "service %s: the %s check uses container port %d, which is not published "
                                       "(podc_service_spec_add_port)",
                                       s->name, k->kind == PODC_SVC_CHECK_HTTP ? "HTTP" : "TCP", k->port);
         if (k->kind == PODC_SVC_CHECK_LOG) {
@@ -487,7 +487,7 @@ int podc_service_spec_validate(const podc_service_spec *s, podc_error **err)
                 char msg[128];
                 regerror(rrc, &re, msg, sizeof msg);
                 return pdc_error_invalid(err, "checks", "service %s: log check regex \"%s\": %s", s->name, k->regex,
-                                          msg);
+                                         msg);
             }
             regfree(&re);
         }
@@ -509,7 +509,7 @@ const char *pdc_svc_session_of(const podc_service_spec *s)
 }
 
 int pdc_svc_container_spec(const podc_service_spec *s, const char *session, podc_container_spec **out,
-                            podc_error **err)
+                           podc_error **err)
 {
     /* the container spec the service holds, with what is the service's own: name, image,
      * ports, network, the session labels */

@@ -112,7 +112,7 @@ static int step(start_ctx *x, podc_error **err, const char *fmt, ...)
              x->spec->name, msg);
     if (x->spec->progress(line, x->spec->progress_ud) != 0)
         return pdc_error_set(err, PODC_ECANCELLED, "service %s: start cancelled by the progress callback",
-                              x->spec->name);
+                             x->spec->name);
     return 0;
 }
 
@@ -210,7 +210,7 @@ static int wait_dependencies_woken(start_ctx *x, podc_error **err)
         for (;;) {
             if (pdc_client_cancelled(x->c))
                 return pdc_error_set(err, PODC_ECANCELLED, "service %s: cancelled while waiting for dependency %s",
-                                      x->spec->name, dep);
+                                     x->spec->name, dep);
             char *why = NULL;
             unsigned long gen = registry_generation();
             int r = dependency_ready(x->c, dep, &why);
@@ -228,7 +228,7 @@ static int wait_dependencies_woken(start_ctx *x, podc_error **err)
             int64_t left = x->deadline - pdc_svc_now_ms();
             if (left <= 0) {
                 podc_error *e = pdc_error_new(PODC_EHEALTH, "service %s: dependency %s is not healthy: %s",
-                                               x->spec->name, dep, why);
+                                              x->spec->name, dep, why);
                 pdc_error_set_container(e, dep, NULL);
                 free(why);
                 return pdc_error_put(err, e);
@@ -353,7 +353,7 @@ static podc_error *exited_error(start_ctx *x, int exit_code, const char *reason,
     else
         snprintf(how, sizeof how, "exited");
     podc_error *e = pdc_error_new(PODC_EHEALTH,
-                                   "service %s: container %s with code %d while waiting to become healthy "
+                                  "service %s: container %s with code %d while waiting to become healthy "
                                    "(after %lld ms; last check: %s)",
                                    x->spec->name, how, exit_code, (long long)waited, reason ? reason : "none yet");
     pdc_error_set_exit_code(e, exit_code);
@@ -392,7 +392,7 @@ static int wait_healthy(start_ctx *x, pdc_svc_watch *w, podc_container_info *inf
     for (;;) {
         if (pdc_client_cancelled(x->c)) {
             podc_error *e = pdc_error_new(PODC_ECANCELLED, "service %s: cancelled while waiting for health checks",
-                                           s->name);
+                                          s->name);
             pdc_error_set_container(e, s->name, x->id);
             rc = pdc_error_put(err, e);
             break;
@@ -407,8 +407,8 @@ static int wait_healthy(start_ctx *x, pdc_svc_watch *w, podc_container_info *inf
                                    "become healthy", s->name);
             } else {
                 e = pdc_error_new(code == PODC_ECANCELLED ? PODC_ETRANSPORT : code,
-                                   "service %s: the podman service went away while waiting for health checks: %s",
-                                   s->name, podc_error_message(w->lost_err));
+                                  "service %s: the podman service went away while waiting for health checks: %s",
+                                  s->name, podc_error_message(w->lost_err));
                 pdc_error_add_detail(e, "socket", podc_client_socket_path(x->c));
             }
             pdc_error_set_container(e, s->name, x->id);
@@ -456,8 +456,8 @@ static int wait_healthy(start_ctx *x, pdc_svc_watch *w, podc_container_info *inf
             w->stopping = 1;
             pthread_mutex_unlock(&w->mu);
             podc_error *e = pdc_error_new(PODC_EHEALTH, "service %s: not healthy after %lld ms (%d tries): %s",
-                                           s->name, (long long)s->startup_timeout_ms, tries,
-                                           reason ? reason : "no reason");
+                                          s->name, (long long)s->startup_timeout_ms, tries,
+                                          reason ? reason : "no reason");
             if (reason)
                 pdc_error_add_detail(e, "reason", reason);
             attach_container(x, e);
@@ -662,8 +662,8 @@ int podc_service_start_prepared(podc_client *c, const podc_service_spec *spec, p
 {
     if (svc && spec && (!svc->prepared || strcmp(svc->name, spec->name) != 0))
         return pdc_error_invalid(err, "service",
-                                  "service %s: not a prepared service of this spec (prepared: %s, spec: %s)",
-                                  svc->name, svc->prepared ? "yes" : "no", spec->name);
+                                 "service %s: not a prepared service of this spec (prepared: %s, spec: %s)",
+                                 svc->name, svc->prepared ? "yes" : "no", spec->name);
     start_ctx x;
     int rc = begin(&x, c, spec, svc, err);
     if (rc < 0)

@@ -162,7 +162,7 @@ static char *ports_text(const podc_container_summary *cs)
         if (podc_port_host_port(p) <= 0)
             continue;
         pdc_buf_printf(&b, "%s%d->%d/%s", b.len ? ", " : "", podc_port_host_port(p), podc_port_container_port(p),
-                        podc_port_protocol(p));
+                       podc_port_protocol(p));
     }
     return pdc_buf_detach(&b);
 }

@@ -202,13 +202,13 @@ int podc_stack_spec_add_dependency(podc_stack_spec *s, const char *member, const
 }
 
 int pdc_stack_spec_add_internal_dependency(podc_stack_spec *s, const char *member, const char *on,
-                                            podc_stack_condition cond)
+                                           podc_stack_condition cond)
 {
     return add_edge(s, member, on, cond, 0);
 }
 
 int pdc_stack_spec_add_prepare_gate(podc_stack_spec *s, const char *member, const char *on,
-                                     podc_stack_condition cond)
+                                    podc_stack_condition cond)
 {
     return add_edge(s, member, on, cond, 1);
 }
@@ -320,7 +320,7 @@ int podc_stack_spec_validate(const podc_stack_spec *s, podc_error **err)
                 return pdc_error_invalid(err, "member", "stack %s: member %s is defined twice", s->name, m->name);
             if (m->spec && s->members[j].spec && strcmp(s->members[j].spec->name, m->spec->name) == 0)
                 return pdc_error_invalid(err, "container", "stack %s: members %s and %s both name their container %s",
-                                          s->name, s->members[j].name, m->name, m->spec->name);
+                                         s->name, s->members[j].name, m->name, m->spec->name);
         }
         if (m->spec && (rc = podc_service_spec_validate(m->spec, err)) < 0) {
             if (err && *err) {
@@ -335,17 +335,17 @@ int podc_stack_spec_validate(const podc_stack_spec *s, podc_error **err)
         long a = pdc_stack_find(s, d->member), b = pdc_stack_find(s, d->on);
         if (a < 0 || b < 0)
             return pdc_error_invalid(err, "depends_on", "stack %s: %s depends on %s, but there is no member %s",
-                                      s->name, d->member, d->on, a < 0 ? d->member : d->on);
+                                     s->name, d->member, d->on, a < 0 ? d->member : d->on);
         if (a == b)
             return pdc_error_invalid(err, "depends_on", "stack %s: %s depends on itself", s->name, d->member);
         podc_stack_member_kind k = s->members[b].kind;
         if ((d->cond == PODC_STACK_HEALTHY && k == PODC_STACK_JOB) ||
             (d->cond == PODC_STACK_COMPLETED && k == PODC_STACK_SERVICE))
             return pdc_error_invalid(err, "depends_on",
-                                      "stack %s: %s waits for %s to be %s, but %s is a %s (it can only be %s)",
-                                      s->name, d->member, d->on, cond_name(d->cond), d->on,
-                                      k == PODC_STACK_JOB ? "job" : "service",
-                                      k == PODC_STACK_JOB ? "started or completed successfully" : "started or healthy");
+                                     "stack %s: %s waits for %s to be %s, but %s is a %s (it can only be %s)",
+                                     s->name, d->member, d->on, cond_name(d->cond), d->on,
+                                     k == PODC_STACK_JOB ? "job" : "service",
+                                     k == PODC_STACK_JOB ? "started or completed successfully" : "started or healthy");
     }
     unsigned char *mark = calloc(s->n_members, 1);
     size_t *path = calloc(s->n_members, sizeof *path);

@@ -29,7 +29,7 @@ typedef struct pdc_stack_member {
     char *name;
     podc_stack_member_kind kind;
     podc_service_spec *spec;   /* owned; NULL for a task */
-    pdc_stack_task task;      /* a task: kind job, no container */
+    pdc_stack_task task;       /* a task: kind job, no container */
     pdc_stack_prepared_fn prepared;
     void *prepared_ud;
 } pdc_stack_member;
@@ -60,12 +60,12 @@ int pdc_stack_spec_add_task(podc_stack_spec *s, const char *member, const pdc_st
 /* member is not even prepared until `on` has reached cond (it would slow `on`'s own start:
  * podman and the CPU are shared). Also a dependency. */
 int pdc_stack_spec_add_prepare_gate(podc_stack_spec *s, const char *member, const char *on,
-                                     podc_stack_condition cond);
+                                    podc_stack_condition cond);
 /* Internal condition: the member is prepared (its prepared hook done). */
 #define PODC_STACK_PREPARED ((podc_stack_condition)3)
 /* podc_stack_spec_add_dependency() that also takes PODC_STACK_PREPARED. */
 int pdc_stack_spec_add_internal_dependency(podc_stack_spec *s, const char *member, const char *on,
-                                            podc_stack_condition cond);
+                                           podc_stack_condition cond);
 /* fn runs right after member's container is prepared. */
 int pdc_stack_spec_set_prepared_hook(podc_stack_spec *s, const char *member, pdc_stack_prepared_fn fn, void *ud);
 /* The caller owns the stack's setting: it removed a stale one and made the network, it removes

@@ -53,7 +53,7 @@ struct up_run {
     int rc;                /* its code and error */
     podc_error *err;
     int finished;          /* the up is over: guards and waits end */
-    pdc_waker waker;      /* the up's client cancelled: waits wake */
+    pdc_waker waker;       /* the up's client cancelled: waits wake */
 };
 
 struct podc_stack {
@@ -211,7 +211,7 @@ static int run_job(member_run *r, podc_error **err)
         podc_error_free(*err);
         *err = NULL;
         e = pdc_error_new(PODC_EHEALTH, "job %s did not complete within %lld ms", sp->name,
-                           (long long)sp->startup_timeout_ms);
+                          (long long)sp->startup_timeout_ms);
     } else if (rc == 0 && code != 0) {
         e = pdc_error_new(PODC_EHEALTH, "job %s exited with code %d", sp->name, code);
         pdc_error_set_exit_code(e, code);

@@ -14,9 +14,9 @@
 #define PODC_DEFAULT_CONNECT_TIMEOUT_MS 5000
 
 struct podc_client {
-    pdc_endpoint ep;            /* where the service is, and how it was chosen */
+    pdc_endpoint ep;             /* where the service is, and how it was chosen */
     char *base_url;              /* "http://d" (unix, ssh) or "http://HOST:PORT" (tcp) */
-    struct pdc_ssh *ssh;        /* ssh: the session every connection goes through */
+    struct pdc_ssh *ssh;         /* ssh: the session every connection goes through */
     int64_t timeout_ms;          /* as configured; 0 = default */
     int64_t connect_timeout_ms;
     CURLM *multi;                /* owns the connection pool: the keep-alive connection lives here */
@@ -27,7 +27,7 @@ struct podc_client {
     atomic_int shield;           /* cleanup in progress: requests go out despite a cancel */
     atomic_int in_call;
     podc_client *parent;         /* a worker's client: cancelled with its parent */
-    pdc_waker as_child;         /* registered on the parent: wakes this client */
+    pdc_waker as_child;          /* registered on the parent: wakes this client */
     pthread_mutex_t wake_mu;     /* guards wakers */
     pdc_waker *wakers;
     int64_t connections_opened;

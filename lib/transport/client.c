@@ -110,7 +110,7 @@ int podc_client_new(podc_client **out, const podc_client_options *opts, podc_err
         opts = &def;
     if (opts->version < 1 || opts->version > PODC_CLIENT_OPTIONS_VERSION)
         return pdc_error_invalid(err, "version", "podc_client_options.version %u is not 1..%d", opts->version,
-                                  PODC_CLIENT_OPTIONS_VERSION);
+                                 PODC_CLIENT_OPTIONS_VERSION);
     const char *connection = opts->version >= 2 ? opts->connection : NULL;
     if (opts->timeout_ms < 0 || opts->connect_timeout_ms < 0)
         return pdc_error_invalid(err, "timeout_ms", "timeouts must not be negative");

@@ -22,7 +22,7 @@ typedef struct conf {
     char *active;   /* [engine] active_service */
     char *uri, *identity; /* of the connection looked up */
     const char *want;     /* the connection's name, or NULL */
-    pdc_buf read;        /* the files read, for errors */
+    pdc_buf read;         /* the files read, for errors */
 } conf;
 
 static char *slurp(const char *path)
@@ -277,7 +277,7 @@ int pdc_connection_lookup(const char *name, char **uri, char **identity, podc_er
     int rc = 0;
     if (!*uri) {
         podc_error *e = pdc_error_new(PODC_ENOTFOUND, "no podman connection named \"%s\" (read: %s)", name,
-                                       c.read.len ? c.read.data : "no containers.conf or podman-connections.json");
+                                      c.read.len ? c.read.data : "no containers.conf or podman-connections.json");
         pdc_error_add_detail(e, "connection", name);
         free(*identity);
         *identity = NULL;

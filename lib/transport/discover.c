@@ -191,7 +191,7 @@ int pdc_endpoint_probe(const pdc_endpoint *ep, int64_t connect_timeout_ms, podc_
     if (e == 0)
         return 0;
     podc_error *pe = pdc_error_new(PODC_ETRANSPORT, "no podman service answers at %s (from %s): %s", ep->uri,
-                                    ep->source, why ? why : strerror(e));
+                                   ep->source, why ? why : strerror(e));
     if (ep->path)
         pdc_error_add_detail(pe, "socket", ep->path);
     pdc_error_add_detail(pe, "tried", ep->uri);

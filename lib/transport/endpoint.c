@@ -126,7 +126,7 @@ static int canonical(pdc_endpoint *ep)
         break;
     case PODC_EP_SSH:
         rc = pdc_buf_printf(&b, v6 ? "ssh://%s@[%s]:%d%s" : "ssh://%s@%s:%d%s", ep->user, ep->host, ep->port,
-                             ep->path ? ep->path : "");
+                            ep->path ? ep->path : "");
         break;
     }
     if (rc < 0) {

@@ -105,7 +105,7 @@ static int begin_call(podc_client *c, const char *what, const char *path, podc_e
     if (pdc_client_cancelled(c)) {
         atomic_store(&c->in_call, 0);
         return pdc_error_set(err, PODC_ECANCELLED, "%s%s%.*s: cancelled", what, *path ? " " : "",
-                              (int)strcspn(path, "?"), path);
+                             (int)strcspn(path, "?"), path);
     }
     return 0;
 }
@@ -225,7 +225,7 @@ static int map_curl_error(podc_client *c, const pdc_http_request *req, CURLcode 
     else
         snprintf(why, sizeof why, "%s", errbuf && *errbuf ? errbuf : curl_easy_strerror(rc));
     podc_error *e = pdc_error_new(code, "%s %.*s: %s%s%s", req->method, (int)strcspn(req->path, "?"), req->path,
-                                   why, *ssh ? "; " : "", ssh);
+                                  why, *ssh ? "; " : "", ssh);
     pdc_error_set_request(e, req->method, req->path);
     pdc_error_add_detail(e, "socket", c->ep.path ? c->ep.path : c->ep.uri);
     return pdc_error_put(err, e);
@@ -263,7 +263,7 @@ int pdc_http_do(podc_client *c, const pdc_http_request *req, pdc_http_response *
         rc = pdc_error_set(err, rc, "%s %.*s: %s", req->method, plen, req->path, podc_strerror(rc));
     } else if (x.too_old) {
         rc = pdc_error_set(err, PODC_EUNSUPPORTED, "the service speaks libpod API %s; podc needs 4.0 or newer",
-                            c->api_version);
+                           c->api_version);
     } else if (x.stopped_by_callback) {
         rc = pdc_error_set(err, PODC_ECANCELLED, "%s %.*s: stopped by callback", req->method, plen, req->path);
     } else if (cres != CURLE_OK) {
@@ -295,8 +295,8 @@ int pdc_http_json(const pdc_http_request *req, const pdc_http_response *resp, ya
     yajl_val v = resp->body.data ? pdc_json_parse(resp->body.data, msg, sizeof msg) : NULL;
     if (!v) {
         podc_error *e = pdc_error_new(PODC_EPROTOCOL, "%s %.*s: reply is not valid JSON (%.*s)", req->method,
-                                       (int)strcspn(req->path, "?"), req->path, (int)strcspn(msg, "\n"),
-                                       resp->body.data ? msg : "empty body");
+                                      (int)strcspn(req->path, "?"), req->path, (int)strcspn(msg, "\n"),
+                                      resp->body.data ? msg : "empty body");
         pdc_error_set_request(e, req->method, req->path);
         e->http_status = resp->status;
         return pdc_error_put(err, e);

@@ -119,7 +119,7 @@ static int tcp_connect(const pdc_endpoint *ep, int64_t timeout_ms, podc_error **
     freeaddrinfo(res);
     if (fd < 0) {
         podc_error *pe = pdc_error_new(PODC_ETRANSPORT, "ssh %s: cannot reach %s:%d: %s", ep->uri, ep->host,
-                                        ep->port, strerror(e));
+                                       ep->port, strerror(e));
         pdc_error_add_detail(pe, "tried", ep->uri);
         pdc_error_put(err, pe);
         return -1;
@@ -506,7 +506,7 @@ static int listen_local(pdc_ssh *s, podc_error **err)
         int e = errno;
         pdc_buf_free(&b);
         return pdc_error_set_local(err, e, NULL, base && *base ? base : "/tmp",
-                                    "ssh: cannot make a private directory for the relay socket");
+                                   "ssh: cannot make a private directory for the relay socket");
     }
     s->dir = pdc_buf_detach(&b);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -541,7 +541,7 @@ int pdc_ssh_open(const pdc_endpoint *ep, int64_t connect_timeout_ms, pdc_ssh **o
         libssh2_session_set_timeout(s->session, (long)connect_timeout_ms * 2);
         if (libssh2_session_handshake(s->session, s->sock) != 0) {
             podc_error *e = pdc_error_new(PODC_ETRANSPORT, "ssh %s: handshake failed: %s", ep->uri,
-                                           session_error(s->session));
+                                          session_error(s->session));
             pdc_error_add_detail(e, "tried", ep->uri);
             rc = pdc_error_put(err, e);
         }
@@ -556,8 +556,8 @@ int pdc_ssh_open(const pdc_endpoint *ep, int64_t connect_timeout_ms, pdc_ssh **o
         s->remote_path = ep->path ? strdup(ep->path) : find_remote_path(s, ep);
         if (!s->remote_path)
             rc = pdc_error_set(err, PODC_ETRANSPORT,
-                                "ssh %s: could not find the remote podman socket (give it: ssh://USER@HOST/path/podman.sock)",
-                                ep->uri);
+                               "ssh %s: could not find the remote podman socket (give it: ssh://USER@HOST/path/podman.sock)",
+                               ep->uri);
     }
     if (rc == 0 && build_request(s) < 0)
         rc = pdc_error_oom(err);

@@ -850,7 +850,7 @@ START_TEST(copy_get_file_from_tar)
 
     pdc_buf r = PODC_BUF_INIT;
     pdc_buf_printf(&r, "HTTP/1.1 200 OK\r\n" HDR "Content-Type: application/x-tar\r\nContent-Length: %zu\r\n\r\n",
-                    tar_len);
+                   tar_len);
     pdc_buf_append(&r, tar, tar_len);
     free(req);
     fake_response fr2 = { .raw = r.data, .raw_len = r.len, .drop_after = -1 };
@@ -887,9 +887,9 @@ static int on_event(const podc_event *e, void *ud)
 {
     evrec *r = ud;
     pdc_buf_printf(&r->seen, "%s/%s/%s/%s/%s/%lld;", podc_event_type(e), podc_event_action(e),
-                    podc_event_actor_id(e), podc_event_name(e),
-                    podc_event_attribute(e, "containerExitCode") ? podc_event_attribute(e, "containerExitCode") : "-",
-                    (long long)podc_event_time_ns(e));
+                   podc_event_actor_id(e), podc_event_name(e),
+                   podc_event_attribute(e, "containerExitCode") ? podc_event_attribute(e, "containerExitCode") : "-",
+                   (long long)podc_event_time_ns(e));
     for (size_t i = 0; i < podc_event_attribute_count(e); i++)
         pdc_buf_printf(&r->seen, "%s=%s,", podc_event_attribute_key_at(e, i), podc_event_attribute_value_at(e, i));
     ck_assert_ptr_null(podc_event_attribute_key_at(e, podc_event_attribute_count(e)));
@@ -902,8 +902,8 @@ static int on_event_nojson(const podc_event *e, void *ud)
 {
     evrec *r = ud;
     pdc_buf_printf(&r->seen, "%s/%s/%s/%s/-/%lld;", podc_event_type(e), podc_event_action(e),
-                    podc_event_actor_id(e) ? podc_event_actor_id(e) : "(null)",
-                    podc_event_name(e) ? podc_event_name(e) : "(null)", (long long)podc_event_time_ns(e));
+                   podc_event_actor_id(e) ? podc_event_actor_id(e) : "(null)",
+                   podc_event_name(e) ? podc_event_name(e) : "(null)", (long long)podc_event_time_ns(e));
     return 0;
 }
 

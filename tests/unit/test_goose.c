@@ -43,8 +43,8 @@ START_TEST(no_transaction_flag)
 {
     pdc_goose_migration m;
     ck_assert_int_eq(pdc_goose_parse("3_idx.sql",
-                                      "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY i ON t (c);\n",
-                                      &m, NULL),
+                                     "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY i ON t (c);\n",
+                                     &m, NULL),
                      0);
     ck_assert_int_eq(m.no_transaction, 1);
     ck_assert_uint_eq(m.nstmts, 1);
