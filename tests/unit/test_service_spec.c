@@ -242,17 +242,24 @@ START_TEST(failed_start_rolls_back)
 END_TEST
 
 /* The memory limit reaches the create body. */
+/* The create request a service spec becomes (session "sess"), as JSON text (podc_free()). */
+static char *create_request(const podc_service_spec *s)
+{
+    podc_container_spec *cs = NULL;
+    char *json = NULL;
+    ck_assert_int_eq(pdc_svc_container_spec(s, "sess", &cs, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_to_json(cs, &json, NULL), 0);
+    podc_container_spec_free(cs);
+    return json;
+}
+
 START_TEST(memory_limit_in_container_spec)
 {
     podc_service_spec *s = base_spec();
     ck_assert_int_eq(podc_service_spec_set_memory_limit(s, 16 << 20), 0);
-    podc_container_spec *cs = NULL;
-    ck_assert_int_eq(pdc_svc_container_spec(s, "sess", &cs, NULL), 0);
-    char *json = NULL;
-    ck_assert_int_eq(podc_container_spec_to_json(cs, &json, NULL), 0);
+    char *json = create_request(s);
     ck_assert_ptr_nonnull(strstr(json, "\"resource_limits\":{\"memory\":{\"limit\":16777216}}"));
     podc_free(json);
-    podc_container_spec_free(cs);
     podc_service_spec_free(s);
 }
 END_TEST
@@ -275,10 +282,7 @@ START_TEST(service_spec_holds_a_container_spec)
     ck_assert_int_eq(podc_container_spec_set_image(c, "localhost/other:2"), 0); /* replaced at start */
     podc_error *err = NULL;
     ck_assert_msg(podc_service_spec_validate(s, &err) == 0, "%s", podc_error_message(err));
-    podc_container_spec *cs = NULL;
-    ck_assert_int_eq(pdc_svc_container_spec(s, "sess", &cs, NULL), 0);
-    char *json = NULL;
-    ck_assert_int_eq(podc_container_spec_to_json(cs, &json, NULL), 0);
+    char *json = create_request(s);
     yajl_val v = pdc_json_parse(json, NULL, 0);
     ck_assert_ptr_nonnull(v);
     ck_assert_str_eq(pdc_json_str(v, "image", NULL), "localhost/podc-httpsvc:test");
@@ -292,14 +296,11 @@ START_TEST(service_spec_holds_a_container_spec)
     ck_assert_uint_eq(pdc_json_array_len(pdc_json_get(v, "portmappings", NULL)), 1);
     pdc_json_free(v);
     podc_free(json);
-    podc_container_spec_free(cs);
     /* NULL: the image's working directory again */
     ck_assert_int_eq(podc_service_spec_set_workdir(s, NULL), 0);
-    ck_assert_int_eq(pdc_svc_container_spec(s, "sess", &cs, NULL), 0);
-    ck_assert_int_eq(podc_container_spec_to_json(cs, &json, NULL), 0);
+    json = create_request(s);
     ck_assert_ptr_null(strstr(json, "work_dir"));
     podc_free(json);
-    podc_container_spec_free(cs);
     podc_service_spec_free(s);
 }
 END_TEST
