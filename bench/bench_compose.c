@@ -62,10 +62,10 @@ static void die(const char *what, podc_error *err)
 static double podc_up(podc_client *c, const char *project, int both)
 {
     podc_compose_options *o = podc_compose_options_new();
-    podc_compose_options_add_file(o, PODC_BENCH_SRCDIR "/compose/chain-a.yaml");
+    podc_compose_options_add_file(o, PODC_BENCH_SRCDIR "/compose/chain-a.yaml", NULL);
     if (both)
-        podc_compose_options_add_file(o, PODC_BENCH_SRCDIR "/compose/chain-b.yaml");
-    podc_compose_options_set_project(o, project);
+        podc_compose_options_add_file(o, PODC_BENCH_SRCDIR "/compose/chain-b.yaml", NULL);
+    podc_compose_options_set_project(o, project, NULL);
     podc_stack_spec *s = NULL;
     podc_stack *st = NULL;
     podc_error *err = NULL;

@@ -102,12 +102,12 @@ static double postgres_floor_named(podc_client *c, const char *name, int via_exe
 {
     podc_container_remove(c, name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, NULL);
     podc_container_spec *s = podc_container_spec_new();
-    podc_container_spec_set_name(s, name);
-    podc_container_spec_set_image(s, PG_IMAGE);
-    podc_container_spec_add_env(s, "POSTGRES_USER", "slm_user");
-    podc_container_spec_add_env(s, "POSTGRES_PASSWORD", "test_password");
-    podc_container_spec_add_env(s, "POSTGRES_DB", "action_history");
-    podc_container_spec_add_port(s, 5432, 0, NULL, NULL);
+    podc_container_spec_set_name(s, name, NULL);
+    podc_container_spec_set_image(s, PG_IMAGE, NULL);
+    podc_container_spec_add_env(s, "POSTGRES_USER", "slm_user", NULL);
+    podc_container_spec_add_env(s, "POSTGRES_PASSWORD", "test_password", NULL);
+    podc_container_spec_add_env(s, "POSTGRES_DB", "action_history", NULL);
+    podc_container_spec_add_port(s, 5432, 0, NULL, NULL, NULL);
     double t0 = now_s(), t = -1;
     if (podc_container_create(c, s, NULL, NULL) == 0 && podc_container_start(c, name, NULL) == 0) {
         int port = -1;
@@ -193,14 +193,14 @@ static double raw_down(const char *sock)
 static podc_ds_config *bench_config_for(const char *service, const char *mig, int verbose)
 {
     podc_ds_config *cfg = podc_ds_config_new(service);
-    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, PG_IMAGE);
-    podc_ds_config_set_image(cfg, PODC_DS_REDIS, "localhost/podc-redis:test");
-    podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test");
+    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, PG_IMAGE, NULL);
+    podc_ds_config_set_image(cfg, PODC_DS_REDIS, "localhost/podc-redis:test", NULL);
+    podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test", NULL);
     for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
-        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0);
+        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0, NULL);
     if (mig)
-        podc_ds_config_set_migrations_dir(cfg, mig);
-    podc_ds_config_set_progress(cfg, print_progress, verbose ? cfg : NULL);
+        podc_ds_config_set_migrations_dir(cfg, mig, NULL);
+    podc_ds_config_set_progress(cfg, print_progress, verbose ? cfg : NULL, NULL);
     return cfg;
 }
 
@@ -665,7 +665,7 @@ static int warm_vs_cold(podc_client *c, const char *mig, int rounds)
     rounds = rounds > 16 ? 16 : rounds;
     for (int r = 0; r < rounds; r++) {
         podc_ds_config *cfg = bench_config(mig, 0);
-        podc_ds_config_set_reuse(cfg, 1);
+        podc_ds_config_set_reuse(cfg, 1, NULL);
         podc_ds_stack *st = NULL;
         podc_error *err = NULL;
         double t0 = now_s();
@@ -690,13 +690,13 @@ static int warm_vs_cold(podc_client *c, const char *mig, int rounds)
             return 1;
         podc_ds_down(c, SERVICE, 0, NULL);
         /* the same cold up, durable and not (no reuse: no template) */
-        podc_ds_config_set_reuse(cfg, 0);
-        podc_ds_config_set_postgres_durable(cfg, r % 2);
+        podc_ds_config_set_reuse(cfg, 0, NULL);
+        podc_ds_config_set_postgres_durable(cfg, r % 2, NULL);
         double a = 0, b = 0;
         if (up(c, cfg, &a) != 0)
             return 1;
         podc_ds_down(c, SERVICE, 0, NULL);
-        podc_ds_config_set_postgres_durable(cfg, !(r % 2));
+        podc_ds_config_set_postgres_durable(cfg, !(r % 2), NULL);
         if (up(c, cfg, &b) != 0)
             return 1;
         podc_ds_down(c, SERVICE, 0, NULL);
@@ -743,7 +743,7 @@ int main(int argc, char **argv)
             return 1;
         }
         double t_down = now_s() - t0;
-        podc_ds_config_set_progress(cfg, print_progress, NULL);
+        podc_ds_config_set_progress(cfg, print_progress, NULL, NULL);
         if (up(c, cfg, &t_up2) != 0) /* a second stack, taken down by raw requests */
             return 1;
         double floor_down = raw_down(sock);

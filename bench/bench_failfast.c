@@ -265,14 +265,14 @@ static void run_podc(podc_client *c, const char *image, const char *name, int ke
 {
     *r = (svc_result){ 0, 0, NA, NA, NA, NA, NA, NA, NA, NA, NA, NA, NA };
     podc_service_spec *s = podc_service_spec_new();
-    podc_service_spec_set_name(s, name);
-    podc_service_spec_set_image(s, image);
-    podc_service_spec_set_session(s, SESSION);
-    podc_service_spec_set_command(s, COMMAND, 3);
-    podc_service_spec_add_port(s, PORT, 0);
-    podc_service_spec_add_check_http(s, PORT, "/healthz", 200, NULL, try_timeout_ms);
-    podc_service_spec_set_startup_timeout(s, STARTUP_TIMEOUT_MS);
-    podc_service_spec_set_keep_on_failure(s, keep);
+    podc_service_spec_set_name(s, name, NULL);
+    podc_service_spec_set_image(s, image, NULL);
+    podc_service_spec_set_session(s, SESSION, NULL);
+    podc_service_spec_set_command(s, COMMAND, 3, NULL);
+    podc_service_spec_add_port(s, PORT, 0, NULL);
+    podc_service_spec_add_check_http(s, PORT, "/healthz", 200, NULL, try_timeout_ms, NULL);
+    podc_service_spec_set_startup_timeout(s, STARTUP_TIMEOUT_MS, NULL);
+    podc_service_spec_set_keep_on_failure(s, keep, NULL);
     marks m = { NA, NA, NA, NA, NA, NULL, 0, 0 };
     podc_client *cside = NULL;
     waiter side = { NULL, name, 100, NA, -1, 0 };
@@ -280,7 +280,7 @@ static void run_podc(podc_client *c, const char *image, const char *name, int ke
         side.c = cside;
         m.side = &side;
     }
-    podc_service_spec_set_progress(s, on_progress, &m);
+    podc_service_spec_set_progress(s, on_progress, &m, NULL);
     podc_service *svc = NULL;
     podc_error *err = NULL;
     double t0 = now_ms(), t0_real = real_ms();
@@ -492,8 +492,8 @@ static void *eventer_main(void *arg)
 {
     eventer *ev = arg;
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "type", "container");
-    podc_filters_add(f, "container", ev->name);
+    podc_filters_add(f, "type", "container", NULL);
+    podc_filters_add(f, "container", ev->name, NULL);
     podc_events_options o = PODC_EVENTS_OPTIONS_INIT;
     o.filters = f;
     o.timeout_ms = 15000;
@@ -545,11 +545,11 @@ static void run_probe(podc_client *c, const char *image, const char *name, probe
         goto out;
     }
     podc_container_spec *s = podc_container_spec_new();
-    podc_container_spec_set_name(s, name);
-    podc_container_spec_set_image(s, image);
-    podc_container_spec_set_command(s, COMMAND, 3);
-    podc_container_spec_add_port(s, PORT, 0, NULL, NULL);
-    podc_container_spec_add_label(s, PODC_SERVICE_LABEL_SESSION, SESSION);
+    podc_container_spec_set_name(s, name, NULL);
+    podc_container_spec_set_image(s, image, NULL);
+    podc_container_spec_set_command(s, COMMAND, 3, NULL);
+    podc_container_spec_add_port(s, PORT, 0, NULL, NULL, NULL);
+    podc_container_spec_add_label(s, PODC_SERVICE_LABEL_SESSION, SESSION, NULL);
     podc_error *err = NULL;
     int rc = podc_container_create(c, s, NULL, &err);
     podc_container_spec_free(s);
@@ -638,11 +638,11 @@ static void run_early(podc_client *c, const char *image, const char *name, early
 {
     *r = (early_result){ 0, NA, NA, NA, NA };
     podc_container_spec *s = podc_container_spec_new();
-    podc_container_spec_set_name(s, name);
-    podc_container_spec_set_image(s, image);
-    podc_container_spec_set_command(s, COMMAND, 3);
-    podc_container_spec_add_port(s, PORT, 0, NULL, NULL);
-    podc_container_spec_add_label(s, PODC_SERVICE_LABEL_SESSION, SESSION);
+    podc_container_spec_set_name(s, name, NULL);
+    podc_container_spec_set_image(s, image, NULL);
+    podc_container_spec_set_command(s, COMMAND, 3, NULL);
+    podc_container_spec_add_port(s, PORT, 0, NULL, NULL, NULL);
+    podc_container_spec_add_label(s, PODC_SERVICE_LABEL_SESSION, SESSION, NULL);
     int rc = podc_container_create(c, s, NULL, NULL);
     podc_container_spec_free(s);
     if (rc < 0 || podc_container_start(c, name, NULL) < 0) {

@@ -87,8 +87,8 @@ static void untag(podc_client *c, const char *ref)
 static double podc_pull(podc_client *c, const char *ref, unsigned flags)
 {
     podc_image_pull_options *o = podc_image_pull_options_new();
-    podc_image_pull_options_set_policy(o, PODC_IMAGE_PULL_ALWAYS);
-    podc_image_pull_options_set_flags(o, flags | PODC_IMAGE_PULL_QUIET);
+    podc_image_pull_options_set_policy(o, PODC_IMAGE_PULL_ALWAYS, NULL);
+    podc_image_pull_options_set_flags(o, flags | PODC_IMAGE_PULL_QUIET, NULL);
     podc_error *err = NULL;
     double t0 = now_s();
     if (podc_image_pull(c, ref, o, NULL, &err) != 0)
@@ -130,9 +130,9 @@ static double ds_up_down(podc_client *c, const char *migrations, double *down_s)
 {
     podc_ds_config *cfg = podc_ds_config_new("podcbenchpull");
     for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
-        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0);
+        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0, NULL);
     if (migrations)
-        podc_ds_config_set_migrations_dir(cfg, migrations);
+        podc_ds_config_set_migrations_dir(cfg, migrations, NULL);
     podc_ds_stack *st = NULL;
     podc_error *err = NULL;
     double t0 = now_s();
@@ -170,14 +170,14 @@ int main(int argc, char **argv)
     char local[128], ref[256];
     snprintf(local, sizeof local, "localhost/podc-bench-fresh:%d", (int)getpid());
     snprintf(ref, sizeof ref, "%s/podc-bench/fresh:%d", reg, (int)getpid());
-    podc_image_import_options_set_reference(io, local);
+    podc_image_import_options_set_reference(io, local, NULL);
     char *id = NULL;
     if (podc_image_import_file(c, io, tar, &id, &err) != 0)
         die("import", err);
     unlink(tar);
     podc_image_import_options_free(io);
     podc_image_pull_options *po = podc_image_pull_options_new();
-    podc_image_pull_options_set_flags(po, PODC_IMAGE_PULL_TLS_NO_VERIFY | PODC_IMAGE_PULL_QUIET);
+    podc_image_pull_options_set_flags(po, PODC_IMAGE_PULL_TLS_NO_VERIFY | PODC_IMAGE_PULL_QUIET, NULL);
     if (podc_image_push(c, local, ref, po, NULL, &err) != 0)
         die("push", err);
     podc_image_pull_options_free(po);

@@ -68,14 +68,14 @@ static double per_call(podc_client *c, const char *name, int calls)
 static double ds_up_down(podc_client *c, const char *service)
 {
     podc_ds_config *cfg = podc_ds_config_new(service);
-    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test");
-    podc_ds_config_set_image(cfg, PODC_DS_REDIS, "localhost/podc-redis:test");
-    podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test");
+    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test", NULL);
+    podc_ds_config_set_image(cfg, PODC_DS_REDIS, "localhost/podc-redis:test", NULL);
+    podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test", NULL);
     for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
-        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0);
+        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0, NULL);
     const char *mig = getenv("PODC_BENCH_MIGRATIONS");
     if (mig)
-        podc_ds_config_set_migrations_dir(cfg, mig);
+        podc_ds_config_set_migrations_dir(cfg, mig, NULL);
     podc_ds_stack *st = NULL;
     podc_error *err = NULL;
     double t0 = now_s();
@@ -104,9 +104,9 @@ int main(int argc, char **argv)
     podc_container_remove(u, name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING, NULL);
     podc_container_spec *cs = podc_container_spec_new();
     const char *cmd[] = { "/bin/busybox", "sleep", "600" };
-    podc_container_spec_set_name(cs, name);
-    podc_container_spec_set_image(cs, "localhost/podc-base:latest");
-    podc_container_spec_set_command(cs, cmd, 3);
+    podc_container_spec_set_name(cs, name, NULL);
+    podc_container_spec_set_image(cs, "localhost/podc-base:latest", NULL);
+    podc_container_spec_set_command(cs, cmd, 3, NULL);
     podc_error *err = NULL;
     if (podc_container_create(u, cs, NULL, &err) != 0 || podc_container_start(u, name, &err) != 0)
         die("container", err);

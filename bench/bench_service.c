@@ -143,20 +143,20 @@ static int on_step(const char *line, void *ud)
 static double module_round(podc_client *c, const kind *k, const char *name, double *podman)
 {
     podc_service_spec *s = podc_service_spec_new();
-    podc_service_spec_set_name(s, name);
-    podc_service_spec_set_image(s, k->image);
-    podc_service_spec_set_session(s, SESSION);
+    podc_service_spec_set_name(s, name, NULL);
+    podc_service_spec_set_image(s, k->image, NULL);
+    podc_service_spec_set_session(s, SESSION, NULL);
     if (k->http_port) {
-        podc_service_spec_add_port(s, k->http_port, 0);
-        podc_service_spec_add_check_http(s, k->http_port, "/healthz", 200, NULL, 0);
+        podc_service_spec_add_port(s, k->http_port, 0, NULL);
+        podc_service_spec_add_check_http(s, k->http_port, "/healthz", 200, NULL, 0, NULL);
     } else {
         size_t n = 0;
         while (k->exec_argv[n])
             n++;
-        podc_service_spec_add_check_exec(s, k->exec_argv, n, k->exec_want, 0);
+        podc_service_spec_add_check_exec(s, k->exec_argv, n, k->exec_want, 0, NULL);
     }
     steps st = { 0, 0 };
-    podc_service_spec_set_progress(s, on_step, &st);
+    podc_service_spec_set_progress(s, on_step, &st, NULL);
     podc_service *svc = NULL;
     podc_error *err = NULL;
     double t0 = now_ms();
@@ -176,11 +176,11 @@ static double module_round(podc_client *c, const kind *k, const char *name, doub
 static double raw_round(podc_client *c, const kind *k, const char *name, double *podman)
 {
     podc_container_spec *s = podc_container_spec_new();
-    podc_container_spec_set_name(s, name);
-    podc_container_spec_set_image(s, k->image);
-    podc_container_spec_add_label(s, PODC_SERVICE_LABEL_SESSION, SESSION);
+    podc_container_spec_set_name(s, name, NULL);
+    podc_container_spec_set_image(s, k->image, NULL);
+    podc_container_spec_add_label(s, PODC_SERVICE_LABEL_SESSION, SESSION, NULL);
     if (k->http_port)
-        podc_container_spec_add_port(s, k->http_port, 0, NULL, NULL);
+        podc_container_spec_add_port(s, k->http_port, 0, NULL, NULL, NULL);
     double t0 = now_ms(), t = -1;
     int port = 0;
     if (podc_container_create(c, s, NULL, NULL) == 0 && podc_container_start(c, name, NULL) == 0) {
@@ -303,16 +303,16 @@ static void bench_postgres(podc_client *c, int rounds)
     printf("== postgres (%s): exec pg_isready + psql SELECT 1 over 127.0.0.1\n", PG_IMAGE);
     for (int i = 0; i < rounds; i++) {
         podc_service_spec *s = podc_service_spec_new();
-        podc_service_spec_set_name(s, name);
-        podc_service_spec_set_image(s, PG_IMAGE);
-        podc_service_spec_set_session(s, SESSION);
-        podc_service_spec_add_env(s, "POSTGRES_USER", "bench");
-        podc_service_spec_add_env(s, "POSTGRES_PASSWORD", "bench_pw");
-        podc_service_spec_add_env(s, "POSTGRES_DB", "bench");
-        podc_service_spec_add_check_exec(s, isready, 5, NULL, 0);
-        podc_service_spec_add_check_exec(s, select1, 14, "1", 0);
+        podc_service_spec_set_name(s, name, NULL);
+        podc_service_spec_set_image(s, PG_IMAGE, NULL);
+        podc_service_spec_set_session(s, SESSION, NULL);
+        podc_service_spec_add_env(s, "POSTGRES_USER", "bench", NULL);
+        podc_service_spec_add_env(s, "POSTGRES_PASSWORD", "bench_pw", NULL);
+        podc_service_spec_add_env(s, "POSTGRES_DB", "bench", NULL);
+        podc_service_spec_add_check_exec(s, isready, 5, NULL, 0, NULL);
+        podc_service_spec_add_check_exec(s, select1, 14, "1", 0, NULL);
         pg_progress pp = { -1 };
-        podc_service_spec_set_progress(s, pg_on_progress, &pp);
+        podc_service_spec_set_progress(s, pg_on_progress, &pp, NULL);
         podc_service *svc = NULL;
         podc_error *err = NULL;
         double t0 = now_ms();
@@ -361,11 +361,11 @@ static void bench_prepared(podc_client *c, int rounds)
     printf("== httpsvc prepared: podc_service_prepare() (create + init), then start_prepared() -> healthy\n");
     for (int i = 0; i < rounds; i++) {
         podc_service_spec *s = podc_service_spec_new();
-        podc_service_spec_set_name(s, name);
-        podc_service_spec_set_image(s, HTTP_IMAGE);
-        podc_service_spec_set_session(s, SESSION);
-        podc_service_spec_add_port(s, 8080, 0);
-        podc_service_spec_add_check_http(s, 8080, "/healthz", 200, NULL, 0);
+        podc_service_spec_set_name(s, name, NULL);
+        podc_service_spec_set_image(s, HTTP_IMAGE, NULL);
+        podc_service_spec_set_session(s, SESSION, NULL);
+        podc_service_spec_add_port(s, 8080, 0, NULL);
+        podc_service_spec_add_check_http(s, 8080, "/healthz", 200, NULL, 0, NULL);
         podc_service *svc = NULL;
         podc_error *err = NULL;
         double t0 = now_ms();

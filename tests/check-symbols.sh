@@ -2,7 +2,9 @@
 # The libraries show the documented API and nothing else: the functions declared PODC_EXTERN in
 # include/podc/, the version script's list (lib/libpodc.sym), what the shared library exports
 # and the podc_* symbols of the static library are one and the same set; every other global
-# symbol of the static library has the internal prefix pdc_.
+# symbol of the static library has the internal prefix pdc_. Every builder setter
+# (podc_<builder>_set_*/_add_*, podc_filters_add) has the one setter signature: an int result and
+# an optional podc_error ** last.
 b="${top_builddir:-.}"
 s="${srcdir:-.}"
 so="$b/lib/.libs/libpodc.so"
@@ -25,6 +27,14 @@ check "the headers declare the API ($(wc -l <"$tmp/declared") functions)" $?
 cmp -s "$tmp/declared" "$tmp/listed"
 rc=$?; check "lib/libpodc.sym lists exactly the declared API" $rc
 [ $rc -eq 0 ] || diff "$tmp/declared" "$tmp/listed" | sed 's/^</  declared only:/; s/^>/  listed only:/' | grep only
+
+# setters: the declarations (one line each once joined) whose name has _set/_add as a word
+cat "$s"/include/podc/*.h | tr '\n' ' ' | sed 's/  */ /g' | grep -o 'PODC_EXTERN[^;{]*;' |
+    grep -E ' podc_[a-z0-9_]*_(set|add)(_[a-z0-9_]*)? ?\(' >"$tmp/setters"
+odd=$(grep -Ev '^PODC_EXTERN int podc_[a-z0-9_]+ ?\(.*, podc_error \*\*err\);$' "$tmp/setters" || true)
+[ "$(wc -l <"$tmp/setters")" -ge 100 ] && [ -z "$odd" ]
+check "every builder setter returns int and takes podc_error **err last ($(wc -l <"$tmp/setters") setters)" $?
+[ -z "$odd" ] || printf '  %s\n' "$odd"
 
 if [ -f "$so" ]; then
     $nm_tool -D --defined-only "$so" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sed 's/@.*//' | grep -v '^PODC_0$' |

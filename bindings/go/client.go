@@ -62,12 +62,12 @@ type Client struct {
 // serve: Field "uri"; URI and Connection both), ErrNotFound (no such named connection),
 // ErrTransport (details["tried"] lists what was tried), ErrAuth (ssh: no key was accepted).
 func New(opts *Options) (*Client, error) {
-	var o C.podc_client_options
-	if rc := C.podc_client_options_init(&o, C.PODC_CLIENT_OPTIONS_VERSION); rc < 0 {
-		return nil, setterError(rc, "options")
-	}
 	var m cmem
 	defer m.free()
+	var o C.podc_client_options
+	if rc := C.podc_client_options_init(&o, C.PODC_CLIENT_OPTIONS_VERSION); rc < 0 {
+		return nil, m.setterError(rc, "options")
+	}
 	if opts != nil {
 		if opts.Timeout < 0 || opts.ConnectTimeout < 0 {
 			return nil, invalidOr(ErrInvalid, "timeout", "timeouts must not be negative")
@@ -256,7 +256,7 @@ func (c *Client) SetTimeout(d time.Duration) {
 	if d < 0 {
 		d = 0
 	}
-	_ = c.do(context.Background(), false, func(h *C.podc_client) error { C.podc_client_set_timeout(h, ms(d)); return nil })
+	_ = c.do(context.Background(), false, func(h *C.podc_client) error { C.podc_client_set_timeout(h, ms(d), nil); return nil })
 }
 
 // Ping checks that the service answers.

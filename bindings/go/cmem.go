@@ -14,7 +14,23 @@ import (
 
 // cmem collects C allocations made for one library call; free releases them all. Strings
 // and argv arrays handed to libpodc live in C memory, so no Go pointer is ever passed.
-type cmem struct{ ptrs []unsafe.Pointer }
+type cmem struct {
+	ptrs    []unsafe.Pointer
+	errSlot **C.podc_error // see ep
+}
+
+// ep is the optional podc_error ** handed to builder setters: one slot in C memory per cmem,
+// emptied by setterError and before each use (nil when out of memory: the setter then reports
+// only its code).
+func (m *cmem) ep() **C.podc_error {
+	if m.errSlot == nil {
+		m.errSlot = (**C.podc_error)(C.calloc(1, C.size_t(unsafe.Sizeof((*C.podc_error)(nil)))))
+	} else if *m.errSlot != nil { // left by a call whose rc was checked without setterError
+		C.podc_error_free(*m.errSlot)
+		*m.errSlot = nil
+	}
+	return m.errSlot
+}
 
 // str copies s into C memory.
 func (m *cmem) str(s string) *C.char {
@@ -63,7 +79,7 @@ func (m *cmem) filters(labels map[string]string, pairs ...string) (*C.podc_filte
 		return nil, invalidOr(ErrNoMemory, "", "podc_filters_new: out of memory")
 	}
 	add := func(k, v string) error {
-		return setterError(C.podc_filters_add(f, m.str(k), m.str(v)), "filters")
+		return m.setterError(C.podc_filters_add(f, m.str(k), m.str(v), m.ep()), "filters")
 	}
 	var err error
 	for _, k := range sortedKeys(labels) {
@@ -92,6 +108,11 @@ func (m *cmem) free() {
 		C.free(p)
 	}
 	m.ptrs = nil
+	if m.errSlot != nil {
+		C.podc_error_free(*m.errSlot) // a setter's error nobody asked for
+		C.free(unsafe.Pointer(m.errSlot))
+		m.errSlot = nil
+	}
 }
 
 type ordered interface{ ~int | ~string }

@@ -39,57 +39,57 @@ func buildContainerSpec(spec *ContainerSpec, m *cmem) (*C.podc_container_spec, e
 		return nil, invalidOr(ErrNoMemory, "", "podc_container_spec_new: out of memory")
 	}
 	err := func() error {
-		if err := setterError(C.podc_container_spec_set_image(s, m.str(spec.Image)), "image"); err != nil {
+		if err := m.setterError(C.podc_container_spec_set_image(s, m.str(spec.Image), m.ep()), "image"); err != nil {
 			return err
 		}
 		if spec.Name != "" {
-			if err := setterError(C.podc_container_spec_set_name(s, m.str(spec.Name)), "name"); err != nil {
+			if err := m.setterError(C.podc_container_spec_set_name(s, m.str(spec.Name), m.ep()), "name"); err != nil {
 				return err
 			}
 		}
 		if spec.Command != nil {
 			argv, n := m.argv(spec.Command, false)
-			if err := setterError(C.podc_container_spec_set_command(s, argv, n), "command"); err != nil {
+			if err := m.setterError(C.podc_container_spec_set_command(s, argv, n, m.ep()), "command"); err != nil {
 				return err
 			}
 		}
 		for _, k := range sortedKeys(spec.Env) {
-			if err := setterError(C.podc_container_spec_add_env(s, m.str(k), m.str(spec.Env[k])), "env"); err != nil {
+			if err := m.setterError(C.podc_container_spec_add_env(s, m.str(k), m.str(spec.Env[k]), m.ep()), "env"); err != nil {
 				return err
 			}
 		}
 		for _, k := range sortedKeys(spec.Labels) {
-			if err := setterError(C.podc_container_spec_add_label(s, m.str(k), m.str(spec.Labels[k])), "labels"); err != nil {
+			if err := m.setterError(C.podc_container_spec_add_label(s, m.str(k), m.str(spec.Labels[k]), m.ep()), "labels"); err != nil {
 				return err
 			}
 		}
 		for _, cp := range sortedKeys(spec.Ports) {
-			rc := C.podc_container_spec_add_port(s, C.int(cp), C.int(spec.Ports[cp]), nil, nil)
-			if err := setterError(rc, "ports"); err != nil {
+			rc := C.podc_container_spec_add_port(s, C.int(cp), C.int(spec.Ports[cp]), nil, nil, m.ep())
+			if err := m.setterError(rc, "ports"); err != nil {
 				return err
 			}
 		}
 		if spec.Network != "" {
 			al, n := m.argv(spec.NetworkAliases, false)
-			if err := setterError(C.podc_container_spec_add_network(s, m.str(spec.Network), al, n), "network"); err != nil {
+			if err := m.setterError(C.podc_container_spec_add_network(s, m.str(spec.Network), al, n, m.ep()), "network"); err != nil {
 				return err
 			}
 		} else if len(spec.NetworkAliases) > 0 {
 			return invalidOr(ErrInvalid, "network", "network aliases need a network")
 		}
 		if spec.Workdir != "" {
-			if err := setterError(C.podc_container_spec_set_workdir(s, m.str(spec.Workdir)), "workdir"); err != nil {
+			if err := m.setterError(C.podc_container_spec_set_workdir(s, m.str(spec.Workdir), m.ep()), "workdir"); err != nil {
 				return err
 			}
 		}
 		if spec.User != "" {
-			if err := setterError(C.podc_container_spec_set_user(s, m.str(spec.User)), "user"); err != nil {
+			if err := m.setterError(C.podc_container_spec_set_user(s, m.str(spec.User), m.ep()), "user"); err != nil {
 				return err
 			}
 		}
 		if spec.MemoryLimit != 0 {
-			rc := C.podc_container_spec_set_memory_limit(s, C.int64_t(spec.MemoryLimit))
-			if err := setterError(rc, "memory_limit"); err != nil {
+			rc := C.podc_container_spec_set_memory_limit(s, C.int64_t(spec.MemoryLimit), m.ep())
+			if err := m.setterError(rc, "memory_limit"); err != nil {
 				return err
 			}
 		}
@@ -493,10 +493,10 @@ func execOptions(opts *ExecOptions, m *cmem) (*C.podc_exec_options, error) {
 		return nil, err
 	}
 	if opts.Timeout > 0 {
-		C.podc_exec_options_set_timeout(o, ms(opts.Timeout))
+		C.podc_exec_options_set_timeout(o, ms(opts.Timeout), m.ep())
 	}
 	if opts.TTY {
-		C.podc_exec_options_set_tty(o, 1)
+		C.podc_exec_options_set_tty(o, 1, m.ep())
 	}
 	return o, nil
 }
@@ -556,7 +556,7 @@ func logsOptions(opts *LogsOptions, m *cmem) (C.podc_logs_options, error) {
 		return o, invalidOr(ErrInvalid, "tail", "logs: tail must not be negative")
 	}
 	if rc := C.podc_logs_options_init(&o, C.PODC_LOGS_OPTIONS_VERSION); rc < 0 {
-		return o, setterError(rc, "options")
+		return o, m.setterError(rc, "options")
 	}
 	if opts.Tail > 0 {
 		o.tail = C.int64_t(opts.Tail)

@@ -12,9 +12,9 @@ static int podc_go_ds_progress(const char *line, void *ud)
     return podcGoProgress((char *)line, (uintptr_t)ud);
 }
 
-static int podc_go_ds_set_progress(podc_ds_config *cfg, uintptr_t h)
+static int podc_go_ds_set_progress(podc_ds_config *cfg, uintptr_t h, podc_error **err)
 {
-    return podc_ds_config_set_progress(cfg, podc_go_ds_progress, (void *)h);
+    return podc_ds_config_set_progress(cfg, podc_go_ds_progress, (void *)h, err);
 }
 */
 import "C"
@@ -152,27 +152,27 @@ func buildDSConfig(cfg *DataStorageConfig, m *cmem, progress cgo.Handle) (*C.pod
 	// set records the first failing setter (see buildServiceSpec)
 	set := func(rc C.int, field string) {
 		if err == nil && rc < 0 {
-			err = setterError(rc, field)
+			err = m.setterError(rc, field)
 		}
 	}
-	set(C.podc_go_ds_set_progress(d, C.uintptr_t(progress)), "progress")
+	set(C.podc_go_ds_set_progress(d, C.uintptr_t(progress), m.ep()), "progress")
 	if cfg.Preset != "" {
-		set(C.podc_ds_config_set_preset(d, m.str(cfg.Preset)), "preset")
+		set(C.podc_ds_config_set_preset(d, m.str(cfg.Preset), m.ep()), "preset")
 	}
 	ports := cfg.Ports
 	ports.each(func(which C.podc_ds_port, p *int) {
 		switch {
 		case *p == FreePort:
-			set(C.podc_ds_config_set_port(d, which, 0), "ports")
+			set(C.podc_ds_config_set_port(d, which, 0, m.ep()), "ports")
 		case *p != 0:
-			set(C.podc_ds_config_set_port(d, which, C.int(*p)), "ports")
+			set(C.podc_ds_config_set_port(d, which, C.int(*p), m.ep()), "ports")
 		}
 	})
 	if cfg.MigrationsDir != "" {
-		set(C.podc_ds_config_set_migrations_dir(d, m.str(cfg.MigrationsDir)), "migrations_dir")
+		set(C.podc_ds_config_set_migrations_dir(d, m.str(cfg.MigrationsDir), m.ep()), "migrations_dir")
 	}
 	if cfg.ConfigDir != "" {
-		set(C.podc_ds_config_set_config_dir(d, m.str(cfg.ConfigDir)), "config_dir")
+		set(C.podc_ds_config_set_config_dir(d, m.str(cfg.ConfigDir), m.ep()), "config_dir")
 	}
 	for _, im := range []struct {
 		which C.podc_ds_component
@@ -180,11 +180,11 @@ func buildDSConfig(cfg *DataStorageConfig, m *cmem, progress cgo.Handle) (*C.pod
 	}{{C.PODC_DS_POSTGRES, cfg.Images.Postgres}, {C.PODC_DS_REDIS, cfg.Images.Redis},
 		{C.PODC_DS_DATASTORAGE, cfg.Images.DataStorage}} {
 		if im.ref != "" {
-			set(C.podc_ds_config_set_image(d, im.which, m.str(im.ref)), "images")
+			set(C.podc_ds_config_set_image(d, im.which, m.str(im.ref), m.ep()), "images")
 		}
 	}
 	if cr := cfg.Credentials; cr != nil {
-		set(C.podc_ds_config_set_postgres_credentials(d, m.str(cr.User), m.str(cr.Password), m.str(cr.Database)),
+		set(C.podc_ds_config_set_postgres_credentials(d, m.str(cr.User), m.str(cr.Password), m.str(cr.Database), m.ep()),
 			"credentials")
 	}
 	if cfg.BuildContext != "" {
@@ -192,7 +192,7 @@ func buildDSConfig(cfg *DataStorageConfig, m *cmem, progress cgo.Handle) (*C.pod
 		if cfg.AlwaysBuild {
 			always = 1
 		}
-		set(C.podc_ds_config_set_build(d, m.str(cfg.BuildContext), m.opt(cfg.Containerfile), always), "build")
+		set(C.podc_ds_config_set_build(d, m.str(cfg.BuildContext), m.opt(cfg.Containerfile), always, m.ep()), "build")
 	}
 	if cfg.Pull != nil {
 		po, perr := cfg.Pull.build(m, 0, false)
@@ -201,30 +201,30 @@ func buildDSConfig(cfg *DataStorageConfig, m *cmem, progress cgo.Handle) (*C.pod
 				err = perr
 			}
 		} else {
-			set(C.podc_ds_config_set_pull_options(d, po), "pull") // the config keeps a copy
+			set(C.podc_ds_config_set_pull_options(d, po, m.ep()), "pull") // the config keeps a copy
 			C.podc_image_pull_options_free(po)
 		}
 	}
 	if cfg.PreserveImage {
-		set(C.podc_ds_config_set_preserve_image(d, 1), "preserve_image")
+		set(C.podc_ds_config_set_preserve_image(d, 1, m.ep()), "preserve_image")
 	}
 	for _, k := range sortedKeys(cfg.Env) {
-		set(C.podc_ds_config_add_env(d, m.str(k), m.str(cfg.Env[k])), "env")
+		set(C.podc_ds_config_add_env(d, m.str(k), m.str(cfg.Env[k]), m.ep()), "env")
 	}
 	if cfg.SkipRedis {
-		set(C.podc_ds_config_set_skip_redis(d, 1), "skip_redis")
+		set(C.podc_ds_config_set_skip_redis(d, 1, m.ep()), "skip_redis")
 	}
 	if cfg.Reuse {
-		set(C.podc_ds_config_set_reuse(d, 1), "reuse")
+		set(C.podc_ds_config_set_reuse(d, 1, m.ep()), "reuse")
 	}
 	if cfg.DurablePostgres {
-		set(C.podc_ds_config_set_postgres_durable(d, 1), "durable_postgres")
+		set(C.podc_ds_config_set_postgres_durable(d, 1, m.ep()), "durable_postgres")
 	}
 	if cfg.Timeout != 0 {
-		set(C.podc_ds_config_set_timeout(d, ms(cfg.Timeout)), "timeout")
+		set(C.podc_ds_config_set_timeout(d, ms(cfg.Timeout), m.ep()), "timeout")
 	}
 	if cfg.Session != "" {
-		set(C.podc_ds_config_set_session(d, m.str(cfg.Session)), "session")
+		set(C.podc_ds_config_set_session(d, m.str(cfg.Session), m.ep()), "session")
 	}
 	if err != nil {
 		C.podc_ds_config_free(d)

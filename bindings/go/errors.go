@@ -172,13 +172,32 @@ func cerr(fn func(e **C.podc_error) C.int) error {
 	return takeError(rc, e)
 }
 
-// setterError is the error of a builder setter that returned rc (no podc_error): what names
-// the input (it becomes details["field"] for invalid input). nil when rc >= 0.
-func setterError(rc C.int, what string) error {
-	if rc >= 0 {
-		return nil
+// setterError is the error of a builder setter that returned rc, with the podc_error it left
+// in m.ep() (taken and freed here): what is the binding's name for the input; it prefixes the
+// message and, for invalid input, is details["field"] (the C setter's own name for it may
+// differ). nil when rc >= 0.
+func (m *cmem) setterError(rc C.int, what string) error {
+	var e *C.podc_error
+	if m.errSlot != nil {
+		e, *m.errSlot = *m.errSlot, nil
 	}
-	return invalidOr(Code(rc), what, what+": "+Code(rc).Error())
+	if rc >= 0 || e == nil {
+		if e != nil {
+			C.podc_error_free(e)
+		}
+		if rc >= 0 {
+			return nil
+		}
+		return invalidOr(Code(rc), what, what+": "+Code(rc).Error())
+	}
+	err := takeError(rc, e).(*Error)
+	if what != "" {
+		err.Message = what + ": " + err.Message
+		if err.Code == ErrInvalid {
+			err.Details["field"] = what
+		}
+	}
+	return err
 }
 
 // invalidOr makes an *Error of code with message; invalid input gets details["field"].

@@ -83,7 +83,8 @@ func TestInvalidNameNothingSent(t *testing.T) {
 		t.Errorf("StartService(bad/name): %v", err)
 	}
 	_, err = c.StartService(ctx, ServiceSpec{Name: uname("badport"), Image: imgBase, Ports: map[int]int{70000: 0}})
-	if !errors.Is(err, ErrInvalid) || asError(t, err).Details["field"] != "ports" {
+	if !errors.Is(err, ErrInvalid) || asError(t, err).Details["field"] != "ports" ||
+		err.Error() != "ports: podc_service_spec_add_port: invalid input" { // the C setter's own message
 		t.Errorf("StartService with port 70000: %v", err)
 	}
 	_, err = c.StartService(ctx, ServiceSpec{Name: uname("badmem"), Image: imgBase, MemoryLimit: -1})

@@ -13,9 +13,9 @@ static int podc_go_pull_progress(const char *data, size_t len, void *ud)
     return podcGoData((char *)data, len, (uintptr_t)ud);
 }
 
-static int podc_go_pull_set_progress(podc_image_pull_options *o, uintptr_t h)
+static int podc_go_pull_set_progress(podc_image_pull_options *o, uintptr_t h, podc_error **err)
 {
-    return podc_image_pull_options_set_progress(o, podc_go_pull_progress, (void *)h);
+    return podc_image_pull_options_set_progress(o, podc_go_pull_progress, (void *)h, err);
 }
 */
 import "C"
@@ -157,11 +157,11 @@ func (o *PullOptions) build(m *cmem, progress cgo.Handle, push bool) (*C.podc_im
 	var err error
 	set := func(rc C.int, field string) {
 		if err == nil && rc < 0 {
-			err = setterError(rc, field)
+			err = m.setterError(rc, field)
 		}
 	}
 	if !push {
-		set(C.podc_image_pull_options_set_policy(po, C.podc_image_pull_policy(o.Policy)), "policy")
+		set(C.podc_image_pull_options_set_policy(po, C.podc_image_pull_policy(o.Policy), m.ep()), "policy")
 	}
 	var flags C.uint
 	if o.InsecureSkipTLSVerify {
@@ -170,18 +170,18 @@ func (o *PullOptions) build(m *cmem, progress cgo.Handle, push bool) (*C.podc_im
 	if o.Quiet {
 		flags |= C.PODC_IMAGE_PULL_QUIET
 	}
-	set(C.podc_image_pull_options_set_flags(po, flags), "flags")
+	set(C.podc_image_pull_options_set_flags(po, flags, m.ep()), "flags")
 	if o.Username != "" {
-		set(C.podc_image_pull_options_set_credentials(po, m.str(o.Username), m.str(o.Password)), "credentials")
+		set(C.podc_image_pull_options_set_credentials(po, m.str(o.Username), m.str(o.Password), m.ep()), "credentials")
 	}
 	if o.IdentityToken != "" {
-		set(C.podc_image_pull_options_set_identity_token(po, m.str(o.IdentityToken)), "identity_token")
+		set(C.podc_image_pull_options_set_identity_token(po, m.str(o.IdentityToken), m.ep()), "identity_token")
 	}
 	if o.AuthFile != "" {
-		set(C.podc_image_pull_options_set_authfile(po, m.str(o.AuthFile)), "auth_file")
+		set(C.podc_image_pull_options_set_authfile(po, m.str(o.AuthFile), m.ep()), "auth_file")
 	}
 	if osName != "" {
-		set(C.podc_image_pull_options_set_platform(po, m.str(osName), m.str(arch), m.opt(variant)), "platform")
+		set(C.podc_image_pull_options_set_platform(po, m.str(osName), m.str(arch), m.opt(variant), m.ep()), "platform")
 	}
 	if o.Retries != 0 || o.Backoff != 0 {
 		tries, backoff := o.Retries, o.Backoff
@@ -191,13 +191,13 @@ func (o *PullOptions) build(m *cmem, progress cgo.Handle, push bool) (*C.podc_im
 		if backoff == 0 {
 			backoff = time.Second
 		}
-		set(C.podc_image_pull_options_set_retries(po, C.int(tries), ms(backoff)), "retries")
+		set(C.podc_image_pull_options_set_retries(po, C.int(tries), ms(backoff), m.ep()), "retries")
 	}
 	if o.Timeout != 0 {
-		set(C.podc_image_pull_options_set_timeout(po, ms(o.Timeout)), "timeout")
+		set(C.podc_image_pull_options_set_timeout(po, ms(o.Timeout), m.ep()), "timeout")
 	}
 	if progress != 0 {
-		set(C.podc_go_pull_set_progress(po, C.uintptr_t(progress)), "progress")
+		set(C.podc_go_pull_set_progress(po, C.uintptr_t(progress), m.ep()), "progress")
 	}
 	if err != nil {
 		C.podc_image_pull_options_free(po)

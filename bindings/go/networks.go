@@ -33,28 +33,28 @@ func (c *Client) EnsureNetwork(ctx context.Context, name string, opts *NetworkOp
 	}
 	defer C.podc_network_options_free(o)
 	if opts.Internal {
-		if err := setterError(C.podc_network_options_set_internal(o, 1), "internal"); err != nil {
+		if err := m.setterError(C.podc_network_options_set_internal(o, 1, m.ep()), "internal"); err != nil {
 			return false, err
 		}
 	}
 	if opts.DisableDNS {
-		if err := setterError(C.podc_network_options_set_dns_enabled(o, 0), "dns"); err != nil {
+		if err := m.setterError(C.podc_network_options_set_dns_enabled(o, 0, m.ep()), "dns"); err != nil {
 			return false, err
 		}
 	}
 	if opts.Driver != "" {
-		if err := setterError(C.podc_network_options_set_driver(o, m.str(opts.Driver)), "driver"); err != nil {
+		if err := m.setterError(C.podc_network_options_set_driver(o, m.str(opts.Driver), m.ep()), "driver"); err != nil {
 			return false, err
 		}
 	}
 	for _, k := range sortedKeys(opts.Labels) {
-		if err := setterError(C.podc_network_options_add_label(o, m.str(k), m.str(opts.Labels[k])), "labels"); err != nil {
+		if err := m.setterError(C.podc_network_options_add_label(o, m.str(k), m.str(opts.Labels[k]), m.ep()), "labels"); err != nil {
 			return false, err
 		}
 	}
 	if opts.Subnet != "" {
-		rc := C.podc_network_options_add_subnet(o, m.str(opts.Subnet), m.opt(opts.Gateway))
-		if err := setterError(rc, "subnet"); err != nil {
+		rc := C.podc_network_options_add_subnet(o, m.str(opts.Subnet), m.opt(opts.Gateway), m.ep())
+		if err := m.setterError(rc, "subnet"); err != nil {
 			return false, err
 		}
 	} else if opts.Gateway != "" {

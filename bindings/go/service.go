@@ -12,9 +12,9 @@ static int podc_go_service_progress(const char *line, void *ud)
     return podcGoProgress((char *)line, (uintptr_t)ud);
 }
 
-static int podc_go_service_set_progress(podc_service_spec *s, uintptr_t h)
+static int podc_go_service_set_progress(podc_service_spec *s, uintptr_t h, podc_error **err)
 {
-    return podc_service_spec_set_progress(s, podc_go_service_progress, (void *)h);
+    return podc_service_spec_set_progress(s, podc_go_service_progress, (void *)h, err);
 }
 */
 import "C"
@@ -59,7 +59,7 @@ func (c HTTPCheck) add(s *C.podc_service_spec, m *cmem) C.int {
 	if path == "" {
 		path = "/"
 	}
-	return C.podc_service_spec_add_check_http(s, C.int(c.Port), m.str(path), C.int(c.Status), m.opt(c.Body), ms(c.Timeout))
+	return C.podc_service_spec_add_check_http(s, C.int(c.Port), m.str(path), C.int(c.Status), m.opt(c.Body), ms(c.Timeout), m.ep())
 }
 
 // TCPCheck passes when a TCP connect to the host port published for Port succeeds.
@@ -73,9 +73,9 @@ type TCPCheck struct {
 
 func (c TCPCheck) add(s *C.podc_service_spec, m *cmem) C.int {
 	if c.Send != "" || c.Expect != "" {
-		return C.podc_service_spec_add_check_tcp_exchange(s, C.int(c.Port), m.str(c.Send), m.str(c.Expect), ms(c.Timeout))
+		return C.podc_service_spec_add_check_tcp_exchange(s, C.int(c.Port), m.str(c.Send), m.str(c.Expect), ms(c.Timeout), m.ep())
 	}
-	return C.podc_service_spec_add_check_tcp(s, C.int(c.Port))
+	return C.podc_service_spec_add_check_tcp(s, C.int(c.Port), m.ep())
 }
 
 // ExecCheck passes when Argv, run in the container, exits 0 (and its stdout contains
@@ -88,7 +88,7 @@ type ExecCheck struct {
 
 func (c ExecCheck) add(s *C.podc_service_spec, m *cmem) C.int {
 	argv, n := m.argv(c.Argv, false)
-	return C.podc_service_spec_add_check_exec(s, argv, n, m.opt(c.Contains), ms(c.Timeout))
+	return C.podc_service_spec_add_check_exec(s, argv, n, m.opt(c.Contains), ms(c.Timeout), m.ep())
 }
 
 // LogCheck passes when a line of the container's output matches the POSIX extended regular
@@ -103,7 +103,7 @@ func (c LogCheck) add(s *C.podc_service_spec, m *cmem) C.int {
 	if times == 0 {
 		times = 1
 	}
-	return C.podc_service_spec_add_check_log(s, m.str(c.Regex), C.int(times))
+	return C.podc_service_spec_add_check_log(s, m.str(c.Regex), C.int(times), m.ep())
 }
 
 // PodmanCheck is podman's own health check: Shell (run by /bin/sh -c in the container), or
@@ -113,7 +113,7 @@ type PodmanCheck struct {
 }
 
 func (c PodmanCheck) add(s *C.podc_service_spec, m *cmem) C.int {
-	return C.podc_service_spec_add_check_podman(s, m.opt(c.Shell))
+	return C.podc_service_spec_add_check_podman(s, m.opt(c.Shell), m.ep())
 }
 
 // Build builds a service's image from a context directory when the image is missing (or on
@@ -209,15 +209,15 @@ func buildServiceSpec(spec *ServiceSpec, m *cmem, progress cgo.Handle) (*C.podc_
 	// only cost time)
 	set := func(rc C.int, field string) {
 		if err == nil && rc < 0 {
-			err = setterError(rc, field)
+			err = m.setterError(rc, field)
 		}
 	}
 	if spec.Name != "" || !spec.stackMember { // a stack names its members' containers
-		set(C.podc_service_spec_set_name(s, m.str(spec.Name)), "name")
+		set(C.podc_service_spec_set_name(s, m.str(spec.Name), m.ep()), "name")
 	}
-	set(C.podc_service_spec_set_image(s, m.str(spec.Image)), "image")
+	set(C.podc_service_spec_set_image(s, m.str(spec.Image), m.ep()), "image")
 	if progress != 0 { // 0: a stack member (the stack's progress replaces it)
-		set(C.podc_go_service_set_progress(s, C.uintptr_t(progress)), "progress")
+		set(C.podc_go_service_set_progress(s, C.uintptr_t(progress), m.ep()), "progress")
 	}
 	if spec.Pull != nil {
 		po, perr := spec.Pull.build(m, 0, false)
@@ -226,7 +226,7 @@ func buildServiceSpec(spec *ServiceSpec, m *cmem, progress cgo.Handle) (*C.podc_
 				err = perr
 			}
 		} else {
-			set(C.podc_service_spec_set_pull_options(s, po), "pull") // the spec keeps a copy
+			set(C.podc_service_spec_set_pull_options(s, po, m.ep()), "pull") // the spec keeps a copy
 			C.podc_image_pull_options_free(po)
 		}
 	}
@@ -235,77 +235,77 @@ func buildServiceSpec(spec *ServiceSpec, m *cmem, progress cgo.Handle) (*C.podc_
 		if b.Always {
 			always = 1
 		}
-		set(C.podc_service_spec_set_build(s, m.str(b.Context), m.opt(b.Containerfile), always), "build")
+		set(C.podc_service_spec_set_build(s, m.str(b.Context), m.opt(b.Containerfile), always, m.ep()), "build")
 		for _, k := range sortedKeys(b.Args) {
-			set(C.podc_service_spec_add_build_arg(s, m.str(k), m.str(b.Args[k])), "build_args")
+			set(C.podc_service_spec_add_build_arg(s, m.str(k), m.str(b.Args[k]), m.ep()), "build_args")
 		}
 	}
 	for _, cp := range sortedKeys(spec.Ports) {
-		set(C.podc_service_spec_add_port(s, C.int(cp), C.int(spec.Ports[cp])), "ports")
+		set(C.podc_service_spec_add_port(s, C.int(cp), C.int(spec.Ports[cp]), m.ep()), "ports")
 	}
 	for _, k := range sortedKeys(spec.Env) {
-		set(C.podc_service_spec_add_env(s, m.str(k), m.str(spec.Env[k])), "env")
+		set(C.podc_service_spec_add_env(s, m.str(k), m.str(spec.Env[k]), m.ep()), "env")
 	}
 	if spec.Network != "" {
-		set(C.podc_service_spec_set_network(s, m.str(spec.Network)), "network")
+		set(C.podc_service_spec_set_network(s, m.str(spec.Network), m.ep()), "network")
 	}
 	for _, a := range spec.Aliases {
-		set(C.podc_service_spec_add_network_alias(s, m.str(a)), "aliases")
+		set(C.podc_service_spec_add_network_alias(s, m.str(a), m.ep()), "aliases")
 	}
 	for _, v := range spec.Volumes {
 		opts, n := m.argv(v.Options, false)
-		set(C.podc_service_spec_add_volume(s, m.opt(v.Name), m.str(v.Destination), opts, n), "volumes")
+		set(C.podc_service_spec_add_volume(s, m.opt(v.Name), m.str(v.Destination), opts, n, m.ep()), "volumes")
 	}
 	for _, b := range spec.Binds {
 		opts, n := m.argv(b.Options, false)
-		set(C.podc_service_spec_add_bind_mount(s, m.str(b.Source), m.str(b.Destination), opts, n), "binds")
+		set(C.podc_service_spec_add_bind_mount(s, m.str(b.Source), m.str(b.Destination), opts, n, m.ep()), "binds")
 	}
 	for _, t := range spec.Tmpfs {
 		opts, n := m.argv(t.Options, false)
-		set(C.podc_service_spec_add_tmpfs(s, m.str(t.Destination), opts, n), "tmpfs")
+		set(C.podc_service_spec_add_tmpfs(s, m.str(t.Destination), opts, n, m.ep()), "tmpfs")
 	}
 	for _, k := range sortedKeys(spec.Ulimits) { // on the container spec the service spec holds
 		u := spec.Ulimits[k]
 		set(C.podc_container_spec_add_rlimit(C.podc_service_spec_container(s), m.str(k), C.uint64_t(u.Soft),
-			C.uint64_t(u.Hard)), "ulimits")
+			C.uint64_t(u.Hard), m.ep()), "ulimits")
 	}
 	for _, k := range sortedKeys(spec.Hosts) {
-		set(C.podc_service_spec_add_host(s, m.str(k), m.str(spec.Hosts[k])), "hosts")
+		set(C.podc_service_spec_add_host(s, m.str(k), m.str(spec.Hosts[k]), m.ep()), "hosts")
 	}
 	for _, k := range sortedKeys(spec.Labels) {
-		set(C.podc_service_spec_add_label(s, m.str(k), m.str(spec.Labels[k])), "labels")
+		set(C.podc_service_spec_add_label(s, m.str(k), m.str(spec.Labels[k]), m.ep()), "labels")
 	}
 	if spec.Command != nil {
 		argv, n := m.argv(spec.Command, false)
-		set(C.podc_service_spec_set_command(s, argv, n), "command")
+		set(C.podc_service_spec_set_command(s, argv, n, m.ep()), "command")
 	}
 	if spec.Entrypoint != nil {
 		argv, n := m.argv(spec.Entrypoint, false)
-		set(C.podc_service_spec_set_entrypoint(s, argv, n), "entrypoint")
+		set(C.podc_service_spec_set_entrypoint(s, argv, n, m.ep()), "entrypoint")
 	}
 	if spec.Workdir != "" {
-		set(C.podc_service_spec_set_workdir(s, m.str(spec.Workdir)), "workdir")
+		set(C.podc_service_spec_set_workdir(s, m.str(spec.Workdir), m.ep()), "workdir")
 	}
 	if spec.User != "" {
-		set(C.podc_service_spec_set_user(s, m.str(spec.User)), "user")
+		set(C.podc_service_spec_set_user(s, m.str(spec.User), m.ep()), "user")
 	}
 	for _, d := range spec.DependsOn {
-		set(C.podc_service_spec_add_depends_on(s, m.str(d)), "depends_on")
+		set(C.podc_service_spec_add_depends_on(s, m.str(d), m.ep()), "depends_on")
 	}
 	if spec.StartupTimeout != 0 {
-		set(C.podc_service_spec_set_startup_timeout(s, ms(spec.StartupTimeout)), "startup_timeout")
+		set(C.podc_service_spec_set_startup_timeout(s, ms(spec.StartupTimeout), m.ep()), "startup_timeout")
 	}
 	if spec.PollInitial != 0 || spec.PollMax != 0 {
-		set(C.podc_service_spec_set_poll_interval(s, ms(spec.PollInitial), ms(spec.PollMax)), "poll_interval")
+		set(C.podc_service_spec_set_poll_interval(s, ms(spec.PollInitial), ms(spec.PollMax), m.ep()), "poll_interval")
 	}
 	if spec.MemoryLimit != 0 {
-		set(C.podc_service_spec_set_memory_limit(s, C.int64_t(spec.MemoryLimit)), "memory_limit")
+		set(C.podc_service_spec_set_memory_limit(s, C.int64_t(spec.MemoryLimit), m.ep()), "memory_limit")
 	}
 	if spec.KeepOnFailure {
-		set(C.podc_service_spec_set_keep_on_failure(s, 1), "keep_on_failure")
+		set(C.podc_service_spec_set_keep_on_failure(s, 1, m.ep()), "keep_on_failure")
 	}
 	if spec.Session != "" {
-		set(C.podc_service_spec_set_session(s, m.str(spec.Session)), "session")
+		set(C.podc_service_spec_set_session(s, m.str(spec.Session), m.ep()), "session")
 	}
 	for _, chk := range spec.Checks {
 		set(chk.add(s, m), "checks")
@@ -426,7 +426,7 @@ func (s *Service) URL(containerPort int, path string) (string, error) {
 	if rc == C.PODC_ENOTFOUND {
 		return "", notPublished()
 	}
-	if err := setterError(rc, "url"); err != nil {
+	if err := m.setterError(rc, "url"); err != nil {
 		return "", err
 	}
 	defer C.podc_free(unsafe.Pointer(out))

@@ -13,9 +13,9 @@ static int podc_go_stack_progress(const char *line, void *ud)
     return podcGoProgress((char *)line, (uintptr_t)ud);
 }
 
-static int podc_go_stack_set_progress(podc_stack_spec *s, uintptr_t h)
+static int podc_go_stack_set_progress(podc_stack_spec *s, uintptr_t h, podc_error **err)
 {
-    return podc_stack_spec_set_progress(s, podc_go_stack_progress, (void *)h);
+    return podc_stack_spec_set_progress(s, podc_go_stack_progress, (void *)h, err);
 }
 
 static void podc_go_compose_warning(const char *line, void *ud)
@@ -23,9 +23,9 @@ static void podc_go_compose_warning(const char *line, void *ud)
     podcGoWarning((char *)line, (uintptr_t)ud);
 }
 
-static int podc_go_compose_set_warning(podc_compose_options *o, uintptr_t h)
+static int podc_go_compose_set_warning(podc_compose_options *o, uintptr_t h, podc_error **err)
 {
-    return podc_compose_options_set_warning_cb(o, podc_go_compose_warning, (void *)h);
+    return podc_compose_options_set_warning_cb(o, podc_go_compose_warning, (void *)h, err);
 }
 */
 import "C"
@@ -125,17 +125,17 @@ func buildStackSpec(spec *StackSpec, m *cmem) (*C.podc_stack_spec, error) {
 	var err error
 	set := func(rc C.int, field string) {
 		if err == nil && rc < 0 {
-			err = setterError(rc, field)
+			err = m.setterError(rc, field)
 		}
 	}
 	if spec.Network != "" {
-		set(C.podc_stack_spec_set_network(s, m.str(spec.Network)), "network")
+		set(C.podc_stack_spec_set_network(s, m.str(spec.Network), m.ep()), "network")
 	}
 	if spec.Session != "" {
-		set(C.podc_stack_spec_set_session(s, m.str(spec.Session)), "session")
+		set(C.podc_stack_spec_set_session(s, m.str(spec.Session), m.ep()), "session")
 	}
 	if spec.KeepOnFailure {
-		set(C.podc_stack_spec_set_keep_on_failure(s, 1), "keep_on_failure")
+		set(C.podc_stack_spec_set_keep_on_failure(s, 1, m.ep()), "keep_on_failure")
 	}
 	for i := range spec.Members {
 		mb := &spec.Members[i]
@@ -154,10 +154,10 @@ func buildStackSpec(spec *StackSpec, m *cmem) (*C.podc_stack_spec, error) {
 		if mb.Job {
 			kind = C.PODC_STACK_JOB
 		}
-		set(C.podc_stack_spec_add_member(s, m.str(mb.Name), kind, cs), "members") // takes cs
+		set(C.podc_stack_spec_add_member(s, m.str(mb.Name), kind, cs, m.ep()), "members") // takes cs
 		for _, on := range sortedKeys(mb.DependsOn) {
 			set(C.podc_stack_spec_add_dependency(s, m.str(mb.Name), m.str(on),
-				C.podc_stack_condition(mb.DependsOn[on])), "depends_on")
+				C.podc_stack_condition(mb.DependsOn[on]), m.ep()), "depends_on")
 		}
 	}
 	if err != nil {
@@ -198,33 +198,33 @@ func (c *Client) StartCompose(ctx context.Context, opts ComposeOptions) (*Servic
 	var err error
 	set := func(rc C.int, field string) {
 		if err == nil && rc < 0 {
-			err = setterError(rc, field)
+			err = m.setterError(rc, field)
 		}
 	}
 	if len(opts.Files) == 0 {
 		return nil, invalidOr(ErrInvalid, "files", "compose: no file given")
 	}
 	for _, f := range opts.Files {
-		set(C.podc_compose_options_add_file(o, m.str(f)), "files")
+		set(C.podc_compose_options_add_file(o, m.str(f), m.ep()), "files")
 	}
 	if opts.Project != "" {
-		set(C.podc_compose_options_set_project(o, m.str(opts.Project)), "project")
+		set(C.podc_compose_options_set_project(o, m.str(opts.Project), m.ep()), "project")
 	}
 	for _, p := range opts.Profiles {
-		set(C.podc_compose_options_add_profile(o, m.str(p)), "profiles")
+		set(C.podc_compose_options_add_profile(o, m.str(p), m.ep()), "profiles")
 	}
 	for _, k := range sortedKeys(opts.Images) {
-		set(C.podc_compose_options_set_image(o, m.str(k), m.str(opts.Images[k])), "images")
+		set(C.podc_compose_options_set_image(o, m.str(k), m.str(opts.Images[k]), m.ep()), "images")
 	}
 	for _, k := range sortedKeys(opts.Variables) {
-		set(C.podc_compose_options_set_variable(o, m.str(k), m.str(opts.Variables[k])), "variables")
+		set(C.podc_compose_options_set_variable(o, m.str(k), m.str(opts.Variables[k]), m.ep()), "variables")
 	}
 	if opts.Strict {
-		set(C.podc_compose_options_set_strict(o, 1), "strict")
+		set(C.podc_compose_options_set_strict(o, 1, m.ep()), "strict")
 	}
 	wh := cgo.NewHandle(&warningState{fn: opts.Warning})
 	defer wh.Delete()
-	set(C.podc_go_compose_set_warning(o, C.uintptr_t(wh)), "warning")
+	set(C.podc_go_compose_set_warning(o, C.uintptr_t(wh), m.ep()), "warning")
 	if err != nil {
 		return nil, err
 	}
@@ -234,10 +234,10 @@ func (c *Client) StartCompose(ctx context.Context, opts ComposeOptions) (*Servic
 	}
 	defer C.podc_stack_spec_free(s)
 	if opts.Session != "" {
-		set(C.podc_stack_spec_set_session(s, m.str(opts.Session)), "session")
+		set(C.podc_stack_spec_set_session(s, m.str(opts.Session), m.ep()), "session")
 	}
 	if opts.KeepOnFailure {
-		set(C.podc_stack_spec_set_keep_on_failure(s, 1), "keep_on_failure")
+		set(C.podc_stack_spec_set_keep_on_failure(s, 1, m.ep()), "keep_on_failure")
 	}
 	if err != nil {
 		return nil, err
@@ -251,8 +251,10 @@ func (c *Client) upStack(ctx context.Context, s *C.podc_stack_spec, progress fun
 	}
 	prog, ph := newProgress(ctx, progress)
 	defer ph.Delete()
-	if rc := C.podc_go_stack_set_progress(s, C.uintptr_t(ph)); rc < 0 {
-		return nil, setterError(rc, "progress")
+	var m cmem
+	defer m.free()
+	if rc := C.podc_go_stack_set_progress(s, C.uintptr_t(ph), m.ep()); rc < 0 {
+		return nil, m.setterError(rc, "progress")
 	}
 	var h *C.podc_stack
 	err := c.do(ctx, true, func(ch *C.podc_client) error {

@@ -55,9 +55,9 @@ static int podc_go_events(podc_client *c, const podc_events_options *o, uintptr_
 {
     return podc_events_stream(c, o, podc_go_event, (void *)h, err);
 }
-static int podc_go_build_set_progress(podc_image_build_options *o, uintptr_t h)
+static int podc_go_build_set_progress(podc_image_build_options *o, uintptr_t h, podc_error **err)
 {
-    return podc_image_build_options_set_progress(o, podc_go_build_progress, (void *)h);
+    return podc_image_build_options_set_progress(o, podc_go_build_progress, (void *)h, err);
 }
 */
 import "C"
@@ -245,12 +245,12 @@ func (c *Client) Events(ctx context.Context, opts *EventsOptions, fn func(Event)
 	if opts == nil {
 		opts = &EventsOptions{}
 	}
-	var o C.podc_events_options
-	if rc := C.podc_events_options_init(&o, C.PODC_EVENTS_OPTIONS_VERSION); rc < 0 {
-		return setterError(rc, "options")
-	}
 	var m cmem
 	defer m.free()
+	var o C.podc_events_options
+	if rc := C.podc_events_options_init(&o, C.PODC_EVENTS_OPTIONS_VERSION); rc < 0 {
+		return m.setterError(rc, "options")
+	}
 	if len(opts.Filters) > 0 {
 		f := C.podc_filters_new()
 		if f == nil {
@@ -259,8 +259,8 @@ func (c *Client) Events(ctx context.Context, opts *EventsOptions, fn func(Event)
 		defer C.podc_filters_free(f)
 		for _, k := range sortedKeys(opts.Filters) {
 			for _, v := range opts.Filters[k] {
-				if rc := C.podc_filters_add(f, m.str(k), m.str(v)); rc < 0 {
-					return setterError(rc, "filters")
+				if rc := C.podc_filters_add(f, m.str(k), m.str(v), m.ep()); rc < 0 {
+					return m.setterError(rc, "filters")
 				}
 			}
 		}
@@ -352,33 +352,33 @@ func (c *Client) BuildImage(ctx context.Context, contextDir string, opts *BuildO
 	var err error
 	set := func(rc C.int, field string) {
 		if err == nil && rc < 0 {
-			err = setterError(rc, field)
+			err = m.setterError(rc, field)
 		}
 	}
 	for _, t := range opts.Tags {
-		set(C.podc_image_build_options_add_tag(o, m.str(t)), "tags")
+		set(C.podc_image_build_options_add_tag(o, m.str(t), m.ep()), "tags")
 	}
 	if opts.Containerfile != "" {
-		set(C.podc_image_build_options_set_containerfile(o, m.str(opts.Containerfile)), "containerfile")
+		set(C.podc_image_build_options_set_containerfile(o, m.str(opts.Containerfile), m.ep()), "containerfile")
 	}
 	for _, k := range sortedKeys(opts.Args) {
-		set(C.podc_image_build_options_add_build_arg(o, m.str(k), m.str(opts.Args[k])), "args")
+		set(C.podc_image_build_options_add_build_arg(o, m.str(k), m.str(opts.Args[k]), m.ep()), "args")
 	}
 	for _, k := range sortedKeys(opts.Labels) {
-		set(C.podc_image_build_options_add_label(o, m.str(k), m.str(opts.Labels[k])), "labels")
+		set(C.podc_image_build_options_add_label(o, m.str(k), m.str(opts.Labels[k]), m.ep()), "labels")
 	}
 	if opts.Target != "" {
-		set(C.podc_image_build_options_set_target(o, m.str(opts.Target)), "target")
+		set(C.podc_image_build_options_set_target(o, m.str(opts.Target), m.ep()), "target")
 	}
 	if opts.NoCache {
-		set(C.podc_image_build_options_set_no_cache(o, 1), "no_cache")
+		set(C.podc_image_build_options_set_no_cache(o, 1, m.ep()), "no_cache")
 	}
 	if opts.PullNever {
-		set(C.podc_image_build_options_set_pull_never(o, 1), "pull_never")
+		set(C.podc_image_build_options_set_pull_never(o, 1, m.ep()), "pull_never")
 	}
 	prog, ph := newProgress(ctx, lineTo(progress))
 	defer ph.Delete()
-	set(C.podc_go_build_set_progress(o, C.uintptr_t(ph)), "progress")
+	set(C.podc_go_build_set_progress(o, C.uintptr_t(ph), m.ep()), "progress")
 	if err != nil {
 		return "", err
 	}

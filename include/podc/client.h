@@ -90,7 +90,7 @@ PODC_EXTERN const char *podc_client_server_api_version(const podc_client *c);
 
 /* Changes the per-call timeout for ordinary calls (0 restores the default). 0, or PODC_EINVAL
  * (NULL client, negative timeout). */
-PODC_EXTERN int podc_client_set_timeout(podc_client *c, int64_t timeout_ms);
+PODC_EXTERN int podc_client_set_timeout(podc_client *c, int64_t timeout_ms, podc_error **err);
 
 /*
  * Cancels the call in progress on c, from any thread: it returns PODC_ECANCELLED promptly

@@ -6,6 +6,11 @@
  *  - An optional `podc_error **err` out-parameter receives a new error object on failure
  *    (caller frees it with podc_error_free()); a non-NULL *err is freed and replaced.
  *    Pass NULL when the return code is enough.
+ *  - Builders (specs, options, configs, filters) have one setter signature:
+ *    `int podc_<builder>_set_<field>(builder, value..., podc_error **err)` (or `_add_`): 0, or
+ *    PODC_EINVAL / PODC_ENOMEM and, when err is not NULL, an error "<setter>: invalid input"
+ *    with detail field = <field>. Some values (names, env keys, port numbers) are checked
+ *    when the builder is used, still before any request is sent.
  *  - Output parameters (`out`) are written only on success.
  *  - Strings returned by `const char *` accessors are borrowed from their object and live as
  *    long as it does. `char *` results are new and freed with podc_free().

@@ -47,20 +47,22 @@ typedef void (*podc_compose_warning_cb)(const char *warning, void *userdata);
 PODC_EXTERN podc_compose_options *podc_compose_options_new(void);
 PODC_EXTERN void podc_compose_options_free(podc_compose_options *o);
 /* A compose file (at least one; read in order). */
-PODC_EXTERN int podc_compose_options_add_file(podc_compose_options *o, const char *path);
+PODC_EXTERN int podc_compose_options_add_file(podc_compose_options *o, const char *path, podc_error **err);
 /* The project: the stack's name and its containers' prefix. Default: the file's `name:`, else
  * its folder's name (lower case; characters other than [a-z0-9_-] dropped). */
-PODC_EXTERN int podc_compose_options_set_project(podc_compose_options *o, const char *project);
+PODC_EXTERN int podc_compose_options_set_project(podc_compose_options *o, const char *project, podc_error **err);
 /* Services of this profile run too (services without profiles always run). */
-PODC_EXTERN int podc_compose_options_add_profile(podc_compose_options *o, const char *profile);
+PODC_EXTERN int podc_compose_options_add_profile(podc_compose_options *o, const char *profile, podc_error **err);
 /* service's image is `image` instead: no build, no pull of the file's image (offline use). */
-PODC_EXTERN int podc_compose_options_set_image(podc_compose_options *o, const char *service, const char *image);
+PODC_EXTERN int podc_compose_options_set_image(podc_compose_options *o, const char *service, const char *image,
+                                               podc_error **err);
 /* A variable for interpolation, above the environment and .env. */
-PODC_EXTERN int podc_compose_options_set_variable(podc_compose_options *o, const char *name, const char *value);
+PODC_EXTERN int podc_compose_options_set_variable(podc_compose_options *o, const char *name, const char *value,
+                                                  podc_error **err);
 /* Unsupported keys fail the load instead of warning (default 0). */
-PODC_EXTERN int podc_compose_options_set_strict(podc_compose_options *o, int strict);
+PODC_EXTERN int podc_compose_options_set_strict(podc_compose_options *o, int strict, podc_error **err);
 PODC_EXTERN int podc_compose_options_set_warning_cb(podc_compose_options *o, podc_compose_warning_cb cb,
-                                                    void *userdata);
+                                                    void *userdata, podc_error **err);
 
 /*
  * Reads the files into *out (new; free with podc_stack_spec_free()), ready for

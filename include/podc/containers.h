@@ -36,18 +36,22 @@ PODC_EXTERN podc_container_spec *podc_container_spec_new(void);
 PODC_EXTERN void podc_container_spec_free(podc_container_spec *s);
 
 /* Container name (optional: podman generates one). */
-PODC_EXTERN int podc_container_spec_set_name(podc_container_spec *s, const char *name);
+PODC_EXTERN int podc_container_spec_set_name(podc_container_spec *s, const char *name, podc_error **err);
 /* Image reference (required), e.g. "localhost/podc-base:latest". */
-PODC_EXTERN int podc_container_spec_set_image(podc_container_spec *s, const char *image);
+PODC_EXTERN int podc_container_spec_set_image(podc_container_spec *s, const char *image, podc_error **err);
 /* Command argv (replaces the image's CMD). Images without a CMD need one. argc >= 1. */
-PODC_EXTERN int podc_container_spec_set_command(podc_container_spec *s, const char *const *argv, size_t argc);
+PODC_EXTERN int podc_container_spec_set_command(podc_container_spec *s, const char *const *argv, size_t argc,
+                                                podc_error **err);
 /* Entrypoint argv (replaces the image's). argc 0 sends an empty entrypoint, which clears the
  * image's so that the command runs on its own. */
-PODC_EXTERN int podc_container_spec_set_entrypoint(podc_container_spec *s, const char *const *argv, size_t argc);
+PODC_EXTERN int podc_container_spec_set_entrypoint(podc_container_spec *s, const char *const *argv, size_t argc,
+                                                   podc_error **err);
 /* Environment variable; a repeated key replaces the value. Keys: non-empty, no '='. */
-PODC_EXTERN int podc_container_spec_add_env(podc_container_spec *s, const char *key, const char *value);
+PODC_EXTERN int podc_container_spec_add_env(podc_container_spec *s, const char *key, const char *value,
+                                            podc_error **err);
 /* Label; a repeated key replaces the value. */
-PODC_EXTERN int podc_container_spec_add_label(podc_container_spec *s, const char *key, const char *value);
+PODC_EXTERN int podc_container_spec_add_label(podc_container_spec *s, const char *key, const char *value,
+                                              podc_error **err);
 /*
  * Publishes container_port (1-65535) on host_port (1-65535, or 0: podman picks a free port;
  * read it back with podc_container_info_host_port()). protocol: NULL = "tcp", or "udp",
@@ -55,11 +59,11 @@ PODC_EXTERN int podc_container_spec_add_label(podc_container_spec *s, const char
  * "127.0.0.1". A busy host port is only detected at start (PODC_ECONFLICT).
  */
 PODC_EXTERN int podc_container_spec_add_port(podc_container_spec *s, int container_port, int host_port,
-                                             const char *protocol, const char *host_ip);
+                                             const char *protocol, const char *host_ip, podc_error **err);
 /* Attaches the container to a named network, with optional DNS aliases (valid names). Without
  * any network the container joins podman's default network. */
 PODC_EXTERN int podc_container_spec_add_network(podc_container_spec *s, const char *network,
-                                                const char *const *aliases, size_t n_aliases);
+                                                const char *const *aliases, size_t n_aliases, podc_error **err);
 /*
  * Bind-mounts host path source (must be ABSOLUTE: podman would resolve a relative one against
  * the service's working directory) at destination (absolute). options e.g. "ro", "z", "Z",
@@ -67,14 +71,14 @@ PODC_EXTERN int podc_container_spec_add_network(podc_container_spec *s, const ch
  */
 PODC_EXTERN int podc_container_spec_add_bind_mount(podc_container_spec *s, const char *source,
                                                    const char *destination, const char *const *options,
-                                                   size_t n_options);
+                                                   size_t n_options, podc_error **err);
 /* Mounts named volume `name` (created if missing; NULL or "" = a new anonymous volume, removed
  * with the container) at destination. options e.g. "ro", "z", "U", "noexec". */
 PODC_EXTERN int podc_container_spec_add_volume(podc_container_spec *s, const char *name, const char *destination,
-                                               const char *const *options, size_t n_options);
+                                               const char *const *options, size_t n_options, podc_error **err);
 /* A tmpfs at destination; options e.g. "size=64m", "mode=1777", "noexec". */
 PODC_EXTERN int podc_container_spec_add_tmpfs(podc_container_spec *s, const char *destination,
-                                              const char *const *options, size_t n_options);
+                                              const char *const *options, size_t n_options, podc_error **err);
 /*
  * Adds "hostname:ip" to the container's /etc/hosts. ip "host-gateway" means the host as seen
  * from the container. Podman 4.3.1 does not resolve "host-gateway" (it writes the word into
@@ -82,22 +86,24 @@ PODC_EXTERN int podc_container_spec_add_tmpfs(podc_container_spec *s, const char
  * ("host.containers.internal", "host-gateway") is accepted and leaves podman's own entry in
  * place, and "host-gateway" with any other hostname is refused (PODC_EINVAL at validation).
  */
-PODC_EXTERN int podc_container_spec_add_host(podc_container_spec *s, const char *hostname, const char *ip);
+PODC_EXTERN int podc_container_spec_add_host(podc_container_spec *s, const char *hostname, const char *ip,
+                                             podc_error **err);
 /* "uid", "uid:gid", "name" or "name:group"; NULL = the image's again. */
-PODC_EXTERN int podc_container_spec_set_user(podc_container_spec *s, const char *user);
+PODC_EXTERN int podc_container_spec_set_user(podc_container_spec *s, const char *user, podc_error **err);
 /* Working directory (absolute). It is created if the image lacks it. NULL = the image's again. */
-PODC_EXTERN int podc_container_spec_set_workdir(podc_container_spec *s, const char *dir);
-PODC_EXTERN int podc_container_spec_set_hostname(podc_container_spec *s, const char *hostname);
+PODC_EXTERN int podc_container_spec_set_workdir(podc_container_spec *s, const char *dir, podc_error **err);
+PODC_EXTERN int podc_container_spec_set_hostname(podc_container_spec *s, const char *hostname, podc_error **err);
 /* Signal sent by stop: "SIGTERM", "TERM" or a number ("15"). */
-PODC_EXTERN int podc_container_spec_set_stop_signal(podc_container_spec *s, const char *signal);
+PODC_EXTERN int podc_container_spec_set_stop_signal(podc_container_spec *s, const char *signal, podc_error **err);
 /* Default grace period of stop and restart before SIGKILL (podman's default: 10 s). Podman
  * counts whole seconds, so this is rounded up. */
-PODC_EXTERN int podc_container_spec_set_stop_timeout(podc_container_spec *s, int64_t timeout_ms);
+PODC_EXTERN int podc_container_spec_set_stop_timeout(podc_container_spec *s, int64_t timeout_ms, podc_error **err);
 /* Health check run as an argv (sent as ["CMD", argv...]). argc >= 1. */
 PODC_EXTERN int podc_container_spec_set_healthcheck_cmd(podc_container_spec *s, const char *const *argv,
-                                                        size_t argc);
+                                                        size_t argc, podc_error **err);
 /* Health check run by the container's /bin/sh -c (sent as ["CMD-SHELL", command]). */
-PODC_EXTERN int podc_container_spec_set_healthcheck_shell(podc_container_spec *s, const char *command);
+PODC_EXTERN int podc_container_spec_set_healthcheck_shell(podc_container_spec *s, const char *command,
+                                                          podc_error **err);
 /*
  * Health check timing; values < 0 keep the default: interval 30000 ms, timeout 30000 ms,
  * start period 0, retries 3. Failures inside the start period don't count; the container
@@ -107,7 +113,7 @@ PODC_EXTERN int podc_container_spec_set_healthcheck_shell(podc_container_spec *s
  */
 PODC_EXTERN int podc_container_spec_set_healthcheck_timing(podc_container_spec *s, int64_t interval_ms,
                                                            int64_t timeout_ms, int64_t start_period_ms,
-                                                           int retries);
+                                                           int retries, podc_error **err);
 /*
  * Resource limit: type "nofile", "nproc", "core", "memlock", ... (an "RLIMIT_" prefix is
  * accepted), soft <= hard. IMPORTANT: per-container limits REPLACE the service's default
@@ -117,14 +123,14 @@ PODC_EXTERN int podc_container_spec_set_healthcheck_timing(podc_container_spec *
  * refuses it otherwise (PODC_EINVAL, field "rlimits"). A repeated type replaces the earlier.
  */
 PODC_EXTERN int podc_container_spec_add_rlimit(podc_container_spec *s, const char *type, uint64_t soft,
-                                               uint64_t hard);
+                                               uint64_t hard, podc_error **err);
 /*
  * Memory limit of the container's cgroup in bytes (sent as resource_limits.memory.limit);
  * 0 = no limit (the default). A process beyond it is OOM-killed (exit code 137). Podman also
  * caps memory+swap at twice the limit. A limit below what the container already uses at
  * start (a few MB) makes start fail (PODC_ESERVER). Negative: PODC_EINVAL.
  */
-PODC_EXTERN int podc_container_spec_set_memory_limit(podc_container_spec *s, int64_t bytes);
+PODC_EXTERN int podc_container_spec_set_memory_limit(podc_container_spec *s, int64_t bytes, podc_error **err);
 
 /*
  * Checks the whole spec as create would: image present, names, ports, env keys, absolute

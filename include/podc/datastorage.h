@@ -58,29 +58,30 @@ PODC_EXTERN void podc_ds_config_free(podc_ds_config *cfg);
 
 /* Ports of a kubernaut suite by name ("gateway", "notification", ... see podc_ds_preset_name_at).
  * PODC_EINVAL for an unknown suite. */
-PODC_EXTERN int podc_ds_config_set_preset(podc_ds_config *cfg, const char *suite);
+PODC_EXTERN int podc_ds_config_set_preset(podc_ds_config *cfg, const char *suite, podc_error **err);
 PODC_EXTERN size_t podc_ds_preset_count(void);
 PODC_EXTERN const char *podc_ds_preset_name_at(size_t idx);
 /* One host port (0 = a free port chosen by podman, read back in the stack). The health port
  * defaults to the API port + 10000 unless set. */
-PODC_EXTERN int podc_ds_config_set_port(podc_ds_config *cfg, podc_ds_port which, int host_port);
+PODC_EXTERN int podc_ds_config_set_port(podc_ds_config *cfg, podc_ds_port which, int host_port, podc_error **err);
 
 /* Host directory of goose migrations (optional: no migrations are run without it). */
-PODC_EXTERN int podc_ds_config_set_migrations_dir(podc_ds_config *cfg, const char *dir);
+PODC_EXTERN int podc_ds_config_set_migrations_dir(podc_ds_config *cfg, const char *dir, podc_error **err);
 /* Host directory mounted read-only at /etc/datastorage (config.yaml + secrets files); it stays
  * the caller's. Without one, podc generates the config and secrets for this stack and writes
  * them into the DataStorage container (archive API) after create and before start: nothing of
  * them lands on the host's disk. */
-PODC_EXTERN int podc_ds_config_set_config_dir(podc_ds_config *cfg, const char *dir);
+PODC_EXTERN int podc_ds_config_set_config_dir(podc_ds_config *cfg, const char *dir, podc_error **err);
 /* Postgres credentials (defaults slm_user / test_password / action_history). */
 PODC_EXTERN int podc_ds_config_set_postgres_credentials(podc_ds_config *cfg, const char *user, const char *password,
-                                                        const char *database);
+                                                        const char *database, podc_error **err);
 /* Image override per component. */
-PODC_EXTERN int podc_ds_config_set_image(podc_ds_config *cfg, podc_ds_component which, const char *image);
+PODC_EXTERN int podc_ds_config_set_image(podc_ds_config *cfg, podc_ds_component which, const char *image,
+                                         podc_error **err);
 /* Build the DataStorage image from a context (containerfile may be NULL) when it is missing;
  * always rebuild when `always` is set. */
 PODC_EXTERN int podc_ds_config_set_build(podc_ds_config *cfg, const char *context_dir, const char *containerfile,
-                                         int always);
+                                         int always, podc_error **err);
 /*
  * How the images are fetched (opts copied; NULL = defaults: policy missing, credentials found
  * as podman finds them, 3 tries). Before anything is created, every image the stack does not
@@ -89,19 +90,20 @@ PODC_EXTERN int podc_ds_config_set_build(podc_ds_config *cfg, const char *contex
  * is never pulled. Pull progress reaches the config's progress callback as "pulling REF: ..."
  * (the options' own progress callback is not used).
  */
-PODC_EXTERN int podc_ds_config_set_pull_options(podc_ds_config *cfg, const podc_image_pull_options *opts);
+PODC_EXTERN int podc_ds_config_set_pull_options(podc_ds_config *cfg, const podc_image_pull_options *opts,
+                                                podc_error **err);
 /* Keep a DataStorage image this stack built when the stack goes down. */
-PODC_EXTERN int podc_ds_config_set_preserve_image(podc_ds_config *cfg, int preserve);
+PODC_EXTERN int podc_ds_config_set_preserve_image(podc_ds_config *cfg, int preserve, podc_error **err);
 /* Extra environment for DataStorage. */
-PODC_EXTERN int podc_ds_config_add_env(podc_ds_config *cfg, const char *key, const char *value);
+PODC_EXTERN int podc_ds_config_add_env(podc_ds_config *cfg, const char *key, const char *value, podc_error **err);
 /* Run without Redis (DataStorage's config then has no redis section). */
-PODC_EXTERN int podc_ds_config_set_skip_redis(podc_ds_config *cfg, int skip);
+PODC_EXTERN int podc_ds_config_set_skip_redis(podc_ds_config *cfg, int skip, podc_error **err);
 /*
  * Postgres for tests by default: fsync, synchronous_commit and full_page_writes off and PGDATA
  * on a tmpfs (what testcontainers' Postgres module does; nothing survives the container, which a
  * test stack never needs). durable = 1 keeps Postgres's own settings and an ordinary data dir.
  */
-PODC_EXTERN int podc_ds_config_set_postgres_durable(podc_ds_config *cfg, int durable);
+PODC_EXTERN int podc_ds_config_set_postgres_durable(podc_ds_config *cfg, int durable, podc_error **err);
 /*
  * reuse = 1: when a healthy running stack of the same definition exists (a hash of the images'
  * ids, credentials, ports, env, the config dir's and the migrations' contents, carried as a
@@ -112,13 +114,14 @@ PODC_EXTERN int podc_ds_config_set_postgres_durable(podc_ds_config *cfg, int dur
  * not running or not ready) is replaced as without reuse. A cold up with reuse also makes the
  * template (one CREATE DATABASE after the migrations).
  */
-PODC_EXTERN int podc_ds_config_set_reuse(podc_ds_config *cfg, int reuse);
+PODC_EXTERN int podc_ds_config_set_reuse(podc_ds_config *cfg, int reuse, podc_error **err);
 /* Readiness timeout per component (default 60 s). */
-PODC_EXTERN int podc_ds_config_set_timeout(podc_ds_config *cfg, int64_t timeout_ms);
+PODC_EXTERN int podc_ds_config_set_timeout(podc_ds_config *cfg, int64_t timeout_ms, podc_error **err);
 /* Session label for everything created (default: the service module's per-process session). */
-PODC_EXTERN int podc_ds_config_set_session(podc_ds_config *cfg, const char *session);
+PODC_EXTERN int podc_ds_config_set_session(podc_ds_config *cfg, const char *session, podc_error **err);
 /* One line per step with elapsed time. */
-PODC_EXTERN int podc_ds_config_set_progress(podc_ds_config *cfg, podc_service_progress_cb cb, void *userdata);
+PODC_EXTERN int podc_ds_config_set_progress(podc_ds_config *cfg, podc_service_progress_cb cb, void *userdata,
+                                            podc_error **err);
 
 typedef struct podc_ds_stack podc_ds_stack;
 

@@ -41,10 +41,10 @@ PODC_EXTERN int podc_exec_options_set_user(podc_exec_options *o, const char *use
  * way to stop an exec session, so stop or restart the container if that matters. 0, or
  * PODC_EINVAL (NULL options, below -1).
  */
-PODC_EXTERN int podc_exec_options_set_timeout(podc_exec_options *o, int64_t timeout_ms);
+PODC_EXTERN int podc_exec_options_set_timeout(podc_exec_options *o, int64_t timeout_ms, podc_error **err);
 /* Allocate a pseudo-terminal (default 0). With a TTY the output is not split: everything,
  * stderr included, arrives as stdout, with "\r\n" line ends. */
-PODC_EXTERN int podc_exec_options_set_tty(podc_exec_options *o, int tty);
+PODC_EXTERN int podc_exec_options_set_tty(podc_exec_options *o, int tty, podc_error **err);
 PODC_EXTERN void podc_exec_options_free(podc_exec_options *o);
 
 /*

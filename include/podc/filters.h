@@ -21,7 +21,7 @@ PODC_EXTERN podc_filters *podc_filters_new(void);
  * Adds key=value, e.g. ("label", "app=db"), ("name", "^web$"). Repeating a key adds another
  * value (podman ANDs labels, ORs names). Errors: PODC_EINVAL (empty key, NULL value), PODC_ENOMEM.
  */
-PODC_EXTERN int podc_filters_add(podc_filters *f, const char *key, const char *value);
+PODC_EXTERN int podc_filters_add(podc_filters *f, const char *key, const char *value, podc_error **err);
 PODC_EXTERN void podc_filters_free(podc_filters *f);
 
 #ifdef __cplusplus

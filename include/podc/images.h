@@ -125,14 +125,18 @@ typedef struct podc_image_import_options podc_image_import_options;
 /* New empty options (no name, no changes, no timeout), or NULL on OOM. */
 PODC_EXTERN podc_image_import_options *podc_image_import_options_new(void);
 /* Name for the new image, e.g. "localhost/rootfs:1" (checked by podc_image_import*). */
-PODC_EXTERN int podc_image_import_options_set_reference(podc_image_import_options *o, const char *ref);
+PODC_EXTERN int podc_image_import_options_set_reference(podc_image_import_options *o, const char *ref,
+                                                        podc_error **err);
 /* A Containerfile instruction applied to the image, e.g. "CMD [\"/bin/sh\"]", "ENV A=b".
  * Repeatable. */
-PODC_EXTERN int podc_image_import_options_add_change(podc_image_import_options *o, const char *change);
+PODC_EXTERN int podc_image_import_options_add_change(podc_image_import_options *o, const char *change,
+                                                     podc_error **err);
 /* Commit message (the image's Comment). */
-PODC_EXTERN int podc_image_import_options_set_message(podc_image_import_options *o, const char *message);
+PODC_EXTERN int podc_image_import_options_set_message(podc_image_import_options *o, const char *message,
+                                                      podc_error **err);
 /* Whole-call timeout; 0 (the default) = none: a large upload takes as long as it takes. */
-PODC_EXTERN int podc_image_import_options_set_timeout(podc_image_import_options *o, int64_t timeout_ms);
+PODC_EXTERN int podc_image_import_options_set_timeout(podc_image_import_options *o, int64_t timeout_ms,
+                                                      podc_error **err);
 /* The setters return 0, PODC_EINVAL (NULL argument) or PODC_ENOMEM. */
 PODC_EXTERN void podc_image_import_options_free(podc_image_import_options *o);
 
@@ -177,18 +181,20 @@ typedef struct podc_image_pull_options podc_image_pull_options;
  * transient failures, no progress callback, no timeout. NULL on OOM.
  */
 PODC_EXTERN podc_image_pull_options *podc_image_pull_options_new(void);
-PODC_EXTERN int podc_image_pull_options_set_policy(podc_image_pull_options *o, podc_image_pull_policy policy);
+PODC_EXTERN int podc_image_pull_options_set_policy(podc_image_pull_options *o, podc_image_pull_policy policy,
+                                                   podc_error **err);
 /* PODC_IMAGE_PULL_* flags; replaces the flags set before. */
-PODC_EXTERN int podc_image_pull_options_set_flags(podc_image_pull_options *o, unsigned int flags);
+PODC_EXTERN int podc_image_pull_options_set_flags(podc_image_pull_options *o, unsigned int flags, podc_error **err);
 /*
  * Explicit credentials for the image's registry: user and password. They replace any found in
  * auth files. Sent to podman in the X-Registry-Auth header only; never part of an error, a
  * progress line or JSON output. The options keep a copy and wipe it when freed.
  */
 PODC_EXTERN int podc_image_pull_options_set_credentials(podc_image_pull_options *o, const char *user,
-                                                        const char *password);
+                                                        const char *password, podc_error **err);
 /* An identity (OAuth refresh) token instead of a password. */
-PODC_EXTERN int podc_image_pull_options_set_identity_token(podc_image_pull_options *o, const char *token);
+PODC_EXTERN int podc_image_pull_options_set_identity_token(podc_image_pull_options *o, const char *token,
+                                                           podc_error **err);
 /*
  * Read credentials from this auth file only (podman's --authfile; auth.json or Docker's
  * config.json format). Without it (and without explicit credentials) the first of these that
@@ -202,27 +208,29 @@ PODC_EXTERN int podc_image_pull_options_set_identity_token(podc_image_pull_optio
  * For a short name ("redis:7") whose registry only the service knows, every `auths` entry of the
  * file is sent, as podman does.
  */
-PODC_EXTERN int podc_image_pull_options_set_authfile(podc_image_pull_options *o, const char *path);
+PODC_EXTERN int podc_image_pull_options_set_authfile(podc_image_pull_options *o, const char *path, podc_error **err);
 /* The platform to pull for a multi-arch image (os "linux", arch "arm64", variant "v8" or NULL);
  * default: the service's own. Pull only. */
 PODC_EXTERN int podc_image_pull_options_set_platform(podc_image_pull_options *o, const char *os, const char *arch,
-                                                     const char *variant);
+                                                     const char *variant, podc_error **err);
 /*
  * Retry budget for transient failures (registry unreachable, connection reset, HTTP 5xx, TLS
  * handshake and i/o timeouts): up to `tries` attempts in all (1 = no retry, at most 10), the
  * first wait backoff_ms, doubling after each try. Authentication failures, missing images and
  * invalid input are never retried. podc_client_cancel() wakes the wait.
  */
-PODC_EXTERN int podc_image_pull_options_set_retries(podc_image_pull_options *o, int tries, int64_t backoff_ms);
+PODC_EXTERN int podc_image_pull_options_set_retries(podc_image_pull_options *o, int tries, int64_t backoff_ms,
+                                                    podc_error **err);
 /*
  * Progress: cb receives podman's progress lines, one call per line without the '\n' ("Trying to
  * pull docker.io/library/redis:7-alpine...", "Copying blob sha256:...", "Writing manifest to image
  * destination"), plus one line of podc's own before each retry ("retrying in 1000 ms (try 2 of 3):
  * ..."). Called on the calling thread. Non-zero stops the call: it returns PODC_ECANCELLED.
  */
-PODC_EXTERN int podc_image_pull_options_set_progress(podc_image_pull_options *o, podc_data_cb cb, void *userdata);
+PODC_EXTERN int podc_image_pull_options_set_progress(podc_image_pull_options *o, podc_data_cb cb, void *userdata,
+                                                     podc_error **err);
 /* Timeout of each try; 0 (the default) = none: a large image takes as long as it takes. */
-PODC_EXTERN int podc_image_pull_options_set_timeout(podc_image_pull_options *o, int64_t timeout_ms);
+PODC_EXTERN int podc_image_pull_options_set_timeout(podc_image_pull_options *o, int64_t timeout_ms, podc_error **err);
 /* Setters return 0, PODC_EINVAL (NULL options, an unknown policy or flag, an empty user,
  * tries outside 1..10, a negative time) or PODC_ENOMEM. */
 PODC_EXTERN void podc_image_pull_options_free(podc_image_pull_options *o);
@@ -271,35 +279,40 @@ typedef struct podc_image_build_options podc_image_build_options;
 PODC_EXTERN podc_image_build_options *podc_image_build_options_new(void);
 /* Adds a name for the result, e.g. "localhost/app:1" or "app" (= localhost/app:latest).
  * Repeatable. */
-PODC_EXTERN int podc_image_build_options_add_tag(podc_image_build_options *o, const char *tag);
+PODC_EXTERN int podc_image_build_options_add_tag(podc_image_build_options *o, const char *tag, podc_error **err);
 /*
  * The Containerfile to use. A relative path is relative to the context directory; an absolute
  * path may lie inside or outside the context (one outside is sent in the context tar under a
  * generated name). Default: "Containerfile", else "Dockerfile", in the context directory.
  */
-PODC_EXTERN int podc_image_build_options_set_containerfile(podc_image_build_options *o, const char *path);
+PODC_EXTERN int podc_image_build_options_set_containerfile(podc_image_build_options *o, const char *path,
+                                                           podc_error **err);
 /* ARG values (--build-arg key=value). Repeating a key replaces its value. */
-PODC_EXTERN int podc_image_build_options_add_build_arg(podc_image_build_options *o, const char *key, const char *value);
+PODC_EXTERN int podc_image_build_options_add_build_arg(podc_image_build_options *o, const char *key, const char *value,
+                                                       podc_error **err);
 /* Labels added to the result (--label key=value). Repeating a key replaces its value. */
-PODC_EXTERN int podc_image_build_options_add_label(podc_image_build_options *o, const char *key, const char *value);
+PODC_EXTERN int podc_image_build_options_add_label(podc_image_build_options *o, const char *key, const char *value,
+                                                   podc_error **err);
 /* Build up to this stage of a multi-stage Containerfile (--target). */
-PODC_EXTERN int podc_image_build_options_set_target(podc_image_build_options *o, const char *stage);
+PODC_EXTERN int podc_image_build_options_set_target(podc_image_build_options *o, const char *stage, podc_error **err);
 /* Do not use cached layers (--no-cache). */
-PODC_EXTERN int podc_image_build_options_set_no_cache(podc_image_build_options *o, int no_cache);
+PODC_EXTERN int podc_image_build_options_set_no_cache(podc_image_build_options *o, int no_cache, podc_error **err);
 /* Never pull base images; a missing one fails the build (--pull=never). Same as
  * podc_image_build_options_set_pull_policy(o, PODC_IMAGE_PULL_NEVER); 0 restores the default. */
-PODC_EXTERN int podc_image_build_options_set_pull_never(podc_image_build_options *o, int pull_never);
+PODC_EXTERN int podc_image_build_options_set_pull_never(podc_image_build_options *o, int pull_never, podc_error **err);
 /* When base images are pulled (--pull=POLICY): default missing; through the service's
  * registries.conf, like every pull. */
-PODC_EXTERN int podc_image_build_options_set_pull_policy(podc_image_build_options *o, podc_image_pull_policy policy);
+PODC_EXTERN int podc_image_build_options_set_pull_policy(podc_image_build_options *o, podc_image_pull_policy policy,
+                                                         podc_error **err);
 /*
  * Progress: cb receives every line of build output (the `stream` text: STEP lines, RUN output,
  * the final image ID), one call per line, without the '\n' (data is also NUL-terminated).
  * Return non-zero to stop the build: podc_image_build() then returns PODC_ECANCELLED.
  */
-PODC_EXTERN int podc_image_build_options_set_progress(podc_image_build_options *o, podc_data_cb cb, void *userdata);
+PODC_EXTERN int podc_image_build_options_set_progress(podc_image_build_options *o, podc_data_cb cb, void *userdata,
+                                                      podc_error **err);
 /* Whole-build timeout; 0 (the default) = none. */
-PODC_EXTERN int podc_image_build_options_set_timeout(podc_image_build_options *o, int64_t timeout_ms);
+PODC_EXTERN int podc_image_build_options_set_timeout(podc_image_build_options *o, int64_t timeout_ms, podc_error **err);
 /* The setters store their arguments (copied) and return 0, PODC_EINVAL (NULL argument) or
  * PODC_ENOMEM; the values are checked by podc_image_build(). */
 PODC_EXTERN void podc_image_build_options_free(podc_image_build_options *o);

@@ -31,15 +31,17 @@ typedef struct podc_network_options podc_network_options;
 PODC_EXTERN podc_network_options *podc_network_options_new(void);
 PODC_EXTERN void podc_network_options_free(podc_network_options *o);
 /* Setters: 0, or PODC_EINVAL (NULL argument) / PODC_ENOMEM. Values are copied. */
-PODC_EXTERN int podc_network_options_set_internal(podc_network_options *o, int internal);
-PODC_EXTERN int podc_network_options_set_dns_enabled(podc_network_options *o, int enabled);
+PODC_EXTERN int podc_network_options_set_internal(podc_network_options *o, int internal, podc_error **err);
+PODC_EXTERN int podc_network_options_set_dns_enabled(podc_network_options *o, int enabled, podc_error **err);
 /* "bridge" (default), "macvlan", "ipvlan". */
-PODC_EXTERN int podc_network_options_set_driver(podc_network_options *o, const char *driver);
+PODC_EXTERN int podc_network_options_set_driver(podc_network_options *o, const char *driver, podc_error **err);
 /* Adds a label; a repeated key replaces the earlier value. */
-PODC_EXTERN int podc_network_options_add_label(podc_network_options *o, const char *key, const char *value);
+PODC_EXTERN int podc_network_options_add_label(podc_network_options *o, const char *key, const char *value,
+                                               podc_error **err);
 /* Adds a subnet in CIDR form ("10.89.77.0/24"); gateway may be NULL (podman picks the first
  * address). Without any subnet podman picks a free 10.89.x.0/24. */
-PODC_EXTERN int podc_network_options_add_subnet(podc_network_options *o, const char *subnet, const char *gateway);
+PODC_EXTERN int podc_network_options_add_subnet(podc_network_options *o, const char *subnet, const char *gateway,
+                                                podc_error **err);
 
 /* ---- network objects (results) ----------------------------------------------------- */
 

@@ -65,10 +65,10 @@ PODC_EXTERN podc_service_spec *podc_service_spec_new(void);
 PODC_EXTERN void podc_service_spec_free(podc_service_spec *s);
 
 /* Container name (required; [a-zA-Z0-9][a-zA-Z0-9_.-]*). */
-PODC_EXTERN int podc_service_spec_set_name(podc_service_spec *s, const char *name);
+PODC_EXTERN int podc_service_spec_set_name(podc_service_spec *s, const char *name, podc_error **err);
 /* Image reference (required), e.g. "localhost/podc-httpsvc:test". With a build it is the tag
  * the build produces. */
-PODC_EXTERN int podc_service_spec_set_image(podc_service_spec *s, const char *image);
+PODC_EXTERN int podc_service_spec_set_image(podc_service_spec *s, const char *image, podc_error **err);
 /*
  * Builds the image from context_dir (containerfile NULL = the context's Containerfile or
  * Dockerfile; a relative path is relative to the context) when the image is missing, or on
@@ -76,7 +76,7 @@ PODC_EXTERN int podc_service_spec_set_image(podc_service_spec *s, const char *im
  * with the session labels.
  */
 PODC_EXTERN int podc_service_spec_set_build(podc_service_spec *s, const char *context_dir, const char *containerfile,
-                                            int always);
+                                            int always, podc_error **err);
 /*
  * How the image is fetched when the service does not build it (opts copied; NULL = the
  * defaults): policy missing pulls an absent image before anything is created, always/newer
@@ -84,60 +84,66 @@ PODC_EXTERN int podc_service_spec_set_build(podc_service_spec *s, const char *co
  * podc/images.h. The pull's progress lines reach the spec's progress callback as
  * "pulling REF: ..." (the options' own progress callback is not used). A "localhost/" image is never pulled (it is a local build).
  */
-PODC_EXTERN int podc_service_spec_set_pull_options(podc_service_spec *s, const podc_image_pull_options *opts);
+PODC_EXTERN int podc_service_spec_set_pull_options(podc_service_spec *s, const podc_image_pull_options *opts,
+                                                   podc_error **err);
 /* ARG value for the build; a repeated key replaces the value. */
-PODC_EXTERN int podc_service_spec_add_build_arg(podc_service_spec *s, const char *key, const char *value);
+PODC_EXTERN int podc_service_spec_add_build_arg(podc_service_spec *s, const char *key, const char *value,
+                                                podc_error **err);
 /* Publishes container_port (1-65535, tcp) on host_port (0 = a free port chosen by podman; read
  * it back with podc_service_host_port()). */
-PODC_EXTERN int podc_service_spec_add_port(podc_service_spec *s, int container_port, int host_port);
+PODC_EXTERN int podc_service_spec_add_port(podc_service_spec *s, int container_port, int host_port, podc_error **err);
 /* The same, bound to one host address only (host_ip "127.0.0.1": reachable from this machine
  * alone; NULL = every address). */
 PODC_EXTERN int podc_service_spec_add_port_on(podc_service_spec *s, int container_port, int host_port,
-                                              const char *host_ip);
+                                              const char *host_ip, podc_error **err);
 /* Working directory and user ("uid", "uid:gid", "name") of the process; NULL = the image's. */
-PODC_EXTERN int podc_service_spec_set_workdir(podc_service_spec *s, const char *dir);
-PODC_EXTERN int podc_service_spec_set_user(podc_service_spec *s, const char *user);
+PODC_EXTERN int podc_service_spec_set_workdir(podc_service_spec *s, const char *dir, podc_error **err);
+PODC_EXTERN int podc_service_spec_set_user(podc_service_spec *s, const char *user, podc_error **err);
 /* Environment variable; a repeated key replaces the value. */
-PODC_EXTERN int podc_service_spec_add_env(podc_service_spec *s, const char *key, const char *value);
+PODC_EXTERN int podc_service_spec_add_env(podc_service_spec *s, const char *key, const char *value, podc_error **err);
 /* Network to join, created (with DNS) when missing. NULL = podman's default network. */
-PODC_EXTERN int podc_service_spec_set_network(podc_service_spec *s, const char *network);
+PODC_EXTERN int podc_service_spec_set_network(podc_service_spec *s, const char *network, podc_error **err);
 /* DNS alias on the spec's network (needs a network). */
-PODC_EXTERN int podc_service_spec_add_network_alias(podc_service_spec *s, const char *alias);
+PODC_EXTERN int podc_service_spec_add_network_alias(podc_service_spec *s, const char *alias, podc_error **err);
 /* Named volume (NULL/"" = anonymous) at destination; options may be NULL when n_options is 0. */
 PODC_EXTERN int podc_service_spec_add_volume(podc_service_spec *s, const char *name, const char *destination,
-                                             const char *const *options, size_t n_options);
+                                             const char *const *options, size_t n_options, podc_error **err);
 /* A tmpfs at destination (options e.g. "size=256m", "mode=0700"); gone with the container. */
 PODC_EXTERN int podc_service_spec_add_tmpfs(podc_service_spec *s, const char *destination, const char *const *options,
-                                            size_t n_options);
+                                            size_t n_options, podc_error **err);
 /* Bind mount of an ABSOLUTE host path. */
 PODC_EXTERN int podc_service_spec_add_bind_mount(podc_service_spec *s, const char *source, const char *destination,
-                                                 const char *const *options, size_t n_options);
+                                                 const char *const *options, size_t n_options, podc_error **err);
 /* Label; a repeated key replaces the value. The podc.session / podc.managed keys are reserved. */
-PODC_EXTERN int podc_service_spec_add_label(podc_service_spec *s, const char *key, const char *value);
+PODC_EXTERN int podc_service_spec_add_label(podc_service_spec *s, const char *key, const char *value, podc_error **err);
 /* Command argv (argc >= 1), replacing the image's CMD. */
-PODC_EXTERN int podc_service_spec_set_command(podc_service_spec *s, const char *const *argv, size_t argc);
+PODC_EXTERN int podc_service_spec_set_command(podc_service_spec *s, const char *const *argv, size_t argc,
+                                              podc_error **err);
 /* Entrypoint argv, replacing the image's; argc 0 clears it (the command then runs as is). */
-PODC_EXTERN int podc_service_spec_set_entrypoint(podc_service_spec *s, const char *const *argv, size_t argc);
+PODC_EXTERN int podc_service_spec_set_entrypoint(podc_service_spec *s, const char *const *argv, size_t argc,
+                                                 podc_error **err);
 /* "hostname ip" line in /etc/hosts (see podc_container_spec_add_host()). */
-PODC_EXTERN int podc_service_spec_add_host(podc_service_spec *s, const char *hostname, const char *ip);
+PODC_EXTERN int podc_service_spec_add_host(podc_service_spec *s, const char *hostname, const char *ip,
+                                           podc_error **err);
 /*
  * A container (by name) that must be running and healthy before this one is created: its
  * podman health is "healthy" (or it has no podman health check), and no podc_service_start()
  * in this process is still waiting for it on the same podman service (same URI: a start of
  * that name on another service does not count). Waiting counts against the startup timeout.
  */
-PODC_EXTERN int podc_service_spec_add_depends_on(podc_service_spec *s, const char *name);
+PODC_EXTERN int podc_service_spec_add_depends_on(podc_service_spec *s, const char *name, podc_error **err);
 /* Total time for dependencies, build excluded, and health (default 60000 ms; > 0). */
-PODC_EXTERN int podc_service_spec_set_startup_timeout(podc_service_spec *s, int64_t timeout_ms);
+PODC_EXTERN int podc_service_spec_set_startup_timeout(podc_service_spec *s, int64_t timeout_ms, podc_error **err);
 /* Health poll interval: the first try runs right after start; the tries then wait initial_ms
  * (>= 1) between them for the first second (most services are healthy by then, and a short
  * interval keeps the time between "healthy" and noticing it low), then the wait grows by half
  * after each failed try up to max_ms (>= initial_ms). Default 50 -> 250. */
-PODC_EXTERN int podc_service_spec_set_poll_interval(podc_service_spec *s, int64_t initial_ms, int64_t max_ms);
+PODC_EXTERN int podc_service_spec_set_poll_interval(podc_service_spec *s, int64_t initial_ms, int64_t max_ms,
+                                                    podc_error **err);
 /* Memory limit of the container in bytes (0 = none, the default; < 0: PODC_EINVAL). A
  * container killed with code 137 while it had a limit is reported as OOM-killed (see
  * podc_service_start()). */
-PODC_EXTERN int podc_service_spec_set_memory_limit(podc_service_spec *s, int64_t bytes);
+PODC_EXTERN int podc_service_spec_set_memory_limit(podc_service_spec *s, int64_t bytes, podc_error **err);
 /*
  * The container spec the service spec holds (owned by it; NULL for a NULL spec): the setters
  * above for env, labels, command, entrypoint, workdir, user, mounts, hosts and the memory
@@ -149,11 +155,12 @@ PODC_EXTERN int podc_service_spec_set_memory_limit(podc_service_spec *s, int64_t
  */
 PODC_EXTERN podc_container_spec *podc_service_spec_container(podc_service_spec *s);
 /* Keep the container after a failed start, for debugging (default 0: remove it). */
-PODC_EXTERN int podc_service_spec_set_keep_on_failure(podc_service_spec *s, int keep);
+PODC_EXTERN int podc_service_spec_set_keep_on_failure(podc_service_spec *s, int keep, podc_error **err);
 /* Session id for the ownership label ([a-zA-Z0-9_.-]+); NULL = podc_service_default_session(). */
-PODC_EXTERN int podc_service_spec_set_session(podc_service_spec *s, const char *session);
+PODC_EXTERN int podc_service_spec_set_session(podc_service_spec *s, const char *session, podc_error **err);
 /* Progress callback (NULL = none). */
-PODC_EXTERN int podc_service_spec_set_progress(podc_service_spec *s, podc_service_progress_cb cb, void *userdata);
+PODC_EXTERN int podc_service_spec_set_progress(podc_service_spec *s, podc_service_progress_cb cb, void *userdata,
+                                               podc_error **err);
 
 /* ---- health checks: the service is healthy once EVERY check has passed (each one passes
  * once, then is not retried). Without checks, "running" counts as healthy. ------------- */
@@ -165,32 +172,34 @@ PODC_EXTERN int podc_service_spec_set_progress(podc_service_spec *s, podc_servic
  */
 PODC_EXTERN int podc_service_spec_add_check_http(podc_service_spec *s, int container_port, const char *path,
                                                  int expected_status, const char *body_substring,
-                                                 int64_t per_try_timeout_ms);
+                                                 int64_t per_try_timeout_ms, podc_error **err);
 /* TCP connect to 127.0.0.1:<host port of container_port> (published) succeeds. */
-PODC_EXTERN int podc_service_spec_add_check_tcp(podc_service_spec *s, int container_port);
+PODC_EXTERN int podc_service_spec_add_check_tcp(podc_service_spec *s, int container_port, podc_error **err);
 /* TCP to the host port of container_port, then `send` is written and the reply (up to 255
  * bytes) must contain `expect` within per_try_timeout_ms (<= 0 = 1000): a protocol's own
  * liveness question answered from here, with no process in the container ("PING\r\n" ->
  * "+PONG" for Redis). */
 PODC_EXTERN int podc_service_spec_add_check_tcp_exchange(podc_service_spec *s, int container_port, const char *send,
-                                                         const char *expect, int64_t per_try_timeout_ms);
+                                                         const char *expect, int64_t per_try_timeout_ms,
+                                                         podc_error **err);
 /* argv run in the container exits 0 and, when stdout_substring is not NULL, its stdout
  * contains it. per_try_timeout_ms <= 0 = 5000. */
 PODC_EXTERN int podc_service_spec_add_check_exec(podc_service_spec *s, const char *const *argv, size_t argc,
-                                                 const char *stdout_substring, int64_t per_try_timeout_ms);
+                                                 const char *stdout_substring, int64_t per_try_timeout_ms,
+                                                 podc_error **err);
 /* A line of the container's output (stdout or stderr) matches the POSIX extended regular
  * expression `regex` at least `times` (>= 1) times. Each poll reads only the output since the
  * previous one (podman's `since`, from the last record's second on; records already counted
  * are skipped), so long logs are not read again and again. Lines are matched on their first
  * 4 KiB. */
-PODC_EXTERN int podc_service_spec_add_check_log(podc_service_spec *s, const char *regex, int times);
+PODC_EXTERN int podc_service_spec_add_check_log(podc_service_spec *s, const char *regex, int times, podc_error **err);
 /*
  * Podman's own health check: each poll runs it once (podman cannot schedule it without
  * systemd) and then reads the aggregated health, which must be "healthy". shell_command
  * defines the check (run by /bin/sh -c in the container); NULL uses the image's HEALTHCHECK.
  * A container without any health check fails the start at once (PODC_EINVAL, field "checks").
  */
-PODC_EXTERN int podc_service_spec_add_check_podman(podc_service_spec *s, const char *shell_command);
+PODC_EXTERN int podc_service_spec_add_check_podman(podc_service_spec *s, const char *shell_command, podc_error **err);
 
 /* Checks the whole spec (name, image, ports, checks, regexes, ...): 0 or PODC_EINVAL with
  * detail "field". Nothing is sent. */

@@ -69,7 +69,7 @@ PODC_EXTERN void podc_stack_spec_free(podc_stack_spec *s);
 
 /* The stack's network (created with DNS when missing). Every member joins it, with its
  * member name as DNS alias; a network set on a member spec is replaced. */
-PODC_EXTERN int podc_stack_spec_set_network(podc_stack_spec *s, const char *network);
+PODC_EXTERN int podc_stack_spec_set_network(podc_stack_spec *s, const char *network, podc_error **err);
 
 /*
  * Adds a member named `member` ([a-zA-Z0-9][a-zA-Z0-9_.-]*) of the given kind. The stack
@@ -78,18 +78,19 @@ PODC_EXTERN int podc_stack_spec_set_network(podc_stack_spec *s, const char *netw
  * labels, session and progress. A job's startup timeout is the time it may run.
  */
 PODC_EXTERN int podc_stack_spec_add_member(podc_stack_spec *s, const char *member, podc_stack_member_kind kind,
-                                           podc_service_spec *spec);
+                                           podc_service_spec *spec, podc_error **err);
 /* member starts once `on` has reached cond (HEALTHY only on a service, COMPLETED only on a
  * job). Both names may be added later: validate checks them. */
 PODC_EXTERN int podc_stack_spec_add_dependency(podc_stack_spec *s, const char *member, const char *on,
-                                               podc_stack_condition cond);
+                                               podc_stack_condition cond, podc_error **err);
 /* Keep the members of a failed up for debugging (default 0: remove everything it made). */
-PODC_EXTERN int podc_stack_spec_set_keep_on_failure(podc_stack_spec *s, int keep);
+PODC_EXTERN int podc_stack_spec_set_keep_on_failure(podc_stack_spec *s, int keep, podc_error **err);
 /* Session label for everything ([a-zA-Z0-9_.-]+; NULL = podc_service_default_session()). */
-PODC_EXTERN int podc_stack_spec_set_session(podc_stack_spec *s, const char *session);
+PODC_EXTERN int podc_stack_spec_set_session(podc_stack_spec *s, const char *session, podc_error **err);
 /* One callback for every member's progress lines, called one at a time (NULL = none). A
  * non-zero return cancels the up (PODC_ECANCELLED, everything removed). */
-PODC_EXTERN int podc_stack_spec_set_progress(podc_stack_spec *s, podc_service_progress_cb cb, void *userdata);
+PODC_EXTERN int podc_stack_spec_set_progress(podc_stack_spec *s, podc_service_progress_cb cb, void *userdata,
+                                             podc_error **err);
 
 PODC_EXTERN int podc_stack_spec_validate(const podc_stack_spec *s, podc_error **err);
 /* The stack's name, and its network (borrowed). */

@@ -56,23 +56,23 @@ static int set_str(char **slot, const char *v)
     return 0;
 }
 
-int podc_image_build_options_add_tag(podc_image_build_options *o, const char *tag)
+int podc_image_build_options_add_tag(podc_image_build_options *o, const char *tag, podc_error **err)
 {
     if (!o || !tag)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     char **nt = realloc(o->tags, (o->ntags + 1) * sizeof *nt);
     if (!nt)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     o->tags = nt;
     if (!(o->tags[o->ntags] = strdup(tag)))
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     o->ntags++;
     return 0;
 }
 
-int podc_image_build_options_set_containerfile(podc_image_build_options *o, const char *path)
+int podc_image_build_options_set_containerfile(podc_image_build_options *o, const char *path, podc_error **err)
 {
-    return o && path ? set_str(&o->containerfile, path) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, o && path ? set_str(&o->containerfile, path) : PODC_EINVAL);
 }
 
 static int kv_put(kv **items, size_t *n, const char *key, const char *value)
@@ -94,55 +94,61 @@ static int kv_put(kv **items, size_t *n, const char *key, const char *value)
     return 0;
 }
 
-int podc_image_build_options_add_build_arg(podc_image_build_options *o, const char *key, const char *value)
+int podc_image_build_options_add_build_arg(podc_image_build_options *o, const char *key, const char *value,
+                                           podc_error **err)
 {
-    return o && key && value ? kv_put(&o->args, &o->nargs, key, value) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, o && key && value ? kv_put(&o->args, &o->nargs, key, value) : PODC_EINVAL);
 }
 
-int podc_image_build_options_add_label(podc_image_build_options *o, const char *key, const char *value)
+int podc_image_build_options_add_label(podc_image_build_options *o, const char *key, const char *value,
+                                       podc_error **err)
 {
-    return o && key && value ? kv_put(&o->labels, &o->nlabels, key, value) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__,
+                             o && key && value ? kv_put(&o->labels, &o->nlabels, key, value) : PODC_EINVAL);
 }
 
-int podc_image_build_options_set_target(podc_image_build_options *o, const char *stage)
+int podc_image_build_options_set_target(podc_image_build_options *o, const char *stage, podc_error **err)
 {
-    return o && stage ? set_str(&o->target, stage) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, o && stage ? set_str(&o->target, stage) : PODC_EINVAL);
 }
 
-int podc_image_build_options_set_no_cache(podc_image_build_options *o, int no_cache)
+int podc_image_build_options_set_no_cache(podc_image_build_options *o, int no_cache, podc_error **err)
 {
     if (!o)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->no_cache = !!no_cache;
     return 0;
 }
 
-int podc_image_build_options_set_pull_never(podc_image_build_options *o, int pull_never)
+int podc_image_build_options_set_pull_never(podc_image_build_options *o, int pull_never, podc_error **err)
 {
-    return podc_image_build_options_set_pull_policy(o, pull_never ? PODC_IMAGE_PULL_NEVER : PODC_IMAGE_PULL_MISSING);
+    podc_image_pull_policy policy = pull_never ? PODC_IMAGE_PULL_NEVER : PODC_IMAGE_PULL_MISSING;
+    return pdc_setter_result(err, __func__, podc_image_build_options_set_pull_policy(o, policy, NULL));
 }
 
-int podc_image_build_options_set_pull_policy(podc_image_build_options *o, podc_image_pull_policy policy)
+int podc_image_build_options_set_pull_policy(podc_image_build_options *o, podc_image_pull_policy policy,
+                                             podc_error **err)
 {
     if (!o || !podc_image_pull_policy_name(policy))
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->pull_policy = (int)policy;
     return 0;
 }
 
-int podc_image_build_options_set_progress(podc_image_build_options *o, podc_data_cb cb, void *userdata)
+int podc_image_build_options_set_progress(podc_image_build_options *o, podc_data_cb cb, void *userdata,
+                                          podc_error **err)
 {
     if (!o)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->progress = cb;
     o->progress_ud = userdata;
     return 0;
 }
 
-int podc_image_build_options_set_timeout(podc_image_build_options *o, int64_t timeout_ms)
+int podc_image_build_options_set_timeout(podc_image_build_options *o, int64_t timeout_ms, podc_error **err)
 {
     if (!o || timeout_ms < 0)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->timeout_ms = timeout_ms;
     return 0;
 }

@@ -239,14 +239,14 @@ podc_container_spec *pdc_container_spec_clone(const podc_container_spec *s)
 
 /* ---- setters ------------------------------------------------------------------------- */
 
-int podc_container_spec_set_name(podc_container_spec *s, const char *name)
+int podc_container_spec_set_name(podc_container_spec *s, const char *name, podc_error **err)
 {
-    return (s && name) ? set_str(&s->name, name) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, (s && name) ? set_str(&s->name, name) : PODC_EINVAL);
 }
 
-int podc_container_spec_set_image(podc_container_spec *s, const char *image)
+int podc_container_spec_set_image(podc_container_spec *s, const char *image, podc_error **err)
 {
-    return (s && image) ? set_str(&s->image, image) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, (s && image) ? set_str(&s->image, image) : PODC_EINVAL);
 }
 
 /* NULL clears (the image's again) */
@@ -259,88 +259,88 @@ static int set_or_clear(char **slot, const char *val)
     return 0;
 }
 
-int podc_container_spec_set_user(podc_container_spec *s, const char *user)
+int podc_container_spec_set_user(podc_container_spec *s, const char *user, podc_error **err)
 {
-    return s ? set_or_clear(&s->user, user) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? set_or_clear(&s->user, user) : PODC_EINVAL);
 }
 
-int podc_container_spec_set_workdir(podc_container_spec *s, const char *dir)
+int podc_container_spec_set_workdir(podc_container_spec *s, const char *dir, podc_error **err)
 {
-    return s ? set_or_clear(&s->workdir, dir) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? set_or_clear(&s->workdir, dir) : PODC_EINVAL);
 }
 
-int podc_container_spec_set_hostname(podc_container_spec *s, const char *hostname)
+int podc_container_spec_set_hostname(podc_container_spec *s, const char *hostname, podc_error **err)
 {
-    return (s && hostname) ? set_str(&s->hostname, hostname) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, (s && hostname) ? set_str(&s->hostname, hostname) : PODC_EINVAL);
 }
 
-int podc_container_spec_set_stop_signal(podc_container_spec *s, const char *signal)
+int podc_container_spec_set_stop_signal(podc_container_spec *s, const char *signal, podc_error **err)
 {
-    return (s && signal) ? set_str(&s->stop_signal, signal) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, (s && signal) ? set_str(&s->stop_signal, signal) : PODC_EINVAL);
 }
 
-int podc_container_spec_set_command(podc_container_spec *s, const char *const *argv, size_t argc)
+int podc_container_spec_set_command(podc_container_spec *s, const char *const *argv, size_t argc, podc_error **err)
 {
     if (!s || argc == 0)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     int rc = pdc_strv_set(&s->command, argv, argc);
     if (rc == 0)
         s->has_command = 1;
-    return rc;
+    return pdc_setter_result(err, __func__, rc);
 }
 
-int podc_container_spec_set_entrypoint(podc_container_spec *s, const char *const *argv, size_t argc)
+int podc_container_spec_set_entrypoint(podc_container_spec *s, const char *const *argv, size_t argc, podc_error **err)
 {
     if (!s)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     int rc = pdc_strv_set(&s->entrypoint, argv, argc);
     if (rc == 0)
         s->has_entrypoint = 1;
-    return rc;
+    return pdc_setter_result(err, __func__, rc);
 }
 
-int podc_container_spec_add_env(podc_container_spec *s, const char *key, const char *value)
+int podc_container_spec_add_env(podc_container_spec *s, const char *key, const char *value, podc_error **err)
 {
-    return s ? pdc_kvlist_set(&s->env, key, value) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? pdc_kvlist_set(&s->env, key, value) : PODC_EINVAL);
 }
 
-int podc_container_spec_add_label(podc_container_spec *s, const char *key, const char *value)
+int podc_container_spec_add_label(podc_container_spec *s, const char *key, const char *value, podc_error **err)
 {
-    return s ? pdc_kvlist_set(&s->labels, key, value) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? pdc_kvlist_set(&s->labels, key, value) : PODC_EINVAL);
 }
 
-int podc_container_spec_add_host(podc_container_spec *s, const char *hostname, const char *ip)
+int podc_container_spec_add_host(podc_container_spec *s, const char *hostname, const char *ip, podc_error **err)
 {
-    return s ? pdc_kvlist_set(&s->hosts, hostname, ip) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? pdc_kvlist_set(&s->hosts, hostname, ip) : PODC_EINVAL);
 }
 
 int podc_container_spec_add_port(podc_container_spec *s, int container_port, int host_port, const char *protocol,
-                                 const char *host_ip)
+                                 const char *host_ip, podc_error **err)
 {
     if (!s)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     if (grow((void **)&s->ports, &s->cap_ports, s->nports + 1, sizeof *s->ports) < 0)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     int failed = 0;
     spec_port p = { container_port, host_port, dup_opt(protocol, &failed), dup_opt(host_ip, &failed) };
     if (failed) {
         free(p.protocol);
         free(p.host_ip);
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     }
     s->ports[s->nports++] = p;
     return 0;
 }
 
 int podc_container_spec_add_network(podc_container_spec *s, const char *network, const char *const *aliases,
-                                    size_t n_aliases)
+                                    size_t n_aliases, podc_error **err)
 {
     if (!s || !network || (n_aliases && !aliases))
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     pdc_strv al = PODC_STRV_INIT;
     int rc = pdc_strv_set(&al, aliases, n_aliases);
     if (rc < 0)
-        return rc;
+        return pdc_setter_result(err, __func__, rc);
     for (size_t i = 0; i < s->nnets; i++) { /* the same network again replaces its aliases */
         if (strcmp(s->nets[i].name, network) == 0) {
             pdc_strv_clear(&s->nets[i].aliases);
@@ -352,7 +352,7 @@ int podc_container_spec_add_network(podc_container_spec *s, const char *network,
     if (!name || grow((void **)&s->nets, &s->cap_nets, s->nnets + 1, sizeof *s->nets) < 0) {
         free(name);
         pdc_strv_clear(&al);
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     }
     s->nets[s->nnets].name = name;
     s->nets[s->nnets].aliases = al;
@@ -383,72 +383,74 @@ static int add_mount(podc_container_spec *s, enum mount_kind kind, const char *s
 }
 
 int podc_container_spec_add_bind_mount(podc_container_spec *s, const char *source, const char *destination,
-                                       const char *const *options, size_t n_options)
+                                       const char *const *options, size_t n_options, podc_error **err)
 {
     if (!source)
-        return PODC_EINVAL;
-    return add_mount(s, MOUNT_BIND, source, destination, options, n_options);
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
+    return pdc_setter_result(err, __func__, add_mount(s, MOUNT_BIND, source, destination, options, n_options));
 }
 
 int podc_container_spec_add_volume(podc_container_spec *s, const char *name, const char *destination,
-                                   const char *const *options, size_t n_options)
+                                   const char *const *options, size_t n_options, podc_error **err)
 {
-    return add_mount(s, MOUNT_VOLUME, name ? name : "", destination, options, n_options);
+    return pdc_setter_result(err, __func__,
+                             add_mount(s, MOUNT_VOLUME, name ? name : "", destination, options, n_options));
 }
 
 int podc_container_spec_add_tmpfs(podc_container_spec *s, const char *destination, const char *const *options,
-                                  size_t n_options)
+                                  size_t n_options, podc_error **err)
 {
-    return add_mount(s, MOUNT_TMPFS, NULL, destination, options, n_options);
+    return pdc_setter_result(err, __func__, add_mount(s, MOUNT_TMPFS, NULL, destination, options, n_options));
 }
 
-int podc_container_spec_set_stop_timeout(podc_container_spec *s, int64_t timeout_ms)
+int podc_container_spec_set_stop_timeout(podc_container_spec *s, int64_t timeout_ms, podc_error **err)
 {
     if (!s)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     s->has_stop_timeout = 1;
     s->stop_timeout_ms = timeout_ms;
     return 0;
 }
 
-int podc_container_spec_set_memory_limit(podc_container_spec *s, int64_t bytes)
+int podc_container_spec_set_memory_limit(podc_container_spec *s, int64_t bytes, podc_error **err)
 {
     if (!s || bytes < 0)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     s->memory_limit = bytes;
     return 0;
 }
 
-int podc_container_spec_set_healthcheck_cmd(podc_container_spec *s, const char *const *argv, size_t argc)
+int podc_container_spec_set_healthcheck_cmd(podc_container_spec *s, const char *const *argv, size_t argc,
+                                            podc_error **err)
 {
     if (!s || !argv || argc == 0)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     pdc_strv t = PODC_STRV_INIT;
     int rc = pdc_strv_push(&t, "CMD");
     for (size_t i = 0; rc == 0 && i < argc; i++)
         rc = pdc_strv_push(&t, argv[i]);
     if (rc < 0) {
         pdc_strv_clear(&t);
-        return rc;
+        return pdc_setter_result(err, __func__, rc);
     }
     pdc_strv_clear(&s->health_test);
     s->health_test = t;
     return 0;
 }
 
-int podc_container_spec_set_healthcheck_shell(podc_container_spec *s, const char *command)
+int podc_container_spec_set_healthcheck_shell(podc_container_spec *s, const char *command, podc_error **err)
 {
     if (!s || !command)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     const char *argv[] = { "CMD-SHELL", command };
-    return pdc_strv_set(&s->health_test, argv, 2);
+    return pdc_setter_result(err, __func__, pdc_strv_set(&s->health_test, argv, 2));
 }
 
 int podc_container_spec_set_healthcheck_timing(podc_container_spec *s, int64_t interval_ms, int64_t timeout_ms,
-                                               int64_t start_period_ms, int retries)
+                                               int64_t start_period_ms, int retries, podc_error **err)
 {
     if (!s)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     s->has_health_timing = 1;
     s->hc_interval_ms = interval_ms < 0 ? HC_DEFAULT_INTERVAL_MS : interval_ms;
     s->hc_timeout_ms = timeout_ms < 0 ? HC_DEFAULT_TIMEOUT_MS : timeout_ms;
@@ -457,15 +459,16 @@ int podc_container_spec_set_healthcheck_timing(podc_container_spec *s, int64_t i
     return 0;
 }
 
-int podc_container_spec_add_rlimit(podc_container_spec *s, const char *type, uint64_t soft, uint64_t hard)
+int podc_container_spec_add_rlimit(podc_container_spec *s, const char *type, uint64_t soft, uint64_t hard,
+                                   podc_error **err)
 {
     if (!s || !type)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     if (strncasecmp(type, "RLIMIT_", 7) == 0)
         type += 7;
     char *t = strdup(type);
     if (!t)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     for (char *p = t; *p; p++)
         *p = (char)tolower((unsigned char)*p);
     for (size_t i = 0; i < s->nrlimits; i++) {
@@ -478,7 +481,7 @@ int podc_container_spec_add_rlimit(podc_container_spec *s, const char *type, uin
     }
     if (grow((void **)&s->rlimits, &s->cap_rlimits, s->nrlimits + 1, sizeof *s->rlimits) < 0) {
         free(t);
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     }
     s->rlimits[s->nrlimits++] = (spec_rlimit){ t, soft, hard };
     return 0;

@@ -79,18 +79,18 @@ int podc_exec_options_set_user(podc_exec_options *o, const char *user, podc_erro
     return set_str(&o->user, "user", user, err);
 }
 
-int podc_exec_options_set_timeout(podc_exec_options *o, int64_t timeout_ms)
+int podc_exec_options_set_timeout(podc_exec_options *o, int64_t timeout_ms, podc_error **err)
 {
     if (!o || timeout_ms < -1)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->timeout_ms = timeout_ms;
     return 0;
 }
 
-int podc_exec_options_set_tty(podc_exec_options *o, int tty)
+int podc_exec_options_set_tty(podc_exec_options *o, int tty, podc_error **err)
 {
     if (!o)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->tty = tty != 0;
     return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "api/filters-private.h"
 #include "core/encode.h"
+#include "core/error-private.h"
 #include "core/json.h"
 
 struct podc_filters {
@@ -17,19 +18,19 @@ podc_filters *podc_filters_new(void)
     return calloc(1, sizeof(podc_filters));
 }
 
-int podc_filters_add(podc_filters *f, const char *key, const char *value)
+int podc_filters_add(podc_filters *f, const char *key, const char *value, podc_error **err)
 {
     if (!f || !key || !*key || !value)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 4;
         char **k = realloc(f->keys, cap * sizeof *k);
         if (!k)
-            return PODC_ENOMEM;
+            return pdc_setter_result(err, __func__, PODC_ENOMEM);
         f->keys = k;
         char **v = realloc(f->values, cap * sizeof *v);
         if (!v)
-            return PODC_ENOMEM;
+            return pdc_setter_result(err, __func__, PODC_ENOMEM);
         f->values = v;
         f->cap = cap;
     }
@@ -37,7 +38,7 @@ int podc_filters_add(podc_filters *f, const char *key, const char *value)
     if (!k || !v) {
         free(k);
         free(v);
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     }
     f->keys[f->n] = k;
     f->values[f->n] = v;

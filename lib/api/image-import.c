@@ -39,34 +39,34 @@ static int replace_str(char **slot, const char *v)
     return 0;
 }
 
-int podc_image_import_options_set_reference(podc_image_import_options *o, const char *ref)
+int podc_image_import_options_set_reference(podc_image_import_options *o, const char *ref, podc_error **err)
 {
-    return o && ref ? replace_str(&o->reference, ref) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, o && ref ? replace_str(&o->reference, ref) : PODC_EINVAL);
 }
 
-int podc_image_import_options_set_message(podc_image_import_options *o, const char *message)
+int podc_image_import_options_set_message(podc_image_import_options *o, const char *message, podc_error **err)
 {
-    return o && message ? replace_str(&o->message, message) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, o && message ? replace_str(&o->message, message) : PODC_EINVAL);
 }
 
-int podc_image_import_options_add_change(podc_image_import_options *o, const char *change)
+int podc_image_import_options_add_change(podc_image_import_options *o, const char *change, podc_error **err)
 {
     if (!o || !change)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     char **nc = realloc(o->changes, (o->nchanges + 1) * sizeof *nc);
     if (!nc)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     o->changes = nc;
     if (!(o->changes[o->nchanges] = strdup(change)))
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     o->nchanges++;
     return 0;
 }
 
-int podc_image_import_options_set_timeout(podc_image_import_options *o, int64_t timeout_ms)
+int podc_image_import_options_set_timeout(podc_image_import_options *o, int64_t timeout_ms, podc_error **err)
 {
     if (!o || timeout_ms < 0)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->timeout_ms = timeout_ms;
     return 0;
 }

@@ -44,50 +44,50 @@ void podc_network_options_free(podc_network_options *o)
     free(o);
 }
 
-int podc_network_options_set_internal(podc_network_options *o, int internal)
+int podc_network_options_set_internal(podc_network_options *o, int internal, podc_error **err)
 {
     if (!o)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->internal = internal != 0;
     return 0;
 }
 
-int podc_network_options_set_dns_enabled(podc_network_options *o, int enabled)
+int podc_network_options_set_dns_enabled(podc_network_options *o, int enabled, podc_error **err)
 {
     if (!o)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->dns_enabled = enabled != 0;
     return 0;
 }
 
-int podc_network_options_set_driver(podc_network_options *o, const char *driver)
+int podc_network_options_set_driver(podc_network_options *o, const char *driver, podc_error **err)
 {
     if (!o || !driver)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     char *d = strdup(driver);
     if (!d)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     free(o->driver);
     o->driver = d;
     return 0;
 }
 
-int podc_network_options_add_label(podc_network_options *o, const char *key, const char *value)
+int podc_network_options_add_label(podc_network_options *o, const char *key, const char *value, podc_error **err)
 {
     if (!o || !key || !value)
-        return PODC_EINVAL;
-    return pdc_kvlist_set(&o->labels, key, value);
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
+    return pdc_setter_result(err, __func__, pdc_kvlist_set(&o->labels, key, value));
 }
 
-int podc_network_options_add_subnet(podc_network_options *o, const char *subnet, const char *gateway)
+int podc_network_options_add_subnet(podc_network_options *o, const char *subnet, const char *gateway, podc_error **err)
 {
     if (!o || !subnet)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     int rc = pdc_strv_push(&o->subnets, subnet);
     if (rc == 0 && (rc = pdc_strv_push(&o->gateways, gateway ? gateway : "")) < 0) {
         free(o->subnets.v[--o->subnets.n]);
     }
-    return rc;
+    return pdc_setter_result(err, __func__, rc);
 }
 
 static int validate_options(const podc_network_options *o, podc_error **err)

@@ -72,80 +72,81 @@ static int set_secret(char **slot, const char *v)
     return 0;
 }
 
-int podc_image_pull_options_set_policy(podc_image_pull_options *o, podc_image_pull_policy policy)
+int podc_image_pull_options_set_policy(podc_image_pull_options *o, podc_image_pull_policy policy, podc_error **err)
 {
     if (!o || !podc_image_pull_policy_name(policy))
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->policy = policy;
     return 0;
 }
 
-int podc_image_pull_options_set_flags(podc_image_pull_options *o, unsigned int flags)
+int podc_image_pull_options_set_flags(podc_image_pull_options *o, unsigned int flags, podc_error **err)
 {
     if (!o || (flags & ~(PODC_IMAGE_PULL_TLS_NO_VERIFY | PODC_IMAGE_PULL_QUIET)))
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->flags = flags;
     return 0;
 }
 
-int podc_image_pull_options_set_credentials(podc_image_pull_options *o, const char *user, const char *password)
+int podc_image_pull_options_set_credentials(podc_image_pull_options *o, const char *user, const char *password,
+                                            podc_error **err)
 {
     if (!o || !user || !*user || !password)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     if (set_secret(&o->user, user) < 0 || set_secret(&o->password, password) < 0 || set_secret(&o->token, NULL) < 0)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     return 0;
 }
 
-int podc_image_pull_options_set_identity_token(podc_image_pull_options *o, const char *token)
+int podc_image_pull_options_set_identity_token(podc_image_pull_options *o, const char *token, podc_error **err)
 {
     if (!o || !token || !*token)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     if (set_secret(&o->token, token) < 0 || set_secret(&o->user, NULL) < 0 || set_secret(&o->password, NULL) < 0)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     return 0;
 }
 
-int podc_image_pull_options_set_authfile(podc_image_pull_options *o, const char *path)
+int podc_image_pull_options_set_authfile(podc_image_pull_options *o, const char *path, podc_error **err)
 {
     if (!o || !path || !*path)
-        return PODC_EINVAL;
-    return set_secret(&o->authfile, path);
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
+    return pdc_setter_result(err, __func__, set_secret(&o->authfile, path));
 }
 
 int podc_image_pull_options_set_platform(podc_image_pull_options *o, const char *os, const char *arch,
-                                         const char *variant)
+                                         const char *variant, podc_error **err)
 {
     if (!o)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     if (set_secret(&o->os, os && *os ? os : NULL) < 0 || set_secret(&o->arch, arch && *arch ? arch : NULL) < 0 ||
         set_secret(&o->variant, variant && *variant ? variant : NULL) < 0)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     return 0;
 }
 
-int podc_image_pull_options_set_retries(podc_image_pull_options *o, int tries, int64_t backoff_ms)
+int podc_image_pull_options_set_retries(podc_image_pull_options *o, int tries, int64_t backoff_ms, podc_error **err)
 {
     if (!o || tries < 1 || tries > MAX_TRIES || backoff_ms < 0)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->tries = tries;
     o->backoff_ms = backoff_ms;
     return 0;
 }
 
-int podc_image_pull_options_set_progress(podc_image_pull_options *o, podc_data_cb cb, void *userdata)
+int podc_image_pull_options_set_progress(podc_image_pull_options *o, podc_data_cb cb, void *userdata, podc_error **err)
 {
     if (!o)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->progress = cb;
     o->progress_ud = userdata;
     return 0;
 }
 
-int podc_image_pull_options_set_timeout(podc_image_pull_options *o, int64_t timeout_ms)
+int podc_image_pull_options_set_timeout(podc_image_pull_options *o, int64_t timeout_ms, podc_error **err)
 {
     if (!o || timeout_ms < 0)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->timeout_ms = timeout_ms;
     return 0;
 }
@@ -584,7 +585,7 @@ int pdc_image_ensure(podc_client *c, const char *ref, const podc_image_pull_opti
     /* the caller's step callback gets the lines; the options' own is not used here (a stack
      * pulls from several threads, and only its own callback is serialised) */
     prefixed p = { .ref = ref, .cb = progress, .ud = progress_ud };
-    podc_image_pull_options_set_progress(po, progress ? prefixed_line : NULL, progress ? &p : NULL);
+    podc_image_pull_options_set_progress(po, progress ? prefixed_line : NULL, progress ? &p : NULL, NULL);
     if (!progress)
         po->flags |= PODC_IMAGE_PULL_QUIET;
     rc = podc_image_pull(c, ref, po, NULL, err);

@@ -33,50 +33,54 @@ void podc_compose_options_free(podc_compose_options *o)
     free(o);
 }
 
-int podc_compose_options_add_file(podc_compose_options *o, const char *path)
+int podc_compose_options_add_file(podc_compose_options *o, const char *path, podc_error **err)
 {
-    return o && path && *path ? pdc_strv_push(&o->files, path) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, o && path && *path ? pdc_strv_push(&o->files, path) : PODC_EINVAL);
 }
 
-int podc_compose_options_set_project(podc_compose_options *o, const char *project)
+int podc_compose_options_set_project(podc_compose_options *o, const char *project, podc_error **err)
 {
     if (!o)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     char *copy = project ? strdup(project) : NULL;
     if (project && !copy)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     free(o->project);
     o->project = copy;
     return 0;
 }
 
-int podc_compose_options_add_profile(podc_compose_options *o, const char *profile)
+int podc_compose_options_add_profile(podc_compose_options *o, const char *profile, podc_error **err)
 {
-    return o && profile && *profile ? pdc_strv_push(&o->profiles, profile) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__,
+                             o && profile && *profile ? pdc_strv_push(&o->profiles, profile) : PODC_EINVAL);
 }
 
-int podc_compose_options_set_image(podc_compose_options *o, const char *service, const char *image)
+int podc_compose_options_set_image(podc_compose_options *o, const char *service, const char *image, podc_error **err)
 {
-    return o && service && image && *image ? pdc_kvlist_set(&o->images, service, image) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, o && service && image && *image ? pdc_kvlist_set(&o->images, service,
+                                                                                             image) : PODC_EINVAL);
 }
 
-int podc_compose_options_set_variable(podc_compose_options *o, const char *name, const char *value)
+int podc_compose_options_set_variable(podc_compose_options *o, const char *name, const char *value, podc_error **err)
 {
-    return o && name && *name && value ? pdc_kvlist_set(&o->vars, name, value) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__,
+                             o && name && *name && value ? pdc_kvlist_set(&o->vars, name, value) : PODC_EINVAL);
 }
 
-int podc_compose_options_set_strict(podc_compose_options *o, int strict)
+int podc_compose_options_set_strict(podc_compose_options *o, int strict, podc_error **err)
 {
     if (!o)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->strict = strict != 0;
     return 0;
 }
 
-int podc_compose_options_set_warning_cb(podc_compose_options *o, podc_compose_warning_cb cb, void *userdata)
+int podc_compose_options_set_warning_cb(podc_compose_options *o, podc_compose_warning_cb cb, void *userdata,
+                                        podc_error **err)
 {
     if (!o)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     o->warn = cb;
     o->warn_ud = userdata;
     return 0;
@@ -401,7 +405,7 @@ int podc_compose_load(const podc_compose_options *o, podc_stack_spec **out, podc
         rc = pdc_compose_bad(&x, services ? services : root, "services", "the file defines no services");
     if (rc == 0)
         rc = find_jobs(&x, services);
-    if (rc == 0 && (!(st = podc_stack_spec_new(project)) || podc_stack_spec_set_network(st, network) < 0))
+    if (rc == 0 && (!(st = podc_stack_spec_new(project)) || podc_stack_spec_set_network(st, network, NULL) < 0))
         rc = pdc_error_oom(err);
     size_t n_active = 0;
     for (size_t i = 0; rc == 0 && i < services->n; i++) {

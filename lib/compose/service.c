@@ -194,9 +194,9 @@ static int environment(svc_ctx *s, const pdc_ynode *n)
             int rc = pdc_compose_str(s->x, n->items[i], p, 1, &v);
             if (rc == 0 && !v) { /* KEY: with no value: from the environment, or not set */
                 const char *e = pdc_compose_lookup(n->keys[i], s->x);
-                rc = e ? oom_if(s, podc_service_spec_add_env(s->spec, n->keys[i], e)) : 0;
+                rc = e ? oom_if(s, podc_service_spec_add_env(s->spec, n->keys[i], e, NULL)) : 0;
             } else if (rc == 0) {
-                rc = oom_if(s, podc_service_spec_add_env(s->spec, n->keys[i], v));
+                rc = oom_if(s, podc_service_spec_add_env(s->spec, n->keys[i], v, NULL));
             }
             free(v);
             if (rc < 0)
@@ -213,10 +213,10 @@ static int environment(svc_ctx *s, const pdc_ynode *n)
             char *eq = strchr(t, '=');
             if (eq) {
                 *eq = '\0';
-                rc = oom_if(s, podc_service_spec_add_env(s->spec, t, eq + 1));
+                rc = oom_if(s, podc_service_spec_add_env(s->spec, t, eq + 1, NULL));
             } else {
                 const char *e = pdc_compose_lookup(t, s->x);
-                rc = e ? oom_if(s, podc_service_spec_add_env(s->spec, t, e)) : 0;
+                rc = e ? oom_if(s, podc_service_spec_add_env(s->spec, t, e, NULL)) : 0;
             }
         }
         free(t);
@@ -263,7 +263,7 @@ static int env_files(svc_ctx *s, const pdc_ynode *n)
         if (rc == 0)
             rc = pdc_compose_env_file(s->x, file, required, &kv);
         for (size_t k = 0; rc == 0 && k < kv.n; k++)
-            rc = oom_if(s, podc_service_spec_add_env(s->spec, kv.keys[k], kv.vals[k]));
+            rc = oom_if(s, podc_service_spec_add_env(s->spec, kv.keys[k], kv.vals[k], NULL));
         pdc_kvlist_clear(&kv);
         free(rel);
         free(file);
@@ -323,7 +323,7 @@ static int port_short(svc_ctx *s, const pdc_ynode *n, const char *path, char *t)
     if (host && *host && hhi - hlo != chi - clo)
         return pdc_compose_bad(s->x, n, path, "the host and container ranges differ in length");
     for (long p = clo; p <= chi; p++) {
-        int rc = podc_service_spec_add_port_on(s->spec, (int)p, host && *host ? (int)(hlo + (p - clo)) : 0, ip);
+        int rc = podc_service_spec_add_port_on(s->spec, (int)p, host && *host ? (int)(hlo + (p - clo)) : 0, ip, NULL);
         if (rc < 0)
             return oom_if(s, rc);
     }
@@ -357,7 +357,7 @@ static int ports(svc_ctx *s, const pdc_ynode *n)
             if (rc == 0 && proto && strcmp(proto, "tcp") != 0)
                 rc = pdc_compose_unsupported(s->x, it, path, "only tcp ports are published: this one is skipped");
             else if (rc == 0)
-                rc = oom_if(s, podc_service_spec_add_port_on(s->spec, (int)tp, (int)pp, ip));
+                rc = oom_if(s, podc_service_spec_add_port_on(s->spec, (int)tp, (int)pp, ip, NULL));
             free(target), free(published), free(ip), free(proto);
         } else {
             char *t = NULL;
@@ -398,15 +398,15 @@ static int add_mount(svc_ctx *s, const pdc_ynode *n, const char *path, const cha
 {
     const char *const *o = (const char *const *)opts->v;
     if (strcmp(type, "tmpfs") == 0)
-        return oom_if(s, podc_service_spec_add_tmpfs(s->spec, dst, o, opts->n));
+        return oom_if(s, podc_service_spec_add_tmpfs(s->spec, dst, o, opts->n, NULL));
     if (strcmp(type, "volume") == 0)
-        return oom_if(s, podc_service_spec_add_volume(s->spec, src, dst, o, opts->n));
+        return oom_if(s, podc_service_spec_add_volume(s->spec, src, dst, o, opts->n, NULL));
     if (strcmp(type, "bind") != 0)
         return pdc_compose_unsupported(s->x, n, path, "only bind, volume and tmpfs mounts: this one is skipped");
     char *abs = resolve(s, src);
     if (!abs)
         return pdc_error_oom(s->x->err);
-    int rc = podc_service_spec_add_bind_mount(s->spec, abs, dst, o, opts->n);
+    int rc = podc_service_spec_add_bind_mount(s->spec, abs, dst, o, opts->n, NULL);
     free(abs);
     return oom_if(s, rc);
 }
@@ -498,7 +498,7 @@ static int build(svc_ctx *s, const pdc_ynode *n, int has_image)
                 for (size_t j = 0; rc == 0 && a->kind == PODC_YN_MAP && j < a->n; j++) {
                     char *v = NULL;
                     if ((rc = pdc_compose_str(s->x, a->items[j], p, 1, &v)) == 0 && v)
-                        rc = oom_if(s, podc_service_spec_add_build_arg(s->spec, a->keys[j], v));
+                        rc = oom_if(s, podc_service_spec_add_build_arg(s->spec, a->keys[j], v, NULL));
                     free(v);
                 }
                 for (size_t j = 0; rc == 0 && a->kind == PODC_YN_SEQ && j < a->n; j++) {
@@ -506,7 +506,7 @@ static int build(svc_ctx *s, const pdc_ynode *n, int has_image)
                     if ((rc = pdc_compose_str(s->x, a->items[j], p, 0, &v)) == 0 && strchr(v, '=')) {
                         char *eq = strchr(v, '=');
                         *eq = '\0';
-                        rc = oom_if(s, podc_service_spec_add_build_arg(s->spec, v, eq + 1));
+                        rc = oom_if(s, podc_service_spec_add_build_arg(s->spec, v, eq + 1, NULL));
                     }
                     free(v);
                 }
@@ -526,10 +526,10 @@ static int build(svc_ctx *s, const pdc_ynode *n, int has_image)
         snprintf(img, sizeof img, "localhost/%s_%s:latest", s->x->project, s->name);
         for (char *c = img; *c; c++)
             *c = (char)tolower((unsigned char)*c);
-        rc = oom_if(s, podc_service_spec_set_image(s->spec, img));
+        rc = oom_if(s, podc_service_spec_set_image(s->spec, img, NULL));
     }
     if (rc == 0)
-        rc = oom_if(s, podc_service_spec_set_build(s->spec, abs, file, 0));
+        rc = oom_if(s, podc_service_spec_set_build(s->spec, abs, file, 0, NULL));
     free(ctx), free(file), free(abs);
     return rc;
 }
@@ -582,16 +582,16 @@ static int healthcheck(svc_ctx *s, const pdc_ynode *n)
             /* no check */
         } else if (strcmp(kind, "CMD") == 0 && test.n > 1) {
             rc = oom_if(s, podc_service_spec_add_check_exec(s->spec, (const char *const *)test.v + 1, test.n - 1, NULL,
-                                                            timeout));
+                                                            timeout, NULL));
         } else if (strcmp(kind, "CMD-SHELL") == 0 && test.n == 2) {
             const char *argv[] = { "/bin/sh", "-c", test.v[1] };
-            rc = oom_if(s, podc_service_spec_add_check_exec(s->spec, argv, 3, NULL, timeout));
+            rc = oom_if(s, podc_service_spec_add_check_exec(s->spec, argv, 3, NULL, timeout, NULL));
         } else {
             rc = pdc_compose_bad(s->x, n, path, "test must start with CMD, CMD-SHELL or NONE");
         }
         long long total = start + (long long)retries * (interval + timeout);
         if (rc == 0 && total > DEFAULT_STARTUP_MS)
-            rc = oom_if(s, podc_service_spec_set_startup_timeout(s->spec, total > INT_MAX ? INT_MAX : total));
+            rc = oom_if(s, podc_service_spec_set_startup_timeout(s->spec, total > INT_MAX ? INT_MAX : total, NULL));
     }
     pdc_strv_clear(&test);
     return rc;
@@ -605,7 +605,7 @@ static int depends_on(svc_ctx *s, const pdc_ynode *n)
             char *t = NULL;
             int rc = pdc_compose_str(s->x, n->items[i], at_i(s, "depends_on", i), 0, &t);
             if (rc == 0)
-                rc = oom_if(s, podc_stack_spec_add_dependency(s->stack, s->name, t, PODC_STACK_STARTED));
+                rc = oom_if(s, podc_stack_spec_add_dependency(s->stack, s->name, t, PODC_STACK_STARTED, NULL));
             free(t);
             if (rc < 0)
                 return rc;
@@ -633,7 +633,7 @@ static int depends_on(svc_ctx *s, const pdc_ynode *n)
                                       cond);
         }
         if (rc == 0)
-            rc = oom_if(s, podc_stack_spec_add_dependency(s->stack, s->name, n->keys[i], sc));
+            rc = oom_if(s, podc_stack_spec_add_dependency(s->stack, s->name, n->keys[i], sc, NULL));
         free(cond);
         if (rc < 0)
             return rc;
@@ -664,7 +664,7 @@ static int networks(svc_ctx *s, const pdc_ynode *n)
             char *a = NULL;
             int rc = pdc_compose_str(s->x, al->items[j], p, 0, &a);
             if (rc == 0)
-                rc = oom_if(s, podc_service_spec_add_network_alias(s->spec, a));
+                rc = oom_if(s, podc_service_spec_add_network_alias(s->spec, a, NULL));
             free(a);
             if (rc < 0)
                 return rc;
@@ -674,7 +674,7 @@ static int networks(svc_ctx *s, const pdc_ynode *n)
 }
 
 static int kv_pairs(svc_ctx *s, const pdc_ynode *n, const char *key, char sep,
-                    int (*add)(podc_service_spec *, const char *, const char *))
+                    int (*add)(podc_service_spec *, const char *, const char *, podc_error **))
 {
     const char *path = at(s, key);
     for (size_t i = 0; i < n->n; i++) {
@@ -683,7 +683,7 @@ static int kv_pairs(svc_ctx *s, const pdc_ynode *n, const char *key, char sep,
         if (n->kind == PODC_YN_MAP) {
             rc = pdc_compose_str(s->x, n->items[i], path, 1, &v);
             if (rc == 0)
-                rc = oom_if(s, add(s->spec, n->keys[i], v ? v : ""));
+                rc = oom_if(s, add(s->spec, n->keys[i], v ? v : "", NULL));
         } else {
             rc = pdc_compose_str(s->x, n->items[i], path, 0, &v);
             char *eq = rc == 0 ? strchr(v, sep) : NULL;
@@ -691,7 +691,7 @@ static int kv_pairs(svc_ctx *s, const pdc_ynode *n, const char *key, char sep,
                 rc = pdc_compose_bad(s->x, n->items[i], path, "\"%s\" needs the form KEY%cVALUE", v, sep);
             if (rc == 0) {
                 *eq = '\0';
-                rc = oom_if(s, add(s->spec, v, eq + 1));
+                rc = oom_if(s, add(s->spec, v, eq + 1, NULL));
             }
         }
         free(v);
@@ -717,7 +717,7 @@ static int tmpfs(svc_ctx *s, const pdc_ynode *n)
                     rc = oom_if(s, pdc_strv_push(&opts, o));
             }
             if (rc == 0)
-                rc = oom_if(s, podc_service_spec_add_tmpfs(s->spec, t, (const char *const *)opts.v, opts.n));
+                rc = oom_if(s, podc_service_spec_add_tmpfs(s->spec, t, (const char *const *)opts.v, opts.n, NULL));
             pdc_strv_clear(&opts);
         }
         free(t);
@@ -732,9 +732,9 @@ static int set_argv(svc_ctx *s, const pdc_ynode *v, const char *key, int entrypo
     pdc_strv argv = PODC_STRV_INIT;
     int rc = argv_of(s, v, at(s, key), &argv);
     if (rc == 0 && entrypoint)
-        rc = oom_if(s, podc_service_spec_set_entrypoint(s->spec, (const char *const *)argv.v, argv.n));
+        rc = oom_if(s, podc_service_spec_set_entrypoint(s->spec, (const char *const *)argv.v, argv.n, NULL));
     else if (rc == 0 && argv.n)
-        rc = oom_if(s, podc_service_spec_set_command(s->spec, (const char *const *)argv.v, argv.n));
+        rc = oom_if(s, podc_service_spec_set_command(s->spec, (const char *const *)argv.v, argv.n, NULL));
     pdc_strv_clear(&argv);
     return rc;
 }
@@ -772,13 +772,13 @@ int pdc_compose_service(pdc_compose_ctx *x, const char *name, const pdc_ynode *s
     const char *override = pdc_kvlist_get(&x->o->images, name);
     int rc = 0;
     if (override)
-        rc = oom_if(&s, podc_service_spec_set_image(s.spec, override));
+        rc = oom_if(&s, podc_service_spec_set_image(s.spec, override, NULL));
     /* image first: a build without one names its image itself */
     const pdc_ynode *img = pdc_ynode_get(svc, "image");
     if (rc == 0 && img && !override) {
         char *t = NULL;
         if ((rc = pdc_compose_str(x, img, at(&s, "image"), 0, &t)) == 0)
-            rc = oom_if(&s, podc_service_spec_set_image(s.spec, t));
+            rc = oom_if(&s, podc_service_spec_set_image(s.spec, t, NULL));
         free(t);
     }
     for (size_t i = 0; rc == 0 && i < svc->n; i++) {
@@ -791,7 +791,7 @@ int pdc_compose_service(pdc_compose_ctx *x, const char *name, const pdc_ynode *s
             rc = override ? 0 : build(&s, v, img != NULL);
         else if (strcmp(k, "container_name") == 0) {
             if ((rc = pdc_compose_str(x, v, at(&s, k), 0, &t)) == 0)
-                rc = oom_if(&s, podc_service_spec_set_name(s.spec, t));
+                rc = oom_if(&s, podc_service_spec_set_name(s.spec, t, NULL));
         } else if (strcmp(k, "command") == 0)
             rc = set_argv(&s, v, k, 0);
         else if (strcmp(k, "entrypoint") == 0)
@@ -818,10 +818,10 @@ int pdc_compose_service(pdc_compose_ctx *x, const char *name, const pdc_ynode *s
             rc = kv_pairs(&s, v, k, ':', podc_service_spec_add_host);
         else if (strcmp(k, "working_dir") == 0) {
             if ((rc = pdc_compose_str(x, v, at(&s, k), 0, &t)) == 0)
-                rc = oom_if(&s, podc_service_spec_set_workdir(s.spec, t));
+                rc = oom_if(&s, podc_service_spec_set_workdir(s.spec, t, NULL));
         } else if (strcmp(k, "user") == 0) {
             if ((rc = pdc_compose_str(x, v, at(&s, k), 0, &t)) == 0)
-                rc = oom_if(&s, podc_service_spec_set_user(s.spec, t));
+                rc = oom_if(&s, podc_service_spec_set_user(s.spec, t, NULL));
         } else
             rc = pdc_compose_unsupported(x, v, at(&s, k), ignored_why(k) ? ignored_why(k) : "unknown key: ignored");
         free(t);
@@ -835,6 +835,6 @@ int pdc_compose_service(pdc_compose_ctx *x, const char *name, const pdc_ynode *s
         podc_service_spec_free(s.spec);
         return rc;
     }
-    rc = podc_stack_spec_add_member(stack, name, job ? PODC_STACK_JOB : PODC_STACK_SERVICE, s.spec);
+    rc = podc_stack_spec_add_member(stack, name, job ? PODC_STACK_JOB : PODC_STACK_SERVICE, s.spec, NULL);
     return rc < 0 ? pdc_error_set(x->err, rc, "compose: service %s: %s", name, podc_strerror(rc)) : 0;
 }

@@ -120,7 +120,28 @@ int pdc_error_invalid(podc_error **err, const char *field, const char *fmt, ...)
     return pdc_error_put(err, e);
 }
 
-__attribute__((format(printf, 4, 0))) static podc_error *vlocal(int errnum, const char *field, const char *path, const char *fmt,
+/* podc_<builder>_set_<field> / _add_<field> -> <field> */
+static const char *setter_field(const char *setter)
+{
+    const char *set = strstr(setter, "_set_"), *add = strstr(setter, "_add_");
+    const char *p = set && (!add || set < add) ? set : add;
+    return p && p[5] ? p + 5 : "value";
+}
+
+int pdc_setter_result(podc_error **err, const char *setter, int code)
+{
+    if (code >= 0 || !err)
+        return code;
+    if (code == PODC_ENOMEM)
+        return pdc_error_oom(err);
+    podc_error *e = pdc_error_new(code, "%s: %s", setter, podc_strerror(code));
+    if (e && code == PODC_EINVAL)
+        pdc_error_add_detail(e, "field", setter_field(setter));
+    return pdc_error_put(err, e);
+}
+
+__attribute__((format(printf, 4, 0))) static podc_error *vlocal(int errnum, const char *field, const char *path,
+                                                                const char *fmt,
                                                             va_list ap)
 {
     int code = field && (errnum == ENOENT || errnum == ENOTDIR) ? PODC_EINVAL : PODC_EFILE;

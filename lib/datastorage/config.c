@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/images-private.h"
+#include "core/error-private.h"
 #include "datastorage/ds-private.h"
 
 static int set_str(char **slot, const char *val)
@@ -75,11 +76,11 @@ const char *podc_ds_preset_name_at(size_t idx)
     return p ? p->suite : NULL;
 }
 
-int podc_ds_config_set_preset(podc_ds_config *cfg, const char *suite)
+int podc_ds_config_set_preset(podc_ds_config *cfg, const char *suite, podc_error **err)
 {
     const pdc_ds_preset *p = cfg ? pdc_ds_preset_find(suite) : NULL;
     if (!p)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     cfg->ports[PODC_DS_PORT_POSTGRES] = p->postgres;
     cfg->ports[PODC_DS_PORT_REDIS] = p->redis;
     cfg->ports[PODC_DS_PORT_API] = p->api;
@@ -88,10 +89,10 @@ int podc_ds_config_set_preset(podc_ds_config *cfg, const char *suite)
     return 0;
 }
 
-int podc_ds_config_set_port(podc_ds_config *cfg, podc_ds_port which, int host_port)
+int podc_ds_config_set_port(podc_ds_config *cfg, podc_ds_port which, int host_port, podc_error **err)
 {
     if (!cfg || (int)which < 0 || which >= DS_NPORTS || host_port < 0 || host_port > 65535)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     cfg->ports[which] = host_port;
     return 0;
 }
@@ -108,118 +109,119 @@ int pdc_ds_effective_port(const podc_ds_config *cfg, podc_ds_port which)
     return 0; /* no preset and no port given: podman picks */
 }
 
-int podc_ds_config_set_migrations_dir(podc_ds_config *cfg, const char *dir)
+int podc_ds_config_set_migrations_dir(podc_ds_config *cfg, const char *dir, podc_error **err)
 {
-    return cfg ? set_str(&cfg->migrations_dir, dir) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, cfg ? set_str(&cfg->migrations_dir, dir) : PODC_EINVAL);
 }
 
-int podc_ds_config_set_config_dir(podc_ds_config *cfg, const char *dir)
+int podc_ds_config_set_config_dir(podc_ds_config *cfg, const char *dir, podc_error **err)
 {
-    return cfg ? set_str(&cfg->config_dir, dir) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, cfg ? set_str(&cfg->config_dir, dir) : PODC_EINVAL);
 }
 
 int podc_ds_config_set_postgres_credentials(podc_ds_config *cfg, const char *user, const char *password,
-                                            const char *database)
+                                            const char *database, podc_error **err)
 {
     if (!cfg || !user || !*user || !password || !database || !*database)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     if (set_str(&cfg->pg_user, user) < 0 || set_str(&cfg->pg_password, password) < 0 ||
         set_str(&cfg->pg_db, database) < 0)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     return 0;
 }
 
-int podc_ds_config_set_image(podc_ds_config *cfg, podc_ds_component which, const char *image)
+int podc_ds_config_set_image(podc_ds_config *cfg, podc_ds_component which, const char *image, podc_error **err)
 {
     if (!cfg || (int)which < 0 || which > PODC_DS_DATASTORAGE || !image || !*image)
-        return PODC_EINVAL;
-    return set_str(&cfg->images[which], image);
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
+    return pdc_setter_result(err, __func__, set_str(&cfg->images[which], image));
 }
 
-int podc_ds_config_set_build(podc_ds_config *cfg, const char *context_dir, const char *containerfile, int always)
+int podc_ds_config_set_build(podc_ds_config *cfg, const char *context_dir, const char *containerfile, int always,
+                             podc_error **err)
 {
     if (!cfg || !context_dir || !*context_dir)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     if (set_str(&cfg->build_context, context_dir) < 0 || set_str(&cfg->build_containerfile, containerfile) < 0)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     cfg->build_always = always != 0;
     return 0;
 }
 
-int podc_ds_config_set_pull_options(podc_ds_config *cfg, const podc_image_pull_options *opts)
+int podc_ds_config_set_pull_options(podc_ds_config *cfg, const podc_image_pull_options *opts, podc_error **err)
 {
     if (!cfg)
-        return PODC_EINVAL;
-    return pdc_image_pull_options_replace(&cfg->pull, opts);
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
+    return pdc_setter_result(err, __func__, pdc_image_pull_options_replace(&cfg->pull, opts));
 }
 
-int podc_ds_config_set_preserve_image(podc_ds_config *cfg, int preserve)
+int podc_ds_config_set_preserve_image(podc_ds_config *cfg, int preserve, podc_error **err)
 {
     if (!cfg)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     cfg->preserve_image = preserve != 0;
     return 0;
 }
 
-int podc_ds_config_add_env(podc_ds_config *cfg, const char *key, const char *value)
+int podc_ds_config_add_env(podc_ds_config *cfg, const char *key, const char *value, podc_error **err)
 {
     if (!cfg || !key || !value)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     ds_env *grown = realloc(cfg->env, (cfg->nenv + 1) * sizeof *grown);
     if (!grown)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     cfg->env = grown;
     ds_env e = { strdup(key), strdup(value) };
     if (!e.key || !e.value) {
         free(e.key);
         free(e.value);
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     }
     cfg->env[cfg->nenv++] = e;
     return 0;
 }
 
-int podc_ds_config_set_postgres_durable(podc_ds_config *cfg, int durable)
+int podc_ds_config_set_postgres_durable(podc_ds_config *cfg, int durable, podc_error **err)
 {
     if (!cfg)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     cfg->pg_durable = durable != 0;
     return 0;
 }
 
-int podc_ds_config_set_reuse(podc_ds_config *cfg, int reuse)
+int podc_ds_config_set_reuse(podc_ds_config *cfg, int reuse, podc_error **err)
 {
     if (!cfg)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     cfg->reuse = reuse != 0;
     return 0;
 }
 
-int podc_ds_config_set_skip_redis(podc_ds_config *cfg, int skip)
+int podc_ds_config_set_skip_redis(podc_ds_config *cfg, int skip, podc_error **err)
 {
     if (!cfg)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     cfg->skip_redis = skip != 0;
     return 0;
 }
 
-int podc_ds_config_set_timeout(podc_ds_config *cfg, int64_t timeout_ms)
+int podc_ds_config_set_timeout(podc_ds_config *cfg, int64_t timeout_ms, podc_error **err)
 {
     if (!cfg || timeout_ms <= 0)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     cfg->timeout_ms = timeout_ms;
     return 0;
 }
 
-int podc_ds_config_set_session(podc_ds_config *cfg, const char *session)
+int podc_ds_config_set_session(podc_ds_config *cfg, const char *session, podc_error **err)
 {
-    return cfg ? set_str(&cfg->session, session) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, cfg ? set_str(&cfg->session, session) : PODC_EINVAL);
 }
 
-int podc_ds_config_set_progress(podc_ds_config *cfg, podc_service_progress_cb cb, void *userdata)
+int podc_ds_config_set_progress(podc_ds_config *cfg, podc_service_progress_cb cb, void *userdata, podc_error **err)
 {
     if (!cfg)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     cfg->progress = cb;
     cfg->progress_ud = userdata;
     return 0;

@@ -45,7 +45,7 @@ static int remove_built_images(podc_client *c, const char *service, podc_error *
     podc_filters *f = podc_filters_new();
     char label[DS_NAME_MAX + 32];
     snprintf(label, sizeof label, PODC_DS_LABEL_BUILT "=%s", service);
-    if (!f || podc_filters_add(f, "label", label) < 0) {
+    if (!f || podc_filters_add(f, "label", label, NULL) < 0) {
         podc_filters_free(f);
         return pdc_error_oom(err);
     }

@@ -254,7 +254,7 @@ int pdc_migration_plan_new(const char *dir, const podc_migrate_options *opts, pd
     if (!p->user || !p->db || !p->xo || !p->todo)
         rc = pdc_error_oom(err);
     if (rc == 0)
-        podc_exec_options_set_timeout(p->xo, opts->timeout_ms ? opts->timeout_ms : 60000);
+        podc_exec_options_set_timeout(p->xo, opts->timeout_ms ? opts->timeout_ms : 60000, NULL);
     if (rc == 0 && opts->password)
         rc = podc_exec_options_add_env(p->xo, "PGPASSWORD", opts->password, err);
     for (size_t i = 0; rc == 0 && i < p->nm; i++) {

@@ -262,7 +262,7 @@ static void *reset_thread(void *arg)
     podc_exec_result *r = NULL;
     j->res.rc = xo ? pdc_client_new_child(&c, j->parent, &j->res.err) : pdc_error_oom(&j->res.err);
     if (xo)
-        podc_exec_options_set_timeout(xo, j->cfg->timeout_ms);
+        podc_exec_options_set_timeout(xo, j->cfg->timeout_ms, NULL);
     if (j->res.rc == 0)
         j->res.rc = podc_exec_run(c, j->container, argv, xo, &r, &j->res.err);
     explicit_bzero(pw, sizeof pw);

@@ -123,14 +123,15 @@ static podc_service_spec *base_spec(run *r, int which)
     if (!s)
         return NULL;
     static const char *const component[] = { "postgres", "redis", "datastorage" };
-    int bad = podc_service_spec_set_name(s, r->names[which]) || podc_service_spec_set_image(s, r->cfg->images[which]) ||
-              podc_service_spec_set_network(s, r->net) || podc_service_spec_set_session(s, r->session) ||
-              podc_service_spec_add_label(s, PODC_DS_LABEL_STACK, r->cfg->service) ||
-              podc_service_spec_add_label(s, "podc.ds.component", component[which]) ||
-              (r->hash[0] && podc_service_spec_add_label(s, PODC_DS_LABEL_HASH, r->hash)) ||
-              podc_service_spec_set_startup_timeout(s, r->cfg->timeout_ms) ||
-              podc_service_spec_set_poll_interval(s, 25, 100) || /* exec and HTTP checks are cheap: poll tight */
-              podc_service_spec_set_pull_options(s, r->no_pull);
+    int bad = podc_service_spec_set_name(s, r->names[which], NULL) ||
+              podc_service_spec_set_image(s, r->cfg->images[which], NULL) ||
+              podc_service_spec_set_network(s, r->net, NULL) || podc_service_spec_set_session(s, r->session, NULL) ||
+              podc_service_spec_add_label(s, PODC_DS_LABEL_STACK, r->cfg->service, NULL) ||
+              podc_service_spec_add_label(s, "podc.ds.component", component[which], NULL) ||
+              (r->hash[0] && podc_service_spec_add_label(s, PODC_DS_LABEL_HASH, r->hash, NULL)) ||
+              podc_service_spec_set_startup_timeout(s, r->cfg->timeout_ms, NULL) ||
+              podc_service_spec_set_poll_interval(s, 25, 100, NULL) || /* exec and HTTP checks are cheap: poll tight */
+              podc_service_spec_set_pull_options(s, r->no_pull, NULL);
     if (bad) {
         podc_service_spec_free(s);
         return NULL;
@@ -151,19 +152,19 @@ static podc_service_spec *postgres_spec(run *r)
     podc_service_spec *s = base_spec(r, PODC_DS_POSTGRES);
     if (!s)
         return NULL;
-    int bad = podc_service_spec_add_env(s, "POSTGRES_USER", cfg->pg_user) ||
-              podc_service_spec_add_env(s, "POSTGRES_PASSWORD", cfg->pg_password) ||
-              podc_service_spec_add_env(s, "POSTGRES_DB", cfg->pg_db) ||
-              podc_service_spec_add_port(s, 5432, pdc_ds_effective_port(cfg, PODC_DS_PORT_POSTGRES)) ||
-              podc_service_spec_set_poll_interval(s, 10, 25) || podc_service_spec_add_check_tcp(s, 5432);
+    int bad = podc_service_spec_add_env(s, "POSTGRES_USER", cfg->pg_user, NULL) ||
+              podc_service_spec_add_env(s, "POSTGRES_PASSWORD", cfg->pg_password, NULL) ||
+              podc_service_spec_add_env(s, "POSTGRES_DB", cfg->pg_db, NULL) ||
+              podc_service_spec_add_port(s, 5432, pdc_ds_effective_port(cfg, PODC_DS_PORT_POSTGRES), NULL) ||
+              podc_service_spec_set_poll_interval(s, 10, 25, NULL) || podc_service_spec_add_check_tcp(s, 5432, NULL);
     if (!bad && !cfg->pg_durable) {
         /* a test database: no fsyncs, no full-page images, data in memory (both images' entrypoints
          * take "postgres -c ..." and chown PGDATA) */
         static const char *const fast[] = { "postgres", "-c", "fsync=off", "-c", "synchronous_commit=off",
                                             "-c", "full_page_writes=off" };
         static const char *const tmpfs[] = { "mode=0700" };
-        bad = podc_service_spec_set_command(s, fast, sizeof fast / sizeof fast[0]) ||
-              podc_service_spec_add_tmpfs(s, "/var/lib/postgresql/data", tmpfs, 1);
+        bad = podc_service_spec_set_command(s, fast, sizeof fast / sizeof fast[0], NULL) ||
+              podc_service_spec_add_tmpfs(s, "/var/lib/postgresql/data", tmpfs, 1, NULL);
     }
     if (bad) {
         podc_service_spec_free(s);
@@ -206,7 +207,7 @@ static int ready_and_migrate(run *r, podc_client *c, int *applied, podc_error **
     podc_exec_options *xo = podc_exec_options_new();
     if (!xo)
         return pdc_error_oom(err);
-    podc_exec_options_set_timeout(xo, cfg->timeout_ms);
+    podc_exec_options_set_timeout(xo, cfg->timeout_ms, NULL);
     podc_exec_result *res = NULL;
     int rc = podc_exec_run(c, pg, argv, xo, &res, err), code = rc == 0 ? podc_exec_result_exit_code(res) : 0;
     /* psql exits 0-3: anything else is the readiness part (or the shell itself) failing */
@@ -242,8 +243,8 @@ static podc_service_spec *redis_spec(run *r)
     /* the contract's "PING answers PONG", asked over its published port: no exec (each one is a
      * process podman and runc start in the container; with four stacks starting side by side a
      * `redis-cli ping` took 5 s a try) */
-    if (podc_service_spec_add_port(s, 6379, pdc_ds_effective_port(r->cfg, PODC_DS_PORT_REDIS)) ||
-        podc_service_spec_add_check_tcp_exchange(s, 6379, "PING\r\n", "+PONG", 2000)) {
+    if (podc_service_spec_add_port(s, 6379, pdc_ds_effective_port(r->cfg, PODC_DS_PORT_REDIS), NULL) ||
+        podc_service_spec_add_check_tcp_exchange(s, 6379, "PING\r\n", "+PONG", 2000, NULL)) {
         podc_service_spec_free(s);
         return NULL;
     }
@@ -257,14 +258,15 @@ static podc_service_spec *datastorage_spec(run *r)
     if (!s)
         return NULL;
     const char *ro[] = { "ro" };
-    int bad = podc_service_spec_add_env(s, "CONFIG_PATH", PODC_DS_CONFIG_MOUNT "/config.yaml") ||
-              (r->config_dir && podc_service_spec_add_bind_mount(s, r->config_dir, PODC_DS_CONFIG_MOUNT, ro, 1)) ||
-              podc_service_spec_add_port(s, 8080, pdc_ds_effective_port(cfg, PODC_DS_PORT_API)) ||
-              podc_service_spec_add_port(s, 8081, pdc_ds_effective_port(cfg, PODC_DS_PORT_HEALTH)) ||
-              podc_service_spec_add_port(s, 9090, pdc_ds_effective_port(cfg, PODC_DS_PORT_METRICS)) ||
-              podc_service_spec_add_check_http(s, 8081, "/readyz", 200, NULL, 2000);
+    int bad = podc_service_spec_add_env(s, "CONFIG_PATH", PODC_DS_CONFIG_MOUNT "/config.yaml", NULL) ||
+              (r->config_dir && podc_service_spec_add_bind_mount(s, r->config_dir, PODC_DS_CONFIG_MOUNT, ro, 1,
+                                                                 NULL)) ||
+              podc_service_spec_add_port(s, 8080, pdc_ds_effective_port(cfg, PODC_DS_PORT_API), NULL) ||
+              podc_service_spec_add_port(s, 8081, pdc_ds_effective_port(cfg, PODC_DS_PORT_HEALTH), NULL) ||
+              podc_service_spec_add_port(s, 9090, pdc_ds_effective_port(cfg, PODC_DS_PORT_METRICS), NULL) ||
+              podc_service_spec_add_check_http(s, 8081, "/readyz", 200, NULL, 2000, NULL);
     for (size_t i = 0; !bad && i < cfg->nenv; i++)
-        bad = podc_service_spec_add_env(s, cfg->env[i].key, cfg->env[i].value) != 0;
+        bad = podc_service_spec_add_env(s, cfg->env[i].key, cfg->env[i].value, NULL) != 0;
     if (bad) {
         podc_service_spec_free(s);
         return NULL;
@@ -316,20 +318,20 @@ static int start_members(run *r, int ports[DS_NPORTS], podc_error **err)
     const podc_ds_config *cfg = r->cfg;
     podc_stack_spec *s = podc_stack_spec_new(cfg->service);
     const pdc_stack_task migrations = { .run = migrations_run, .ud = r };
-    int bad = !s || podc_stack_spec_set_network(s, r->net) || podc_stack_spec_set_session(s, r->session) ||
-              podc_stack_spec_set_progress(s, member_line, r) ||
-              podc_stack_spec_add_member(s, "postgres", PODC_STACK_SERVICE, postgres_spec(r)) ||
+    int bad = !s || podc_stack_spec_set_network(s, r->net, NULL) || podc_stack_spec_set_session(s, r->session, NULL) ||
+              podc_stack_spec_set_progress(s, member_line, r, NULL) ||
+              podc_stack_spec_add_member(s, "postgres", PODC_STACK_SERVICE, postgres_spec(r), NULL) ||
               pdc_stack_spec_add_task(s, "migrations", &migrations) ||
-              podc_stack_spec_add_dependency(s, "migrations", "postgres", PODC_STACK_HEALTHY) ||
+              podc_stack_spec_add_dependency(s, "migrations", "postgres", PODC_STACK_HEALTHY, NULL) ||
               pdc_stack_spec_add_internal_dependency(s, "migrations", "datastorage", PODC_STACK_PREPARED) ||
-              podc_stack_spec_add_member(s, "datastorage", PODC_STACK_SERVICE, datastorage_spec(r)) ||
+              podc_stack_spec_add_member(s, "datastorage", PODC_STACK_SERVICE, datastorage_spec(r), NULL) ||
               pdc_stack_spec_set_prepared_hook(s, "datastorage", datastorage_prepared, r) ||
               pdc_stack_spec_add_prepare_gate(s, "datastorage", "postgres", PODC_STACK_STARTED) ||
-              podc_stack_spec_add_dependency(s, "datastorage", "migrations", PODC_STACK_COMPLETED);
+              podc_stack_spec_add_dependency(s, "datastorage", "migrations", PODC_STACK_COMPLETED, NULL);
     if (!bad && !cfg->skip_redis)
-        bad = podc_stack_spec_add_member(s, "redis", PODC_STACK_SERVICE, redis_spec(r)) ||
+        bad = podc_stack_spec_add_member(s, "redis", PODC_STACK_SERVICE, redis_spec(r), NULL) ||
               pdc_stack_spec_add_prepare_gate(s, "redis", "postgres", PODC_STACK_STARTED) ||
-              podc_stack_spec_add_dependency(s, "datastorage", "redis", PODC_STACK_HEALTHY);
+              podc_stack_spec_add_dependency(s, "datastorage", "redis", PODC_STACK_HEALTHY, NULL);
     pdc_stack_spec_set_embedded(s);
     podc_stack *st = NULL;
     int rc = bad ? pdc_error_oom(err) : podc_stack_up(r->c, s, &st, err);
@@ -408,12 +410,13 @@ static int build_image(run *r, podc_error **err)
     podc_image_build_options *o = podc_image_build_options_new();
     if (!o)
         return pdc_error_oom(err);
-    int bad = podc_image_build_options_add_tag(o, cfg->images[PODC_DS_DATASTORAGE]) ||
-              podc_image_build_options_add_label(o, PODC_DS_LABEL_BUILT, cfg->service) ||
-              podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, r->session) ||
-              podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true") ||
-              (cfg->build_containerfile && podc_image_build_options_set_containerfile(o, cfg->build_containerfile)) ||
-              podc_image_build_options_set_pull_never(o, 1);
+    int bad = podc_image_build_options_add_tag(o, cfg->images[PODC_DS_DATASTORAGE], NULL) ||
+              podc_image_build_options_add_label(o, PODC_DS_LABEL_BUILT, cfg->service, NULL) ||
+              podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, r->session, NULL) ||
+              podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true", NULL) ||
+              (cfg->build_containerfile && podc_image_build_options_set_containerfile(o, cfg->build_containerfile,
+                                                                                      NULL)) ||
+              podc_image_build_options_set_pull_never(o, 1, NULL);
     rc = bad ? pdc_error_oom(err)
              : podc_image_build(r->c, cfg->build_context, o, &r->built_image_id, err);
     podc_image_build_options_free(o);
@@ -555,7 +558,7 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
     int rc;
 
     run r = { .c = c, .cfg = cfg, .t0 = now_ms(), .progress_mu = PTHREAD_MUTEX_INITIALIZER, .no_pull = podc_image_pull_options_new() };
-    if (!r.no_pull || podc_image_pull_options_set_policy(r.no_pull, PODC_IMAGE_PULL_NEVER) < 0) {
+    if (!r.no_pull || podc_image_pull_options_set_policy(r.no_pull, PODC_IMAGE_PULL_NEVER, NULL) < 0) {
         podc_image_pull_options_free(r.no_pull);
         return pdc_error_oom(err);
     }
@@ -604,9 +607,9 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
 
     /* 3. network (DNS on, so DataStorage finds Postgres and Redis by name) */
     podc_network_options *no = podc_network_options_new();
-    if (!no || podc_network_options_add_label(no, PODC_DS_LABEL_STACK, cfg->service) ||
-        podc_network_options_add_label(no, PODC_SERVICE_LABEL_SESSION, r.session) ||
-        podc_network_options_add_label(no, PODC_SERVICE_LABEL_MANAGED, "true"))
+    if (!no || podc_network_options_add_label(no, PODC_DS_LABEL_STACK, cfg->service, NULL) ||
+        podc_network_options_add_label(no, PODC_SERVICE_LABEL_SESSION, r.session, NULL) ||
+        podc_network_options_add_label(no, PODC_SERVICE_LABEL_MANAGED, "true", NULL))
         rc = pdc_error_oom(err);
     else
         rc = podc_network_ensure(c, r.net, no, &r.created_network, err);

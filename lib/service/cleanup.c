@@ -61,7 +61,8 @@ static void *rm_thread(void *arg)
     podc_client *c = NULL;
     j->res.rc = pdc_client_new_child(&c, j->like, &j->res.err);
     if (j->res.rc == 0)
-        j->res.rc = podc_container_remove(c, j->name, PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
+        j->res.rc = podc_container_remove(c, j->name,
+                                          PODC_CONTAINER_REMOVE_FORCE | PODC_CONTAINER_REMOVE_IGNORE_MISSING,
                                           &j->res.err);
     podc_client_free(c);
     return NULL;
@@ -91,7 +92,7 @@ int podc_service_cleanup_label(podc_client *c, const char *label, size_t *n_remo
     if (!label || !*label || *label == '=')
         return pdc_error_invalid(err, "label", "cleanup needs a label \"key=value\" or \"key\"");
     podc_filters *f = podc_filters_new();
-    if (!f || podc_filters_add(f, "label", label) < 0) {
+    if (!f || podc_filters_add(f, "label", label, NULL) < 0) {
         podc_filters_free(f);
         return pdc_error_oom(err);
     }

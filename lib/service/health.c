@@ -254,7 +254,7 @@ static int check_exec(podc_client *c, const pdc_svc_health *h, const pdc_svc_che
     podc_exec_options *o = podc_exec_options_new();
     if (!o)
         return PODC_ENOMEM;
-    podc_exec_options_set_timeout(o, k->timeout_ms);
+    podc_exec_options_set_timeout(o, k->timeout_ms, NULL);
     /* argv must be NULL-terminated */
     const char **argv = calloc(k->argv.n + 1, sizeof *argv);
     if (!argv) {

@@ -83,25 +83,26 @@ static int set_str(char **slot, const char *val, int nullable)
     return 0;
 }
 
-int podc_service_spec_set_name(podc_service_spec *s, const char *name)
+int podc_service_spec_set_name(podc_service_spec *s, const char *name, podc_error **err)
 {
-    return s ? set_str(&s->name, name, 0) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? set_str(&s->name, name, 0) : PODC_EINVAL);
 }
 
-int podc_service_spec_set_image(podc_service_spec *s, const char *image)
+int podc_service_spec_set_image(podc_service_spec *s, const char *image, podc_error **err)
 {
-    return s ? set_str(&s->image, image, 0) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? set_str(&s->image, image, 0) : PODC_EINVAL);
 }
 
-int podc_service_spec_set_build(podc_service_spec *s, const char *context_dir, const char *containerfile, int always)
+int podc_service_spec_set_build(podc_service_spec *s, const char *context_dir, const char *containerfile, int always,
+                                podc_error **err)
 {
     if (!s || !context_dir)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     char *ctx = strdup(context_dir), *cf = containerfile ? strdup(containerfile) : NULL;
     if (!ctx || (containerfile && !cf)) {
         free(ctx);
         free(cf);
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     }
     free(s->build_ctx);
     free(s->containerfile);
@@ -112,37 +113,39 @@ int podc_service_spec_set_build(podc_service_spec *s, const char *context_dir, c
     return 0;
 }
 
-int podc_service_spec_set_pull_options(podc_service_spec *s, const podc_image_pull_options *opts)
+int podc_service_spec_set_pull_options(podc_service_spec *s, const podc_image_pull_options *opts, podc_error **err)
 {
     if (!s)
-        return PODC_EINVAL;
-    return pdc_image_pull_options_replace(&s->pull, opts);
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
+    return pdc_setter_result(err, __func__, pdc_image_pull_options_replace(&s->pull, opts));
 }
 
-int podc_service_spec_add_build_arg(podc_service_spec *s, const char *key, const char *value)
+int podc_service_spec_add_build_arg(podc_service_spec *s, const char *key, const char *value, podc_error **err)
 {
-    return s && key && value ? pdc_kvlist_set(&s->build_args, key, value) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__,
+                             s && key && value ? pdc_kvlist_set(&s->build_args, key, value) : PODC_EINVAL);
 }
 
-int podc_service_spec_add_port(podc_service_spec *s, int container_port, int host_port)
+int podc_service_spec_add_port(podc_service_spec *s, int container_port, int host_port, podc_error **err)
 {
-    return podc_service_spec_add_port_on(s, container_port, host_port, NULL);
+    return pdc_setter_result(err, __func__, podc_service_spec_add_port_on(s, container_port, host_port, NULL, NULL));
 }
 
-int podc_service_spec_add_port_on(podc_service_spec *s, int container_port, int host_port, const char *host_ip)
+int podc_service_spec_add_port_on(podc_service_spec *s, int container_port, int host_port, const char *host_ip,
+                                  podc_error **err)
 {
     if (!s || container_port < 1 || container_port > 65535 || host_port < 0 || host_port > 65535)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     int *p = realloc(s->ports, (s->n_ports + 1) * 2 * sizeof *p);
     if (!p)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     s->ports = p;
     char **ips = realloc(s->port_ips, (s->n_ports + 1) * sizeof *ips);
     if (!ips)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     s->port_ips = ips;
     if (!(ips[s->n_ports] = host_ip && *host_ip ? strdup(host_ip) : NULL) && host_ip && *host_ip)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     p[s->n_ports * 2] = container_port;
     p[s->n_ports * 2 + 1] = host_port;
     s->n_ports++;
@@ -155,75 +158,85 @@ podc_container_spec *podc_service_spec_container(podc_service_spec *s)
 }
 
 /* The container's own fields: kept in the container spec, one setter each (containers.c's). */
-int podc_service_spec_set_workdir(podc_service_spec *s, const char *dir)
+int podc_service_spec_set_workdir(podc_service_spec *s, const char *dir, podc_error **err)
 {
-    return s ? podc_container_spec_set_workdir(s->container, dir) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? podc_container_spec_set_workdir(s->container, dir, NULL) : PODC_EINVAL);
 }
 
-int podc_service_spec_set_user(podc_service_spec *s, const char *user)
+int podc_service_spec_set_user(podc_service_spec *s, const char *user, podc_error **err)
 {
-    return s ? podc_container_spec_set_user(s->container, user) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? podc_container_spec_set_user(s->container, user, NULL) : PODC_EINVAL);
 }
 
-int podc_service_spec_add_env(podc_service_spec *s, const char *key, const char *value)
+int podc_service_spec_add_env(podc_service_spec *s, const char *key, const char *value, podc_error **err)
 {
-    return s && key && value ? podc_container_spec_add_env(s->container, key, value) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s && key && value ? podc_container_spec_add_env(s->container, key, value,
+                                                                                            NULL) : PODC_EINVAL);
 }
 
-int podc_service_spec_set_network(podc_service_spec *s, const char *network)
+int podc_service_spec_set_network(podc_service_spec *s, const char *network, podc_error **err)
 {
-    return s ? set_str(&s->network, network, 1) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? set_str(&s->network, network, 1) : PODC_EINVAL);
 }
 
-int podc_service_spec_add_network_alias(podc_service_spec *s, const char *alias)
+int podc_service_spec_add_network_alias(podc_service_spec *s, const char *alias, podc_error **err)
 {
-    return s ? pdc_strv_push(&s->aliases, alias) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? pdc_strv_push(&s->aliases, alias) : PODC_EINVAL);
 }
 
 int podc_service_spec_add_volume(podc_service_spec *s, const char *name, const char *destination,
-                                 const char *const *options, size_t n_options)
+                                 const char *const *options, size_t n_options, podc_error **err)
 {
-    return s ? podc_container_spec_add_volume(s->container, name && *name ? name : NULL, destination, options,
-                                              n_options)
-             : PODC_EINVAL;
+    if (!s)
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
+    const char *volume = name && *name ? name : NULL;
+    return pdc_setter_result(err, __func__,
+                             podc_container_spec_add_volume(s->container, volume, destination, options, n_options,
+                                                            NULL));
 }
 
 int podc_service_spec_add_tmpfs(podc_service_spec *s, const char *destination, const char *const *options,
-                                size_t n_options)
+                                size_t n_options, podc_error **err)
 {
-    return s ? podc_container_spec_add_tmpfs(s->container, destination, options, n_options) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__,
+                             s ? podc_container_spec_add_tmpfs(s->container, destination, options, n_options, NULL)
+                               : PODC_EINVAL);
 }
 
 int podc_service_spec_add_bind_mount(podc_service_spec *s, const char *source, const char *destination,
-                                     const char *const *options, size_t n_options)
+                                     const char *const *options, size_t n_options, podc_error **err)
 {
-    return s && source ? podc_container_spec_add_bind_mount(s->container, source, destination, options, n_options)
-                       : PODC_EINVAL;
+    if (!s || !source)
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
+    return pdc_setter_result(err, __func__,
+                             podc_container_spec_add_bind_mount(s->container, source, destination, options, n_options,
+                                                                NULL));
 }
 
-int podc_service_spec_add_label(podc_service_spec *s, const char *key, const char *value)
+int podc_service_spec_add_label(podc_service_spec *s, const char *key, const char *value, podc_error **err)
 {
-    return s && key && value ? podc_container_spec_add_label(s->container, key, value) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s && key && value ? podc_container_spec_add_label(s->container, key, value,
+                                                                                              NULL) : PODC_EINVAL);
 }
 
-int podc_service_spec_set_command(podc_service_spec *s, const char *const *argv, size_t argc)
+int podc_service_spec_set_command(podc_service_spec *s, const char *const *argv, size_t argc, podc_error **err)
 {
     if (!s || !argv || argc == 0)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     for (size_t i = 0; i < argc; i++)
         if (!argv[i])
-            return PODC_EINVAL;
-    return podc_container_spec_set_command(s->container, argv, argc);
+            return pdc_setter_result(err, __func__, PODC_EINVAL);
+    return pdc_setter_result(err, __func__, podc_container_spec_set_command(s->container, argv, argc, NULL));
 }
 
-int podc_service_spec_set_entrypoint(podc_service_spec *s, const char *const *argv, size_t argc)
+int podc_service_spec_set_entrypoint(podc_service_spec *s, const char *const *argv, size_t argc, podc_error **err)
 {
     if (!s || (!argv && argc))
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     for (size_t i = 0; i < argc; i++)
         if (!argv[i])
-            return PODC_EINVAL;
-    return podc_container_spec_set_entrypoint(s->container, argv, argc);
+            return pdc_setter_result(err, __func__, PODC_EINVAL);
+    return pdc_setter_result(err, __func__, podc_container_spec_set_entrypoint(s->container, argv, argc, NULL));
 }
 
 int pdc_svc_spec_add_build_label(podc_service_spec *s, const char *key, const char *value)
@@ -231,55 +244,57 @@ int pdc_svc_spec_add_build_label(podc_service_spec *s, const char *key, const ch
     return s && key && value ? pdc_kvlist_set(&s->build_labels, key, value) : PODC_EINVAL;
 }
 
-int podc_service_spec_add_host(podc_service_spec *s, const char *hostname, const char *ip)
+int podc_service_spec_add_host(podc_service_spec *s, const char *hostname, const char *ip, podc_error **err)
 {
-    return s && hostname && ip ? podc_container_spec_add_host(s->container, hostname, ip) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s && hostname && ip ? podc_container_spec_add_host(s->container, hostname,
+                                                                                               ip, NULL) : PODC_EINVAL);
 }
 
-int podc_service_spec_add_depends_on(podc_service_spec *s, const char *name)
+int podc_service_spec_add_depends_on(podc_service_spec *s, const char *name, podc_error **err)
 {
-    return s ? pdc_strv_push(&s->depends, name) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? pdc_strv_push(&s->depends, name) : PODC_EINVAL);
 }
 
-int podc_service_spec_set_startup_timeout(podc_service_spec *s, int64_t timeout_ms)
+int podc_service_spec_set_startup_timeout(podc_service_spec *s, int64_t timeout_ms, podc_error **err)
 {
     if (!s || timeout_ms <= 0)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     s->startup_timeout_ms = timeout_ms;
     return 0;
 }
 
-int podc_service_spec_set_poll_interval(podc_service_spec *s, int64_t initial_ms, int64_t max_ms)
+int podc_service_spec_set_poll_interval(podc_service_spec *s, int64_t initial_ms, int64_t max_ms, podc_error **err)
 {
     if (!s || initial_ms < 1 || max_ms < initial_ms)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     s->poll_initial_ms = initial_ms;
     s->poll_max_ms = max_ms;
     return 0;
 }
 
-int podc_service_spec_set_keep_on_failure(podc_service_spec *s, int keep)
+int podc_service_spec_set_keep_on_failure(podc_service_spec *s, int keep, podc_error **err)
 {
     if (!s)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     s->keep_on_failure = keep != 0;
     return 0;
 }
 
-int podc_service_spec_set_memory_limit(podc_service_spec *s, int64_t bytes)
+int podc_service_spec_set_memory_limit(podc_service_spec *s, int64_t bytes, podc_error **err)
 {
-    return s ? podc_container_spec_set_memory_limit(s->container, bytes) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__,
+                             s ? podc_container_spec_set_memory_limit(s->container, bytes, NULL) : PODC_EINVAL);
 }
 
-int podc_service_spec_set_session(podc_service_spec *s, const char *session)
+int podc_service_spec_set_session(podc_service_spec *s, const char *session, podc_error **err)
 {
-    return s ? set_str(&s->session, session, 1) : PODC_EINVAL;
+    return pdc_setter_result(err, __func__, s ? set_str(&s->session, session, 1) : PODC_EINVAL);
 }
 
-int podc_service_spec_set_progress(podc_service_spec *s, podc_service_progress_cb cb, void *userdata)
+int podc_service_spec_set_progress(podc_service_spec *s, podc_service_progress_cb cb, void *userdata, podc_error **err)
 {
     if (!s)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     s->progress = cb;
     s->progress_ud = userdata;
     return 0;
@@ -300,13 +315,13 @@ static pdc_svc_check *new_check(podc_service_spec *s, int kind)
 }
 
 int podc_service_spec_add_check_http(podc_service_spec *s, int container_port, const char *path, int expected_status,
-                                     const char *body_substring, int64_t per_try_timeout_ms)
+                                     const char *body_substring, int64_t per_try_timeout_ms, podc_error **err)
 {
     if (!s || container_port < 1 || container_port > 65535 || expected_status < 0 || expected_status > 999)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     pdc_svc_check *k = new_check(s, PODC_SVC_CHECK_HTTP);
     if (!k)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     k->port = container_port;
     k->status = expected_status ? expected_status : 200;
     k->timeout_ms = per_try_timeout_ms > 0 ? per_try_timeout_ms : 1000;
@@ -314,89 +329,89 @@ int podc_service_spec_add_check_http(podc_service_spec *s, int container_port, c
     const char *p = path ? path : "";
     if (asprintf(&k->path, "%s%s", *p == '/' ? "" : "/", p) < 0) {
         k->path = NULL;
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     }
     if (body_substring && !(k->substr = strdup(body_substring))) {
         check_clear(k);
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     }
     s->n_checks++;
     return 0;
 }
 
-int podc_service_spec_add_check_tcp(podc_service_spec *s, int container_port)
+int podc_service_spec_add_check_tcp(podc_service_spec *s, int container_port, podc_error **err)
 {
     if (!s || container_port < 1 || container_port > 65535)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     pdc_svc_check *k = new_check(s, PODC_SVC_CHECK_TCP);
     if (!k)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     k->port = container_port;
     s->n_checks++;
     return 0;
 }
 
 int podc_service_spec_add_check_tcp_exchange(podc_service_spec *s, int container_port, const char *send,
-                                             const char *expect, int64_t per_try_timeout_ms)
+                                             const char *expect, int64_t per_try_timeout_ms, podc_error **err)
 {
     if (!s || container_port < 1 || container_port > 65535 || !send || !*send || !expect || !*expect)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     pdc_svc_check *k = new_check(s, PODC_SVC_CHECK_TCP);
     if (!k)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     k->port = container_port;
     k->timeout_ms = per_try_timeout_ms > 0 ? per_try_timeout_ms : 1000;
     if (!(k->path = strdup(send)) || !(k->substr = strdup(expect))) {
         check_clear(k);
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     }
     s->n_checks++;
     return 0;
 }
 
 int podc_service_spec_add_check_exec(podc_service_spec *s, const char *const *argv, size_t argc,
-                                     const char *stdout_substring, int64_t per_try_timeout_ms)
+                                     const char *stdout_substring, int64_t per_try_timeout_ms, podc_error **err)
 {
     if (!s || !argv || argc == 0)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     for (size_t i = 0; i < argc; i++)
         if (!argv[i])
-            return PODC_EINVAL;
+            return pdc_setter_result(err, __func__, PODC_EINVAL);
     pdc_svc_check *k = new_check(s, PODC_SVC_CHECK_EXEC);
     if (!k)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     k->timeout_ms = per_try_timeout_ms > 0 ? per_try_timeout_ms : 5000;
     if (pdc_strv_set(&k->argv, argv, argc) < 0 || (stdout_substring && !(k->substr = strdup(stdout_substring)))) {
         check_clear(k);
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     }
     s->n_checks++;
     return 0;
 }
 
-int podc_service_spec_add_check_log(podc_service_spec *s, const char *regex, int times)
+int podc_service_spec_add_check_log(podc_service_spec *s, const char *regex, int times, podc_error **err)
 {
     if (!s || !regex || times < 1)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     pdc_svc_check *k = new_check(s, PODC_SVC_CHECK_LOG);
     if (!k)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     k->times = times;
     if (!(k->regex = strdup(regex)))
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     s->n_checks++;
     return 0;
 }
 
-int podc_service_spec_add_check_podman(podc_service_spec *s, const char *shell_command)
+int podc_service_spec_add_check_podman(podc_service_spec *s, const char *shell_command, podc_error **err)
 {
     if (!s)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     pdc_svc_check *k = new_check(s, PODC_SVC_CHECK_PODMAN);
     if (!k)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     if (shell_command && !(k->shell = strdup(shell_command)))
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     s->n_checks++;
     return 0;
 }
@@ -517,21 +532,22 @@ int pdc_svc_container_spec(const podc_service_spec *s, const char *session, podc
     if (!cs)
         return pdc_error_oom(err);
     int rc = 0;
-    rc = rc ? rc : podc_container_spec_set_name(cs, s->name);
-    rc = rc ? rc : podc_container_spec_set_image(cs, s->image);
-    rc = rc ? rc : podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_SESSION, session);
-    rc = rc ? rc : podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_MANAGED, "true");
+    rc = rc ? rc : podc_container_spec_set_name(cs, s->name, NULL);
+    rc = rc ? rc : podc_container_spec_set_image(cs, s->image, NULL);
+    rc = rc ? rc : podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_SESSION, session, NULL);
+    rc = rc ? rc : podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_MANAGED, "true", NULL);
     for (size_t i = 0; !rc && i < s->n_ports; i++)
-        rc = podc_container_spec_add_port(cs, s->ports[2 * i], s->ports[2 * i + 1], "tcp", s->port_ips[i]);
+        rc = podc_container_spec_add_port(cs, s->ports[2 * i], s->ports[2 * i + 1], "tcp", s->port_ips[i], NULL);
     if (!rc && s->network)
-        rc = podc_container_spec_add_network(cs, s->network, (const char *const *)s->aliases.v, s->aliases.n);
+        rc = podc_container_spec_add_network(cs, s->network, (const char *const *)s->aliases.v, s->aliases.n, NULL);
     for (size_t i = 0; !rc && i < s->n_checks; i++) {
         const pdc_svc_check *k = &s->checks[i];
         if (k->kind != PODC_SVC_CHECK_PODMAN || !k->shell)
             continue;
-        rc = podc_container_spec_set_healthcheck_shell(cs, k->shell);
+        rc = podc_container_spec_set_healthcheck_shell(cs, k->shell, NULL);
         /* start period 0 and one retry: each run we trigger counts at once */
-        rc = rc ? rc : podc_container_spec_set_healthcheck_timing(cs, PODMAN_HC_INTERVAL_MS, PODMAN_HC_TIMEOUT_MS, 0, 1);
+        rc = rc ? rc : podc_container_spec_set_healthcheck_timing(cs, PODMAN_HC_INTERVAL_MS, PODMAN_HC_TIMEOUT_MS, 0,
+                                                                  1, NULL);
     }
     if (rc) {
         podc_container_spec_free(cs);

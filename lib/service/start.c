@@ -282,15 +282,15 @@ static int build_if_needed(start_ctx *x, podc_error **err)
     podc_image_build_options *o = podc_image_build_options_new();
     if (!o)
         return pdc_error_oom(err);
-    rc = podc_image_build_options_add_tag(o, s->image);
+    rc = podc_image_build_options_add_tag(o, s->image, NULL);
     if (!rc && s->containerfile)
-        rc = podc_image_build_options_set_containerfile(o, s->containerfile);
+        rc = podc_image_build_options_set_containerfile(o, s->containerfile, NULL);
     for (size_t i = 0; !rc && i < s->build_args.n; i++)
-        rc = podc_image_build_options_add_build_arg(o, s->build_args.keys[i], s->build_args.vals[i]);
-    rc = rc ? rc : podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, x->session);
-    rc = rc ? rc : podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true");
+        rc = podc_image_build_options_add_build_arg(o, s->build_args.keys[i], s->build_args.vals[i], NULL);
+    rc = rc ? rc : podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, x->session, NULL);
+    rc = rc ? rc : podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true", NULL);
     for (size_t i = 0; !rc && i < s->build_labels.n; i++)
-        rc = podc_image_build_options_add_label(o, s->build_labels.keys[i], s->build_labels.vals[i]);
+        rc = podc_image_build_options_add_label(o, s->build_labels.keys[i], s->build_labels.vals[i], NULL);
     if (rc) {
         podc_image_build_options_free(o);
         return pdc_error_set(err, rc, "service %s: build options: %s", s->name, podc_strerror(rc));
@@ -319,9 +319,10 @@ static int ensure_network(start_ctx *x, podc_error **err)
     podc_network_options *o = podc_network_options_new();
     if (!o)
         return pdc_error_oom(err);
-    int rc = podc_network_options_add_label(o, PODC_SERVICE_LABEL_SESSION, x->session);
-    rc = rc ? rc : podc_network_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true");
-    rc = rc ? pdc_error_set(err, rc, "out of memory") : podc_network_ensure(x->c, x->spec->network, o, &x->net_created, err);
+    int rc = podc_network_options_add_label(o, PODC_SERVICE_LABEL_SESSION, x->session, NULL);
+    rc = rc ? rc : podc_network_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true", NULL);
+    rc = rc ? pdc_error_set(err, rc, "out of memory") : podc_network_ensure(x->c, x->spec->network, o, &x->net_created,
+                                                                            err);
     podc_network_options_free(o);
     if (rc < 0)
         return rc;

@@ -24,7 +24,7 @@ static podc_filters *label_filter(const char *key, const char *name)
     char label[400];
     snprintf(label, sizeof label, "%s=%s", key, name);
     podc_filters *f = podc_filters_new();
-    if (f && podc_filters_add(f, "label", label) < 0) {
+    if (f && podc_filters_add(f, "label", label, NULL) < 0) {
         podc_filters_free(f);
         return NULL;
     }

@@ -84,19 +84,19 @@ static int member_progress(const char *line, void *ud)
 static int adopt(podc_stack_spec *s, pdc_stack_member *m)
 {
     podc_service_spec *sp = m->spec;
-    int rc = podc_service_spec_set_network(sp, s->network);
-    rc = rc ? rc : podc_service_spec_add_network_alias(sp, m->name);
-    rc = rc ? rc : podc_service_spec_add_label(sp, PODC_STACK_LABEL, s->name);
-    rc = rc ? rc : podc_service_spec_add_label(sp, PODC_STACK_LABEL_MEMBER, m->name);
+    int rc = podc_service_spec_set_network(sp, s->network, NULL);
+    rc = rc ? rc : podc_service_spec_add_network_alias(sp, m->name, NULL);
+    rc = rc ? rc : podc_service_spec_add_label(sp, PODC_STACK_LABEL, s->name, NULL);
+    rc = rc ? rc : podc_service_spec_add_label(sp, PODC_STACK_LABEL_MEMBER, m->name, NULL);
     rc = rc ? rc : pdc_svc_spec_add_build_label(sp, PODC_STACK_LABEL_BUILT, s->name);
-    rc = rc ? rc : podc_service_spec_set_session(sp, s->session);
-    rc = rc ? rc : podc_service_spec_set_progress(sp, member_progress, s->progress);
+    rc = rc ? rc : podc_service_spec_set_session(sp, s->session, NULL);
+    rc = rc ? rc : podc_service_spec_set_progress(sp, member_progress, s->progress, NULL);
     if (!rc && s->keep_on_failure)
-        rc = podc_service_spec_set_keep_on_failure(sp, 1);
+        rc = podc_service_spec_set_keep_on_failure(sp, 1, NULL);
     if (!rc && !sp->name) { /* the default container name: <stack>_<member> */
         char name[600];
         snprintf(name, sizeof name, "%s_%s", s->name, m->name);
-        rc = podc_service_spec_set_name(sp, name);
+        rc = podc_service_spec_set_name(sp, name, NULL);
     }
     return rc;
 }
@@ -118,11 +118,11 @@ static pdc_stack_member *new_member(podc_stack_spec *s, const char *member)
 }
 
 int podc_stack_spec_add_member(podc_stack_spec *s, const char *member, podc_stack_member_kind kind,
-                               podc_service_spec *spec)
+                               podc_service_spec *spec, podc_error **err)
 {
     if (!s || !member || !spec || (kind != PODC_STACK_SERVICE && kind != PODC_STACK_JOB)) {
         podc_service_spec_free(spec);
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     }
     pdc_stack_member *m = new_member(s, member);
     int rc = PODC_ENOMEM;
@@ -135,7 +135,7 @@ int podc_stack_spec_add_member(podc_stack_spec *s, const char *member, podc_stac
         if (m)
             free(m->name);
         podc_service_spec_free(spec);
-        return rc;
+        return pdc_setter_result(err, __func__, rc);
     }
     s->n_members++;
     return 0;
@@ -194,11 +194,11 @@ static int add_edge(podc_stack_spec *s, const char *member, const char *on, podc
 }
 
 int podc_stack_spec_add_dependency(podc_stack_spec *s, const char *member, const char *on,
-                                   podc_stack_condition cond)
+                                   podc_stack_condition cond, podc_error **err)
 {
     if (cond == PODC_STACK_PREPARED) /* internal */
-        return PODC_EINVAL;
-    return add_edge(s, member, on, cond, 0);
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
+    return pdc_setter_result(err, __func__, add_edge(s, member, on, cond, 0));
 }
 
 int pdc_stack_spec_add_internal_dependency(podc_stack_spec *s, const char *member, const char *on,
@@ -213,51 +213,51 @@ int pdc_stack_spec_add_prepare_gate(podc_stack_spec *s, const char *member, cons
     return add_edge(s, member, on, cond, 1);
 }
 
-int podc_stack_spec_set_network(podc_stack_spec *s, const char *network)
+int podc_stack_spec_set_network(podc_stack_spec *s, const char *network, podc_error **err)
 {
     if (!s || !network)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     char *copy = strdup(network);
     if (!copy)
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     free(s->network);
     s->network = copy;
     for (size_t i = 0; i < s->n_members; i++)
-        if (s->members[i].spec && podc_service_spec_set_network(s->members[i].spec, network) < 0)
-            return PODC_ENOMEM;
+        if (s->members[i].spec && podc_service_spec_set_network(s->members[i].spec, network, NULL) < 0)
+            return pdc_setter_result(err, __func__, PODC_ENOMEM);
     return 0;
 }
 
-int podc_stack_spec_set_keep_on_failure(podc_stack_spec *s, int keep)
+int podc_stack_spec_set_keep_on_failure(podc_stack_spec *s, int keep, podc_error **err)
 {
     if (!s)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     s->keep_on_failure = keep != 0;
     for (size_t i = 0; i < s->n_members; i++)
         if (s->members[i].spec)
-            podc_service_spec_set_keep_on_failure(s->members[i].spec, s->keep_on_failure);
+            podc_service_spec_set_keep_on_failure(s->members[i].spec, s->keep_on_failure, NULL);
     return 0;
 }
 
-int podc_stack_spec_set_session(podc_stack_spec *s, const char *session)
+int podc_stack_spec_set_session(podc_stack_spec *s, const char *session, podc_error **err)
 {
     if (!s)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     char *copy = NULL;
     if (session && !(copy = strdup(session)))
-        return PODC_ENOMEM;
+        return pdc_setter_result(err, __func__, PODC_ENOMEM);
     free(s->session);
     s->session = copy;
     for (size_t i = 0; i < s->n_members; i++)
-        if (s->members[i].spec && podc_service_spec_set_session(s->members[i].spec, session) < 0)
-            return PODC_ENOMEM;
+        if (s->members[i].spec && podc_service_spec_set_session(s->members[i].spec, session, NULL) < 0)
+            return pdc_setter_result(err, __func__, PODC_ENOMEM);
     return 0;
 }
 
-int podc_stack_spec_set_progress(podc_stack_spec *s, podc_service_progress_cb cb, void *userdata)
+int podc_stack_spec_set_progress(podc_stack_spec *s, podc_service_progress_cb cb, void *userdata, podc_error **err)
 {
     if (!s)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     pthread_mutex_lock(&s->progress->mu);
     s->progress->cb = cb;
     s->progress->ud = userdata;

@@ -306,8 +306,9 @@ static int remove_stale(podc_client *c, const char *name, podc_error **err)
     snprintf(label, sizeof label, "%s=%s", PODC_STACK_LABEL, name);
     podc_filters *f = podc_filters_new();
     podc_container_list *l = NULL;
-    int rc = !f || podc_filters_add(f, "label", label) < 0 ? pdc_error_oom(err)
-                                                           : podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, err);
+    int rc = !f || podc_filters_add(f, "label", label, NULL) < 0 ? pdc_error_oom(err)
+                                                           : podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l,
+                                                                                     err);
     podc_filters_free(f);
     size_t n = rc == 0 ? podc_container_list_count(l) : 0;
     const char **ids = n ? calloc(n, sizeof *ids) : NULL;
@@ -406,9 +407,9 @@ static podc_stack *make_handle(up_run *u)
 static int ensure_network(up_run *u, int *created, podc_error **err)
 {
     podc_network_options *o = podc_network_options_new();
-    int rc = !o || podc_network_options_add_label(o, PODC_STACK_LABEL, u->s->name) ||
-                     podc_network_options_add_label(o, PODC_SERVICE_LABEL_SESSION, u->session) ||
-                     podc_network_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true")
+    int rc = !o || podc_network_options_add_label(o, PODC_STACK_LABEL, u->s->name, NULL) ||
+                     podc_network_options_add_label(o, PODC_SERVICE_LABEL_SESSION, u->session, NULL) ||
+                     podc_network_options_add_label(o, PODC_SERVICE_LABEL_MANAGED, "true", NULL)
                  ? pdc_error_oom(err)
                  : podc_network_ensure(u->c, u->s->network, o, created, err);
     podc_network_options_free(o);

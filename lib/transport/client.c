@@ -203,10 +203,10 @@ const char *podc_client_server_api_version(const podc_client *c)
     return (c && c->api_version[0]) ? c->api_version : NULL;
 }
 
-int podc_client_set_timeout(podc_client *c, int64_t timeout_ms)
+int podc_client_set_timeout(podc_client *c, int64_t timeout_ms, podc_error **err)
 {
     if (!c || timeout_ms < 0)
-        return PODC_EINVAL;
+        return pdc_setter_result(err, __func__, PODC_EINVAL);
     c->timeout_ms = timeout_ms > 0 ? timeout_ms : PODC_DEFAULT_TIMEOUT_MS;
     return 0;
 }

@@ -39,13 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     podc_compose_options *o = podc_compose_options_new();
     if (!o)
         return 0;
-    podc_compose_options_add_file(o, file);
-    podc_compose_options_set_variable(o, "TAG", "1.2");
-    podc_compose_options_set_variable(o, "EMPTY", "");
-    podc_compose_options_set_image(o, "datastorage", "localhost/podc-datastorage:test");
-    podc_compose_options_set_warning_cb(o, on_warning, NULL);
+    podc_compose_options_add_file(o, file, NULL);
+    podc_compose_options_set_variable(o, "TAG", "1.2", NULL);
+    podc_compose_options_set_variable(o, "EMPTY", "", NULL);
+    podc_compose_options_set_image(o, "datastorage", "localhost/podc-datastorage:test", NULL);
+    podc_compose_options_set_warning_cb(o, on_warning, NULL, NULL);
     if (size && data[0] == 's') /* some inputs in strict mode */
-        podc_compose_options_set_strict(o, 1);
+        podc_compose_options_set_strict(o, 1, NULL);
     podc_stack_spec *s = NULL;
     podc_error *err = NULL;
     int rc = podc_compose_load(o, &s, &err);

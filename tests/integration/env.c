@@ -27,7 +27,7 @@ char *itest_name(const char *suffix)
 size_t itest_label_leftovers(podc_client *c, const char *label)
 {
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "label", label);
+    podc_filters_add(f, "label", label, NULL);
     podc_container_list *cl = NULL;
     podc_network_list *nl = NULL;
     ck_assert_int_eq(podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &cl, NULL), 0);
@@ -51,13 +51,13 @@ podc_ds_config *itest_ds_config(const char *service, const char *session)
 {
     podc_ds_config *cfg = podc_ds_config_new(service);
     ck_assert_ptr_nonnull(cfg);
-    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test");
-    podc_ds_config_set_image(cfg, PODC_DS_REDIS, "localhost/podc-redis:test");
-    podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test");
+    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test", NULL);
+    podc_ds_config_set_image(cfg, PODC_DS_REDIS, "localhost/podc-redis:test", NULL);
+    podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test", NULL);
     for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
-        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0); /* free ports: tests run side by side */
-    podc_ds_config_set_migrations_dir(cfg, TOP_SRCDIR "/tests/images/datastorage/migrations");
-    podc_ds_config_set_session(cfg, session);
+        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0, NULL); /* free ports: tests run side by side */
+    podc_ds_config_set_migrations_dir(cfg, TOP_SRCDIR "/tests/images/datastorage/migrations", NULL);
+    podc_ds_config_set_session(cfg, session, NULL);
     return cfg;
 }
 

@@ -35,7 +35,7 @@ void itc_cleanup(void)
         return;
     char *label = owner_filter();
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "label", label);
+    podc_filters_add(f, "label", label, NULL);
     podc_container_list *l = NULL;
     if (podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, NULL) == 0) {
         for (size_t i = 0; i < podc_container_list_count(l); i++)
@@ -58,12 +58,12 @@ podc_container_spec *itc_spec(const char *name, const char *image, const char *s
 {
     podc_container_spec *s = podc_container_spec_new();
     ck_assert_ptr_nonnull(s);
-    ck_assert_int_eq(podc_container_spec_set_name(s, name), 0);
-    ck_assert_int_eq(podc_container_spec_set_image(s, image), 0);
-    ck_assert_int_eq(podc_container_spec_add_label(s, ITC_LABEL, itc_owner()), 0);
+    ck_assert_int_eq(podc_container_spec_set_name(s, name, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_image(s, image, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_label(s, ITC_LABEL, itc_owner(), NULL), 0);
     if (script) {
         const char *argv[] = { "/bin/busybox", "sh", "-c", script };
-        ck_assert_int_eq(podc_container_spec_set_command(s, argv, 4), 0);
+        ck_assert_int_eq(podc_container_spec_set_command(s, argv, 4, NULL), 0);
     }
     return s;
 }
@@ -72,7 +72,7 @@ podc_network_options *itc_net_options(void)
 {
     podc_network_options *o = podc_network_options_new();
     ck_assert_ptr_nonnull(o);
-    ck_assert_int_eq(podc_network_options_add_label(o, ITC_LABEL, itc_owner()), 0);
+    ck_assert_int_eq(podc_network_options_add_label(o, ITC_LABEL, itc_owner(), NULL), 0);
     return o;
 }
 
@@ -97,15 +97,15 @@ void itc_check_dns_alias(podc_client *c)
 
     podc_container_spec *sa = itc_spec(a, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
     const char *aliases[] = { "svc-alpha" };
-    podc_container_spec_add_network(sa, net, aliases, 1);
-    podc_container_spec_set_stop_timeout(sa, 0);
+    podc_container_spec_add_network(sa, net, aliases, 1, NULL);
+    podc_container_spec_set_stop_timeout(sa, 0, NULL);
     ck_assert_ok(podc_container_create(c, sa, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, a, &err), &err);
 
     char script[512];
     snprintf(script, sizeof script, "getent hosts svc-alpha && getent hosts %s", a);
     podc_container_spec *sb = itc_spec(b, ITC_BASE_IMAGE, script);
-    podc_container_spec_add_network(sb, net, NULL, 0);
+    podc_container_spec_add_network(sb, net, NULL, 0, NULL);
     ck_assert_msg(itc_run_to_exit(c, sb) == 0, "%s did not resolve svc-alpha and %s on %s", b, a, net);
 
     /* the alias resolves to A's address on that network */

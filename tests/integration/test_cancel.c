@@ -73,13 +73,13 @@ static podc_service_spec *sleeper_spec(const char *name, const char *network)
     podc_service_spec *s = podc_service_spec_new();
     const char *cmd[] = { "/bin/busybox", "sleep", "300" };
     if (*name) /* "": a stack member, named by the stack */
-        podc_service_spec_set_name(s, name);
-    podc_service_spec_set_image(s, "localhost/podc-base:latest");
-    podc_service_spec_set_command(s, cmd, 3);
-    podc_service_spec_set_session(s, SESSION);
-    podc_service_spec_set_startup_timeout(s, 60000);
+        podc_service_spec_set_name(s, name, NULL);
+    podc_service_spec_set_image(s, "localhost/podc-base:latest", NULL);
+    podc_service_spec_set_command(s, cmd, 3, NULL);
+    podc_service_spec_set_session(s, SESSION, NULL);
+    podc_service_spec_set_startup_timeout(s, 60000, NULL);
     if (network)
-        podc_service_spec_set_network(s, network);
+        podc_service_spec_set_network(s, network, NULL);
     return s;
 }
 
@@ -102,9 +102,9 @@ START_TEST(start_cancelled_in_its_health_wait)
     podc_client *c = itest_client();
     char *name = itest_name("cancel-health"), *net = itest_name("cancel-net");
     podc_service_spec *s = sleeper_spec(name, net); /* a network the start creates: removed too */
-    podc_service_spec_add_check_log(s, "^never-printed$", 1);
+    podc_service_spec_add_check_log(s, "^never-printed$", 1, NULL);
     canceller k = { .c = c, .delay_ms = 500, .when = ": started" };
-    podc_service_spec_set_progress(s, on_line, &k);
+    podc_service_spec_set_progress(s, on_line, &k, NULL);
     podc_service *svc = NULL;
     podc_error *err = NULL;
     int rc = podc_service_start(c, s, &svc, &err);
@@ -127,7 +127,7 @@ START_TEST(start_cancelled_waiting_for_a_dependency)
     podc_client *c = itest_client();
     char *name = itest_name("cancel-dep"), *dep = itest_name("cancel-never");
     podc_service_spec *s = sleeper_spec(name, NULL);
-    podc_service_spec_add_depends_on(s, dep); /* never appears */
+    podc_service_spec_add_depends_on(s, dep, NULL); /* never appears */
     canceller k = { .c = c, .delay_ms = 700 };
     arm(&k);
     podc_service *svc = NULL;
@@ -184,7 +184,7 @@ START_TEST(ds_up_cancelled_at_each_phase)
     char *svc = itest_name(suffix);
     podc_ds_config *cfg = itest_ds_config(svc, SESSION);
     canceller k = { .c = c, .delay_ms = 50, .when = ds_phases[_i] };
-    podc_ds_config_set_progress(cfg, on_line, &k);
+    podc_ds_config_set_progress(cfg, on_line, &k, NULL);
     podc_ds_stack *st = NULL;
     podc_error *err = NULL;
     int rc = podc_ds_up(c, cfg, &st, &err);
@@ -210,14 +210,14 @@ START_TEST(stack_up_cancelled_while_members_wait)
     char *name = itest_name("stkcancel");
     podc_stack_spec *s = podc_stack_spec_new(name);
     podc_service_spec *slow = sleeper_spec("", NULL), *other = sleeper_spec("", NULL), *job = sleeper_spec("", NULL);
-    podc_service_spec_add_check_log(slow, "^never-printed$", 1);
-    podc_stack_spec_add_member(s, "slow", PODC_STACK_SERVICE, slow);
-    podc_stack_spec_add_member(s, "other", PODC_STACK_SERVICE, other);
-    podc_stack_spec_add_member(s, "job", PODC_STACK_JOB, job);
-    podc_stack_spec_add_dependency(s, "job", "slow", PODC_STACK_HEALTHY);
-    podc_stack_spec_set_session(s, SESSION);
+    podc_service_spec_add_check_log(slow, "^never-printed$", 1, NULL);
+    podc_stack_spec_add_member(s, "slow", PODC_STACK_SERVICE, slow, NULL);
+    podc_stack_spec_add_member(s, "other", PODC_STACK_SERVICE, other, NULL);
+    podc_stack_spec_add_member(s, "job", PODC_STACK_JOB, job, NULL);
+    podc_stack_spec_add_dependency(s, "job", "slow", PODC_STACK_HEALTHY, NULL);
+    podc_stack_spec_set_session(s, SESSION, NULL);
     canceller k = { .c = c, .delay_ms = 300, .when = "_slow: started" };
-    podc_stack_spec_set_progress(s, on_line, &k);
+    podc_stack_spec_set_progress(s, on_line, &k, NULL);
     podc_stack *st = NULL;
     podc_error *err = NULL;
     int rc = podc_stack_up(c, s, &st, &err);

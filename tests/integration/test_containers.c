@@ -48,11 +48,11 @@ START_TEST(container_full_lifecycle)
 
     podc_container_spec *s = itc_spec(name, ITC_HTTP_IMAGE, NULL); /* the image's entrypoint serves :8080 */
     const char *aliases[] = { "web" };
-    podc_container_spec_add_network(s, net, aliases, 1);
-    podc_container_spec_add_port(s, 8080, 0, "tcp", "127.0.0.1"); /* podman picks the host port */
-    podc_container_spec_add_env(s, "GREETING", "hello world");
-    podc_container_spec_add_label(s, "role", "web");
-    podc_container_spec_set_stop_timeout(s, 2000);
+    podc_container_spec_add_network(s, net, aliases, 1, NULL);
+    podc_container_spec_add_port(s, 8080, 0, "tcp", "127.0.0.1", NULL); /* podman picks the host port */
+    podc_container_spec_add_env(s, "GREETING", "hello world", NULL);
+    podc_container_spec_add_label(s, "role", "web", NULL);
+    podc_container_spec_set_stop_timeout(s, 2000, NULL);
 
     char *id = NULL;
     ck_assert_ok(podc_container_create(c, s, &id, &err), &err);
@@ -122,9 +122,9 @@ START_TEST(container_full_lifecycle)
     snprintf(exact, sizeof exact, "^%s$", name);
     snprintf(owner, sizeof owner, "%s=%s", ITC_LABEL, itc_owner());
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "label", owner);
-    podc_filters_add(f, "label", "role=web");
-    podc_filters_add(f, "name", exact);
+    podc_filters_add(f, "label", owner, NULL);
+    podc_filters_add(f, "label", "role=web", NULL);
+    podc_filters_add(f, "name", exact, NULL);
     podc_container_list *l = NULL;
     ck_assert_ok(podc_container_list_get(c, f, 0, &l, &err), &err);
     ck_assert_uint_eq(podc_container_list_count(l), 1);
@@ -224,7 +224,7 @@ START_TEST(container_exit_code)
     podc_filters *f = podc_filters_new();
     char exact[128];
     snprintf(exact, sizeof exact, "^%s$", name);
-    podc_filters_add(f, "name", exact);
+    podc_filters_add(f, "name", exact, NULL);
     podc_container_list *l = NULL;
     ck_assert_ok(podc_container_list_get(c, f, 0, &l, &err), &err);
     ck_assert_uint_eq(podc_container_list_count(l), 0); /* not running: needs all */
@@ -265,7 +265,7 @@ START_TEST(container_create_errors)
 
     /* unknown network */
     podc_container_spec *n = itc_spec(other, ITC_BASE_IMAGE, "true");
-    podc_container_spec_add_network(n, "podc-no-such-net", NULL, 0);
+    podc_container_spec_add_network(n, "podc-no-such-net", NULL, 0, NULL);
     ck_assert_int_eq(podc_container_create(c, n, NULL, &err), PODC_ENOTFOUND);
 
     /* nothing was created for the failures */
@@ -342,8 +342,9 @@ START_TEST(container_kill_and_restart)
     podc_error *err = NULL;
     char *name = itest_name("kr");
     podc_container_spec *s =
-        itc_spec(name, ITC_BASE_IMAGE, "trap 'exit 42' USR1; echo trap-ready; while :; do /bin/busybox sleep 0.1; done");
-    podc_container_spec_set_stop_timeout(s, 1000);
+        itc_spec(name, ITC_BASE_IMAGE,
+                 "trap 'exit 42' USR1; echo trap-ready; while :; do /bin/busybox sleep 0.1; done");
+    podc_container_spec_set_stop_timeout(s, 1000, NULL);
     ck_assert_ok(podc_container_create(c, s, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, name, &err), &err);
     /* the shell says when its trap is installed: wait for that line, not for a guessed time */
@@ -396,9 +397,9 @@ START_TEST(container_healthcheck)
 
     podc_container_spec *s = itc_spec(good, ITC_HTTP_IMAGE, NULL);
     podc_container_spec_set_healthcheck_shell(
-        s, "/bin/busybox wget -q -O /dev/null http://127.0.0.1:8080/healthz || exit 1");
-    podc_container_spec_set_healthcheck_timing(s, 1000, 5000, 0, 1);
-    podc_container_spec_set_stop_timeout(s, 0);
+        s, "/bin/busybox wget -q -O /dev/null http://127.0.0.1:8080/healthz || exit 1", NULL);
+    podc_container_spec_set_healthcheck_timing(s, 1000, 5000, 0, 1, NULL);
+    podc_container_spec_set_stop_timeout(s, 0, NULL);
     ck_assert_ok(podc_container_create(c, s, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, good, &err), &err);
 
@@ -428,7 +429,7 @@ START_TEST(container_healthcheck)
     char exact[128];
     snprintf(exact, sizeof exact, "^%s$", good);
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "name", exact);
+    podc_filters_add(f, "name", exact, NULL);
     podc_container_list *l = NULL;
     ck_assert_ok(podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, &err), &err);
     ck_assert_uint_eq(podc_container_list_count(l), 1);
@@ -439,9 +440,9 @@ START_TEST(container_healthcheck)
     /* a failing check (argv form): each run reports unhealthy; the aggregate honours retries */
     podc_container_spec *sb = itc_spec(bad, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
     const char *fail_argv[] = { "/bin/busybox", "false" };
-    podc_container_spec_set_healthcheck_cmd(sb, fail_argv, 2);
-    podc_container_spec_set_healthcheck_timing(sb, 1000, 5000, 0, 2);
-    podc_container_spec_set_stop_timeout(sb, 0);
+    podc_container_spec_set_healthcheck_cmd(sb, fail_argv, 2, NULL);
+    podc_container_spec_set_healthcheck_timing(sb, 1000, 5000, 0, 2, NULL);
+    podc_container_spec_set_stop_timeout(sb, 0, NULL);
     ck_assert_ok(podc_container_create(c, sb, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, bad, &err), &err);
     status = NULL;
@@ -460,7 +461,7 @@ START_TEST(container_healthcheck)
 
     /* no health check defined: 409 -> conflict */
     podc_container_spec *sn = itc_spec(none, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
-    podc_container_spec_set_stop_timeout(sn, 0);
+    podc_container_spec_set_stop_timeout(sn, 0, NULL);
     ck_assert_ok(podc_container_create(c, sn, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, none, &err), &err);
     ck_assert_int_eq(podc_container_healthcheck_run(c, none, NULL, &err), PODC_ECONFLICT);
@@ -526,19 +527,19 @@ START_TEST(container_spec_features)
     const char *ro[] = { "ro" };
     const char *volopts[] = { "rw", "z" };
     const char *tmpopts[] = { "size=1m" };
-    podc_container_spec_add_env(s, "FOO", "bar baz");
-    podc_container_spec_set_workdir(s, "/work/dir"); /* not in the image: create_working_dir */
-    podc_container_spec_add_bind_mount(s, dir, "/data", ro, 1);
-    podc_container_spec_add_volume(s, vol, "/vol", volopts, 2);
-    podc_container_spec_add_volume(s, NULL, "/anon", NULL, 0);
-    podc_container_spec_add_tmpfs(s, "/scratch", tmpopts, 1);
-    podc_container_spec_set_hostname(s, "myhost");
-    podc_container_spec_add_host(s, "db.example", "10.1.2.3");
-    podc_container_spec_add_host(s, "host.containers.internal", "host-gateway");
-    podc_container_spec_set_user(s, "0:0");
-    podc_container_spec_add_rlimit(s, "nofile", 1024, 2048);
-    podc_container_spec_add_rlimit(s, "nproc", 4096, 4096);
-    podc_container_spec_set_stop_signal(s, "SIGINT");
+    podc_container_spec_add_env(s, "FOO", "bar baz", NULL);
+    podc_container_spec_set_workdir(s, "/work/dir", NULL); /* not in the image: create_working_dir */
+    podc_container_spec_add_bind_mount(s, dir, "/data", ro, 1, NULL);
+    podc_container_spec_add_volume(s, vol, "/vol", volopts, 2, NULL);
+    podc_container_spec_add_volume(s, NULL, "/anon", NULL, 0, NULL);
+    podc_container_spec_add_tmpfs(s, "/scratch", tmpopts, 1, NULL);
+    podc_container_spec_set_hostname(s, "myhost", NULL);
+    podc_container_spec_add_host(s, "db.example", "10.1.2.3", NULL);
+    podc_container_spec_add_host(s, "host.containers.internal", "host-gateway", NULL);
+    podc_container_spec_set_user(s, "0:0", NULL);
+    podc_container_spec_add_rlimit(s, "nofile", 1024, 2048, NULL);
+    podc_container_spec_add_rlimit(s, "nproc", 4096, 4096, NULL);
+    podc_container_spec_set_stop_signal(s, "SIGINT", NULL);
 
     int code = itc_run_to_exit(c, s);
     ck_assert_msg(code == 0, "checks inside the container failed (exit %d)", code);
@@ -565,10 +566,10 @@ START_TEST(container_list_filters)
     podc_error *err = NULL;
     char *a = itest_name("lf-a"), *b = itest_name("lf-b");
     podc_container_spec *sa = itc_spec(a, ITC_BASE_IMAGE, "true");
-    podc_container_spec_add_label(sa, "tier", "front");
-    podc_container_spec_add_label(sa, "zone", "x");
+    podc_container_spec_add_label(sa, "tier", "front", NULL);
+    podc_container_spec_add_label(sa, "zone", "x", NULL);
     podc_container_spec *sb = itc_spec(b, ITC_BASE_IMAGE, "true");
-    podc_container_spec_add_label(sb, "tier", "front");
+    podc_container_spec_add_label(sb, "tier", "front", NULL);
     ck_assert_ok(podc_container_create(c, sa, NULL, &err), &err);
     ck_assert_ok(podc_container_create(c, sb, NULL, &err), &err);
     char owner[64];
@@ -576,9 +577,9 @@ START_TEST(container_list_filters)
 
     /* labels are ANDed */
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "label", owner);
-    podc_filters_add(f, "label", "tier=front");
-    podc_filters_add(f, "label", "zone=x");
+    podc_filters_add(f, "label", owner, NULL);
+    podc_filters_add(f, "label", "tier=front", NULL);
+    podc_filters_add(f, "label", "zone=x", NULL);
     podc_container_list *l = NULL;
     ck_assert_ok(podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, &err), &err);
     ck_assert_uint_eq(podc_container_list_count(l), 1);
@@ -589,9 +590,9 @@ START_TEST(container_list_filters)
 
     /* names are ORed */
     f = podc_filters_new();
-    podc_filters_add(f, "label", owner);
-    podc_filters_add(f, "name", a);
-    podc_filters_add(f, "name", b);
+    podc_filters_add(f, "label", owner, NULL);
+    podc_filters_add(f, "name", a, NULL);
+    podc_filters_add(f, "name", b, NULL);
     ck_assert_ok(podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, &err), &err);
     ck_assert_uint_eq(podc_container_list_count(l), 2);
     podc_container_list_free(l);
@@ -614,7 +615,7 @@ START_TEST(container_missing_bind_source)
     podc_error *err = NULL;
     char *name = itest_name("nobind");
     podc_container_spec *s = itc_spec(name, ITC_BASE_IMAGE, "true");
-    podc_container_spec_add_bind_mount(s, "/nonexistent/podc-it-dir", "/data", NULL, 0);
+    podc_container_spec_add_bind_mount(s, "/nonexistent/podc-it-dir", "/data", NULL, 0, NULL);
     /* podman: 500 {"cause":"no such file or directory","message":"statfs /nonexistent/...: ..."} */
     ck_assert_int_eq(podc_container_create(c, s, NULL, &err), PODC_ENOTFOUND);
     ck_assert_int_eq(podc_error_http_status(err), 500);

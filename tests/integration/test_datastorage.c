@@ -104,7 +104,7 @@ START_TEST(reuse_resets_or_replaces)
     podc_error *err = NULL;
     char *svc = itest_name("ds-reuse");
     podc_ds_config *cfg = test_config(svc);
-    podc_ds_config_set_reuse(cfg, 1);
+    podc_ds_config_set_reuse(cfg, 1, NULL);
     podc_ds_stack *cold = NULL, *warm = NULL;
     ck_assert_ok(podc_ds_up(c, cfg, &cold, &err), &err);
     ck_assert_int_eq(podc_ds_stack_reused(cold), 0);
@@ -143,7 +143,7 @@ START_TEST(reuse_resets_or_replaces)
     warm = NULL;
 
     /* another definition (an env entry more): replaced, not reused */
-    podc_ds_config_add_env(cfg, "PODC_TEST_DEFINITION", "2");
+    podc_ds_config_add_env(cfg, "PODC_TEST_DEFINITION", "2", NULL);
     ck_assert_ok(podc_ds_up(c, cfg, &warm, &err), &err);
     ck_assert_int_eq(podc_ds_stack_reused(warm), 0);
     char *other = container_id(c, podc_ds_stack_container(warm, PODC_DS_POSTGRES));
@@ -286,9 +286,10 @@ START_TEST(bad_migration_leaves_nothing)
     podc_error *err = NULL;
     char *svc = itest_name("ds2");
     podc_ds_config *cfg = test_config(svc);
-    podc_ds_config_set_migrations_dir(cfg, dir);
+    podc_ds_config_set_migrations_dir(cfg, dir, NULL);
     podc_ds_stack *st = NULL;
-    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EMIGRATION, "expected PODC_EMIGRATION, got: %s", podc_error_message(err));
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EMIGRATION, "expected PODC_EMIGRATION, got: %s",
+                  podc_error_message(err));
     ck_assert_ptr_null(st);
     ck_assert_str_eq(podc_error_detail(err, "file"), "001_broken.sql");
     ck_assert_str_eq(podc_error_detail(err, "component"), "migrations");
@@ -317,11 +318,12 @@ START_TEST(never_ready_fails_with_logs_and_leaves_nothing)
     write_file(dir, "config.yaml", yaml);
     write_file(dir, "db-secrets.yaml", "username: slm_user\npassword: wrong\n");
     podc_ds_config *cfg = test_config(svc);
-    podc_ds_config_set_config_dir(cfg, dir);
-    podc_ds_config_set_skip_redis(cfg, 1);
-    podc_ds_config_set_timeout(cfg, 10000); /* Postgres needs ~2-4 s of it */
+    podc_ds_config_set_config_dir(cfg, dir, NULL);
+    podc_ds_config_set_skip_redis(cfg, 1, NULL);
+    podc_ds_config_set_timeout(cfg, 10000, NULL); /* Postgres needs ~2-4 s of it */
     podc_ds_stack *st = NULL;
-    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EHEALTH, "expected PODC_EHEALTH, got: %s", podc_error_message(err));
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EHEALTH, "expected PODC_EHEALTH, got: %s",
+                  podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "component"), "datastorage");
     ck_assert_ptr_nonnull(podc_error_log_tail(err));
     ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
@@ -357,9 +359,10 @@ START_TEST(redis_dying_after_healthy_fails_the_up)
     podc_ds_config *cfg = test_config(svc);
     killer k = { .c = itest_client() };
     snprintf(k.redis, sizeof k.redis, "%s_redis_test", svc);
-    podc_ds_config_set_progress(cfg, kill_redis_when_healthy, &k);
+    podc_ds_config_set_progress(cfg, kill_redis_when_healthy, &k, NULL);
     podc_ds_stack *st = NULL;
-    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EHEALTH, "expected PODC_EHEALTH, got: %s", podc_error_message(err));
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EHEALTH, "expected PODC_EHEALTH, got: %s",
+                  podc_error_message(err));
     ck_assert_int_eq(k.killed, 1);
     ck_assert_str_eq(podc_error_detail(err, "component"), "redis");
     ck_assert_str_eq(podc_error_detail(err, "member"), "redis");
@@ -394,9 +397,10 @@ START_TEST(busy_port_named_before_anything_starts)
     podc_error *err = NULL;
     char *svc = itest_name("ds4");
     podc_ds_config *cfg = test_config(svc);
-    podc_ds_config_set_port(cfg, PODC_DS_PORT_REDIS, port);
+    podc_ds_config_set_port(cfg, PODC_DS_PORT_REDIS, port, NULL);
     podc_ds_stack *st = NULL;
-    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_ECONFLICT, "expected PODC_ECONFLICT, got: %s", podc_error_message(err));
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_ECONFLICT, "expected PODC_ECONFLICT, got: %s",
+                  podc_error_message(err));
     char num[16];
     snprintf(num, sizeof num, "%d", port);
     ck_assert_str_eq(podc_error_detail(err, "port"), num);
@@ -420,16 +424,16 @@ START_TEST(up_over_a_stale_stack)
     snprintf(stale, sizeof stale, "%s_postgres_test", svc);
     podc_container_spec *cs = podc_container_spec_new();
     const char *cmd[] = { "/bin/busybox", "sleep", "600" };
-    podc_container_spec_set_name(cs, stale);
-    podc_container_spec_set_image(cs, "localhost/podc-base:latest");
-    podc_container_spec_set_command(cs, cmd, 3);
-    podc_container_spec_add_label(cs, PODC_DS_LABEL_STACK, svc);
+    podc_container_spec_set_name(cs, stale, NULL);
+    podc_container_spec_set_image(cs, "localhost/podc-base:latest", NULL);
+    podc_container_spec_set_command(cs, cmd, 3, NULL);
+    podc_container_spec_add_label(cs, PODC_DS_LABEL_STACK, svc, NULL);
     ck_assert_ok(podc_container_create(c, cs, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, stale, &err), &err);
     podc_container_spec_free(cs);
 
     podc_ds_config *cfg = test_config(svc);
-    podc_ds_config_set_skip_redis(cfg, 1);
+    podc_ds_config_set_skip_redis(cfg, 1, NULL);
     podc_ds_stack *st = NULL;
     ck_assert_ok(podc_ds_up(c, cfg, &st, &err), &err);
     ck_assert_ptr_null(podc_ds_stack_redis_addr(st));
@@ -471,10 +475,10 @@ START_TEST(two_stacks_at_once_and_a_built_image)
     char tag[256];
     snprintf(tag, sizeof tag, "localhost/podc-it-ds-built:%d", (int)getpid());
     up_job ja = { .cfg = test_config(a) }, jb = { .cfg = test_config(b) };
-    podc_ds_config_set_image(jb.cfg, PODC_DS_DATASTORAGE, tag);
-    podc_ds_config_set_build(jb.cfg, TOP_SRCDIR "/tests/images", "datastorage/Containerfile", 0);
-    podc_ds_config_add_env(jb.cfg, "PODC_EXTRA", "from-test");
-    podc_ds_config_set_skip_redis(ja.cfg, 1);
+    podc_ds_config_set_image(jb.cfg, PODC_DS_DATASTORAGE, tag, NULL);
+    podc_ds_config_set_build(jb.cfg, TOP_SRCDIR "/tests/images", "datastorage/Containerfile", 0, NULL);
+    podc_ds_config_add_env(jb.cfg, "PODC_EXTRA", "from-test", NULL);
+    podc_ds_config_set_skip_redis(ja.cfg, 1, NULL);
 
     pthread_t ta, tb;
     pthread_create(&ta, NULL, up_thread, &ja);
@@ -520,29 +524,33 @@ START_TEST(config_checked_before_sending)
     podc_error *err = NULL;
     podc_ds_stack *st = NULL;
     podc_ds_config *cfg = test_config("bad name");
-    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s", podc_error_message(err));
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s",
+                  podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "field"), "service");
     podc_ds_config_free(cfg);
     cfg = test_config("podc-it-ds-cfg");
-    podc_ds_config_set_config_dir(cfg, "relative/dir");
-    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s", podc_error_message(err));
+    podc_ds_config_set_config_dir(cfg, "relative/dir", NULL);
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s",
+                  podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "field"), "config_dir");
-    podc_ds_config_set_config_dir(cfg, NULL);
-    podc_ds_config_set_migrations_dir(cfg, "/nonexistent/migrations");
-    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s", podc_error_message(err));
+    podc_ds_config_set_config_dir(cfg, NULL, NULL);
+    podc_ds_config_set_migrations_dir(cfg, "/nonexistent/migrations", NULL);
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s",
+                  podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "field"), "migrations_dir");
-    podc_ds_config_set_migrations_dir(cfg, MIGRATIONS);
-    podc_ds_config_set_port(cfg, PODC_DS_PORT_API, 18777);
-    podc_ds_config_set_port(cfg, PODC_DS_PORT_METRICS, 18777);
-    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s", podc_error_message(err));
+    podc_ds_config_set_migrations_dir(cfg, MIGRATIONS, NULL);
+    podc_ds_config_set_port(cfg, PODC_DS_PORT_API, 18777, NULL);
+    podc_ds_config_set_port(cfg, PODC_DS_PORT_METRICS, 18777, NULL);
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EINVAL, "expected PODC_EINVAL, got: %s",
+                  podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "port"), "18777");
     ck_assert_uint_eq(itest_stack_leftovers(c, "podc-it-ds-cfg"), 0);
     ck_assert_ptr_null(st);
     podc_error_free(err);
 
     /* presets: the suites' ports, health = API + 10000 */
-    ck_assert_int_eq(podc_ds_config_set_preset(cfg, "gateway"), 0);
-    ck_assert_int_eq(podc_ds_config_set_preset(cfg, "nope"), PODC_EINVAL);
+    ck_assert_int_eq(podc_ds_config_set_preset(cfg, "gateway", NULL), 0);
+    ck_assert_int_eq(podc_ds_config_set_preset(cfg, "nope", NULL), PODC_EINVAL);
     ck_assert_uint_eq(podc_ds_preset_count(), 8);
     ck_assert_str_eq(podc_ds_preset_name_at(0), "gateway");
     podc_ds_config_free(cfg);
@@ -562,9 +570,10 @@ START_TEST(progress_callback_stops_and_cleans_up)
     podc_error *err = NULL;
     char *svc = itest_name("ds6");
     podc_ds_config *cfg = test_config(svc);
-    podc_ds_config_set_progress(cfg, stop_when_postgres_ready, NULL);
+    podc_ds_config_set_progress(cfg, stop_when_postgres_ready, NULL, NULL);
     podc_ds_stack *st = NULL;
-    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_ECANCELLED, "expected PODC_ECANCELLED, got: %s", podc_error_message(err));
+    ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_ECANCELLED, "expected PODC_ECANCELLED, got: %s",
+                  podc_error_message(err));
     ck_assert_ptr_null(st);
     ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
     podc_error_free(err);
@@ -586,16 +595,16 @@ START_TEST(not_postgres_fails_readiness_and_leaves_nothing)
     char *svc = itest_name("ds7"), image[300];
     snprintf(image, sizeof image, "localhost/%s:test", svc);
     podc_image_build_options *o = podc_image_build_options_new();
-    podc_image_build_options_add_tag(o, image);
-    podc_image_build_options_set_pull_never(o, 1);
+    podc_image_build_options_add_tag(o, image, NULL);
+    podc_image_build_options_set_pull_never(o, 1, NULL);
     char *id = NULL;
     ck_assert_msg(podc_image_build(c, dir, o, &id, &err) == 0, "build: %s", podc_error_message(err));
     podc_image_build_options_free(o);
 
     podc_ds_config *cfg = test_config(svc);
-    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, image);
-    podc_ds_config_set_skip_redis(cfg, 1);
-    podc_ds_config_set_timeout(cfg, 20000);
+    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, image, NULL);
+    podc_ds_config_set_skip_redis(cfg, 1, NULL);
+    podc_ds_config_set_timeout(cfg, 20000, NULL);
     podc_ds_stack *st = NULL;
     ck_assert_msg(podc_ds_up(c, cfg, &st, &err) == PODC_EHEALTH, "expected PODC_EHEALTH, got: %s",
                   podc_error_message(err));

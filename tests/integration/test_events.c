@@ -74,9 +74,9 @@ START_TEST(start_and_died_on_filtered_stream)
     snprintf(since, sizeof since, "%lld", (long long)time(NULL) - 5);
 
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "type", "container");
-    podc_filters_add(f, "container", name);
-    podc_filters_add(f, "label", label_filter);
+    podc_filters_add(f, "type", "container", NULL);
+    podc_filters_add(f, "container", name, NULL);
+    podc_filters_add(f, "label", label_filter, NULL);
     watch w = { .name = name, .label = label, .stop_on_died = 1 };
     podc_client *sc = itest_client(); /* the stream blocks its client: one of its own */
     w.c = sc;
@@ -143,7 +143,7 @@ START_TEST(cancel_from_another_thread)
     podc_client *c = itest_client();
     podc_filters *f = podc_filters_new();
     char *nobody = itest_name("ev-nobody");
-    podc_filters_add(f, "container", nobody); /* a quiet stream */
+    podc_filters_add(f, "container", nobody, NULL); /* a quiet stream */
     podc_events_options o = PODC_EVENTS_OPTIONS_INIT;
     o.filters = f;
     int n = 0;
@@ -169,7 +169,7 @@ START_TEST(bad_filter_inside_200_is_an_error)
 {
     podc_client *c = itest_client();
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "bogus", "x");
+    podc_filters_add(f, "bogus", "x", NULL);
     podc_events_options o = PODC_EVENTS_OPTIONS_INIT;
     o.filters = f;
     int n = 0;

@@ -73,7 +73,7 @@ START_TEST(env_workdir_user)
 
     /* TTY: one raw stream, stderr included, \r\n line ends */
     o = podc_exec_options_new();
-    podc_exec_options_set_tty(o, 1);
+    podc_exec_options_set_tty(o, 1, NULL);
     const char *const tty[] = { "/bin/busybox", "sh", "-c", "echo out; echo err >&2; [ -t 1 ] && echo tty", NULL };
     ck_assert_ok(podc_exec_run(c, name, tty, o, &r, &err), &err);
     ck_assert_int_eq(podc_exec_result_exit_code(r), 0);
@@ -174,7 +174,7 @@ START_TEST(stream_variant_and_timeout)
     pdc_buf_free(&s.err);
 
     podc_exec_options *o = podc_exec_options_new();
-    podc_exec_options_set_timeout(o, 500);
+    podc_exec_options_set_timeout(o, 500, NULL);
     const char *const slow[] = { "/bin/busybox", "sleep", "5", NULL };
     int64_t t0 = fx_now_ms();
     code = -42;

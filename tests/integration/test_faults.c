@@ -148,14 +148,14 @@ START_TEST(service_killed_during_health_wait)
     podc_service_spec *s = podc_service_spec_new();
     const char *cmd[] = { "/bin/busybox", "sleep", "300" };
     killer k = { 0 };
-    podc_service_spec_set_name(s, name);
-    podc_service_spec_set_image(s, "localhost/podc-base:latest");
-    podc_service_spec_set_command(s, cmd, 3);
-    podc_service_spec_add_port(s, 8080, 0);
-    podc_service_spec_add_check_http(s, 8080, "/never", 200, NULL, 1000); /* nothing listens */
-    podc_service_spec_set_session(s, session);
-    podc_service_spec_set_startup_timeout(s, 60000);
-    podc_service_spec_set_progress(s, on_step, &k);
+    podc_service_spec_set_name(s, name, NULL);
+    podc_service_spec_set_image(s, "localhost/podc-base:latest", NULL);
+    podc_service_spec_set_command(s, cmd, 3, NULL);
+    podc_service_spec_add_port(s, 8080, 0, NULL);
+    podc_service_spec_add_check_http(s, 8080, "/never", 200, NULL, 1000, NULL); /* nothing listens */
+    podc_service_spec_set_session(s, session, NULL);
+    podc_service_spec_set_startup_timeout(s, 60000, NULL);
+    podc_service_spec_set_progress(s, on_step, &k, NULL);
     podc_service *svc = NULL;
     podc_error *err = NULL;
     double cpu0 = cpu_s();
@@ -244,9 +244,9 @@ static int race_step(const char *line, void *ud)
     if (r->what == RACE_FOREIGN_NAME) {
         podc_container_spec *cs = podc_container_spec_new();
         const char *argv[] = { "/bin/busybox", "sleep", "300" };
-        podc_container_spec_set_name(cs, r->name);
-        podc_container_spec_set_image(cs, "localhost/podc-base:latest");
-        podc_container_spec_set_command(cs, argv, 3);
+        podc_container_spec_set_name(cs, r->name, NULL);
+        podc_container_spec_set_image(cs, "localhost/podc-base:latest", NULL);
+        podc_container_spec_set_command(cs, argv, 3, NULL);
         ck_assert_ok(podc_container_create(other, cs, NULL, &err), &err);
         podc_container_spec_free(cs);
     } else if (r->what == RACE_IMAGE_GONE) {
@@ -263,12 +263,12 @@ static podc_service_spec *race_spec(const char *name, const char *image, const c
 {
     podc_service_spec *s = podc_service_spec_new();
     const char *cmd[] = { "/bin/busybox", "sleep", "300" };
-    podc_service_spec_set_name(s, name);
-    podc_service_spec_set_image(s, image);
-    podc_service_spec_set_command(s, cmd, 3);
-    podc_service_spec_set_session(s, SESSION);
-    podc_service_spec_set_network(s, network); /* made by the start: the rollback removes it */
-    podc_service_spec_set_progress(s, race_step, r);
+    podc_service_spec_set_name(s, name, NULL);
+    podc_service_spec_set_image(s, image, NULL);
+    podc_service_spec_set_command(s, cmd, 3, NULL);
+    podc_service_spec_set_session(s, SESSION, NULL);
+    podc_service_spec_set_network(s, network, NULL); /* made by the start: the rollback removes it */
+    podc_service_spec_set_progress(s, race_step, r, NULL);
     return s;
 }
 
@@ -315,8 +315,8 @@ START_TEST(image_removed_between_check_and_create)
     race r = { .at = "no stale container", .what = RACE_IMAGE_GONE, .name = tag };
     podc_service_spec *s = race_spec(name, tag, net, &r);
     podc_image_pull_options *never = podc_image_pull_options_new();
-    podc_image_pull_options_set_policy(never, PODC_IMAGE_PULL_NEVER);
-    podc_service_spec_set_pull_options(s, never);
+    podc_image_pull_options_set_policy(never, PODC_IMAGE_PULL_NEVER, NULL);
+    podc_service_spec_set_pull_options(s, never, NULL);
     podc_image_pull_options_free(never);
     podc_service *svc = NULL;
     int rc = podc_service_start(c, s, &svc, &err);
@@ -339,7 +339,7 @@ START_TEST(host_port_taken_between_check_and_start)
     char *name = itest_name("race-port"), *net = itest_name("race-port-net");
     race r = { .at = "created container", .what = RACE_PORT_TAKEN, .port = free_port(), .fd = -1 };
     podc_service_spec *s = race_spec(name, "localhost/podc-base:latest", net, &r);
-    podc_service_spec_add_port(s, 8080, r.port);
+    podc_service_spec_add_port(s, 8080, r.port, NULL);
     podc_service *svc = NULL;
     podc_error *err = NULL;
     int rc = podc_service_start(c, s, &svc, &err);
@@ -364,10 +364,10 @@ static void run_script(podc_client *c, const char *name, const char *script)
 {
     podc_container_spec *cs = podc_container_spec_new();
     const char *argv[] = { "/bin/busybox", "sh", "-c", script };
-    podc_container_spec_set_name(cs, name);
-    podc_container_spec_set_image(cs, "localhost/podc-base:latest");
-    podc_container_spec_set_command(cs, argv, 4);
-    podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_SESSION, SESSION);
+    podc_container_spec_set_name(cs, name, NULL);
+    podc_container_spec_set_image(cs, "localhost/podc-base:latest", NULL);
+    podc_container_spec_set_command(cs, argv, 4, NULL);
+    podc_container_spec_add_label(cs, PODC_SERVICE_LABEL_SESSION, SESSION, NULL);
     podc_error *err = NULL;
     ck_assert_ok(podc_container_create(c, cs, NULL, &err), &err);
     podc_container_spec_free(cs);
@@ -440,11 +440,11 @@ START_TEST(service_killed_during_a_build)
     char *tag = itest_name("faults-build"), ref[160];
     snprintf(ref, sizeof ref, "localhost/%s:test", tag);
     podc_image_build_options *o = podc_image_build_options_new();
-    podc_image_build_options_add_tag(o, ref);
-    podc_image_build_options_set_pull_never(o, 1);
-    podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, SESSION);
+    podc_image_build_options_add_tag(o, ref, NULL);
+    podc_image_build_options_set_pull_never(o, 1, NULL);
+    podc_image_build_options_add_label(o, PODC_SERVICE_LABEL_SESSION, SESSION, NULL);
     killer k = { .delay_ms = 1500, .when = "RUN" };
-    podc_image_build_options_set_progress(o, on_build_line, &k);
+    podc_image_build_options_set_progress(o, on_build_line, &k, NULL);
     podc_error *err = NULL;
     char *id = NULL;
     double cpu0 = cpu_s();
@@ -478,9 +478,9 @@ START_TEST(service_killed_during_ds_up_then_restarted)
     /* fixed ports below the ephemeral range: a container whose service was killed can leave its
      * netavark DNAT rule behind, and a later port podman picks must not land on it */
     for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
-        podc_ds_config_set_port(cfg, (podc_ds_port)p, 21000 + (int)(getpid() % 1000) * 5 + p);
+        podc_ds_config_set_port(cfg, (podc_ds_port)p, 21000 + (int)(getpid() % 1000) * 5 + p, NULL);
     killer k = { .delay_ms = 300, .when = "starting postgres" };
-    podc_ds_config_set_progress(cfg, on_step, &k);
+    podc_ds_config_set_progress(cfg, on_step, &k, NULL);
     podc_ds_stack *st = NULL;
     podc_error *err = NULL;
     double cpu0 = cpu_s();
@@ -533,16 +533,16 @@ START_TEST(service_killed_during_compose_up_then_restarted)
           f);
     fclose(f);
     podc_compose_options *o = podc_compose_options_new();
-    podc_compose_options_add_file(o, yaml);
-    podc_compose_options_set_project(o, name);
+    podc_compose_options_add_file(o, yaml, NULL);
+    podc_compose_options_set_project(o, name, NULL);
     podc_stack_spec *s = NULL;
     podc_error *err = NULL;
     ck_assert_ok(podc_compose_load(o, &s, &err), &err);
     podc_compose_options_free(o);
     unlink(yaml);
     killer k = { .delay_ms = 300, .when = "_postgres: started" };
-    podc_stack_spec_set_session(s, SESSION);
-    podc_stack_spec_set_progress(s, on_step, &k);
+    podc_stack_spec_set_session(s, SESSION, NULL);
+    podc_stack_spec_set_progress(s, on_step, &k, NULL);
     podc_stack *st = NULL;
     double cpu0 = cpu_s();
     int rc = podc_stack_up(c, s, &st, &err);
@@ -652,15 +652,15 @@ START_TEST(relay_drops_a_health_wait)
     char *name = itest_name("relay-wait"), *net = itest_name("relay-wait-net");
     podc_service_spec *s = podc_service_spec_new();
     const char *cmd[] = { "/bin/busybox", "sh", "-c", "sleep 1.5; echo ready; exec /bin/busybox sleep 300" };
-    podc_service_spec_set_name(s, name);
-    podc_service_spec_set_image(s, "localhost/podc-base:latest");
-    podc_service_spec_set_command(s, cmd, 4);
-    podc_service_spec_set_session(s, SESSION);
-    podc_service_spec_set_network(s, net);
-    podc_service_spec_add_check_log(s, "^ready$", 1);
-    podc_service_spec_set_startup_timeout(s, 30000);
+    podc_service_spec_set_name(s, name, NULL);
+    podc_service_spec_set_image(s, "localhost/podc-base:latest", NULL);
+    podc_service_spec_set_command(s, cmd, 4, NULL);
+    podc_service_spec_set_session(s, SESSION, NULL);
+    podc_service_spec_set_network(s, net, NULL);
+    podc_service_spec_add_check_log(s, "^ready$", 1, NULL);
+    podc_service_spec_set_startup_timeout(s, 30000, NULL);
     dropper d = { .p = p, .when = ": started", .delay_ms = 500 };
-    podc_service_spec_set_progress(s, drop_step, &d);
+    podc_service_spec_set_progress(s, drop_step, &d, NULL);
     podc_service *svc = NULL;
     podc_error *err = NULL;
     int64_t conns = podc_client_connections_opened(c);

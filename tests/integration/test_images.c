@@ -238,13 +238,13 @@ START_TEST(build_then_inspect_list_tag_remove)
     remember('i', tag2);
 
     podc_image_build_options *o = podc_image_build_options_new();
-    podc_image_build_options_add_tag(o, tag1);
-    podc_image_build_options_add_tag(o, tag2);
-    podc_image_build_options_add_build_arg(o, "GREETING", "hello-podc");
-    podc_image_build_options_add_label(o, "podc.it", label);
-    podc_image_build_options_set_pull_never(o, 1);
+    podc_image_build_options_add_tag(o, tag1, NULL);
+    podc_image_build_options_add_tag(o, tag2, NULL);
+    podc_image_build_options_add_build_arg(o, "GREETING", "hello-podc", NULL);
+    podc_image_build_options_add_label(o, "podc.it", label, NULL);
+    podc_image_build_options_set_pull_never(o, 1, NULL);
     progress pr = { 0 };
-    podc_image_build_options_set_progress(o, on_progress, &pr);
+    podc_image_build_options_set_progress(o, on_progress, &pr, NULL);
     char *id = NULL;
     ck_assert_ok(podc_image_build(cl, ctx, o, &id, &err), &err);
     podc_image_build_options_free(o);
@@ -289,7 +289,7 @@ START_TEST(build_then_inspect_list_tag_remove)
     podc_filters *fl = podc_filters_new();
     char refpat[300];
     snprintf(refpat, sizeof refpat, "localhost/%s", repo);
-    podc_filters_add(fl, "reference", refpat);
+    podc_filters_add(fl, "reference", refpat, NULL);
     podc_image_list *l = NULL;
     ck_assert_ok(podc_image_list_get(cl, fl, &l, &err), &err);
     ck_assert_int_eq(podc_image_list_count(l), 1);
@@ -305,12 +305,12 @@ START_TEST(build_then_inspect_list_tag_remove)
     char labelf[80];
     snprintf(labelf, sizeof labelf, "podc.it=%s", label);
     fl = podc_filters_new();
-    podc_filters_add(fl, "label", labelf);
-    podc_filters_add(fl, "label", "podc.test.suite=images");
+    podc_filters_add(fl, "label", labelf, NULL);
+    podc_filters_add(fl, "label", "podc.test.suite=images", NULL);
     ck_assert_ok(podc_image_list_get(cl, fl, &l, &err), &err);
     ck_assert_int_eq(podc_image_list_count(l), 1);
     podc_image_list_free(l);
-    podc_filters_add(fl, "label", "podc.it.none=1");
+    podc_filters_add(fl, "label", "podc.it.none=1", NULL);
     ck_assert_ok(podc_image_list_get(cl, fl, &l, &err), &err);
     ck_assert_int_eq(podc_image_list_count(l), 0);
     podc_image_list_free(l);
@@ -384,8 +384,8 @@ START_TEST(build_failure_gives_ebuild_with_output)
     char *repo = name_of("fail");
     remember('i', repo);
     podc_image_build_options *o = podc_image_build_options_new();
-    podc_image_build_options_add_tag(o, repo);
-    podc_image_build_options_set_pull_never(o, 1);
+    podc_image_build_options_add_tag(o, repo, NULL);
+    podc_image_build_options_set_pull_never(o, 1, NULL);
     char *id = NULL;
     ck_assert_int_eq(podc_image_build(cl, ctx, o, &id, &err), PODC_EBUILD);
     ck_assert_ptr_null(id);
@@ -409,7 +409,7 @@ START_TEST(build_failure_gives_ebuild_with_output)
     /* a missing base image with pull=never fails at once, without trying a registry */
     put_file(ctx, "Containerfile", "FROM localhost/podc-it-no-such-base:latest\nRUN true\n");
     o = podc_image_build_options_new();
-    podc_image_build_options_set_pull_never(o, 1);
+    podc_image_build_options_set_pull_never(o, 1, NULL);
     ck_assert_int_eq(podc_image_build(cl, ctx, o, &id, &err), PODC_EBUILD);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "podc-it-no-such-base"));
     podc_image_build_options_free(o);
@@ -442,9 +442,9 @@ START_TEST(build_with_explicit_containerfile)
 
     /* relative to the context */
     podc_image_build_options *o = podc_image_build_options_new();
-    podc_image_build_options_add_tag(o, tag_in);
-    podc_image_build_options_set_containerfile(o, "build/Special.Containerfile");
-    podc_image_build_options_set_pull_never(o, 1);
+    podc_image_build_options_add_tag(o, tag_in, NULL);
+    podc_image_build_options_set_containerfile(o, "build/Special.Containerfile", NULL);
+    podc_image_build_options_set_pull_never(o, 1, NULL);
     char *id = NULL;
     ck_assert_ok(podc_image_build(cl, ctx, o, &id, &err), &err);
     podc_image_build_options_free(o);
@@ -459,10 +459,10 @@ START_TEST(build_with_explicit_containerfile)
     char path[700];
     snprintf(path, sizeof path, "%s/Outside.Containerfile", outside_dir);
     o = podc_image_build_options_new();
-    podc_image_build_options_add_tag(o, tag_out);
-    podc_image_build_options_set_containerfile(o, path);
-    podc_image_build_options_set_pull_never(o, 1);
-    podc_image_build_options_set_no_cache(o, 1);
+    podc_image_build_options_add_tag(o, tag_out, NULL);
+    podc_image_build_options_set_containerfile(o, path, NULL);
+    podc_image_build_options_set_pull_never(o, 1, NULL);
+    podc_image_build_options_set_no_cache(o, 1, NULL);
     ck_assert_ok(podc_image_build(cl, ctx, o, &id, &err), &err);
     podc_image_build_options_free(o);
     ck_assert_ok(podc_image_inspect(cl, tag_out, &img, &err), &err);
@@ -529,10 +529,10 @@ START_TEST(import_rootfs_tar)
     snprintf(ref, sizeof ref, "%s:1", repo);
     remember('i', ref);
     podc_image_import_options *io = podc_image_import_options_new();
-    ck_assert_int_eq(podc_image_import_options_set_reference(io, ref), 0);
-    ck_assert_int_eq(podc_image_import_options_add_change(io, "CMD [\"/bin/sh\"]"), 0);
-    ck_assert_int_eq(podc_image_import_options_add_change(io, "LABEL podc.imported=yes"), 0);
-    ck_assert_int_eq(podc_image_import_options_set_message(io, "podc import test"), 0);
+    ck_assert_int_eq(podc_image_import_options_set_reference(io, ref, NULL), 0);
+    ck_assert_int_eq(podc_image_import_options_add_change(io, "CMD [\"/bin/sh\"]", NULL), 0);
+    ck_assert_int_eq(podc_image_import_options_add_change(io, "LABEL podc.imported=yes", NULL), 0);
+    ck_assert_int_eq(podc_image_import_options_set_message(io, "podc import test", NULL), 0);
     char *id = NULL;
     ck_assert_ok(podc_image_import_file(cl, io, tarpath, &id, &err), &err);
     podc_image_import_options_free(io);
@@ -607,19 +607,19 @@ START_TEST(not_found_and_invalid)
     const char *ctx = tmpdir();
     put_file(ctx, "Containerfile", "FROM " BASE "\n");
     podc_image_build_options *o = podc_image_build_options_new();
-    podc_image_build_options_add_tag(o, "podc-it-UPPER");
+    podc_image_build_options_add_tag(o, "podc-it-UPPER", NULL);
     ck_assert_int_eq(podc_image_build(cl, ctx, o, &id, &err), PODC_EINVAL);
     ck_assert_int_eq(podc_error_http_status(err), 0);
     podc_image_build_options_free(o);
     /* the base image is listed by a reference filter, and an untagged filter finds no named image */
     podc_filters *fl = podc_filters_new();
-    podc_filters_add(fl, "reference", BASE);
+    podc_filters_add(fl, "reference", BASE, NULL);
     podc_image_list *l = NULL;
     ck_assert_ok(podc_image_list_get(cl, fl, &l, &err), &err);
     ck_assert_int_eq(podc_image_list_count(l), 1);
     ck_assert(has_tag(podc_image_list_at(l, 0), BASE));
     podc_image_list_free(l);
-    podc_filters_add(fl, "dangling", "true");
+    podc_filters_add(fl, "dangling", "true", NULL);
     ck_assert_ok(podc_image_list_get(cl, fl, &l, &err), &err);
     ck_assert_int_eq(podc_image_list_count(l), 0);
     podc_image_list_free(l);

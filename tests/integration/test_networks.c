@@ -16,7 +16,7 @@ START_TEST(network_lifecycle)
     podc_error *err = NULL;
     char *name = itest_name("net-life");
     podc_network_options *o = itc_net_options();
-    ck_assert_int_eq(podc_network_options_add_label(o, "role", "test"), 0);
+    ck_assert_int_eq(podc_network_options_add_label(o, "role", "test", NULL), 0);
 
     podc_network *n = NULL;
     ck_assert_ok(podc_network_create(c, name, o, &n, &err), &err);
@@ -69,9 +69,9 @@ START_TEST(network_internal_without_dns)
     podc_error *err = NULL;
     char *name = itest_name("net-int");
     podc_network_options *o = itc_net_options();
-    podc_network_options_set_internal(o, 1);
-    podc_network_options_set_dns_enabled(o, 0);
-    podc_network_options_add_subnet(o, "10.89.231.0/24", NULL);
+    podc_network_options_set_internal(o, 1, NULL);
+    podc_network_options_set_dns_enabled(o, 0, NULL);
+    podc_network_options_add_subnet(o, "10.89.231.0/24", NULL, NULL);
     podc_network *n = NULL;
     ck_assert_ok(podc_network_create(c, name, o, &n, &err), &err);
     ck_assert_int_eq(podc_network_internal(n), 1);
@@ -94,12 +94,12 @@ START_TEST(network_list_filters)
     char *a = itest_name("net-ls"), *ab = itest_name("net-ls2");
     podc_network_options *o = itc_net_options();
     ck_assert_ok(podc_network_create(c, a, o, NULL, &err), &err);
-    podc_network_options_add_label(o, "which", "second");
+    podc_network_options_add_label(o, "which", "second", NULL);
     ck_assert_ok(podc_network_create(c, ab, o, NULL, &err), &err);
 
     /* name is a regex/substring match: "<a>" also matches "<a>2" */
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "name", a);
+    podc_filters_add(f, "name", a, NULL);
     podc_network_list *l = NULL;
     ck_assert_ok(podc_network_list_get(c, f, &l, &err), &err);
     ck_assert_uint_eq(podc_network_list_count(l), 2);
@@ -109,8 +109,8 @@ START_TEST(network_list_filters)
     char exact[128];
     snprintf(exact, sizeof exact, "^%s$", a);
     f = podc_filters_new();
-    podc_filters_add(f, "name", exact);
-    podc_filters_add(f, "driver", "bridge");
+    podc_filters_add(f, "name", exact, NULL);
+    podc_filters_add(f, "driver", "bridge", NULL);
     ck_assert_ok(podc_network_list_get(c, f, &l, &err), &err);
     ck_assert_uint_eq(podc_network_list_count(l), 1);
     ck_assert_str_eq(podc_network_name(podc_network_list_at(l, 0)), a);
@@ -121,8 +121,8 @@ START_TEST(network_list_filters)
     podc_filters_free(f);
 
     f = podc_filters_new();
-    podc_filters_add(f, "label", "which=second");
-    podc_filters_add(f, "name", a);
+    podc_filters_add(f, "label", "which=second", NULL);
+    podc_filters_add(f, "name", a, NULL);
     ck_assert_ok(podc_network_list_get(c, f, &l, &err), &err);
     ck_assert_uint_eq(podc_network_list_count(l), 1);
     ck_assert_str_eq(podc_network_name(podc_network_list_at(l, 0)), ab);
@@ -131,7 +131,7 @@ START_TEST(network_list_filters)
 
     /* an unknown filter key is refused by podman (500) */
     f = podc_filters_new();
-    podc_filters_add(f, "bogus", "x");
+    podc_filters_add(f, "bogus", "x", NULL);
     l = NULL;
     ck_assert_int_eq(podc_network_list_get(c, f, &l, &err), PODC_ESERVER);
     ck_assert_ptr_null(l);
@@ -219,15 +219,15 @@ START_TEST(network_without_dns_does_not_resolve)
     podc_error *err = NULL;
     char *net = itest_name("net-nodns"), *a = itest_name("nodns-a"), *b = itest_name("nodns-b");
     podc_network_options *o = itc_net_options();
-    podc_network_options_set_dns_enabled(o, 0);
+    podc_network_options_set_dns_enabled(o, 0, NULL);
     ck_assert_ok(podc_network_create(c, net, o, NULL, &err), &err);
     podc_container_spec *sa = itc_spec(a, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
     const char *aliases[] = { "svc-beta" };
-    podc_container_spec_add_network(sa, net, aliases, 1);
+    podc_container_spec_add_network(sa, net, aliases, 1, NULL);
     ck_assert_ok(podc_container_create(c, sa, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, a, &err), &err);
     podc_container_spec *sb = itc_spec(b, ITC_BASE_IMAGE, "getent hosts svc-beta");
-    podc_container_spec_add_network(sb, net, NULL, 0);
+    podc_container_spec_add_network(sb, net, NULL, 0, NULL);
     ck_assert_int_ne(itc_run_to_exit(c, sb), 0);
     ck_assert_ok(podc_container_remove(c, b, PODC_CONTAINER_REMOVE_FORCE, &err), &err);
     ck_assert_ok(podc_container_remove(c, a, PODC_CONTAINER_REMOVE_FORCE, &err), &err);
@@ -307,8 +307,8 @@ START_TEST(network_remove_in_use_and_force)
     podc_network_options *o = itc_net_options();
     ck_assert_ok(podc_network_create(c, net, o, NULL, &err), &err);
     podc_container_spec *s = itc_spec(ctr, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
-    podc_container_spec_add_network(s, net, NULL, 0);
-    podc_container_spec_set_stop_timeout(s, 0);
+    podc_container_spec_add_network(s, net, NULL, 0, NULL);
+    podc_container_spec_set_stop_timeout(s, 0, NULL);
     ck_assert_ok(podc_container_create(c, s, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, ctr, &err), &err);
 

@@ -94,10 +94,10 @@ static podc_image_pull_options *opts(podc_image_pull_policy policy, unsigned fla
 {
     podc_image_pull_options *o = podc_image_pull_options_new();
     ck_assert_ptr_nonnull(o);
-    ck_assert_int_eq(podc_image_pull_options_set_policy(o, policy), 0);
-    ck_assert_int_eq(podc_image_pull_options_set_flags(o, flags), 0);
+    ck_assert_int_eq(podc_image_pull_options_set_policy(o, policy, NULL), 0);
+    ck_assert_int_eq(podc_image_pull_options_set_flags(o, flags, NULL), 0);
     if (l)
-        ck_assert_int_eq(podc_image_pull_options_set_progress(o, collect, l), 0);
+        ck_assert_int_eq(podc_image_pull_options_set_progress(o, collect, l, NULL), 0);
     return o;
 }
 
@@ -133,7 +133,7 @@ START_TEST(pull_upstream_name_through_the_rewrite)
 
     /* the short name resolves through the service's registries.conf; present = no transfer */
     lines again = { 0 };
-    podc_image_pull_options_set_progress(o, collect, &again);
+    podc_image_pull_options_set_progress(o, collect, &again, NULL);
     char *id2 = NULL;
     ck_assert_ok(podc_image_pull(c, "redis:7-alpine", o, &id2, &err), &err);
     ck_assert_str_eq(id2, id);
@@ -162,7 +162,7 @@ START_TEST(credentials_missing_wrong_and_right)
     err = NULL;
 
     /* explicit and wrong: refused, not retried, the password nowhere */
-    ck_assert_int_eq(podc_image_pull_options_set_credentials(o, user, "wrong-canary-pw"), 0);
+    ck_assert_int_eq(podc_image_pull_options_set_credentials(o, user, "wrong-canary-pw", NULL), 0);
     ck_assert_int_eq(podc_image_pull(c, ref, o, NULL, &err), PODC_EAUTH);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "refused the credentials (from explicit)"));
     char *json = podc_error_to_json(err);
@@ -173,7 +173,7 @@ START_TEST(credentials_missing_wrong_and_right)
     err = NULL;
 
     /* explicit and right */
-    ck_assert_int_eq(podc_image_pull_options_set_credentials(o, user, pass), 0);
+    ck_assert_int_eq(podc_image_pull_options_set_credentials(o, user, pass, NULL), 0);
     char *id = NULL;
     ck_assert_ok(podc_image_pull(c, ref, o, &id, &err), &err);
     ck_assert_uint_eq(strlen(id), 64);
@@ -193,7 +193,7 @@ START_TEST(credentials_missing_wrong_and_right)
     chmod(file, 0600);
     pdc_buf_free(&b);
     o = opts(PODC_IMAGE_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, &l);
-    ck_assert_int_eq(podc_image_pull_options_set_authfile(o, file), 0);
+    ck_assert_int_eq(podc_image_pull_options_set_authfile(o, file, NULL), 0);
     ck_assert_ok(podc_image_pull(c, ref, o, NULL, &err), &err);
     podc_image_pull_options_free(o);
     setenv("REGISTRY_AUTH_FILE", file, 1);
@@ -205,7 +205,7 @@ START_TEST(credentials_missing_wrong_and_right)
     f = fopen(file, "w");
     fprintf(f, "{\"auths\":{\"%s\":{\"auth\":\"cG9kYy10ZXN0Om5vcGU=\"}}}\n", env_or_fail("PODC_AUTH_REGISTRY"));
     fclose(f);
-    ck_assert_int_eq(podc_image_pull_options_set_authfile(o, file), 0);
+    ck_assert_int_eq(podc_image_pull_options_set_authfile(o, file, NULL), 0);
     ck_assert_int_eq(podc_image_pull(c, ref, o, NULL, &err), PODC_EAUTH);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), file));
     podc_error_free(err);
@@ -233,7 +233,7 @@ START_TEST(missing_tag_down_registry_tls_mismatch_policy_never)
 
     /* nothing listens on 127.0.0.1:1: retried, then one clear error within the budget */
     podc_image_pull_options *down = opts(PODC_IMAGE_PULL_ALWAYS, PODC_IMAGE_PULL_TLS_NO_VERIFY, NULL);
-    podc_image_pull_options_set_retries(down, 2, 100);
+    podc_image_pull_options_set_retries(down, 2, 100, NULL);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     ck_assert_int_eq(podc_image_pull(c, "127.0.0.1:1/podc/x:1", down, NULL, &err), PODC_ETRANSPORT);
@@ -248,7 +248,8 @@ START_TEST(missing_tag_down_registry_tls_mismatch_policy_never)
     /* plain HTTP where TLS is expected: invalid input with the way out */
     char *aref = auth_ref();
     podc_image_pull_options *tls = opts(PODC_IMAGE_PULL_ALWAYS, 0, NULL);
-    podc_image_pull_options_set_credentials(tls, env_or_fail("PODC_REGISTRY_USER"), env_or_fail("PODC_REGISTRY_PASSWORD"));
+    podc_image_pull_options_set_credentials(tls, env_or_fail("PODC_REGISTRY_USER"),
+                                            env_or_fail("PODC_REGISTRY_PASSWORD"), NULL);
     ck_assert_int_eq(podc_image_pull(c, aref, tls, NULL, &err), PODC_EINVAL);
     ck_assert_str_eq(podc_error_detail(err, "field"), "tls_verify");
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "--tls-verify=false"));
@@ -257,7 +258,7 @@ START_TEST(missing_tag_down_registry_tls_mismatch_policy_never)
     podc_image_pull_options_free(tls);
     free(aref);
 
-    podc_image_pull_options_set_policy(o, PODC_IMAGE_PULL_NEVER);
+    podc_image_pull_options_set_policy(o, PODC_IMAGE_PULL_NEVER, NULL);
     ck_assert_int_eq(podc_image_pull(c, ref, o, NULL, &err), PODC_ENOTFOUND);
     podc_error_free(err);
     podc_image_pull_options_free(o);
@@ -306,10 +307,10 @@ START_TEST(service_pulls_what_is_missing)
     podc_service_spec *s = podc_service_spec_new();
     const char *ping[] = { "redis-cli", "ping" };
     lines l = { 0 };
-    podc_service_spec_set_name(s, name);
-    podc_service_spec_set_image(s, REDIS_UP);
-    podc_service_spec_add_check_exec(s, ping, 2, "PONG", 5000);
-    podc_service_spec_set_progress(s, service_line, &l);
+    podc_service_spec_set_name(s, name, NULL);
+    podc_service_spec_set_image(s, REDIS_UP, NULL);
+    podc_service_spec_add_check_exec(s, ping, 2, "PONG", 5000, NULL);
+    podc_service_spec_set_progress(s, service_line, &l, NULL);
     podc_service *svc = NULL;
     ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
     ck_assert_ptr_nonnull(strstr(l.all, "pulling " REDIS_UP ": Copying blob"));
@@ -320,7 +321,7 @@ START_TEST(service_pulls_what_is_missing)
     /* policy never on an absent image: not found, nothing created */
     untag(c, REDIS_UP);
     podc_image_pull_options *o = opts(PODC_IMAGE_PULL_NEVER, 0, NULL);
-    podc_service_spec_set_pull_options(s, o);
+    podc_service_spec_set_pull_options(s, o, NULL);
     ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_ENOTFOUND);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "pull policy is never"));
     podc_error_free(err);
@@ -344,12 +345,12 @@ START_TEST(datastorage_up_with_the_default_images)
     char *svc = itest_name("ds-defaults");
     podc_ds_config *cfg = podc_ds_config_new(svc);
     for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
-        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0);
-    podc_ds_config_set_migrations_dir(cfg, MIGRATIONS);
-    podc_ds_config_set_session(cfg, "podc-it-registry");
+        podc_ds_config_set_port(cfg, (podc_ds_port)p, 0, NULL);
+    podc_ds_config_set_migrations_dir(cfg, MIGRATIONS, NULL);
+    podc_ds_config_set_session(cfg, "podc-it-registry", NULL);
 
     /* a failed pull fails the up before anything is created */
-    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "docker.io/library/postgres:no-such-tag");
+    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "docker.io/library/postgres:no-such-tag", NULL);
     podc_ds_stack *st = NULL;
     ck_assert_int_eq(podc_ds_up(c, cfg, &st, &err), PODC_ENOTFOUND);
     ck_assert_str_eq(podc_error_detail(err, "component"), "postgres");
@@ -360,9 +361,9 @@ START_TEST(datastorage_up_with_the_default_images)
     /* the defaults: upstream names pulled (through the rewrite), DataStorage's local image
      * (Redis's pull beside the failed one went through: it goes again) */
     untag(c, REDIS_UP);
-    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, PODC_DS_DEFAULT_POSTGRES_IMAGE);
+    podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, PODC_DS_DEFAULT_POSTGRES_IMAGE, NULL);
     lines l = { 0 };
-    podc_ds_config_set_progress(cfg, service_line, &l);
+    podc_ds_config_set_progress(cfg, service_line, &l, NULL);
     ck_assert_ok(podc_ds_up(c, cfg, &st, &err), &err);
     ck_assert(present(c, POSTGRES_UP));
     ck_assert(present(c, REDIS_UP));

@@ -236,11 +236,11 @@ START_TEST(a_second_host_over_tcp_and_ssh)
         ck_assert_str_eq(podc_client_host(c), host);
         char *name = itest_name(i ? "netns-ssh" : "netns-tcp");
         podc_service_spec *s = podc_service_spec_new();
-        podc_service_spec_set_name(s, name);
-        podc_service_spec_set_image(s, "localhost/podc-httpsvc:test");
-        podc_service_spec_add_port(s, 8080, 0);
-        podc_service_spec_add_check_http(s, 8080, "/healthz", 200, NULL, 1000);
-        podc_service_spec_set_startup_timeout(s, 30000);
+        podc_service_spec_set_name(s, name, NULL);
+        podc_service_spec_set_image(s, "localhost/podc-httpsvc:test", NULL);
+        podc_service_spec_add_port(s, 8080, 0, NULL);
+        podc_service_spec_add_check_http(s, 8080, "/healthz", 200, NULL, 1000, NULL);
+        podc_service_spec_set_startup_timeout(s, 30000, NULL);
         podc_service *svc = NULL;
         ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
         ck_assert_str_eq(podc_service_host(svc), host);
@@ -258,11 +258,11 @@ START_TEST(a_second_host_over_tcp_and_ssh)
         if (i == 1) {
             char *ds = itest_name("netns-ds");
             podc_ds_config *cfg = podc_ds_config_new(ds);
-            podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test");
-            podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test");
-            podc_ds_config_set_skip_redis(cfg, 1);
+            podc_ds_config_set_image(cfg, PODC_DS_POSTGRES, "localhost/podc-postgres:test", NULL);
+            podc_ds_config_set_image(cfg, PODC_DS_DATASTORAGE, "localhost/podc-datastorage:test", NULL);
+            podc_ds_config_set_skip_redis(cfg, 1, NULL);
             for (int p = PODC_DS_PORT_POSTGRES; p <= PODC_DS_PORT_HEALTH; p++)
-                podc_ds_config_set_port(cfg, (podc_ds_port)p, 0);
+                podc_ds_config_set_port(cfg, (podc_ds_port)p, 0, NULL);
             podc_ds_stack *st = NULL;
             ck_assert_ok(podc_ds_up(c, cfg, &st, &err), &err);
             ck_assert_msg(strstr(podc_ds_stack_postgres_dsn_masked(st), host), "%s",

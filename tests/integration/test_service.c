@@ -46,7 +46,7 @@ static void svc_teardown(void)
     char prefix[64];
     snprintf(prefix, sizeof prefix, "podc-it-%s-", owner);
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "label", PODC_SERVICE_LABEL_SESSION);
+    podc_filters_add(f, "label", PODC_SERVICE_LABEL_SESSION, NULL);
     podc_network_list *nl = NULL;
     if (podc_network_list_get(c, f, &nl, NULL) == 0) {
         for (size_t i = 0; i < podc_network_list_count(nl); i++) {
@@ -87,10 +87,10 @@ static podc_service_spec *new_spec(const char *suffix, const char *image, char *
     char *name = itest_name(suffix), *session = NULL;
     /* the runner's pid (not the forked test's): the teardown finds the sessions by it */
     ck_assert_int_ge(asprintf(&session, "podc-it-%s-%s-s", owner, suffix), 0);
-    ck_assert_int_eq(podc_service_spec_set_name(s, name), 0);
-    ck_assert_int_eq(podc_service_spec_set_image(s, image), 0);
-    ck_assert_int_eq(podc_service_spec_set_session(s, session), 0);
-    ck_assert_int_eq(podc_service_spec_add_label(s, OWNER_LABEL, owner), 0);
+    ck_assert_int_eq(podc_service_spec_set_name(s, name, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_set_image(s, image, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_set_session(s, session, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_label(s, OWNER_LABEL, owner, NULL), 0);
     *name_out = name;
     *session_out = session;
     return s;
@@ -99,7 +99,7 @@ static podc_service_spec *new_spec(const char *suffix, const char *image, char *
 static void set_script(podc_service_spec *s, const char *script)
 {
     const char *argv[] = { "/bin/busybox", "sh", "-c", script };
-    ck_assert_int_eq(podc_service_spec_set_command(s, argv, 4), 0);
+    ck_assert_int_eq(podc_service_spec_set_command(s, argv, 4, NULL), 0);
 }
 
 /* Number of containers / networks labelled with the session. */
@@ -108,7 +108,7 @@ static size_t count_session(podc_client *c, const char *session, int networks)
     char label[160];
     snprintf(label, sizeof label, "%s=%s", PODC_SERVICE_LABEL_SESSION, session);
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "label", label);
+    podc_filters_add(f, "label", label, NULL);
     size_t n = 0;
     podc_error *err = NULL;
     if (networks) {
@@ -180,13 +180,13 @@ START_TEST(service_http_healthy)
     podc_error *err = NULL;
     char *name, *session, *net = itest_name("svc-net");
     podc_service_spec *s = new_spec("svc-http", HTTP_IMAGE, &name, &session);
-    podc_service_spec_add_port(s, 8080, 0);
-    podc_service_spec_add_env(s, "HEALTHZ_READY_AFTER", "2"); /* whole seconds: 503 for 1-2 s */
-    podc_service_spec_set_network(s, net);
-    podc_service_spec_add_network_alias(s, "web");
-    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, "ok", 0);
+    podc_service_spec_add_port(s, 8080, 0, NULL);
+    podc_service_spec_add_env(s, "HEALTHZ_READY_AFTER", "2", NULL); /* whole seconds: 503 for 1-2 s */
+    podc_service_spec_set_network(s, net, NULL);
+    podc_service_spec_add_network_alias(s, "web", NULL);
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, "ok", 0, NULL);
     progress_log pl = { 0, "", 0 };
-    podc_service_spec_set_progress(s, on_progress, &pl);
+    podc_service_spec_set_progress(s, on_progress, &pl, NULL);
 
     podc_service *svc = NULL;
     int64_t t0 = now_ms();
@@ -253,8 +253,8 @@ START_TEST(service_tcp_healthy)
     podc_client *c = itest_client();
     char *name, *session;
     podc_service_spec *s = new_spec("svc-tcp", REDIS_IMAGE, &name, &session);
-    podc_service_spec_add_port(s, 6379, 0);
-    podc_service_spec_add_check_tcp(s, 6379);
+    podc_service_spec_add_port(s, 6379, 0, NULL);
+    podc_service_spec_add_check_tcp(s, 6379, NULL);
     start_and_stop(c, s, "service_tcp_healthy");
     ck_assert_uint_eq(count_session(c, session, 0), 0);
     podc_service_spec_free(s);
@@ -271,18 +271,18 @@ START_TEST(service_tcp_exchange_healthy)
     podc_client *c = itest_client();
     char *name, *session;
     podc_service_spec *s = new_spec("svc-tcpx", REDIS_IMAGE, &name, &session);
-    podc_service_spec_add_port(s, 6379, 0);
-    ck_assert_int_eq(podc_service_spec_add_check_tcp_exchange(s, 6379, "PING\r\n", "+PONG", 0), 0);
-    ck_assert_int_eq(podc_service_spec_add_check_tcp_exchange(s, 6379, "", "+PONG", 0), PODC_EINVAL);
+    podc_service_spec_add_port(s, 6379, 0, NULL);
+    ck_assert_int_eq(podc_service_spec_add_check_tcp_exchange(s, 6379, "PING\r\n", "+PONG", 0, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_check_tcp_exchange(s, 6379, "", "+PONG", 0, NULL), PODC_EINVAL);
     start_and_stop(c, s, "service_tcp_exchange_healthy (PING over TCP)");
     podc_service_spec_free(s);
     free(name);
     free(session);
 
     s = new_spec("svc-tcpx-bad", REDIS_IMAGE, &name, &session);
-    podc_service_spec_add_port(s, 6379, 0);
-    podc_service_spec_add_check_tcp_exchange(s, 6379, "PING\r\n", "+HELLO", 0);
-    podc_service_spec_set_startup_timeout(s, 3000);
+    podc_service_spec_add_port(s, 6379, 0, NULL);
+    podc_service_spec_add_check_tcp_exchange(s, 6379, "PING\r\n", "+HELLO", 0, NULL);
+    podc_service_spec_set_startup_timeout(s, 3000, NULL);
     podc_service *svc = NULL;
     podc_error *err = NULL;
     ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EHEALTH);
@@ -301,7 +301,7 @@ START_TEST(service_exec_healthy)
     char *name, *session;
     podc_service_spec *s = new_spec("svc-exec", REDIS_IMAGE, &name, &session);
     const char *ping[] = { "redis-cli", "ping" };
-    podc_service_spec_add_check_exec(s, ping, 2, "PONG", 0);
+    podc_service_spec_add_check_exec(s, ping, 2, "PONG", 0, NULL);
     start_and_stop(c, s, "service_exec_healthy (redis-cli ping)");
     podc_service_spec_free(s);
     free(name);
@@ -315,7 +315,7 @@ START_TEST(service_podman_healthcheck)
     podc_client *c = itest_client();
     char *name, *session;
     podc_service_spec *s = new_spec("svc-phc", HTTP_IMAGE, &name, &session);
-    podc_service_spec_add_check_podman(s, "wget -q -O /dev/null http://127.0.0.1:8080/healthz");
+    podc_service_spec_add_check_podman(s, "wget -q -O /dev/null http://127.0.0.1:8080/healthz", NULL);
     start_and_stop(c, s, "service_podman_healthcheck");
     podc_service_spec_free(s);
     free(name);
@@ -331,7 +331,7 @@ START_TEST(service_podman_check_without_healthcheck)
     char *name, *session;
     podc_service_spec *s = new_spec("svc-nohc", BASE_IMAGE, &name, &session);
     set_script(s, "exec sleep 600");
-    podc_service_spec_add_check_podman(s, NULL); /* podc-base has no HEALTHCHECK */
+    podc_service_spec_add_check_podman(s, NULL, NULL); /* podc-base has no HEALTHCHECK */
     podc_service *svc = NULL;
     int64_t t0 = now_ms();
     ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EINVAL);
@@ -353,9 +353,9 @@ START_TEST(service_log_and_all_of)
     char *name, *session;
     podc_service_spec *s = new_spec("svc-log", BASE_IMAGE, &name, &session);
     set_script(s, "echo starting; sleep 0.3; echo ready now; sleep 0.3; echo ready now; exec sleep 600");
-    podc_service_spec_add_check_log(s, "^ready [a-z]+$", 2);
+    podc_service_spec_add_check_log(s, "^ready [a-z]+$", 2, NULL);
     const char *t[] = { "/bin/busybox", "true" };
-    podc_service_spec_add_check_exec(s, t, 2, NULL, 0);
+    podc_service_spec_add_check_exec(s, t, 2, NULL, 0, NULL);
     int64_t took = start_and_stop(c, s, "service_log_and_all_of");
     ck_assert_int_ge(took, 500); /* needed both "ready" lines */
     podc_service_spec_free(s);
@@ -372,9 +372,9 @@ START_TEST(service_fail_fast_on_exit)
     char *name, *session, *net = itest_name("svc-ffnet");
     podc_service_spec *s = new_spec("svc-exit", BASE_IMAGE, &name, &session);
     set_script(s, "echo boom-before-exit; echo on-stderr >&2; sleep 0.5; exit 3");
-    podc_service_spec_add_port(s, 8080, 0);
-    podc_service_spec_set_network(s, net);
-    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 0);
+    podc_service_spec_add_port(s, 8080, 0, NULL);
+    podc_service_spec_set_network(s, net, NULL);
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 0, NULL);
     podc_service *svc = NULL;
     int64_t t0 = now_ms();
     int rc = podc_service_start(c, s, &svc, &err);
@@ -411,10 +411,10 @@ START_TEST(service_timeout)
     podc_error *err = NULL;
     char *name, *session;
     podc_service_spec *s = new_spec("svc-tmo", HTTP_IMAGE, &name, &session);
-    podc_service_spec_add_port(s, 8080, 0);
-    podc_service_spec_add_env(s, "HEALTHZ_STATUS", "503");
-    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 500);
-    podc_service_spec_set_startup_timeout(s, 2000);
+    podc_service_spec_add_port(s, 8080, 0, NULL);
+    podc_service_spec_add_env(s, "HEALTHZ_STATUS", "503", NULL);
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 500, NULL);
+    podc_service_spec_set_startup_timeout(s, 2000, NULL);
     podc_service *svc = NULL;
     int64_t t0 = now_ms();
     int rc = podc_service_start(c, s, &svc, &err);
@@ -446,10 +446,10 @@ START_TEST(service_keep_on_failure)
     podc_service_spec *s = new_spec("svc-keep", BASE_IMAGE, &name, &session);
     set_script(s, "sleep 0.7; exit 5");
     const char *t[] = { "/bin/busybox", "false" };
-    podc_service_spec_add_check_exec(s, t, 2, NULL, 0);
-    podc_service_spec_set_keep_on_failure(s, 1);
+    podc_service_spec_add_check_exec(s, t, 2, NULL, 0, NULL);
+    podc_service_spec_set_keep_on_failure(s, 1, NULL);
     progress_log pl = { 0, "", 0 };
-    podc_service_spec_set_progress(s, on_progress, &pl);
+    podc_service_spec_set_progress(s, on_progress, &pl, NULL);
     podc_service *svc = NULL;
     ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EHEALTH);
     int code = -1;
@@ -488,11 +488,11 @@ START_TEST(service_replaces_stale)
     /* a running container of the same name, not made by the module */
     podc_container_spec *cs = podc_container_spec_new();
     char *n = itest_name("svc-stale");
-    podc_container_spec_set_name(cs, n);
-    podc_container_spec_set_image(cs, BASE_IMAGE);
-    podc_container_spec_add_label(cs, OWNER_LABEL, owner);
+    podc_container_spec_set_name(cs, n, NULL);
+    podc_container_spec_set_image(cs, BASE_IMAGE, NULL);
+    podc_container_spec_add_label(cs, OWNER_LABEL, owner, NULL);
     const char *argv[] = { "/bin/busybox", "sleep", "600" };
-    podc_container_spec_set_command(cs, argv, 3);
+    podc_container_spec_set_command(cs, argv, 3, NULL);
     char *old_id = NULL;
     ck_assert_ok(podc_container_create(c, cs, &old_id, &err), &err);
     ck_assert_ok(podc_container_start(c, old_id, &err), &err);
@@ -529,14 +529,14 @@ START_TEST(service_stop_many_and_depends)
 
     podc_service_spec *b = new_spec("svc-dep-b", BASE_IMAGE, &nb, &sb);
     set_script(b, "exec sleep 600");
-    podc_service_spec_add_depends_on(b, na);
+    podc_service_spec_add_depends_on(b, na, NULL);
     ck_assert_ok(podc_service_start(c, b, &svcs[1], &err), &err);
 
     /* a dependency that never appears: fails after the startup timeout */
     podc_service_spec *d = new_spec("svc-dep-d", BASE_IMAGE, &nd, &sd);
     set_script(d, "exec sleep 600");
-    podc_service_spec_add_depends_on(d, "podc-it-no-such-dependency");
-    podc_service_spec_set_startup_timeout(d, 500);
+    podc_service_spec_add_depends_on(d, "podc-it-no-such-dependency", NULL);
+    podc_service_spec_set_startup_timeout(d, 500, NULL);
     podc_service *none = NULL;
     ck_assert_int_eq(podc_service_start(c, d, &none, &err), PODC_EHEALTH);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "podc-it-no-such-dependency"));
@@ -572,7 +572,7 @@ START_TEST(service_cleanup_session)
     char *name, *session, *net = itest_name("svc-clnet");
     podc_service_spec *s = new_spec("svc-clean", BASE_IMAGE, &name, &session);
     set_script(s, "exec sleep 600");
-    podc_service_spec_set_network(s, net);
+    podc_service_spec_set_network(s, net, NULL);
     podc_service *svc = NULL;
     ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
     podc_service_free(svc); /* leftover: never stopped */
@@ -609,12 +609,12 @@ START_TEST(service_build_when_missing)
     ck_assert_int_ge(asprintf(&tag, "localhost/podc-it-%d-svc-built:1", (int)getpid()), 0);
 
     podc_service_spec *s = new_spec("svc-build", tag, &name, &session);
-    podc_service_spec_set_build(s, dir, NULL, 0);
-    podc_service_spec_add_build_arg(s, "GREETING", "hi");
-    podc_service_spec_add_port(s, 8080, 0);
-    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 0);
+    podc_service_spec_set_build(s, dir, NULL, 0, NULL);
+    podc_service_spec_add_build_arg(s, "GREETING", "hi", NULL);
+    podc_service_spec_add_port(s, 8080, 0, NULL);
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 0, NULL);
     progress_log pl = { 0, "", 0 };
-    podc_service_spec_set_progress(s, on_progress, &pl);
+    podc_service_spec_set_progress(s, on_progress, &pl, NULL);
     podc_service *svc = NULL;
     ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
     ck_assert_ptr_nonnull(strstr(pl.text, "built image"));
@@ -641,7 +641,7 @@ START_TEST(service_invalid_spec_sends_nothing)
     podc_error *err = NULL;
     char *name, *session;
     podc_service_spec *s = new_spec("svc-bad", HTTP_IMAGE, &name, &session);
-    podc_service_spec_add_check_http(s, 8080, "/", 0, NULL, 0); /* port not published */
+    podc_service_spec_add_check_http(s, 8080, "/", 0, NULL, 0, NULL); /* port not published */
     podc_service *svc = NULL;
     ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EINVAL);
     ck_assert_str_eq(podc_error_detail(err, "field"), "checks");
@@ -662,9 +662,9 @@ START_TEST(service_log_counts_each_line_once)
     char *name, *session;
     podc_service_spec *s = new_spec("svc-log1", BASE_IMAGE, &name, &session);
     set_script(s, "echo ready one; echo other; exec sleep 600");
-    podc_service_spec_add_check_log(s, "^ready", 2);
-    podc_service_spec_set_poll_interval(s, 20, 40); /* many reads of the same second */
-    podc_service_spec_set_startup_timeout(s, 1500);
+    podc_service_spec_add_check_log(s, "^ready", 2, NULL);
+    podc_service_spec_set_poll_interval(s, 20, 40, NULL); /* many reads of the same second */
+    podc_service_spec_set_startup_timeout(s, 1500, NULL);
     podc_service *svc = NULL;
     ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EHEALTH);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "seen 1 of 2 times"));
@@ -687,12 +687,12 @@ START_TEST(service_oom_fail_fast)
     podc_service_spec *s = new_spec("svc-oom", BASE_IMAGE, &name, &session);
     /* the string doubles until the 16 MB cgroup limit: the kernel OOM-kills it (~0.1 s) */
     set_script(s, "echo allocating; sleep 0.3; x=a; while true; do x=$x$x; done");
-    ck_assert_int_eq(podc_service_spec_set_memory_limit(s, 16 * 1024 * 1024), 0);
+    ck_assert_int_eq(podc_service_spec_set_memory_limit(s, 16 * 1024 * 1024, NULL), 0);
     const char *never[] = { "/bin/busybox", "false" };
-    podc_service_spec_add_check_exec(s, never, 2, NULL, 0);
-    podc_service_spec_set_keep_on_failure(s, 1); /* to read FinishedAt below */
+    podc_service_spec_add_check_exec(s, never, 2, NULL, 0, NULL);
+    podc_service_spec_set_keep_on_failure(s, 1, NULL); /* to read FinishedAt below */
     progress_log pl = { 0, "", 0 };
-    podc_service_spec_set_progress(s, on_progress, &pl);
+    podc_service_spec_set_progress(s, on_progress, &pl, NULL);
     podc_service *svc = NULL;
     int64_t t0 = now_ms();
     int rc = podc_service_start(c, s, &svc, &err);
@@ -735,7 +735,7 @@ START_TEST(service_killed_process_leftovers)
     char *name, *session, *net = itest_name("svc-kinet");
     podc_service_spec *s = new_spec("svc-killed", BASE_IMAGE, &name, &session);
     set_script(s, "exec sleep 600");
-    podc_service_spec_set_network(s, net);
+    podc_service_spec_set_network(s, net, NULL);
     int fds[2];
     ck_assert_int_eq(pipe(fds), 0);
     pid_t pid = fork();
@@ -844,8 +844,8 @@ START_TEST(service_depends_waits_for_healthy)
     a.spec = new_spec("svc-ord-a", BASE_IMAGE, &na, &sa);
     set_script(a.spec, "sleep 1.5; touch /tmp/ready; exec sleep 600"); /* running at once, healthy at ~1.5 s */
     const char *ready[] = { "/bin/busybox", "test", "-f", "/tmp/ready" };
-    podc_service_spec_add_check_exec(a.spec, ready, 4, NULL, 0);
-    podc_service_spec_set_progress(a.spec, on_progress_a, &a);
+    podc_service_spec_add_check_exec(a.spec, ready, 4, NULL, 0, NULL);
+    podc_service_spec_set_progress(a.spec, on_progress_a, &a, NULL);
     pthread_t t;
     ck_assert_int_eq(pthread_create(&t, NULL, start_a, &a), 0);
     while (!atomic_load(&a.started))
@@ -853,7 +853,7 @@ START_TEST(service_depends_waits_for_healthy)
 
     podc_service_spec *b = new_spec("svc-ord-b", BASE_IMAGE, &nb, &sb);
     set_script(b, "exec sleep 600");
-    podc_service_spec_add_depends_on(b, na);
+    podc_service_spec_add_depends_on(b, na, NULL);
     podc_service *svc_b = NULL;
     int rc = podc_service_start(c, b, &svc_b, &err);
     pthread_join(t, NULL);
@@ -887,11 +887,11 @@ START_TEST(service_prepare_then_start)
     podc_error *err = NULL;
     char *name, *session, *net = itest_name("svc-prepnet");
     podc_service_spec *s = new_spec("svc-prep", HTTP_IMAGE, &name, &session);
-    podc_service_spec_add_port(s, 8080, 0);
-    podc_service_spec_set_network(s, net);
-    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, "ok", 0);
+    podc_service_spec_add_port(s, 8080, 0, NULL);
+    podc_service_spec_set_network(s, net, NULL);
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, "ok", 0, NULL);
     progress_log pl = { 0, "", 0 };
-    podc_service_spec_set_progress(s, on_progress, &pl);
+    podc_service_spec_set_progress(s, on_progress, &pl, NULL);
 
     podc_service *svc = NULL;
     ck_assert_ok(podc_service_prepare(c, s, &svc, &err), &err);
@@ -944,9 +944,9 @@ START_TEST(service_prepared_fail_fast)
     char *name, *session, *net = itest_name("svc-prepff");
     podc_service_spec *s = new_spec("svc-prepff", BASE_IMAGE, &name, &session);
     set_script(s, "echo prepared-and-dying; exit 4");
-    podc_service_spec_add_port(s, 8080, 0);
-    podc_service_spec_set_network(s, net);
-    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 0);
+    podc_service_spec_add_port(s, 8080, 0, NULL);
+    podc_service_spec_set_network(s, net, NULL);
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 0, NULL);
     podc_service *svc = NULL;
     ck_assert_ok(podc_service_prepare(c, s, &svc, &err), &err);
     ck_assert_uint_eq(count_session(c, session, 1), 1);

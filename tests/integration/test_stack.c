@@ -27,12 +27,12 @@ static podc_service_spec *http_member(const char *ready_after)
 {
     podc_service_spec *s = podc_service_spec_new();
     ck_assert_ptr_nonnull(s);
-    podc_service_spec_set_image(s, ITC_HTTP_IMAGE);
-    podc_service_spec_add_port(s, 8080, 0);
-    podc_service_spec_add_check_http(s, 8080, "/healthz", 200, NULL, 1000);
+    podc_service_spec_set_image(s, ITC_HTTP_IMAGE, NULL);
+    podc_service_spec_add_port(s, 8080, 0, NULL);
+    podc_service_spec_add_check_http(s, 8080, "/healthz", 200, NULL, 1000, NULL);
     if (ready_after)
-        podc_service_spec_add_env(s, "HEALTHZ_READY_AFTER", ready_after);
-    podc_service_spec_set_startup_timeout(s, 30000);
+        podc_service_spec_add_env(s, "HEALTHZ_READY_AFTER", ready_after, NULL);
+    podc_service_spec_set_startup_timeout(s, 30000, NULL);
     return s;
 }
 
@@ -41,10 +41,10 @@ static podc_service_spec *job_member(const char *script)
 {
     podc_service_spec *s = podc_service_spec_new();
     ck_assert_ptr_nonnull(s);
-    podc_service_spec_set_image(s, ITC_BASE_IMAGE);
+    podc_service_spec_set_image(s, ITC_BASE_IMAGE, NULL);
     const char *argv[] = { "/bin/busybox", "sh", "-c", script };
-    podc_service_spec_set_command(s, argv, 4);
-    podc_service_spec_set_startup_timeout(s, 30000);
+    podc_service_spec_set_command(s, argv, 4, NULL);
+    podc_service_spec_set_startup_timeout(s, 30000, NULL);
     return s;
 }
 
@@ -53,7 +53,7 @@ static podc_stack_spec *new_stack(const char *suffix, char **name)
     *name = itest_name(suffix);
     podc_stack_spec *s = podc_stack_spec_new(*name);
     ck_assert_ptr_nonnull(s);
-    ck_assert_int_eq(podc_stack_spec_set_session(s, session), 0);
+    ck_assert_int_eq(podc_stack_spec_set_session(s, session, NULL), 0);
     return s;
 }
 
@@ -82,15 +82,15 @@ START_TEST(stack_graph_order_and_names)
     podc_error *err = NULL;
     char *name = NULL;
     podc_stack_spec *s = new_stack("stk-graph", &name);
-    ck_assert_int_eq(podc_stack_spec_add_member(s, "a", PODC_STACK_SERVICE, http_member("2")), 0);
-    ck_assert_int_eq(podc_stack_spec_add_member(s, "c", PODC_STACK_SERVICE, http_member("2")), 0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "a", PODC_STACK_SERVICE, http_member("2"), NULL), 0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "c", PODC_STACK_SERVICE, http_member("2"), NULL), 0);
     ck_assert_int_eq(podc_stack_spec_add_member(s, "j", PODC_STACK_JOB,
-                                                job_member("getent hosts a && getent hosts c && sleep 0.5")),
+                                                job_member("getent hosts a && getent hosts c && sleep 0.5"), NULL),
                      0);
-    ck_assert_int_eq(podc_stack_spec_add_member(s, "b", PODC_STACK_SERVICE, http_member(NULL)), 0);
-    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "j", "a", PODC_STACK_HEALTHY), 0);
-    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "j", PODC_STACK_COMPLETED), 0);
-    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "c", PODC_STACK_STARTED), 0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "b", PODC_STACK_SERVICE, http_member(NULL), NULL), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "j", "a", PODC_STACK_HEALTHY, NULL), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "j", PODC_STACK_COMPLETED, NULL), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "c", PODC_STACK_STARTED, NULL), 0);
 
     podc_stack *st = NULL;
     ck_assert_ok(podc_stack_up(c, s, &st, &err), &err);
@@ -108,7 +108,8 @@ START_TEST(stack_graph_order_and_names)
     snprintf(cj, sizeof cj, "%s_j", name);
     ck_assert_str_eq(podc_stack_member_container(st, 0), ca);
     int64_t a0 = itest_container_ms(c, ca, ITEST_STARTED), c0 = itest_container_ms(c, cc, ITEST_STARTED);
-    int64_t j0 = itest_container_ms(c, cj, ITEST_STARTED), j1 = itest_container_ms(c, cj, ITEST_FINISHED), b0 = itest_container_ms(c, cb, ITEST_STARTED);
+    int64_t j0 = itest_container_ms(c, cj, ITEST_STARTED), j1 = itest_container_ms(c, cj, ITEST_FINISHED);
+    int64_t b0 = itest_container_ms(c, cb, ITEST_STARTED);
     printf("stack graph: a started %+lld ms, c %+lld, j %+lld..%+lld, b %+lld (ms from a); up %lld ms\n",
            0LL, (long long)(c0 - a0), (long long)(j0 - a0), (long long)(j1 - a0), (long long)(b0 - a0),
            (long long)podc_stack_up_ms(st));
@@ -151,13 +152,12 @@ START_TEST(stack_failing_job_rolls_back)
     podc_error *err = NULL;
     char *name = NULL;
     podc_stack_spec *s = new_stack("stk-fail", &name);
-    ck_assert_int_eq(podc_stack_spec_add_member(s, "a", PODC_STACK_SERVICE, http_member(NULL)), 0);
-    ck_assert_int_eq(podc_stack_spec_add_member(s, "migrate", PODC_STACK_JOB,
-                                                job_member("echo applying 0001; echo 'relation missing' >&2; exit 3")),
-                     0);
-    ck_assert_int_eq(podc_stack_spec_add_member(s, "b", PODC_STACK_SERVICE, http_member(NULL)), 0);
-    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "migrate", "a", PODC_STACK_HEALTHY), 0);
-    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "migrate", PODC_STACK_COMPLETED), 0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "a", PODC_STACK_SERVICE, http_member(NULL), NULL), 0);
+    podc_service_spec *migrate = job_member("echo applying 0001; echo 'relation missing' >&2; exit 3");
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "migrate", PODC_STACK_JOB, migrate, NULL), 0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "b", PODC_STACK_SERVICE, http_member(NULL), NULL), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "migrate", "a", PODC_STACK_HEALTHY, NULL), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "migrate", PODC_STACK_COMPLETED, NULL), 0);
 
     podc_stack *st = NULL;
     ck_assert_int_eq(podc_stack_up(c, s, &st, &err), PODC_EHEALTH);
@@ -189,9 +189,9 @@ START_TEST(stack_dependency_dies_while_others_start)
     char *name = NULL;
     podc_stack_spec *s = new_stack("stk-dies", &name);
     podc_service_spec *a = job_member("sleep 1; echo 'a: giving up' >&2; exit 4");
-    ck_assert_int_eq(podc_stack_spec_add_member(s, "a", PODC_STACK_SERVICE, a), 0);
-    ck_assert_int_eq(podc_stack_spec_add_member(s, "b", PODC_STACK_SERVICE, http_member("20")), 0);
-    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "a", PODC_STACK_HEALTHY), 0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "a", PODC_STACK_SERVICE, a, NULL), 0);
+    ck_assert_int_eq(podc_stack_spec_add_member(s, "b", PODC_STACK_SERVICE, http_member("20"), NULL), 0);
+    ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "a", PODC_STACK_HEALTHY, NULL), 0);
 
     podc_stack *st = NULL;
     int64_t t0 = itc_now_ms();
@@ -219,13 +219,13 @@ START_TEST(compose_kubernaut_file_in_order)
     podc_error *err = NULL;
     char *name = itest_name("cmp-ds");
     podc_compose_options *o = podc_compose_options_new();
-    podc_compose_options_add_file(o, TOP_SRCDIR "/tests/compose/kubernaut-ds/compose.yaml");
-    podc_compose_options_set_project(o, name);
-    podc_compose_options_set_image(o, "datastorage", "localhost/podc-datastorage:test");
+    podc_compose_options_add_file(o, TOP_SRCDIR "/tests/compose/kubernaut-ds/compose.yaml", NULL);
+    podc_compose_options_set_project(o, name, NULL);
+    podc_compose_options_set_image(o, "datastorage", "localhost/podc-datastorage:test", NULL);
     podc_stack_spec *s = NULL;
     ck_assert_ok(podc_compose_load(o, &s, &err), &err);
     podc_compose_options_free(o);
-    ck_assert_int_eq(podc_stack_spec_set_session(s, session), 0);
+    ck_assert_int_eq(podc_stack_spec_set_session(s, session, NULL), 0);
     podc_stack *st = NULL;
     ck_assert_ok(podc_stack_up(c, s, &st, &err), &err);
 

@@ -78,8 +78,8 @@ static podc_compose_options *opts(const char *file)
     ck_assert_ptr_nonnull(o);
     char p[256];
     snprintf(p, sizeof p, "%s/%s", dir, file);
-    ck_assert_int_eq(podc_compose_options_add_file(o, p), 0);
-    ck_assert_int_eq(podc_compose_options_set_warning_cb(o, on_warning, NULL), 0);
+    ck_assert_int_eq(podc_compose_options_add_file(o, p, NULL), 0);
+    ck_assert_int_eq(podc_compose_options_set_warning_cb(o, on_warning, NULL, NULL), 0);
     return o;
 }
 
@@ -169,7 +169,7 @@ START_TEST(compose_kubernaut_shape)
 {
     write_file("compose.yml", KUBERNAUT);
     podc_compose_options *o = opts("compose.yml");
-    ck_assert_int_eq(podc_compose_options_set_variable(o, "PG_PORT", "25433"), 0);
+    ck_assert_int_eq(podc_compose_options_set_variable(o, "PG_PORT", "25433", NULL), 0);
     podc_stack_spec *s = load_ok(o);
     ck_assert_str_eq(s->name, "ds-suite");
     ck_assert_str_eq(s->network, "ds-suite_default");
@@ -235,9 +235,9 @@ START_TEST(compose_kubernaut_shape)
 
     /* with the profile, debug runs too; --image replaces a build */
     o = opts("compose.yml");
-    ck_assert_int_eq(podc_compose_options_add_profile(o, "debug"), 0);
-    ck_assert_int_eq(podc_compose_options_set_image(o, "datastorage", "localhost/podc-datastorage:test"), 0);
-    ck_assert_int_eq(podc_compose_options_set_project(o, "other"), 0);
+    ck_assert_int_eq(podc_compose_options_add_profile(o, "debug", NULL), 0);
+    ck_assert_int_eq(podc_compose_options_set_image(o, "datastorage", "localhost/podc-datastorage:test", NULL), 0);
+    ck_assert_int_eq(podc_compose_options_set_project(o, "other", NULL), 0);
     s = load_ok(o);
     ck_assert_int_eq(s->n_members, 5);
     ck_assert_str_eq(s->name, "other");
@@ -251,7 +251,7 @@ START_TEST(compose_strict_and_errors)
 {
     write_file("compose.yml", KUBERNAUT);
     podc_compose_options *o = opts("compose.yml");
-    podc_compose_options_set_strict(o, 1);
+    podc_compose_options_set_strict(o, 1, NULL);
     load_fails(o, PODC_EINVAL, "line 31: services.datastorage.restart", "services.datastorage.restart");
 
     write_file("cycle.yml", "services:\n  a: {image: x, depends_on: [b]}\n  b: {image: x, depends_on: [a]}\n");
@@ -324,8 +324,8 @@ START_TEST(compose_dotenv_files_and_merge)
     podc_compose_options *o = opts("base.yml");
     char p[256];
     snprintf(p, sizeof p, "%s/override.yml", dir);
-    ck_assert_int_eq(podc_compose_options_add_file(o, p), 0);
-    ck_assert_int_eq(podc_compose_options_set_project(o, "proj"), 0);
+    ck_assert_int_eq(podc_compose_options_add_file(o, p, NULL), 0);
+    ck_assert_int_eq(podc_compose_options_set_project(o, "proj", NULL), 0);
     podc_stack_spec *s = load_ok(o);
     const podc_service_spec *w = member(s, "web")->spec;
     ck_assert_str_eq(w->image, "localhost/web:override"); /* the later file wins */

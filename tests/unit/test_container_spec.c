@@ -23,9 +23,9 @@ static podc_container_spec *base_spec(void)
 {
     podc_container_spec *s = podc_container_spec_new();
     ck_assert_ptr_nonnull(s);
-    ck_assert_int_eq(podc_container_spec_set_image(s, "localhost/podc-base:latest"), 0);
+    ck_assert_int_eq(podc_container_spec_set_image(s, "localhost/podc-base:latest", NULL), 0);
     const char *cmd[] = { "/bin/busybox", "sleep", "60" };
-    ck_assert_int_eq(podc_container_spec_set_command(s, cmd, 3), 0);
+    ck_assert_int_eq(podc_container_spec_set_command(s, cmd, 3, NULL), 0);
     return s;
 }
 
@@ -58,33 +58,34 @@ START_TEST(spec_json_full)
     const char *aliases[] = { "web", "www" };
     const char *ro[] = { "ro", "z" };
     const char *tmpfs_opts[] = { "size=1m" };
-    ck_assert_int_eq(podc_container_spec_set_name(s, "web-1"), 0);
-    ck_assert_int_eq(podc_container_spec_set_entrypoint(s, ep, 1), 0);
-    ck_assert_int_eq(podc_container_spec_add_env(s, "FOO", "bar"), 0);
-    ck_assert_int_eq(podc_container_spec_add_env(s, "EMPTY", ""), 0);
-    ck_assert_int_eq(podc_container_spec_add_env(s, "FOO", "baz"), 0); /* replaces */
-    ck_assert_int_eq(podc_container_spec_add_label(s, "role", "web"), 0);
-    ck_assert_int_eq(podc_container_spec_add_port(s, 8080, 0, NULL, NULL), 0);
-    ck_assert_int_eq(podc_container_spec_add_port(s, 53, 5353, "udp", "127.0.0.1"), 0);
-    ck_assert_int_eq(podc_container_spec_add_network(s, "net-a", aliases, 2), 0);
-    ck_assert_int_eq(podc_container_spec_add_network(s, "net-b", NULL, 0), 0);
-    ck_assert_int_eq(podc_container_spec_add_bind_mount(s, "/srv/data", "/data", ro, 2), 0);
-    ck_assert_int_eq(podc_container_spec_add_volume(s, "vol-1", "/vol", NULL, 0), 0);
-    ck_assert_int_eq(podc_container_spec_add_volume(s, NULL, "/anon", NULL, 0), 0);
-    ck_assert_int_eq(podc_container_spec_add_tmpfs(s, "/scratch", tmpfs_opts, 1), 0);
-    ck_assert_int_eq(podc_container_spec_add_host(s, "host.containers.internal", "host-gateway"), 0);
-    ck_assert_int_eq(podc_container_spec_add_host(s, "db.example", "10.1.2.3"), 0);
-    ck_assert_int_eq(podc_container_spec_set_user(s, "1000:1000"), 0);
-    ck_assert_int_eq(podc_container_spec_set_workdir(s, "/work/dir"), 0);
-    ck_assert_int_eq(podc_container_spec_set_hostname(s, "myhost"), 0);
-    ck_assert_int_eq(podc_container_spec_set_stop_signal(s, "SIGINT"), 0);
-    ck_assert_int_eq(podc_container_spec_set_stop_timeout(s, 1500), 0);
-    ck_assert_int_eq(podc_container_spec_set_healthcheck_shell(s, "wget -q -O- http://127.0.0.1:8080/ || exit 1"), 0);
-    ck_assert_int_eq(podc_container_spec_set_healthcheck_timing(s, 2000, 1000, 500, 2), 0);
-    ck_assert_int_eq(podc_container_spec_add_rlimit(s, "RLIMIT_NOFILE", 1024, 2048), 0);
-    ck_assert_int_eq(podc_container_spec_add_rlimit(s, "nproc", UINT64_MAX, UINT64_MAX), 0);
-    ck_assert_int_eq(podc_container_spec_set_memory_limit(s, 1), 0);
-    ck_assert_int_eq(podc_container_spec_set_memory_limit(s, 16 * 1024 * 1024), 0); /* replaces */
+    ck_assert_int_eq(podc_container_spec_set_name(s, "web-1", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_entrypoint(s, ep, 1, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_env(s, "FOO", "bar", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_env(s, "EMPTY", "", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_env(s, "FOO", "baz", NULL), 0); /* replaces */
+    ck_assert_int_eq(podc_container_spec_add_label(s, "role", "web", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_port(s, 8080, 0, NULL, NULL, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_port(s, 53, 5353, "udp", "127.0.0.1", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_network(s, "net-a", aliases, 2, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_network(s, "net-b", NULL, 0, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_bind_mount(s, "/srv/data", "/data", ro, 2, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_volume(s, "vol-1", "/vol", NULL, 0, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_volume(s, NULL, "/anon", NULL, 0, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_tmpfs(s, "/scratch", tmpfs_opts, 1, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_host(s, "host.containers.internal", "host-gateway", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_host(s, "db.example", "10.1.2.3", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_user(s, "1000:1000", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_workdir(s, "/work/dir", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_hostname(s, "myhost", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_stop_signal(s, "SIGINT", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_stop_timeout(s, 1500, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_healthcheck_shell(s, "wget -q -O- http://127.0.0.1:8080/ || exit 1",
+                                                               NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_healthcheck_timing(s, 2000, 1000, 500, 2, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_rlimit(s, "RLIMIT_NOFILE", 1024, 2048, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_rlimit(s, "nproc", UINT64_MAX, UINT64_MAX, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_memory_limit(s, 1, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_memory_limit(s, 16 * 1024 * 1024, NULL), 0); /* replaces */
 
     yajl_val v = spec_tree(s);
     /* SpecGenerator's resource_limits is OCI LinuxResources: {"memory":{"limit":N}} */
@@ -175,10 +176,10 @@ END_TEST
 START_TEST(spec_json_minimal_and_cmd_healthcheck)
 {
     podc_container_spec *s = podc_container_spec_new();
-    ck_assert_int_eq(podc_container_spec_set_image(s, "localhost/podc-httpsvc:test"), 0);
+    ck_assert_int_eq(podc_container_spec_set_image(s, "localhost/podc-httpsvc:test", NULL), 0);
     const char *hc[] = { "/bin/busybox", "true" };
-    ck_assert_int_eq(podc_container_spec_set_healthcheck_cmd(s, hc, 2), 0);
-    ck_assert_int_eq(podc_container_spec_set_entrypoint(s, NULL, 0), 0);
+    ck_assert_int_eq(podc_container_spec_set_healthcheck_cmd(s, hc, 2, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_entrypoint(s, NULL, 0, NULL), 0);
     yajl_val v = spec_tree(s);
     /* only what was set, plus the health check with podman's CLI defaults */
     ck_assert_ptr_null(pdc_json_get(v, "name", NULL));
@@ -203,47 +204,49 @@ END_TEST
 typedef void (*mutate_fn)(podc_container_spec *s);
 
 static void m_no_image(podc_container_spec *s) { (void)s; }
-static void m_bad_name(podc_container_spec *s) { podc_container_spec_set_name(s, "bad name"); }
-static void m_lead_dash(podc_container_spec *s) { podc_container_spec_set_name(s, "-web"); }
-static void m_bad_image(podc_container_spec *s) { podc_container_spec_set_image(s, "busy box"); }
-static void m_cport0(podc_container_spec *s) { podc_container_spec_add_port(s, 0, 8080, NULL, NULL); }
-static void m_hport_big(podc_container_spec *s) { podc_container_spec_add_port(s, 80, 70000, NULL, NULL); }
-static void m_hport_neg(podc_container_spec *s) { podc_container_spec_add_port(s, 80, -1, NULL, NULL); }
-static void m_proto(podc_container_spec *s) { podc_container_spec_add_port(s, 80, 0, "http", NULL); }
-static void m_env_eq(podc_container_spec *s) { podc_container_spec_add_env(s, "A=B", "x"); }
-static void m_env_empty(podc_container_spec *s) { podc_container_spec_add_env(s, "", "x"); }
-static void m_bind_rel(podc_container_spec *s) { podc_container_spec_add_bind_mount(s, "data", "/data", NULL, 0); }
-static void m_dest_rel(podc_container_spec *s) { podc_container_spec_add_tmpfs(s, "tmp", NULL, 0); }
-static void m_vol_name(podc_container_spec *s) { podc_container_spec_add_volume(s, "bad/vol", "/v", NULL, 0); }
+static void m_bad_name(podc_container_spec *s) { podc_container_spec_set_name(s, "bad name", NULL); }
+static void m_lead_dash(podc_container_spec *s) { podc_container_spec_set_name(s, "-web", NULL); }
+static void m_bad_image(podc_container_spec *s) { podc_container_spec_set_image(s, "busy box", NULL); }
+static void m_cport0(podc_container_spec *s) { podc_container_spec_add_port(s, 0, 8080, NULL, NULL, NULL); }
+static void m_hport_big(podc_container_spec *s) { podc_container_spec_add_port(s, 80, 70000, NULL, NULL, NULL); }
+static void m_hport_neg(podc_container_spec *s) { podc_container_spec_add_port(s, 80, -1, NULL, NULL, NULL); }
+static void m_proto(podc_container_spec *s) { podc_container_spec_add_port(s, 80, 0, "http", NULL, NULL); }
+static void m_env_eq(podc_container_spec *s) { podc_container_spec_add_env(s, "A=B", "x", NULL); }
+static void m_env_empty(podc_container_spec *s) { podc_container_spec_add_env(s, "", "x", NULL); }
+static void m_bind_rel(podc_container_spec *s) { podc_container_spec_add_bind_mount(s, "data", "/data", NULL, 0,
+                                                                                    NULL); }
+static void m_dest_rel(podc_container_spec *s) { podc_container_spec_add_tmpfs(s, "tmp", NULL, 0, NULL); }
+static void m_vol_name(podc_container_spec *s) { podc_container_spec_add_volume(s, "bad/vol", "/v", NULL, 0, NULL); }
 static void m_opt_comma(podc_container_spec *s)
 {
     const char *o[] = { "ro,z" };
-    podc_container_spec_add_bind_mount(s, "/srv", "/srv", o, 1);
+    podc_container_spec_add_bind_mount(s, "/srv", "/srv", o, 1, NULL);
 }
-static void m_net_name(podc_container_spec *s) { podc_container_spec_add_network(s, "net:1", NULL, 0); }
+static void m_net_name(podc_container_spec *s) { podc_container_spec_add_network(s, "net:1", NULL, 0, NULL); }
 static void m_alias(podc_container_spec *s)
 {
     const char *a[] = { "bad alias" };
-    podc_container_spec_add_network(s, "net1", a, 1);
+    podc_container_spec_add_network(s, "net1", a, 1, NULL);
 }
-static void m_gateway(podc_container_spec *s) { podc_container_spec_add_host(s, "myhost", "host-gateway"); }
-static void m_workdir(podc_container_spec *s) { podc_container_spec_set_workdir(s, "rel/dir"); }
-static void m_signal(podc_container_spec *s) { podc_container_spec_set_stop_signal(s, "SIGNOPE"); }
-static void m_stop_neg(podc_container_spec *s) { podc_container_spec_set_stop_timeout(s, -5); }
-static void m_nofile_only(podc_container_spec *s) { podc_container_spec_add_rlimit(s, "nofile", 1024, 1024); }
-static void m_nproc_only(podc_container_spec *s) { podc_container_spec_add_rlimit(s, "nproc", 512, 512); }
+static void m_gateway(podc_container_spec *s) { podc_container_spec_add_host(s, "myhost", "host-gateway", NULL); }
+static void m_workdir(podc_container_spec *s) { podc_container_spec_set_workdir(s, "rel/dir", NULL); }
+static void m_signal(podc_container_spec *s) { podc_container_spec_set_stop_signal(s, "SIGNOPE", NULL); }
+static void m_stop_neg(podc_container_spec *s) { podc_container_spec_set_stop_timeout(s, -5, NULL); }
+static void m_nofile_only(podc_container_spec *s) { podc_container_spec_add_rlimit(s, "nofile", 1024, 1024, NULL); }
+static void m_nproc_only(podc_container_spec *s) { podc_container_spec_add_rlimit(s, "nproc", 512, 512, NULL); }
 static void m_rl_soft(podc_container_spec *s)
 {
-    podc_container_spec_add_rlimit(s, "nofile", 2048, 1024);
-    podc_container_spec_add_rlimit(s, "nproc", 512, 512);
+    podc_container_spec_add_rlimit(s, "nofile", 2048, 1024, NULL);
+    podc_container_spec_add_rlimit(s, "nproc", 512, 512, NULL);
 }
-static void m_rl_type(podc_container_spec *s) { podc_container_spec_add_rlimit(s, "bogus", 1, 1); }
+static void m_rl_type(podc_container_spec *s) { podc_container_spec_add_rlimit(s, "bogus", 1, 1, NULL); }
 static void m_hc_retries(podc_container_spec *s)
 {
-    podc_container_spec_set_healthcheck_shell(s, "true");
-    podc_container_spec_set_healthcheck_timing(s, 1000, 1000, 0, 0);
+    podc_container_spec_set_healthcheck_shell(s, "true", NULL);
+    podc_container_spec_set_healthcheck_timing(s, 1000, 1000, 0, 0, NULL);
 }
-static void m_hc_no_test(podc_container_spec *s) { podc_container_spec_set_healthcheck_timing(s, 1000, 1000, 0, 1); }
+static void m_hc_no_test(podc_container_spec *s) { podc_container_spec_set_healthcheck_timing(s, 1000, 1000, 0, 1,
+                                                                                              NULL); }
 
 static const struct {
     mutate_fn fn;
@@ -282,7 +285,7 @@ START_TEST(spec_invalid)
 {
     podc_container_spec *s = podc_container_spec_new();
     if (invalid_cases[_i].needs_image)
-        podc_container_spec_set_image(s, "localhost/podc-base:latest");
+        podc_container_spec_set_image(s, "localhost/podc-base:latest", NULL);
     invalid_cases[_i].fn(s);
     podc_error *err = NULL;
     char *json = NULL;
@@ -298,13 +301,13 @@ END_TEST
 START_TEST(spec_rlimit_message_explains)
 {
     podc_container_spec *s = base_spec();
-    podc_container_spec_add_rlimit(s, "nofile", 1024, 1024);
+    podc_container_spec_add_rlimit(s, "nofile", 1024, 1024, NULL);
     podc_error *err = NULL;
     ck_assert_int_eq(podc_container_spec_validate(s, &err), PODC_EINVAL);
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "nproc"));
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "replace"));
     podc_error_free(err);
-    podc_container_spec_add_rlimit(s, "nproc", 4096, 4096);
+    podc_container_spec_add_rlimit(s, "nproc", 4096, 4096, NULL);
     ck_assert_int_eq(podc_container_spec_validate(s, NULL), 0);
     podc_container_spec_free(s);
 }
@@ -312,19 +315,19 @@ END_TEST
 
 START_TEST(spec_setters_refuse_null)
 {
-    ck_assert_int_eq(podc_container_spec_set_image(NULL, "x"), PODC_EINVAL);
+    ck_assert_int_eq(podc_container_spec_set_image(NULL, "x", NULL), PODC_EINVAL);
     podc_container_spec *s = podc_container_spec_new();
-    ck_assert_int_eq(podc_container_spec_set_image(s, NULL), PODC_EINVAL);
-    ck_assert_int_eq(podc_container_spec_set_command(s, NULL, 0), PODC_EINVAL);
+    ck_assert_int_eq(podc_container_spec_set_image(s, NULL, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_container_spec_set_command(s, NULL, 0, NULL), PODC_EINVAL);
     const char *argv[] = { "a", NULL };
-    ck_assert_int_eq(podc_container_spec_set_command(s, argv, 2), PODC_EINVAL);
-    ck_assert_int_eq(podc_container_spec_add_env(s, "K", NULL), PODC_EINVAL);
-    ck_assert_int_eq(podc_container_spec_add_network(s, "n", NULL, 1), PODC_EINVAL);
-    ck_assert_int_eq(podc_container_spec_add_bind_mount(s, NULL, "/x", NULL, 0), PODC_EINVAL);
+    ck_assert_int_eq(podc_container_spec_set_command(s, argv, 2, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_container_spec_add_env(s, "K", NULL, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_container_spec_add_network(s, "n", NULL, 1, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_container_spec_add_bind_mount(s, NULL, "/x", NULL, 0, NULL), PODC_EINVAL);
     ck_assert_int_eq(podc_container_spec_validate(NULL, NULL), PODC_EINVAL);
-    ck_assert_int_eq(podc_container_spec_set_memory_limit(NULL, 1 << 24), PODC_EINVAL);
-    ck_assert_int_eq(podc_container_spec_set_memory_limit(s, -1), PODC_EINVAL);
-    ck_assert_int_eq(podc_container_spec_set_memory_limit(s, 0), 0); /* 0 = no limit */
+    ck_assert_int_eq(podc_container_spec_set_memory_limit(NULL, 1 << 24, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_container_spec_set_memory_limit(s, -1, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_container_spec_set_memory_limit(s, 0, NULL), 0); /* 0 = no limit */
     podc_container_spec_free(s);
     podc_container_spec_free(NULL);
     podc_network_options_free(NULL);
@@ -379,13 +382,13 @@ START_TEST(invalid_input_sends_nothing)
     podc_error *err = NULL;
 
     podc_container_spec *s = base_spec();
-    podc_container_spec_add_env(s, "BAD=KEY", "x");
+    podc_container_spec_add_env(s, "BAD=KEY", "x", NULL);
     ck_assert_int_eq(podc_container_create(c, s, NULL, &err), PODC_EINVAL);
     ck_assert_str_eq(podc_error_detail(err, "field"), "env");
     podc_container_spec_free(s);
 
     s = base_spec();
-    podc_container_spec_add_bind_mount(s, "./relative", "/data", NULL, 0);
+    podc_container_spec_add_bind_mount(s, "./relative", "/data", NULL, 0, NULL);
     ck_assert_int_eq(podc_container_create(c, s, NULL, &err), PODC_EINVAL);
     podc_container_spec_free(s);
 
@@ -410,7 +413,7 @@ START_TEST(invalid_input_sends_nothing)
     ck_assert_int_eq(podc_network_create(c, "bad:net", NULL, NULL, &err), PODC_EINVAL);
     ck_assert_int_eq(podc_network_ensure(c, "", NULL, NULL, &err), PODC_EINVAL);
     podc_network_options *o = podc_network_options_new();
-    podc_network_options_add_subnet(o, "10.1.2.3", NULL);
+    podc_network_options_add_subnet(o, "10.1.2.3", NULL, NULL);
     ck_assert_int_eq(podc_network_create(c, "net1", o, NULL, &err), PODC_EINVAL);
     ck_assert_str_eq(podc_error_detail(err, "field"), "subnets");
     podc_network_options_free(o);
@@ -511,8 +514,8 @@ START_TEST(create_body_and_errors)
     podc_error *err = NULL;
 
     podc_container_spec *s = base_spec();
-    podc_container_spec_set_name(s, "web");
-    podc_container_spec_add_env(s, "K", "v");
+    podc_container_spec_set_name(s, "web", NULL);
+    podc_container_spec_add_env(s, "K", "v", NULL);
     char *id = NULL;
     ck_assert_ok(podc_container_create(c, s, &id, &err), &err);
     ck_assert_str_eq(id, "0123abcd");
@@ -618,7 +621,7 @@ START_TEST(list_parsing)
     podc_error *err = NULL;
 
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "label", "role=web");
+    podc_filters_add(f, "label", "role=web", NULL);
     podc_container_list *l = NULL;
     ck_assert_ok(podc_container_list_get(c, f, PODC_CONTAINER_LIST_ALL, &l, &err), &err);
     podc_filters_free(f);

@@ -12,18 +12,18 @@
 START_TEST(preset_ports_and_health_default)
 {
     podc_ds_config *cfg = podc_ds_config_new("gateway");
-    ck_assert_int_eq(podc_ds_config_set_preset(cfg, "gateway"), 0);
+    ck_assert_int_eq(podc_ds_config_set_preset(cfg, "gateway", NULL), 0);
     ck_assert_int_eq(pdc_ds_effective_port(cfg, PODC_DS_PORT_POSTGRES), 15437);
     ck_assert_int_eq(pdc_ds_effective_port(cfg, PODC_DS_PORT_REDIS), 16380);
     ck_assert_int_eq(pdc_ds_effective_port(cfg, PODC_DS_PORT_API), 18091);
     ck_assert_int_eq(pdc_ds_effective_port(cfg, PODC_DS_PORT_METRICS), 19091);
     ck_assert_int_eq(pdc_ds_effective_port(cfg, PODC_DS_PORT_HEALTH), 28091); /* API + 10000 */
-    ck_assert_int_eq(podc_ds_config_set_preset(cfg, "remediationorchestrator"), 0);
+    ck_assert_int_eq(podc_ds_config_set_preset(cfg, "remediationorchestrator", NULL), 0);
     ck_assert_int_eq(pdc_ds_effective_port(cfg, PODC_DS_PORT_API), 18140);
-    ck_assert_int_eq(podc_ds_config_set_port(cfg, PODC_DS_PORT_HEALTH, 20000), 0);
+    ck_assert_int_eq(podc_ds_config_set_port(cfg, PODC_DS_PORT_HEALTH, 20000, NULL), 0);
     ck_assert_int_eq(pdc_ds_effective_port(cfg, PODC_DS_PORT_HEALTH), 20000);
-    ck_assert_int_eq(podc_ds_config_set_preset(cfg, "unknown-suite"), PODC_EINVAL);
-    ck_assert_int_eq(podc_ds_config_set_port(cfg, PODC_DS_PORT_API, 70000), PODC_EINVAL);
+    ck_assert_int_eq(podc_ds_config_set_preset(cfg, "unknown-suite", NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_ds_config_set_port(cfg, PODC_DS_PORT_API, 70000, NULL), PODC_EINVAL);
     podc_ds_config_free(cfg);
 
     cfg = podc_ds_config_new("x"); /* no preset, no ports: podman picks them all */
@@ -45,16 +45,16 @@ START_TEST(busy_port_named)
     int port = ntohs(sa.sin_port);
 
     podc_ds_config *cfg = podc_ds_config_new("x");
-    podc_ds_config_set_port(cfg, PODC_DS_PORT_METRICS, port);
+    podc_ds_config_set_port(cfg, PODC_DS_PORT_METRICS, port, NULL);
     podc_error *err = NULL;
     ck_assert_int_eq(pdc_ds_check_ports(cfg, 1, &err), PODC_ECONFLICT);
     ck_assert_str_eq(podc_error_detail(err, "component"), "datastorage");
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "metrics"));
     podc_error_free(err);
     err = NULL;
-    podc_ds_config_set_skip_redis(cfg, 1);
-    podc_ds_config_set_port(cfg, PODC_DS_PORT_METRICS, 0);
-    podc_ds_config_set_port(cfg, PODC_DS_PORT_REDIS, port); /* skipped component: not checked */
+    podc_ds_config_set_skip_redis(cfg, 1, NULL);
+    podc_ds_config_set_port(cfg, PODC_DS_PORT_METRICS, 0, NULL);
+    podc_ds_config_set_port(cfg, PODC_DS_PORT_REDIS, port, NULL); /* skipped component: not checked */
     ck_assert_int_eq(pdc_ds_check_ports(cfg, 1, &err), 0);
     close(fd);
     podc_ds_config_free(cfg);

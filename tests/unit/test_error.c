@@ -4,6 +4,7 @@
 
 #include "core/error-private.h"
 #include "core/json.h"
+#include "podc.h"
 #include "suites.h"
 
 START_TEST(categories_from_500_causes)
@@ -141,6 +142,43 @@ START_TEST(local_file_errors)
 }
 END_TEST
 
+/* The one setter signature: a refused value is the code and, when asked for, an error naming
+ * the setter and the field; err may be NULL; a success leaves *err as it was. */
+START_TEST(setters_report_what_they_refused)
+{
+    podc_container_spec *cs = podc_container_spec_new();
+    podc_error *err = NULL;
+    ck_assert_int_eq(podc_container_spec_set_command(cs, NULL, 0, &err), PODC_EINVAL);
+    ck_assert_int_eq(podc_error_code(err), PODC_EINVAL);
+    ck_assert_str_eq(podc_error_message(err), "podc_container_spec_set_command: invalid input");
+    ck_assert_str_eq(podc_error_detail(err, "field"), "command");
+    ck_assert_int_eq(podc_container_spec_add_env(cs, "A", "x", &err), 0);
+    ck_assert_str_eq(podc_error_detail(err, "field"), "command"); /* untouched */
+    ck_assert_int_eq(podc_container_spec_set_memory_limit(cs, -1, &err), PODC_EINVAL); /* replaces it */
+    ck_assert_str_eq(podc_error_detail(err, "field"), "memory_limit");
+    ck_assert_int_eq(podc_container_spec_set_memory_limit(cs, -1, NULL), PODC_EINVAL);
+    podc_container_spec_free(cs);
+    podc_error_free(err);
+    err = NULL;
+
+    /* a service spec's setter names itself, not the container spec's it forwards to */
+    podc_service_spec *ss = podc_service_spec_new();
+    ck_assert_int_eq(podc_service_spec_add_env(ss, NULL, "x", &err), PODC_EINVAL);
+    ck_assert_str_eq(podc_error_message(err), "podc_service_spec_add_env: invalid input");
+    ck_assert_int_eq(podc_service_spec_add_check_tcp(ss, 0, &err), PODC_EINVAL);
+    ck_assert_str_eq(podc_error_detail(err, "field"), "check_tcp");
+    podc_service_spec_free(ss);
+    podc_error_free(err);
+    err = NULL;
+
+    /* a NULL builder, and a setter without a field in its name */
+    ck_assert_int_eq(podc_filters_add(NULL, "label", "a=b", &err), PODC_EINVAL);
+    ck_assert_str_eq(podc_error_message(err), "podc_filters_add: invalid input");
+    ck_assert_str_eq(podc_error_detail(err, "field"), "value");
+    podc_error_free(err);
+}
+END_TEST
+
 Suite *error_suite(void)
 {
     Suite *s = suite_create("error");
@@ -152,6 +190,7 @@ Suite *error_suite(void)
     tcase_add_test(tc, to_json_has_every_field);
     tcase_add_test(tc, set_replaces_and_null_is_safe);
     tcase_add_test(tc, local_file_errors);
+    tcase_add_test(tc, setters_report_what_they_refused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -686,7 +686,7 @@ START_TEST(exec_tty_raw_and_running_poll)
     fake_server *srv = exec_server(&stream, "{\"Running\":false,\"ExitCode\":0}\n");
     podc_client *c = client_for(srv);
     podc_exec_options *o = podc_exec_options_new();
-    podc_exec_options_set_tty(o, 1);
+    podc_exec_options_set_tty(o, 1, NULL);
     calls k = { PODC_BUF_INIT, 0, 0 };
     int code = -5;
     podc_error *err = NULL;
@@ -726,7 +726,7 @@ START_TEST(exec_timeout)
     free(create);
     podc_client *c = client_for(srv);
     podc_exec_options *o = podc_exec_options_new();
-    podc_exec_options_set_timeout(o, 300);
+    podc_exec_options_set_timeout(o, 300, NULL);
     podc_exec_result *r = NULL;
     podc_error *err = NULL;
     ck_assert_int_eq(podc_exec_run(c, "web", ARGV_SH, o, &r, &err), PODC_ETIMEOUT);
@@ -923,8 +923,8 @@ START_TEST(events_lines_split_and_fields)
     free(raw);
     podc_client *c = client_for(srv);
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "type", "container");
-    podc_filters_add(f, "label", "l=1");
+    podc_filters_add(f, "type", "container", NULL);
+    podc_filters_add(f, "label", "l=1", NULL);
     podc_events_options o;
     podc_events_options_init(&o, PODC_EVENTS_OPTIONS_VERSION);
     o.filters = f;

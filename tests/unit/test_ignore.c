@@ -640,7 +640,7 @@ START_TEST(invalid_input_sends_nothing)
     expect_invalid(podc_image_remove(c, "x", 0x80, &err), &err, "flags");
 
     podc_image_import_options *io = podc_image_import_options_new();
-    podc_image_import_options_set_reference(io, "NotLower:1");
+    podc_image_import_options_set_reference(io, "NotLower:1", NULL);
     expect_invalid(podc_image_import_file(c, io, "/dev/null", &id, &err), &err, "reference");
     podc_image_import_options_free(io);
     expect_invalid(podc_image_import_file(c, NULL, "/nonexistent/podc.tar", &id, &err), &err, "tar_path");
@@ -656,23 +656,23 @@ START_TEST(invalid_input_sends_nothing)
     /* no Containerfile */
     expect_invalid(podc_image_build(c, dir, o, &id, &err), &err, "containerfile");
     write_file(dir, "Containerfile", "FROM scratch\n");
-    podc_image_build_options_set_containerfile(o, "sub/Missing");
+    podc_image_build_options_set_containerfile(o, "sub/Missing", NULL);
     expect_invalid(podc_image_build(c, dir, o, &id, &err), &err, "containerfile");
-    podc_image_build_options_set_containerfile(o, "Containerfile");
+    podc_image_build_options_set_containerfile(o, "Containerfile", NULL);
     /* tags, build args, labels */
-    podc_image_build_options_add_tag(o, "Bad/Tag");
+    podc_image_build_options_add_tag(o, "Bad/Tag", NULL);
     expect_invalid(podc_image_build(c, dir, o, &id, &err), &err, "tag");
     podc_image_build_options_free(o);
     o = podc_image_build_options_new();
-    podc_image_build_options_add_build_arg(o, "A=B", "x");
+    podc_image_build_options_add_build_arg(o, "A=B", "x", NULL);
     expect_invalid(podc_image_build(c, dir, o, &id, &err), &err, "build_arg");
     podc_image_build_options_free(o);
     o = podc_image_build_options_new();
-    podc_image_build_options_add_build_arg(o, "", "x");
+    podc_image_build_options_add_build_arg(o, "", "x", NULL);
     expect_invalid(podc_image_build(c, dir, o, &id, &err), &err, "build_arg");
     podc_image_build_options_free(o);
     o = podc_image_build_options_new();
-    podc_image_build_options_add_label(o, "", "x");
+    podc_image_build_options_add_label(o, "", "x", NULL);
     expect_invalid(podc_image_build(c, dir, o, &id, &err), &err, "label");
     /* an ignore file that does not parse */
     podc_image_build_options_free(o);
@@ -683,8 +683,8 @@ START_TEST(invalid_input_sends_nothing)
     ck_assert_ptr_null(id);
     ck_assert_int_eq(fake_server_requests(s), 0);
     /* setters refuse NULL */
-    ck_assert_int_eq(podc_image_build_options_add_tag(NULL, "x"), PODC_EINVAL);
-    ck_assert_int_eq(podc_image_build_options_add_build_arg(o, "x", NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_image_build_options_add_tag(NULL, "x", NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_image_build_options_add_build_arg(o, "x", NULL, NULL), PODC_EINVAL);
     podc_image_build_options_free(NULL);
     podc_image_free(NULL);
     podc_image_list_free(NULL);
@@ -740,16 +740,16 @@ START_TEST(build_stream_any_chunking)
         free(raw);
         podc_client *c = client_on(s);
         podc_image_build_options *o = podc_image_build_options_new();
-        podc_image_build_options_add_tag(o, "podc-it-x");
-        podc_image_build_options_add_tag(o, "localhost/podc-it-x:2");
-        podc_image_build_options_add_build_arg(o, "GREETING", "hello world");
-        podc_image_build_options_add_build_arg(o, "GREETING", "hi+there"); /* replaces */
-        podc_image_build_options_add_label(o, "podc.test", "a=b");
-        podc_image_build_options_set_target(o, "final");
-        podc_image_build_options_set_no_cache(o, 1);
-        podc_image_build_options_set_pull_never(o, 1);
+        podc_image_build_options_add_tag(o, "podc-it-x", NULL);
+        podc_image_build_options_add_tag(o, "localhost/podc-it-x:2", NULL);
+        podc_image_build_options_add_build_arg(o, "GREETING", "hello world", NULL);
+        podc_image_build_options_add_build_arg(o, "GREETING", "hi+there", NULL); /* replaces */
+        podc_image_build_options_add_label(o, "podc.test", "a=b", NULL);
+        podc_image_build_options_set_target(o, "final", NULL);
+        podc_image_build_options_set_no_cache(o, 1, NULL);
+        podc_image_build_options_set_pull_never(o, 1, NULL);
         progress_rec rec = { PODC_BUF_INIT, 0, 0 };
-        podc_image_build_options_set_progress(o, on_progress, &rec);
+        podc_image_build_options_set_progress(o, on_progress, &rec, NULL);
         char *id = NULL;
         podc_error *err = NULL;
         ck_assert_msg(podc_image_build(c, dir, o, &id, &err) == 0, "chunk %zu: %s", chunks[k],
@@ -887,7 +887,7 @@ START_TEST(build_odd_replies)
     c = client_on(s);
     podc_image_build_options *o = podc_image_build_options_new();
     progress_rec rec = { PODC_BUF_INIT, 0, 2 };
-    podc_image_build_options_set_progress(o, on_progress, &rec);
+    podc_image_build_options_set_progress(o, on_progress, &rec, NULL);
     ck_assert_int_eq(podc_image_build(c, dir, o, &id, &err), PODC_ECANCELLED);
     ck_assert_int_eq(rec.calls, 2);
     ck_assert_ptr_null(id);
@@ -914,7 +914,7 @@ START_TEST(build_outside_containerfile_is_shipped)
     free(raw);
     podc_client *c = client_on(s);
     podc_image_build_options *o = podc_image_build_options_new();
-    podc_image_build_options_set_containerfile(o, path);
+    podc_image_build_options_set_containerfile(o, path, NULL);
     char *id = NULL;
     podc_error *err = NULL;
     ck_assert_msg(podc_image_build(c, dir, o, &id, &err) == 0, "%s", podc_error_message(err));
@@ -937,7 +937,7 @@ START_TEST(build_outside_containerfile_is_shipped)
     c = client_on(s);
     o = podc_image_build_options_new();
     snprintf(path, sizeof path, "%s/sub/../sub/Containerfile", dir);
-    podc_image_build_options_set_containerfile(o, path);
+    podc_image_build_options_set_containerfile(o, path, NULL);
     ck_assert_msg(podc_image_build(c, dir, o, &id, &err) == 0, "%s", podc_error_message(err));
     req = fake_server_request(s, 0);
     ck_assert_ptr_nonnull(strstr(req, "dockerfile=sub%2FContainerfile "));
@@ -964,8 +964,8 @@ START_TEST(list_and_remove_replies)
     free(raw);
     podc_client *c = client_on(s);
     podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "reference", "localhost/a*");
-    podc_filters_add(f, "label", "k=v");
+    podc_filters_add(f, "reference", "localhost/a*", NULL);
+    podc_filters_add(f, "label", "k=v", NULL);
     podc_image_list *l = NULL;
     podc_error *err = NULL;
     ck_assert_msg(podc_image_list_get(c, f, &l, &err) == 0, "%s", podc_error_message(err));
@@ -984,7 +984,8 @@ START_TEST(list_and_remove_replies)
     ck_assert_ptr_null(podc_image_list_at(l, 2));
     ck_assert_ptr_nonnull(strstr(podc_image_json(a), "\"Id\":\"aaa\""));
     char *req = fake_server_request(s, 0);
-    ck_assert_ptr_nonnull(strstr(req, "GET /v4.0.0/libpod/images/json?filters=%7B%22reference%22%3A%5B%22localhost%2Fa%2A"
+    ck_assert_ptr_nonnull(strstr(req,
+                                 "GET /v4.0.0/libpod/images/json?filters=%7B%22reference%22%3A%5B%22localhost%2Fa%2A"
                                       "%22%5D%2C%22label%22%3A%5B%22k%3Dv%22%5D%7D HTTP/1.1"));
     free(req);
     podc_image_list_free(l);
@@ -1002,23 +1003,24 @@ START_TEST(list_and_remove_replies)
     free(raw);
     c = client_on(s);
     f = podc_filters_new();
-    podc_filters_add(f, "label", "k=v");
-    podc_filters_add(f, "label", "x");
+    podc_filters_add(f, "label", "k=v", NULL);
+    podc_filters_add(f, "label", "x", NULL);
     ck_assert_msg(podc_image_list_get(c, f, &l, &err) == 0, "%s", podc_error_message(err));
     ck_assert_int_eq(podc_image_list_count(l), 2);
     ck_assert_str_eq(podc_image_id(podc_image_list_at(l, 0)), "aaa");
     ck_assert_str_eq(podc_image_id(podc_image_list_at(l, 1)), "ccc");
     podc_image_list_free(l);
-    podc_filters_add(f, "label", "x=2");
+    podc_filters_add(f, "label", "x=2", NULL);
     ck_assert_msg(podc_image_list_get(c, f, &l, &err) == 0, "%s", podc_error_message(err));
     ck_assert_int_eq(podc_image_list_count(l), 1);
     ck_assert_str_eq(podc_image_id(podc_image_list_at(l, 0)), "ccc");
     podc_image_list_free(l);
     req = fake_server_request(s, 0);
-    ck_assert_ptr_nonnull(strstr(req, "GET /v4.0.0/libpod/images/json?filters=%7B%22label%22%3A%5B%22k%3Dv%22%5D%7D HTTP"));
+    ck_assert_ptr_nonnull(strstr(req,
+                                 "GET /v4.0.0/libpod/images/json?filters=%7B%22label%22%3A%5B%22k%3Dv%22%5D%7D HTTP"));
     free(req);
-    podc_filters_add(f, "reference", "a");
-    podc_filters_add(f, "reference", "b");
+    podc_filters_add(f, "reference", "a", NULL);
+    podc_filters_add(f, "reference", "b", NULL);
     ck_assert_int_eq(podc_image_list_get(c, f, &l, &err), PODC_EINVAL);
     ck_assert_str_eq(podc_error_detail(err, "field"), "filters");
     podc_error_free(err);

@@ -370,9 +370,9 @@ START_TEST(transient_failures_are_retried_then_succeed)
     podc_client *c = client_for(s);
     podc_image_pull_options *o = podc_image_pull_options_new();
     seen sn = { 0 };
-    ck_assert_int_eq(podc_image_pull_options_set_retries(o, 3, 10), 0);
-    ck_assert_int_eq(podc_image_pull_options_set_progress(o, on_line, &sn), 0);
-    ck_assert_int_eq(podc_image_pull_options_set_credentials(o, "u", CANARY), 0);
+    ck_assert_int_eq(podc_image_pull_options_set_retries(o, 3, 10, NULL), 0);
+    ck_assert_int_eq(podc_image_pull_options_set_progress(o, on_line, &sn, NULL), 0);
+    ck_assert_int_eq(podc_image_pull_options_set_credentials(o, "u", CANARY, NULL), 0);
     char *id = NULL;
     podc_error *err = NULL;
     ck_assert_msg(podc_image_pull(c, "r.example/a:1", o, &id, &err) == 0, "%s", podc_error_message(err));
@@ -422,7 +422,7 @@ START_TEST(auth_failures_are_not_retried)
     fake_server *s = fake_server_start(&r, 1);
     podc_client *c = client_for(s);
     podc_image_pull_options *o = podc_image_pull_options_new();
-    podc_image_pull_options_set_credentials(o, "u", CANARY);
+    podc_image_pull_options_set_credentials(o, "u", CANARY, NULL);
     podc_error *err = NULL;
     ck_assert_int_eq(podc_image_pull(c, "r.example/a:1", o, NULL, &err), PODC_EAUTH);
     ck_assert_int_eq(fake_server_requests(s), 1);
@@ -457,11 +457,11 @@ START_TEST(bad_reference_sends_nothing)
     ck_assert_int_eq(fake_server_requests(s), 0);
     /* setters refuse nonsense */
     podc_image_pull_options *o = podc_image_pull_options_new();
-    ck_assert_int_eq(podc_image_pull_options_set_retries(o, 0, 10), PODC_EINVAL);
-    ck_assert_int_eq(podc_image_pull_options_set_retries(o, 11, 10), PODC_EINVAL);
-    ck_assert_int_eq(podc_image_pull_options_set_policy(o, (podc_image_pull_policy)9), PODC_EINVAL);
-    ck_assert_int_eq(podc_image_pull_options_set_flags(o, 0x100), PODC_EINVAL);
-    ck_assert_int_eq(podc_image_pull_options_set_credentials(o, "", "x"), PODC_EINVAL);
+    ck_assert_int_eq(podc_image_pull_options_set_retries(o, 0, 10, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_image_pull_options_set_retries(o, 11, 10, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_image_pull_options_set_policy(o, (podc_image_pull_policy)9, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_image_pull_options_set_flags(o, 0x100, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_image_pull_options_set_credentials(o, "", "x", NULL), PODC_EINVAL);
     podc_image_pull_policy p;
     ck_assert_int_eq(podc_image_pull_policy_from_name("newer", &p), 0);
     ck_assert_int_eq(p, PODC_IMAGE_PULL_NEWER);
@@ -486,7 +486,7 @@ START_TEST(cancel_wakes_the_back_off)
     fake_server *s = fake_server_start(&r, 1);
     podc_client *c = client_for(s);
     podc_image_pull_options *o = podc_image_pull_options_new();
-    podc_image_pull_options_set_retries(o, 3, 20000);
+    podc_image_pull_options_set_retries(o, 3, 20000, NULL);
     pthread_t th;
     pthread_create(&th, NULL, cancel_later, c);
     podc_error *err = NULL;

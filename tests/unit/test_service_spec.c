@@ -25,8 +25,8 @@ static podc_service_spec *base_spec(void)
 {
     podc_service_spec *s = podc_service_spec_new();
     ck_assert_ptr_nonnull(s);
-    ck_assert_int_eq(podc_service_spec_set_name(s, "web"), 0);
-    ck_assert_int_eq(podc_service_spec_set_image(s, "localhost/podc-httpsvc:test"), 0);
+    ck_assert_int_eq(podc_service_spec_set_name(s, "web", NULL), 0);
+    ck_assert_int_eq(podc_service_spec_set_image(s, "localhost/podc-httpsvc:test", NULL), 0);
     return s;
 }
 
@@ -44,26 +44,26 @@ START_TEST(spec_valid_full)
 {
     podc_service_spec *s = base_spec();
     podc_error *err = NULL;
-    ck_assert_int_eq(podc_service_spec_add_port(s, 8080, 0), 0);
-    ck_assert_int_eq(podc_service_spec_add_env(s, "A", "b"), 0);
-    ck_assert_int_eq(podc_service_spec_set_network(s, "net1"), 0);
-    ck_assert_int_eq(podc_service_spec_add_network_alias(s, "web"), 0);
-    ck_assert_int_eq(podc_service_spec_add_volume(s, "vol", "/data", NULL, 0), 0);
+    ck_assert_int_eq(podc_service_spec_add_port(s, 8080, 0, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_env(s, "A", "b", NULL), 0);
+    ck_assert_int_eq(podc_service_spec_set_network(s, "net1", NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_network_alias(s, "web", NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_volume(s, "vol", "/data", NULL, 0, NULL), 0);
     const char *ro[] = { "ro" };
-    ck_assert_int_eq(podc_service_spec_add_bind_mount(s, "/etc", "/host-etc", ro, 1), 0);
-    ck_assert_int_eq(podc_service_spec_add_label(s, "role", "web"), 0);
+    ck_assert_int_eq(podc_service_spec_add_bind_mount(s, "/etc", "/host-etc", ro, 1, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_label(s, "role", "web", NULL), 0);
     const char *argv[] = { "/bin/busybox", "true" };
-    ck_assert_int_eq(podc_service_spec_set_command(s, argv, 2), 0);
-    ck_assert_int_eq(podc_service_spec_add_host(s, "db", "10.0.0.2"), 0);
-    ck_assert_int_eq(podc_service_spec_add_depends_on(s, "db"), 0);
-    ck_assert_int_eq(podc_service_spec_add_check_http(s, 8080, "healthz", 0, "ok", 0), 0);
-    ck_assert_int_eq(podc_service_spec_add_check_tcp(s, 8080), 0);
-    ck_assert_int_eq(podc_service_spec_add_check_exec(s, argv, 2, NULL, 0), 0);
-    ck_assert_int_eq(podc_service_spec_add_check_log(s, "^ready( now)?$", 2), 0);
-    ck_assert_int_eq(podc_service_spec_add_check_podman(s, "true"), 0);
-    ck_assert_int_eq(podc_service_spec_set_build(s, "/tmp", NULL, 1), 0);
-    ck_assert_int_eq(podc_service_spec_add_build_arg(s, "V", "1"), 0);
-    ck_assert_int_eq(podc_service_spec_set_session(s, "sess-1"), 0);
+    ck_assert_int_eq(podc_service_spec_set_command(s, argv, 2, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_host(s, "db", "10.0.0.2", NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_depends_on(s, "db", NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_check_http(s, 8080, "healthz", 0, "ok", 0, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_check_tcp(s, 8080, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_check_exec(s, argv, 2, NULL, 0, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_check_log(s, "^ready( now)?$", 2, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_check_podman(s, "true", NULL), 0);
+    ck_assert_int_eq(podc_service_spec_set_build(s, "/tmp", NULL, 1, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_build_arg(s, "V", "1", NULL), 0);
+    ck_assert_int_eq(podc_service_spec_set_session(s, "sess-1", NULL), 0);
     ck_assert_int_eq(podc_service_spec_validate(s, &err), 0);
     ck_assert_ptr_null(err);
     podc_service_spec_free(s);
@@ -73,17 +73,17 @@ END_TEST
 START_TEST(spec_setter_bounds)
 {
     podc_service_spec *s = base_spec();
-    ck_assert_int_eq(podc_service_spec_add_port(s, 0, 0), PODC_EINVAL);
-    ck_assert_int_eq(podc_service_spec_add_port(s, 80, 65536), PODC_EINVAL);
-    ck_assert_int_eq(podc_service_spec_set_startup_timeout(s, 0), PODC_EINVAL);
-    ck_assert_int_eq(podc_service_spec_set_poll_interval(s, 100, 50), PODC_EINVAL);
-    ck_assert_int_eq(podc_service_spec_set_poll_interval(s, 0, 50), PODC_EINVAL);
-    ck_assert_int_eq(podc_service_spec_add_check_log(s, "x", 0), PODC_EINVAL);
-    ck_assert_int_eq(podc_service_spec_set_command(s, NULL, 0), PODC_EINVAL);
-    ck_assert_int_eq(podc_service_spec_set_name(NULL, "x"), PODC_EINVAL);
-    ck_assert_int_eq(podc_service_spec_add_bind_mount(s, NULL, "/x", NULL, 0), PODC_EINVAL);
-    ck_assert_int_eq(podc_service_spec_set_memory_limit(s, -1), PODC_EINVAL);
-    ck_assert_int_eq(podc_service_spec_set_memory_limit(NULL, 1), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_add_port(s, 0, 0, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_add_port(s, 80, 65536, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_startup_timeout(s, 0, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_poll_interval(s, 100, 50, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_poll_interval(s, 0, 50, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_add_check_log(s, "x", 0, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_command(s, NULL, 0, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_name(NULL, "x", NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_add_bind_mount(s, NULL, "/x", NULL, 0, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_memory_limit(s, -1, NULL), PODC_EINVAL);
+    ck_assert_int_eq(podc_service_spec_set_memory_limit(NULL, 1, NULL), PODC_EINVAL);
     podc_service_spec_free(s);
     podc_service_spec_free(NULL);
 }
@@ -92,52 +92,52 @@ END_TEST
 START_TEST(spec_invalid_parts)
 {
     podc_service_spec *s = podc_service_spec_new();
-    podc_service_spec_set_image(s, "localhost/x:1");
+    podc_service_spec_set_image(s, "localhost/x:1", NULL);
     expect_invalid(s, "name");
 
     s = podc_service_spec_new();
-    podc_service_spec_set_name(s, "web");
+    podc_service_spec_set_name(s, "web", NULL);
     expect_invalid(s, "image");
 
     s = base_spec();
-    podc_service_spec_set_name(s, "-bad name");
+    podc_service_spec_set_name(s, "-bad name", NULL);
     expect_invalid(s, "name");
 
     s = base_spec();
-    podc_service_spec_add_check_tcp(s, 5432); /* not published */
+    podc_service_spec_add_check_tcp(s, 5432, NULL); /* not published */
     expect_invalid(s, "checks");
 
     s = base_spec();
-    podc_service_spec_add_check_log(s, "([unclosed", 1);
+    podc_service_spec_add_check_log(s, "([unclosed", 1, NULL);
     expect_invalid(s, "checks");
 
     s = base_spec();
-    podc_service_spec_add_label(s, PODC_SERVICE_LABEL_SESSION, "x");
+    podc_service_spec_add_label(s, PODC_SERVICE_LABEL_SESSION, "x", NULL);
     expect_invalid(s, "labels");
 
     s = base_spec();
-    podc_service_spec_add_network_alias(s, "web");
+    podc_service_spec_add_network_alias(s, "web", NULL);
     expect_invalid(s, "aliases");
 
     s = base_spec();
-    podc_service_spec_set_session(s, "has space");
+    podc_service_spec_set_session(s, "has space", NULL);
     expect_invalid(s, "session");
 
     s = base_spec();
-    podc_service_spec_add_env(s, "A=B", "x");
+    podc_service_spec_add_env(s, "A=B", "x", NULL);
     expect_invalid(s, "env");
 
     s = base_spec();
-    podc_service_spec_add_depends_on(s, "web");
+    podc_service_spec_add_depends_on(s, "web", NULL);
     expect_invalid(s, "depends_on");
 
     s = base_spec();
-    podc_service_spec_add_bind_mount(s, "relative/dir", "/x", NULL, 0);
+    podc_service_spec_add_bind_mount(s, "relative/dir", "/x", NULL, 0, NULL);
     expect_invalid(s, "mounts");
 
     s = base_spec();
-    podc_service_spec_add_check_podman(s, NULL);
-    podc_service_spec_add_check_podman(s, "true");
+    podc_service_spec_add_check_podman(s, NULL, NULL);
+    podc_service_spec_add_check_podman(s, "true", NULL);
     expect_invalid(s, "checks");
 }
 END_TEST
@@ -171,7 +171,7 @@ START_TEST(invalid_spec_sends_nothing)
     ck_assert_ptr_nonnull(fs);
     podc_client *c = fake_client(fs);
     podc_service_spec *s = base_spec();
-    podc_service_spec_add_check_http(s, 8080, "/", 0, NULL, 0); /* 8080 not published */
+    podc_service_spec_add_check_http(s, 8080, "/", 0, NULL, 0, NULL); /* 8080 not published */
     podc_service *svc = NULL;
     podc_error *err = NULL;
     ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EINVAL);
@@ -209,9 +209,9 @@ START_TEST(failed_start_rolls_back)
     ck_assert_ptr_nonnull(fs);
     podc_client *c = fake_client(fs);
     podc_service_spec *s = base_spec();
-    podc_service_spec_set_network(s, "net1");
-    podc_service_spec_add_port(s, 8080, 8080);
-    podc_service_spec_set_session(s, "sess-x");
+    podc_service_spec_set_network(s, "net1", NULL);
+    podc_service_spec_add_port(s, 8080, 8080, NULL);
+    podc_service_spec_set_session(s, "sess-x", NULL);
     podc_service *svc = NULL;
     podc_error *err = NULL;
     int rc = podc_service_start(c, s, &svc, &err);
@@ -256,7 +256,7 @@ static char *create_request(const podc_service_spec *s)
 START_TEST(memory_limit_in_container_spec)
 {
     podc_service_spec *s = base_spec();
-    ck_assert_int_eq(podc_service_spec_set_memory_limit(s, 16 << 20), 0);
+    ck_assert_int_eq(podc_service_spec_set_memory_limit(s, 16 << 20, NULL), 0);
     char *json = create_request(s);
     ck_assert_ptr_nonnull(strstr(json, "\"resource_limits\":{\"memory\":{\"limit\":16777216}}"));
     podc_free(json);
@@ -270,16 +270,16 @@ START_TEST(service_spec_holds_a_container_spec)
 {
     ck_assert_ptr_null(podc_service_spec_container(NULL));
     podc_service_spec *s = base_spec();
-    ck_assert_int_eq(podc_service_spec_add_port(s, 8080, 0), 0);
-    ck_assert_int_eq(podc_service_spec_add_env(s, "A", "1"), 0);
-    ck_assert_int_eq(podc_service_spec_set_workdir(s, "/srv"), 0);
+    ck_assert_int_eq(podc_service_spec_add_port(s, 8080, 0, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_add_env(s, "A", "1", NULL), 0);
+    ck_assert_int_eq(podc_service_spec_set_workdir(s, "/srv", NULL), 0);
     podc_container_spec *c = podc_service_spec_container(s);
     ck_assert_ptr_nonnull(c);
-    ck_assert_int_eq(podc_container_spec_add_rlimit(c, "nofile", 1024, 2048), 0);
-    ck_assert_int_eq(podc_container_spec_add_rlimit(c, "nproc", 512, 512), 0);
-    ck_assert_int_eq(podc_container_spec_set_hostname(c, "box"), 0);
-    ck_assert_int_eq(podc_container_spec_add_env(c, "B", "2"), 0);
-    ck_assert_int_eq(podc_container_spec_set_image(c, "localhost/other:2"), 0); /* replaced at start */
+    ck_assert_int_eq(podc_container_spec_add_rlimit(c, "nofile", 1024, 2048, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_rlimit(c, "nproc", 512, 512, NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_hostname(c, "box", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_add_env(c, "B", "2", NULL), 0);
+    ck_assert_int_eq(podc_container_spec_set_image(c, "localhost/other:2", NULL), 0); /* replaced at start */
     podc_error *err = NULL;
     ck_assert_msg(podc_service_spec_validate(s, &err) == 0, "%s", podc_error_message(err));
     char *json = create_request(s);
@@ -297,7 +297,7 @@ START_TEST(service_spec_holds_a_container_spec)
     pdc_json_free(v);
     podc_free(json);
     /* NULL: the image's working directory again */
-    ck_assert_int_eq(podc_service_spec_set_workdir(s, NULL), 0);
+    ck_assert_int_eq(podc_service_spec_set_workdir(s, NULL, NULL), 0);
     json = create_request(s);
     ck_assert_ptr_null(strstr(json, "work_dir"));
     podc_free(json);

@@ -32,10 +32,10 @@ int podc_cmd_build(tool *t, int argc, char **argv)
                 return podc_tool_usage_error(t, "-t needs a TAG (at most 16)");
             }
             tags[ntags++] = v;
-            rc = podc_image_build_options_add_tag(o, v);
+            rc = podc_image_build_options_add_tag(o, v, NULL);
         } else if ((m = podc_arg_value(argc, argv, &i, "-f", &v)) != 0 ||
                    (m = podc_arg_value(argc, argv, &i, "--file", &v)) != 0) {
-            rc = m < 0 ? PODC_EINVAL : podc_image_build_options_set_containerfile(o, v);
+            rc = m < 0 ? PODC_EINVAL : podc_image_build_options_set_containerfile(o, v, NULL);
         } else if ((m = podc_arg_value(argc, argv, &i, "--build-arg", &v)) != 0) {
             char *key = NULL;
             const char *val = NULL;
@@ -45,7 +45,7 @@ int podc_cmd_build(tool *t, int argc, char **argv)
             }
             if (podc_out_key_is_secret(key))
                 podc_out_add_secret(val);
-            rc = podc_image_build_options_add_build_arg(o, key, val);
+            rc = podc_image_build_options_add_build_arg(o, key, val, NULL);
             free(key);
         } else if ((m = podc_arg_value(argc, argv, &i, "--label", &v)) != 0) {
             char *key = NULL;
@@ -54,19 +54,19 @@ int podc_cmd_build(tool *t, int argc, char **argv)
                 podc_image_build_options_free(o);
                 return podc_tool_usage_error(t, "--label needs KEY=VALUE");
             }
-            rc = podc_image_build_options_add_label(o, key, val);
+            rc = podc_image_build_options_add_label(o, key, val, NULL);
             free(key);
         } else if (strcmp(argv[i], "--no-cache") == 0) {
-            rc = podc_image_build_options_set_no_cache(o, 1);
+            rc = podc_image_build_options_set_no_cache(o, 1, NULL);
         } else if (strcmp(argv[i], "--pull-never") == 0) {
-            rc = podc_image_build_options_set_pull_never(o, 1);
+            rc = podc_image_build_options_set_pull_never(o, 1, NULL);
         } else if ((m = podc_arg_value(argc, argv, &i, "--pull", &v)) != 0) {
             podc_image_pull_policy p;
             if (m < 0 || podc_image_pull_policy_from_name(v, &p) < 0) {
                 podc_image_build_options_free(o);
                 return podc_tool_usage_error(t, "--pull needs missing, always, newer or never");
             }
-            rc = podc_image_build_options_set_pull_policy(o, p);
+            rc = podc_image_build_options_set_pull_policy(o, p, NULL);
         } else if (argv[i][0] != '-' && !dir) {
             dir = argv[i];
         } else {
@@ -82,7 +82,7 @@ int podc_cmd_build(tool *t, int argc, char **argv)
         podc_image_build_options_free(o);
         return podc_tool_usage_error(t, "usage: podc build DIR -t TAG [-f FILE] [--build-arg K=V]...");
     }
-    podc_image_build_options_set_progress(o, build_progress, t);
+    podc_image_build_options_set_progress(o, build_progress, t, NULL);
     char *id = NULL;
     podc_error *err = NULL;
     rc = podc_image_build(t->c, dir, o, &id, &err);

@@ -56,14 +56,14 @@ static int parse(tool *t, int argc, char **argv, compose_args *a, const char **a
                 return -podc_tool_usage_error(t, "-p needs a project name");
             a->project = v;
         } else if ((m = podc_arg_value(argc, argv, &i, "--profile", &v)) != 0) {
-            if (m < 0 || podc_compose_options_add_profile(a->o, v) < 0)
+            if (m < 0 || podc_compose_options_add_profile(a->o, v, NULL) < 0)
                 return -podc_tool_usage_error(t, "--profile needs a name");
         } else if ((m = podc_arg_value(argc, argv, &i, "--image", &v)) != 0) {
             char *svc = NULL;
             const char *img = NULL;
             if (m < 0 || podc_arg_kv(v, &svc, &img) < 0 || !*img)
                 return -podc_tool_usage_error(t, "--image needs SERVICE=IMAGE");
-            int rc = podc_compose_options_set_image(a->o, svc, img);
+            int rc = podc_compose_options_set_image(a->o, svc, img, NULL);
             free(svc);
             if (rc < 0)
                 return -podc_tool_fail(t, rc, NULL);
@@ -74,7 +74,7 @@ static int parse(tool *t, int argc, char **argv, compose_args *a, const char **a
                 return -podc_tool_usage_error(t, "--env needs NAME=VALUE");
             if (podc_out_key_is_secret(key))
                 podc_out_add_secret(val);
-            int rc = podc_compose_options_set_variable(a->o, key, val);
+            int rc = podc_compose_options_set_variable(a->o, key, val, NULL);
             free(key);
             if (rc < 0)
                 return -podc_tool_fail(t, rc, NULL);
@@ -125,23 +125,23 @@ static int load(tool *t, compose_args *a, int need_spec, podc_stack_spec **spec,
         return 0;
     }
     for (size_t i = 0; i < a->n_files; i++)
-        if (podc_compose_options_add_file(a->o, a->files[i]) < 0)
+        if (podc_compose_options_add_file(a->o, a->files[i], NULL) < 0)
             return podc_tool_fail(t, PODC_ENOMEM, NULL);
     int rc = 0;
     if (a->project)
-        rc = podc_compose_options_set_project(a->o, a->project);
+        rc = podc_compose_options_set_project(a->o, a->project, NULL);
     if (rc == 0)
-        rc = podc_compose_options_set_strict(a->o, a->strict);
+        rc = podc_compose_options_set_strict(a->o, a->strict, NULL);
     if (rc == 0)
-        rc = podc_compose_options_set_warning_cb(a->o, on_warning, t);
+        rc = podc_compose_options_set_warning_cb(a->o, on_warning, t, NULL);
     if (rc < 0)
         return podc_tool_fail(t, rc, NULL);
     podc_error *err = NULL;
     podc_stack_spec *s = NULL;
     if ((rc = podc_compose_load(a->o, &s, &err)) < 0)
         return podc_tool_fail(t, rc, err);
-    if ((a->session && podc_stack_spec_set_session(s, a->session) < 0) ||
-        (a->keep_on_failure && podc_stack_spec_set_keep_on_failure(s, 1) < 0)) {
+    if ((a->session && podc_stack_spec_set_session(s, a->session, NULL) < 0) ||
+        (a->keep_on_failure && podc_stack_spec_set_keep_on_failure(s, 1, NULL) < 0)) {
         podc_stack_spec_free(s);
         return podc_tool_usage_error(t, "invalid --session");
     }
@@ -192,7 +192,7 @@ static int compose_up(tool *t, compose_args *a)
     int rc = load(t, a, 1, &s, project, sizeof project);
     if (!s)
         return rc;
-    podc_stack_spec_set_progress(s, podc_out_progress, t);
+    podc_stack_spec_set_progress(s, podc_out_progress, t, NULL);
     podc_stack *st = NULL;
     podc_error *err = NULL;
     rc = podc_stack_up(t->c, s, &st, &err);

@@ -21,7 +21,7 @@ static int label_filters(tool *t, int argc, char **argv, int *i, podc_filters *f
         return 0;
     if (m < 0 || !*v || v[0] == '=')
         return podc_tool_usage_error(t, "--label needs KEY=VALUE or KEY");
-    if (podc_filters_add(f, "label", v) < 0)
+    if (podc_filters_add(f, "label", v, NULL) < 0)
         return podc_tool_fail(t, PODC_ENOMEM, NULL);
     (*nlabels)++;
     return 0;

@@ -162,7 +162,7 @@ static int ds_up_with(tool *t, int argc, char **argv, podc_image_pull_options *p
         return podc_tool_fail(t, PODC_ENOMEM, NULL);
     podc_error *err = NULL;
     int rc = 0;
-    if (preset && (rc = podc_ds_config_set_preset(cfg, preset)) < 0) {
+    if (preset && (rc = podc_ds_config_set_preset(cfg, preset, NULL)) < 0) {
         podc_ds_config_free(cfg);
         char names[512] = "";
         for (size_t k = 0; k < podc_ds_preset_count(); k++) {
@@ -175,30 +175,30 @@ static int ds_up_with(tool *t, int argc, char **argv, podc_image_pull_options *p
     }
     for (int k = 0; k < 5 && rc == 0; k++)
         if (ports[k] >= 0)
-            rc = podc_ds_config_set_port(cfg, (podc_ds_port)k, ports[k]);
+            rc = podc_ds_config_set_port(cfg, (podc_ds_port)k, ports[k], NULL);
     for (int k = 0; k < 3 && rc == 0; k++)
         if (images[k])
-            rc = podc_ds_config_set_image(cfg, (podc_ds_component)k, images[k]);
+            rc = podc_ds_config_set_image(cfg, (podc_ds_component)k, images[k], NULL);
     if (rc == 0 && migrations)
-        rc = podc_ds_config_set_migrations_dir(cfg, migrations);
+        rc = podc_ds_config_set_migrations_dir(cfg, migrations, NULL);
     if (rc == 0 && config_dir)
-        rc = podc_ds_config_set_config_dir(cfg, config_dir);
+        rc = podc_ds_config_set_config_dir(cfg, config_dir, NULL);
     if (rc == 0 && build_ctx)
-        rc = podc_ds_config_set_build(cfg, build_ctx, containerfile, build_always);
+        rc = podc_ds_config_set_build(cfg, build_ctx, containerfile, build_always, NULL);
     if (rc == 0 && skip_redis)
-        rc = podc_ds_config_set_skip_redis(cfg, 1);
+        rc = podc_ds_config_set_skip_redis(cfg, 1, NULL);
     if (rc == 0 && durable)
-        rc = podc_ds_config_set_postgres_durable(cfg, 1);
+        rc = podc_ds_config_set_postgres_durable(cfg, 1, NULL);
     if (rc == 0 && reuse)
-        rc = podc_ds_config_set_reuse(cfg, 1);
+        rc = podc_ds_config_set_reuse(cfg, 1, NULL);
     if (rc == 0 && timeout > 0)
-        rc = podc_ds_config_set_timeout(cfg, timeout);
+        rc = podc_ds_config_set_timeout(cfg, timeout, NULL);
     if (rc == 0 && session)
-        rc = podc_ds_config_set_session(cfg, session);
+        rc = podc_ds_config_set_session(cfg, session, NULL);
     if (rc == 0)
-        rc = podc_image_pull_options_set_flags(pull, pull_flags);
+        rc = podc_image_pull_options_set_flags(pull, pull_flags, NULL);
     if (rc == 0)
-        rc = podc_ds_config_set_pull_options(cfg, pull);
+        rc = podc_ds_config_set_pull_options(cfg, pull, NULL);
     for (size_t k = 0; k < nenv && rc == 0; k++) {
         char *key = NULL;
         const char *val = NULL;
@@ -208,14 +208,14 @@ static int ds_up_with(tool *t, int argc, char **argv, podc_image_pull_options *p
         }
         if (podc_out_key_is_secret(key))
             podc_out_add_secret(val);
-        rc = podc_ds_config_add_env(cfg, key, val);
+        rc = podc_ds_config_add_env(cfg, key, val, NULL);
         free(key);
     }
     /* the default Postgres password must never be shown either */
     podc_out_add_secret("test_password");
     /* steps go to stderr in both modes: with --json stdout stays one document */
     if (rc == 0)
-        rc = podc_ds_config_set_progress(cfg, podc_out_progress, t);
+        rc = podc_ds_config_set_progress(cfg, podc_out_progress, t, NULL);
     if (rc < 0) {
         podc_ds_config_free(cfg);
         return rc == PODC_EINVAL ? podc_tool_usage_error(t, "invalid ds up option") : podc_tool_fail(t, rc, NULL);
@@ -286,7 +286,7 @@ static int ds_status(tool *t, int argc, char **argv)
     podc_filters *f = podc_filters_new();
     podc_container_list *l = NULL;
     podc_error *err = NULL;
-    int rc = f ? podc_filters_add(f, "label", label) : PODC_ENOMEM;
+    int rc = f ? podc_filters_add(f, "label", label, NULL) : PODC_ENOMEM;
     if (rc == 0)
         rc = podc_container_list_get(t->c, f, PODC_CONTAINER_LIST_ALL, &l, &err);
     podc_filters_free(f);

@@ -34,7 +34,7 @@ int podc_tool_pull_arg(const tool *t, int argc, char **argv, int *i, const char 
             *rc = podc_tool_usage_error(t, "%s needs missing, always, newer or never", policy_flag);
             return 1;
         }
-        podc_image_pull_options_set_policy(o, p);
+        podc_image_pull_options_set_policy(o, p, NULL);
         return 1;
     }
     if (strcmp(argv[*i], "--tls-verify") == 0 || strcmp(argv[*i], "--tls-verify=true") == 0) {
@@ -57,7 +57,7 @@ int podc_tool_pull_arg(const tool *t, int argc, char **argv, int *i, const char 
         } else {
             if (*pass)
                 podc_out_add_secret(pass); /* never shown, whatever podman says back */
-            if (podc_image_pull_options_set_credentials(o, user, pass) < 0)
+            if (podc_image_pull_options_set_credentials(o, user, pass, NULL) < 0)
                 *rc = podc_tool_fail(t, PODC_ENOMEM, NULL);
         }
         if (pass)
@@ -65,14 +65,14 @@ int podc_tool_pull_arg(const tool *t, int argc, char **argv, int *i, const char 
         free(user);
         free(pass);
     } else if ((m = podc_arg_value(argc, argv, i, "--authfile", &v)) != 0) {
-        if (m < 0 || podc_image_pull_options_set_authfile(o, v) < 0)
+        if (m < 0 || podc_image_pull_options_set_authfile(o, v, NULL) < 0)
             *rc = podc_tool_usage_error(t, "--authfile needs a FILE");
     } else if ((m = podc_arg_value(argc, argv, i, "--retries", &v)) != 0) {
         long long n = 0;
         if (m < 0 || podc_arg_int(v, 1, 10, &n) < 0)
             *rc = podc_tool_usage_error(t, "--retries needs a number of tries, 1-10");
         else
-            podc_image_pull_options_set_retries(o, (int)n, 1000);
+            podc_image_pull_options_set_retries(o, (int)n, 1000, NULL);
     } else {
         return 0;
     }
@@ -100,7 +100,7 @@ static int set_platform(podc_image_pull_options *o, const char *v)
     *arch++ = '\0';
     if (variant)
         *variant++ = '\0';
-    int rc = podc_image_pull_options_set_platform(o, copy, arch, variant);
+    int rc = podc_image_pull_options_set_platform(o, copy, arch, variant, NULL);
     free(copy);
     return rc;
 }
@@ -144,8 +144,8 @@ int podc_cmd_pull(tool *t, int argc, char **argv)
         podc_image_pull_options_free(o);
         return rc;
     }
-    podc_image_pull_options_set_flags(o, flags);
-    podc_image_pull_options_set_progress(o, pull_progress, t);
+    podc_image_pull_options_set_flags(o, flags, NULL);
+    podc_image_pull_options_set_progress(o, pull_progress, t, NULL);
     char *id = NULL;
     podc_error *err = NULL;
     rc = podc_image_pull(t->c, ref, o, &id, &err);
@@ -197,8 +197,8 @@ int podc_cmd_push(tool *t, int argc, char **argv)
         podc_image_pull_options_free(o);
         return rc;
     }
-    podc_image_pull_options_set_flags(o, flags);
-    podc_image_pull_options_set_progress(o, pull_progress, t);
+    podc_image_pull_options_set_flags(o, flags, NULL);
+    podc_image_pull_options_set_progress(o, pull_progress, t, NULL);
     char *digest = NULL;
     podc_error *err = NULL;
     rc = podc_image_push(t->c, ref, dest, o, &digest, &err);

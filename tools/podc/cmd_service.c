@@ -94,8 +94,8 @@ int podc_cmd_run(tool *t, int argc, char **argv)
     }
     /* registry flags on the command line win over the spec's "pull" and "tls_verify" */
     podc_image_pull_options *use = cli_pull ? cli : pull;
-    if (rc == 0 && (podc_image_pull_options_set_flags(use, cli_pull ? cli_flags : flags) < 0 ||
-                    podc_service_spec_set_pull_options(spec, use) < 0))
+    if (rc == 0 && (podc_image_pull_options_set_flags(use, cli_pull ? cli_flags : flags, NULL) < 0 ||
+                    podc_service_spec_set_pull_options(spec, use, NULL) < 0))
         rc = podc_tool_fail(t, PODC_ENOMEM, NULL);
     podc_image_pull_options_free(pull);
     podc_image_pull_options_free(cli);
@@ -103,11 +103,11 @@ int podc_cmd_run(tool *t, int argc, char **argv)
         podc_service_spec_free(spec);
         return rc;
     }
-    if (session && podc_service_spec_set_session(spec, session) < 0) {
+    if (session && podc_service_spec_set_session(spec, session, NULL) < 0) {
         podc_service_spec_free(spec);
         return podc_tool_invalid(t, "session", "invalid --session");
     }
-    podc_service_spec_set_progress(spec, podc_out_progress, t);
+    podc_service_spec_set_progress(spec, podc_out_progress, t, NULL);
     podc_error *err = NULL;
     rc = podc_service_spec_validate(spec, &err);
     podc_service *svc = NULL;

@@ -113,7 +113,7 @@ static char *resolve(parse *p, const char *path)
     return r;
 }
 
-typedef int (*kv_fn)(podc_service_spec *s, const char *k, const char *v);
+typedef int (*kv_fn)(podc_service_spec *s, const char *k, const char *v, podc_error **err);
 
 static int kv_object(parse *p, yajl_val v, const char *field, kv_fn fn, int secrets)
 {
@@ -125,21 +125,11 @@ static int kv_object(parse *p, yajl_val v, const char *field, kv_fn fn, int secr
             return bad(p, field, "run spec: \"%s.%s\" must be a string", field, k);
         if (secrets && podc_out_key_is_secret(k))
             podc_out_add_secret(val);
-        int rc = setter(p, fn(p->s, k, val), field);
+        int rc = setter(p, fn(p->s, k, val, NULL), field);
         if (rc < 0)
             return rc;
     }
     return 0;
-}
-
-static int add_env(podc_service_spec *s, const char *k, const char *v) { return podc_service_spec_add_env(s, k, v); }
-static int add_label(podc_service_spec *s, const char *k, const char *v)
-{
-    return podc_service_spec_add_label(s, k, v);
-}
-static int add_arg(podc_service_spec *s, const char *k, const char *v)
-{
-    return podc_service_spec_add_build_arg(s, k, v);
 }
 
 static int do_build(parse *p, yajl_val v)
@@ -158,7 +148,7 @@ static int do_build(parse *p, yajl_val v)
         else if (strcmp(k, "always") == 0)
             rc = bool_of(p, x, "build.always", &always);
         else if (strcmp(k, "args") == 0)
-            rc = kv_object(p, x, "build.args", add_arg, 1);
+            rc = kv_object(p, x, "build.args", podc_service_spec_add_build_arg, 1);
         else
             rc = bad(p, "build", "run spec: unknown key \"build.%s\"", k);
     }
@@ -169,7 +159,7 @@ static int do_build(parse *p, yajl_val v)
     char *abs = resolve(p, ctx);
     if (!abs)
         return PODC_ENOMEM;
-    rc = setter(p, podc_service_spec_set_build(p->s, abs, cf, always), "build");
+    rc = setter(p, podc_service_spec_set_build(p->s, abs, cf, always, NULL), "build");
     free(abs);
     return rc;
 }
@@ -199,7 +189,7 @@ static int do_ports(parse *p, yajl_val v)
             rc = bad(p, "ports", "run spec: a port is a number or {container, host}");
         }
         if (rc == 0)
-            rc = setter(p, podc_service_spec_add_port(p->s, (int)cport, (int)hport), "ports");
+            rc = setter(p, podc_service_spec_add_port(p->s, (int)cport, (int)hport, NULL), "ports");
         if (rc < 0)
             return rc;
     }
@@ -245,13 +235,13 @@ static int do_mounts(parse *p, yajl_val v, enum mount_kind kind)
         if (rc == 0) {
             if (bind) {
                 char *abs = resolve(p, src);
-                rc = abs ? setter(p, podc_service_spec_add_bind_mount(p->s, abs, dst, opts, nopts), field)
+                rc = abs ? setter(p, podc_service_spec_add_bind_mount(p->s, abs, dst, opts, nopts, NULL), field)
                          : PODC_ENOMEM;
                 free(abs);
             } else if (kind == TMPFS) {
-                rc = setter(p, podc_service_spec_add_tmpfs(p->s, dst, opts, nopts), field);
+                rc = setter(p, podc_service_spec_add_tmpfs(p->s, dst, opts, nopts, NULL), field);
             } else {
-                rc = setter(p, podc_service_spec_add_volume(p->s, src, dst, opts, nopts), field);
+                rc = setter(p, podc_service_spec_add_volume(p->s, src, dst, opts, nopts, NULL), field);
             }
         }
         free(opts);
@@ -291,7 +281,7 @@ static int do_ulimits(parse *p, yajl_val v)
         if (rc == 0)
             rc = setter(p,
                         podc_container_spec_add_rlimit(podc_service_spec_container(p->s), type, (uint64_t)soft,
-                                                       (uint64_t)hard),
+                                                       (uint64_t)hard, NULL),
                         "ulimits");
         if (rc < 0)
             return rc;
@@ -312,7 +302,7 @@ static int do_hosts(parse *p, yajl_val v)
             if (!colon || colon == s)
                 return bad(p, "hosts", "run spec: a host entry is \"hostname:ip\"");
             char *h = strndup(s, (size_t)(colon - s));
-            rc = h ? setter(p, podc_service_spec_add_host(p->s, h, colon + 1), "hosts") : PODC_ENOMEM;
+            rc = h ? setter(p, podc_service_spec_add_host(p->s, h, colon + 1, NULL), "hosts") : PODC_ENOMEM;
             free(h);
         } else if (YAJL_IS_OBJECT(x)) {
             const char *ph[] = { "hostname", NULL }, *pi[] = { "ip", NULL };
@@ -320,7 +310,7 @@ static int do_hosts(parse *p, yajl_val v)
                        *ip = str_of(yajl_tree_get(x, pi, yajl_t_string));
             if (!h || !ip)
                 return bad(p, "hosts", "run spec: a host entry needs \"hostname\" and \"ip\"");
-            rc = setter(p, podc_service_spec_add_host(p->s, h, ip), "hosts");
+            rc = setter(p, podc_service_spec_add_host(p->s, h, ip, NULL), "hosts");
         } else {
             return bad(p, "hosts", "run spec: a host entry is \"hostname:ip\" or {hostname, ip}");
         }
@@ -376,7 +366,7 @@ static int one_check(parse *p, yajl_val c)
         if (rc == 0 && (v = member(c, "timeout_ms")))
             rc = int_of(p, v, "checks.timeout_ms", 1, INT_MAX, &timeout);
         if (rc == 0)
-            rc = setter(p, podc_service_spec_add_check_http(p->s, (int)port, path, (int)status, body, timeout),
+            rc = setter(p, podc_service_spec_add_check_http(p->s, (int)port, path, (int)status, body, timeout, NULL),
                         "checks");
     } else if (strcmp(type, "tcp") == 0) {
         static const char *const keys[] = { "port", "send", "expect", "timeout_ms", NULL };
@@ -394,8 +384,8 @@ static int one_check(parse *p, yajl_val c)
         if (rc == 0 && (!send) != (!expect))
             rc = bad(p, "checks", "run spec: a tcp check has \"send\" and \"expect\" together, or neither");
         if (rc == 0)
-            rc = setter(p, send ? podc_service_spec_add_check_tcp_exchange(p->s, (int)port, send, expect, timeout)
-                                : podc_service_spec_add_check_tcp(p->s, (int)port),
+            rc = setter(p, send ? podc_service_spec_add_check_tcp_exchange(p->s, (int)port, send, expect, timeout, NULL)
+                                : podc_service_spec_add_check_tcp(p->s, (int)port, NULL),
                         "checks");
     } else if (strcmp(type, "exec") == 0) {
         static const char *const keys[] = { "command", "stdout", "timeout_ms", NULL };
@@ -412,7 +402,7 @@ static int one_check(parse *p, yajl_val c)
         if (rc == 0 && (v = member(c, "timeout_ms")))
             rc = int_of(p, v, "checks.timeout_ms", 1, INT_MAX, &timeout);
         if (rc == 0)
-            rc = setter(p, podc_service_spec_add_check_exec(p->s, argv, argc, out, timeout), "checks");
+            rc = setter(p, podc_service_spec_add_check_exec(p->s, argv, argc, out, timeout, NULL), "checks");
         free(argv);
     } else if (strcmp(type, "log") == 0) {
         static const char *const keys[] = { "regex", "times", NULL };
@@ -424,7 +414,7 @@ static int one_check(parse *p, yajl_val c)
         if (rc == 0 && (v = member(c, "times")))
             rc = int_of(p, v, "checks.times", 1, INT_MAX, &times);
         if (rc == 0)
-            rc = setter(p, podc_service_spec_add_check_log(p->s, re, (int)times), "checks");
+            rc = setter(p, podc_service_spec_add_check_log(p->s, re, (int)times, NULL), "checks");
     } else if (strcmp(type, "podman") == 0) {
         static const char *const keys[] = { "command", NULL };
         const char *cmd = NULL;
@@ -432,7 +422,7 @@ static int one_check(parse *p, yajl_val c)
         if (rc == 0 && (v = member(c, "command")) && !YAJL_IS_NULL(v))
             rc = need_str(p, v, "checks.command", &cmd);
         if (rc == 0)
-            rc = setter(p, podc_service_spec_add_check_podman(p->s, cmd), "checks");
+            rc = setter(p, podc_service_spec_add_check_podman(p->s, cmd, NULL), "checks");
     } else {
         rc = bad(p, "checks", "run spec: unknown check type \"%s\" (http, tcp, exec, log, podman)", type);
     }
@@ -453,7 +443,7 @@ static int do_poll(parse *p, yajl_val v)
     } else {
         return bad(p, "poll_ms", "run spec: \"poll_ms\" is a number or {initial, max}");
     }
-    return rc < 0 ? rc : setter(p, podc_service_spec_set_poll_interval(p->s, initial, max), "poll_ms");
+    return rc < 0 ? rc : setter(p, podc_service_spec_set_poll_interval(p->s, initial, max, NULL), "poll_ms");
 }
 
 static int do_key(parse *p, const char *k, yajl_val v)
@@ -467,22 +457,22 @@ static int do_key(parse *p, const char *k, yajl_val v)
         if ((rc = need_str(p, v, k, &str)) < 0)
             return rc;
         snprintf(p->name, p->name_len, "%s", str);
-        return setter(p, podc_service_spec_set_name(s, str), k);
+        return setter(p, podc_service_spec_set_name(s, str, NULL), k);
     }
     if (strcmp(k, "image") == 0)
-        return (rc = need_str(p, v, k, &str)) < 0 ? rc : setter(p, podc_service_spec_set_image(s, str), k);
+        return (rc = need_str(p, v, k, &str)) < 0 ? rc : setter(p, podc_service_spec_set_image(s, str, NULL), k);
     if (strcmp(k, "network") == 0)
-        return (rc = need_str(p, v, k, &str)) < 0 ? rc : setter(p, podc_service_spec_set_network(s, str), k);
+        return (rc = need_str(p, v, k, &str)) < 0 ? rc : setter(p, podc_service_spec_set_network(s, str, NULL), k);
     if (strcmp(k, "session") == 0)
-        return (rc = need_str(p, v, k, &str)) < 0 ? rc : setter(p, podc_service_spec_set_session(s, str), k);
+        return (rc = need_str(p, v, k, &str)) < 0 ? rc : setter(p, podc_service_spec_set_session(s, str, NULL), k);
     if (strcmp(k, "build") == 0)
         return do_build(p, v);
     if (strcmp(k, "ports") == 0)
         return do_ports(p, v);
     if (strcmp(k, "env") == 0)
-        return kv_object(p, v, k, add_env, 1);
+        return kv_object(p, v, k, podc_service_spec_add_env, 1);
     if (strcmp(k, "labels") == 0)
-        return kv_object(p, v, k, add_label, 0);
+        return kv_object(p, v, k, podc_service_spec_add_label, 0);
     if (strcmp(k, "volumes") == 0)
         return do_mounts(p, v, VOLUME);
     if (strcmp(k, "mounts") == 0)
@@ -492,9 +482,9 @@ static int do_key(parse *p, const char *k, yajl_val v)
     if (strcmp(k, "ulimits") == 0)
         return do_ulimits(p, v);
     if (strcmp(k, "user") == 0)
-        return (rc = need_str(p, v, k, &str)) < 0 ? rc : setter(p, podc_service_spec_set_user(s, str), k);
+        return (rc = need_str(p, v, k, &str)) < 0 ? rc : setter(p, podc_service_spec_set_user(s, str, NULL), k);
     if (strcmp(k, "workdir") == 0)
-        return (rc = need_str(p, v, k, &str)) < 0 ? rc : setter(p, podc_service_spec_set_workdir(s, str), k);
+        return (rc = need_str(p, v, k, &str)) < 0 ? rc : setter(p, podc_service_spec_set_workdir(s, str, NULL), k);
     if (strcmp(k, "hosts") == 0)
         return do_hosts(p, v);
     if (strcmp(k, "poll_ms") == 0)
@@ -502,14 +492,14 @@ static int do_key(parse *p, const char *k, yajl_val v)
     if (strcmp(k, "timeout_ms") == 0)
         return (rc = int_of(p, v, k, 1, INT64_MAX / 2, &num)) < 0
                    ? rc
-                   : setter(p, podc_service_spec_set_startup_timeout(s, num), k);
+                   : setter(p, podc_service_spec_set_startup_timeout(s, num, NULL), k);
     if (strcmp(k, "pull") == 0) {
         podc_image_pull_policy policy;
         if ((rc = need_str(p, v, k, &str)) < 0)
             return rc;
         if (podc_image_pull_policy_from_name(str, &policy) < 0)
             return bad(p, k, "run spec: \"pull\" must be \"missing\", \"always\", \"newer\" or \"never\"");
-        return setter(p, podc_image_pull_options_set_policy(p->pull, policy), k);
+        return setter(p, podc_image_pull_options_set_policy(p->pull, policy, NULL), k);
     }
     if (strcmp(k, "tls_verify") == 0) {
         if ((rc = bool_of(p, v, k, &b)) < 0)
@@ -519,11 +509,11 @@ static int do_key(parse *p, const char *k, yajl_val v)
         return 0;
     }
     if (strcmp(k, "keep_on_failure") == 0)
-        return (rc = bool_of(p, v, k, &b)) < 0 ? rc : setter(p, podc_service_spec_set_keep_on_failure(s, b), k);
+        return (rc = bool_of(p, v, k, &b)) < 0 ? rc : setter(p, podc_service_spec_set_keep_on_failure(s, b, NULL), k);
     if (strcmp(k, "command") == 0) {
         if ((rc = str_array(p, v, k, &argv, &n)) < 0)
             return rc;
-        rc = n ? setter(p, podc_service_spec_set_command(s, argv, n), k)
+        rc = n ? setter(p, podc_service_spec_set_command(s, argv, n, NULL), k)
                : bad(p, k, "run spec: \"command\" must not be empty");
         free(argv);
         return rc;
@@ -531,7 +521,7 @@ static int do_key(parse *p, const char *k, yajl_val v)
     if (strcmp(k, "entrypoint") == 0) { /* [] clears the image's */
         if ((rc = str_array(p, v, k, &argv, &n)) < 0)
             return rc;
-        rc = setter(p, podc_service_spec_set_entrypoint(s, argv, n), k);
+        rc = setter(p, podc_service_spec_set_entrypoint(s, argv, n, NULL), k);
         free(argv);
         return rc;
     }
@@ -540,8 +530,8 @@ static int do_key(parse *p, const char *k, yajl_val v)
             return rc;
         for (size_t i = 0; i < n && rc == 0; i++)
             rc = setter(p,
-                        k[0] == 'a' ? podc_service_spec_add_network_alias(s, argv[i])
-                                    : podc_service_spec_add_depends_on(s, argv[i]),
+                        k[0] == 'a' ? podc_service_spec_add_network_alias(s, argv[i], NULL)
+                                    : podc_service_spec_add_depends_on(s, argv[i], NULL),
                         k);
         free(argv);
         return rc;

@@ -22,7 +22,7 @@ from . import _lib
 from ._callbacks import Guard, guarded_call
 from ._lib import (CLIENT_OPTIONS_VERSION, EVENT_CB, ClientOptions, EventsOptions, LogsOptions, argv_array,
                    bytes_at, dec, enc, lib, take_string)
-from .errors import Cancelled, InvalidInput, Unsupported, call, check
+from .errors import Cancelled, InvalidInput, Unsupported, call, check, setter
 from .pull import PullOptions, pull_policy as _pull_policy
 
 __all__ = ["Client", "Containers", "Images", "Networks", "STDOUT", "STDERR"]
@@ -52,7 +52,7 @@ def _filters(pairs):
         raise MemoryError("podc_filters_new")
     try:
         for k, v in pairs:
-            check(lib.podc_filters_add(f, enc(k), enc(v)), "filters")
+            setter("filters", lib.podc_filters_add, f, enc(k), enc(v))
     except BaseException:
         lib.podc_filters_free(f)
         raise
@@ -216,7 +216,7 @@ class Client:
             "podc_client_connections_opened") else None
 
     def set_timeout(self, timeout_ms):
-        check(lib.podc_client_set_timeout(self.handle, int(timeout_ms or 0)), "timeout_ms")
+        setter("timeout_ms", lib.podc_client_set_timeout, self.handle, int(timeout_ms or 0))
 
     def cancel(self):
         """Cancels the call in progress (from another thread): it raises Cancelled, after
@@ -390,27 +390,26 @@ class Containers(_Part):
         if not s:
             raise MemoryError("podc_container_spec_new")
         try:
-            check(lib.podc_container_spec_set_image(s, enc(image)), "image")
+            setter("image", lib.podc_container_spec_set_image, s, enc(image))
             if name is not None:
-                check(lib.podc_container_spec_set_name(s, enc(name)), "name")
+                setter("name", lib.podc_container_spec_set_name, s, enc(name))
             if command is not None:
                 arr, n = argv_array(command)
-                check(lib.podc_container_spec_set_command(s, arr, n), "command")
+                setter("command", lib.podc_container_spec_set_command, s, arr, n)
             for k, v in (env or {}).items():
-                check(lib.podc_container_spec_add_env(s, enc(k), enc(v)), "env")
+                setter("env", lib.podc_container_spec_add_env, s, enc(k), enc(v))
             for k, v in (labels or {}).items():
-                check(lib.podc_container_spec_add_label(s, enc(k), enc(v)), "labels")
+                setter("labels", lib.podc_container_spec_add_label, s, enc(k), enc(v))
             for cport, hport in (ports or {}).items():
-                check(lib.podc_container_spec_add_port(s, int(cport), int(hport or 0), None, None),
-                      "ports")
+                setter("ports", lib.podc_container_spec_add_port, s, int(cport), int(hport or 0), None, None)
             if network is not None:
-                check(lib.podc_container_spec_add_network(s, enc(network), None, 0), "network")
+                setter("network", lib.podc_container_spec_add_network, s, enc(network), None, 0)
             if workdir is not None:
-                check(lib.podc_container_spec_set_workdir(s, enc(workdir)), "workdir")
+                setter("workdir", lib.podc_container_spec_set_workdir, s, enc(workdir))
             if user is not None:
-                check(lib.podc_container_spec_set_user(s, enc(user)), "user")
+                setter("user", lib.podc_container_spec_set_user, s, enc(user))
             if memory_limit is not None:
-                check(_lib.need("podc_container_spec_set_memory_limit")(s, int(memory_limit)), "memory_limit")
+                setter("memory_limit", _lib.need("podc_container_spec_set_memory_limit"), s, int(memory_limit))
             cid = c_void_p()
             call(lib.podc_container_create, self._c, s, byref(cid))
             return take_string(cid)
@@ -538,9 +537,9 @@ class Containers(_Part):
             if user is not None:
                 call(lib.podc_exec_options_set_user, o, enc(user))
             if timeout_ms:
-                check(lib.podc_exec_options_set_timeout(o, int(timeout_ms)), "timeout_ms")
+                setter("timeout_ms", lib.podc_exec_options_set_timeout, o, int(timeout_ms))
             if tty:
-                lib.podc_exec_options_set_tty(o, 1)
+                lib.podc_exec_options_set_tty(o, 1, None)
             arr, _n = argv_array(argv, null_terminated=True)
             if callback is not None:
                 g = Guard()
@@ -637,25 +636,25 @@ class Images(_Part):
         try:
             tags = [tag] if isinstance(tag, str) else list(tag or [])
             for t in tags:
-                check(lib.podc_image_build_options_add_tag(o, enc(t)), "tag")
+                setter("tag", lib.podc_image_build_options_add_tag, o, enc(t))
             if containerfile is not None:
-                check(lib.podc_image_build_options_set_containerfile(o, enc(containerfile)), "containerfile")
+                setter("containerfile", lib.podc_image_build_options_set_containerfile, o, enc(containerfile))
             for k, v in (build_args or {}).items():
-                check(lib.podc_image_build_options_add_build_arg(o, enc(k), enc(v)), "build_args")
+                setter("build_args", lib.podc_image_build_options_add_build_arg, o, enc(k), enc(v))
             for k, v in (labels or {}).items():
-                check(lib.podc_image_build_options_add_label(o, enc(k), enc(v)), "labels")
+                setter("labels", lib.podc_image_build_options_add_label, o, enc(k), enc(v))
             if target is not None:
-                check(lib.podc_image_build_options_set_target(o, enc(target)), "target")
+                setter("target", lib.podc_image_build_options_set_target, o, enc(target))
             if no_cache:
-                check(lib.podc_image_build_options_set_no_cache(o, 1), "no_cache")
+                setter("no_cache", lib.podc_image_build_options_set_no_cache, o, 1)
             if pull_never:
-                check(lib.podc_image_build_options_set_pull_never(o, 1), "pull_never")
+                setter("pull_never", lib.podc_image_build_options_set_pull_never, o, 1)
             if pull_policy is not None:
-                check(_lib.need("podc_image_build_options_set_pull_policy")(o, policy), "pull_policy")
+                setter("pull_policy", _lib.need("podc_image_build_options_set_pull_policy"), o, policy)
             if timeout_ms:
-                check(lib.podc_image_build_options_set_timeout(o, int(timeout_ms)), "timeout_ms")
+                setter("timeout_ms", lib.podc_image_build_options_set_timeout, o, int(timeout_ms))
             if progress is not None:
-                check(lib.podc_image_build_options_set_progress(o, g.data_lines(progress), None), "progress")
+                setter("progress", lib.podc_image_build_options_set_progress, o, g.data_lines(progress), None)
             out = c_void_p()
             guarded_call(g, call, lib.podc_image_build, self._c, enc(context_dir), o, byref(out))
             return take_string(out)
@@ -723,15 +722,15 @@ class Networks(_Part):
             raise MemoryError("podc_network_options_new")
         try:
             if internal:
-                check(lib.podc_network_options_set_internal(o, 1), "internal")
+                setter("internal", lib.podc_network_options_set_internal, o, 1)
             if not dns:
-                check(lib.podc_network_options_set_dns_enabled(o, 0), "dns")
+                setter("dns", lib.podc_network_options_set_dns_enabled, o, 0)
             if driver is not None:
-                check(lib.podc_network_options_set_driver(o, enc(driver)), "driver")
+                setter("driver", lib.podc_network_options_set_driver, o, enc(driver))
             for k, v in (labels or {}).items():
-                check(lib.podc_network_options_add_label(o, enc(k), enc(v)), "labels")
+                setter("labels", lib.podc_network_options_add_label, o, enc(k), enc(v))
             if subnet is not None:
-                check(lib.podc_network_options_add_subnet(o, enc(subnet), enc(gateway)), "subnet")
+                setter("subnet", lib.podc_network_options_add_subnet, o, enc(subnet), enc(gateway))
             created = c_int()
             call(lib.podc_network_ensure, self._c, enc(name), o, byref(created))
             return bool(created.value)

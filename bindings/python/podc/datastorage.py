@@ -15,7 +15,7 @@ from ctypes import byref, c_void_p
 
 from ._callbacks import Guard, guarded_call
 from ._lib import dec, enc, has, lib, need
-from .errors import InvalidInput, call, check
+from .errors import InvalidInput, call, check, setter
 from .pull import PullOptions
 
 __all__ = ["DataStorageStack", "down", "presets", "COMPONENTS", "PORTS", "LABEL_STACK"]
@@ -94,44 +94,44 @@ class DataStorageStack:
         g = Guard()
         try:
             if preset is not None:
-                check(lib.podc_ds_config_set_preset(cfg, enc(preset)), "preset")
+                setter("preset", lib.podc_ds_config_set_preset, cfg, enc(preset))
             for k, p in (ports or {}).items():
-                check(lib.podc_ds_config_set_port(cfg, _key(PORTS, "ports", k), int(p or 0)), "ports")
+                setter("ports", lib.podc_ds_config_set_port, cfg, _key(PORTS, "ports", k), int(p or 0))
             if migrations_dir is not None:
-                check(lib.podc_ds_config_set_migrations_dir(cfg, enc(migrations_dir)), "migrations_dir")
+                setter("migrations_dir", lib.podc_ds_config_set_migrations_dir, cfg, enc(migrations_dir))
             if config_dir is not None:
-                check(lib.podc_ds_config_set_config_dir(cfg, enc(config_dir)), "config_dir")
+                setter("config_dir", lib.podc_ds_config_set_config_dir, cfg, enc(config_dir))
             if postgres_credentials is not None:
                 user, password, db = postgres_credentials
-                check(lib.podc_ds_config_set_postgres_credentials(cfg, enc(user), enc(password), enc(db)),
-                      "postgres_credentials")
+                setter("postgres_credentials", lib.podc_ds_config_set_postgres_credentials, cfg, enc(user),
+                       enc(password), enc(db))
             for k, ref in (images or {}).items():
-                check(lib.podc_ds_config_set_image(cfg, _key(COMPONENTS, "images", k), enc(ref)), "images")
+                setter("images", lib.podc_ds_config_set_image, cfg, _key(COMPONENTS, "images", k), enc(ref))
             if build is not None:
                 ctx, cf, always = (tuple(build) + (None, False))[:3]
-                check(lib.podc_ds_config_set_build(cfg, enc(ctx), enc(cf), 1 if always else 0), "build")
+                setter("build", lib.podc_ds_config_set_build, cfg, enc(ctx), enc(cf), 1 if always else 0)
             if pull is not None:
                 po = pull._handle()
                 try:  # the config keeps a copy
-                    check(need("podc_ds_config_set_pull_options")(cfg, po), "pull")
+                    setter("pull", need("podc_ds_config_set_pull_options"), cfg, po)
                 finally:
                     lib.podc_image_pull_options_free(po)
             if preserve_image:
-                check(lib.podc_ds_config_set_preserve_image(cfg, 1), "preserve_image")
+                setter("preserve_image", lib.podc_ds_config_set_preserve_image, cfg, 1)
             for k, v in (env or {}).items():
-                check(lib.podc_ds_config_add_env(cfg, enc(k), enc(v)), "env")
+                setter("env", lib.podc_ds_config_add_env, cfg, enc(k), enc(v))
             if skip_redis:
-                check(lib.podc_ds_config_set_skip_redis(cfg, 1), "skip_redis")
+                setter("skip_redis", lib.podc_ds_config_set_skip_redis, cfg, 1)
             if reuse:
-                check(lib.podc_ds_config_set_reuse(cfg, 1), "reuse")
+                setter("reuse", lib.podc_ds_config_set_reuse, cfg, 1)
             if durable_postgres:
-                check(lib.podc_ds_config_set_postgres_durable(cfg, 1), "durable_postgres")
+                setter("durable_postgres", lib.podc_ds_config_set_postgres_durable, cfg, 1)
             if timeout_ms is not None:
-                check(lib.podc_ds_config_set_timeout(cfg, int(timeout_ms)), "timeout_ms")
+                setter("timeout_ms", lib.podc_ds_config_set_timeout, cfg, int(timeout_ms))
             if session is not None:
-                check(lib.podc_ds_config_set_session(cfg, enc(session)), "session")
+                setter("session", lib.podc_ds_config_set_session, cfg, enc(session))
             if progress is not None:
-                check(lib.podc_ds_config_set_progress(cfg, g.progress(progress), None), "progress")
+                setter("progress", lib.podc_ds_config_set_progress, cfg, g.progress(progress), None)
             h = c_void_p()
             guarded_call(g, call, lib.podc_ds_up, client.handle, cfg, byref(h))
         finally:

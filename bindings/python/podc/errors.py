@@ -13,7 +13,8 @@ from ._lib import dec, lib, take_string
 
 __all__ = ["PodcError", "TransportError", "Timeout", "NotFound", "Conflict", "InvalidInput",
            "ServerError", "ProtocolError", "HealthCheckFailed", "Cancelled", "OutOfMemory",
-           "BuildFailed", "Unsupported", "MigrationFailed", "AuthError", "LocalFileError", "CODES", "error_from", "check", "call"]
+           "BuildFailed", "Unsupported", "MigrationFailed", "AuthError", "LocalFileError", "CODES", "error_from", "check", "call",
+           "setter"]
 
 # PODC_E* values (part of the ABI, never renumbered)
 OK = 0
@@ -184,6 +185,26 @@ def check(rc, what=None):
                 exc.details.setdefault("field", what)
         raise exc
     return rc
+
+
+def setter(what, fn, *args):
+    """Calls the builder setter fn(*args, &err); raises the matching PodcError on a negative
+    result, its message prefixed with what and details["field"] = what (the binding's name for
+    the input, which may differ from the C setter's). The podc_error is always freed."""
+    err = c_void_p()
+    try:
+        rc = fn(*args, byref(err))
+        if rc < 0:
+            exc = error_from(rc, err)
+            exc.message = "%s: %s" % (what, exc.message)
+            exc.args = (exc.message,)
+            if rc == EINVAL:
+                exc.details["field"] = what
+            raise exc
+        return rc
+    finally:
+        if err:
+            lib.podc_error_free(err)
 
 
 def call(fn, *args):

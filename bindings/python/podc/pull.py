@@ -18,7 +18,7 @@ Python str/bytes objects themselves cannot be wiped. repr() of a PullOptions mas
 from ctypes import byref, c_int
 
 from ._lib import dec, enc, lib, need
-from .errors import InvalidInput, check
+from .errors import InvalidInput, check, setter
 
 __all__ = ["PullOptions", "POLICIES", "pull_policy", "pull_policy_name"]
 
@@ -124,29 +124,28 @@ class PullOptions:
             raise MemoryError("podc_image_pull_options_new")
         try:
             if policy is not None:
-                check(lib.podc_image_pull_options_set_policy(o, policy), "policy")
+                setter("policy", lib.podc_image_pull_options_set_policy, o, policy)
             flags = (0 if self.tls_verify else _TLS_NO_VERIFY) | (_QUIET if self.quiet else 0)
-            check(lib.podc_image_pull_options_set_flags(o, flags), "flags")
+            setter("flags", lib.podc_image_pull_options_set_flags, o, flags)
             if self.credentials is not None:
                 try:
                     user, password = self.credentials
                 except (TypeError, ValueError):
                     raise _invalid("credentials", "want a (user, password) tuple") from None
-                check(lib.podc_image_pull_options_set_credentials(o, enc(user), enc(password)), "credentials")
+                setter("credentials", lib.podc_image_pull_options_set_credentials, o, enc(user), enc(password))
             if self.identity_token is not None:
-                check(lib.podc_image_pull_options_set_identity_token(o, enc(self.identity_token)),
-                      "identity_token")
+                setter("identity_token", lib.podc_image_pull_options_set_identity_token, o, enc(self.identity_token))
             if self.authfile is not None:
-                check(lib.podc_image_pull_options_set_authfile(o, enc(self.authfile)), "authfile")
+                setter("authfile", lib.podc_image_pull_options_set_authfile, o, enc(self.authfile))
             if platform is not None:
-                check(lib.podc_image_pull_options_set_platform(o, *[enc(p) for p in platform]), "platform")
+                setter("platform", lib.podc_image_pull_options_set_platform, o, *[enc(p) for p in platform])
             retries = 3 if self.retries is None else int(self.retries)
             backoff = 1000 if self.backoff_ms is None else int(self.backoff_ms)
-            check(lib.podc_image_pull_options_set_retries(o, retries, backoff), "retries")
+            setter("retries", lib.podc_image_pull_options_set_retries, o, retries, backoff)
             if self.timeout_ms:
-                check(lib.podc_image_pull_options_set_timeout(o, int(self.timeout_ms)), "timeout_ms")
+                setter("timeout_ms", lib.podc_image_pull_options_set_timeout, o, int(self.timeout_ms))
             if data_cb is not None:
-                check(lib.podc_image_pull_options_set_progress(o, data_cb, None), "progress")
+                setter("progress", lib.podc_image_pull_options_set_progress, o, data_cb, None)
         except BaseException:
             lib.podc_image_pull_options_free(o)
             raise

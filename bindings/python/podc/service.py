@@ -19,7 +19,7 @@ from ctypes import byref, c_size_t, c_void_p
 
 from ._callbacks import Guard, guarded_call
 from ._lib import argv_array, dec, enc, has, lib, need, take_string
-from .errors import NotFound, call, check
+from .errors import NotFound, call, check, setter
 from .pull import PullOptions
 
 __all__ = ["Service", "HttpCheck", "TcpCheck", "ExecCheck", "LogCheck", "PodmanCheck", "Build",
@@ -34,8 +34,8 @@ class HttpCheck:
         self.port, self.path, self.status, self.body, self.timeout_ms = port, path, status, body, timeout_ms
 
     def _add(self, s):
-        check(lib.podc_service_spec_add_check_http(s, int(self.port), enc(self.path), int(self.status or 0),
-                                                   enc(self.body), int(self.timeout_ms or 0)), "checks")
+        setter("checks", lib.podc_service_spec_add_check_http, s, int(self.port), enc(self.path),
+               int(self.status or 0), enc(self.body), int(self.timeout_ms or 0))
 
 
 class TcpCheck:
@@ -48,10 +48,10 @@ class TcpCheck:
 
     def _add(self, s):
         if self.send is not None or self.expect is not None:
-            check(need("podc_service_spec_add_check_tcp_exchange")(s, int(self.port), enc(self.send), enc(self.expect),
-                                                                   int(self.timeout_ms or 0)), "checks")
+            setter("checks", need("podc_service_spec_add_check_tcp_exchange"), s, int(self.port), enc(self.send),
+                   enc(self.expect), int(self.timeout_ms or 0))
         else:
-            check(lib.podc_service_spec_add_check_tcp(s, int(self.port)), "checks")
+            setter("checks", lib.podc_service_spec_add_check_tcp, s, int(self.port))
 
 
 class ExecCheck:
@@ -62,8 +62,7 @@ class ExecCheck:
 
     def _add(self, s):
         arr, n = argv_array(self.argv)
-        check(lib.podc_service_spec_add_check_exec(s, arr, n, enc(self.contains), int(self.timeout_ms or 0)),
-              "checks")
+        setter("checks", lib.podc_service_spec_add_check_exec, s, arr, n, enc(self.contains), int(self.timeout_ms or 0))
 
 
 class LogCheck:
@@ -73,7 +72,7 @@ class LogCheck:
         self.regex, self.times = regex, times
 
     def _add(self, s):
-        check(lib.podc_service_spec_add_check_log(s, enc(self.regex), int(self.times)), "checks")
+        setter("checks", lib.podc_service_spec_add_check_log, s, enc(self.regex), int(self.times))
 
 
 class PodmanCheck:
@@ -83,7 +82,7 @@ class PodmanCheck:
         self.cmd = cmd
 
     def _add(self, s):
-        check(lib.podc_service_spec_add_check_podman(s, enc(self.cmd)), "checks")
+        setter("checks", lib.podc_service_spec_add_check_podman, s, enc(self.cmd))
 
 
 class Build:
@@ -226,70 +225,70 @@ def build_spec(g, name, image, ports=None, env=None, network=None, aliases=None,
     ok = False
     try:
         if name is not None:
-            check(lib.podc_service_spec_set_name(s, enc(name)), "name")
-        check(lib.podc_service_spec_set_image(s, enc(image)), "image")
+            setter("name", lib.podc_service_spec_set_name, s, enc(name))
+        setter("image", lib.podc_service_spec_set_image, s, enc(image))
         if build is not None:
-            check(lib.podc_service_spec_set_build(s, enc(build.context_dir), enc(build.containerfile),
-                                                  1 if build.always else 0), "build")
+            setter("build", lib.podc_service_spec_set_build, s, enc(build.context_dir), enc(build.containerfile),
+                   1 if build.always else 0)
             for k, v in build.build_args.items():
-                check(lib.podc_service_spec_add_build_arg(s, enc(k), enc(v)), "build_args")
+                setter("build_args", lib.podc_service_spec_add_build_arg, s, enc(k), enc(v))
         if pull is not None:
             po = pull._handle()
             try:  # the spec keeps a copy
-                check(need("podc_service_spec_set_pull_options")(s, po), "pull")
+                setter("pull", need("podc_service_spec_set_pull_options"), s, po)
             finally:
                 lib.podc_image_pull_options_free(po)
         for cport, hport in (ports or {}).items():
-            check(lib.podc_service_spec_add_port(s, int(cport), int(hport or 0)), "ports")
+            setter("ports", lib.podc_service_spec_add_port, s, int(cport), int(hport or 0))
         for k, v in (env or {}).items():
-            check(lib.podc_service_spec_add_env(s, enc(k), enc(v)), "env")
+            setter("env", lib.podc_service_spec_add_env, s, enc(k), enc(v))
         if network is not None:
-            check(lib.podc_service_spec_set_network(s, enc(network)), "network")
+            setter("network", lib.podc_service_spec_set_network, s, enc(network))
         for a in (aliases or []):
-            check(lib.podc_service_spec_add_network_alias(s, enc(a)), "aliases")
+            setter("aliases", lib.podc_service_spec_add_network_alias, s, enc(a))
         for vname, dest in (volumes or {}).items():
-            check(lib.podc_service_spec_add_volume(s, enc(vname), enc(dest), None, 0), "volumes")
+            setter("volumes", lib.podc_service_spec_add_volume, s, enc(vname), enc(dest), None, 0)
         for src, dest in (binds or {}).items():
-            check(lib.podc_service_spec_add_bind_mount(s, enc(src), enc(dest), None, 0), "binds")
+            setter("binds", lib.podc_service_spec_add_bind_mount, s, enc(src), enc(dest), None, 0)
         for k, v in (labels or {}).items():
-            check(lib.podc_service_spec_add_label(s, enc(k), enc(v)), "labels")
+            setter("labels", lib.podc_service_spec_add_label, s, enc(k), enc(v))
         if command is not None:
             if isinstance(command, str):
                 command = ["/bin/sh", "-c", command]
             arr, n = argv_array(command)
-            check(lib.podc_service_spec_set_command(s, arr, n), "command")
+            setter("command", lib.podc_service_spec_set_command, s, arr, n)
         if entrypoint is not None:
             arr, n = argv_array(entrypoint)
-            check(need("podc_service_spec_set_entrypoint")(s, arr, n), "entrypoint")
+            setter("entrypoint", need("podc_service_spec_set_entrypoint"), s, arr, n)
         if workdir is not None:
-            check(need("podc_service_spec_set_workdir")(s, enc(workdir)), "workdir")
+            setter("workdir", need("podc_service_spec_set_workdir"), s, enc(workdir))
         if user is not None:
-            check(need("podc_service_spec_set_user")(s, enc(user)), "user")
+            setter("user", need("podc_service_spec_set_user"), s, enc(user))
         for dest, opts in (tmpfs or {}).items():
             arr, n = argv_array(list(opts or []))
-            check(need("podc_service_spec_add_tmpfs")(s, enc(dest), arr, n), "tmpfs")
+            setter("tmpfs", need("podc_service_spec_add_tmpfs"), s, enc(dest), arr, n)
         if ulimits:
             cs = need("podc_service_spec_container")(s)
             for kind, lim in ulimits.items():
                 soft, hard = (lim, lim) if isinstance(lim, int) else lim
-                check(need("podc_container_spec_add_rlimit")(cs, enc(kind), int(soft), int(hard)), "ulimits")
+                setter("ulimits", need("podc_container_spec_add_rlimit"), cs, enc(kind), int(soft), int(hard))
         for h, ip in (hosts or {}).items():
-            check(lib.podc_service_spec_add_host(s, enc(h), enc(ip)), "hosts")
+            setter("hosts", lib.podc_service_spec_add_host, s, enc(h), enc(ip))
         for d in (depends_on or []):
-            check(lib.podc_service_spec_add_depends_on(s, enc(getattr(d, "name", d))), "depends_on")
+            setter("depends_on", lib.podc_service_spec_add_depends_on, s, enc(getattr(d, "name", d)))
         if timeout_ms is not None:
-            check(lib.podc_service_spec_set_startup_timeout(s, int(timeout_ms)), "timeout_ms")
+            setter("timeout_ms", lib.podc_service_spec_set_startup_timeout, s, int(timeout_ms))
         if poll_interval_ms is not None:
             lo, hi = poll_interval_ms
-            check(lib.podc_service_spec_set_poll_interval(s, int(lo), int(hi)), "poll_interval_ms")
+            setter("poll_interval_ms", lib.podc_service_spec_set_poll_interval, s, int(lo), int(hi))
         if memory_limit is not None:
-            check(need("podc_service_spec_set_memory_limit")(s, int(memory_limit)), "memory_limit")
+            setter("memory_limit", need("podc_service_spec_set_memory_limit"), s, int(memory_limit))
         if keep_on_failure:
-            check(lib.podc_service_spec_set_keep_on_failure(s, 1), "keep_on_failure")
+            setter("keep_on_failure", lib.podc_service_spec_set_keep_on_failure, s, 1)
         if session is not None:
-            check(lib.podc_service_spec_set_session(s, enc(session)), "session")
+            setter("session", lib.podc_service_spec_set_session, s, enc(session))
         if progress is not None:
-            check(lib.podc_service_spec_set_progress(s, g.progress(progress), None), "progress")
+            setter("progress", lib.podc_service_spec_set_progress, s, g.progress(progress), None)
         for c in (checks or []):
             c._add(s)
         ok = True

@@ -26,7 +26,7 @@ from ctypes import byref, c_size_t, c_void_p
 
 from ._callbacks import Guard, guarded_call
 from ._lib import WARNING_CB, dec, enc, lib, need
-from .errors import InvalidInput, call, check
+from .errors import InvalidInput, call, check, setter
 from .service import Service, build_spec
 
 __all__ = ["StackSpec", "Stack", "down", "status", "CONDITIONS", "LABEL_STACK"]
@@ -47,11 +47,11 @@ class StackSpec:
             raise MemoryError("podc_stack_spec_new")
         try:
             if network is not None:
-                check(lib.podc_stack_spec_set_network(self._h, enc(network)), "network")
+                setter("network", lib.podc_stack_spec_set_network, self._h, enc(network))
             if session is not None:
-                check(lib.podc_stack_spec_set_session(self._h, enc(session)), "session")
+                setter("session", lib.podc_stack_spec_set_session, self._h, enc(session))
             if keep_on_failure:
-                check(lib.podc_stack_spec_set_keep_on_failure(self._h, 1), "keep_on_failure")
+                setter("keep_on_failure", lib.podc_stack_spec_set_keep_on_failure, self._h, 1)
             if progress is not None:
                 self.set_progress(progress)
         except BaseException:
@@ -72,20 +72,20 @@ class StackSpec:
         g = Guard()
         try:
             for f in ([files] if isinstance(files, (str, bytes)) or hasattr(files, "__fspath__") else files):
-                check(lib.podc_compose_options_add_file(o, enc(f)), "files")
+                setter("files", lib.podc_compose_options_add_file, o, enc(f))
             if project is not None:
-                check(lib.podc_compose_options_set_project(o, enc(project)), "project")
+                setter("project", lib.podc_compose_options_set_project, o, enc(project))
             for p in (profiles or []):
-                check(lib.podc_compose_options_add_profile(o, enc(p)), "profiles")
+                setter("profiles", lib.podc_compose_options_add_profile, o, enc(p))
             for svc, img in (images or {}).items():
-                check(lib.podc_compose_options_set_image(o, enc(svc), enc(img)), "images")
+                setter("images", lib.podc_compose_options_set_image, o, enc(svc), enc(img))
             for k, v in (variables or {}).items():
-                check(lib.podc_compose_options_set_variable(o, enc(k), enc(v)), "variables")
-            check(lib.podc_compose_options_set_strict(o, 1 if strict else 0), "strict")
+                setter("variables", lib.podc_compose_options_set_variable, o, enc(k), enc(v))
+            setter("strict", lib.podc_compose_options_set_strict, o, 1 if strict else 0)
             if on_warning is not None:
                 cb = WARNING_CB(lambda text, _ud: on_warning(dec(text)))
                 g._refs.append(cb)
-                check(lib.podc_compose_options_set_warning_cb(o, cb, None), "on_warning")
+                setter("on_warning", lib.podc_compose_options_set_warning_cb, o, cb, None)
             h = c_void_p()
             guarded_call(g, call, lib.podc_compose_load, o, byref(h))
         finally:
@@ -107,11 +107,11 @@ class StackSpec:
 
     def set_progress(self, fn):
         """fn(line) gets every member's progress lines, one call at a time."""
-        check(lib.podc_stack_spec_set_progress(self._handle(), self._g.progress(fn), None), "progress")
+        setter("progress", lib.podc_stack_spec_set_progress, self._handle(), self._g.progress(fn), None)
 
     def _add(self, member, kind, depends_on, kw):
         s = build_spec(self._g, name=kw.pop("name", None), **kw)
-        check(lib.podc_stack_spec_add_member(self._handle(), enc(member), kind, s), "member")  # takes s
+        setter("member", lib.podc_stack_spec_add_member, self._handle(), enc(member), kind, s)  # takes s
         deps = depends_on or {}
         if not isinstance(deps, dict):  # a list: each must have started
             deps = {d: "started" for d in deps}
@@ -119,8 +119,8 @@ class StackSpec:
             if cond not in CONDITIONS:
                 raise InvalidInput("unknown condition %r for %s (one of %s)" % (cond, on, ", ".join(CONDITIONS)),
                                    code=-5, details={"field": "depends_on"})
-            check(lib.podc_stack_spec_add_dependency(self._handle(), enc(member), enc(on), CONDITIONS[cond]),
-                  "depends_on")
+            setter("depends_on", lib.podc_stack_spec_add_dependency, self._handle(), enc(member), enc(on),
+                   CONDITIONS[cond])
         return self
 
     def service(self, member, depends_on=None, **kw):

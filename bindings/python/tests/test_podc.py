@@ -126,6 +126,11 @@ class TestErrors(PodcTestCase):
         with self.assertRaises(podc.InvalidInput) as cm:
             Service.start(self.client, name="-bad", image=BASE, command=[BUSYBOX, "true"])
         self.assertIn("field", cm.exception.details)
+        # a builder setter's refusal: the library's message (naming the C setter), the binding's field
+        with self.assertRaises(podc.InvalidInput) as cm:
+            Service.start(self.client, name=uname("badport"), image=BASE, ports={70000: 0})
+        self.assertEqual(str(cm.exception), "ports: podc_service_spec_add_port: invalid input")
+        self.assertEqual(cm.exception.details["field"], "ports")
 
     def test_remove_missing(self):
         name = uname("gone")
