@@ -4,6 +4,8 @@ noinst_LTLIBRARIES += lib/libpodc-core.la
 lib_libpodc_core_la_SOURCES = \
 	lib/core/buf.c lib/core/buf.h \
 	lib/core/json.c lib/core/json.h \
+	lib/core/json-objects.c lib/core/json-objects.h \
+	lib/core/json-lines.c lib/core/json-lines.h \
 	lib/core/encode.c lib/core/encode.h \
 	lib/core/base64.c lib/core/base64.h \
 	lib/core/sha256.c lib/core/sha256.h \

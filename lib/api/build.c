@@ -450,9 +450,9 @@ int podc_image_build(podc_client *c, const char *context_dir, const podc_image_b
     if (rc < 0 && pdc_build_context_error(ctx)) {
         /* our side stopped the upload (unreadable file...): that is the real story */
         rc = pdc_error_put(err, pdc_build_context_take_error(ctx));
-    } else if (rc < 0 && ss.protocol_error) {
+    } else if (rc < 0 && ss.json_lines.bad) {
         rc = pdc_error_set(err, PODC_EPROTOCOL, "POST /libpod/build: progress line is not a JSON object");
-    } else if (rc < 0 && ss.oom) {
+    } else if (rc < 0 && ss.json_lines.oom) {
         rc = pdc_error_oom(err);
     } else if (rc == PODC_ETRANSPORT && err && *err) {
         pdc_error_prefix(*err, "while building %s", context_dir);

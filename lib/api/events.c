@@ -11,7 +11,7 @@
 #include "core/encode.h"
 #include "core/error-private.h"
 #include "core/json.h"
-#include "core/lines.h"
+#include "core/json-lines.h"
 #include "podc/events.h"
 #include "transport/http.h"
 
@@ -72,32 +72,18 @@ int podc_events_options_init(podc_events_options *opts, unsigned int version)
     return 0;
 }
 
-static int on_line(char *line, size_t len, void *ud)
+static int on_object(yajl_val root, char *line, void *ud)
 {
     pdc_events_reader *ec = ud;
-    if (len == 0)
-        return 0;
-    char msg[128] = "";
-    yajl_val root = pdc_json_parse(line, msg, sizeof msg);
-    if (!root || !YAJL_IS_OBJECT(root)) {
-        ec->failure = pdc_error_new(PODC_EPROTOCOL, "GET /libpod/events: event is not a JSON object (%.*s)",
-                                    (int)strcspn(msg, "\n"), root ? "not an object" : msg);
-        pdc_error_set_request(ec->failure, "GET", ec->path);
-        pdc_json_free(root);
-        return PODC_EPROTOCOL;
-    }
     /* errors come inside the 200 stream as podman's error object (§7) */
     int64_t status = 0;
     if (pdc_json_get(root, "cause", NULL) && pdc_json_int(root, &status, "response", NULL) &&
         !pdc_json_get(root, "Action", NULL)) {
         ec->failure = pdc_error_from_reply((int)status, line, "GET", ec->path);
-        pdc_json_free(root);
         return PODC_ESERVER;
     }
     podc_event ev = { .root = root, .attrs = pdc_json_get(root, "Actor", "Attributes", NULL), .json = line };
-    int rc = ec->cb(&ev, ec->ud);
-    pdc_json_free(root);
-    return rc;
+    return ec->cb(&ev, ec->ud);
 }
 
 void pdc_events_reader_init(pdc_events_reader *r, const char *path, podc_event_cb cb, void *ud)
@@ -106,16 +92,37 @@ void pdc_events_reader_init(pdc_events_reader *r, const char *path, podc_event_c
     r->cb = cb;
     r->ud = ud;
     r->path = path;
-    pdc_lines_init(&r->lines, on_line, r);
+    pdc_json_lines_init(&r->lines, on_object, r);
+}
+
+/* A line we could not read, or memory, becomes the reader's failure. */
+static int noted(pdc_events_reader *r, int rc)
+{
+    if (!r->failure && r->lines.bad) {
+        r->failure = pdc_error_new(PODC_EPROTOCOL, "GET /libpod/events: event is not a JSON object (%s)", r->lines.why);
+        pdc_error_set_request(r->failure, "GET", r->path);
+    } else if (!r->failure && r->lines.oom) {
+        r->failure = pdc_error_new(PODC_ENOMEM, "out of memory");
+    }
+    return rc;
 }
 
 int pdc_events_reader_feed(const char *data, size_t len, void *ud)
 {
-    pdc_events_reader *ec = ud;
-    int rc = pdc_lines_feed(&ec->lines, data, len);
-    if (rc == PODC_ENOMEM && !ec->failure)
-        ec->failure = pdc_error_new(PODC_ENOMEM, "out of memory");
-    return rc;
+    pdc_events_reader *r = ud;
+    return noted(r, pdc_json_lines_feed(&r->lines, data, len));
+}
+
+int pdc_events_reader_finish(pdc_events_reader *r)
+{
+    return noted(r, pdc_json_lines_finish(&r->lines));
+}
+
+void pdc_events_reader_free(pdc_events_reader *r)
+{
+    pdc_json_lines_free(&r->lines);
+    podc_error_free(r->failure);
+    r->failure = NULL;
 }
 
 static int build_path(const podc_events_options *o, pdc_buf *p)
@@ -159,13 +166,15 @@ int podc_events_stream(podc_client *c, const podc_events_options *opts, podc_eve
     req.timeout_ms = o->timeout_ms ? o->timeout_ms : (o->follow ? -1 : 0);
     pdc_http_response resp;
     int rc = pdc_http_call(c, &req, &resp, err);
-    if (rc == 0 && !ec.failure && pdc_lines_finish(&ec.lines) != 0 && !ec.failure) /* a last line without '\n' */
+    if (rc == 0 && !ec.failure && pdc_events_reader_finish(&ec) != 0 && !ec.failure) /* a last line without '\n' */
         rc = pdc_error_set(err, PODC_ECANCELLED, "GET /libpod/events: stopped by callback");
-    if (ec.failure) /* the transport calls every stop a cancel: report the real reason */
+    if (ec.failure) { /* the transport calls every stop a cancel: report the real reason */
         rc = pdc_error_put(err, ec.failure);
+        ec.failure = NULL;
+    }
     else if (rc == PODC_ETRANSPORT && o->follow && err && *err)
         pdc_error_prefix(*err, "while following events");
-    pdc_lines_free(&ec.lines);
+    pdc_events_reader_free(&ec);
     pdc_http_response_free(&resp);
     pdc_buf_free(&path);
     return rc;

@@ -11,6 +11,7 @@
 #include "api/resource.h"
 #include "core/encode.h"
 #include "core/error-private.h"
+#include "core/json-objects.h"
 #include "core/json.h"
 #include "core/validate.h"
 #include "podc/images.h"
@@ -19,16 +20,13 @@
 /* ------------------------------------------------------------------------------------------ */
 /* Image objects                                                                                */
 
+/* An image is a reply object (core/json-objects.h): handed out as its only member's pointer. */
 struct podc_image {
-    yajl_val node;  /* the image object */
-    yajl_val root;  /* owned tree (inspect), NULL for list entries */
-    char *json;     /* owned text of node */
+    pdc_json_object o;
 };
 
 struct podc_image_list {
-    yajl_val root;
-    size_t n;
-    podc_image *items;
+    pdc_json_objects l;
 };
 
 /* "/libpod/images/<escaped ref><suffix>" */
@@ -88,22 +86,17 @@ int podc_image_inspect(podc_client *c, const char *ref, podc_image **out, podc_e
 
 podc_image *pdc_image_from_json(yajl_val root, char *json)
 {
-    podc_image *img = calloc(1, sizeof *img);
-    if (img) {
-        img->root = img->node = root;
-        img->json = json;
-    }
-    return img;
+    return (podc_image *)pdc_json_object_new(root, json);
 }
 
 const char *podc_image_id(const podc_image *img)
 {
-    return img ? pdc_json_str(img->node, "Id", NULL) : NULL;
+    return img ? pdc_json_str(img->o.node, "Id", NULL) : NULL;
 }
 
 const char *podc_image_digest(const podc_image *img)
 {
-    const char *d = img ? pdc_json_str(img->node, "Digest", NULL) : NULL;
+    const char *d = img ? pdc_json_str(img->o.node, "Digest", NULL) : NULL;
     return d && *d ? d : NULL;
 }
 
@@ -111,14 +104,14 @@ static size_t arr_count(const podc_image *img, const char *k1, const char *k2)
 {
     if (!img)
         return 0;
-    return pdc_json_array_len(k2 ? pdc_json_get(img->node, k1, k2, NULL) : pdc_json_get(img->node, k1, NULL));
+    return pdc_json_array_len(k2 ? pdc_json_get(img->o.node, k1, k2, NULL) : pdc_json_get(img->o.node, k1, NULL));
 }
 
 static const char *arr_at(const podc_image *img, const char *k1, const char *k2, size_t i)
 {
     if (!img)
         return NULL;
-    yajl_val a = k2 ? pdc_json_get(img->node, k1, k2, NULL) : pdc_json_get(img->node, k1, NULL);
+    yajl_val a = k2 ? pdc_json_get(img->o.node, k1, k2, NULL) : pdc_json_get(img->o.node, k1, NULL);
     return pdc_json_as_str(pdc_json_array_at(a, i));
 }
 
@@ -132,12 +125,12 @@ const char *podc_image_cmd_at(const podc_image *img, size_t i) { return arr_at(i
 int64_t podc_image_size(const podc_image *img)
 {
     int64_t v;
-    return img && pdc_json_int(img->node, &v, "Size", NULL) ? v : -1;
+    return img && pdc_json_int(img->o.node, &v, "Size", NULL) ? v : -1;
 }
 
 const char *podc_image_created(const podc_image *img)
 {
-    return img ? pdc_json_str(img->node, "Created", NULL) : NULL;
+    return img ? pdc_json_str(img->o.node, "Created", NULL) : NULL;
 }
 
 /* RFC 3339 ("2026-11-25T19:53:00.545854625Z", "...+02:00") to unix seconds, -1 if malformed. */
@@ -173,9 +166,9 @@ int64_t podc_image_created_unix(const podc_image *img)
     if (!img)
         return -1;
     int64_t v;
-    if (pdc_json_int(img->node, &v, "Created", NULL))
+    if (pdc_json_int(img->o.node, &v, "Created", NULL))
         return v;
-    const char *s = pdc_json_str(img->node, "Created", NULL);
+    const char *s = pdc_json_str(img->o.node, "Created", NULL);
     return s ? parse_rfc3339(s) : -1;
 }
 
@@ -184,9 +177,9 @@ static yajl_val labels_of(const podc_image *img)
 {
     if (!img)
         return NULL;
-    yajl_val l = pdc_json_get(img->node, "Labels", NULL);
+    yajl_val l = pdc_json_get(img->o.node, "Labels", NULL);
     if (!YAJL_IS_OBJECT(l))
-        l = pdc_json_get(img->node, "Config", "Labels", NULL);
+        l = pdc_json_get(img->o.node, "Config", "Labels", NULL);
     return YAJL_IS_OBJECT(l) ? l : NULL;
 }
 
@@ -213,26 +206,24 @@ const char *podc_image_label(const podc_image *img, const char *key)
 
 size_t podc_image_exposed_port_count(const podc_image *img)
 {
-    return img ? pdc_json_object_len(pdc_json_get(img->node, "Config", "ExposedPorts", NULL)) : 0;
+    return img ? pdc_json_object_len(pdc_json_get(img->o.node, "Config", "ExposedPorts", NULL)) : 0;
 }
 
 const char *podc_image_exposed_port_at(const podc_image *img, size_t i)
 {
-    return img ? pdc_json_object_key(pdc_json_get(img->node, "Config", "ExposedPorts", NULL), i) : NULL;
+    return img ? pdc_json_object_key(pdc_json_get(img->o.node, "Config", "ExposedPorts", NULL), i) : NULL;
 }
 
 const char *podc_image_json(const podc_image *img)
 {
-    return img ? img->json : NULL;
+    return img ? img->o.json : NULL;
 }
 
 void podc_image_free(podc_image *img)
 {
     if (!img)
         return;
-    pdc_json_free(img->root);
-    free(img->json);
-    free(img);
+    pdc_json_object_free(&img->o);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -339,8 +330,15 @@ static int image_filters_prepare(const podc_filters *filters, image_filters *out
 }
 
 /* "k" means the label is present, "k=v" that it has that value. */
-static int labels_match(yajl_val entry, char *const *want_labels, size_t nlabels)
+typedef struct {
+    char *const *labels;
+    size_t n;
+} wanted_labels;
+
+static int labels_match(yajl_val entry, const void *ctx)
 {
+    char *const *want_labels = ((const wanted_labels *)ctx)->labels;
+    size_t nlabels = ((const wanted_labels *)ctx)->n;
     yajl_val labels = pdc_json_get(entry, "Labels", NULL);
     for (size_t i = 0; i < nlabels; i++) {
         const char *want = want_labels[i];
@@ -361,26 +359,11 @@ static int labels_match(yajl_val entry, char *const *want_labels, size_t nlabels
 podc_image_list *pdc_image_list_from_json(yajl_val root, char *const *labels, size_t nlabels)
 {
     podc_image_list *l = calloc(1, sizeof *l);
-    size_t n = pdc_json_array_len(root);
-    if (l && n)
-        l->items = calloc(n, sizeof *l->items);
-    if (!l || (n && !l->items)) {
+    wanted_labels want = { labels, nlabels };
+    if (l && pdc_json_objects_init(&l->l, root, labels_match, &want) < 0) {
         free(l);
         return NULL;
     }
-    for (size_t i = 0; i < n; i++) {
-        yajl_val node = pdc_json_array_at(root, i);
-        if (!labels_match(node, labels, nlabels))
-            continue;
-        podc_image *img = &l->items[l->n++];
-        img->node = node;
-        img->json = pdc_json_text(node);
-        if (!img->json) {
-            podc_image_list_free(l); /* root not taken yet: the caller still owns it */
-            return NULL;
-        }
-    }
-    l->root = root;
     return l;
 }
 
@@ -418,22 +401,19 @@ int podc_image_list_get(podc_client *c, const podc_filters *filters, podc_image_
 
 size_t podc_image_list_count(const podc_image_list *l)
 {
-    return l ? l->n : 0;
+    return l ? l->l.n : 0;
 }
 
 const podc_image *podc_image_list_at(const podc_image_list *l, size_t i)
 {
-    return l && i < l->n ? &l->items[i] : NULL;
+    return l ? (const podc_image *)pdc_json_objects_at(&l->l, i) : NULL;
 }
 
 void podc_image_list_free(podc_image_list *l)
 {
     if (!l)
         return;
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i].json);
-    free(l->items);
-    pdc_json_free(l->root);
+    pdc_json_objects_clear(&l->l);
     free(l);
 }
 

@@ -8,6 +8,7 @@
 #include "api/resource.h"
 #include "core/encode.h"
 #include "core/error-private.h"
+#include "core/json-objects.h"
 #include "core/json.h"
 #include "core/strlist.h"
 #include "core/validate.h"
@@ -142,58 +143,39 @@ static char *options_json(const char *name, const podc_network_options *o, size_
 
 /* ---- network objects ----------------------------------------------------------------- */
 
+/* A network is a reply object (core/json-objects.h): handed out as its only member's pointer. */
 struct podc_network {
-    yajl_val v;    /* the network object */
-    yajl_val root; /* owned parse tree (NULL for networks borrowed from a list) */
-    char *json;
+    pdc_json_object o;
 };
 
 struct podc_network_list {
-    yajl_val root;
-    size_t n;
-    podc_network *items;
+    pdc_json_objects l;
 };
 
-
-/* Takes root (and json, when given) on success. */
-static podc_network *network_new(yajl_val root, char *json)
-{
-    podc_network *n = calloc(1, sizeof *n);
-    if (!n)
-        return NULL;
-    n->v = n->root = root;
-    n->json = json ? json : pdc_json_text(root);
-    if (!n->json) {
-        free(n);
-        return NULL;
-    }
-    return n;
-}
-
-const char *podc_network_name(const podc_network *n) { return n ? pdc_json_str(n->v, "name", NULL) : NULL; }
-const char *podc_network_id(const podc_network *n) { return n ? pdc_json_str(n->v, "id", NULL) : NULL; }
-const char *podc_network_driver(const podc_network *n) { return n ? pdc_json_str(n->v, "driver", NULL) : NULL; }
+const char *podc_network_name(const podc_network *n) { return n ? pdc_json_str(n->o.node, "name", NULL) : NULL; }
+const char *podc_network_id(const podc_network *n) { return n ? pdc_json_str(n->o.node, "id", NULL) : NULL; }
+const char *podc_network_driver(const podc_network *n) { return n ? pdc_json_str(n->o.node, "driver", NULL) : NULL; }
 const char *podc_network_interface(const podc_network *n)
 {
-    return n ? pdc_json_str(n->v, "network_interface", NULL) : NULL;
+    return n ? pdc_json_str(n->o.node, "network_interface", NULL) : NULL;
 }
-int podc_network_internal(const podc_network *n) { return n ? pdc_json_bool(n->v, "internal", NULL) : -1; }
-int podc_network_dns_enabled(const podc_network *n) { return n ? pdc_json_bool(n->v, "dns_enabled", NULL) : -1; }
-const char *podc_network_json(const podc_network *n) { return n ? n->json : NULL; }
+int podc_network_internal(const podc_network *n) { return n ? pdc_json_bool(n->o.node, "internal", NULL) : -1; }
+int podc_network_dns_enabled(const podc_network *n) { return n ? pdc_json_bool(n->o.node, "dns_enabled", NULL) : -1; }
+const char *podc_network_json(const podc_network *n) { return n ? n->o.json : NULL; }
 
 size_t podc_network_subnet_count(const podc_network *n)
 {
-    return n ? pdc_json_array_len(pdc_json_get(n->v, "subnets", NULL)) : 0;
+    return n ? pdc_json_array_len(pdc_json_get(n->o.node, "subnets", NULL)) : 0;
 }
 
 const char *podc_network_subnet_at(const podc_network *n, size_t i)
 {
-    return n ? pdc_json_str(pdc_json_array_at(pdc_json_get(n->v, "subnets", NULL), i), "subnet", NULL) : NULL;
+    return n ? pdc_json_str(pdc_json_array_at(pdc_json_get(n->o.node, "subnets", NULL), i), "subnet", NULL) : NULL;
 }
 
 const char *podc_network_gateway_at(const podc_network *n, size_t i)
 {
-    return n ? pdc_json_str(pdc_json_array_at(pdc_json_get(n->v, "subnets", NULL), i), "gateway", NULL) : NULL;
+    return n ? pdc_json_str(pdc_json_array_at(pdc_json_get(n->o.node, "subnets", NULL), i), "gateway", NULL) : NULL;
 }
 
 const char *podc_network_gateway(const podc_network *n)
@@ -210,7 +192,7 @@ const char *podc_network_label(const podc_network *n, const char *key)
 {
     if (!n || !key)
         return NULL;
-    yajl_val labels = pdc_json_get(n->v, "labels", NULL);
+    yajl_val labels = pdc_json_get(n->o.node, "labels", NULL);
     for (size_t i = 0; i < pdc_json_object_len(labels); i++)
         if (strcmp(pdc_json_object_key(labels, i), key) == 0)
             return pdc_json_as_str(pdc_json_object_value(labels, i));
@@ -219,43 +201,38 @@ const char *podc_network_label(const podc_network *n, const char *key)
 
 size_t podc_network_label_count(const podc_network *n)
 {
-    return n ? pdc_json_object_len(pdc_json_get(n->v, "labels", NULL)) : 0;
+    return n ? pdc_json_object_len(pdc_json_get(n->o.node, "labels", NULL)) : 0;
 }
 
 const char *podc_network_label_key_at(const podc_network *n, size_t i)
 {
-    return n ? pdc_json_object_key(pdc_json_get(n->v, "labels", NULL), i) : NULL;
+    return n ? pdc_json_object_key(pdc_json_get(n->o.node, "labels", NULL), i) : NULL;
 }
 
 const char *podc_network_label_value_at(const podc_network *n, size_t i)
 {
-    return n ? pdc_json_as_str(pdc_json_object_value(pdc_json_get(n->v, "labels", NULL), i)) : NULL;
+    return n ? pdc_json_as_str(pdc_json_object_value(pdc_json_get(n->o.node, "labels", NULL), i)) : NULL;
 }
 
 void podc_network_free(podc_network *n)
 {
     if (!n)
         return;
-    pdc_json_free(n->root);
-    free(n->json);
-    free(n);
+    pdc_json_object_free(&n->o);
 }
 
-size_t podc_network_list_count(const podc_network_list *l) { return l ? l->n : 0; }
+size_t podc_network_list_count(const podc_network_list *l) { return l ? l->l.n : 0; }
 
 const podc_network *podc_network_list_at(const podc_network_list *l, size_t i)
 {
-    return (l && i < l->n) ? &l->items[i] : NULL;
+    return l ? (const podc_network *)pdc_json_objects_at(&l->l, i) : NULL;
 }
 
 void podc_network_list_free(podc_network_list *l)
 {
     if (!l)
         return;
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i].json);
-    free(l->items);
-    pdc_json_free(l->root);
+    pdc_json_objects_clear(&l->l);
     free(l);
 }
 
@@ -274,7 +251,7 @@ static int network_call(podc_client *c, const pdc_http_request *req, podc_networ
     if (!pdc_json_str(root, "name", NULL))
         rc = pdc_error_set(err, PODC_EPROTOCOL, "%s %.*s: reply is not a network object", req->method,
                            (int)strcspn(req->path, "?"), req->path);
-    else if (out && !(n = network_new(root, json)))
+    else if (out && !(n = (podc_network *)pdc_json_object_new(root, json)))
         rc = pdc_error_oom(err);
     if (n) {
         *out = n;
@@ -368,33 +345,16 @@ int podc_network_list_get(podc_client *c, const podc_filters *filters, podc_netw
     pdc_http_request req = { .method = "GET", .path = p.data };
     yajl_val root = NULL;
     int rc = pdc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
-    podc_network_list *l = NULL;
     if (rc == 0) {
-        l = calloc(1, sizeof *l);
-        size_t n = pdc_json_array_len(root);
-        if (l && n)
-            l->items = calloc(n, sizeof *l->items);
-        if (!l || (n && !l->items)) {
+        podc_network_list *l = calloc(1, sizeof *l);
+        if (!l || pdc_json_objects_init(&l->l, root, NULL, NULL) < 0) {
+            free(l);
             rc = pdc_error_oom(err);
         } else {
-            l->root = root;
             root = NULL;
-            for (size_t i = 0; i < n; i++) {
-                l->items[i].v = pdc_json_array_at(l->root, i);
-                l->items[i].json = pdc_json_text(l->items[i].v);
-                if (!l->items[i].json) {
-                    rc = pdc_error_oom(err);
-                    break;
-                }
-                l->n = i + 1;
-            }
-        }
-        if (rc == 0) {
             *out = l;
-            l = NULL;
         }
     }
-    podc_network_list_free(l);
     pdc_json_free(root);
     pdc_buf_free(&p);
     return rc;

@@ -44,19 +44,10 @@ static int stream_text(pdc_progress_stream *st, const char *s, size_t len)
     return rc;
 }
 
-static int on_json_line(char *line, size_t len, void *ud)
+static int on_object(yajl_val v, char *line, void *ud)
 {
+    (void)line;
     pdc_progress_stream *st = ud;
-    while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
-        line[--len] = '\0';
-    if (!len)
-        return 0;
-    yajl_val v = pdc_json_parse(line, NULL, 0);
-    if (!v || !YAJL_IS_OBJECT(v)) {
-        pdc_json_free(v);
-        st->protocol_error = 1;
-        return PODC_EPROTOCOL;
-    }
     int rc = 0;
     const char *err = pdc_json_str(v, "errorDetail", "message", NULL);
     if (!err || !*err)
@@ -75,7 +66,6 @@ static int on_json_line(char *line, size_t len, void *ud)
     } else if (st->on_object) {
         rc = st->on_object(v, st->object_ud);
     }
-    pdc_json_free(v);
     return rc;
 }
 
@@ -84,21 +74,18 @@ void pdc_progress_stream_init(pdc_progress_stream *st, podc_data_cb progress, vo
     memset(st, 0, sizeof *st);
     st->progress = progress;
     st->progress_ud = progress_ud;
-    pdc_lines_init(&st->json_lines, on_json_line, st);
+    pdc_json_lines_init(&st->json_lines, on_object, st);
 }
 
 int pdc_progress_stream_feed(const char *data, size_t len, void *ud)
 {
     pdc_progress_stream *st = ud;
-    int rc = pdc_lines_feed(&st->json_lines, data, len);
-    if (rc == PODC_ENOMEM)
-        st->oom = 1;
-    return rc;
+    return pdc_json_lines_feed(&st->json_lines, data, len);
 }
 
 int pdc_progress_stream_finish(pdc_progress_stream *st)
 {
-    int rc = pdc_lines_finish(&st->json_lines);
+    int rc = pdc_json_lines_finish(&st->json_lines);
     if (rc == 0 && st->text.len) /* a last line without '\n' (build's ID may come so) */
         rc = output_line(st, st->text.data, st->text.len);
     return rc;
@@ -120,7 +107,7 @@ char *pdc_progress_stream_tail(const pdc_progress_stream *st)
 
 void pdc_progress_stream_free(pdc_progress_stream *st)
 {
-    pdc_lines_free(&st->json_lines);
+    pdc_json_lines_free(&st->json_lines);
     pdc_buf_free(&st->text);
     for (size_t i = 0; i < PODC_PROGRESS_TAIL; i++)
         free(st->tail[i]);

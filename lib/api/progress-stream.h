@@ -10,20 +10,18 @@
 
 #include "core/buf.h"
 #include "core/json.h"
-#include "core/lines.h"
+#include "core/json-lines.h"
 #include "podc/common.h"
 
 #define PODC_PROGRESS_TAIL 20
 
 typedef struct pdc_progress_stream {
-    pdc_lines json_lines;             /* splits the reply into JSON objects */
+    pdc_json_lines json_lines;         /* the reply's objects; .bad: a line was not one, .oom */
     pdc_buf text;                     /* `stream` text not yet ending in '\n' */
     char *tail[PODC_PROGRESS_TAIL];    /* ring of the last output lines */
     size_t tail_next, tail_n;
     char *last_line;                   /* the last complete output line */
     char *error;                       /* the first error podman reported, trailing newlines cut */
-    int protocol_error;                /* a line was not a JSON object */
-    int oom;
     podc_data_cb progress;             /* each output line, or NULL */
     void *progress_ud;
     /* Every other object (no `stream`, no `error`), e.g. pull's {"id": ...}; may be NULL.

@@ -326,9 +326,9 @@ static int one_try(podc_client *c, transfer *t, const char *path, int *transient
     pdc_http_response resp;
     int rc = pdc_http_call(c, &req, &resp, err);
     int plen = (int)strcspn(path, "?");
-    if (rc < 0 && ps.protocol_error) {
+    if (rc < 0 && ps.json_lines.bad) {
         rc = pdc_error_set(err, PODC_EPROTOCOL, "POST %.*s: progress line is not a JSON object", plen, path);
-    } else if (rc < 0 && ps.oom) {
+    } else if (rc < 0 && ps.json_lines.oom) {
         rc = pdc_error_oom(err);
     } else if (rc == PODC_ETIMEOUT) {
         *transient = 1;

@@ -83,7 +83,7 @@ static void run(const char *data, size_t size, int mode, unsigned seed, size_t s
         off += n;
     }
     if (rc == 0 && !r.failure) /* as podc_events_stream: a last line without '\n' */
-        rc = pdc_lines_finish(&r.lines);
+        rc = pdc_events_reader_finish(&r);
     o->rc = rc;
     FUZZ_CHECK(rc == 0 || r.failure || rc == PODC_ECANCELLED, "stopped (%d) without a reason", rc);
     if (r.failure) {
@@ -98,9 +98,8 @@ static void run(const char *data, size_t size, int mode, unsigned seed, size_t s
         char eb[128];
         FUZZ_CHECK(js && fuzz_json_syntax_ok(js, eb, sizeof eb), "error JSON: %s", eb);
         free(js);
-        podc_error_free(r.failure);
     }
-    pdc_lines_free(&r.lines);
+    pdc_events_reader_free(&r);
 }
 
 static void clear(outcome *o)

@@ -60,7 +60,7 @@ static void run(const char *data, size_t size, int mode, unsigned seed, outcome 
     if (rc == 0)
         rc = pdc_progress_stream_finish(&st);
     o->rc = rc;
-    o->protocol_error = st.protocol_error;
+    o->protocol_error = st.json_lines.bad;
     o->error = st.error ? strdup(st.error) : NULL;
     o->last = st.last_line ? strdup(st.last_line) : NULL;
     o->tail = pdc_progress_stream_tail(&st);

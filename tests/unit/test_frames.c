@@ -1000,11 +1000,11 @@ START_TEST(events_time_out_of_range)
     pdc_events_reader er;
     pdc_events_reader_init(&er, "/libpod/events", on_event_nojson, &r);
     ck_assert_int_eq(pdc_events_reader_feed(lines, strlen(lines), &er), 0);
-    ck_assert_int_eq(pdc_lines_finish(&er.lines), 0);
+    ck_assert_int_eq(pdc_events_reader_finish(&er), 0);
     ck_assert_ptr_null(er.failure);
     ck_assert_str_eq(s(&r.seen), "container/start/(null)/(null)/-/0;container/died/(null)/(null)/-/0;"
                                  "container/died/(null)/(null)/-/9223372036000000000;");
-    pdc_lines_free(&er.lines);
+    pdc_events_reader_free(&er);
     pdc_buf_free(&r.seen);
 }
 END_TEST
