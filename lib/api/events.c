@@ -88,10 +88,7 @@ static int on_object(yajl_val root, char *line, void *ud)
 
 void pdc_events_reader_init(pdc_events_reader *r, const char *path, podc_event_cb cb, void *ud)
 {
-    memset(r, 0, sizeof *r);
-    r->cb = cb;
-    r->ud = ud;
-    r->path = path;
+    *r = (pdc_events_reader){ .cb = cb, .ud = ud, .path = path };
     pdc_json_lines_init(&r->lines, on_object, r);
 }
 

@@ -71,9 +71,7 @@ static int on_object(yajl_val v, char *line, void *ud)
 
 void pdc_progress_stream_init(pdc_progress_stream *st, podc_data_cb progress, void *progress_ud)
 {
-    memset(st, 0, sizeof *st);
-    st->progress = progress;
-    st->progress_ud = progress_ud;
+    *st = (pdc_progress_stream){ .progress = progress, .progress_ud = progress_ud };
     pdc_json_lines_init(&st->json_lines, on_object, st);
 }
 

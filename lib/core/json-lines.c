@@ -28,9 +28,7 @@ static int on_line(char *line, size_t len, void *ud)
 
 void pdc_json_lines_init(pdc_json_lines *j, pdc_json_line_cb cb, void *ud)
 {
-    memset(j, 0, sizeof *j);
-    j->cb = cb;
-    j->ud = ud;
+    *j = (pdc_json_lines){ .cb = cb, .ud = ud };
     pdc_lines_init(&j->lines, on_line, j);
 }
 
