@@ -39,9 +39,9 @@ int pdc_error_oom(podc_error **err);
 int pdc_error_invalid(podc_error **err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The result of a builder setter named setter (its __func__): code as it is; a failure also becomes *err
- * (when err is not NULL): "<setter>: invalid argument" with detail field = what it sets
- * (the name after _set_/_add_), or out of memory. */
+/* The result of a builder setter named setter (its __func__): code as it is; a failure also
+ * becomes *err (when err is not NULL): "<setter>: invalid input" with detail field = what it
+ * sets (the name after _set_/_add_), or out of memory. */
 int pdc_setter_result(podc_error **err, const char *setter, int code);
 
 /*
