@@ -15,7 +15,7 @@ from ctypes import byref, c_void_p
 
 from ._callbacks import Guard, guarded_call
 from ._lib import dec, enc, has, lib, need
-from .errors import InvalidInput, call, check, setter
+from .errors import InvalidInput, call, setter
 from .pull import PullOptions
 
 __all__ = ["DataStorageStack", "down", "presets", "COMPONENTS", "PORTS", "LABEL_STACK"]

@@ -18,7 +18,7 @@ Python str/bytes objects themselves cannot be wiped. repr() of a PullOptions mas
 from ctypes import byref, c_int
 
 from ._lib import dec, enc, lib, need
-from .errors import InvalidInput, check, setter
+from .errors import InvalidInput, setter
 
 __all__ = ["PullOptions", "POLICIES", "pull_policy", "pull_policy_name"]
 

@@ -26,7 +26,7 @@ from ctypes import byref, c_size_t, c_void_p
 
 from ._callbacks import Guard, guarded_call
 from ._lib import WARNING_CB, dec, enc, lib, need
-from .errors import InvalidInput, call, check, setter
+from .errors import InvalidInput, call, setter
 from .service import Service, build_spec
 
 __all__ = ["StackSpec", "Stack", "down", "status", "CONDITIONS", "LABEL_STACK"]
