@@ -12,11 +12,15 @@ tests_unit_test_unit_LDADD = $(TEST_LIBS)
 
 check_PROGRAMS += tests/integration/test_integration
 tests_integration_test_integration_SOURCES = \
-	tests/integration/suites.h tests/integration/main.c tests/integration/env.c \
+	tests/integration/suites.h tests/integration/main.c \
+	tests/integration/fixture.c tests/integration/fixture.h \
 	tests/integration/proxy.c tests/integration/proxy.h \
 	tests/integration/test_system.c tests/integration/test_remote.c
-tests_integration_test_integration_CFLAGS = $(TEST_CFLAGS) $(LIBPQ_CFLAGS)
-tests_integration_test_integration_LDADD = $(TEST_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS)
+tests_integration_test_integration_CFLAGS = $(TEST_CFLAGS) $(LIBPQ_CFLAGS) $(ARCHIVE_CFLAGS)
+# the shipped library (only the API is exported, so a test cannot reach an internal); -no-install:
+# a real program with the build's rpath, not a libtool wrapper (valgrind and the rootless user run it)
+tests_integration_test_integration_LDADD = lib/libpodc.la $(CHECK_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(ARCHIVE_LIBS)
+tests_integration_test_integration_LDFLAGS = -no-install
 
 TESTS += tests/unit/test_unit tests/integration/test_integration tests/check-symbols.sh
 EXTRA_DIST += tests/check-symbols.sh tests/images tests/env tests/run-all.sh tests/compose

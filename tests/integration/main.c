@@ -20,6 +20,7 @@ int main(void)
         return EXIT_FAILURE;
     }
     podc_client_free(c);
+    itest_init(); /* the runner's pid: forked tests name their sessions and labels by it */
 
     SRunner *sr = srunner_create(system_suite());
     srunner_add_suite(sr, remote_suite());

@@ -10,7 +10,7 @@
 
 #include "suites.h"
 
-#define SESSION "podc-it-cancel"
+#define SESSION itest_session("cancel")
 
 static double now_s(void)
 {
@@ -65,7 +65,9 @@ static int on_line(const char *line, void *ud)
 /* Containers and networks of this suite's session. */
 static size_t session_leftovers(podc_client *c)
 {
-    return itest_label_leftovers(c, PODC_SERVICE_LABEL_SESSION "=" SESSION);
+    char label[128];
+    snprintf(label, sizeof label, PODC_SERVICE_LABEL_SESSION "=%s", SESSION);
+    return itest_label_leftovers(c, label);
 }
 
 static podc_service_spec *sleeper_spec(const char *name, const char *network)
@@ -234,17 +236,10 @@ START_TEST(stack_up_cancelled_while_members_wait)
 }
 END_TEST
 
-static void sweep(void)
-{
-    itest_cleanup_session(SESSION);
-}
-
 Suite *cancel_suite(void)
 {
     Suite *s = suite_create("cancel");
-    TCase *tc = tcase_create("cancel");
-    tcase_add_unchecked_fixture(tc, NULL, sweep);
-    tcase_set_timeout(tc, 120);
+    TCase *tc = itest_tcase("cancel", 120);
     tcase_add_test(tc, start_cancelled_in_its_health_wait);
     tcase_add_test(tc, start_cancelled_waiting_for_a_dependency);
     tcase_add_test(tc, exec_cancelled_while_it_runs);

@@ -10,9 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "fixture_containers.h"
 #include "suites.h"
-#include "transport/http.h"
 
 /* GET path from 127.0.0.1:port; returns 1 when the reply starts with "HTTP/1.x 200". */
 static int http_get_ok(int port, const char *path)
@@ -43,10 +41,10 @@ START_TEST(container_full_lifecycle)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *net = itest_name("ctr-net"), *name = itest_name("web");
-    podc_network_options *o = itc_net_options();
+    podc_network_options *o = itest_net_options();
     ck_assert_ok(podc_network_ensure(c, net, o, NULL, &err), &err);
 
-    podc_container_spec *s = itc_spec(name, ITC_HTTP_IMAGE, NULL); /* the image's entrypoint serves :8080 */
+    podc_container_spec *s = itest_spec(name, ITEST_HTTP_IMAGE, NULL); /* the image's entrypoint serves :8080 */
     const char *aliases[] = { "web" };
     podc_container_spec_add_network(s, net, aliases, 1, NULL);
     podc_container_spec_add_port(s, 8080, 0, "tcp", "127.0.0.1", NULL); /* podman picks the host port */
@@ -79,7 +77,7 @@ START_TEST(container_full_lifecycle)
     ck_assert_ok(podc_container_inspect(c, id, &i, &err), &err);
     ck_assert_str_eq(podc_container_info_id(i), id);
     ck_assert_str_eq(podc_container_info_name(i), name);
-    ck_assert_str_eq(podc_container_info_image(i), ITC_HTTP_IMAGE);
+    ck_assert_str_eq(podc_container_info_image(i), ITEST_HTTP_IMAGE);
     ck_assert_str_eq(podc_container_info_status(i), "running");
     ck_assert_int_eq(podc_container_info_running(i), 1);
     ck_assert_int_gt(podc_container_info_pid(i), 0);
@@ -120,7 +118,7 @@ START_TEST(container_full_lifecycle)
     /* list: label filters are ANDed, the name filter is a regex */
     char exact[128], owner[64];
     snprintf(exact, sizeof exact, "^%s$", name);
-    snprintf(owner, sizeof owner, "%s=%s", ITC_LABEL, itc_owner());
+    snprintf(owner, sizeof owner, "%s=%s", ITEST_LABEL, itest_owner());
     podc_filters *f = podc_filters_new();
     podc_filters_add(f, "label", owner, NULL);
     podc_filters_add(f, "label", "role=web", NULL);
@@ -140,15 +138,15 @@ START_TEST(container_full_lifecycle)
                   strcmp(podc_container_summary_label_value_at(sum, k), "web") == 0;
     ck_assert_int_eq(listed, 1);
     ck_assert_ptr_null(podc_container_summary_label_value_at(sum, podc_container_summary_label_count(sum)));
-    ck_assert_str_eq(podc_container_summary_image(sum), ITC_HTTP_IMAGE);
+    ck_assert_str_eq(podc_container_summary_image(sum), ITEST_HTTP_IMAGE);
     ck_assert_uint_eq(podc_container_summary_port_count(sum), 1);
     ck_assert_int_eq(podc_port_host_port(podc_container_summary_port_at(sum, 0)), host_port);
     podc_container_list_free(l);
     podc_filters_free(f);
 
-    int64_t t0 = itc_now_ms();
+    int64_t t0 = itest_now_ms();
     ck_assert_ok(podc_container_stop(c, name, 1000, &err), &err);
-    ck_assert_int_lt(itc_now_ms() - t0, 8000);
+    ck_assert_int_lt(itest_now_ms() - t0, 8000);
     ck_assert_ok(podc_container_stop(c, name, 1000, &err), &err); /* 304 already stopped: success */
     int code = -1;
     ck_assert_ok(podc_container_wait(c, name, NULL, 0, 30000, &code, &err), &err);
@@ -183,12 +181,12 @@ START_TEST(container_stop_timeout_honoured)
     podc_error *err = NULL;
     char *name = itest_name("stubborn");
     /* PID 1 without a SIGTERM handler ignores SIGTERM: only the SIGKILL after the timeout ends it */
-    podc_container_spec *s = itc_spec(name, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
+    podc_container_spec *s = itest_spec(name, ITEST_BASE_IMAGE, "exec /bin/busybox sleep 300");
     ck_assert_ok(podc_container_create(c, s, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, name, &err), &err);
-    int64_t t0 = itc_now_ms();
+    int64_t t0 = itest_now_ms();
     ck_assert_ok(podc_container_stop(c, name, 1000, &err), &err);
-    int64_t took = itc_now_ms() - t0;
+    int64_t took = itest_now_ms() - t0;
     ck_assert_msg(took >= 800 && took < 5000, "stop with timeout 1 s took %lld ms", (long long)took);
     int code = -1;
     ck_assert_ok(podc_container_wait(c, name, NULL, 0, 30000, &code, &err), &err);
@@ -206,8 +204,8 @@ START_TEST(container_exit_code)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name = itest_name("exit7");
-    podc_container_spec *s = itc_spec(name, ITC_BASE_IMAGE, "echo bye; exit 7");
-    ck_assert_int_eq(itc_run_to_exit(c, s), 7);
+    podc_container_spec *s = itest_spec(name, ITEST_BASE_IMAGE, "echo bye; exit 7");
+    ck_assert_int_eq(itest_run_to_exit(c, s), 7);
     podc_container_info *i = NULL;
     ck_assert_ok(podc_container_inspect(c, name, &i, &err), &err);
     ck_assert_str_eq(podc_container_info_status(i), "exited");
@@ -249,7 +247,7 @@ START_TEST(container_create_errors)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name = itest_name("dup");
-    podc_container_spec *s = itc_spec(name, ITC_BASE_IMAGE, "true");
+    podc_container_spec *s = itest_spec(name, ITEST_BASE_IMAGE, "true");
     ck_assert_ok(podc_container_create(c, s, NULL, &err), &err);
     char *id = NULL;
     ck_assert_int_eq(podc_container_create(c, s, &id, &err), PODC_ECONFLICT);
@@ -259,12 +257,12 @@ START_TEST(container_create_errors)
     ck_assert_int_eq(podc_error_http_status(err), 500);
 
     char *other = itest_name("noimg");
-    podc_container_spec *m = itc_spec(other, "localhost/podc-no-such-image:1", "true");
+    podc_container_spec *m = itest_spec(other, "localhost/podc-no-such-image:1", "true");
     ck_assert_int_eq(podc_container_create(c, m, NULL, &err), PODC_ENOTFOUND);
     ck_assert_str_eq(podc_error_cause(err), "image not known");
 
     /* unknown network */
-    podc_container_spec *n = itc_spec(other, ITC_BASE_IMAGE, "true");
+    podc_container_spec *n = itest_spec(other, ITEST_BASE_IMAGE, "true");
     podc_container_spec_add_network(n, "podc-no-such-net", NULL, 0, NULL);
     ck_assert_int_eq(podc_container_create(c, n, NULL, &err), PODC_ENOTFOUND);
 
@@ -288,15 +286,15 @@ START_TEST(container_remove_running)
     podc_error *err = NULL;
     char *name = itest_name("busy");
     /* default stop timeout (10 s): force-remove must still be quick (timeout=0) */
-    podc_container_spec *s = itc_spec(name, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
+    podc_container_spec *s = itest_spec(name, ITEST_BASE_IMAGE, "exec /bin/busybox sleep 300");
     ck_assert_ok(podc_container_create(c, s, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, name, &err), &err);
     ck_assert_int_eq(podc_container_remove(c, name, 0, &err), PODC_ECONFLICT);
     ck_assert_str_eq(podc_error_cause(err), "container state improper");
     ck_assert_str_eq(podc_error_container(err), name);
-    int64_t t0 = itc_now_ms();
+    int64_t t0 = itest_now_ms();
     ck_assert_ok(podc_container_remove(c, name, PODC_CONTAINER_REMOVE_FORCE, &err), &err);
-    ck_assert_int_lt(itc_now_ms() - t0, 5000);
+    ck_assert_int_lt(itest_now_ms() - t0, 5000);
     int yes = -1;
     ck_assert_ok(podc_container_exists(c, name, &yes, &err), &err);
     ck_assert_int_eq(yes, 0);
@@ -342,14 +340,14 @@ START_TEST(container_kill_and_restart)
     podc_error *err = NULL;
     char *name = itest_name("kr");
     podc_container_spec *s =
-        itc_spec(name, ITC_BASE_IMAGE,
-                 "trap 'exit 42' USR1; echo trap-ready; while :; do /bin/busybox sleep 0.1; done");
+        itest_spec(name, ITEST_BASE_IMAGE,
+                   "trap 'exit 42' USR1; echo trap-ready; while :; do /bin/busybox sleep 0.1; done");
     podc_container_spec_set_stop_timeout(s, 1000, NULL);
     ck_assert_ok(podc_container_create(c, s, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, name, &err), &err);
     /* the shell says when its trap is installed: wait for that line, not for a guessed time */
     int ready = 0;
-    for (int64_t t0 = itc_now_ms(); !ready && itc_now_ms() - t0 < 10000;) {
+    for (int64_t t0 = itest_now_ms(); !ready && itest_now_ms() - t0 < 10000;) {
         char *tail = NULL;
         ready = podc_logs_tail(c, name, 5, &tail, NULL) == 0 && tail && strstr(tail, "trap-ready");
         podc_free(tail);
@@ -371,9 +369,9 @@ START_TEST(container_kill_and_restart)
     podc_container_info_free(i);
     /* restart with the container's own stop timeout (1 s): SIGTERM is trapped by nothing -> the
      * shell dies of it, or is killed after 1 s; either way it runs again quickly */
-    int64_t t0 = itc_now_ms();
+    int64_t t0 = itest_now_ms();
     ck_assert_ok(podc_container_restart(c, name, -1, &err), &err);
-    ck_assert_int_lt(itc_now_ms() - t0, 6000);
+    ck_assert_int_lt(itest_now_ms() - t0, 6000);
     ck_assert_ok(podc_container_inspect(c, name, &i, &err), &err);
     ck_assert_int_eq(podc_container_info_running(i), 1);
     podc_container_info_free(i);
@@ -395,7 +393,7 @@ START_TEST(container_healthcheck)
     podc_error *err = NULL;
     char *good = itest_name("hc-good"), *bad = itest_name("hc-bad"), *none = itest_name("hc-none");
 
-    podc_container_spec *s = itc_spec(good, ITC_HTTP_IMAGE, NULL);
+    podc_container_spec *s = itest_spec(good, ITEST_HTTP_IMAGE, NULL);
     podc_container_spec_set_healthcheck_shell(
         s, "/bin/busybox wget -q -O /dev/null http://127.0.0.1:8080/healthz || exit 1", NULL);
     podc_container_spec_set_healthcheck_timing(s, 1000, 5000, 0, 1, NULL);
@@ -438,7 +436,7 @@ START_TEST(container_healthcheck)
     podc_filters_free(f);
 
     /* a failing check (argv form): each run reports unhealthy; the aggregate honours retries */
-    podc_container_spec *sb = itc_spec(bad, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
+    podc_container_spec *sb = itest_spec(bad, ITEST_BASE_IMAGE, "exec /bin/busybox sleep 300");
     const char *fail_argv[] = { "/bin/busybox", "false" };
     podc_container_spec_set_healthcheck_cmd(sb, fail_argv, 2, NULL);
     podc_container_spec_set_healthcheck_timing(sb, 1000, 5000, 0, 2, NULL);
@@ -460,7 +458,7 @@ START_TEST(container_healthcheck)
     podc_free(status);
 
     /* no health check defined: 409 -> conflict */
-    podc_container_spec *sn = itc_spec(none, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
+    podc_container_spec *sn = itest_spec(none, ITEST_BASE_IMAGE, "exec /bin/busybox sleep 300");
     podc_container_spec_set_stop_timeout(sn, 0, NULL);
     ck_assert_ok(podc_container_create(c, sn, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, none, &err), &err);
@@ -481,15 +479,12 @@ START_TEST(container_healthcheck)
 }
 END_TEST
 
+/* podc has no volume call: the named volume goes with a plain request */
 static void remove_volume(podc_client *c, const char *name)
 {
-    pdc_buf p = PODC_BUF_INIT;
-    pdc_buf_printf(&p, "/libpod/volumes/%s?force=true", name);
-    pdc_http_request req = { .method = "DELETE", .path = p.data };
-    pdc_http_response resp;
-    pdc_http_call(c, &req, &resp, NULL);
-    pdc_http_response_free(&resp);
-    pdc_buf_free(&p);
+    char path[256];
+    snprintf(path, sizeof path, "/libpod/volumes/%s?force=true", name);
+    ck_assert_int_eq(itest_raw(c, "DELETE", path), 204);
 }
 
 /* Mounts, env, workdir, hostname, extra hosts and rlimits, checked from inside the container. */
@@ -523,7 +518,7 @@ START_TEST(container_spec_features)
         "test \"$(ulimit -n)\" = 1024\n"
         "test \"$(ulimit -u)\" = 4096\n"
         "test \"$(id -u)\" = 0\n";
-    podc_container_spec *s = itc_spec(name, ITC_BASE_IMAGE, script);
+    podc_container_spec *s = itest_spec(name, ITEST_BASE_IMAGE, script);
     const char *ro[] = { "ro" };
     const char *volopts[] = { "rw", "z" };
     const char *tmpopts[] = { "size=1m" };
@@ -541,7 +536,7 @@ START_TEST(container_spec_features)
     podc_container_spec_add_rlimit(s, "nproc", 4096, 4096, NULL);
     podc_container_spec_set_stop_signal(s, "SIGINT", NULL);
 
-    int code = itc_run_to_exit(c, s);
+    int code = itest_run_to_exit(c, s);
     ck_assert_msg(code == 0, "checks inside the container failed (exit %d)", code);
     podc_container_info *i = NULL;
     ck_assert_ok(podc_container_inspect(c, name, &i, &err), &err);
@@ -565,15 +560,15 @@ START_TEST(container_list_filters)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *a = itest_name("lf-a"), *b = itest_name("lf-b");
-    podc_container_spec *sa = itc_spec(a, ITC_BASE_IMAGE, "true");
+    podc_container_spec *sa = itest_spec(a, ITEST_BASE_IMAGE, "true");
     podc_container_spec_add_label(sa, "tier", "front", NULL);
     podc_container_spec_add_label(sa, "zone", "x", NULL);
-    podc_container_spec *sb = itc_spec(b, ITC_BASE_IMAGE, "true");
+    podc_container_spec *sb = itest_spec(b, ITEST_BASE_IMAGE, "true");
     podc_container_spec_add_label(sb, "tier", "front", NULL);
     ck_assert_ok(podc_container_create(c, sa, NULL, &err), &err);
     ck_assert_ok(podc_container_create(c, sb, NULL, &err), &err);
     char owner[64];
-    snprintf(owner, sizeof owner, "%s=%s", ITC_LABEL, itc_owner());
+    snprintf(owner, sizeof owner, "%s=%s", ITEST_LABEL, itest_owner());
 
     /* labels are ANDed */
     podc_filters *f = podc_filters_new();
@@ -614,7 +609,7 @@ START_TEST(container_missing_bind_source)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name = itest_name("nobind");
-    podc_container_spec *s = itc_spec(name, ITC_BASE_IMAGE, "true");
+    podc_container_spec *s = itest_spec(name, ITEST_BASE_IMAGE, "true");
     podc_container_spec_add_bind_mount(s, "/nonexistent/podc-it-dir", "/data", NULL, 0, NULL);
     /* podman: 500 {"cause":"no such file or directory","message":"statfs /nonexistent/...: ..."} */
     ck_assert_int_eq(podc_container_create(c, s, NULL, &err), PODC_ENOTFOUND);
@@ -633,9 +628,7 @@ END_TEST
 Suite *containers_suite(void)
 {
     Suite *s = suite_create("containers");
-    TCase *tc = tcase_create("real-service");
-    tcase_set_timeout(tc, 120);
-    tcase_add_unchecked_fixture(tc, itc_setup, itc_cleanup);
+    TCase *tc = itest_tcase("real-service", 120);
     tcase_add_test(tc, container_full_lifecycle);
     tcase_add_test(tc, container_stop_timeout_honoured);
     tcase_add_test(tc, container_exit_code);

@@ -6,8 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/buf.h"
-#include "fixture_streams.h"
 #include "suites.h"
 
 #define SLEEPER "trap 'exit 0' TERM; sleep 300 & wait"
@@ -15,21 +13,21 @@
 /* Entry names of a tar in memory, each followed by '\n'. */
 static char *tar_names(const char *tar, size_t len)
 {
-    pdc_buf names = PODC_BUF_INIT;
+    itest_text names = ITEST_TEXT_INIT;
     struct archive *a = archive_read_new();
     archive_read_support_format_tar(a);
     ck_assert_int_eq(archive_read_open_memory(a, tar, len), ARCHIVE_OK);
     struct archive_entry *e;
     while (archive_read_next_header(a, &e) == ARCHIVE_OK)
-        pdc_buf_printf(&names, "%s\n", archive_entry_pathname(e));
+        itest_text_printf(&names, "%s\n", archive_entry_pathname(e));
     archive_read_free(a);
-    return pdc_buf_detach(&names);
+    return itest_text_detach(&names);
 }
 
 START_TEST(file_in_and_back_out)
 {
     podc_client *c = itest_client();
-    char *name = fx_run(c, "copy-file", SLEEPER);
+    char *name = itest_run(c, "copy-file", SLEEPER);
     podc_error *err = NULL;
     const char content[] = "hello from podc\nsecond line\n";
     ck_assert_ok(podc_copy_put_file(c, name, "/data", "hello.txt", content, strlen(content), 0640, &err), &err);
@@ -80,7 +78,7 @@ START_TEST(file_in_and_back_out)
     ck_assert_int_eq(podc_copy_get_file(c, name, "/data", &got, NULL, &err), PODC_EINVAL);
     ck_assert_str_eq(got, "untouched");
     podc_error_free(err);
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
     podc_client_free(c);
 }
@@ -114,12 +112,12 @@ static int64_t read_some(char *buf, size_t len, void *ud)
 static la_ssize_t to_buf(struct archive *a, void *ud, const void *data, size_t len)
 {
     (void)a;
-    pdc_buf_append(ud, data, len);
+    itest_text_append(ud, data, len);
     return (la_ssize_t)len;
 }
 
 /* A tar of two files, one of them big enough for many upload chunks. */
-static void make_tar(pdc_buf *out, size_t big)
+static void make_tar(itest_text *out, size_t big)
 {
     struct archive *a = archive_write_new();
     archive_write_set_format_pax_restricted(a);
@@ -156,8 +154,8 @@ START_TEST(tar_streams_and_stopped_container)
 {
     podc_client *c = itest_client();
     /* never started: copy works on stopped containers */
-    char *name = fx_create(c, "copy-tar", "true", NULL, NULL);
-    pdc_buf tar = PODC_BUF_INIT;
+    char *name = itest_create(c, "copy-tar", "true", NULL, NULL);
+    itest_text tar = ITEST_TEXT_INIT;
     make_tar(&tar, 200000);
     podc_error *err = NULL;
     reader rd = { tar.data, tar.len, 0, 0 };
@@ -184,8 +182,8 @@ START_TEST(tar_streams_and_stopped_container)
     ck_assert_ok(podc_copy_get_file(c, name, "/slow/a.txt", &got, &len, &err), &err);
     ck_assert_str_eq(got, "alpha\n");
     podc_free(got);
-    pdc_buf_free(&tar);
-    fx_remove(c, name);
+    itest_text_free(&tar);
+    itest_remove(c, name);
     free(name);
     podc_client_free(c);
 }
@@ -194,7 +192,7 @@ END_TEST
 START_TEST(missing_path_and_container)
 {
     podc_client *c = itest_client();
-    char *name = fx_create(c, "copy-missing", "true", NULL, NULL);
+    char *name = itest_create(c, "copy-missing", "true", NULL, NULL);
     podc_error *err = NULL;
     char *got = NULL;
     size_t len = 0;
@@ -203,7 +201,7 @@ START_TEST(missing_path_and_container)
     ck_assert_str_eq(podc_error_container(err), name);
     ck_assert_int_eq(podc_copy_get_file(c, name, "/no/such/file", &got, &len, &err), PODC_ENOTFOUND);
     ck_assert_ptr_null(got);
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
 
     name = itest_name("copy-nope");
@@ -218,9 +216,7 @@ END_TEST
 Suite *copy_suite(void)
 {
     Suite *s = suite_create("copy");
-    TCase *t = tcase_create("copy");
-    tcase_set_timeout(t, 90);
-    tcase_add_unchecked_fixture(t, fx_setup_all, fx_cleanup_all);
+    TCase *t = itest_tcase("copy", 90);
     tcase_add_test(t, file_in_and_back_out);
     tcase_add_test(t, tar_streams_and_stopped_container);
     tcase_add_test(t, missing_path_and_container);

@@ -17,7 +17,7 @@
 
 static podc_ds_config *test_config(const char *service)
 {
-    return itest_ds_config(service, "podc-it-ds");
+    return itest_ds_config(service, itest_session("ds"));
 }
 
 
@@ -596,6 +596,7 @@ START_TEST(not_postgres_fails_readiness_and_leaves_nothing)
     snprintf(image, sizeof image, "localhost/%s:test", svc);
     podc_image_build_options *o = podc_image_build_options_new();
     podc_image_build_options_add_tag(o, image, NULL);
+    podc_image_build_options_add_label(o, ITEST_LABEL, itest_owner(), NULL); /* the teardown's, if this fails */
     podc_image_build_options_set_pull_never(o, 1, NULL);
     char *id = NULL;
     ck_assert_msg(podc_image_build(c, dir, o, &id, &err) == 0, "build: %s", podc_error_message(err));
@@ -626,17 +627,10 @@ START_TEST(not_postgres_fails_readiness_and_leaves_nothing)
 }
 END_TEST
 
-static void teardown(void)
-{
-    itest_cleanup_session("podc-it-ds"); /* whatever a failed test left */
-}
-
 Suite *datastorage_suite(void)
 {
     Suite *s = suite_create("datastorage");
-    TCase *tc = tcase_create("stack");
-    tcase_set_timeout(tc, 180);
-    tcase_add_unchecked_fixture(tc, NULL, teardown);
+    TCase *tc = itest_tcase("stack", 180);
     tcase_add_test(tc, up_round_trip_down);
     tcase_add_test(tc, reuse_resets_or_replaces);
     tcase_add_test(tc, bad_migration_leaves_nothing);

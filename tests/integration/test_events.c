@@ -7,15 +7,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/buf.h"
-#include "fixture_streams.h"
 #include "suites.h"
 
 typedef struct watch {
     podc_client *c;
     const char *name;
     const char *label;
-    pdc_buf actions;     /* "create start died ..." */
+    itest_text actions;     /* "create start died ..." */
     char exit_code[16];
     char actor_id[80];
     int64_t time_ns;
@@ -34,7 +32,7 @@ static int on_event(const podc_event *e, void *ud)
     const char *n = podc_event_name(e);
     if (!n || strcmp(n, w->name) != 0)
         return 0; /* the label filter should make this impossible; be tolerant anyway */
-    pdc_buf_printf(&w->actions, "%s ", podc_event_action(e));
+    itest_text_printf(&w->actions, "%s ", podc_event_action(e));
     const char *label = podc_event_attribute(e, "podc.test.ev");
     w->saw_label |= label && strcmp(label, w->label) == 0;
     if (podc_event_actor_id(e))
@@ -67,7 +65,7 @@ START_TEST(start_and_died_on_filtered_stream)
 {
     podc_client *c = itest_client();
     char *label = itest_name("ev");
-    char *name = fx_create(c, "ev", "sleep 0.3; exit 3", "podc.test.ev", label);
+    char *name = itest_create(c, "ev", "sleep 0.3; exit 3", "podc.test.ev", label);
     char label_filter[128];
     snprintf(label_filter, sizeof label_filter, "podc.test.ev=%s", label);
     char since[32]; /* a little in the past: events of the create before the stream began are replayed */
@@ -86,12 +84,12 @@ START_TEST(start_and_died_on_filtered_stream)
     pthread_t th;
     pthread_create(&th, NULL, stream_thread, &w);
     usleep(200 * 1000);
-    fx_start(c, name);
-    ck_assert_int_eq(fx_wait(c, name), 3);
+    itest_start(c, name);
+    ck_assert_int_eq(itest_wait(c, name), 3);
 
     /* the callback stops the stream at `died`; a watchdog cancels if it never comes */
-    int64_t t0 = fx_now_ms();
-    while (fx_now_ms() - t0 < 20000) {
+    int64_t t0 = itest_now_ms();
+    while (itest_now_ms() - t0 < 20000) {
         if (__atomic_load_n(&w.died, __ATOMIC_ACQUIRE))
             break;
         usleep(50 * 1000);
@@ -109,7 +107,7 @@ START_TEST(start_and_died_on_filtered_stream)
     ck_assert_uint_eq(strlen(w.actor_id), 64);
     ck_assert_int_gt(w.time_ns, (int64_t)1600000000 * 1000000000);
     podc_error_free(w.err);
-    pdc_buf_free(&w.actions);
+    itest_text_free(&w.actions);
 
     /* replay (stream=false&since=): returns by itself once the past is delivered */
     watch r = { .c = c, .name = name, .label = label };
@@ -121,10 +119,10 @@ START_TEST(start_and_died_on_filtered_stream)
     ck_assert_ok(podc_events_stream(c, &r.opts, on_event, &r, &err), &err);
     ck_assert_msg(strstr(r.actions.data, "start ") && strstr(r.actions.data, "died "), "replay: %s", r.actions.data);
     ck_assert_str_eq(r.exit_code, "3");
-    pdc_buf_free(&r.actions);
+    itest_text_free(&r.actions);
 
     podc_filters_free(f);
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
     free(label);
     podc_client_free(sc);
@@ -150,9 +148,9 @@ START_TEST(cancel_from_another_thread)
     podc_error *err = NULL;
     pthread_t th;
     pthread_create(&th, NULL, cancel_later, c);
-    int64_t t0 = fx_now_ms();
+    int64_t t0 = itest_now_ms();
     ck_assert_int_eq(podc_events_stream(c, &o, count_event, &n, &err), PODC_ECANCELLED);
-    int64_t took = fx_now_ms() - t0;
+    int64_t took = itest_now_ms() - t0;
     pthread_join(th, NULL);
     ck_assert_msg(took >= 700 && took < 3000, "cancel took %lld ms", (long long)took);
     ck_assert_int_eq(n, 0);
@@ -198,9 +196,7 @@ END_TEST
 Suite *events_suite(void)
 {
     Suite *s = suite_create("events");
-    TCase *t = tcase_create("events");
-    tcase_set_timeout(t, 90);
-    tcase_add_unchecked_fixture(t, fx_setup_all, fx_cleanup_all);
+    TCase *t = itest_tcase("events", 90);
     tcase_add_test(t, start_and_died_on_filtered_stream);
     tcase_add_test(t, cancel_from_another_thread);
     tcase_add_test(t, bad_filter_inside_200_is_an_error);

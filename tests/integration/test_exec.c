@@ -3,8 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
-#include "fixture_streams.h"
 #include "suites.h"
 
 #define SLEEPER "trap 'exit 0' TERM; sleep 300 & wait"
@@ -12,7 +10,7 @@
 START_TEST(exit_code_and_separate_streams)
 {
     podc_client *c = itest_client();
-    char *name = fx_run(c, "exec-code", SLEEPER);
+    char *name = itest_run(c, "exec-code", SLEEPER);
     const char *const argv[] = { "/bin/busybox", "sh", "-c", "echo out; echo err >&2; echo more; exit 7", NULL };
     podc_exec_result *r = NULL;
     podc_error *err = NULL;
@@ -47,7 +45,7 @@ START_TEST(exit_code_and_separate_streams)
     ck_assert_uint_eq(strspn(podc_exec_result_stdout(r), "x"), 300000);
     ck_assert_uint_eq(strspn(podc_exec_result_stderr(r), "y"), 70000);
     podc_exec_result_free(r);
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
     podc_client_free(c);
 }
@@ -56,7 +54,7 @@ END_TEST
 START_TEST(env_workdir_user)
 {
     podc_client *c = itest_client();
-    char *name = fx_run(c, "exec-env", SLEEPER);
+    char *name = itest_run(c, "exec-env", SLEEPER);
     podc_exec_options *o = podc_exec_options_new();
     podc_error *err = NULL;
     ck_assert_ok(podc_exec_options_add_env(o, "FOO", "bar", &err), &err);
@@ -92,7 +90,7 @@ START_TEST(env_workdir_user)
     ck_assert_str_eq(podc_error_container(err), name);
     podc_error_free(err);
     podc_exec_options_free(o);
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
     podc_client_free(c);
 }
@@ -101,7 +99,7 @@ END_TEST
 START_TEST(stopped_and_missing_containers)
 {
     podc_client *c = itest_client();
-    char *name = fx_create(c, "exec-stopped", "true", NULL, NULL);
+    char *name = itest_create(c, "exec-stopped", "true", NULL, NULL);
     const char *const argv[] = { "/bin/busybox", "true", NULL };
     podc_exec_result *r = NULL;
     podc_error *err = NULL;
@@ -110,7 +108,7 @@ START_TEST(stopped_and_missing_containers)
     ck_assert_str_eq(podc_error_cause(err), "container state improper");
     ck_assert_int_eq(podc_error_http_status(err), 500);
     ck_assert_str_eq(podc_error_container(err), name);
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
 
     name = itest_name("exec-nope");
@@ -126,7 +124,7 @@ END_TEST
 START_TEST(keepalive_survives_exec)
 {
     podc_client *c = itest_client();
-    char *name = fx_run(c, "exec-keep", SLEEPER);
+    char *name = itest_run(c, "exec-keep", SLEEPER);
     podc_error *err = NULL;
     ck_assert_ok(podc_ping(c, &err), &err);
     int64_t before = podc_client_connections_opened(c);
@@ -141,45 +139,45 @@ START_TEST(keepalive_survives_exec)
     /* exactly one new connection per exec (its hijacked start); create, inspect and the
      * pings all went over the keep-alive connection that existed before */
     ck_assert_int_eq(podc_client_connections_opened(c), before + 3);
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
     podc_client_free(c);
 }
 END_TEST
 
 typedef struct seen {
-    pdc_buf out, err;
+    itest_text out, err;
 } seen;
 
 static int on_output(int stream, const char *data, size_t len, void *ud)
 {
     seen *s = ud;
-    pdc_buf_append(stream == PODC_STREAM_STDERR ? &s->err : &s->out, data, len);
+    itest_text_append(stream == PODC_STREAM_STDERR ? &s->err : &s->out, data, len);
     return 0;
 }
 
 START_TEST(stream_variant_and_timeout)
 {
     podc_client *c = itest_client();
-    char *name = fx_run(c, "exec-timeout", SLEEPER);
+    char *name = itest_run(c, "exec-timeout", SLEEPER);
     const char *const argv[] = { "/bin/busybox", "sh", "-c", "echo a; echo b >&2; exit 3", NULL };
-    seen s = { PODC_BUF_INIT, PODC_BUF_INIT };
+    seen s = { ITEST_TEXT_INIT, ITEST_TEXT_INIT };
     int code = -1;
     podc_error *err = NULL;
     ck_assert_ok(podc_exec_stream(c, name, argv, NULL, on_output, &s, &code, &err), &err);
     ck_assert_int_eq(code, 3);
     ck_assert_str_eq(s.out.data, "a\n");
     ck_assert_str_eq(s.err.data, "b\n");
-    pdc_buf_free(&s.out);
-    pdc_buf_free(&s.err);
+    itest_text_free(&s.out);
+    itest_text_free(&s.err);
 
     podc_exec_options *o = podc_exec_options_new();
     podc_exec_options_set_timeout(o, 500, NULL);
     const char *const slow[] = { "/bin/busybox", "sleep", "5", NULL };
-    int64_t t0 = fx_now_ms();
+    int64_t t0 = itest_now_ms();
     code = -42;
     ck_assert_int_eq(podc_exec_stream(c, name, slow, o, NULL, NULL, &code, &err), PODC_ETIMEOUT);
-    int64_t took = fx_now_ms() - t0;
+    int64_t took = itest_now_ms() - t0;
     ck_assert_msg(took >= 400 && took < 3000, "timeout took %lld ms", (long long)took);
     ck_assert_int_eq(code, -42);
     ck_assert_str_eq(podc_error_container(err), name);
@@ -187,7 +185,7 @@ START_TEST(stream_variant_and_timeout)
     err = NULL;
     podc_exec_options_free(o);
     ck_assert_ok(podc_ping(c, &err), &err); /* the client is fine after the timeout */
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
     podc_client_free(c);
 }
@@ -196,9 +194,7 @@ END_TEST
 Suite *exec_suite(void)
 {
     Suite *s = suite_create("exec");
-    TCase *t = tcase_create("exec");
-    tcase_set_timeout(t, 90);
-    tcase_add_unchecked_fixture(t, fx_setup_all, fx_cleanup_all);
+    TCase *t = itest_tcase("exec", 90);
     tcase_add_test(t, exit_code_and_separate_streams);
     tcase_add_test(t, env_workdir_user);
     tcase_add_test(t, stopped_and_missing_containers);

@@ -19,7 +19,7 @@
 #include "suites.h"
 
 /* fixed, so the runner's teardown can sweep up after a test process that died */
-#define SESSION "podc-it-faults"
+#define SESSION itest_session("faults")
 #define PIDFILE "/tmp/podc-it-faults.pid"
 
 static pid_t service_pid;
@@ -275,7 +275,9 @@ static podc_service_spec *race_spec(const char *name, const char *image, const c
 /* Nothing of the session left on the main service. */
 static size_t session_leftovers(podc_client *c)
 {
-    return itest_label_leftovers(c, PODC_SERVICE_LABEL_SESSION "=" SESSION);
+    char label[128];
+    snprintf(label, sizeof label, PODC_SERVICE_LABEL_SESSION "=%s", SESSION);
+    return itest_label_leftovers(c, label);
 }
 
 START_TEST(name_taken_by_a_foreign_container_before_create)
@@ -706,10 +708,9 @@ static void sweep(void)
 Suite *faults_suite(void)
 {
     Suite *s = suite_create("faults");
-    TCase *tc = tcase_create("dead service");
+    TCase *tc = itest_tcase("dead service", 120);
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_add_unchecked_fixture(tc, NULL, sweep);
-    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, service_killed_during_health_wait);
     tcase_add_test(tc, service_killed_during_logs_follow);
     tcase_add_test(tc, service_killed_during_events_follow);
@@ -717,16 +718,14 @@ Suite *faults_suite(void)
     tcase_add_test(tc, service_killed_during_ds_up_then_restarted);
     tcase_add_test(tc, service_killed_during_compose_up_then_restarted);
     suite_add_tcase(s, tc);
-    TCase *between = tcase_create("between steps");
+    TCase *between = itest_tcase("between steps", 60);
     tcase_add_unchecked_fixture(between, NULL, sweep);
-    tcase_set_timeout(between, 60);
     tcase_add_test(between, name_taken_by_a_foreign_container_before_create);
     tcase_add_test(between, image_removed_between_check_and_create);
     tcase_add_test(between, host_port_taken_between_check_and_start);
     suite_add_tcase(s, between);
-    TCase *relay = tcase_create("relay");
+    TCase *relay = itest_tcase("relay", 60);
     tcase_add_unchecked_fixture(relay, NULL, sweep);
-    tcase_set_timeout(relay, 60);
     tcase_add_test(relay, relay_drops_a_logs_follow);
     tcase_add_test(relay, relay_drops_a_health_wait);
     suite_add_tcase(s, relay);

@@ -11,9 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/json.h"
 #include "suites.h"
-#include "transport/http.h"
 
 #define BASE "localhost/podc-base:latest"
 
@@ -40,21 +38,6 @@ static void remember(char kind, const char *what)
     fclose(f);
 }
 
-static void raw_call_on(podc_client *c, const char *method, const char *path, const char *body, int *status)
-{
-    pdc_http_request req = { .method = method, .path = path, .body = body, .body_len = body ? strlen(body) : 0 };
-    pdc_http_response resp;
-    int rc = pdc_http_do(c, &req, &resp, NULL);
-    if (status)
-        *status = rc == 0 ? resp.status : -1;
-    pdc_http_response_free(&resp);
-}
-
-static void raw_call(const char *method, const char *path, const char *body, int *status)
-{
-    raw_call_on(cl, method, path, body, status);
-}
-
 /* Removes what the journal lists: containers, then images (newest first), then directories. */
 static void clean_journal(void)
 {
@@ -76,9 +59,7 @@ static void clean_journal(void)
     for (size_t i = 0; c && i < n; i++) {
         if (lines[i][0] != 'c')
             continue;
-        char path[600];
-        snprintf(path, sizeof path, "/libpod/containers/%s?force=true&timeout=0", lines[i] + 2);
-        raw_call_on(c, "DELETE", path, NULL, NULL);
+        itest_remove(c, lines[i] + 2);
     }
     for (size_t i = n; c && i-- > 0;)
         if (lines[i][0] == 'i')
@@ -334,32 +315,20 @@ START_TEST(build_then_inspect_list_tag_remove)
     /* a container uses it: plain remove is a conflict, force removes the container too */
     char *cname = name_of("img-user");
     remember('c', cname);
-    pdc_jgen j;
-    pdc_jgen_init(&j);
-    pdc_jgen_obj_open(&j);
-    pdc_jgen_kstr(&j, "name", cname);
-    pdc_jgen_kstr(&j, "image", id);
-    pdc_jgen_str(&j, "command");
-    pdc_jgen_arr_open(&j);
-    pdc_jgen_str(&j, "/bin/busybox");
-    pdc_jgen_str(&j, "true");
-    pdc_jgen_arr_close(&j);
-    pdc_jgen_obj_close(&j);
-    char *body = pdc_jgen_finish(&j, NULL);
-    int status = 0;
-    raw_call("POST", "/libpod/containers/create", body, &status);
-    free(body);
-    ck_assert_int_eq(status, 201);
+    podc_container_spec *user = itest_spec(cname, id, NULL);
+    const char *argv[] = { "/bin/busybox", "true" };
+    ck_assert_int_eq(podc_container_spec_set_command(user, argv, 2, NULL), 0);
+    ck_assert_ok(podc_container_create(cl, user, NULL, &err), &err);
+    podc_container_spec_free(user);
 
     ck_assert_int_eq(podc_image_remove(cl, tag1, 0, &err), PODC_ECONFLICT);
     ck_assert_int_eq(podc_error_http_status(err), 409);
     ck_assert_int_eq(exists(id), 1);
     ck_assert_ok(podc_image_remove(cl, tag1, PODC_IMAGE_REMOVE_FORCE, &err), &err);
     ck_assert_int_eq(exists(id), 0);
-    char cpath[300];
-    snprintf(cpath, sizeof cpath, "/libpod/containers/%s/exists", cname);
-    raw_call("GET", cpath, NULL, &status);
-    ck_assert_int_eq(status, 404);
+    int user_exists = -1;
+    ck_assert_ok(podc_container_exists(cl, cname, &user_exists, &err), &err);
+    ck_assert_int_eq(user_exists, 0);
 
     /* gone: not-found everywhere */
     ck_assert_int_eq(podc_image_inspect(cl, id, &img, &err), PODC_ENOTFOUND);
@@ -632,8 +601,7 @@ END_TEST
 Suite *images_suite(void)
 {
     Suite *s = suite_create("images");
-    TCase *tc = tcase_create("real-service");
-    tcase_set_timeout(tc, 180);
+    TCase *tc = itest_tcase("real-service", 180);
     tcase_add_unchecked_fixture(tc, tcase_setup, tcase_teardown);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, build_then_inspect_list_tag_remove);

@@ -4,8 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/buf.h"
-#include "fixture_streams.h"
 #include "suites.h"
 
 /* stdout and stderr interleaved with pauses (conmon reads the two pipes separately, so
@@ -15,8 +13,8 @@
 START_TEST(stdout_stderr_separated_in_order)
 {
     podc_client *c = itest_client();
-    char *name = fx_run(c, "logs-order", ORDER_SCRIPT);
-    ck_assert_int_eq(fx_wait(c, name), 0);
+    char *name = itest_run(c, "logs-order", ORDER_SCRIPT);
+    ck_assert_int_eq(itest_wait(c, name), 0);
     podc_logs *l = NULL;
     podc_error *err = NULL;
     ck_assert_ok(podc_logs_get(c, name, NULL, &l, &err), &err);
@@ -57,7 +55,7 @@ START_TEST(stdout_stderr_separated_in_order)
     ck_assert_int_eq(podc_logs_get(c, name, &o, &l, &err), PODC_EINVAL); /* podman's 400 */
     ck_assert_int_eq(podc_error_http_status(err), 400);
     podc_error_free(err);
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
     podc_client_free(c);
 }
@@ -66,8 +64,8 @@ END_TEST
 START_TEST(tail_n)
 {
     podc_client *c = itest_client();
-    char *name = fx_run(c, "logs-tail", "for i in 1 2 3 4 5 6 7 8 9 10; do echo line$i; done; echo oops >&2");
-    ck_assert_int_eq(fx_wait(c, name), 0);
+    char *name = itest_run(c, "logs-tail", "for i in 1 2 3 4 5 6 7 8 9 10; do echo line$i; done; echo oops >&2");
+    ck_assert_int_eq(itest_wait(c, name), 0);
     podc_logs_options o = PODC_LOGS_OPTIONS_INIT;
     o.tail = 3;
     podc_logs *l = NULL;
@@ -88,16 +86,16 @@ START_TEST(tail_n)
     ck_assert_ok(podc_logs_tail(c, name, 100, &text, &err), &err);
     ck_assert_ptr_nonnull(strstr(text, "line1\nline2\n"));
     podc_free(text);
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
 
     /* a NUL in the output does not cut the tail short (a fuzz finding): it becomes U+FFFD */
-    name = fx_run(c, "logs-nul", "printf 'before\\000after\\nlast\\n'");
-    ck_assert_int_eq(fx_wait(c, name), 0);
+    name = itest_run(c, "logs-nul", "printf 'before\\000after\\nlast\\n'");
+    ck_assert_int_eq(itest_wait(c, name), 0);
     ck_assert_ok(podc_logs_tail(c, name, 5, &text, &err), &err);
     ck_assert_str_eq(text, "before\xEF\xBF\xBD" "after\nlast\n");
     podc_free(text);
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
     podc_client_free(c);
 }
@@ -123,7 +121,7 @@ START_TEST(missing_container_not_found)
 END_TEST
 
 typedef struct follow_rec {
-    pdc_buf text;
+    itest_text text;
     int n;
     int64_t first_ms, last_ms;
     int stop_after;
@@ -136,11 +134,11 @@ typedef struct follow_rec {
 static int on_follow(int stream, const char *data, size_t len, void *ud)
 {
     follow_rec *r = ud;
-    int64_t now = fx_now_ms();
+    int64_t now = itest_now_ms();
     if (!r->n)
         r->first_ms = now;
     r->last_ms = now;
-    pdc_buf_append(&r->text, data, len);
+    itest_text_append(&r->text, data, len);
     pthread_mutex_lock(&r->mu);
     int n = ++r->n;
     pthread_cond_broadcast(&r->cv);
@@ -151,23 +149,23 @@ static int on_follow(int stream, const char *data, size_t len, void *ud)
 START_TEST(follow_until_container_exits)
 {
     podc_client *c = itest_client();
-    char *name = fx_run(c, "logs-follow", "for i in 1 2 3 4 5 6; do echo tick$i; sleep 0.2; done; echo bye >&2");
+    char *name = itest_run(c, "logs-follow", "for i in 1 2 3 4 5 6; do echo tick$i; sleep 0.2; done; echo bye >&2");
     podc_logs_options o = PODC_LOGS_OPTIONS_INIT;
     o.follow = 1;
-    follow_rec r = { .text = PODC_BUF_INIT, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+    follow_rec r = { .text = ITEST_TEXT_INIT, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
     podc_error *err = NULL;
-    int64_t t0 = fx_now_ms();
+    int64_t t0 = itest_now_ms();
     ck_assert_ok(podc_logs_stream(c, name, &o, on_follow, &r, &err), &err);
-    int64_t took = fx_now_ms() - t0;
+    int64_t took = itest_now_ms() - t0;
     ck_assert_str_eq(r.text.data, "tick1\ntick2\ntick3\ntick4\ntick5\ntick6\nbye\n");
     ck_assert_int_eq(r.n, 7); /* one call per record */
     /* the records came as they were written, not all at the end */
     ck_assert_msg(r.last_ms - r.first_ms >= 500, "records spread over %lld ms", (long long)(r.last_ms - r.first_ms));
     ck_assert_msg(took < 15000, "follow took %lld ms", (long long)took);
-    pdc_buf_free(&r.text);
+    itest_text_free(&r.text);
     /* the connection is fine afterwards */
     ck_assert_ok(podc_ping(c, &err), &err);
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
     podc_client_free(c);
 }
@@ -187,7 +185,7 @@ static void *cancel_when_ready(void *arg)
     while (k->r->n < k->r->ready_at)
         pthread_cond_wait(&k->r->cv, &k->r->mu);
     pthread_mutex_unlock(&k->r->mu);
-    k->cancelled_ms = fx_now_ms();
+    k->cancelled_ms = itest_now_ms();
     podc_client_cancel(k->c);
     return NULL;
 }
@@ -195,17 +193,17 @@ static void *cancel_when_ready(void *arg)
 START_TEST(follow_cancelled_from_another_thread)
 {
     podc_client *c = itest_client();
-    char *name = fx_run(c, "logs-cancel", "while true; do echo tick; sleep 0.2; done");
+    char *name = itest_run(c, "logs-cancel", "while true; do echo tick; sleep 0.2; done");
     podc_logs_options o = PODC_LOGS_OPTIONS_INIT;
     o.follow = 1;
-    follow_rec r = { .text = PODC_BUF_INIT, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
+    follow_rec r = { .text = ITEST_TEXT_INIT, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
     podc_error *err = NULL;
     r.ready_at = 2; /* the follow runs: two ticks arrived */
     canceller k = { .c = c, .r = &r };
     pthread_t th;
     pthread_create(&th, NULL, cancel_when_ready, &k);
     int rc = podc_logs_stream(c, name, &o, on_follow, &r, &err);
-    int64_t returned = fx_now_ms();
+    int64_t returned = itest_now_ms();
     pthread_join(th, NULL);
     ck_assert_int_eq(rc, PODC_ECANCELLED);
     ck_assert_int_eq(podc_error_code(err), PODC_ECANCELLED);
@@ -213,19 +211,19 @@ START_TEST(follow_cancelled_from_another_thread)
                   (long long)(returned - k.cancelled_ms));
     ck_assert_int_ge(r.n, 2);
     ck_assert_ptr_nonnull(strstr(r.text.data, "tick\n"));
-    pdc_buf_free(&r.text);
+    itest_text_free(&r.text);
 
     /* the callback can stop it too */
-    follow_rec r2 = { .text = PODC_BUF_INIT, .stop_after = 3, .mu = PTHREAD_MUTEX_INITIALIZER,
+    follow_rec r2 = { .text = ITEST_TEXT_INIT, .stop_after = 3, .mu = PTHREAD_MUTEX_INITIALIZER,
                       .cv = PTHREAD_COND_INITIALIZER };
     o.tail = 0;
     ck_assert_int_eq(podc_logs_stream(c, name, &o, on_follow, &r2, &err), PODC_ECANCELLED);
     ck_assert_int_eq(r2.n, 3);
-    pdc_buf_free(&r2.text);
+    itest_text_free(&r2.text);
     podc_error_free(err);
     err = NULL;
     ck_assert_ok(podc_ping(c, &err), &err); /* the client works after a cancel */
-    fx_remove(c, name);
+    itest_remove(c, name);
     free(name);
     podc_client_free(c);
 }
@@ -234,9 +232,7 @@ END_TEST
 Suite *logs_suite(void)
 {
     Suite *s = suite_create("logs");
-    TCase *t = tcase_create("logs");
-    tcase_set_timeout(t, 90);
-    tcase_add_unchecked_fixture(t, fx_setup_all, fx_cleanup_all);
+    TCase *t = itest_tcase("logs", 90);
     tcase_add_test(t, stdout_stderr_separated_in_order);
     tcase_add_test(t, tail_n);
     tcase_add_test(t, missing_container_not_found);

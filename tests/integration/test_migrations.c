@@ -53,7 +53,7 @@ static void start_postgres(void)
     podc_container_spec_add_env(s, "POSTGRES_PASSWORD", "test_password", NULL);
     podc_container_spec_add_env(s, "POSTGRES_DB", "action_history", NULL);
     podc_container_spec_add_env(s, "POSTGRES_INITDB_ARGS", "--no-sync", NULL);
-    podc_container_spec_add_label(s, "podc-it", "migrations", NULL);
+    podc_container_spec_add_label(s, ITEST_LABEL, itest_owner(), NULL);
     ck_assert_ok(podc_container_create(c, s, NULL, &err), &err);
     podc_container_spec_free(s);
     ck_assert_ok(podc_container_start(c, pg_name, &err), &err);
@@ -183,8 +183,7 @@ END_TEST
 Suite *migrations_suite(void)
 {
     Suite *s = suite_create("migrations");
-    TCase *tc = tcase_create("postgres");
-    tcase_set_timeout(tc, 120);
+    TCase *tc = itest_tcase("postgres", 120);
     /* unchecked: one Postgres for the case, removed even when a test fails */
     tcase_add_unchecked_fixture(tc, start_postgres, stop_postgres);
     tcase_add_test(tc, applies_in_order_once);

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fixture_containers.h"
 #include "suites.h"
 
 START_TEST(network_lifecycle)
@@ -15,7 +14,7 @@ START_TEST(network_lifecycle)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name = itest_name("net-life");
-    podc_network_options *o = itc_net_options();
+    podc_network_options *o = itest_net_options();
     ck_assert_int_eq(podc_network_options_add_label(o, "role", "test", NULL), 0);
 
     podc_network *n = NULL;
@@ -68,7 +67,7 @@ START_TEST(network_internal_without_dns)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name = itest_name("net-int");
-    podc_network_options *o = itc_net_options();
+    podc_network_options *o = itest_net_options();
     podc_network_options_set_internal(o, 1, NULL);
     podc_network_options_set_dns_enabled(o, 0, NULL);
     podc_network_options_add_subnet(o, "10.89.231.0/24", NULL, NULL);
@@ -92,7 +91,7 @@ START_TEST(network_list_filters)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *a = itest_name("net-ls"), *ab = itest_name("net-ls2");
-    podc_network_options *o = itc_net_options();
+    podc_network_options *o = itest_net_options();
     ck_assert_ok(podc_network_create(c, a, o, NULL, &err), &err);
     podc_network_options_add_label(o, "which", "second", NULL);
     ck_assert_ok(podc_network_create(c, ab, o, NULL, &err), &err);
@@ -160,7 +159,7 @@ static void *ensure_thread(void *p)
     podc_client *c = NULL;
     podc_error *err = NULL;
     a->rc = podc_client_new(&c, NULL, &err);
-    podc_network_options *o = itc_net_options();
+    podc_network_options *o = itest_net_options();
     pthread_barrier_wait(a->barrier);
     if (a->rc == 0)
         a->rc = podc_network_ensure(c, a->name, o, &a->created, &err);
@@ -207,7 +206,7 @@ END_TEST
 START_TEST(network_dns_alias)
 {
     podc_client *c = itest_client();
-    itc_check_dns_alias(c);
+    itest_check_dns_alias(c);
     podc_client_free(c);
 }
 END_TEST
@@ -218,17 +217,17 @@ START_TEST(network_without_dns_does_not_resolve)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *net = itest_name("net-nodns"), *a = itest_name("nodns-a"), *b = itest_name("nodns-b");
-    podc_network_options *o = itc_net_options();
+    podc_network_options *o = itest_net_options();
     podc_network_options_set_dns_enabled(o, 0, NULL);
     ck_assert_ok(podc_network_create(c, net, o, NULL, &err), &err);
-    podc_container_spec *sa = itc_spec(a, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
+    podc_container_spec *sa = itest_spec(a, ITEST_BASE_IMAGE, "exec /bin/busybox sleep 300");
     const char *aliases[] = { "svc-beta" };
     podc_container_spec_add_network(sa, net, aliases, 1, NULL);
     ck_assert_ok(podc_container_create(c, sa, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, a, &err), &err);
-    podc_container_spec *sb = itc_spec(b, ITC_BASE_IMAGE, "getent hosts svc-beta");
+    podc_container_spec *sb = itest_spec(b, ITEST_BASE_IMAGE, "getent hosts svc-beta");
     podc_container_spec_add_network(sb, net, NULL, 0, NULL);
-    ck_assert_int_ne(itc_run_to_exit(c, sb), 0);
+    ck_assert_int_ne(itest_run_to_exit(c, sb), 0);
     ck_assert_ok(podc_container_remove(c, b, PODC_CONTAINER_REMOVE_FORCE, &err), &err);
     ck_assert_ok(podc_container_remove(c, a, PODC_CONTAINER_REMOVE_FORCE, &err), &err);
     ck_assert_ok(podc_network_remove(c, net, 0, &err), &err);
@@ -258,9 +257,9 @@ START_TEST(network_connect_disconnect)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *net = itest_name("net-conn"), *ctr = itest_name("conn");
-    podc_network_options *o = itc_net_options();
+    podc_network_options *o = itest_net_options();
     ck_assert_ok(podc_network_create(c, net, o, NULL, &err), &err);
-    podc_container_spec *s = itc_spec(ctr, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
+    podc_container_spec *s = itest_spec(ctr, ITEST_BASE_IMAGE, "exec /bin/busybox sleep 300");
     ck_assert_ok(podc_container_create(c, s, NULL, &err), &err);
     ck_assert_ok(podc_container_start(c, ctr, &err), &err);
 
@@ -304,9 +303,9 @@ START_TEST(network_remove_in_use_and_force)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *net = itest_name("net-inuse"), *ctr = itest_name("inuse");
-    podc_network_options *o = itc_net_options();
+    podc_network_options *o = itest_net_options();
     ck_assert_ok(podc_network_create(c, net, o, NULL, &err), &err);
-    podc_container_spec *s = itc_spec(ctr, ITC_BASE_IMAGE, "exec /bin/busybox sleep 300");
+    podc_container_spec *s = itest_spec(ctr, ITEST_BASE_IMAGE, "exec /bin/busybox sleep 300");
     podc_container_spec_add_network(s, net, NULL, 0, NULL);
     podc_container_spec_set_stop_timeout(s, 0, NULL);
     ck_assert_ok(podc_container_create(c, s, NULL, &err), &err);
@@ -332,9 +331,7 @@ END_TEST
 Suite *networks_suite(void)
 {
     Suite *s = suite_create("networks");
-    TCase *tc = tcase_create("real-service");
-    tcase_set_timeout(tc, 120);
-    tcase_add_unchecked_fixture(tc, itc_setup, itc_cleanup);
+    TCase *tc = itest_tcase("real-service", 120);
     tcase_add_test(tc, network_lifecycle);
     tcase_add_test(tc, network_internal_without_dns);
     tcase_add_test(tc, network_list_filters);

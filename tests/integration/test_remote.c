@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fixture_containers.h"
 #include "suites.h"
 
 static char *saved_home;
@@ -273,7 +272,7 @@ START_TEST(a_second_host_over_tcp_and_ssh)
             /* and this host's DNS still answers while that host's answers there (the two
              * hosts' aardvark-dns must not be one: then one host's containers wait on DNS) */
             podc_client *local = itest_client();
-            itc_check_dns_alias(local);
+            itest_check_dns_alias(local);
             podc_client_free(local);
             ck_assert_ok(podc_ds_down(c, ds, 0, &err), &err);
             podc_ds_stack_free(st);
@@ -288,15 +287,12 @@ END_TEST
 Suite *remote_suite(void)
 {
     Suite *s = suite_create("remote");
-    TCase *tc = tcase_create("endpoints");
+    TCase *tc = itest_tcase("endpoints", 60);
     tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, ssh_host_keys_and_keys);
     tcase_add_test(tc, tcp_and_a_named_connection);
-    TCase *hc = tcase_create("a second host");
+    TCase *hc = itest_tcase("a second host", 180);
     tcase_add_checked_fixture(hc, setup, teardown);
-    tcase_add_unchecked_fixture(hc, itc_setup, itc_cleanup);
-    tcase_set_timeout(hc, 180);
     tcase_add_test(hc, a_second_host_over_tcp_and_ssh);
     suite_add_tcase(s, tc);
     suite_add_tcase(s, hc);

@@ -19,83 +19,6 @@
 #include "podc/service.h"
 #include "suites.h"
 
-#define BASE_IMAGE "localhost/podc-base:latest"
-#define HTTP_IMAGE "localhost/podc-httpsvc:test"
-#define REDIS_IMAGE "localhost/podc-redis:test"
-/* every test object also carries this label (value: the runner's pid) for the teardown */
-#define OWNER_LABEL "podc-it-svc"
-
-static char owner[32];
-
-static void svc_setup(void)
-{
-    snprintf(owner, sizeof owner, "%d", (int)getpid());
-}
-
-/* Unchecked teardown: runs in the runner even when a forked test failed half-way. */
-static void svc_teardown(void)
-{
-    podc_client *c = NULL;
-    if (podc_client_new(&c, NULL, NULL) != 0)
-        return;
-    char label[64];
-    snprintf(label, sizeof label, "%s=%s", OWNER_LABEL, owner);
-    podc_service_cleanup_label(c, label, NULL, NULL);
-    /* networks and images carry only the session label: every session of this run starts
-     * with the run's name prefix */
-    char prefix[64];
-    snprintf(prefix, sizeof prefix, "podc-it-%s-", owner);
-    podc_filters *f = podc_filters_new();
-    podc_filters_add(f, "label", PODC_SERVICE_LABEL_SESSION, NULL);
-    podc_network_list *nl = NULL;
-    if (podc_network_list_get(c, f, &nl, NULL) == 0) {
-        for (size_t i = 0; i < podc_network_list_count(nl); i++) {
-            const podc_network *n = podc_network_list_at(nl, i);
-            const char *sess = podc_network_label(n, PODC_SERVICE_LABEL_SESSION);
-            if (sess && strncmp(sess, prefix, strlen(prefix)) == 0)
-                podc_network_remove(c, podc_network_name(n), PODC_NETWORK_REMOVE_FORCE, NULL);
-        }
-        podc_network_list_free(nl);
-    }
-    podc_image_list *il = NULL;
-    if (podc_image_list_get(c, f, &il, NULL) == 0) {
-        for (size_t i = 0; i < podc_image_list_count(il); i++) {
-            const podc_image *im = podc_image_list_at(il, i);
-            const char *sess = podc_image_label(im, PODC_SERVICE_LABEL_SESSION);
-            if (sess && strncmp(sess, prefix, strlen(prefix)) == 0)
-                podc_image_remove(c, podc_image_id(im), PODC_IMAGE_REMOVE_FORCE, NULL);
-        }
-        podc_image_list_free(il);
-    }
-    podc_filters_free(f);
-    podc_client_free(c);
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A spec named itest_name(suffix), in session podc-it-<runner pid>-<suffix>-s, with the owner
- * label. */
-static podc_service_spec *new_spec(const char *suffix, const char *image, char **name_out, char **session_out)
-{
-    podc_service_spec *s = podc_service_spec_new();
-    ck_assert_ptr_nonnull(s);
-    char *name = itest_name(suffix), *session = NULL;
-    /* the runner's pid (not the forked test's): the teardown finds the sessions by it */
-    ck_assert_int_ge(asprintf(&session, "podc-it-%s-%s-s", owner, suffix), 0);
-    ck_assert_int_eq(podc_service_spec_set_name(s, name, NULL), 0);
-    ck_assert_int_eq(podc_service_spec_set_image(s, image, NULL), 0);
-    ck_assert_int_eq(podc_service_spec_set_session(s, session, NULL), 0);
-    ck_assert_int_eq(podc_service_spec_add_label(s, OWNER_LABEL, owner, NULL), 0);
-    *name_out = name;
-    *session_out = session;
-    return s;
-}
-
 static void set_script(podc_service_spec *s, const char *script)
 {
     const char *argv[] = { "/bin/busybox", "sh", "-c", script };
@@ -179,7 +102,7 @@ START_TEST(service_http_healthy)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name, *session, *net = itest_name("svc-net");
-    podc_service_spec *s = new_spec("svc-http", HTTP_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-http", ITEST_HTTP_IMAGE, &name, &session);
     podc_service_spec_add_port(s, 8080, 0, NULL);
     podc_service_spec_add_env(s, "HEALTHZ_READY_AFTER", "2", NULL); /* whole seconds: 503 for 1-2 s */
     podc_service_spec_set_network(s, net, NULL);
@@ -189,9 +112,9 @@ START_TEST(service_http_healthy)
     podc_service_spec_set_progress(s, on_progress, &pl, NULL);
 
     podc_service *svc = NULL;
-    int64_t t0 = now_ms();
+    int64_t t0 = itest_now_ms();
     ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
-    int64_t took = now_ms() - t0;
+    int64_t took = itest_now_ms() - t0;
     fprintf(stderr, "service_http_healthy: start->healthy %lld ms (HEALTHZ_READY_AFTER=2)\n%s", (long long)took,
             pl.text);
     ck_assert_int_ge(took, 1000); /* the check really waited for the 503 phase to end */
@@ -239,9 +162,9 @@ static int64_t start_and_stop(podc_client *c, podc_service_spec *s, const char *
 {
     podc_error *err = NULL;
     podc_service *svc = NULL;
-    int64_t t0 = now_ms();
+    int64_t t0 = itest_now_ms();
     ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
-    int64_t took = now_ms() - t0;
+    int64_t took = itest_now_ms() - t0;
     fprintf(stderr, "%s: start->healthy %lld ms\n", what, (long long)took);
     ck_assert_ok(podc_service_stop(c, svc, 1000, &err), &err);
     podc_service_free(svc);
@@ -252,7 +175,7 @@ START_TEST(service_tcp_healthy)
 {
     podc_client *c = itest_client();
     char *name, *session;
-    podc_service_spec *s = new_spec("svc-tcp", REDIS_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-tcp", ITEST_REDIS_IMAGE, &name, &session);
     podc_service_spec_add_port(s, 6379, 0, NULL);
     podc_service_spec_add_check_tcp(s, 6379, NULL);
     start_and_stop(c, s, "service_tcp_healthy");
@@ -270,7 +193,7 @@ START_TEST(service_tcp_exchange_healthy)
 {
     podc_client *c = itest_client();
     char *name, *session;
-    podc_service_spec *s = new_spec("svc-tcpx", REDIS_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-tcpx", ITEST_REDIS_IMAGE, &name, &session);
     podc_service_spec_add_port(s, 6379, 0, NULL);
     ck_assert_int_eq(podc_service_spec_add_check_tcp_exchange(s, 6379, "PING\r\n", "+PONG", 0, NULL), 0);
     ck_assert_int_eq(podc_service_spec_add_check_tcp_exchange(s, 6379, "", "+PONG", 0, NULL), PODC_EINVAL);
@@ -279,7 +202,7 @@ START_TEST(service_tcp_exchange_healthy)
     free(name);
     free(session);
 
-    s = new_spec("svc-tcpx-bad", REDIS_IMAGE, &name, &session);
+    s = itest_service_spec("svc-tcpx-bad", ITEST_REDIS_IMAGE, &name, &session);
     podc_service_spec_add_port(s, 6379, 0, NULL);
     podc_service_spec_add_check_tcp_exchange(s, 6379, "PING\r\n", "+HELLO", 0, NULL);
     podc_service_spec_set_startup_timeout(s, 3000, NULL);
@@ -299,7 +222,7 @@ START_TEST(service_exec_healthy)
 {
     podc_client *c = itest_client();
     char *name, *session;
-    podc_service_spec *s = new_spec("svc-exec", REDIS_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-exec", ITEST_REDIS_IMAGE, &name, &session);
     const char *ping[] = { "redis-cli", "ping" };
     podc_service_spec_add_check_exec(s, ping, 2, "PONG", 0, NULL);
     start_and_stop(c, s, "service_exec_healthy (redis-cli ping)");
@@ -314,7 +237,7 @@ START_TEST(service_podman_healthcheck)
 {
     podc_client *c = itest_client();
     char *name, *session;
-    podc_service_spec *s = new_spec("svc-phc", HTTP_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-phc", ITEST_HTTP_IMAGE, &name, &session);
     podc_service_spec_add_check_podman(s, "wget -q -O /dev/null http://127.0.0.1:8080/healthz", NULL);
     start_and_stop(c, s, "service_podman_healthcheck");
     podc_service_spec_free(s);
@@ -329,13 +252,13 @@ START_TEST(service_podman_check_without_healthcheck)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name, *session;
-    podc_service_spec *s = new_spec("svc-nohc", BASE_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-nohc", ITEST_BASE_IMAGE, &name, &session);
     set_script(s, "exec sleep 600");
     podc_service_spec_add_check_podman(s, NULL, NULL); /* podc-base has no HEALTHCHECK */
     podc_service *svc = NULL;
-    int64_t t0 = now_ms();
+    int64_t t0 = itest_now_ms();
     ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EINVAL);
-    ck_assert_int_lt(now_ms() - t0, 5000); /* not the 60 s timeout */
+    ck_assert_int_lt(itest_now_ms() - t0, 5000); /* not the 60 s timeout */
     ck_assert_str_eq(podc_error_detail(err, "field"), "checks");
     ck_assert_str_eq(podc_error_container(err), name);
     ck_assert_uint_eq(count_session(c, session, 0), 0);
@@ -351,7 +274,7 @@ START_TEST(service_log_and_all_of)
 {
     podc_client *c = itest_client();
     char *name, *session;
-    podc_service_spec *s = new_spec("svc-log", BASE_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-log", ITEST_BASE_IMAGE, &name, &session);
     set_script(s, "echo starting; sleep 0.3; echo ready now; sleep 0.3; echo ready now; exec sleep 600");
     podc_service_spec_add_check_log(s, "^ready [a-z]+$", 2, NULL);
     const char *t[] = { "/bin/busybox", "true" };
@@ -370,15 +293,15 @@ START_TEST(service_fail_fast_on_exit)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name, *session, *net = itest_name("svc-ffnet");
-    podc_service_spec *s = new_spec("svc-exit", BASE_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-exit", ITEST_BASE_IMAGE, &name, &session);
     set_script(s, "echo boom-before-exit; echo on-stderr >&2; sleep 0.5; exit 3");
     podc_service_spec_add_port(s, 8080, 0, NULL);
     podc_service_spec_set_network(s, net, NULL);
     podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 0, NULL);
     podc_service *svc = NULL;
-    int64_t t0 = now_ms();
+    int64_t t0 = itest_now_ms();
     int rc = podc_service_start(c, s, &svc, &err);
-    int64_t took = now_ms() - t0;
+    int64_t took = itest_now_ms() - t0;
     fprintf(stderr, "service_fail_fast_on_exit: failed after %lld ms (container exits at ~0.5 s)\n",
             (long long)took);
     ck_assert_int_eq(rc, PODC_EHEALTH);
@@ -410,15 +333,15 @@ START_TEST(service_timeout)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name, *session;
-    podc_service_spec *s = new_spec("svc-tmo", HTTP_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-tmo", ITEST_HTTP_IMAGE, &name, &session);
     podc_service_spec_add_port(s, 8080, 0, NULL);
     podc_service_spec_add_env(s, "HEALTHZ_STATUS", "503", NULL);
     podc_service_spec_add_check_http(s, 8080, "/healthz", 0, NULL, 500, NULL);
     podc_service_spec_set_startup_timeout(s, 2000, NULL);
     podc_service *svc = NULL;
-    int64_t t0 = now_ms();
+    int64_t t0 = itest_now_ms();
     int rc = podc_service_start(c, s, &svc, &err);
-    int64_t took = now_ms() - t0;
+    int64_t took = itest_now_ms() - t0;
     fprintf(stderr, "service_timeout: failed after %lld ms (timeout 2000)\n", (long long)took);
     ck_assert_int_eq(rc, PODC_EHEALTH);
     ck_assert_int_ge(took, 2000);
@@ -443,7 +366,7 @@ START_TEST(service_keep_on_failure)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name, *session;
-    podc_service_spec *s = new_spec("svc-keep", BASE_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-keep", ITEST_BASE_IMAGE, &name, &session);
     set_script(s, "sleep 0.7; exit 5");
     const char *t[] = { "/bin/busybox", "false" };
     podc_service_spec_add_check_exec(s, t, 2, NULL, 0, NULL);
@@ -489,8 +412,8 @@ START_TEST(service_replaces_stale)
     podc_container_spec *cs = podc_container_spec_new();
     char *n = itest_name("svc-stale");
     podc_container_spec_set_name(cs, n, NULL);
-    podc_container_spec_set_image(cs, BASE_IMAGE, NULL);
-    podc_container_spec_add_label(cs, OWNER_LABEL, owner, NULL);
+    podc_container_spec_set_image(cs, ITEST_BASE_IMAGE, NULL);
+    podc_container_spec_add_label(cs, ITEST_LABEL, itest_owner(), NULL);
     const char *argv[] = { "/bin/busybox", "sleep", "600" };
     podc_container_spec_set_command(cs, argv, 3, NULL);
     char *old_id = NULL;
@@ -499,7 +422,7 @@ START_TEST(service_replaces_stale)
     podc_container_spec_free(cs);
     free(n);
 
-    podc_service_spec *s = new_spec("svc-stale", BASE_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-stale", ITEST_BASE_IMAGE, &name, &session);
     set_script(s, "exec sleep 600");
     podc_service *svc = NULL;
     ck_assert_ok(podc_service_start(c, s, &svc, &err), &err);
@@ -522,18 +445,18 @@ START_TEST(service_stop_many_and_depends)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *na, *sa, *nb, *sb, *nd, *sd;
-    podc_service_spec *a = new_spec("svc-dep-a", BASE_IMAGE, &na, &sa);
+    podc_service_spec *a = itest_service_spec("svc-dep-a", ITEST_BASE_IMAGE, &na, &sa);
     set_script(a, "exec sleep 600");
     podc_service *svcs[2] = { NULL, NULL };
     ck_assert_ok(podc_service_start(c, a, &svcs[0], &err), &err);
 
-    podc_service_spec *b = new_spec("svc-dep-b", BASE_IMAGE, &nb, &sb);
+    podc_service_spec *b = itest_service_spec("svc-dep-b", ITEST_BASE_IMAGE, &nb, &sb);
     set_script(b, "exec sleep 600");
     podc_service_spec_add_depends_on(b, na, NULL);
     ck_assert_ok(podc_service_start(c, b, &svcs[1], &err), &err);
 
     /* a dependency that never appears: fails after the startup timeout */
-    podc_service_spec *d = new_spec("svc-dep-d", BASE_IMAGE, &nd, &sd);
+    podc_service_spec *d = itest_service_spec("svc-dep-d", ITEST_BASE_IMAGE, &nd, &sd);
     set_script(d, "exec sleep 600");
     podc_service_spec_add_depends_on(d, "podc-it-no-such-dependency", NULL);
     podc_service_spec_set_startup_timeout(d, 500, NULL);
@@ -542,9 +465,9 @@ START_TEST(service_stop_many_and_depends)
     ck_assert_ptr_nonnull(strstr(podc_error_message(err), "podc-it-no-such-dependency"));
 
     /* both are PID-1 sleeps that ignore SIGTERM: each stop takes the 1 s timeout */
-    int64_t t0 = now_ms();
+    int64_t t0 = itest_now_ms();
     ck_assert_ok(podc_service_stop_many(c, (const podc_service *const *)svcs, 2, 1000, &err), &err);
-    int64_t took = now_ms() - t0;
+    int64_t took = itest_now_ms() - t0;
     fprintf(stderr, "service_stop_many: 2 services in %lld ms (1 s stop timeout each)\n", (long long)took);
     ck_assert_int_lt(took, 2000); /* one after the other would take over 2 s */
     ck_assert_uint_eq(count_session(c, sa, 0), 0);
@@ -570,7 +493,7 @@ START_TEST(service_cleanup_session)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name, *session, *net = itest_name("svc-clnet");
-    podc_service_spec *s = new_spec("svc-clean", BASE_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-clean", ITEST_BASE_IMAGE, &name, &session);
     set_script(s, "exec sleep 600");
     podc_service_spec_set_network(s, net, NULL);
     podc_service *svc = NULL;
@@ -604,11 +527,11 @@ START_TEST(service_build_when_missing)
     snprintf(path, sizeof path, "%s/Containerfile", dir);
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
-    fputs("FROM " HTTP_IMAGE "\nARG GREETING=none\nENV GREETING=$GREETING\n", f);
+    fputs("FROM " ITEST_HTTP_IMAGE "\nARG GREETING=none\nENV GREETING=$GREETING\n", f);
     fclose(f);
     ck_assert_int_ge(asprintf(&tag, "localhost/podc-it-%d-svc-built:1", (int)getpid()), 0);
 
-    podc_service_spec *s = new_spec("svc-build", tag, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-build", tag, &name, &session);
     podc_service_spec_set_build(s, dir, NULL, 0, NULL);
     podc_service_spec_add_build_arg(s, "GREETING", "hi", NULL);
     podc_service_spec_add_port(s, 8080, 0, NULL);
@@ -640,7 +563,7 @@ START_TEST(service_invalid_spec_sends_nothing)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name, *session;
-    podc_service_spec *s = new_spec("svc-bad", HTTP_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-bad", ITEST_HTTP_IMAGE, &name, &session);
     podc_service_spec_add_check_http(s, 8080, "/", 0, NULL, 0, NULL); /* port not published */
     podc_service *svc = NULL;
     ck_assert_int_eq(podc_service_start(c, s, &svc, &err), PODC_EINVAL);
@@ -660,7 +583,7 @@ START_TEST(service_log_counts_each_line_once)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name, *session;
-    podc_service_spec *s = new_spec("svc-log1", BASE_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-log1", ITEST_BASE_IMAGE, &name, &session);
     set_script(s, "echo ready one; echo other; exec sleep 600");
     podc_service_spec_add_check_log(s, "^ready", 2, NULL);
     podc_service_spec_set_poll_interval(s, 20, 40, NULL); /* many reads of the same second */
@@ -684,7 +607,7 @@ START_TEST(service_oom_fail_fast)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name, *session;
-    podc_service_spec *s = new_spec("svc-oom", BASE_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-oom", ITEST_BASE_IMAGE, &name, &session);
     /* the string doubles until the 16 MB cgroup limit: the kernel OOM-kills it (~0.1 s) */
     set_script(s, "echo allocating; sleep 0.3; x=a; while true; do x=$x$x; done");
     ck_assert_int_eq(podc_service_spec_set_memory_limit(s, 16 * 1024 * 1024, NULL), 0);
@@ -694,9 +617,9 @@ START_TEST(service_oom_fail_fast)
     progress_log pl = { 0, "", 0 };
     podc_service_spec_set_progress(s, on_progress, &pl, NULL);
     podc_service *svc = NULL;
-    int64_t t0 = now_ms();
+    int64_t t0 = itest_now_ms();
     int rc = podc_service_start(c, s, &svc, &err);
-    int64_t took = now_ms() - t0;
+    int64_t took = itest_now_ms() - t0;
     ck_assert_int_eq(rc, PODC_EHEALTH);
     fprintf(stderr, "service_oom_fail_fast: failed after %lld ms: %s\n", (long long)took, podc_error_message(err));
     ck_assert_int_lt(took, 5000);
@@ -733,7 +656,7 @@ END_TEST
 START_TEST(service_killed_process_leftovers)
 {
     char *name, *session, *net = itest_name("svc-kinet");
-    podc_service_spec *s = new_spec("svc-killed", BASE_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-killed", ITEST_BASE_IMAGE, &name, &session);
     set_script(s, "exec sleep 600");
     podc_service_spec_set_network(s, net, NULL);
     int fds[2];
@@ -841,7 +764,7 @@ START_TEST(service_depends_waits_for_healthy)
     podc_error *err = NULL;
     char *na, *sa, *nb, *sb;
     dep_a a = { 0 };
-    a.spec = new_spec("svc-ord-a", BASE_IMAGE, &na, &sa);
+    a.spec = itest_service_spec("svc-ord-a", ITEST_BASE_IMAGE, &na, &sa);
     set_script(a.spec, "sleep 1.5; touch /tmp/ready; exec sleep 600"); /* running at once, healthy at ~1.5 s */
     const char *ready[] = { "/bin/busybox", "test", "-f", "/tmp/ready" };
     podc_service_spec_add_check_exec(a.spec, ready, 4, NULL, 0, NULL);
@@ -851,7 +774,7 @@ START_TEST(service_depends_waits_for_healthy)
     while (!atomic_load(&a.started))
         usleep(5000);
 
-    podc_service_spec *b = new_spec("svc-ord-b", BASE_IMAGE, &nb, &sb);
+    podc_service_spec *b = itest_service_spec("svc-ord-b", ITEST_BASE_IMAGE, &nb, &sb);
     set_script(b, "exec sleep 600");
     podc_service_spec_add_depends_on(b, na, NULL);
     podc_service *svc_b = NULL;
@@ -886,7 +809,7 @@ START_TEST(service_prepare_then_start)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name, *session, *net = itest_name("svc-prepnet");
-    podc_service_spec *s = new_spec("svc-prep", HTTP_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-prep", ITEST_HTTP_IMAGE, &name, &session);
     podc_service_spec_add_port(s, 8080, 0, NULL);
     podc_service_spec_set_network(s, net, NULL);
     podc_service_spec_add_check_http(s, 8080, "/healthz", 0, "ok", 0, NULL);
@@ -906,12 +829,12 @@ START_TEST(service_prepare_then_start)
 
     /* a different spec's name is refused, nothing sent */
     char *oname, *osession;
-    podc_service_spec *other = new_spec("svc-prep-other", HTTP_IMAGE, &oname, &osession);
+    podc_service_spec *other = itest_service_spec("svc-prep-other", ITEST_HTTP_IMAGE, &oname, &osession);
     ck_assert_int_eq(podc_service_start_prepared(c, other, svc, &err), PODC_EINVAL);
 
-    int64_t t0 = now_ms();
+    int64_t t0 = itest_now_ms();
     ck_assert_ok(podc_service_start_prepared(c, s, svc, &err), &err);
-    fprintf(stderr, "service_prepare_then_start: start_prepared->healthy %lld ms\n%s", (long long)(now_ms() - t0),
+    fprintf(stderr, "service_prepare_then_start: start_prepared->healthy %lld ms\n%s", (long long)(itest_now_ms() - t0),
             pl.text);
     ck_assert_int_eq(podc_service_host_port(svc, 8080), port);
     ck_assert_ptr_nonnull(podc_service_ip(svc));
@@ -942,7 +865,7 @@ START_TEST(service_prepared_fail_fast)
     podc_client *c = itest_client();
     podc_error *err = NULL;
     char *name, *session, *net = itest_name("svc-prepff");
-    podc_service_spec *s = new_spec("svc-prepff", BASE_IMAGE, &name, &session);
+    podc_service_spec *s = itest_service_spec("svc-prepff", ITEST_BASE_IMAGE, &name, &session);
     set_script(s, "echo prepared-and-dying; exit 4");
     podc_service_spec_add_port(s, 8080, 0, NULL);
     podc_service_spec_set_network(s, net, NULL);
@@ -971,9 +894,7 @@ END_TEST
 Suite *service_suite(void)
 {
     Suite *s = suite_create("service");
-    TCase *tc = tcase_create("health");
-    tcase_set_timeout(tc, 120);
-    tcase_add_unchecked_fixture(tc, svc_setup, svc_teardown);
+    TCase *tc = itest_tcase("health", 120);
     tcase_add_test(tc, service_http_healthy);
     tcase_add_test(tc, service_tcp_healthy);
     tcase_add_test(tc, service_exec_healthy);
@@ -983,9 +904,7 @@ Suite *service_suite(void)
     tcase_add_test(tc, service_log_counts_each_line_once);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("failures");
-    tcase_set_timeout(tc, 90);
-    tcase_add_unchecked_fixture(tc, svc_setup, svc_teardown);
+    tc = itest_tcase("failures", 90);
     tcase_add_test(tc, service_fail_fast_on_exit);
     tcase_add_test(tc, service_timeout);
     tcase_add_test(tc, service_keep_on_failure);
@@ -995,9 +914,7 @@ Suite *service_suite(void)
     tcase_add_test(tc, service_killed_process_leftovers);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("lifecycle");
-    tcase_set_timeout(tc, 120);
-    tcase_add_unchecked_fixture(tc, svc_setup, svc_teardown);
+    tc = itest_tcase("lifecycle", 120);
     tcase_add_test(tc, service_replaces_stale);
     tcase_add_test(tc, service_stop_many_and_depends);
     tcase_add_test(tc, service_cleanup_session);

@@ -7,27 +7,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fixture_containers.h"
 #include "suites.h"
 
-static char session[64];
-
-static void stack_setup(void)
-{
-    snprintf(session, sizeof session, "podc-it-stack-%d", (int)getpid());
-}
-
-static void stack_teardown(void)
-{
-    itest_cleanup_session(session);
-}
+#define SESSION itest_session("stack")
 
 /* An HTTP service healthy on /healthz; ready_after: seconds until /healthz says 200. */
 static podc_service_spec *http_member(const char *ready_after)
 {
     podc_service_spec *s = podc_service_spec_new();
     ck_assert_ptr_nonnull(s);
-    podc_service_spec_set_image(s, ITC_HTTP_IMAGE, NULL);
+    podc_service_spec_set_image(s, ITEST_HTTP_IMAGE, NULL);
     podc_service_spec_add_port(s, 8080, 0, NULL);
     podc_service_spec_add_check_http(s, 8080, "/healthz", 200, NULL, 1000, NULL);
     if (ready_after)
@@ -41,7 +30,7 @@ static podc_service_spec *job_member(const char *script)
 {
     podc_service_spec *s = podc_service_spec_new();
     ck_assert_ptr_nonnull(s);
-    podc_service_spec_set_image(s, ITC_BASE_IMAGE, NULL);
+    podc_service_spec_set_image(s, ITEST_BASE_IMAGE, NULL);
     const char *argv[] = { "/bin/busybox", "sh", "-c", script };
     podc_service_spec_set_command(s, argv, 4, NULL);
     podc_service_spec_set_startup_timeout(s, 30000, NULL);
@@ -53,7 +42,7 @@ static podc_stack_spec *new_stack(const char *suffix, char **name)
     *name = itest_name(suffix);
     podc_stack_spec *s = podc_stack_spec_new(*name);
     ck_assert_ptr_nonnull(s);
-    ck_assert_int_eq(podc_stack_spec_set_session(s, session, NULL), 0);
+    ck_assert_int_eq(podc_stack_spec_set_session(s, SESSION, NULL), 0);
     return s;
 }
 
@@ -194,9 +183,9 @@ START_TEST(stack_dependency_dies_while_others_start)
     ck_assert_int_eq(podc_stack_spec_add_dependency(s, "b", "a", PODC_STACK_HEALTHY, NULL), 0);
 
     podc_stack *st = NULL;
-    int64_t t0 = itc_now_ms();
+    int64_t t0 = itest_now_ms();
     ck_assert_int_eq(podc_stack_up(c, s, &st, &err), PODC_EHEALTH);
-    int64_t took = itc_now_ms() - t0;
+    int64_t took = itest_now_ms() - t0;
     printf("stack dependency dies: failed after %lld ms: %s\n", (long long)took, podc_error_message(err));
     ck_assert_str_eq(podc_error_detail(err, "member"), "a");
     int code = -1;
@@ -225,7 +214,7 @@ START_TEST(compose_kubernaut_file_in_order)
     podc_stack_spec *s = NULL;
     ck_assert_ok(podc_compose_load(o, &s, &err), &err);
     podc_compose_options_free(o);
-    ck_assert_int_eq(podc_stack_spec_set_session(s, session, NULL), 0);
+    ck_assert_int_eq(podc_stack_spec_set_session(s, SESSION, NULL), 0);
     podc_stack *st = NULL;
     ck_assert_ok(podc_stack_up(c, s, &st, &err), &err);
 
@@ -269,9 +258,7 @@ END_TEST
 Suite *stack_suite(void)
 {
     Suite *s = suite_create("stack");
-    TCase *tc = tcase_create("up-down");
-    tcase_add_unchecked_fixture(tc, stack_setup, stack_teardown);
-    tcase_set_timeout(tc, 120);
+    TCase *tc = itest_tcase("up-down", 120);
     tcase_add_test(tc, stack_graph_order_and_names);
     tcase_add_test(tc, stack_failing_job_rolls_back);
     tcase_add_test(tc, stack_dependency_dies_while_others_start);

@@ -80,8 +80,7 @@ END_TEST
 Suite *system_suite(void)
 {
     Suite *s = suite_create("system");
-    TCase *tc = tcase_create("real-service");
-    tcase_set_timeout(tc, 30);
+    TCase *tc = itest_tcase("real-service", 30);
     tcase_add_test(tc, ping_version_info);
     tcase_add_test(tc, missing_socket_is_transport_error);
     tcase_add_test(tc, idle_close_retried_on_fresh_connection);
