@@ -106,15 +106,17 @@ static int parse_inspect_ports(podc_container_info *i)
 podc_container_info *pdc_container_info_from_json(yajl_val root, char *json)
 {
     podc_container_info *i = calloc(1, sizeof *i);
-    if (!i)
-        return NULL;
-    i->root = root;
-    if (parse_inspect_ports(i) < 0) {
-        ports_free(&i->ports);
-        free(i);
+    if (!i) {
+        pdc_json_free(root);
+        free(json);
         return NULL;
     }
+    i->root = root;
     i->json = json;
+    if (!json || parse_inspect_ports(i) < 0) {
+        podc_container_info_free(i);
+        return NULL;
+    }
     return i;
 }
 
@@ -393,11 +395,14 @@ static int parse_list_ports(podc_container_summary *s, size_t *left)
 podc_container_list *pdc_container_list_from_json(yajl_val root)
 {
     podc_container_list *l = calloc(1, sizeof *l);
-    if (!l)
+    if (!l) {
+        pdc_json_free(root);
         return NULL;
+    }
+    l->root = root;
     size_t n = pdc_json_array_len(root);
     if (n && !(l->items = calloc(n, sizeof *l->items))) {
-        free(l);
+        podc_container_list_free(l);
         return NULL;
     }
     size_t left = MAX_LIST_PORTS;
@@ -405,11 +410,10 @@ podc_container_list *pdc_container_list_from_json(yajl_val root)
         l->items[k].v = pdc_json_array_at(root, k);
         l->n = k + 1;
         if (parse_list_ports(&l->items[k], &left) < 0) {
-            podc_container_list_free(l); /* does not own root yet */
+            podc_container_list_free(l);
             return NULL;
         }
     }
-    l->root = root;
     return l;
 }
 

@@ -363,15 +363,12 @@ int podc_container_inspect(podc_client *c, const char *name, podc_container_info
     if (rc == 0 && !pdc_json_str(root, "Id", NULL))
         rc = pdc_error_set(err, PODC_EPROTOCOL, "GET /libpod/containers/%s/json: reply has no Id", name);
     if (rc == 0) {
-        char *json = pdc_buf_detach(&resp.body);
-        podc_container_info *info = json ? pdc_container_info_from_json(root, json) : NULL;
-        if (!info) {
-            free(json);
-            rc = pdc_error_oom(err);
-        } else {
-            root = NULL;
+        podc_container_info *info = pdc_container_info_from_json(root, pdc_buf_detach(&resp.body)); /* takes both */
+        root = NULL;
+        if (info)
             *out = info;
-        }
+        else
+            rc = pdc_error_oom(err);
     }
     pdc_json_free(root);
     pdc_http_response_free(&resp);
@@ -394,16 +391,11 @@ int podc_container_list_get(podc_client *c, const podc_filters *filters, unsigne
     pdc_http_request req = { .method = "GET", .path = p.data };
     yajl_val root = NULL;
     int rc = pdc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
-    if (rc == 0) {
-        podc_container_list *l = pdc_container_list_from_json(root);
-        if (!l) {
-            rc = pdc_error_oom(err);
-        } else {
-            root = NULL;
-            *out = l;
-        }
-    }
-    pdc_json_free(root);
+    podc_container_list *l = rc == 0 ? pdc_container_list_from_json(root) : NULL; /* takes root */
+    if (rc == 0 && !l)
+        rc = pdc_error_oom(err);
+    if (l)
+        *out = l;
     pdc_buf_free(&p);
     return rc;
 }

@@ -47,8 +47,8 @@ int pdc_image_ensure(podc_client *c, const char *ref, const struct podc_image_pu
  * success; NULL on OOM (the caller still owns them). */
 podc_image *pdc_image_from_json(yajl_val root, char *json);
 /* The entries of a list reply (an array, or null) whose Labels have every one of
- * labels[0..nlabels) ("k": present, "k=v": with that value); takes root on success, NULL on
- * OOM (the caller still owns root). */
+ * labels[0..nlabels) ("k": present, "k=v": with that value); takes root, also on failure: NULL
+ * on OOM. */
 podc_image_list *pdc_image_list_from_json(yajl_val root, char *const *labels, size_t nlabels);
 
 /* "sha256:<hex>" -> "<hex>" (new string), anything else copied; NULL on OOM. */

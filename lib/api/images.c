@@ -358,13 +358,8 @@ static int labels_match(yajl_val entry, const void *ctx)
 
 podc_image_list *pdc_image_list_from_json(yajl_val root, char *const *labels, size_t nlabels)
 {
-    podc_image_list *l = calloc(1, sizeof *l);
     wanted_labels want = { labels, nlabels };
-    if (l && pdc_json_objects_init(&l->l, root, labels_match, &want) < 0) {
-        free(l);
-        return NULL;
-    }
-    return l;
+    return (podc_image_list *)pdc_json_objects_new(root, labels_match, &want);
 }
 
 int podc_image_list_get(podc_client *c, const podc_filters *filters, podc_image_list **out, podc_error **err)
@@ -385,15 +380,12 @@ int podc_image_list_get(podc_client *c, const podc_filters *filters, podc_image_
     yajl_val root = NULL;
     rc = pdc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
     if (rc == 0) {
-        podc_image_list *l = pdc_image_list_from_json(root, f.labels, f.nlabels);
-        if (!l) {
-            rc = pdc_error_oom(err);
-        } else {
-            root = NULL;
+        podc_image_list *l = pdc_image_list_from_json(root, f.labels, f.nlabels); /* takes root */
+        if (l)
             *out = l;
-        }
+        else
+            rc = pdc_error_oom(err);
     }
-    pdc_json_free(root);
     pdc_buf_free(&path);
     image_filters_free(&f);
     return rc;
@@ -411,10 +403,7 @@ const podc_image *podc_image_list_at(const podc_image_list *l, size_t i)
 
 void podc_image_list_free(podc_image_list *l)
 {
-    if (!l)
-        return;
-    pdc_json_objects_clear(&l->l);
-    free(l);
+    pdc_json_objects_free(l ? &l->l : NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -230,10 +230,7 @@ const podc_network *podc_network_list_at(const podc_network_list *l, size_t i)
 
 void podc_network_list_free(podc_network_list *l)
 {
-    if (!l)
-        return;
-    pdc_json_objects_clear(&l->l);
-    free(l);
+    pdc_json_objects_free(l ? &l->l : NULL);
 }
 
 /* ---- calls --------------------------------------------------------------------------- */
@@ -345,17 +342,11 @@ int podc_network_list_get(podc_client *c, const podc_filters *filters, podc_netw
     pdc_http_request req = { .method = "GET", .path = p.data };
     yajl_val root = NULL;
     int rc = pdc_resource_json(c, &req, NULL, PODC_REPLY_LIST, &root, NULL, err);
-    if (rc == 0) {
-        podc_network_list *l = calloc(1, sizeof *l);
-        if (!l || pdc_json_objects_init(&l->l, root, NULL, NULL) < 0) {
-            free(l);
-            rc = pdc_error_oom(err);
-        } else {
-            root = NULL;
-            *out = l;
-        }
-    }
-    pdc_json_free(root);
+    podc_network_list *l = rc == 0 ? (podc_network_list *)pdc_json_objects_new(root, NULL, NULL) : NULL; /* takes root */
+    if (rc == 0 && !l)
+        rc = pdc_error_oom(err);
+    if (l)
+        *out = l;
     pdc_buf_free(&p);
     return rc;
 }

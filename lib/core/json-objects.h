@@ -27,11 +27,12 @@ typedef struct pdc_json_objects {
 pdc_json_object *pdc_json_object_new(yajl_val root, char *json);
 void pdc_json_object_free(pdc_json_object *o);
 
-/* The entries of the array root that keep(node, ctx) accepts (keep NULL: all). Takes root and
- * returns 0; PODC_ENOMEM leaves l empty and root the caller's. */
-int pdc_json_objects_init(pdc_json_objects *l, yajl_val root, int (*keep)(yajl_val node, const void *ctx),
-                          const void *ctx);
+/* A new list of the entries of the array root that keep(node, ctx) accepts (keep NULL: all); a
+ * list type whose only member is a pdc_json_objects is made by a cast. Takes root, also on
+ * failure; NULL on OOM. */
+pdc_json_objects *pdc_json_objects_new(yajl_val root, int (*keep)(yajl_val node, const void *ctx), const void *ctx);
+/* Frees what pdc_json_objects_new() made; NULL is fine. */
+void pdc_json_objects_free(pdc_json_objects *l);
 const pdc_json_object *pdc_json_objects_at(const pdc_json_objects *l, size_t i);
-void pdc_json_objects_clear(pdc_json_objects *l);
 
 #endif

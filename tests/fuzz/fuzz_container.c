@@ -21,12 +21,9 @@ static void inspect(yajl_val root, const char *text)
 {
     char *json = strdup(text);
     FUZZ_CHECK(json != NULL, "oom");
-    podc_container_info *i = pdc_container_info_from_json(root, json);
-    if (!i) { /* OOM: the caller still owns both */
-        pdc_json_free(root);
-        free(json);
+    podc_container_info *i = pdc_container_info_from_json(root, json); /* takes both */
+    if (!i)
         return;
-    }
     (void)podc_container_info_id(i);
     (void)podc_container_info_name(i);
     (void)podc_container_info_image(i);
@@ -74,11 +71,9 @@ static void inspect(yajl_val root, const char *text)
 
 static void list(yajl_val root)
 {
-    podc_container_list *l = pdc_container_list_from_json(root);
-    if (!l) {
-        pdc_json_free(root);
+    podc_container_list *l = pdc_container_list_from_json(root); /* takes root */
+    if (!l)
         return;
-    }
     size_t n = podc_container_list_count(l);
     for (size_t k = 0; k <= n; k++) {
         const podc_container_summary *s = podc_container_list_at(l, k);

@@ -130,11 +130,9 @@ static int matches(yajl_val entry, const char *const *want, size_t n)
 static void list(const char *text, const char *const *labels, size_t nlabels)
 {
     yajl_val root = pdc_json_parse(text, NULL, 0);
-    podc_image_list *l = pdc_image_list_from_json(root, (char *const *)labels, nlabels);
-    if (!l) {
-        pdc_json_free(root);
+    podc_image_list *l = pdc_image_list_from_json(root, (char *const *)labels, nlabels); /* takes root */
+    if (!l)
         return;
-    }
     size_t n = podc_image_list_count(l), k = 0;
     for (size_t i = 0; i < pdc_json_array_len(root); i++) {
         yajl_val entry = pdc_json_array_at(root, i);
