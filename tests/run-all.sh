@@ -135,7 +135,8 @@ fi
 # case without "failures", the case that holds that test.
 runs="containers exec logs service datastorage"
 if [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; then
-    cases=$(sed -n 's/.*tcase_create("\([a-z_]*\)").*/\1/p' tests/integration/test_service.c | grep -vx failures)
+    cases=$(sed -n 's/.*itest_tcase("\([a-z_]*\)".*/\1/p' tests/integration/test_service.c | grep -vx failures || true)
+    [ -n "$cases" ] || { echo "FAILED: no test cases found in test_service.c"; exit 1; }
     runs="containers exec logs $(printf 'service:%s ' $cases)datastorage"
     echo "rootless on cgroup v1: not running service/failures (service_oom_fail_fast needs a memory limit)"
 fi
