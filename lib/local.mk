@@ -36,6 +36,7 @@ lib_libpodc_core_la_SOURCES += \
 	lib/core/strlist.c lib/core/strlist.h \
 	lib/core/frames.c lib/core/frames.h \
 	lib/core/tar-end.c lib/core/tar-end.h \
+	lib/core/tar-mem.c lib/core/tar-mem.h \
 	lib/core/ignore.c lib/core/ignore.h \
 	lib/api/filters.c lib/api/filters-private.h
 podcinclude_HEADERS += include/podc/filters.h

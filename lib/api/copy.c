@@ -5,7 +5,6 @@
 #include <archive_entry.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <curl/curl.h>
 
@@ -14,6 +13,7 @@
 #include "core/encode.h"
 #include "core/error-private.h"
 #include "core/tar-end.h"
+#include "core/tar-mem.h"
 #include "core/validate.h"
 #include "podc/copy.h"
 #include "transport/http.h"
@@ -138,41 +138,6 @@ static int name_ok(const char *name)
     return 1;
 }
 
-static la_ssize_t tar_write(struct archive *a, void *ud, const void *buf, size_t len)
-{
-    (void)a;
-    return pdc_buf_append(ud, buf, len) == 0 ? (la_ssize_t)len : -1;
-}
-
-/* A one-file tar in memory (pax restricted: plain ustar unless a name needs more). */
-static int tar_one_file(const char *name, const void *content, size_t len, unsigned int mode, pdc_buf *out)
-{
-    struct archive *a = archive_write_new();
-    struct archive_entry *e = archive_entry_new();
-    int ok = a && e;
-    ok = ok && archive_write_set_format_pax_restricted(a) == ARCHIVE_OK;
-    ok = ok && archive_write_set_bytes_in_last_block(a, 1) == ARCHIVE_OK;
-    ok = ok && archive_write_open2(a, out, NULL, tar_write, NULL, NULL) == ARCHIVE_OK;
-    if (ok) {
-        archive_entry_set_pathname(e, name);
-        archive_entry_set_filetype(e, AE_IFREG);
-        archive_entry_set_perm(e, mode & 07777);
-        archive_entry_set_size(e, (la_int64_t)len);
-        archive_entry_set_mtime(e, time(NULL), 0);
-        archive_entry_set_uid(e, 0);
-        archive_entry_set_gid(e, 0);
-        ok = archive_write_header(a, e) == ARCHIVE_OK;
-    }
-    if (ok && len)
-        ok = archive_write_data(a, content, len) == (la_ssize_t)len;
-    if (ok)
-        ok = archive_write_close(a) == ARCHIVE_OK;
-    archive_entry_free(e);
-    if (a)
-        archive_write_free(a);
-    return ok ? 0 : PODC_ENOMEM;
-}
-
 int podc_copy_put_file(podc_client *c, const char *container, const char *dir, const char *name,
                        const void *content, size_t len, unsigned int mode, podc_error **err)
 {
@@ -187,11 +152,14 @@ int podc_copy_put_file(podc_client *c, const char *container, const char *dir, c
     if (mode > 07777)
         return pdc_error_invalid(err, "mode", "mode %o: only permission bits (07777) are allowed", mode);
     pdc_buf tar = PODC_BUF_INIT;
-    if (tar_one_file(name, content, len, mode, &tar) < 0) {
+    const pdc_tar_file f = { name, content, len, mode };
+    if (pdc_tar_files(&f, 1, &tar) < 0) {
         pdc_buf_free(&tar);
         return pdc_error_set(err, PODC_ENOMEM, "building the tar for %s failed", name);
     }
     rc = put(c, container, dir, tar.data, tar.len, NULL, err);
+    if (tar.data)
+        explicit_bzero(tar.data, tar.len); /* the content may be a secret */
     pdc_buf_free(&tar);
     return rc;
 }

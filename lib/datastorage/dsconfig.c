@@ -10,6 +10,7 @@
 
 #include "core/buf.h"
 #include "core/error-private.h"
+#include "core/tar-mem.h"
 #include "datastorage/ds-private.h"
 #include "podc/copy.h"
 
@@ -54,19 +55,29 @@ int pdc_ds_copy_config(podc_client *c, const podc_ds_config *cfg, const char *co
     pdc_buf_puts(&db, "\n");
     pdc_buf_puts(&rs, "password: \"\"\n");
 
+    /* one upload for the three files: podman re-executes itself a few times per upload
+     * (tar-mem.h). 0644 inside the container: DataStorage may run as any user there, and the
+     * container's files are only reachable through podman's storage, which is root's (or the
+     * user's) alone. */
+    pdc_buf *contents[] = { &conf, &db, &rs };
+    pdc_buf tar = PODC_BUF_INIT;
     int rc = 0;
     if (!conf.data || !db.data || !rs.data)
         rc = pdc_error_oom(err);
-    pdc_buf *contents[] = { &conf, &db, &rs };
-    /* 0644 inside the container: DataStorage may run as any user there, and the container's
-     * files are only reachable through podman's storage, which is root's (or the user's) alone */
-    for (int i = 0; rc == 0 && i < 3; i++)
-        rc = podc_copy_put_file(c, container, PODC_DS_CONFIG_MOUNT, files[i], contents[i]->data,
-                                contents[i]->len, 0644, err);
-    for (int i = 0; i < 3; i++) {
-        if (contents[i]->data)
-            explicit_bzero(contents[i]->data, contents[i]->len);
-        pdc_buf_free(contents[i]);
+    if (rc == 0) {
+        pdc_tar_file f[3];
+        for (int i = 0; i < 3; i++)
+            f[i] = (pdc_tar_file){ files[i], contents[i]->data, contents[i]->len, 0644 };
+        if (pdc_tar_files(f, 3, &tar) < 0)
+            rc = pdc_error_oom(err);
+    }
+    if (rc == 0)
+        rc = podc_copy_put_tar(c, container, PODC_DS_CONFIG_MOUNT, tar.data, tar.len, err);
+    pdc_buf *secret[] = { &conf, &db, &rs, &tar };
+    for (int i = 0; i < 4; i++) {
+        if (secret[i]->data)
+            explicit_bzero(secret[i]->data, secret[i]->len);
+        pdc_buf_free(secret[i]);
     }
     return rc;
 }

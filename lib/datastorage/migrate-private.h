@@ -17,6 +17,10 @@ typedef struct pdc_migration_plan pdc_migration_plan;
 
 int pdc_migration_plan_new(const char *dir, const podc_migrate_options *opts, pdc_migration_plan **out,
                            podc_error **err);
+/* The files the copy puts into PODC_MIGRATION_DIR (the scripts, then the driver), borrowed from
+ * the plan: for a caller that delivers them otherwise (as exec arguments). */
+struct pdc_tar_file;
+const struct pdc_tar_file *pdc_migration_plan_files(const pdc_migration_plan *p, size_t *n);
 /* Copies the scripts into the container (created, initialized or running: no database needed). */
 int pdc_migration_plan_copy(podc_client *c, const char *container, const pdc_migration_plan *p,
                             podc_error **err);

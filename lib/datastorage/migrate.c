@@ -5,12 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "core/buf.h"
 #include "core/error-private.h"
 #include "core/sha256.h"
+#include "core/tar-mem.h"
 #include "core/validate.h"
 #include "datastorage/goose.h"
 #include "datastorage/migrate-private.h"
@@ -94,60 +92,6 @@ static void pending_free(pending *p, size_t n)
     free(p);
 }
 
-static int add_tar_entry(struct archive *a, const char *name, const char *text)
-{
-    struct archive_entry *e = archive_entry_new();
-    if (!e)
-        return -1;
-    archive_entry_set_pathname(e, name);
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    archive_entry_set_size(e, (la_int64_t)strlen(text));
-    int rc = archive_write_header(a, e) == ARCHIVE_OK &&
-                     archive_write_data(a, text, strlen(text)) == (la_ssize_t)strlen(text)
-                 ? 0
-                 : -1;
-    archive_entry_free(e);
-    return rc;
-}
-
-static la_ssize_t tar_to_buf(struct archive *a, void *ud, const void *data, size_t len)
-{
-    (void)a;
-    return pdc_buf_append(ud, data, len) == 0 ? (la_ssize_t)len : -1;
-}
-
-/* Every file's script plus a driver that creates goose's table, then runs each file whose
- * version is not recorded as applied (the latest row decides, as in goose) and says so:
- * one copy and one psql run for the lot. */
-static int make_tar(const pending *p, size_t n, pdc_buf *tar)
-{
-    pdc_buf driver = PODC_BUF_INIT;
-    pdc_buf_puts(&driver, bookkeeping_sql);
-    for (size_t i = 0; i < n; i++)
-        pdc_buf_printf(&driver,
-                       "SELECT coalesce((SELECT is_applied FROM goose_db_version WHERE version_id = %lld "
-                        "ORDER BY id DESC LIMIT 1), false) = false AS podc_todo \\gset\n"
-                        "\\if :podc_todo\n\\i " SCRIPT_DIR "/%s\n\\echo podc-applied %lld\n\\endif\n",
-                        (long long)p[i].m->version, p[i].m->file, (long long)p[i].m->version);
-    struct archive *a = archive_write_new();
-    int rc = (a && driver.data && archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
-              archive_write_open(a, tar, NULL, tar_to_buf, NULL) == ARCHIVE_OK)
-                 ? 0
-                 : -1;
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = add_tar_entry(a, p[i].m->file, p[i].script);
-    if (rc == 0)
-        rc = add_tar_entry(a, "_apply.sql", driver.data);
-    if (a) {
-        if (archive_write_close(a) != ARCHIVE_OK)
-            rc = -1;
-        archive_write_free(a);
-    }
-    pdc_buf_free(&driver);
-    return rc;
-}
-
 /* psql reports "psql:FILE:LINE: ERROR: ..." with LINE inside the failing statement. */
 static podc_error *failure(const char *container, const pending *p, size_t n, int exit_code, const char *msg)
 {
@@ -197,10 +141,38 @@ struct pdc_migration_plan {
     pdc_goose_migration *ms;
     size_t nm;
     pending *todo;
+    pdc_buf driver;
+    pdc_tar_file *files; /* the scripts, then the driver: what PODC_MIGRATION_DIR holds */
     pdc_buf tar;
     char *user, *db;
     podc_exec_options *xo;
 };
+
+/* Every file's script plus a driver that creates goose's table, then runs each file whose
+ * version is not recorded as applied (the latest row decides, as in goose) and says so:
+ * one copy (or one exec's arguments) and one psql run for the lot. */
+static int make_files(pdc_migration_plan *p)
+{
+    pdc_buf_puts(&p->driver, bookkeeping_sql);
+    for (size_t i = 0; i < p->nm; i++)
+        pdc_buf_printf(&p->driver,
+                       "SELECT coalesce((SELECT is_applied FROM goose_db_version WHERE version_id = %lld "
+                       "ORDER BY id DESC LIMIT 1), false) = false AS podc_todo \\gset\n"
+                       "\\if :podc_todo\n\\i " SCRIPT_DIR "/%s\n\\echo podc-applied %lld\n\\endif\n",
+                       (long long)p->todo[i].m->version, p->todo[i].m->file, (long long)p->todo[i].m->version);
+    if (!p->driver.data || !(p->files = calloc(p->nm + 1, sizeof *p->files)))
+        return -1;
+    for (size_t i = 0; i < p->nm; i++)
+        p->files[i] = (pdc_tar_file){ p->todo[i].m->file, p->todo[i].script, strlen(p->todo[i].script), 0644 };
+    p->files[p->nm] = (pdc_tar_file){ "_apply.sql", p->driver.data, p->driver.len, 0644 };
+    return pdc_tar_files(p->files, p->nm + 1, &p->tar);
+}
+
+const pdc_tar_file *pdc_migration_plan_files(const pdc_migration_plan *p, size_t *n)
+{
+    *n = p->nm + 1;
+    return p->files;
+}
 
 void pdc_migration_plan_hash(const pdc_migration_plan *p, pdc_sha256 *s)
 {
@@ -220,6 +192,8 @@ void pdc_migration_plan_free(pdc_migration_plan *p)
     pending_free(p->todo, p->nm);
     pdc_goose_migrations_free(p->ms, p->nm);
     pdc_buf_free(&p->tar);
+    pdc_buf_free(&p->driver);
+    free(p->files);
     free(p->user);
     free(p->db);
     podc_exec_options_free(p->xo);
@@ -267,7 +241,7 @@ int pdc_migration_plan_new(const char *dir, const podc_migrate_options *opts, pd
         if (!t->script)
             rc = pdc_error_oom(err);
     }
-    if (rc == 0 && make_tar(p->todo, p->nm, &p->tar) != 0)
+    if (rc == 0 && make_files(p) != 0)
         rc = pdc_error_set(err, PODC_ENOMEM, "building the migrations tar failed");
     if (rc < 0) {
         pdc_migration_plan_free(p);

@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/error-private.h"
 #include "core/parallel.h"
+#include "core/tar-mem.h"
 #include "core/validate.h"
 #include "datastorage/ds-private.h"
 #include "datastorage/migrate-private.h"
@@ -46,6 +47,7 @@ typedef struct run {
     char *built_image_id;
     const char *config_dir; /* the caller's, bind-mounted; NULL = generated, copied into the container */
     pdc_migration_plan *plan;      /* NULL without a migrations dir */
+    int inline_scripts;            /* the plan's files go as the migration exec's arguments, not a copy */
     pthread_mutex_t progress_mu;   /* lines come from several threads: one at a time */
     podc_image_pull_options *no_pull; /* for the services: the images are there by then */
     char hash[65];                 /* with reuse: the definition hash (a label on every member) */
@@ -174,11 +176,34 @@ static podc_service_spec *postgres_spec(run *r)
 }
 
 /*
+ * Migration files small enough travel as the exec's arguments (the shell writes them out)
+ * instead of a copy: podman 4.3 pays four re-executions of itself per copy (the container's user
+ * looked up in its /etc/passwd and /etc/group, ~0.1-0.3 s of CPU each while initdb runs), and the
+ * copy had to finish before the migrations could start. Linux takes 128 KiB per argument and
+ * ~2 MiB for all of them (with the environment); larger sets are copied as before.
+ */
+#define INLINE_FILE_MAX (100 * 1024)
+#define INLINE_TOTAL_MAX (512 * 1024)
+
+static int scripts_fit_arguments(const pdc_migration_plan *p)
+{
+    size_t n = 0, total = 0;
+    const pdc_tar_file *f = pdc_migration_plan_files(p, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].len > INLINE_FILE_MAX)
+            return 0;
+        total += f[i].len + strlen(f[i].name);
+    }
+    return total <= INLINE_TOTAL_MAX;
+}
+
+/*
  * Ready = pg_isready passes and a real SELECT 1 succeeds, both over TCP inside the container
  * (pg_isready retried for up to 5 s while the server still says "starting up"); then, in the same
- * shell, psql applies the migrations copied in during phase 1. One exec instead of two saves
- * podman's exec overhead on the critical path; the order is the contract's. User and database
- * are arguments, never spliced into the script.
+ * shell, psql applies the migrations (written out from the arguments after $4, name and content
+ * in turns, or copied in beforehand). One exec instead of two saves podman's exec overhead on the
+ * critical path; the order is the contract's. User, database and scripts are arguments, never
+ * spliced into the script.
  */
 static int ready_and_migrate(run *r, podc_client *c, int *applied, podc_error **err)
 {
@@ -192,6 +217,9 @@ static int ready_and_migrate(run *r, podc_client *c, int *applied, podc_error **
         "out=$(psql -X -A -t -h 127.0.0.1 -p 5432 -U \"$1\" -d \"$2\" -c 'SELECT 1' 2>&1)\n"
         "[ \"$out\" = 1 ] || { echo \"SELECT 1 failed: $out\" >&2; exit 98; }\n"
         "if [ \"$3\" = migrate ]; then\n"
+        "  [ $# -le 4 ] || (mkdir -p " PODC_MIGRATION_DIR " && shift 4 &&\n"
+        "    while [ $# -ge 2 ]; do printf '%s' \"$2\" > \"" PODC_MIGRATION_DIR "/$1\" || exit 1; shift 2; done) ||\n"
+        "    { echo \"cannot write the migration scripts to " PODC_MIGRATION_DIR "\" >&2; exit 95; }\n"
         "  " PODC_MIGRATION_PSQL " -U \"$1\" -d \"$2\" -f " PODC_MIGRATION_DRIVER " || exit $?\n"
         "fi\n"
         "[ -n \"$4\" ] || exit 0\n"
@@ -201,18 +229,30 @@ static int ready_and_migrate(run *r, podc_client *c, int *applied, podc_error **
         "  { echo \"cannot make the reuse template\" >&2; exit 96; }\n";
     char pw[1024];
     snprintf(pw, sizeof pw, "PGPASSWORD=%s", cfg->pg_password);
-    const char *argv[] = { "env", pw, "sh", "-c", script, "podc-ready", cfg->pg_user, cfg->pg_db,
-                           r->plan ? "migrate" : "check", r->hash[0] ? PODC_DS_TEMPLATE_DB : "", NULL };
-    const char *pg = r->names[PODC_DS_POSTGRES];
-    podc_exec_options *xo = podc_exec_options_new();
-    if (!xo)
+    size_t nfiles = 0;
+    const pdc_tar_file *files = r->inline_scripts ? pdc_migration_plan_files(r->plan, &nfiles) : NULL;
+    const char **argv = calloc(10 + 2 * nfiles + 1, sizeof *argv);
+    podc_exec_options *xo = argv ? podc_exec_options_new() : NULL;
+    if (!xo) {
+        free(argv);
         return pdc_error_oom(err);
+    }
+    const char *head[] = { "env", pw, "sh", "-c", script, "podc-ready", cfg->pg_user, cfg->pg_db,
+                           r->plan ? "migrate" : "check", r->hash[0] ? PODC_DS_TEMPLATE_DB : "" };
+    memcpy(argv, head, sizeof head);
+    for (size_t i = 0; i < nfiles; i++) {
+        argv[10 + 2 * i] = files[i].name;
+        argv[11 + 2 * i] = files[i].data;
+    }
+    const char *pg = r->names[PODC_DS_POSTGRES];
     podc_exec_options_set_timeout(xo, cfg->timeout_ms, NULL);
     podc_exec_result *res = NULL;
     int rc = podc_exec_run(c, pg, argv, xo, &res, err), code = rc == 0 ? podc_exec_result_exit_code(res) : 0;
+    explicit_bzero(pw, sizeof pw);
+    free(argv);
     /* psql exits 0-3: anything else is the readiness part (or the shell itself) failing */
     if (rc == 0 && (code > 3 || (code != 0 && !r->plan))) {
-        podc_error *e = pdc_error_new(PODC_EHEALTH, code == 96 ? "%s: postgres: %s" : "%s: postgres is not ready: %s",
+        podc_error *e = pdc_error_new(PODC_EHEALTH, code == 96 || code == 95 ? "%s: postgres: %s" : "%s: postgres is not ready: %s",
                                       cfg->service, podc_exec_result_stderr(res));
         pdc_error_set_container(e, pg, NULL);
         pdc_error_set_exit_code(e, code);
@@ -291,13 +331,15 @@ static int migrations_run(podc_client *c, void *ud, podc_error **err)
     return rc;
 }
 
-/* DataStorage prepared, while Postgres initialises: the migration scripts go into Postgres's
- * container, a generated config into DataStorage's. */
+/* DataStorage prepared, while Postgres initialises: a generated config goes into DataStorage's
+ * container, and migration scripts too large for the exec's arguments into Postgres's. */
 static int datastorage_prepared(podc_client *c, const podc_service *svc, void *ud, podc_error **err)
 {
     run *r = ud;
-    int rc = r->plan ? pdc_migration_plan_copy(c, r->names[PODC_DS_POSTGRES], r->plan, err) : 0;
-    if (rc < 0 && err && *err)
+    int rc = 0;
+    if (r->plan && !r->inline_scripts && (rc = pdc_migration_plan_copy(c, r->names[PODC_DS_POSTGRES], r->plan, err)) == 0)
+        rc = step(r, err, "migration scripts copied into postgres (too large for the exec's arguments)");
+    if (rc < 0 && err && *err && !podc_error_detail(*err, "component"))
         pdc_error_add_detail(*err, "component", "migrations");
     if (rc == 0 && !r->config_dir)
         rc = pdc_ds_copy_config(c, r->cfg, podc_service_id(svc), err);
@@ -307,8 +349,8 @@ static int datastorage_prepared(podc_client *c, const podc_service *svc, void *u
 /*
  * Postgres first: the others are prepared only once its process runs (they would slow its
  * start down: podman and the CPU are shared). Then two streams side by side: Redis; and
- * DataStorage prepared, followed by the copies (datastorage_prepared). Once Postgres listens and
- * the scripts are in, the migrations task: readiness checks and migrations; DataStorage's
+ * DataStorage prepared, followed by the copies (datastorage_prepared). Once Postgres listens (and
+ * copied scripts are in), the migrations task: readiness checks and migrations; DataStorage's
  * process once they are done and Redis is ready, ready when /readyz answers 200. (The copies as
  * a third stream of their own made four stacks at once ~10% slower.) The caller made the
  * network and removes what a failure leaves (embedded). The members' host ports go to ports.
@@ -323,7 +365,8 @@ static int start_members(run *r, int ports[DS_NPORTS], podc_error **err)
               podc_stack_spec_add_member(s, "postgres", PODC_STACK_SERVICE, postgres_spec(r), NULL) ||
               pdc_stack_spec_add_task(s, "migrations", &migrations) ||
               podc_stack_spec_add_dependency(s, "migrations", "postgres", PODC_STACK_HEALTHY, NULL) ||
-              pdc_stack_spec_add_internal_dependency(s, "migrations", "datastorage", PODC_STACK_PREPARED) ||
+              (!r->inline_scripts && /* the scripts are copied once DataStorage is prepared */
+               pdc_stack_spec_add_internal_dependency(s, "migrations", "datastorage", PODC_STACK_PREPARED)) ||
               podc_stack_spec_add_member(s, "datastorage", PODC_STACK_SERVICE, datastorage_spec(r), NULL) ||
               pdc_stack_spec_set_prepared_hook(s, "datastorage", datastorage_prepared, r) ||
               pdc_stack_spec_add_prepare_gate(s, "datastorage", "postgres", PODC_STACK_STARTED) ||
@@ -576,6 +619,7 @@ static int ds_up(podc_client *c, const podc_ds_config *cfg, podc_ds_stack **out,
             podc_image_pull_options_free(r.no_pull);
             return rc;
         }
+        r.inline_scripts = scripts_fit_arguments(r.plan);
     }
 
     /* 0b. reuse: a running stack of the same definition is reset instead of replaced */

@@ -302,6 +302,63 @@ START_TEST(bad_migration_leaves_nothing)
 }
 END_TEST
 
+static int note_copied(const char *line, void *ud)
+{
+    if (strstr(line, "migration scripts copied into postgres"))
+        (*(int *)ud)++;
+    return 0;
+}
+
+/* Migration files travel as the migration exec's arguments while they are small; a file too
+ * large for an argument (> 100 KiB) makes the stack copy them in instead: both apply. */
+START_TEST(large_migration_copied_small_ones_inline)
+{
+    char dir[] = "/tmp/podc-it-dsbig-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    write_file(dir, "001_small.sql", "-- +goose Up\nCREATE TABLE small_one (id int);\n");
+    podc_client *c = itest_client();
+    podc_error *err = NULL;
+    char *svc = itest_name("ds9");
+    podc_ds_config *cfg = test_config(svc);
+    podc_ds_config_set_migrations_dir(cfg, dir, NULL);
+    podc_ds_config_set_skip_redis(cfg, 1, NULL);
+    int copied = 0;
+    podc_ds_config_set_progress(cfg, note_copied, &copied, NULL);
+    for (int round = 0; round < 2; round++) {
+        if (round == 1) { /* a 150 KiB statement: past one argument's limit (128 KiB) */
+            size_t cap = 200 * 1024, len = 0;
+            char *big = malloc(cap);
+            ck_assert_ptr_nonnull(big);
+            len += (size_t)snprintf(big, cap, "-- +goose Up\nCREATE TABLE big_one (id int, pad text);\n"
+                                              "INSERT INTO big_one VALUES (7, '");
+            memset(big + len, 'x', 150 * 1024);
+            len += 150 * 1024;
+            snprintf(big + len, cap - len, "');\n");
+            write_file(dir, "002_big.sql", big);
+            free(big);
+        }
+        podc_ds_stack *st = NULL;
+        ck_assert_ok(podc_ds_up(c, cfg, &st, &err), &err);
+        ck_assert_int_eq(copied, round); /* inline first, copied once the big file is there */
+        char *v = query1(podc_ds_stack_postgres_dsn(st), "SELECT max(version_id) FROM goose_db_version");
+        ck_assert_str_eq(v, round ? "2" : "1");
+        free(v);
+        v = query1(podc_ds_stack_postgres_dsn(st),
+                   round ? "SELECT (SELECT id FROM big_one) + (SELECT count(*) FROM small_one)" : "SELECT 7");
+        ck_assert_str_eq(v, "7");
+        free(v);
+        podc_ds_stack_free(st);
+        ck_assert_ok(podc_ds_down(c, svc, 0, &err), &err);
+        ck_assert_uint_eq(itest_stack_leftovers(c, svc), 0);
+    }
+    podc_error_free(err);
+    remove_temp_dir(dir, "001_small.sql", "002_big.sql", (char *)NULL);
+    podc_ds_config_free(cfg);
+    free(svc);
+    podc_client_free(c);
+}
+END_TEST
+
 START_TEST(never_ready_fails_with_logs_and_leaves_nothing)
 {
     /* a config whose database password is wrong: /readyz stays 503 */
@@ -634,6 +691,7 @@ Suite *datastorage_suite(void)
     tcase_add_test(tc, up_round_trip_down);
     tcase_add_test(tc, reuse_resets_or_replaces);
     tcase_add_test(tc, bad_migration_leaves_nothing);
+    tcase_add_test(tc, large_migration_copied_small_ones_inline);
     tcase_add_test(tc, never_ready_fails_with_logs_and_leaves_nothing);
     tcase_add_test(tc, busy_port_named_before_anything_starts);
     tcase_add_test(tc, redis_dying_after_healthy_fails_the_up);

@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/frames.h"
 #include "core/tar-end.h"
+#include "core/tar-mem.h"
 #include "podc.h"
 #include "suites.h"
 
@@ -1070,6 +1071,41 @@ static void sample_tar(int format, pdc_buf *out, size_t *logical)
     ck_assert_uint_gt(out->len, *logical); /* there is padding to cut */
 }
 
+/* Several files in one archive: names, modes, owner and contents read back; nothing after the
+ * end marker (the upload would fail on it, tar-end.h). */
+START_TEST(tar_files_round_trip)
+{
+    const pdc_tar_file in[] = { { "config.yaml", "a: 1\n", 5, 0644 },
+                                { "sub/secret.yaml", "password: \"x\"\n", 15, 0600 },
+                                { "empty", NULL, 0, 0755 } };
+    pdc_buf tar = PODC_BUF_INIT;
+    ck_assert_int_eq(pdc_tar_files(in, 3, &tar), 0);
+    pdc_tar_end t;
+    pdc_tar_end_init(&t);
+    ck_assert_uint_eq(pdc_tar_end_feed(&t, tar.data, tar.len), tar.len);
+    ck_assert_int_eq(pdc_tar_end_done(&t), 1);
+    struct archive *r = archive_read_new();
+    archive_read_support_format_tar(r);
+    ck_assert_int_eq(archive_read_open_memory(r, tar.data, tar.len), ARCHIVE_OK);
+    struct archive_entry *e;
+    size_t n = 0;
+    for (; archive_read_next_header(r, &e) == ARCHIVE_OK; n++) {
+        ck_assert_uint_lt(n, 3);
+        ck_assert_str_eq(archive_entry_pathname(e), in[n].name);
+        ck_assert_int_eq(archive_entry_filetype(e), AE_IFREG);
+        ck_assert_int_eq(archive_entry_perm(e), (int)in[n].mode);
+        ck_assert_int_eq(archive_entry_uid(e), 0);
+        ck_assert_int_eq(archive_entry_gid(e), 0);
+        char got[64] = { 0 };
+        ck_assert_int_eq(archive_read_data(r, got, sizeof got), (la_ssize_t)in[n].len);
+        ck_assert_int_eq(memcmp(got, in[n].len ? in[n].data : "", in[n].len), 0);
+    }
+    ck_assert_uint_eq(n, 3);
+    archive_read_free(r);
+    pdc_buf_free(&tar);
+}
+END_TEST
+
 START_TEST(tar_end_found_at_every_split)
 {
     const int formats[] = { ARCHIVE_FORMAT_TAR_GNUTAR, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, ARCHIVE_FORMAT_TAR_USTAR };
@@ -1385,6 +1421,7 @@ Suite *frames_suite(void)
 
     TCase *t = tcase_create("tar_end");
     tcase_set_timeout(t, 30);
+    tcase_add_test(t, tar_files_round_trip);
     tcase_add_test(t, tar_end_found_at_every_split);
     tcase_add_test(t, tar_end_base256_size);
     tcase_add_test(t, tar_end_size_near_2_64);
