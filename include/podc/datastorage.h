@@ -130,11 +130,15 @@ typedef struct podc_ds_stack podc_ds_stack;
  * → Postgres ready (pg_isready and a real SELECT 1) → migrations → DataStorage → /readyz 200.
  * What can be done early is done while Postgres initialises, without changing that order:
  * Postgres is created, initialised and started first (the other work would slow it down);
- * then Redis starts, the migration scripts are copied into the Postgres container, and
- * DataStorage's container is created and initialised (network, ports, mounts) but its process
- * not started. Postgres's readiness is gated by a TCP connect to its published port (cheap to
- * poll; fails until the final server listens); pg_isready, SELECT 1 and the migrations then run
- * in one exec, in that order (while Redis may still be getting ready); DataStorage's process
+ * then Redis starts, and DataStorage's container is created and initialised (network, ports,
+ * mounts), its generated config copied in (one upload), but its process not started.
+ * Postgres's readiness is gated by a TCP connect to its published port (cheap to poll; fails
+ * until the final server listens); pg_isready, SELECT 1 and the migrations then run in one exec,
+ * in that order (while Redis may still be getting ready). The migration scripts travel as that
+ * exec's arguments (each file's script up to 100 KiB, 512 KiB in all; a larger set is copied
+ * into the Postgres container once DataStorage is prepared, progress line "migration scripts
+ * copied into postgres ..."), because each archive upload costs podman 4.3 several
+ * re-executions of itself while initdb needs the CPU. DataStorage's process
  * starts once they are done and Redis answers PING. Postgres and Redis are watched while the
  * rest starts: one that stops fails the up at once (detail "member" too).
  * Before anything starts, every fixed host port is checked: one in use gives PODC_ECONFLICT
