@@ -133,8 +133,9 @@ typedef struct podc_ds_stack podc_ds_stack;
  * then Redis starts, and DataStorage's container is created and initialised (network, ports,
  * mounts), its generated config copied in (one upload), but its process not started.
  * Postgres's readiness is gated by a TCP connect to its published port (cheap to poll; fails
- * until the final server listens); pg_isready, SELECT 1 and the migrations then run in one exec,
- * in that order (while Redis may still be getting ready). The migration scripts travel as that
+ * until the final server listens, but rootless podman's port forwarder accepts at once);
+ * pg_isready (retried for a quarter of the timeout, 5 to 30 s), SELECT 1 and the migrations then
+ * run in one exec, in that order (while Redis may still be getting ready). The migration scripts travel as that
  * exec's arguments (each file's script up to 100 KiB, 512 KiB in all; a larger set is copied
  * into the Postgres container once DataStorage is prepared, progress line "migration scripts
  * copied into postgres ..."), because each archive upload costs podman 4.3 several

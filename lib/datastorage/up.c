@@ -199,17 +199,18 @@ static int scripts_fit_arguments(const pdc_migration_plan *p)
 
 /*
  * Ready = pg_isready passes and a real SELECT 1 succeeds, both over TCP inside the container
- * (pg_isready retried for up to 5 s while the server still says "starting up"); then, in the same
- * shell, psql applies the migrations (written out from the arguments after $4, name and content
- * in turns, or copied in beforehand). One exec instead of two saves podman's exec overhead on the
- * critical path; the order is the contract's. User, database and scripts are arguments, never
- * spliced into the script.
+ * (pg_isready retried for a quarter of the up's timeout, 5 to 30 s, while the server still says
+ * "starting up" or does not listen yet: rootless podman's port forwarder accepts the TCP gate's
+ * connect before Postgres listens); then, in the same shell, psql applies the migrations (written
+ * out from the arguments after $5, name and content in turns, or copied in beforehand). One exec
+ * instead of two saves podman's exec overhead on the critical path; the order is the contract's.
+ * User, database and scripts are arguments, never spliced into the script.
  */
 static int ready_and_migrate(run *r, podc_client *c, int *applied, podc_error **err)
 {
     const podc_ds_config *cfg = r->cfg;
     static const char script[] =
-        "end=$(($(date +%s) + 5))\n"
+        "end=$(($(date +%s) + $5))\n"
         "until pg_isready -q -t 2 -h 127.0.0.1 -p 5432 -U \"$1\" -d \"$2\"; do\n"
         "  [ $(date +%s) -lt $end ] || { echo \"pg_isready: no Postgres accepting connections on 127.0.0.1:5432\" >&2; exit 97; }\n"
         "  sleep 0.02\n"
@@ -217,7 +218,7 @@ static int ready_and_migrate(run *r, podc_client *c, int *applied, podc_error **
         "out=$(psql -X -A -t -h 127.0.0.1 -p 5432 -U \"$1\" -d \"$2\" -c 'SELECT 1' 2>&1)\n"
         "[ \"$out\" = 1 ] || { echo \"SELECT 1 failed: $out\" >&2; exit 98; }\n"
         "if [ \"$3\" = migrate ]; then\n"
-        "  [ $# -le 4 ] || (mkdir -p " PODC_MIGRATION_DIR " && shift 4 &&\n"
+        "  [ $# -le 5 ] || (mkdir -p " PODC_MIGRATION_DIR " && shift 5 &&\n"
         "    while [ $# -ge 2 ]; do printf '%s' \"$2\" > \"" PODC_MIGRATION_DIR "/$1\" || exit 1; shift 2; done) ||\n"
         "    { echo \"cannot write the migration scripts to " PODC_MIGRATION_DIR "\" >&2; exit 95; }\n"
         "  " PODC_MIGRATION_PSQL " -U \"$1\" -d \"$2\" -f " PODC_MIGRATION_DRIVER " || exit $?\n"
@@ -227,33 +228,36 @@ static int ready_and_migrate(run *r, podc_client *c, int *applied, podc_error **
         "printf '%s\\n' 'DROP DATABASE IF EXISTS :\"tmpl\";' 'CREATE DATABASE :\"tmpl\" TEMPLATE :\"db\";' |\n"
         "  psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 5432 -U \"$1\" -d postgres -v db=\"$2\" -v tmpl=\"$4\" >&2 ||\n"
         "  { echo \"cannot make the reuse template\" >&2; exit 96; }\n";
-    char pw[1024];
-    snprintf(pw, sizeof pw, "PGPASSWORD=%s", cfg->pg_password);
+    /* the password in the exec's environment, not its arguments (a process list shows those) */
     size_t nfiles = 0;
     const pdc_tar_file *files = r->inline_scripts ? pdc_migration_plan_files(r->plan, &nfiles) : NULL;
-    const char **argv = calloc(10 + 2 * nfiles + 1, sizeof *argv);
+    char budget[24];
+    int64_t quarter_s = cfg->timeout_ms / 4000;
+    snprintf(budget, sizeof budget, "%lld", (long long)(quarter_s < 5 ? 5 : quarter_s > 30 ? 30 : quarter_s));
+    const char *head[] = { "sh", "-c", script, "podc-ready", cfg->pg_user, cfg->pg_db,
+                           r->plan ? "migrate" : "check", r->hash[0] ? PODC_DS_TEMPLATE_DB : "", budget };
+    const size_t nhead = sizeof head / sizeof head[0];
+    const char **argv = calloc(nhead + 2 * nfiles + 1, sizeof *argv);
     podc_exec_options *xo = argv ? podc_exec_options_new() : NULL;
-    if (!xo) {
+    if (!xo || podc_exec_options_add_env(xo, "PGPASSWORD", cfg->pg_password, NULL) < 0) {
+        podc_exec_options_free(xo);
         free(argv);
         return pdc_error_oom(err);
     }
-    const char *head[] = { "env", pw, "sh", "-c", script, "podc-ready", cfg->pg_user, cfg->pg_db,
-                           r->plan ? "migrate" : "check", r->hash[0] ? PODC_DS_TEMPLATE_DB : "" };
     memcpy(argv, head, sizeof head);
     for (size_t i = 0; i < nfiles; i++) {
-        argv[10 + 2 * i] = files[i].name;
-        argv[11 + 2 * i] = files[i].data;
+        argv[nhead + 2 * i] = files[i].name;
+        argv[nhead + 2 * i + 1] = files[i].data;
     }
     const char *pg = r->names[PODC_DS_POSTGRES];
     podc_exec_options_set_timeout(xo, cfg->timeout_ms, NULL);
     podc_exec_result *res = NULL;
     int rc = podc_exec_run(c, pg, argv, xo, &res, err), code = rc == 0 ? podc_exec_result_exit_code(res) : 0;
-    explicit_bzero(pw, sizeof pw);
     free(argv);
     /* psql exits 0-3: anything else is the readiness part (or the shell itself) failing */
     if (rc == 0 && (code > 3 || (code != 0 && !r->plan))) {
-        podc_error *e = pdc_error_new(PODC_EHEALTH, code == 96 || code == 95 ? "%s: postgres: %s" : "%s: postgres is not ready: %s",
-                                      cfg->service, podc_exec_result_stderr(res));
+        podc_error *e = pdc_error_new(PODC_EHEALTH, "%s: postgres%s: %s", cfg->service,
+                                      code == 96 || code == 95 ? "" : " is not ready", podc_exec_result_stderr(res));
         pdc_error_set_container(e, pg, NULL);
         pdc_error_set_exit_code(e, code);
         char *tail = NULL;
@@ -337,7 +341,8 @@ static int datastorage_prepared(podc_client *c, const podc_service *svc, void *u
 {
     run *r = ud;
     int rc = 0;
-    if (r->plan && !r->inline_scripts && (rc = pdc_migration_plan_copy(c, r->names[PODC_DS_POSTGRES], r->plan, err)) == 0)
+    if (r->plan && !r->inline_scripts &&
+        (rc = pdc_migration_plan_copy(c, r->names[PODC_DS_POSTGRES], r->plan, err)) == 0)
         rc = step(r, err, "migration scripts copied into postgres (too large for the exec's arguments)");
     if (rc < 0 && err && *err && !podc_error_detail(*err, "component"))
         pdc_error_add_detail(*err, "component", "migrations");
