@@ -398,6 +398,12 @@ static int wait_healthy(start_ctx *x, pdc_svc_watch *w, podc_container_info *inf
             rc = pdc_error_put(err, e);
             break;
         }
+        if (atomic_load(&w->exited) || atomic_load(&w->lost)) {
+            /* the watcher sets the flag and interrupts our call in flight under its lock: once
+             * we hold it too, that interrupt is spent and cannot hit the inspect or log tail below */
+            pthread_mutex_lock(&w->mu);
+            pthread_mutex_unlock(&w->mu);
+        }
         if (atomic_load(&w->lost) && !atomic_load(&w->exited)) {
             /* the watcher's wait failed: a dead service drops its connection at once, so this
              * is noticed within a poll, not at the deadline */
@@ -433,6 +439,10 @@ static int wait_healthy(start_ctx *x, pdc_svc_watch *w, podc_container_info *inf
             free(r);
             rc = pdc_error_put(err, e);
             break;
+        }
+        if (ok < 0 && (atomic_load(&w->exited) || atomic_load(&w->lost)) && !pdc_client_cancelled(x->c)) {
+            free(r);
+            continue; /* a probe the watcher interrupted: the exit or the loss is reported at the top */
         }
         if (ok < 0) {
             free(r);
@@ -580,11 +590,13 @@ static int run_steps(start_ctx *x, podc_service **out, podc_error **err)
     int rc = podc_container_start(x->c, x->id, err);
     if (rc < 0 && err && *err)
         pdc_error_set_container(*err, x->spec->name, x->id);
+    /* host ports picked by podman are known from here on. Inspected before the watcher runs:
+     * a watcher that sees the exit interrupts the client's call in flight, and this one must
+     * not be it (it would fail as cancelled, not with the exit) */
     if (rc == 0 && (rc = step(x, err, "started")) == 0)
-        rc = pdc_svc_watch_start(&w, x->c, x->id, err);
-    /* host ports picked by podman are known from here on */
-    if (rc == 0)
         rc = podc_container_inspect(x->c, x->id, &info, err);
+    if (rc == 0)
+        rc = pdc_svc_watch_start(&w, x->c, x->id, err);
     if (rc == 0)
         rc = wait_healthy(x, &w, info, err);
     pdc_svc_watch_stop(&w);
