@@ -8,8 +8,8 @@
  *   podc       podc_service_start() with that spec (startup timeout 30 s), the library's
  *              defaults (it removes the container itself): call -> return with PODC_EHEALTH.
  *              Progress-callback timestamps split the time after the exit: noticed ("container
- *              stopped") -> log tail fetched ("failed:", printed after the exit inspect and the
- *              50-line log tail) -> removed ("removed container after the failure") -> return.
+ *              stopped") -> log tail fetched ("failed:", printed after the 50-line log tail; the exit
+ *              code and OOM flag come from the watcher's inspect that saw the exit) -> removed ("removed container after the failure") -> return.
  *   podc-keep  the same with keep-on-failure, so that the exited container can be inspected:
  *              State.FinishedAt -> "container stopped" progress line (exit -> noticed). The bench
  *              then removes the container with the call the library's rollback makes
@@ -251,7 +251,7 @@ typedef struct svc_result {
     double total;            /* call -> return */
     double create_start;     /* call -> "started" */
     double started_noticed;  /* "started" -> "container stopped" */
-    double noticed_failed;   /* "container stopped" -> "failed:" (exit inspect + log tail) */
+    double noticed_failed;   /* "container stopped" -> "failed:" (log tail) */
     double failed_removed;   /* "failed:" -> "removed"/"kept" (the rollback's removal) */
     double removed_return;   /* "removed"/"kept" -> return */
     double exit_noticed;     /* keep only: FinishedAt -> "container stopped" (wall clock) */
@@ -873,7 +873,7 @@ int main(int argc, char **argv)
         snprintf(label, sizeof label, "  %s: podc-keep exit -> noticed", try_kind_name[k]);
         print_stat(label, &k_by_try[k]);
     }
-    print_stat("(2) noticed -> \"failed:\" (exit inspect + 50-line log tail)", &p_nf);
+    print_stat("(2) noticed -> \"failed:\" (50-line log tail)", &p_nf);
     print_stat("(3) \"failed:\" -> \"removed container\" (force-removal)", &p_fr);
     print_stat("\"removed\" -> return", &p_rr);
     print_stat("podc-keep: call -> return (no removal)", &k_total);

@@ -126,8 +126,9 @@ typedef struct pdc_svc_watch {
     podc_client *health;        /* interrupted when the container exits */
     pdc_waker waker;            /* on health: its cancel wakes pdc_svc_watch_sleep() */
     char *container;
-    atomic_int exited;          /* the container stopped: exit_code is valid */
+    atomic_int exited;          /* the container stopped: exit_code and final are valid */
     int exit_code;
+    podc_container_info *final; /* the inspect that saw it stopped (owned; NULL if none) */
     int done;                   /* the thread is about to return */
     int stopping;               /* the health loop is over: don't cancel its client any more */
     atomic_int lost;            /* the wait failed (service gone, container removed): lost_err says why */

@@ -330,11 +330,11 @@ static int ensure_network(start_ctx *x, podc_error **err)
 }
 
 /* The error for a container that stopped while we waited: name, id, exit code, OOM, logs. */
-static podc_error *exited_error(start_ctx *x, int exit_code, const char *reason, int64_t waited)
+static podc_error *exited_error(start_ctx *x, const pdc_svc_watch *w, const char *reason, int64_t waited)
 {
-    int oom = 0, presumed = 0;
-    podc_container_info *info = NULL;
-    if (podc_container_inspect(x->c, x->id, &info, NULL) == 0) {
+    int oom = 0, presumed = 0, exit_code = w->exit_code;
+    const podc_container_info *info = w->final; /* the watcher's inspect that saw the exit */
+    if (info) {
         oom = podc_container_info_oom_killed(info) == 1;
         exit_code = podc_container_info_exit_code(info);
         /* conmon (cgroups v1) often misses the OOM event, so podman says OOMKilled=false even
@@ -342,7 +342,6 @@ static podc_error *exited_error(start_ctx *x, int exit_code, const char *reason,
          * set, 137 is the OOM killer unless someone else killed it. */
         presumed = !oom && exit_code == 137 && pdc_container_spec_memory_limit(x->spec->container) > 0;
     }
-    podc_container_info_free(info);
     char how[160];
     if (oom)
         snprintf(how, sizeof how, "was OOM-killed");
@@ -424,7 +423,7 @@ static int wait_healthy(start_ctx *x, pdc_svc_watch *w, podc_container_info *inf
         }
         if (atomic_load(&w->exited)) {
             step(x, NULL, "container stopped (exit code %d)", w->exit_code);
-            podc_error *e = exited_error(x, w->exit_code, reason, pdc_svc_now_ms() - t_start);
+            podc_error *e = exited_error(x, w, reason, pdc_svc_now_ms() - t_start);
             attach_container(x, e);
             rc = pdc_error_put(err, e);
             break;
