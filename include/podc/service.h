@@ -8,11 +8,13 @@
  * If a step after create fails, the container is removed (unless keep-on-failure is set) and
  * so is the network when this call created it: a failed start leaves nothing behind.
  *
- * While waiting for health, a watcher thread with its own client blocks in podman's wait
- * (asking podman to poll the state every 100 ms): if the container exits (or is OOM-killed)
- * the start ends with PODC_EHEALTH carrying the container's name/id, exit code and last 50 log
- * lines (podc_error_log_tail()). Podman answers the wait only after its own exit handling
- * (conmon's cleanup command), typically 0.2-0.5 s after the container's FinishedAt.
+ * While waiting for health, a watcher thread with its own client inspects the container
+ * (every 20 ms in the first second when it is the process's only watcher, every 50 ms when
+ * three or more share podman's CPU, then backing off to 250 ms): if the container exits (or is
+ * OOM-killed) the probe in flight is interrupted and the start ends with PODC_EHEALTH carrying
+ * the container's name/id, exit code and last 50 log lines (podc_error_log_tail()), typically
+ * 20-40 ms after the container's FinishedAt. (Podman's wait and its "died" event answer only
+ * after podman's own exit handling, 0.2-0.5 s later, so they are not used for this.)
  *
  * Ownership labels: every container, network and image this module creates carries
  * `podc.session=<session>` and `podc.managed=true`. The session is the spec's, or by default
