@@ -119,7 +119,7 @@ ensure_tcp_service() {
     fi
     log "starting podman system service on $TCP_URI"
     setsid bash -c 'for f in /proc/$$/fd/*; do f=${f##*/}; [ "$f" -gt 2 ] 2>/dev/null && eval "exec $f>&-" 2>/dev/null; done
-                    echo $$ >"$1"; shift; exec "$@"' _ "$TCP_PIDFILE" \
+                    echo $$ >"$1"; cd "$(dirname "$1")"; shift; exec "$@"' _ "$TCP_PIDFILE" \
         env -u CONTAINER_HOST -u CONTAINER_CONNECTION CONTAINERS_CONF="$CONF" CONTAINERS_REGISTRIES_CONF="$REGCONF" \
         podman system service --time=0 "$TCP_URI" </dev/null >>"$STATE/service-tcp.log" 2>&1 9>&- &
     disown $! 2>/dev/null || true
@@ -299,9 +299,11 @@ if [ -f "$LOG" ] && [ "$(stat -c %s "$LOG")" -gt $((10 * 1024 * 1024)) ]; then m
 } >>"$LOG"
 # setsid: own session, survives the caller; all fds redirected so that
 # `eval "$(podman-service.sh)"` does not wait for the service.
-# The wrapper also closes every other inherited fd (callers' pipes).
+# The wrapper also closes every other inherited fd (callers' pipes), and runs the service in
+# the state dir: an OOM-killed container leaves an empty `oom` file in the service's working
+# directory (it was the caller's, the source tree's root).
 setsid bash -c 'for f in /proc/$$/fd/*; do f=${f##*/}; [ "$f" -gt 2 ] 2>/dev/null && eval "exec $f>&-" 2>/dev/null; done
-                echo $$ >"$1"; shift; exec "$@"' _ "$PIDFILE" \
+                echo $$ >"$1"; cd "$(dirname "$1")"; shift; exec "$@"' _ "$PIDFILE" \
     env -u CONTAINER_HOST -u CONTAINER_CONNECTION podman system service --time=0 "$SOCK_URL" \
     </dev/null >>"$LOG" 2>&1 9>&- &
 disown $! 2>/dev/null || true
